@@ -1,0 +1,94 @@
+package org.overturn.fhir;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
+import java.util.ArrayList;
+import java.util.List;
+import org.hl7.fhir.instance.model.api.IBaseConformance;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.ResourceInteractionComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
+import org.hl7.fhir.r4.model.Enumerations;
+import org.overturn.store.SearchParam;
+import org.overturn.store.SearchParameterRegistry;
+
+/**
+ * Completes the CapabilityStatement HAPI derives from the providers: the search parameters (the generic search
+ * method declares none), includes, conditional and versioning support, and the metadata of the packaged
+ * CapabilityStatement in fhir-profiles.
+ */
+@Interceptor
+final class CapabilityStatementInterceptor {
+    private final SearchParameterRegistry registry;
+    private final CapabilityStatement packaged;
+
+    CapabilityStatementInterceptor(SearchParameterRegistry registry, CapabilityStatement packaged) {
+        this.registry = registry;
+        this.packaged = packaged;
+    }
+
+    @Hook(Pointcut.SERVER_CAPABILITY_STATEMENT_GENERATED)
+    public void complete(IBaseConformance generated) {
+        CapabilityStatement cs = (CapabilityStatement) generated;
+        cs.setUrl(packaged.getUrl());
+        cs.setName(packaged.getName());
+        cs.setTitle(packaged.getTitle());
+        cs.setPublisher(packaged.getPublisher());
+        cs.setDescription(packaged.getDescription());
+        cs.setVersion(packaged.getVersion());
+        cs.getSoftware().setName(packaged.getSoftware().getName()).setVersion(packaged.getSoftware().getVersion());
+        cs.getImplementation().setDescription(packaged.getImplementation().getDescription());
+        cs.setFormat(List.of(new org.hl7.fhir.r4.model.CodeType("application/fhir+json"), new org.hl7.fhir.r4.model.CodeType("application/fhir+xml")));
+        for (var rest : cs.getRest()) {
+            for (CapabilityStatementRestResourceComponent resource : rest.getResource()) {
+                String type = resource.getType();
+                if (!registry.supports(type)) {
+                    continue;
+                }
+                complete(resource, type);
+            }
+        }
+    }
+
+    private void complete(CapabilityStatementRestResourceComponent resource, String type) {
+        resource.setVersioning(CapabilityStatement.ResourceVersionPolicy.VERSIONEDUPDATE);
+        resource.setReadHistory(true);
+        resource.setUpdateCreate(true);
+        resource.setConditionalCreate(true);
+        resource.setConditionalUpdate(true);
+        resource.setConditionalDelete(CapabilityStatement.ConditionalDeleteStatus.MULTIPLE);
+        resource.setConditionalRead(CapabilityStatement.ConditionalReadStatus.NOTSUPPORTED);
+        if (resource.getInteraction().stream().noneMatch(i -> i.getCode() == TypeRestfulInteraction.SEARCHTYPE)) {
+            resource.addInteraction(new ResourceInteractionComponent().setCode(TypeRestfulInteraction.SEARCHTYPE));
+        }
+        resource.getSearchParam().clear();
+        List<String> includes = new ArrayList<>();
+        includes.add("*");
+        for (SearchParam sp : registry.params(type)) {
+            var param = resource.addSearchParam()
+                    .setName(sp.name())
+                    .setType(Enumerations.SearchParamType.fromCode(sp.type().getCode()))
+                    .setDocumentation(sp.description());
+            if (!sp.uri().isEmpty()) {
+                param.setDefinition(sp.uri());
+            }
+            if (sp.type() == RestSearchParameterTypeEnum.REFERENCE) {
+                includes.add(type + ":" + sp.name());
+            }
+        }
+        resource.getSearchInclude().clear();
+        includes.forEach(resource::addSearchInclude);
+        resource.getSearchRevInclude().clear();
+        for (String source : registry.resourceTypes()) {
+            for (SearchParam sp : registry.params(source)) {
+                if (sp.type() == RestSearchParameterTypeEnum.REFERENCE
+                        && (sp.targets().isEmpty() || sp.targets().contains(type))) {
+                    resource.addSearchRevInclude(source + ":" + sp.name());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package org.overturn.fhir;
+
+import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
+import org.hl7.fhir.instance.model.api.IBaseOperationOutcome;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.overturn.platform.ErrorCode;
+import org.overturn.platform.OverturnException;
+import org.overturn.platform.Outcomes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.CannotAcquireLockException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.PessimisticLockingFailureException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.lang.Nullable;
+import org.springframework.transaction.CannotCreateTransactionException;
+
+/**
+ * The one place where a failure becomes an HTTP status and an OperationOutcome. Unknown failures become a bland 500
+ * that names the request id; their details go to the log only.
+ */
+final class ErrorMapper {
+    private static final Logger log = LoggerFactory.getLogger(ErrorMapper.class);
+
+    record Mapped(int status, OperationOutcome outcome) {}
+
+    private ErrorMapper() {}
+
+    static Mapped map(Throwable thrown, @Nullable String requestId) {
+        for (Throwable t = thrown; t != null; t = t.getCause()) {
+            if (t instanceof RequiredElementsValidator.InvalidResourceException invalid) {
+                return new Mapped(ErrorCode.INVALID_RESOURCE.httpStatus(), invalid.outcome());
+            }
+            if (t instanceof OverturnException known) {
+                return mapped(known.code(), known.getMessage(), known.expression());
+            }
+            if (t instanceof DuplicateKeyException
+                    || t instanceof CannotAcquireLockException
+                    || t instanceof PessimisticLockingFailureException) {
+                return mapped(
+                        ErrorCode.CONCURRENT_WRITE,
+                        "Another request is writing the same resource; retry the request",
+                        null);
+            }
+            if (t instanceof CannotGetJdbcConnectionException
+                    || t instanceof CannotCreateTransactionException
+                    || t instanceof DataAccessResourceFailureException) {
+                log.error("Database unavailable, request {}", requestId, t);
+                return mapped(ErrorCode.UNAVAILABLE, "The database is unavailable; retry later", null);
+            }
+            if (t instanceof DataFormatException) {
+                return mapped(ErrorCode.MALFORMED_BODY, "The request body could not be parsed: " + t.getMessage(), null);
+            }
+            if (t instanceof BaseServerResponseException http && !(t instanceof InternalErrorException)) {
+                OperationOutcome outcome = hapiOutcome(http);
+                return new Mapped(http.getStatusCode(), outcome);
+            }
+        }
+        log.error("Unhandled error, request {}", requestId, thrown);
+        return mapped(ErrorCode.INTERNAL, "Internal error; request id " + requestId, null);
+    }
+
+    private static Mapped mapped(ErrorCode code, String message, @Nullable String expression) {
+        return new Mapped(code.httpStatus(), Outcomes.error(code, message, expression));
+    }
+
+    private static OperationOutcome hapiOutcome(BaseServerResponseException http) {
+        IBaseOperationOutcome given = http.getOperationOutcome();
+        if (given instanceof OperationOutcome oo && oo.hasIssue()) {
+            return oo;
+        }
+        ErrorCode code = switch (http.getStatusCode()) {
+            case 404 -> ErrorCode.NOT_FOUND;
+            case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+            case 409 -> ErrorCode.CONCURRENT_WRITE;
+            case 410 -> ErrorCode.GONE;
+            case 412 -> ErrorCode.VERSION_MISMATCH;
+            case 413 -> ErrorCode.BODY_TOO_LARGE;
+            case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+            case 422 -> ErrorCode.INVALID_RESOURCE;
+            default -> ErrorCode.INVALID_REQUEST;
+        };
+        return Outcomes.error(code, http.getMessage());
+    }
+}

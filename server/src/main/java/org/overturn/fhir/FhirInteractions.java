@@ -1,0 +1,168 @@
+package org.overturn.fhir;
+
+import ca.uhn.fhir.rest.api.Constants;
+import ca.uhn.fhir.rest.api.MethodOutcome;
+import ca.uhn.fhir.rest.api.server.IBundleProvider;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.param.ParameterUtil;
+import ca.uhn.fhir.rest.server.SimpleBundleProvider;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.IdType;
+import org.overturn.platform.ErrorCode;
+import org.overturn.platform.OverturnException;
+import org.overturn.platform.Outcomes;
+import org.overturn.store.HistoryEntry;
+import org.overturn.store.Page;
+import org.overturn.store.ResourceStore;
+import org.overturn.store.SearchRequest;
+import org.overturn.store.StoredResource;
+import org.overturn.store.WriteResult;
+import org.springframework.lang.Nullable;
+
+/** What the type-level and system-level providers share: search, history, and write outcomes. */
+final class FhirInteractions {
+    private final ResourceStore store;
+    private final int defaultPageSize;
+
+    FhirInteractions(ResourceStore store, int defaultPageSize) {
+        this.store = store;
+        this.defaultPageSize = defaultPageSize;
+    }
+
+    IBaseResource resourceOf(StoredResource stored) {
+        IBaseResource resource = stored.resource();
+        if (resource == null) {
+            throw new OverturnException(ErrorCode.GONE, stored.type() + "/" + stored.id() + " is deleted");
+        }
+        return resource;
+    }
+
+    Bundle search(String type, RequestDetails request) {
+        Map<String, List<String>> params = new LinkedHashMap<>();
+        request.getParameters().forEach((k, v) -> params.put(k, Arrays.asList(v)));
+        boolean countOnly = "count".equals(first(request.getParameters().get(Constants.PARAM_SUMMARY)));
+        SearchRequest parsed = store.parse(type, params, lenient(request));
+        if (countOnly) {
+            parsed = new SearchRequest(
+                    type, parsed.criteria(), List.of(), 0, 0, List.of(), List.of(), SearchRequest.Total.ACCURATE);
+        }
+        Page<StoredResource> page = store.search(parsed);
+        return SearchBundles.searchSet(request.getFhirServerBase(), type, request.getParameters(), parsed, page);
+    }
+
+    /** History as HAPI's offset paging expects it: the provider answers the page that _offset/_count name. */
+    IBundleProvider history(
+            @Nullable String type, @Nullable String id, @Nullable Date since, @Nullable Integer count, RequestDetails request) {
+        int pageSize = count == null ? defaultPageSize : Math.max(0, count);
+        String offsetParam = first(request.getParameters().get(Constants.PARAM_OFFSET));
+        int offset = offsetParam == null ? 0 : parseOffset(offsetParam);
+        Page<HistoryEntry> page = store.history(type, id, since == null ? null : since.toInstant(), pageSize, offset);
+        List<IBaseResource> resources = new ArrayList<>();
+        for (HistoryEntry entry : page.items()) {
+            resources.add(historyResource(entry));
+        }
+        SimpleBundleProvider provider = new SimpleBundleProvider(resources);
+        provider.setSize(page.total());
+        provider.setCurrentPageOffset(offset);
+        provider.setCurrentPageSize(pageSize);
+        return provider;
+    }
+
+    private static IBaseResource historyResource(HistoryEntry entry) {
+        StoredResource stored = entry.stored();
+        if (stored.resource() != null) {
+            return stored.resource();
+        }
+        // A deletion has no body: HAPI renders an entry with request DELETE for a resource flagged as deleted.
+        IBaseResource tombstone = new org.hl7.fhir.r4.model.Basic();
+        tombstone.setId(new IdType(stored.type(), stored.id(), Long.toString(stored.version())));
+        ca.uhn.fhir.model.api.ResourceMetadataKeyEnum.DELETED_AT.put(
+                tombstone, new org.hl7.fhir.r4.model.InstantType(Date.from(stored.lastUpdated())));
+        ca.uhn.fhir.model.api.ResourceMetadataKeyEnum.ENTRY_TRANSACTION_METHOD.put(
+                tombstone, ca.uhn.fhir.model.valueset.BundleEntryTransactionMethodEnum.DELETE);
+        return tombstone;
+    }
+
+    static MethodOutcome outcome(WriteResult result) {
+        StoredResource stored = result.stored();
+        MethodOutcome outcome = new MethodOutcome(new IdType(stored.type(), stored.id(), Long.toString(stored.version())));
+        outcome.setCreated(result.kind() == WriteResult.Kind.CREATED);
+        outcome.setResource(stored.resource());
+        String what = switch (result.kind()) {
+            case CREATED -> "Created ";
+            case MATCHED -> "Matched existing ";
+            default -> "Updated ";
+        };
+        outcome.setOperationOutcome(Outcomes.information(what + stored.versionedReference()));
+        return outcome;
+    }
+
+    static MethodOutcome deletedOutcome(String message) {
+        MethodOutcome outcome = new MethodOutcome();
+        outcome.setOperationOutcome(Outcomes.information(message));
+        return outcome;
+    }
+
+    static long version(String versionId) {
+        try {
+            return Long.parseLong(versionId);
+        } catch (NumberFormatException e) {
+            throw new OverturnException(ErrorCode.NOT_FOUND, "'" + versionId + "' is not a version of this server");
+        }
+    }
+
+    static @Nullable Long ifMatch(RequestDetails request) {
+        String header = request.getHeader(Constants.HEADER_IF_MATCH);
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        String value = ParameterUtil.parseETagValue(header);
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new OverturnException(
+                    ErrorCode.INVALID_REQUEST, "If-Match must be a version ETag such as W/\"3\", not " + header);
+        }
+    }
+
+    static @Nullable String conditionQuery(@Nullable String condition) {
+        if (condition == null || condition.isBlank()) {
+            return null;
+        }
+        int q = condition.indexOf('?');
+        return q >= 0 ? condition.substring(q + 1) : condition;
+    }
+
+    static String requireCondition(@Nullable String condition) {
+        String query = conditionQuery(condition);
+        if (query == null || query.isBlank()) {
+            throw new OverturnException(
+                    ErrorCode.INVALID_REQUEST, "A conditional update or delete needs search parameters in the URL");
+        }
+        return query;
+    }
+
+    static boolean lenient(RequestDetails request) {
+        String prefer = request.getHeader(Constants.HEADER_PREFER);
+        return prefer != null && prefer.replace(" ", "").contains("handling=lenient");
+    }
+
+    private static int parseOffset(String value) {
+        try {
+            return Math.max(0, Integer.parseInt(value));
+        } catch (NumberFormatException e) {
+            throw new OverturnException(ErrorCode.INVALID_SEARCH, "_offset must be a whole number, not '" + value + "'");
+        }
+    }
+
+    private static @Nullable String first(@Nullable String[] values) {
+        return values == null || values.length == 0 ? null : values[0];
+    }
+}

@@ -1,0 +1,21 @@
+package org.overturn.fhir;
+
+import jakarta.validation.constraints.NotNull;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.lang.Nullable;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * @param baseUrl absolute base URL the server names itself by (links, Location); unset = taken from each request
+ * @param maxBodySize largest request body accepted; larger ones get 413
+ * @param corsAllowedOrigins origins browsers may call from ("*" = any)
+ */
+@Validated
+@ConfigurationProperties("overturn.fhir")
+public record FhirProperties(
+        @Nullable String baseUrl,
+        @NotNull @DefaultValue("10MB") DataSize maxBodySize,
+        @NotNull @DefaultValue("*") List<String> corsAllowedOrigins) {}

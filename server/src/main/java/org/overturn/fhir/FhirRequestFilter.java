@@ -1,0 +1,173 @@
+package org.overturn.fhir;
+
+import ca.uhn.fhir.context.FhirContext;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Locale;
+import java.util.Set;
+import org.overturn.platform.ErrorCode;
+import org.overturn.platform.OverturnException;
+import org.overturn.platform.Outcomes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Runs before HAPI on /fhir: gives each request an id (echoed in X-Request-Id), refuses bodies that are too large
+ * (413) or not FHIR (415), and writes one structured log line per request.
+ */
+final class FhirRequestFilter extends OncePerRequestFilter {
+    private static final Logger access = LoggerFactory.getLogger("org.overturn.access");
+
+    private static final Set<String> BODY_TYPES = Set.of(
+            "application/fhir+json",
+            "application/json",
+            "application/json+fhir",
+            "application/fhir+xml",
+            "application/xml",
+            "application/xml+fhir",
+            "text/xml",
+            "application/x-www-form-urlencoded");
+
+    private final FhirContext ctx;
+    private final long maxBodyBytes;
+
+    FhirRequestFilter(FhirContext ctx, long maxBodyBytes) {
+        this.ctx = ctx;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String requestId = RequestIds.accept(request.getHeader(RequestIds.HEADER));
+        MDC.put(RequestIds.MDC_KEY, requestId);
+        response.setHeader(RequestIds.HEADER, requestId);
+        long start = System.nanoTime();
+        try {
+            OverturnException refused = refusal(request);
+            if (refused != null) {
+                if (refused.code() == ErrorCode.METHOD_NOT_ALLOWED) {
+                    response.setHeader("Allow", ALLOW);
+                }
+                OutcomeResponses.write(
+                        ctx, response, refused.code().httpStatus(), Outcomes.error(refused.code(), refused.getMessage()));
+                return;
+            }
+            chain.doFilter(new LimitedBodyRequest(request, maxBodyBytes), response);
+        } finally {
+            long micros = (System.nanoTime() - start) / 1000;
+            String query = request.getQueryString();
+            access.info(
+                    "request id={} method={} path={}{} status={} duration_ms={}",
+                    requestId,
+                    request.getMethod(),
+                    request.getRequestURI(),
+                    query == null ? "" : " query=" + query.replace(' ', '+'),
+                    response.getStatus(),
+                    String.format(Locale.ROOT, "%.1f", micros / 1000.0));
+            MDC.remove(RequestIds.MDC_KEY);
+        }
+    }
+
+    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS");
+    static final String ALLOW = "GET, HEAD, POST, PUT, DELETE, OPTIONS";
+
+    private OverturnException refusal(HttpServletRequest request) {
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        String[] segments = path.replaceFirst("^/fhir/?", "").split("/");
+        if (!METHODS.contains(request.getMethod())) {
+            return new OverturnException(
+                    ErrorCode.METHOD_NOT_ALLOWED,
+                    request.getMethod() + " is not supported on " + path + "; allowed: " + ALLOW);
+        }
+        if (request.getMethod().equals("POST") && segments.length == 2 && !segments[1].startsWith("_")
+                && !segments[1].startsWith("$")) {
+            return new OverturnException(
+                    ErrorCode.METHOD_NOT_ALLOWED,
+                    "POST to an existing resource's URL is not allowed; use PUT " + path + " to update it,"
+                            + " or POST to /fhir/" + segments[0] + " to create");
+        }
+        long length = request.getContentLengthLong();
+        if (length > maxBodyBytes) {
+            return tooLarge();
+        }
+        boolean hasBody = length > 0 || request.getHeader("Transfer-Encoding") != null;
+        String method = request.getMethod();
+        if (hasBody && (method.equals("POST") || method.equals("PUT") || method.equals("PATCH"))) {
+            String type = request.getContentType();
+            String bare = type == null ? "" : type.split(";")[0].trim().toLowerCase(Locale.ROOT);
+            if (!BODY_TYPES.contains(bare)) {
+                return new OverturnException(
+                        ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                        "Content-Type '" + (type == null ? "(none)" : type) + "' is not accepted; send"
+                                + " application/fhir+json or application/fhir+xml");
+            }
+        }
+        return null;
+    }
+
+    private OverturnException tooLarge() {
+        return new OverturnException(
+                ErrorCode.BODY_TOO_LARGE,
+                "The request body exceeds the limit of " + maxBodyBytes + " bytes (setting overturn.fhir.max-body-size)");
+    }
+
+    /** Caps bodies sent without a Content-Length (chunked) as well. */
+    private final class LimitedBodyRequest extends HttpServletRequestWrapper {
+        private final long limit;
+
+        LimitedBodyRequest(HttpServletRequest request, long limit) {
+            super(request);
+            this.limit = limit;
+        }
+
+        @Override
+        public ServletInputStream getInputStream() throws IOException {
+            ServletInputStream in = super.getInputStream();
+            return new ServletInputStream() {
+                private long read;
+
+                @Override
+                public int read() throws IOException {
+                    int b = in.read();
+                    if (b >= 0 && ++read > limit) {
+                        throw tooLarge();
+                    }
+                    return b;
+                }
+
+                @Override
+                public int read(byte[] buf, int off, int len) throws IOException {
+                    int n = in.read(buf, off, len);
+                    if (n > 0 && (read += n) > limit) {
+                        throw tooLarge();
+                    }
+                    return n;
+                }
+
+                @Override
+                public boolean isFinished() {
+                    return in.isFinished();
+                }
+
+                @Override
+                public boolean isReady() {
+                    return in.isReady();
+                }
+
+                @Override
+                public void setReadListener(ReadListener listener) {
+                    in.setReadListener(listener);
+                }
+            };
+        }
+    }
+}

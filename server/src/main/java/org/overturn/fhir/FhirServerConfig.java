@@ -1,0 +1,90 @@
+package org.overturn.fhir;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.api.PreferReturnEnum;
+import ca.uhn.fhir.rest.server.ETagSupportEnum;
+import ca.uhn.fhir.rest.server.HardcodedServerAddressStrategy;
+import ca.uhn.fhir.rest.server.IncomingRequestAddressStrategy;
+import ca.uhn.fhir.rest.server.RestfulServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.overturn.store.ResourceStore;
+import org.overturn.store.SearchParameterRegistry;
+import org.overturn.store.StoreProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.io.ClassPathResource;
+
+/** Mounts the HAPI plain server at /fhir with one generic provider per supported resource type. */
+@Configuration(proxyBeanMethods = false)
+class FhirServerConfig {
+    static final String PACKAGED_CAPABILITY_STATEMENT = "fhir/overturn/package/CapabilityStatement-overturn-server.json";
+
+    @Bean
+    RestfulServer fhirServer(
+            FhirContext ctx,
+            ResourceStore store,
+            SearchParameterRegistry registry,
+            StoreProperties storeProperties,
+            FhirProperties properties) {
+        RestfulServer server = new RestfulServer(ctx);
+        server.setServerName("Overturn");
+        server.setDefaultResponseEncoding(EncodingEnum.JSON);
+        server.setDefaultPrettyPrint(false);
+        server.setETagSupport(ETagSupportEnum.ENABLED);
+        server.setDefaultPreferReturn(PreferReturnEnum.REPRESENTATION);
+        server.setDefaultPageSize(storeProperties.defaultPageSize());
+        server.setMaximumPageSize(storeProperties.maxPageSize());
+        server.setServerAddressStrategy(
+                properties.baseUrl() == null || properties.baseUrl().isBlank()
+                        ? new IncomingRequestAddressStrategy()
+                        : new HardcodedServerAddressStrategy(properties.baseUrl()));
+
+        RequiredElementsValidator validator = new RequiredElementsValidator(ctx);
+        FhirInteractions interactions = new FhirInteractions(store, storeProperties.defaultPageSize());
+        List<Object> providers = new ArrayList<>();
+        for (String type : registry.resourceTypes()) {
+            Class<? extends IBaseResource> implementing = ctx.getResourceDefinition(type).getImplementingClass();
+            providers.add(new ResourceProvider(implementing, type, store, validator, interactions));
+        }
+        providers.add(new SystemProvider(new BundleProcessor(ctx, store, validator), interactions));
+        server.registerProviders(providers);
+        server.registerInterceptor(new OutcomeInterceptor());
+        server.registerInterceptor(new CapabilityStatementInterceptor(registry, packagedCapabilityStatement(ctx)));
+        return server;
+    }
+
+    @Bean
+    ServletRegistrationBean<RestfulServer> fhirServlet(RestfulServer server) {
+        ServletRegistrationBean<RestfulServer> registration = new ServletRegistrationBean<>(server, "/fhir/*");
+        registration.setName("fhir");
+        registration.setLoadOnStartup(1);
+        return registration;
+    }
+
+    @Bean
+    FilterRegistrationBean<FhirRequestFilter> fhirRequestFilter(FhirContext ctx, FhirProperties properties) {
+        FilterRegistrationBean<FhirRequestFilter> registration =
+                new FilterRegistrationBean<>(new FhirRequestFilter(ctx, properties.maxBodySize().toBytes()));
+        registration.addUrlPatterns("/fhir/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        return registration;
+    }
+
+    static CapabilityStatement packagedCapabilityStatement(FhirContext ctx) {
+        try (InputStream in = new ClassPathResource(PACKAGED_CAPABILITY_STATEMENT).getInputStream()) {
+            return ctx.newJsonParser().parseResource(CapabilityStatement.class, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException("fhir-profiles is missing " + PACKAGED_CAPABILITY_STATEMENT, e);
+        }
+    }
+}

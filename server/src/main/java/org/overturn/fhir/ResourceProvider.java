@@ -1,0 +1,119 @@
+package org.overturn.fhir;
+
+import ca.uhn.fhir.rest.annotation.ConditionalUrlParam;
+import ca.uhn.fhir.rest.annotation.Count;
+import ca.uhn.fhir.rest.annotation.Create;
+import ca.uhn.fhir.rest.annotation.Delete;
+import ca.uhn.fhir.rest.annotation.History;
+import ca.uhn.fhir.rest.annotation.IdParam;
+import ca.uhn.fhir.rest.annotation.Read;
+import ca.uhn.fhir.rest.annotation.ResourceParam;
+import ca.uhn.fhir.rest.annotation.Search;
+import ca.uhn.fhir.rest.annotation.Since;
+import ca.uhn.fhir.rest.annotation.Update;
+import ca.uhn.fhir.rest.api.MethodOutcome;
+import ca.uhn.fhir.rest.api.server.IBundleProvider;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.IResourceProvider;
+import java.util.Date;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.Bundle;
+import org.overturn.store.ResourceStore;
+import org.overturn.store.StoredResource;
+import org.overturn.store.WriteResult;
+import org.springframework.lang.Nullable;
+
+/**
+ * The REST interactions of one resource type. One instance per supported type; nothing here is type-specific.
+ * Public because HAPI binds its annotated methods reflectively.
+ */
+public final class ResourceProvider implements IResourceProvider {
+    private final Class<? extends IBaseResource> type;
+    private final String typeName;
+    private final ResourceStore store;
+    private final RequiredElementsValidator validator;
+    private final FhirInteractions interactions;
+
+    ResourceProvider(
+            Class<? extends IBaseResource> type,
+            String typeName,
+            ResourceStore store,
+            RequiredElementsValidator validator,
+            FhirInteractions interactions) {
+        this.type = type;
+        this.typeName = typeName;
+        this.store = store;
+        this.validator = validator;
+        this.interactions = interactions;
+    }
+
+    @Override
+    public Class<? extends IBaseResource> getResourceType() {
+        return type;
+    }
+
+    @Read(version = true)
+    public IBaseResource read(@IdParam IIdType id) {
+        StoredResource stored = id.hasVersionIdPart()
+                ? store.vread(typeName, id.getIdPart(), FhirInteractions.version(id.getVersionIdPart()))
+                : store.read(typeName, id.getIdPart());
+        return interactions.resourceOf(stored);
+    }
+
+    @Create
+    public MethodOutcome create(@ResourceParam IBaseResource resource, @ConditionalUrlParam @Nullable String condition) {
+        validator.check(resource);
+        resource.setId((IIdType) null); // a create never takes the client's id
+        WriteResult result = store.create(resource, FhirInteractions.conditionQuery(condition));
+        return FhirInteractions.outcome(result);
+    }
+
+    @Update
+    public MethodOutcome update(
+            @IdParam @Nullable IIdType id,
+            @ResourceParam IBaseResource resource,
+            @ConditionalUrlParam @Nullable String condition) {
+        validator.check(resource);
+        WriteResult result;
+        if (id == null || !id.hasIdPart()) {
+            result = store.conditionalUpdate(typeName, FhirInteractions.requireCondition(condition), resource);
+        } else {
+            Long ifMatch = id.hasVersionIdPart() ? FhirInteractions.version(id.getVersionIdPart()) : null;
+            result = store.update(typeName, id.getIdPart(), resource, ifMatch);
+        }
+        return FhirInteractions.outcome(result);
+    }
+
+    @Delete
+    public MethodOutcome delete(
+            @IdParam @Nullable IIdType id, @ConditionalUrlParam @Nullable String condition, RequestDetails request) {
+        if (id == null || !id.hasIdPart()) {
+            int deleted = store.conditionalDelete(typeName, FhirInteractions.requireCondition(condition));
+            return FhirInteractions.deletedOutcome(deleted + " " + typeName + " resource(s) deleted");
+        }
+        Long ifMatch = FhirInteractions.ifMatch(request);
+        WriteResult result = store.delete(typeName, id.getIdPart(), ifMatch);
+        return FhirInteractions.deletedOutcome(
+                result.kind() == WriteResult.Kind.ALREADY_DELETED
+                        ? typeName + "/" + id.getIdPart() + " was already deleted"
+                        : "Deleted " + result.stored().versionedReference());
+    }
+
+    @History
+    public IBundleProvider instanceHistory(
+            @IdParam IIdType id, @Since @Nullable Date since, @Count @Nullable Integer count, RequestDetails request) {
+        return interactions.history(typeName, id.getIdPart(), since, count, request);
+    }
+
+    @History
+    public IBundleProvider typeHistory(
+            @Since @Nullable Date since, @Count @Nullable Integer count, RequestDetails request) {
+        return interactions.history(typeName, null, since, count, request);
+    }
+
+    @Search(allowUnknownParams = true)
+    public Bundle search(RequestDetails request) {
+        return interactions.search(typeName, request);
+    }
+}

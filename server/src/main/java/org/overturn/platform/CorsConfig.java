@@ -1,0 +1,43 @@
+package org.overturn.platform;
+
+import java.util.List;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.CorsConfigurationSource;
+import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
+import org.springframework.web.filter.CorsFilter;
+
+/**
+ * CORS for every browser-facing path, configured once: preflights are answered here, before anything else runs.
+ * Allowed origins come from {@code overturn.fhir.cors-allowed-origins}.
+ */
+@Configuration(proxyBeanMethods = false)
+class CorsConfig {
+
+    @Bean
+    CorsConfigurationSource corsConfigurationSource(
+            @Value("${overturn.fhir.cors-allowed-origins:*}") List<String> allowedOrigins) {
+        CorsConfiguration cors = new CorsConfiguration();
+        cors.setAllowedOriginPatterns(allowedOrigins);
+        cors.setAllowedMethods(List.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"));
+        cors.setAllowedHeaders(List.of(
+                "authorization", "content-type", "accept", "prefer", "if-match", "if-none-exist", "if-none-match",
+                "if-modified-since", "x-request-id"));
+        cors.setExposedHeaders(List.of("location", "content-location", "etag", "last-modified", "x-request-id"));
+        cors.setMaxAge(3600L);
+        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+        source.registerCorsConfiguration("/**", cors);
+        return source;
+    }
+
+    @Bean
+    FilterRegistrationBean<CorsFilter> corsFilter(CorsConfigurationSource source) {
+        FilterRegistrationBean<CorsFilter> registration = new FilterRegistrationBean<>(new CorsFilter(source));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+}

@@ -1,0 +1,52 @@
+package org.overturn.platform;
+
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+
+/**
+ * Every failure Overturn reports, with its HTTP status and FHIR issue type. The code string is stable: clients and
+ * tests may match on it, so never rename or reuse one.
+ */
+public enum ErrorCode {
+    INVALID_REQUEST("OVT-400-REQUEST", 400, IssueType.INVALID),
+    MALFORMED_BODY("OVT-400-BODY", 400, IssueType.STRUCTURE),
+    INVALID_SEARCH("OVT-400-SEARCH", 400, IssueType.INVALID),
+    UNSUPPORTED_SEARCH("OVT-400-SEARCH-UNSUPPORTED", 400, IssueType.NOTSUPPORTED),
+    INVALID_BUNDLE("OVT-400-BUNDLE", 400, IssueType.INVALID),
+    NOT_FOUND("OVT-404", 404, IssueType.NOTFOUND),
+    UNKNOWN_TYPE("OVT-404-TYPE", 404, IssueType.NOTSUPPORTED),
+    METHOD_NOT_ALLOWED("OVT-405", 405, IssueType.NOTSUPPORTED),
+    CONCURRENT_WRITE("OVT-409", 409, IssueType.CONFLICT),
+    GONE("OVT-410", 410, IssueType.DELETED),
+    VERSION_MISMATCH("OVT-412-VERSION", 412, IssueType.CONFLICT),
+    MULTIPLE_MATCHES("OVT-412-MULTIPLE", 412, IssueType.MULTIPLEMATCHES),
+    BODY_TOO_LARGE("OVT-413", 413, IssueType.TOOLONG),
+    UNSUPPORTED_MEDIA_TYPE("OVT-415", 415, IssueType.NOTSUPPORTED),
+    INVALID_RESOURCE("OVT-422", 422, IssueType.REQUIRED),
+    INTERNAL("OVT-500", 500, IssueType.EXCEPTION),
+    UNAVAILABLE("OVT-503", 503, IssueType.TRANSIENT);
+
+    /** Code system of {@link #code()} in OperationOutcome.issue.details. */
+    public static final String SYSTEM = Canonical.BASE + "/CodeSystem/error-code";
+
+    private final String code;
+    private final int httpStatus;
+    private final IssueType issueType;
+
+    ErrorCode(String code, int httpStatus, IssueType issueType) {
+        this.code = code;
+        this.httpStatus = httpStatus;
+        this.issueType = issueType;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    public IssueType issueType() {
+        return issueType;
+    }
+}

@@ -1,0 +1,20 @@
+package org.overturn.platform;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.StrictErrorHandler;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The one FhirContext of the application. */
+@Configuration(proxyBeanMethods = false)
+class FhirConfig {
+
+    @Bean
+    FhirContext fhirContext() {
+        FhirContext ctx = FhirContext.forR4Cached();
+        // Inbound bodies are checked strictly (unknown elements, bad values are client errors); Overturn writes only
+        // what it parsed, so stored content always passes too.
+        ctx.setParserErrorHandler(new StrictErrorHandler());
+        return ctx;
+    }
+}

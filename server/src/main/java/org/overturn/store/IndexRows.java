@@ -1,0 +1,30 @@
+package org.overturn.store;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.lang.Nullable;
+
+/** The search index rows of one resource version, one list per index table. */
+final class IndexRows {
+    record StringRow(String param, String norm, String exact) {}
+
+    record TokenRow(String param, @Nullable String system, @Nullable String code, @Nullable String textNorm) {}
+
+    record ReferenceRow(String param, @Nullable String targetType, @Nullable String targetId, @Nullable String url) {}
+
+    record DateRow(String param, Instant low, Instant high) {}
+
+    record QuantityRow(String param, BigDecimal value, @Nullable String system, @Nullable String code) {}
+
+    record UriRow(String param, String uri) {}
+
+    final List<StringRow> strings = new ArrayList<>();
+    final List<TokenRow> tokens = new ArrayList<>();
+    final List<ReferenceRow> references = new ArrayList<>();
+    final List<DateRow> dates = new ArrayList<>();
+    final List<QuantityRow> quantities = new ArrayList<>();
+    final List<UriRow> uris = new ArrayList<>();
+    @Nullable String patientId;
+}

@@ -1,0 +1,490 @@
+package org.overturn.store;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.IParser;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Resource;
+import org.overturn.platform.ErrorCode;
+import org.overturn.platform.OverturnException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.lang.Nullable;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * {@link ResourceStore} on PostgreSQL. The current version lives in {@code resource}, every version in
+ * {@code resource_version}, and the index tables are rewritten in the same transaction as the resource. A row lock on
+ * the resource serializes concurrent writers of one resource across server instances.
+ */
+final class JdbcResourceStore implements ResourceStore {
+    private static final String COLUMNS = "res_type, res_id, version, last_updated, content";
+
+    private final FhirContext ctx;
+    private final SearchParameterRegistry registry;
+    private final SearchIndexer indexer;
+    private final SearchRequestParser parser;
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final StoreProperties properties;
+
+    JdbcResourceStore(
+            FhirContext ctx,
+            SearchParameterRegistry registry,
+            JdbcTemplate jdbc,
+            TransactionTemplate tx,
+            StoreProperties properties) {
+        this.ctx = ctx;
+        this.registry = registry;
+        this.indexer = new SearchIndexer(ctx, registry);
+        this.parser = new SearchRequestParser(registry, properties.defaultPageSize(), properties.maxPageSize());
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.properties = properties;
+    }
+
+    @Override
+    public boolean supports(String type) {
+        return registry.supports(type);
+    }
+
+    @Override
+    public <T> T inTransaction(Supplier<T> work) {
+        T result = tx.execute(status -> work.get());
+        if (result == null) {
+            throw new IllegalStateException("transaction work returned null");
+        }
+        return result;
+    }
+
+    // ---- writes ----
+
+    @Override
+    public WriteResult create(IBaseResource resource, @Nullable String ifNoneExist) {
+        String type = typeOf(resource);
+        return inTransaction(() -> {
+            if (ifNoneExist != null && !ifNoneExist.isBlank()) {
+                lockCondition(type, ifNoneExist);
+                List<String> matches = matchIds(type, ifNoneExist, 2);
+                if (matches.size() > 1) {
+                    throw new OverturnException(
+                            ErrorCode.MULTIPLE_MATCHES,
+                            "If-None-Exist '" + ifNoneExist + "' matches more than one " + type + "; make it more specific");
+                }
+                if (matches.size() == 1) {
+                    return new WriteResult(read(type, matches.get(0)), WriteResult.Kind.MATCHED);
+                }
+            }
+            String given = resource.getIdElement().getIdPart();
+            return write(type, given != null ? given : UUID.randomUUID().toString(), resource, null, "POST", true);
+        });
+    }
+
+    @Override
+    public WriteResult update(String type, String id, IBaseResource resource, @Nullable Long ifMatch) {
+        return inTransaction(() -> write(type, id, resource, ifMatch, "PUT", false));
+    }
+
+    @Override
+    public WriteResult conditionalUpdate(String type, String query, IBaseResource resource) {
+        return inTransaction(() -> {
+            lockCondition(type, query);
+            List<String> matches = matchIds(type, query, 2);
+            if (matches.size() > 1) {
+                throw new OverturnException(
+                        ErrorCode.MULTIPLE_MATCHES,
+                        "Conditional update '" + query + "' matches more than one " + type);
+            }
+            String bodyId = resource.getIdElement().getIdPart();
+            String id;
+            if (matches.isEmpty()) {
+                id = bodyId != null ? bodyId : UUID.randomUUID().toString();
+            } else {
+                id = matches.get(0);
+                if (bodyId != null && !bodyId.equals(id)) {
+                    throw new OverturnException(
+                            ErrorCode.INVALID_REQUEST,
+                            "The resource id '" + bodyId + "' differs from the id '" + id + "' the condition matched",
+                            "Resource.id");
+                }
+            }
+            return write(type, id, resource, null, "PUT", false);
+        });
+    }
+
+    @Override
+    public WriteResult delete(String type, String id, @Nullable Long ifMatch) {
+        return inTransaction(() -> {
+            setLockTimeout();
+            Current current = lockCurrent(type, id);
+            if (current == null) {
+                throw new OverturnException(ErrorCode.NOT_FOUND, type + "/" + id + " does not exist");
+            }
+            if (ifMatch != null && (current.deleted || current.version != ifMatch)) {
+                throw versionMismatch(type, id, ifMatch, current);
+            }
+            if (current.deleted) {
+                return new WriteResult(
+                        new StoredResource(type, id, current.version, current.lastUpdated, true, null),
+                        WriteResult.Kind.ALREADY_DELETED);
+            }
+            long version = current.version + 1;
+            Instant now = now();
+            jdbc.update(
+                    "update resource set version = ?, last_updated = ?, deleted = true, content = null"
+                            + " where res_type = ? and res_id = ?",
+                    version, SqlSearch.utc(now), type, id);
+            jdbc.update(
+                    "insert into resource_version (res_type, res_id, version, last_updated, deleted, method, patient_id,"
+                            + " content) values (?, ?, ?, ?, true, 'DELETE', ?, null)",
+                    type, id, version, SqlSearch.utc(now), current.patientId);
+            deleteIndexes(type, id);
+            return new WriteResult(new StoredResource(type, id, version, now, true, null), WriteResult.Kind.DELETED);
+        });
+    }
+
+    @Override
+    public int conditionalDelete(String type, String query) {
+        return inTransaction(() -> {
+            List<String> matches = matchIds(type, query, properties.maxPageSize() + 1);
+            if (matches.size() > properties.maxPageSize()) {
+                throw new OverturnException(
+                        ErrorCode.MULTIPLE_MATCHES,
+                        "Conditional delete '" + query + "' matches more than " + properties.maxPageSize() + " resources");
+            }
+            matches.forEach(id -> delete(type, id, null));
+            return matches.size();
+        });
+    }
+
+    private WriteResult write(
+            String type, String id, IBaseResource resource, @Nullable Long ifMatch, String method, boolean fresh) {
+        setLockTimeout();
+        Current current = fresh ? null : lockCurrent(type, id);
+        if (ifMatch != null && (current == null || current.deleted || current.version != ifMatch)) {
+            throw versionMismatch(type, id, ifMatch, current);
+        }
+        long version = current == null ? 1 : current.version + 1;
+        Instant now = now();
+        Resource r = (Resource) resource;
+        r.setId(new IdType(type, id, Long.toString(version)));
+        r.getMeta().setVersionId(Long.toString(version));
+        r.getMeta().setLastUpdated(Date.from(now));
+        String content = ctx.newJsonParser().encodeResourceToString(r);
+        IndexRows rows = indexer.index(r);
+        if (current == null) {
+            jdbc.update(
+                    "insert into resource (res_type, res_id, version, last_updated, deleted, patient_id, content)"
+                            + " values (?, ?, ?, ?, false, ?, ?)",
+                    type, id, version, SqlSearch.utc(now), rows.patientId, content);
+        } else {
+            jdbc.update(
+                    "update resource set version = ?, last_updated = ?, deleted = false, patient_id = ?, content = ?"
+                            + " where res_type = ? and res_id = ?",
+                    version, SqlSearch.utc(now), rows.patientId, content, type, id);
+            deleteIndexes(type, id);
+        }
+        jdbc.update(
+                "insert into resource_version (res_type, res_id, version, last_updated, deleted, method, patient_id,"
+                        + " content) values (?, ?, ?, ?, false, ?, ?, ?)",
+                type, id, version, SqlSearch.utc(now), method, rows.patientId, content);
+        insertIndexes(type, id, rows);
+        boolean created = current == null || current.deleted;
+        return new WriteResult(
+                new StoredResource(type, id, version, now, false, r),
+                created ? WriteResult.Kind.CREATED : WriteResult.Kind.UPDATED);
+    }
+
+    private static OverturnException versionMismatch(String type, String id, long expected, @Nullable Current current) {
+        String actual = current == null ? "it does not exist" : current.deleted ? "it is deleted" : "the current version is " + current.version;
+        return new OverturnException(
+                ErrorCode.VERSION_MISMATCH,
+                "If-Match expected version " + expected + " of " + type + "/" + id + " but " + actual
+                        + "; read the resource again and retry");
+    }
+
+    private record Current(long version, boolean deleted, Instant lastUpdated, @Nullable String patientId) {}
+
+    private @Nullable Current lockCurrent(String type, String id) {
+        List<Current> rows = jdbc.query(
+                "select version, deleted, last_updated, patient_id from resource where res_type = ? and res_id = ? for update",
+                (rs, n) -> new Current(
+                        rs.getLong(1), rs.getBoolean(2), rs.getObject(3, OffsetDateTime.class).toInstant(), rs.getString(4)),
+                type, id);
+        return rows.isEmpty() ? null : rows.get(0);
+    }
+
+    private void setLockTimeout() {
+        jdbc.execute("set local lock_timeout = " + properties.lockTimeout().toMillis());
+    }
+
+    /** Serializes conditional writes with the same condition, so two instances cannot both create. */
+    private void lockCondition(String type, String query) {
+        jdbc.query("select pg_advisory_xact_lock(hashtext(?))", rs -> {}, type + "?" + query);
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private String typeOf(IBaseResource resource) {
+        return ctx.getResourceType(resource);
+    }
+
+    private void deleteIndexes(String type, String id) {
+        for (String table : List.of("idx_string", "idx_token", "idx_reference", "idx_date", "idx_quantity", "idx_uri")) {
+            jdbc.update("delete from " + table + " where res_type = ? and res_id = ?", type, id);
+        }
+    }
+
+    private void insertIndexes(String type, String id, IndexRows rows) {
+        String p = rows.patientId;
+        batch("insert into idx_string (res_type, res_id, param, value_norm, value_exact, patient_id) values (?,?,?,?,?,?)",
+                rows.strings, s -> new Object[] {type, id, s.param(), s.norm(), s.exact(), p});
+        batch("insert into idx_token (res_type, res_id, param, system, code, text_norm, patient_id) values (?,?,?,?,?,?,?)",
+                rows.tokens, t -> new Object[] {type, id, t.param(), t.system(), t.code(), t.textNorm(), p});
+        batch("insert into idx_reference (res_type, res_id, param, target_type, target_id, target_url, patient_id)"
+                        + " values (?,?,?,?,?,?,?)",
+                rows.references, r -> new Object[] {type, id, r.param(), r.targetType(), r.targetId(), r.url(), p});
+        batch("insert into idx_date (res_type, res_id, param, low, high, patient_id) values (?,?,?,?,?,?)",
+                rows.dates, d -> new Object[] {type, id, d.param(), SqlSearch.utc(d.low()), SqlSearch.utc(d.high()), p});
+        batch("insert into idx_quantity (res_type, res_id, param, value, system, code, patient_id) values (?,?,?,?,?,?,?)",
+                rows.quantities, q -> new Object[] {type, id, q.param(), q.value(), q.system(), q.code(), p});
+        batch("insert into idx_uri (res_type, res_id, param, uri, patient_id) values (?,?,?,?,?)",
+                rows.uris, u -> new Object[] {type, id, u.param(), u.uri(), p});
+    }
+
+    private interface RowArgs<T> {
+        Object[] of(T row);
+    }
+
+    private <T> void batch(String sql, List<T> rows, RowArgs<T> args) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        List<Object[]> batch = new ArrayList<>(rows.size());
+        rows.forEach(r -> batch.add(args.of(r)));
+        jdbc.batchUpdate(sql, batch);
+    }
+
+    // ---- reads ----
+
+    @Override
+    public StoredResource read(String type, String id) {
+        List<StoredResource> rows = jdbc.query(
+                "select res_type, res_id, version, last_updated, content, deleted from resource where res_type = ? and res_id = ?",
+                (rs, n) -> stored(rs, rs.getBoolean(6)),
+                type, id);
+        if (rows.isEmpty()) {
+            throw new OverturnException(ErrorCode.NOT_FOUND, type + "/" + id + " is not known");
+        }
+        StoredResource found = rows.get(0);
+        if (found.deleted()) {
+            throw new OverturnException(
+                    ErrorCode.GONE, type + "/" + id + " was deleted (version " + found.version() + ")");
+        }
+        return found;
+    }
+
+    @Override
+    public StoredResource vread(String type, String id, long version) {
+        List<StoredResource> rows = jdbc.query(
+                "select res_type, res_id, version, last_updated, content, deleted from resource_version"
+                        + " where res_type = ? and res_id = ? and version = ?",
+                (rs, n) -> stored(rs, rs.getBoolean(6)),
+                type, id, version);
+        if (rows.isEmpty()) {
+            throw new OverturnException(ErrorCode.NOT_FOUND, type + "/" + id + " has no version " + version);
+        }
+        if (rows.get(0).deleted()) {
+            throw new OverturnException(ErrorCode.GONE, "Version " + version + " of " + type + "/" + id + " is a deletion");
+        }
+        return rows.get(0);
+    }
+
+    @Override
+    public Page<HistoryEntry> history(
+            @Nullable String type, @Nullable String id, @Nullable Instant since, int count, int offset) {
+        StringBuilder where = new StringBuilder(" where true");
+        List<Object> args = new ArrayList<>();
+        if (type != null) {
+            where.append(" and res_type = ?");
+            args.add(type);
+        }
+        if (id != null) {
+            where.append(" and res_id = ?");
+            args.add(id);
+        }
+        if (since != null) {
+            where.append(" and last_updated >= ?");
+            args.add(SqlSearch.utc(since));
+        }
+        Integer total = jdbc.queryForObject("select count(*) from resource_version" + where, Integer.class, args.toArray());
+        if (id != null && type != null && total != null && total == 0) {
+            read(type, id); // 404 for an unknown resource rather than an empty history
+        }
+        List<Object> pageArgs = new ArrayList<>(args);
+        pageArgs.add(count);
+        pageArgs.add(offset);
+        List<HistoryEntry> entries = jdbc.query(
+                "select res_type, res_id, version, last_updated, content, deleted, method from resource_version" + where
+                        + " order by last_updated desc, version desc limit ? offset ?",
+                (rs, n) -> new HistoryEntry(stored(rs, rs.getBoolean(6)), rs.getString(7)),
+                pageArgs.toArray());
+        int known = total == null ? 0 : total;
+        return new Page<>(entries, List.of(), total, offset + entries.size() < known);
+    }
+
+    @Override
+    public SearchRequest parseQuery(String type, String query) {
+        return parser.parse(type, QueryString.parse(query), false);
+    }
+
+    @Override
+    public SearchRequest parse(String type, Map<String, List<String>> params, boolean lenient) {
+        return parser.parse(type, params, lenient);
+    }
+
+    @Override
+    public Page<StoredResource> search(SearchRequest request) {
+        SqlSearch.Sql page = SqlSearch.page(request, request.count() + 1);
+        List<StoredResource> rows = new ArrayList<>(jdbc.query(page.text(), (rs, n) -> stored(rs, false), page.args().toArray()));
+        boolean more = rows.size() > request.count();
+        if (more) {
+            rows = rows.subList(0, request.count());
+        }
+        Integer total = null;
+        if (request.total() != SearchRequest.Total.NONE) {
+            SqlSearch.Sql count = SqlSearch.count(request);
+            total = jdbc.queryForObject(count.text(), Integer.class, count.args().toArray());
+        } else if (!more && (request.offset() == 0 || !rows.isEmpty())) {
+            total = request.offset() + rows.size();
+        }
+        return new Page<>(rows, includes(request, rows), total, more);
+    }
+
+    private List<String> matchIds(String type, String query, int limit) {
+        SearchRequest request = parseQuery(type, query);
+        SearchRequest limited = new SearchRequest(
+                type, request.criteria(), List.of(), limit, 0, List.of(), List.of(), SearchRequest.Total.NONE);
+        SqlSearch.Sql sql = SqlSearch.page(limited, limit);
+        return jdbc.query(sql.text(), (rs, n) -> rs.getString(2), sql.args().toArray());
+    }
+
+    private static final int MAX_INCLUDE_DEPTH = 4;
+
+    private List<StoredResource> includes(SearchRequest request, List<StoredResource> matches) {
+        if (request.includes().isEmpty() && request.revIncludes().isEmpty()) {
+            return List.of();
+        }
+        Set<String> seen = new HashSet<>();
+        matches.forEach(m -> seen.add(m.type() + "/" + m.id()));
+        List<StoredResource> result = new ArrayList<>();
+        List<StoredResource> current = matches;
+        for (int depth = 0; depth < MAX_INCLUDE_DEPTH && !current.isEmpty(); depth++) {
+            Map<String, Set<String>> wanted = new LinkedHashMap<>();
+            for (SearchRequest.Include inc : request.includes()) {
+                if (depth == 0 || inc.iterate()) {
+                    forwardTargets(inc, current, wanted);
+                }
+            }
+            for (SearchRequest.Include inc : request.revIncludes()) {
+                if (depth == 0 || inc.iterate()) {
+                    reverseSources(inc, current, wanted);
+                }
+            }
+            List<StoredResource> found = new ArrayList<>();
+            for (Map.Entry<String, Set<String>> e : wanted.entrySet()) {
+                List<String> ids = e.getValue().stream().filter(i -> seen.add(e.getKey() + "/" + i)).toList();
+                if (!ids.isEmpty()) {
+                    found.addAll(fetch(e.getKey(), ids));
+                }
+            }
+            result.addAll(found);
+            if (result.size() >= properties.maxIncludes()) {
+                return result.subList(0, properties.maxIncludes());
+            }
+            current = found;
+        }
+        return result;
+    }
+
+    private void forwardTargets(SearchRequest.Include inc, List<StoredResource> sources, Map<String, Set<String>> wanted) {
+        String[] ids = sources.stream().filter(s -> s.type().equals(inc.sourceType())).map(StoredResource::id).toArray(String[]::new);
+        if (ids.length == 0) {
+            return;
+        }
+        StringBuilder sql = new StringBuilder(
+                "select target_type, target_id from idx_reference where res_type = ? and res_id = any(?) and target_id is not null");
+        List<Object> args = new ArrayList<>(List.of(inc.sourceType(), ids));
+        if (inc.param() != null) {
+            sql.append(" and param = ?");
+            args.add(inc.param());
+        }
+        if (inc.targetType() != null) {
+            sql.append(" and target_type = ?");
+            args.add(inc.targetType());
+        }
+        jdbc.query(sql.toString(), rs -> {
+            if (registry.supports(rs.getString(1))) {
+                wanted.computeIfAbsent(rs.getString(1), k -> new java.util.LinkedHashSet<>()).add(rs.getString(2));
+            }
+        }, args.toArray());
+    }
+
+    private void reverseSources(SearchRequest.Include inc, List<StoredResource> targets, Map<String, Set<String>> wanted) {
+        Map<String, List<String>> byType = new LinkedHashMap<>();
+        targets.forEach(t -> byType.computeIfAbsent(t.type(), k -> new ArrayList<>()).add(t.id()));
+        for (Map.Entry<String, List<String>> e : byType.entrySet()) {
+            if (inc.targetType() != null && !inc.targetType().equals(e.getKey())) {
+                continue;
+            }
+            StringBuilder sql = new StringBuilder(
+                    "select res_id from idx_reference where res_type = ? and target_type = ? and target_id = any(?)");
+            List<Object> args = new ArrayList<>(List.of(inc.sourceType(), e.getKey(), e.getValue().toArray(new String[0])));
+            if (inc.param() != null) {
+                sql.append(" and param = ?");
+                args.add(inc.param());
+            }
+            jdbc.query(sql.toString(), rs -> {
+                wanted.computeIfAbsent(inc.sourceType(), k -> new java.util.LinkedHashSet<>()).add(rs.getString(1));
+            }, args.toArray());
+        }
+    }
+
+    private List<StoredResource> fetch(String type, List<String> ids) {
+        return jdbc.query(
+                "select " + COLUMNS + " from resource where res_type = ? and res_id = any(?) and not deleted order by res_id",
+                (rs, n) -> stored(rs, false),
+                type, ids.toArray(new String[0]));
+    }
+
+    private StoredResource stored(ResultSet rs, boolean deleted) throws SQLException {
+        String content = rs.getString(5);
+        IBaseResource resource = null;
+        if (content != null) {
+            IParser json = ctx.newJsonParser();
+            resource = json.parseResource(content);
+        }
+        return new StoredResource(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getLong(3),
+                rs.getObject(4, OffsetDateTime.class).toInstant(),
+                deleted,
+                resource);
+    }
+}

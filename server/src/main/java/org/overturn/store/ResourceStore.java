@@ -1,0 +1,51 @@
+package org.overturn.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.springframework.lang.Nullable;
+
+/**
+ * The FHIR resource store: versioned resources with their search indexes, written in one database transaction.
+ * Failures the client can fix are {@link org.overturn.platform.OverturnException}s.
+ */
+public interface ResourceStore {
+
+    /** Creates with a new id; with {@code ifNoneExist} (a search query), returns the one match instead, if any. */
+    WriteResult create(IBaseResource resource, @Nullable String ifNoneExist);
+
+    /** Updates or creates {@code type/id}; {@code ifMatch} is the version the client last saw, if it sent one. */
+    WriteResult update(String type, String id, IBaseResource resource, @Nullable Long ifMatch);
+
+    /** Updates the one match of {@code query}, or creates the resource when nothing matches. */
+    WriteResult conditionalUpdate(String type, String query, IBaseResource resource);
+
+    WriteResult delete(String type, String id, @Nullable Long ifMatch);
+
+    /** Deletes every match of {@code query}; returns how many were deleted. */
+    int conditionalDelete(String type, String query);
+
+    /** The current version; NOT_FOUND if never stored, GONE if deleted. */
+    StoredResource read(String type, String id);
+
+    StoredResource vread(String type, String id, long version);
+
+    /** History, newest first: of one resource, one type (id null) or everything (both null). */
+    Page<HistoryEntry> history(
+            @Nullable String type, @Nullable String id, @Nullable Instant since, int count, int offset);
+
+    Page<StoredResource> search(SearchRequest request);
+
+    /** Parses a search query ({@code name=value&...}) for {@code type}. */
+    SearchRequest parseQuery(String type, String query);
+
+    SearchRequest parse(String type, Map<String, List<String>> params, boolean lenient);
+
+    /** Runs {@code work} in one database transaction: every write in it lands, or none does. */
+    <T> T inTransaction(Supplier<T> work);
+
+    /** Whether {@code type} is a resource type this store indexes. */
+    boolean supports(String type);
+}

@@ -1,0 +1,274 @@
+package org.overturn.store;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.fhirpath.IFhirPath;
+import ca.uhn.fhir.fhirpath.IFhirPathEvaluationContext;
+import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import org.hl7.fhir.instance.model.api.IBase;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.instance.model.api.IPrimitiveType;
+import org.hl7.fhir.r4.model.Address;
+import org.hl7.fhir.r4.model.BaseDateTimeType;
+import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.ContactPoint;
+import org.hl7.fhir.r4.model.DecimalType;
+import org.hl7.fhir.r4.model.Enumeration;
+import org.hl7.fhir.r4.model.HumanName;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Money;
+import org.hl7.fhir.r4.model.Period;
+import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Range;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Timing;
+import org.hl7.fhir.r4.model.UriType;
+import org.springframework.lang.Nullable;
+
+/**
+ * Derives the search index rows of a resource from the FHIRPath expressions of its search parameters. Nothing here
+ * is written per resource type: a value's FHIR data type alone decides how it is indexed.
+ */
+final class SearchIndexer {
+    private final FhirContext ctx;
+    private final SearchParameterRegistry registry;
+    // FHIRPath engines keep per-evaluation state; one per thread, parsed expressions are shared.
+    private final ThreadLocal<IFhirPath> fhirPath;
+
+    SearchIndexer(FhirContext ctx, SearchParameterRegistry registry) {
+        this.ctx = ctx;
+        this.registry = registry;
+        this.fhirPath = ThreadLocal.withInitial(this::newFhirPath);
+    }
+
+    private IFhirPath newFhirPath() {
+        IFhirPath engine = ctx.newFhirPath();
+        engine.setEvaluationContext(new IFhirPathEvaluationContext() {
+            // resolve() in "subject.where(resolve() is Patient)" only needs the target's type: hand back an empty
+            // resource of the referenced type so such paths index the reference without reading the target.
+            @Override
+            public @Nullable IBase resolveReference(IIdType reference, @Nullable IBase context) {
+                String type = reference.getResourceType();
+                if (type == null || !ctx.getResourceTypes().contains(type)) {
+                    return null;
+                }
+                IBaseResource target = ctx.getResourceDefinition(type).newInstance();
+                target.setId(reference.toUnqualifiedVersionless());
+                return target;
+            }
+        });
+        return engine;
+    }
+
+    IndexRows index(IBaseResource resource) {
+        String type = ctx.getResourceType(resource);
+        IndexRows rows = new IndexRows();
+        IFhirPath engine = fhirPath.get();
+        for (SearchParam sp : registry.params(type)) {
+            if (sp.isColumn()) {
+                continue;
+            }
+            for (IFhirPath.IParsedExpression path : sp.parsedPaths()) {
+                List<IBase> values;
+                try {
+                    values = engine.evaluate(resource, path, IBase.class);
+                } catch (RuntimeException e) {
+                    // A path the engine cannot evaluate on this instance indexes nothing rather than refusing a
+                    // valid resource.
+                    continue;
+                }
+                for (IBase value : values) {
+                    add(rows, sp, value);
+                }
+            }
+        }
+        rows.patientId = patientCompartment(type, resource, rows);
+        return rows;
+    }
+
+    private @Nullable String patientCompartment(String type, IBaseResource resource, IndexRows rows) {
+        if (type.equals("Patient")) {
+            return resource.getIdElement().getIdPart();
+        }
+        for (IndexRows.ReferenceRow ref : rows.references) {
+            SearchParam sp = registry.find(type, ref.param());
+            if (sp != null && sp.inPatientCompartment() && "Patient".equals(ref.targetType())) {
+                return ref.targetId();
+            }
+        }
+        return null;
+    }
+
+    private void add(IndexRows rows, SearchParam sp, IBase value) {
+        String name = sp.name();
+        RestSearchParameterTypeEnum kind = sp.type();
+        switch (kind) {
+            case STRING -> strings(value, s -> rows.strings.add(new IndexRows.StringRow(name, Text.normalize(s), Text.cut(s))));
+            case TOKEN -> tokens(rows, name, value);
+            case REFERENCE -> reference(rows, name, value);
+            case DATE -> {
+                DateRange range = dateRange(value);
+                if (range != null) {
+                    rows.dates.add(new IndexRows.DateRow(name, range.low(), range.high()));
+                }
+            }
+            case NUMBER, QUANTITY -> quantity(rows, name, value);
+            case URI -> {
+                if (value instanceof IPrimitiveType<?> p && p.getValueAsString() != null) {
+                    rows.uris.add(new IndexRows.UriRow(name, p.getValueAsString()));
+                }
+            }
+            default -> {}
+        }
+    }
+
+    private interface Sink {
+        void accept(String s);
+    }
+
+    private static void strings(IBase value, Sink sink) {
+        List<String> out = new ArrayList<>();
+        if (value instanceof HumanName n) {
+            n.getGiven().forEach(g -> out.add(g.getValue()));
+            n.getPrefix().forEach(g -> out.add(g.getValue()));
+            n.getSuffix().forEach(g -> out.add(g.getValue()));
+            out.add(n.getFamily());
+            out.add(n.getText());
+        } else if (value instanceof Address a) {
+            a.getLine().forEach(l -> out.add(l.getValue()));
+            out.add(a.getCity());
+            out.add(a.getDistrict());
+            out.add(a.getState());
+            out.add(a.getPostalCode());
+            out.add(a.getCountry());
+            out.add(a.getText());
+        } else if (value instanceof CodeableConcept cc) {
+            out.add(cc.getText());
+        } else if (value instanceof IPrimitiveType<?> p) {
+            out.add(p.getValueAsString());
+        }
+        for (String s : out) {
+            if (s != null && !s.isBlank()) {
+                sink.accept(s);
+            }
+        }
+    }
+
+    private static void tokens(IndexRows rows, String param, IBase value) {
+        if (value instanceof CodeableConcept cc) {
+            String text = cc.hasText() ? Text.normalize(cc.getText()) : null;
+            for (Coding c : cc.getCoding()) {
+                rows.tokens.add(token(param, c.getSystem(), c.getCode(), c.hasDisplay() ? c.getDisplay() : null));
+            }
+            if (text != null) {
+                rows.tokens.add(new IndexRows.TokenRow(param, null, null, text));
+            }
+        } else if (value instanceof Coding c) {
+            rows.tokens.add(token(param, c.getSystem(), c.getCode(), c.hasDisplay() ? c.getDisplay() : null));
+        } else if (value instanceof Identifier id) {
+            String typeText = id.getType().hasText() ? id.getType().getText() : null;
+            rows.tokens.add(token(param, id.getSystem(), id.getValue(), typeText));
+        } else if (value instanceof ContactPoint cp) {
+            rows.tokens.add(token(param, cp.hasSystem() ? cp.getSystem().toCode() : null, cp.getValue(), null));
+        } else if (value instanceof Enumeration<?> e) {
+            rows.tokens.add(token(param, e.getSystem(), e.getValueAsString(), null));
+        } else if (value instanceof BooleanType b) {
+            rows.tokens.add(token(param, null, b.getValueAsString(), null));
+        } else if (value instanceof IPrimitiveType<?> p) {
+            rows.tokens.add(token(param, null, p.getValueAsString(), null));
+        }
+    }
+
+    private static IndexRows.TokenRow token(
+            String param, @Nullable String system, @Nullable String code, @Nullable String display) {
+        return new IndexRows.TokenRow(
+                param,
+                system == null ? null : Text.cut(system),
+                code == null ? null : Text.cut(code),
+                display == null ? null : Text.normalize(display));
+    }
+
+    private static void reference(IndexRows rows, String param, IBase value) {
+        if (value instanceof Reference ref) {
+            if (!ref.hasReference() || ref.getReference().startsWith("#")) {
+                return;
+            }
+            IIdType id = ref.getReferenceElement();
+            String url = ref.getReference();
+            if (id.hasResourceType() && id.hasIdPart() && !id.isAbsolute()) {
+                rows.references.add(new IndexRows.ReferenceRow(param, id.getResourceType(), id.getIdPart(), url));
+            } else if (id.isAbsolute() && id.hasResourceType() && id.hasIdPart()) {
+                rows.references.add(new IndexRows.ReferenceRow(param, id.getResourceType(), id.getIdPart(), url));
+            } else {
+                rows.references.add(new IndexRows.ReferenceRow(param, null, null, url));
+            }
+        } else if (value instanceof UriType uri && uri.getValue() != null) {
+            rows.references.add(new IndexRows.ReferenceRow(param, null, null, uri.getValue()));
+        }
+    }
+
+    static @Nullable DateRange dateRange(IBase value) {
+        if (value instanceof BaseDateTimeType dt) {
+            return dt.getValueAsString() == null ? null : DateRange.parse(dt.getValueAsString());
+        }
+        if (value instanceof Period p) {
+            if (!p.hasStart() && !p.hasEnd()) {
+                return null;
+            }
+            return DateRange.between(
+                    p.hasStart() ? DateRange.parse(p.getStartElement().getValueAsString()) : null,
+                    p.hasEnd() ? DateRange.parse(p.getEndElement().getValueAsString()) : null);
+        }
+        if (value instanceof Timing t) {
+            DateRange span = null;
+            for (var event : t.getEvent()) {
+                if (event.getValueAsString() != null) {
+                    DateRange r = DateRange.parse(event.getValueAsString());
+                    span = span == null ? r : DateRange.between(min(span, r), max(span, r));
+                }
+            }
+            if (span == null && t.getRepeat().hasBoundsPeriod()) {
+                return dateRange(t.getRepeat().getBoundsPeriod());
+            }
+            return span;
+        }
+        return null;
+    }
+
+    private static DateRange min(DateRange a, DateRange b) {
+        return a.low().isBefore(b.low()) ? a : b;
+    }
+
+    private static DateRange max(DateRange a, DateRange b) {
+        return a.high().isAfter(b.high()) ? a : b;
+    }
+
+    private static void quantity(IndexRows rows, String param, IBase value) {
+        if (value instanceof Quantity q && q.hasValue()) {
+            rows.quantities.add(new IndexRows.QuantityRow(param, q.getValue(), q.getSystem(), q.hasCode() ? q.getCode() : q.getUnit()));
+            if (q.hasCode() && q.hasUnit() && !q.getUnit().equals(q.getCode())) {
+                // Search by the human unit ("mg") must also work when the code differs.
+                rows.quantities.add(new IndexRows.QuantityRow(param, q.getValue(), null, q.getUnit()));
+            }
+        } else if (value instanceof Money m && m.hasValue()) {
+            rows.quantities.add(new IndexRows.QuantityRow(param, m.getValue(), "urn:iso:std:iso:4217", m.getCurrency()));
+        } else if (value instanceof Range r) {
+            if (r.getLow().hasValue()) {
+                quantity(rows, param, r.getLow());
+            }
+            if (r.getHigh().hasValue()) {
+                quantity(rows, param, r.getHigh());
+            }
+        } else if (value instanceof DecimalType d && d.getValue() != null) {
+            rows.quantities.add(new IndexRows.QuantityRow(param, d.getValue(), null, null));
+        } else if (value instanceof IntegerType i && i.getValue() != null) {
+            rows.quantities.add(new IndexRows.QuantityRow(param, BigDecimal.valueOf(i.getValue()), null, null));
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package org.overturn.store;
+
+import java.util.List;
+import org.springframework.lang.Nullable;
+
+/** A parsed, validated search: criteria joined by AND, each one an OR over its values. */
+public record SearchRequest(
+        String resourceType,
+        List<Criterion> criteria,
+        List<SortKey> sort,
+        int count,
+        int offset,
+        List<Include> includes,
+        List<Include> revIncludes,
+        Total total) {
+
+    public SearchRequest {
+        criteria = List.copyOf(criteria);
+        sort = List.copyOf(sort);
+        includes = List.copyOf(includes);
+        revIncludes = List.copyOf(revIncludes);
+    }
+
+    public enum Total {
+        NONE,
+        ESTIMATE,
+        ACCURATE
+    }
+
+    /**
+     * One search parameter occurrence. {@code chain}, when set, is the criterion on the referenced resources (of one
+     * of {@code chainTypes}) for a chained reference parameter such as {@code subject.name}.
+     */
+    public record Criterion(
+            SearchParam param,
+            @Nullable String modifier,
+            List<String> values,
+            @Nullable Criterion chain,
+            List<String> chainTypes) {
+        public Criterion {
+            values = List.copyOf(values);
+            chainTypes = List.copyOf(chainTypes);
+        }
+    }
+
+    public record SortKey(SearchParam param, boolean descending) {}
+
+    /** {@code _include}/{@code _revinclude}: source type, its reference parameter (null = all), target type filter. */
+    public record Include(String sourceType, @Nullable String param, @Nullable String targetType, boolean iterate) {}
+}

@@ -1,0 +1,294 @@
+package org.overturn.store;
+
+import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.overturn.platform.ErrorCode;
+import org.overturn.platform.OverturnException;
+import org.springframework.lang.Nullable;
+
+/**
+ * Turns FHIR search query parameters into a {@link SearchRequest}, rejecting what Overturn cannot answer with a
+ * message that says what to change. Unknown parameters are an error unless the client asked for lenient handling.
+ */
+public final class SearchRequestParser {
+    /** Result and formatting parameters handled elsewhere (by the HAPI edge) or ignored here. */
+    private static final Set<String> PASSED_THROUGH =
+            Set.of("_format", "_pretty", "_elements", "_summary", "_getpages", "_bundletype", "_contained", "_containedType");
+
+    private static final Set<String> STRING_MODIFIERS = Set.of("exact", "contains", "missing");
+    private static final Set<String> TOKEN_MODIFIERS = Set.of("not", "text", "missing");
+    private static final Set<String> PLAIN_MODIFIERS = Set.of("missing");
+    private static final Set<String> URI_MODIFIERS = Set.of("below", "above", "missing");
+
+    private final SearchParameterRegistry registry;
+    private final int defaultCount;
+    private final int maxCount;
+
+    public SearchRequestParser(SearchParameterRegistry registry, int defaultCount, int maxCount) {
+        this.registry = registry;
+        this.defaultCount = defaultCount;
+        this.maxCount = maxCount;
+    }
+
+    /**
+     * @param params each key maps to its occurrences (AND); each occurrence may hold comma-separated values (OR)
+     * @param lenient ignore unknown parameters instead of failing (FHIR {@code Prefer: handling=lenient})
+     */
+    public SearchRequest parse(String type, Map<String, List<String>> params, boolean lenient) {
+        if (!registry.supports(type)) {
+            throw new OverturnException(ErrorCode.UNKNOWN_TYPE, "Resource type '" + type + "' is not supported here");
+        }
+        List<SearchRequest.Criterion> criteria = new ArrayList<>();
+        List<SearchRequest.SortKey> sort = new ArrayList<>();
+        List<SearchRequest.Include> includes = new ArrayList<>();
+        List<SearchRequest.Include> revIncludes = new ArrayList<>();
+        int count = defaultCount;
+        int offset = 0;
+        SearchRequest.Total total = SearchRequest.Total.NONE;
+        Set<String> unknown = new LinkedHashSet<>();
+
+        for (Map.Entry<String, List<String>> entry : params.entrySet()) {
+            String key = entry.getKey();
+            List<String> occurrences = entry.getValue();
+            String bare = key.contains(":") ? key.substring(0, key.indexOf(':')) : key;
+            switch (bare) {
+                case "_count" -> count = Math.min(integer(key, last(occurrences), 0), maxCount);
+                case "_offset" -> offset = integer(key, last(occurrences), 0);
+                case "_sort" -> occurrences.forEach(v -> sort.addAll(sortKeys(type, v)));
+                case "_include" -> occurrences.forEach(v -> includes.add(include(key, v, type, false)));
+                case "_revinclude" -> occurrences.forEach(v -> revIncludes.add(include(key, v, type, true)));
+                case "_total" -> total = total(last(occurrences));
+                default -> {
+                    if (PASSED_THROUGH.contains(bare)) {
+                        continue;
+                    }
+                    SearchRequest.Criterion first = criterion(type, key, "", lenient, unknown);
+                    if (first == null) {
+                        continue;
+                    }
+                    for (String occurrence : occurrences) {
+                        criteria.add(withValues(first, splitOr(occurrence)));
+                    }
+                }
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new OverturnException(
+                    ErrorCode.INVALID_SEARCH,
+                    "Unknown search parameter(s) for " + type + ": " + String.join(", ", unknown)
+                            + ". See /fhir/metadata for the parameters this server supports.",
+                    String.join(",", unknown));
+        }
+        return new SearchRequest(type, criteria, sort, count, offset, includes, revIncludes, total);
+    }
+
+    private static SearchRequest.Criterion withValues(SearchRequest.Criterion c, List<String> values) {
+        if (c.chain() != null) {
+            return new SearchRequest.Criterion(
+                    c.param(), c.modifier(), List.of(), withValues(c.chain(), values), c.chainTypes());
+        }
+        return new SearchRequest.Criterion(c.param(), c.modifier(), values, null, List.of());
+    }
+
+    /** Parses a parameter name such as {@code subject:Patient.name:exact}; values are filled in later. */
+    private @Nullable SearchRequest.Criterion criterion(
+            String type, String key, String prefix, boolean lenient, Set<String> unknown) {
+        String head = key;
+        String rest = null;
+        int dot = key.indexOf('.');
+        if (dot > 0) {
+            head = key.substring(0, dot);
+            rest = key.substring(dot + 1);
+        }
+        String name = head;
+        String modifier = null;
+        int colon = head.indexOf(':');
+        if (colon > 0) {
+            name = head.substring(0, colon);
+            modifier = head.substring(colon + 1);
+        }
+        SearchParam sp = registry.find(type, name);
+        if (sp == null) {
+            if (!lenient) {
+                unknown.add(prefix + key);
+            }
+            return null;
+        }
+        if (rest != null) {
+            return chained(type, key, sp, modifier, rest, lenient, unknown);
+        }
+        checkModifier(sp, modifier, key);
+        return new SearchRequest.Criterion(sp, modifier, List.of(), null, List.of());
+    }
+
+    private @Nullable SearchRequest.Criterion chained(
+            String type,
+            String key,
+            SearchParam sp,
+            @Nullable String modifier,
+            String rest,
+            boolean lenient,
+            Set<String> unknown) {
+        if (sp.type() != RestSearchParameterTypeEnum.REFERENCE) {
+            throw new OverturnException(
+                    ErrorCode.INVALID_SEARCH,
+                    "'" + key + "': only reference parameters can be chained, and " + sp.name() + " is a "
+                            + sp.type().getCode() + " parameter",
+                    key);
+        }
+        List<String> candidates = new ArrayList<>();
+        if (modifier != null) {
+            candidates.add(modifier);
+        } else {
+            sp.targets().stream().sorted().forEach(candidates::add);
+        }
+        String chainedName = rest.contains(".") ? rest.substring(0, rest.indexOf('.')) : rest;
+        String chainedBare = chainedName.contains(":") ? chainedName.substring(0, chainedName.indexOf(':')) : chainedName;
+        List<String> types = candidates.stream()
+                .filter(registry::supports)
+                .filter(t -> registry.find(t, chainedBare) != null)
+                .toList();
+        if (types.isEmpty()) {
+            throw new OverturnException(
+                    ErrorCode.INVALID_SEARCH,
+                    "'" + key + "': no resource type that " + type + "." + sp.name() + " can point to has a search"
+                            + " parameter '" + chainedBare + "'",
+                    key);
+        }
+        // Every candidate type has the chained parameter; parse it against the first (they share the name and kind).
+        SearchRequest.Criterion inner = criterion(types.get(0), rest, key + ".", lenient, unknown);
+        if (inner == null) {
+            return null;
+        }
+        return new SearchRequest.Criterion(sp, null, List.of(), inner, types);
+    }
+
+    private static void checkModifier(SearchParam sp, @Nullable String modifier, String key) {
+        if (modifier == null) {
+            return;
+        }
+        Set<String> allowed = switch (sp.type()) {
+            case STRING -> STRING_MODIFIERS;
+            case TOKEN -> TOKEN_MODIFIERS;
+            case URI -> URI_MODIFIERS;
+            case REFERENCE -> Set.of("missing");
+            default -> PLAIN_MODIFIERS;
+        };
+        boolean typeModifier = sp.type() == RestSearchParameterTypeEnum.REFERENCE && sp.targets().contains(modifier);
+        if (!allowed.contains(modifier) && !typeModifier) {
+            throw new OverturnException(
+                    ErrorCode.UNSUPPORTED_SEARCH,
+                    "Modifier ':" + modifier + "' is not supported on " + sp.type().getCode() + " parameter '"
+                            + sp.name() + "'; supported: " + String.join(", ", allowed),
+                    key);
+        }
+    }
+
+    private List<SearchRequest.SortKey> sortKeys(String type, String value) {
+        List<SearchRequest.SortKey> keys = new ArrayList<>();
+        for (String part : value.split(",")) {
+            String p = part.trim();
+            if (p.isEmpty()) {
+                continue;
+            }
+            boolean desc = p.startsWith("-");
+            String name = desc ? p.substring(1) : p;
+            SearchParam sp = registry.find(type, name);
+            if (sp == null) {
+                throw new OverturnException(
+                        ErrorCode.INVALID_SEARCH, "_sort: " + type + " has no search parameter '" + name + "'", "_sort");
+            }
+            if (sp.type() == RestSearchParameterTypeEnum.URI) {
+                throw new OverturnException(
+                        ErrorCode.UNSUPPORTED_SEARCH, "_sort: sorting by uri parameter '" + name + "' is not supported", "_sort");
+            }
+            keys.add(new SearchRequest.SortKey(sp, desc));
+        }
+        return keys;
+    }
+
+    private SearchRequest.Include include(String key, String value, String type, boolean reverse) {
+        boolean iterate = key.endsWith(":iterate") || key.endsWith(":recurse");
+        String[] parts = value.split(":");
+        if (value.equals("*")) {
+            return new SearchRequest.Include(type, null, null, iterate);
+        }
+        if (parts.length < 2 || parts.length > 3) {
+            throw new OverturnException(
+                    ErrorCode.INVALID_SEARCH,
+                    key + "=" + value + ": expected SourceType:searchParam[:TargetType]",
+                    key);
+        }
+        String source = parts[0];
+        String param = parts[1];
+        if (!registry.supports(source)) {
+            throw new OverturnException(ErrorCode.INVALID_SEARCH, key + ": unknown resource type '" + source + "'", key);
+        }
+        if (!param.equals("*")) {
+            SearchParam sp = registry.find(source, param);
+            if (sp == null || sp.type() != RestSearchParameterTypeEnum.REFERENCE) {
+                throw new OverturnException(
+                        ErrorCode.INVALID_SEARCH,
+                        key + ": " + source + " has no reference search parameter '" + param + "'",
+                        key);
+            }
+        }
+        if (!reverse && !iterate && !source.equals(type)) {
+            throw new OverturnException(
+                    ErrorCode.INVALID_SEARCH,
+                    key + "=" + value + ": the source type must be " + type + " (or use :iterate)",
+                    key);
+        }
+        return new SearchRequest.Include(source, param.equals("*") ? null : param, parts.length == 3 ? parts[2] : null, iterate);
+    }
+
+    private static SearchRequest.Total total(String value) {
+        try {
+            return SearchRequest.Total.valueOf(value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new OverturnException(
+                    ErrorCode.INVALID_SEARCH, "_total must be none, estimate or accurate, not '" + value + "'", "_total");
+        }
+    }
+
+    private static int integer(String name, String value, int min) {
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n < min) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new OverturnException(
+                    ErrorCode.INVALID_SEARCH, name + " must be a whole number >= " + min + ", not '" + value + "'", name);
+        }
+    }
+
+    private static String last(List<String> values) {
+        return values.get(values.size() - 1);
+    }
+
+    /** Splits on commas not escaped with a backslash, and removes the escapes. */
+    static List<String> splitOr(String value) {
+        List<String> out = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\\' && i + 1 < value.length()) {
+                current.append(value.charAt(++i));
+            } else if (c == ',') {
+                out.add(current.toString());
+                current.setLength(0);
+            } else {
+                current.append(c);
+            }
+        }
+        out.add(current.toString());
+        return out;
+    }
+}

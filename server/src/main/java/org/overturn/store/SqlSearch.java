@@ -1,0 +1,382 @@
+package org.overturn.store;
+
+import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.overturn.platform.ErrorCode;
+import org.overturn.platform.OverturnException;
+import org.overturn.store.SearchRequest.Criterion;
+import org.springframework.lang.Nullable;
+
+/**
+ * Translates a {@link SearchRequest} into SQL over the resource and index tables. Each criterion becomes an
+ * EXISTS over one index table; the values of a criterion are OR-ed inside it. Date and number comparisons follow
+ * the FHIR search specification (ranges implied by precision), see docs/adr/0001-storage.md.
+ */
+final class SqlSearch {
+    record Sql(String text, List<Object> args) {}
+
+    private static final List<String> PREFIXES = List.of("eq", "ne", "gt", "lt", "ge", "le", "sa", "eb", "ap");
+
+    private final List<Object> args = new ArrayList<>();
+    private final StringBuilder where = new StringBuilder();
+
+    private SqlSearch() {}
+
+    /** The page query: ids and content of the matches, in the requested order. */
+    static Sql page(SearchRequest request, int limit) {
+        SqlSearch s = new SqlSearch();
+        s.filter("r", request.resourceType(), request.criteria());
+        StringBuilder sql = new StringBuilder(
+                "select r.res_type, r.res_id, r.version, r.last_updated, r.content from resource r where ");
+        sql.append(s.where);
+        sql.append(" order by ");
+        for (SearchRequest.SortKey key : request.sort()) {
+            sql.append(s.sortExpression(key)).append(key.descending() ? " desc nulls last, " : " asc nulls last, ");
+        }
+        sql.append("r.last_updated, r.res_id limit ? offset ?");
+        s.args.add(limit);
+        s.args.add(request.offset());
+        return new Sql(sql.toString(), s.args);
+    }
+
+    static Sql count(SearchRequest request) {
+        SqlSearch s = new SqlSearch();
+        s.filter("r", request.resourceType(), request.criteria());
+        return new Sql("select count(*) from resource r where " + s.where, s.args);
+    }
+
+    private void filter(String alias, String type, List<Criterion> criteria) {
+        where.append(alias).append(".res_type = ? and not ").append(alias).append(".deleted");
+        args.add(type);
+        for (Criterion c : criteria) {
+            where.append(" and ");
+            criterion(alias, type, c);
+        }
+    }
+
+    private void criterion(String r, String type, Criterion c) {
+        SearchParam sp = c.param();
+        if (c.chain() != null) {
+            chain(r, c);
+            return;
+        }
+        if ("missing".equals(c.modifier())) {
+            boolean missing = c.values().stream().anyMatch(v -> v.equals("true"));
+            if (sp.isColumn()) {
+                where.append(missing ? "false" : "true");
+                return;
+            }
+            where.append(missing ? "not exists" : "exists")
+                    .append(" (select 1 from ")
+                    .append(table(sp))
+                    .append(" i where i.res_type = ")
+                    .append(r)
+                    .append(".res_type and i.res_id = ")
+                    .append(r)
+                    .append(".res_id and i.param = ?)");
+            args.add(sp.name());
+            return;
+        }
+        if (sp.name().equals("_id")) {
+            boolean not = "not".equals(c.modifier());
+            where.append(r).append(not ? ".res_id <> all(?)" : ".res_id = any(?)");
+            args.add(c.values().toArray(new String[0]));
+            return;
+        }
+        if (sp.name().equals("_lastUpdated")) {
+            where.append("(");
+            for (int i = 0; i < c.values().size(); i++) {
+                if (i > 0) {
+                    where.append(" or ");
+                }
+                datePredicate(r + ".last_updated", r + ".last_updated", c.values().get(i), sp.name());
+            }
+            where.append(")");
+            return;
+        }
+        boolean negate = sp.type() == RestSearchParameterTypeEnum.TOKEN && "not".equals(c.modifier());
+        where.append(negate ? "not exists" : "exists")
+                .append(" (select 1 from ")
+                .append(table(sp))
+                .append(" i where i.res_type = ")
+                .append(r)
+                .append(".res_type and i.res_id = ")
+                .append(r)
+                .append(".res_id and i.param = ? and (");
+        args.add(sp.name());
+        for (int i = 0; i < c.values().size(); i++) {
+            if (i > 0) {
+                where.append(" or ");
+            }
+            value(sp, c.modifier(), c.values().get(i));
+        }
+        where.append("))");
+    }
+
+    private void chain(String r, Criterion c) {
+        Criterion inner = c.chain();
+        where.append("exists (select 1 from idx_reference i where i.res_type = ")
+                .append(r)
+                .append(".res_type and i.res_id = ")
+                .append(r)
+                .append(".res_id and i.param = ? and (");
+        args.add(c.param().name());
+        String alias = r + "c";
+        for (int t = 0; t < c.chainTypes().size(); t++) {
+            String targetType = c.chainTypes().get(t);
+            if (t > 0) {
+                where.append(" or ");
+            }
+            where.append("(i.target_type = ? and exists (select 1 from resource ")
+                    .append(alias)
+                    .append(" where ")
+                    .append(alias)
+                    .append(".res_id = i.target_id and ");
+            args.add(targetType);
+            filter(alias, targetType, List.of(inner));
+            where.append("))");
+        }
+        where.append("))");
+    }
+
+    private static String table(SearchParam sp) {
+        return switch (sp.type()) {
+            case STRING -> "idx_string";
+            case TOKEN -> "idx_token";
+            case REFERENCE -> "idx_reference";
+            case DATE -> "idx_date";
+            case NUMBER, QUANTITY -> "idx_quantity";
+            case URI -> "idx_uri";
+            default -> throw new OverturnException(
+                    ErrorCode.UNSUPPORTED_SEARCH, "Search parameter '" + sp.name() + "' cannot be searched yet");
+        };
+    }
+
+    private void value(SearchParam sp, @Nullable String modifier, String value) {
+        switch (sp.type()) {
+            case STRING -> stringValue(modifier, value);
+            case TOKEN -> tokenValue(modifier, value);
+            case REFERENCE -> referenceValue(sp, modifier, value);
+            case DATE -> datePredicate("i.low", "i.high", value, sp.name());
+            case NUMBER, QUANTITY -> quantityValue(sp, value);
+            case URI -> uriValue(modifier, value);
+            default -> throw new OverturnException(
+                    ErrorCode.UNSUPPORTED_SEARCH, "Search parameter '" + sp.name() + "' cannot be searched yet");
+        }
+    }
+
+    private void stringValue(@Nullable String modifier, String value) {
+        if ("exact".equals(modifier)) {
+            where.append("i.value_exact = ?");
+            args.add(Text.cut(value));
+        } else if ("contains".equals(modifier)) {
+            where.append("i.value_norm like ? escape '\\'");
+            args.add("%" + escapeLike(Text.normalize(value)) + "%");
+        } else {
+            where.append("i.value_norm like ? escape '\\'");
+            args.add(escapeLike(Text.normalize(value)) + "%");
+        }
+    }
+
+    private void tokenValue(@Nullable String modifier, String value) {
+        if ("text".equals(modifier)) {
+            where.append("i.text_norm like ? escape '\\'");
+            args.add("%" + escapeLike(Text.normalize(value)) + "%");
+            return;
+        }
+        int bar = value.indexOf('|');
+        if (bar < 0) {
+            where.append("i.code = ?");
+            args.add(value);
+        } else {
+            String system = value.substring(0, bar);
+            String code = value.substring(bar + 1);
+            if (system.isEmpty()) {
+                where.append("(i.system is null and i.code = ?)");
+                args.add(code);
+            } else if (code.isEmpty()) {
+                where.append("i.system = ?");
+                args.add(system);
+            } else {
+                where.append("(i.system = ? and i.code = ?)");
+                args.add(system);
+                args.add(code);
+            }
+        }
+    }
+
+    private void referenceValue(SearchParam sp, @Nullable String modifier, String value) {
+        String v = value.replaceFirst("/_history/[^/]+$", "");
+        if (modifier != null) {
+            where.append("(i.target_type = ? and i.target_id = ?)");
+            args.add(modifier);
+            args.add(v.contains("/") ? v.substring(v.lastIndexOf('/') + 1) : v);
+            return;
+        }
+        if (v.startsWith("http://") || v.startsWith("https://") || v.startsWith("urn:")) {
+            where.append("i.target_url = ?");
+            args.add(v);
+            return;
+        }
+        String[] parts = v.split("/");
+        if (parts.length == 2) {
+            where.append("(i.target_type = ? and i.target_id = ?)");
+            args.add(parts[0]);
+            args.add(parts[1]);
+        } else if (parts.length == 1) {
+            where.append("i.target_id = ?");
+            args.add(v);
+        } else {
+            throw new OverturnException(
+                    ErrorCode.INVALID_SEARCH,
+                    "'" + value + "' is not a reference (expected id, Type/id or an absolute URL)",
+                    sp.name());
+        }
+    }
+
+    private void uriValue(@Nullable String modifier, String value) {
+        if ("below".equals(modifier)) {
+            where.append("i.uri like ? escape '\\'");
+            args.add(escapeLike(value) + "%");
+        } else if ("above".equals(modifier)) {
+            where.append("? like (replace(replace(i.uri, '%', '\\%'), '_', '\\_') || '%') escape '\\'");
+            args.add(value);
+        } else {
+            where.append("i.uri = ?");
+            args.add(value);
+        }
+    }
+
+    private record Prefixed(String prefix, String value) {}
+
+    private static Prefixed prefixed(String value) {
+        if (value.length() > 2 && PREFIXES.contains(value.substring(0, 2).toLowerCase(Locale.ROOT))
+                && !Character.isLetter(value.charAt(2))) {
+            return new Prefixed(value.substring(0, 2).toLowerCase(Locale.ROOT), value.substring(2));
+        }
+        return new Prefixed("eq", value);
+    }
+
+    /** Date comparison of a stored range [low, high] against the range the search value implies (FHIR §3.1.1.5.5). */
+    private void datePredicate(String low, String high, String raw, String param) {
+        Prefixed p = prefixed(raw);
+        DateRange range;
+        try {
+            range = DateRange.parse(p.value());
+        } catch (IllegalArgumentException e) {
+            throw new OverturnException(ErrorCode.INVALID_SEARCH, param + ": " + e.getMessage(), param);
+        }
+        OffsetDateTime pl = utc(range.low());
+        OffsetDateTime ph = utc(range.high());
+        String eq = "(" + low + " >= ? and " + high + " <= ?)";
+        switch (p.prefix()) {
+            case "eq" -> bind(eq, pl, ph);
+            case "ne" -> bind("not " + eq, pl, ph);
+            case "gt" -> bind(high + " > ?", ph);
+            case "lt" -> bind(low + " < ?", pl);
+            case "ge" -> bind("(" + high + " > ? or " + eq + ")", ph, pl, ph);
+            case "le" -> bind("(" + low + " < ? or " + eq + ")", pl, pl, ph);
+            case "sa" -> bind(low + " > ?", ph);
+            case "eb" -> bind(high + " < ?", pl);
+            case "ap" -> {
+                Duration distance = Duration.between(range.low(), Instant.now()).abs();
+                Duration slack = distance.dividedBy(10);
+                if (slack.compareTo(Duration.ofDays(1)) < 0) {
+                    slack = Duration.ofDays(1);
+                }
+                bind("(" + low + " <= ? and " + high + " >= ?)",
+                        utc(range.high().plus(slack)), utc(range.low().minus(slack)));
+            }
+            default -> throw new IllegalStateException(p.prefix());
+        }
+    }
+
+    private void quantityValue(SearchParam sp, String raw) {
+        Prefixed p = prefixed(raw);
+        String[] parts = p.value().split("\\|", -1);
+        BigDecimal number;
+        try {
+            number = new BigDecimal(parts[0]);
+        } catch (NumberFormatException e) {
+            throw new OverturnException(
+                    ErrorCode.INVALID_SEARCH,
+                    sp.name() + ": '" + raw + "' is not a number (expected [prefix]number[|system|code])",
+                    sp.name());
+        }
+        where.append("(");
+        // Implicit precision: "100" matches [99.5, 100.5), "100.0" matches [99.95, 100.05).
+        BigDecimal half = BigDecimal.ONE.movePointLeft(Math.max(number.scale(), 0)).divide(BigDecimal.valueOf(2));
+        switch (p.prefix()) {
+            case "eq" -> bind("(i.value >= ? and i.value < ?)", number.subtract(half), number.add(half));
+            case "ne" -> bind("not (i.value >= ? and i.value < ?)", number.subtract(half), number.add(half));
+            case "gt", "sa" -> bind("i.value > ?", number);
+            case "lt", "eb" -> bind("i.value < ?", number);
+            case "ge" -> bind("i.value >= ?", number);
+            case "le" -> bind("i.value <= ?", number);
+            case "ap" -> {
+                BigDecimal slack = number.abs().divide(BigDecimal.TEN);
+                bind("(i.value >= ? and i.value <= ?)", number.subtract(slack), number.add(slack));
+            }
+            default -> throw new IllegalStateException(p.prefix());
+        }
+        if (parts.length >= 3) {
+            String system = parts[1];
+            String code = parts[2];
+            if (!system.isEmpty()) {
+                bind(" and i.system = ?", system);
+            }
+            if (!code.isEmpty()) {
+                bind(" and i.code = ?", code);
+            }
+        } else if (parts.length == 2 && !parts[1].isEmpty()) {
+            throw new OverturnException(
+                    ErrorCode.INVALID_SEARCH,
+                    sp.name() + ": '" + raw + "' must be number, number|system|code or number||code",
+                    sp.name());
+        }
+        where.append(")");
+    }
+
+    private void bind(String sql, Object... values) {
+        where.append(sql);
+        args.addAll(List.of(values));
+    }
+
+    private String sortExpression(SearchRequest.SortKey key) {
+        SearchParam sp = key.param();
+        if (sp.name().equals("_id")) {
+            return "r.res_id";
+        }
+        if (sp.name().equals("_lastUpdated")) {
+            return "r.last_updated";
+        }
+        String agg = key.descending() ? "max" : "min";
+        String column = switch (sp.type()) {
+            case STRING -> "value_norm";
+            case TOKEN -> "code";
+            case REFERENCE -> "target_id";
+            case DATE -> key.descending() ? "high" : "low";
+            case NUMBER, QUANTITY -> "value";
+            default -> throw new OverturnException(
+                    ErrorCode.UNSUPPORTED_SEARCH, "_sort: cannot sort by '" + sp.name() + "'", "_sort");
+        };
+        args.add(sp.name());
+        return "(select " + agg + "(s." + column + ") from " + table(sp)
+                + " s where s.res_type = r.res_type and s.res_id = r.res_id and s.param = ?)";
+    }
+
+    static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static String escapeLike(String value) {
+        return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+}

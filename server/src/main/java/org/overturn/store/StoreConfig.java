@@ -1,0 +1,26 @@
+package org.overturn.store;
+
+import ca.uhn.fhir.context.FhirContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+@Configuration(proxyBeanMethods = false)
+class StoreConfig {
+
+    @Bean
+    SearchParameterRegistry searchParameterRegistry(FhirContext ctx) {
+        return new SearchParameterRegistry(ctx, ResourceTypes.SUPPORTED);
+    }
+
+    @Bean
+    ResourceStore resourceStore(
+            FhirContext ctx,
+            SearchParameterRegistry registry,
+            JdbcTemplate jdbc,
+            TransactionTemplate tx,
+            StoreProperties properties) {
+        return new JdbcResourceStore(ctx, registry, jdbc, tx, properties);
+    }
+}

@@ -1,0 +1,23 @@
+package org.overturn.store;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * @param lockTimeout how long a write waits for another writer of the same resource before answering 409
+ * @param defaultPageSize search page size when the client sends no _count
+ * @param maxPageSize largest _count honoured
+ * @param maxIncludes most resources one page may add through _include/_revinclude
+ */
+@Validated
+@ConfigurationProperties("overturn.store")
+public record StoreProperties(
+        @NotNull @DefaultValue("5s") Duration lockTimeout,
+        @Min(1) @Max(1000) @DefaultValue("20") int defaultPageSize,
+        @Min(1) @Max(10000) @DefaultValue("1000") int maxPageSize,
+        @Min(0) @DefaultValue("1000") int maxIncludes) {}
