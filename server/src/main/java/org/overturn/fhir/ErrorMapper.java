@@ -25,6 +25,9 @@ import org.springframework.transaction.CannotCreateTransactionException;
 final class ErrorMapper {
     private static final Logger log = LoggerFactory.getLogger(ErrorMapper.class);
 
+    /** PostgreSQL states of a write that lost to a concurrent one: lock timeout, serialization, deadlock, unique key. */
+    private static final java.util.Set<String> CONFLICT_STATES = java.util.Set.of("55P03", "40001", "40P01", "23505");
+
     record Mapped(int status, OperationOutcome outcome) {}
 
     private ErrorMapper() {}
@@ -39,7 +42,8 @@ final class ErrorMapper {
             }
             if (t instanceof DuplicateKeyException
                     || t instanceof CannotAcquireLockException
-                    || t instanceof PessimisticLockingFailureException) {
+                    || t instanceof PessimisticLockingFailureException
+                    || (t instanceof java.sql.SQLException sql && CONFLICT_STATES.contains(sql.getSQLState()))) {
                 return mapped(
                         ErrorCode.CONCURRENT_WRITE,
                         "Another request is writing the same resource; retry the request",

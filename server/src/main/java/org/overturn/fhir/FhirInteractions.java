@@ -46,7 +46,10 @@ final class FhirInteractions {
 
     Bundle search(String type, RequestDetails request) {
         Map<String, List<String>> params = new LinkedHashMap<>();
-        request.getParameters().forEach((k, v) -> params.put(k, Arrays.asList(v)));
+        String localPrefix = request.getFhirServerBase() + "/";
+        // A reference to this server by absolute URL means the same as the relative reference stored.
+        request.getParameters().forEach((k, v) -> params.put(
+                k, Arrays.stream(v).map(x -> x.startsWith(localPrefix) ? x.substring(localPrefix.length()) : x).toList()));
         boolean countOnly = "count".equals(first(request.getParameters().get(Constants.PARAM_SUMMARY)));
         SearchRequest parsed = store.parse(type, params, lenient(request));
         if (countOnly) {

@@ -35,7 +35,8 @@ class CorsConfig {
     }
 
     @Bean
-    FilterRegistrationBean<CorsFilter> corsFilter(CorsConfigurationSource source) {
+    FilterRegistrationBean<CorsFilter> corsFilter(
+            @org.springframework.beans.factory.annotation.Qualifier("corsConfigurationSource") CorsConfigurationSource source) {
         FilterRegistrationBean<CorsFilter> registration = new FilterRegistrationBean<>(new CorsFilter(source));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;

@@ -61,7 +61,8 @@ public final class SearchParameterRegistry {
                                 paths,
                                 parsed,
                                 sp.getTargets(),
-                                sp.getProvidesMembershipInCompartments().contains("Patient")));
+                                sp.getProvidesMembershipInCompartments() != null
+                                        && sp.getProvidesMembershipInCompartments().contains("Patient")));
             }
             byType.put(type, Collections.unmodifiableMap(params));
         }

@@ -1,0 +1,213 @@
+package org.overturn.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Every search parameter kind, its common modifiers and prefixes, paging, sorting, _include/_revinclude and _total. */
+public interface SearchContract extends FhirHttp {
+
+    default String patientNamed(String family, String given, String birthDate, String city) {
+        return create("Patient", """
+                {"resourceType":"Patient","name":[{"family":"%s","given":["%s"]}],"birthDate":"%s","gender":"female",
+                 "address":[{"city":"%s","state":"CA"}],"identifier":[{"system":"http://overturn.example.org/mrn","value":"%s"}]}
+                """.formatted(family, given, birthDate, city, family));
+    }
+
+    default String observation(String patientId, String loinc, String effective, String quantity) {
+        return create("Observation", """
+                {"resourceType":"Observation","status":"final",
+                 "code":{"coding":[{"system":"http://loinc.org","code":"%s","display":"Test %s"}],"text":"Lab %s"},
+                 "subject":{"reference":"Patient/%s"},"effectiveDateTime":"%s",
+                 "valueQuantity":{"value":%s,"unit":"%%","system":"http://unitsofmeasure.org","code":"%%"}}
+                """.formatted(loinc, loinc, loinc, patientId, effective, quantity));
+    }
+
+    static List<String> ids(Response r) {
+        List<String> ids = new ArrayList<>();
+        for (JsonNode e : r.json().path("entry")) {
+            if ("match".equals(e.path("search").path("mode").asText())) {
+                ids.add(e.path("resource").path("id").asText());
+            }
+        }
+        return ids;
+    }
+
+    @Test
+    default void stringSearchWhenPrefixExactOrContainsThenMatchesCaseAndAccentInsensitively() {
+        String u = unique();
+        String a = patientNamed("Zoë" + u, "Ana", "1980-01-01", "Fresno");
+        String b = patientNamed("Zoe" + u + "x", "Bea", "1980-01-01", "Fresno");
+        assertThat(ids(get("Patient?family=zoe" + u))).containsExactlyInAnyOrder(a, b);
+        assertThat(ids(get("Patient?family:exact=Zoë" + u))).containsExactly(a);
+        assertThat(ids(get("Patient?family:contains=" + u + "X"))).containsExactly(b);
+        assertThat(ids(get("Patient?name=zoe" + u + "&given=bea"))).containsExactly(b);
+        assertThat(ids(get("Patient?family=zoe" + u + "&address-city=fres"))).hasSize(2);
+    }
+
+    @Test
+    default void tokenSearchWhenSystemCodeOrNotOrTextThenMatches() {
+        String u = unique();
+        String p = patientNamed("Tok" + u, "T", "1990-05-05", "Ohio");
+        String alk = observation(p, "76042-8", "2025-03-01", "1");
+        String ecog = observation(p, "89247-1", "2025-03-02", "1");
+        assertThat(ids(get("Observation?subject=Patient/" + p + "&code=http://loinc.org|76042-8"))).containsExactly(alk);
+        assertThat(ids(get("Observation?subject=Patient/" + p + "&code=http%3A%2F%2Floinc.org%7C76042-8"))).containsExactly(alk);
+        assertThat(ids(get("Observation?subject=Patient/" + p + "&code=76042-8"))).containsExactly(alk);
+        assertThat(ids(get("Observation?subject=Patient/" + p + "&code=http://loinc.org|"))).hasSize(2);
+        assertThat(ids(get("Observation?subject=Patient/" + p + "&code=http://snomed.info/sct|76042-8"))).isEmpty();
+        assertThat(ids(get("Observation?subject=Patient/" + p + "&code=76042-8,89247-1"))).hasSize(2);
+        assertThat(ids(get("Observation?subject=Patient/" + p + "&code:not=76042-8"))).containsExactly(ecog);
+        assertThat(ids(get("Observation?subject=Patient/" + p + "&code:text=lab%208924"))).containsExactly(ecog);
+        assertThat(ids(get("Patient?identifier=http://overturn.example.org/mrn|Tok" + u))).containsExactly(p);
+        assertThat(ids(get("Patient?_id=" + p))).containsExactly(p);
+        assertThat(ids(get("Observation?subject=Patient/" + p + "&status=final"))).hasSize(2);
+    }
+
+    @Test
+    default void referenceSearchWhenIdTypedOrChainedThenMatches() {
+        String u = unique();
+        String p = patientNamed("Ref" + u, "R", "1990-05-05", "Macon");
+        String other = patientNamed("Other" + u, "O", "1990-05-05", "Macon");
+        String obs = observation(p, "76042-8", "2025-03-01", "1");
+        observation(other, "76042-8", "2025-03-01", "1");
+        assertThat(ids(get("Observation?patient=" + p))).containsExactly(obs);
+        assertThat(ids(get("Observation?patient=Patient/" + p))).containsExactly(obs);
+        assertThat(ids(get("Observation?subject:Patient=" + p))).containsExactly(obs);
+        assertThat(ids(get("Observation?subject=" + base() + "/Patient/" + p))).containsExactly(obs);
+        assertThat(ids(get("Observation?subject.family=Ref" + u))).containsExactly(obs);
+        assertThat(ids(get("Observation?patient:missing=false&subject.family=Ref" + u))).containsExactly(obs);
+    }
+
+    @Test
+    default void dateSearchWhenPrefixesThenFollowsPrecisionRanges() {
+        String u = unique();
+        String p = patientNamed("Date" + u, "D", "1975-06-15", "Dayton");
+        String march = observation(p, "1-1", "2025-03-10T10:00:00Z", "1");
+        String april = observation(p, "1-1", "2025-04-20", "1");
+        String scope = "Observation?subject=Patient/" + p;
+        assertThat(ids(get(scope + "&date=2025-03"))).containsExactly(march);
+        assertThat(ids(get(scope + "&date=2025"))).containsExactlyInAnyOrder(march, april);
+        assertThat(ids(get(scope + "&date=gt2025-03-31"))).containsExactly(april);
+        assertThat(ids(get(scope + "&date=lt2025-04-01"))).containsExactly(march);
+        assertThat(ids(get(scope + "&date=ge2025-04-20"))).containsExactly(april);
+        assertThat(ids(get(scope + "&date=le2025-03-10"))).containsExactly(march);
+        assertThat(ids(get(scope + "&date=ne2025-03"))).containsExactly(april);
+        assertThat(ids(get(scope + "&date=ge2025-03-01&date=le2025-03-31"))).containsExactly(march);
+        assertThat(ids(get(scope + "&date=sa2025-03-31"))).containsExactly(april);
+        assertThat(ids(get(scope + "&date=eb2025-04-01"))).containsExactly(march);
+        assertThat(ids(get(scope + "&date=2025-03-10T10:00:00%2B00:00"))).containsExactly(march);
+        assertThat(ids(get("Patient?birthdate=1975-06-15&family=Date" + u))).containsExactly(p);
+        assertThat(ids(get("Patient?birthdate=ge1975-06-16&family=Date" + u))).isEmpty();
+        assertThat(ids(get(scope + "&_lastUpdated=gt2000-01-01"))).hasSize(2);
+        assertThat(ids(get(scope + "&_lastUpdated=lt2000-01-01"))).isEmpty();
+    }
+
+    @Test
+    default void quantitySearchWhenPrefixesAndUnitsThenMatches() {
+        String u = unique();
+        String p = patientNamed("Qty" + u, "Q", "1975-06-15", "Athens");
+        String low = observation(p, "14017-8", "2025-01-01", "20");
+        String high = observation(p, "14017-8", "2025-01-02", "87");
+        String scope = "Observation?subject=Patient/" + p;
+        assertThat(ids(get(scope + "&value-quantity=87"))).containsExactly(high);
+        assertThat(ids(get(scope + "&value-quantity=gt50"))).containsExactly(high);
+        assertThat(ids(get(scope + "&value-quantity=le20"))).containsExactly(low);
+        assertThat(ids(get(scope + "&value-quantity=87|http://unitsofmeasure.org|%25"))).containsExactly(high);
+        assertThat(ids(get(scope + "&value-quantity=87||%25"))).containsExactly(high);
+        assertThat(ids(get(scope + "&value-quantity=87|http://unitsofmeasure.org|mg"))).isEmpty();
+        assertThat(ids(get(scope + "&value-quantity=ap85"))).containsExactly(high);
+    }
+
+    @Test
+    default void pagingWhenMoreThanCountThenNextLinksWalkAllResultsOnce() {
+        String u = unique();
+        String p = patientNamed("Page" + u, "P", "1975-06-15", "Akron");
+        List<String> created = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            created.add(observation(p, "2-2", "2025-01-0" + (i + 1), Integer.toString(i)));
+        }
+        List<String> seen = new ArrayList<>();
+        String url = "Observation?subject=Patient/" + p + "&_count=3&_sort=date";
+        int pages = 0;
+        while (url != null) {
+            Response page = get(url);
+            assertThat(page.status()).isEqualTo(200);
+            seen.addAll(ids(page));
+            pages++;
+            url = null;
+            for (JsonNode link : page.json().path("link")) {
+                if (link.path("relation").asText().equals("next")) {
+                    url = link.path("url").asText();
+                }
+            }
+        }
+        assertThat(pages).isEqualTo(3);
+        assertThat(seen).containsExactlyElementsOf(created);
+    }
+
+    @Test
+    default void sortWhenAscendingOrDescendingThenOrdersByParameter() {
+        String u = unique();
+        String a = patientNamed("Sort" + u + "a", "A", "1990-01-01", "X");
+        String b = patientNamed("Sort" + u + "b", "B", "1970-01-01", "X");
+        String c = patientNamed("Sort" + u + "c", "C", "1980-01-01", "X");
+        assertThat(ids(get("Patient?family=Sort" + u + "&_sort=family"))).containsExactly(a, b, c);
+        assertThat(ids(get("Patient?family=Sort" + u + "&_sort=-family"))).containsExactly(c, b, a);
+        assertThat(ids(get("Patient?family=Sort" + u + "&_sort=birthdate"))).containsExactly(b, c, a);
+        assertThat(ids(get("Patient?family=Sort" + u + "&_sort=-birthdate"))).containsExactly(a, c, b);
+    }
+
+    @Test
+    default void includeWhenRequestedThenReferencedAndReferencingResourcesAreAdded() {
+        String u = unique();
+        String p = patientNamed("Inc" + u, "I", "1990-01-01", "X");
+        String obs = observation(p, "76042-8", "2025-01-01", "1");
+        Response inc = get("Observation?_id=" + obs + "&_include=Observation:subject");
+        assertThat(inc.json().path("entry")).hasSize(2);
+        assertThat(inc.json().path("entry").get(1).path("search").path("mode").asText()).isEqualTo("include");
+        assertThat(inc.json().path("entry").get(1).path("resource").path("id").asText()).isEqualTo(p);
+
+        Response rev = get("Patient?_id=" + p + "&_revinclude=Observation:subject");
+        assertThat(rev.json().path("entry")).hasSize(2);
+        assertThat(rev.json().path("entry").get(1).path("resource").path("id").asText()).isEqualTo(obs);
+        assertThat(rev.json().path("total").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    default void totalWhenAccurateThenCountedAndSummaryCountGivesOnlyTotal() {
+        String u = unique();
+        String p = patientNamed("Tot" + u, "T", "1990-01-01", "X");
+        for (int i = 0; i < 4; i++) {
+            observation(p, "3-3", "2025-01-01", "1");
+        }
+        Response accurate = get("Observation?subject=Patient/" + p + "&_count=2&_total=accurate");
+        assertThat(accurate.json().path("total").asInt()).isEqualTo(4);
+        assertThat(ids(accurate)).hasSize(2);
+        Response count = get("Observation?subject=Patient/" + p + "&_summary=count");
+        assertThat(count.json().path("total").asInt()).isEqualTo(4);
+        assertThat(count.json().has("entry")).isFalse();
+    }
+
+    @Test
+    default void postSearchWhenFormEncodedThenSameAsGet() {
+        String u = unique();
+        String p = patientNamed("Form" + u, "F", "1990-01-01", "X");
+        Response r = send("POST", "Patient/_search", "application/x-www-form-urlencoded", "family=Form" + u);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(ids(r)).containsExactly(p);
+    }
+
+    @Test
+    default void searchWhenUnknownParameterThen400UnlessLenient() {
+        assertThat(get("Patient?shoe-size=12").assertOutcome(400)).isEqualTo("OVT-400-SEARCH");
+        assertThat(get("Patient?shoe-size=12&_count=1", "Prefer", "handling=lenient").status()).isEqualTo(200);
+        assertThat(get("Patient?birthdate=not-a-date").assertOutcome(400)).isEqualTo("OVT-400-SEARCH");
+        assertThat(get("Observation?value-quantity=abc").assertOutcome(400)).isEqualTo("OVT-400-SEARCH");
+        assertThat(get("Patient?_count=-1").assertOutcome(400)).isEqualTo("OVT-400-SEARCH");
+        assertThat(get("Patient?family:below=x").assertOutcome(400)).isEqualTo("OVT-400-SEARCH-UNSUPPORTED");
+    }
+}
