@@ -40,7 +40,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
         Files.createDirectories(dataDir);
         Path lockFile = dataDir.resolve("overturn.lock");
         FileChannel channel = new RandomAccessFile(lockFile.toFile(), "rw").getChannel();
-        FileLock lock = channel.tryLock();
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException heldByThisJvm) {
+            lock = null;
+        }
         if (lock == null) {
             channel.close();
             throw new IllegalStateException("Data directory " + dataDir.toAbsolutePath()
