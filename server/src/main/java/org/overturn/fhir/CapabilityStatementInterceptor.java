@@ -43,6 +43,9 @@ final class CapabilityStatementInterceptor {
         cs.getImplementation().setDescription(packaged.getImplementation().getDescription());
         cs.setFormat(List.of(new org.hl7.fhir.r4.model.CodeType("application/fhir+json"), new org.hl7.fhir.r4.model.CodeType("application/fhir+xml")));
         for (var rest : cs.getRest()) {
+            if (rest.getInteraction().stream().noneMatch(i -> i.getCode() == CapabilityStatement.SystemRestfulInteraction.BATCH)) {
+                rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.BATCH);
+            }
             for (CapabilityStatementRestResourceComponent resource : rest.getResource()) {
                 String type = resource.getType();
                 if (!registry.supports(type)) {

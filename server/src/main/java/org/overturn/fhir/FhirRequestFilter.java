@@ -11,6 +11,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Set;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.overturn.platform.ErrorCode;
 import org.overturn.platform.OverturnException;
 import org.overturn.platform.Outcomes;
@@ -38,10 +40,12 @@ final class FhirRequestFilter extends OncePerRequestFilter {
 
     private final FhirContext ctx;
     private final long maxBodyBytes;
+    private final MeterRegistry meters;
 
-    FhirRequestFilter(FhirContext ctx, long maxBodyBytes) {
+    FhirRequestFilter(FhirContext ctx, long maxBodyBytes, MeterRegistry meters) {
         this.ctx = ctx;
         this.maxBodyBytes = maxBodyBytes;
+        this.meters = meters;
     }
 
     @Override
@@ -63,7 +67,16 @@ final class FhirRequestFilter extends OncePerRequestFilter {
             }
             chain.doFilter(new LimitedBodyRequest(request, maxBodyBytes), response);
         } finally {
-            long micros = (System.nanoTime() - start) / 1000;
+            long nanos = System.nanoTime() - start;
+            long micros = nanos / 1000;
+            // HAPI's servlet is invisible to Spring MVC's metrics (uri="UNKNOWN"): time it here, by type and method.
+            Timer.builder("overturn.fhir.requests")
+                    .description("FHIR requests by resource type, HTTP method and status")
+                    .tag("type", resourceType(request))
+                    .tag("method", request.getMethod())
+                    .tag("status", Integer.toString(response.getStatus()))
+                    .register(meters)
+                    .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
             String query = request.getQueryString();
             access.info(
                     "request id={} method={} path={}{} status={} duration_ms={}",
@@ -75,6 +88,15 @@ final class FhirRequestFilter extends OncePerRequestFilter {
                     String.format(Locale.ROOT, "%.1f", micros / 1000.0));
             MDC.remove(RequestIds.MDC_KEY);
         }
+    }
+
+    private static String resourceType(HttpServletRequest request) {
+        String path = request.getRequestURI().substring(request.getContextPath().length()).replaceFirst("^/fhir/?", "");
+        String first = path.split("[/?]")[0];
+        if (first.isEmpty()) {
+            return "system";
+        }
+        return org.overturn.store.ResourceTypes.SUPPORTED.contains(first) || first.equals("metadata") ? first : "other";
     }
 
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS");

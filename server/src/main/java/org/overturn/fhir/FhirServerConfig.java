@@ -72,9 +72,10 @@ class FhirServerConfig {
     }
 
     @Bean
-    FilterRegistrationBean<FhirRequestFilter> fhirRequestFilter(FhirContext ctx, FhirProperties properties) {
+    FilterRegistrationBean<FhirRequestFilter> fhirRequestFilter(
+            FhirContext ctx, FhirProperties properties, io.micrometer.core.instrument.MeterRegistry meters) {
         FilterRegistrationBean<FhirRequestFilter> registration =
-                new FilterRegistrationBean<>(new FhirRequestFilter(ctx, properties.maxBodySize().toBytes()));
+                new FilterRegistrationBean<>(new FhirRequestFilter(ctx, properties.maxBodySize().toBytes(), meters));
         registration.addUrlPatterns("/fhir/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return registration;

@@ -28,6 +28,8 @@ public abstract class EmbeddedServerTest implements FhirHttp {
     static void embedded(DynamicPropertyRegistry registry) {
         registry.add("overturn.data-dir", DATA_DIR::toString);
         registry.add("overturn.store.lock-timeout", () -> "1s");
+        // Spring's test support turns metric export off; the operations tests scrape it.
+        registry.add("management.prometheus.metrics.export.enabled", () -> "true");
         registry.add("overturn.fhir.max-body-size", () -> "1MB");
     }
 
