@@ -102,6 +102,13 @@ final class SearchIndexer {
                 return ref.targetId();
             }
         }
+        // Types outside R4's Patient compartment (Task, Claim's insurer-side resources) still have a "patient"
+        // parameter; using it keeps a case's rows together for a distributed database.
+        for (IndexRows.ReferenceRow ref : rows.references) {
+            if (ref.param().equals("patient") && "Patient".equals(ref.targetType())) {
+                return ref.targetId();
+            }
+        }
         return null;
     }
 

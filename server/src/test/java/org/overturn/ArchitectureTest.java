@@ -1,0 +1,32 @@
+package org.overturn;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/** Dependencies point inward: edges use features, features use the store, the store knows no edge. */
+@AnalyzeClasses(packages = "org.overturn", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    @ArchTest
+    static final ArchRule noFeatureCycles = slices().matching("org.overturn.(*)..").should().beFreeOfCycles();
+
+    @ArchTest
+    static final ArchRule storeKnowsNoEdge = noClasses()
+            .that().resideInAPackage("org.overturn.store..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.overturn.fhir..", "ca.uhn.fhir.rest.server..", "jakarta.servlet..");
+
+    @ArchTest
+    static final ArchRule platformIsTheKernel = noClasses()
+            .that().resideInAPackage("org.overturn.platform..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.overturn.store..", "org.overturn.fhir..");
+
+    @ArchTest
+    static final ArchRule onlyTheStoreWritesSql = noClasses()
+            .that().resideOutsideOfPackage("org.overturn.store..")
+            .should().dependOnClassesThat().haveFullyQualifiedName("org.springframework.jdbc.core.JdbcTemplate");
+}

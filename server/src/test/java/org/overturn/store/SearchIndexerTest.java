@@ -1,0 +1,86 @@
+package org.overturn.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.math.BigDecimal;
+import java.util.List;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coverage;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Period;
+import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Task;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Index rows come from HAPI's search-parameter paths, whatever the resource type. */
+class SearchIndexerTest {
+    private static FhirContext ctx;
+    private static SearchIndexer indexer;
+
+    @BeforeAll
+    static void setUp() {
+        ctx = FhirContext.forR4Cached();
+        indexer = new SearchIndexer(ctx, new SearchParameterRegistry(ctx, ResourceTypes.SUPPORTED));
+    }
+
+    @Test
+    void observationWhenIndexedThenPatientViaResolveCodeDateAndQuantityAreRows() {
+        Observation obs = new Observation();
+        obs.setId("o1");
+        obs.setStatus(Observation.ObservationStatus.FINAL);
+        obs.setCode(new CodeableConcept().setText("ALK FISH"));
+        obs.getCode().addCoding().setSystem("http://loinc.org").setCode("76042-8");
+        obs.setSubject(new Reference("Patient/p1"));
+        obs.setEffective(new DateTimeType("2025-03-10"));
+        obs.setValue(new Quantity().setValue(87).setSystem("http://unitsofmeasure.org").setCode("%").setUnit("%"));
+
+        IndexRows rows = indexer.index(obs);
+
+        // "patient" is Observation.subject.where(resolve() is Patient): it only indexes if resolve() works.
+        assertThat(rows.references).contains(new IndexRows.ReferenceRow("patient", "Patient", "p1", "Patient/p1"));
+        assertThat(rows.references).contains(new IndexRows.ReferenceRow("subject", "Patient", "p1", "Patient/p1"));
+        assertThat(rows.tokens).contains(new IndexRows.TokenRow("code", "http://loinc.org", "76042-8", null));
+        assertThat(rows.tokens).contains(new IndexRows.TokenRow("code", null, null, "alk fish"));
+        assertThat(rows.tokens).contains(new IndexRows.TokenRow("status", "http://hl7.org/fhir/observation-status", "final", null));
+        assertThat(rows.dates).extracting(IndexRows.DateRow::param).contains("date");
+        assertThat(rows.quantities).contains(new IndexRows.QuantityRow("value-quantity", new BigDecimal(87), "http://unitsofmeasure.org", "%"));
+        assertThat(rows.patientId).isEqualTo("p1");
+    }
+
+    @Test
+    void patientWhenIndexedThenNamesAreNormalizedAndCompartmentIsItself() {
+        Patient p = new Patient();
+        p.setId("p9");
+        p.addName().setFamily("Zoë").addGiven("Ana");
+        IndexRows rows = indexer.index(p);
+        assertThat(rows.strings).contains(new IndexRows.StringRow("family", "zoe", "Zoë"));
+        assertThat(rows.strings).contains(new IndexRows.StringRow("name", "ana", "Ana"));
+        assertThat(rows.patientId).isEqualTo("p9");
+    }
+
+    @Test
+    void coverageAndTaskWhenIndexedThenTheirOwnParametersWorkWithNoTypeSpecificCode() {
+        Coverage c = new Coverage();
+        c.setBeneficiary(new Reference("Patient/p2"));
+        c.addPayor(new Reference("Organization/cigna"));
+        IndexRows coverage = indexer.index(c);
+        assertThat(coverage.references).extracting(IndexRows.ReferenceRow::param).contains("beneficiary", "payor", "patient");
+        assertThat(coverage.patientId).isEqualTo("p2");
+
+        Task t = new Task();
+        t.setStatus(Task.TaskStatus.REQUESTED);
+        t.setFor(new Reference("Patient/p3"));
+        t.setExecutionPeriod(new Period().setStartElement(new org.hl7.fhir.r4.model.DateTimeType("2026-01-01")));
+        IndexRows task = indexer.index(t);
+        assertThat(task.tokens).extracting(IndexRows.TokenRow::param).contains("status");
+        assertThat(task.dates).extracting(IndexRows.DateRow::param).contains("period");
+        List<IndexRows.DateRow> period = task.dates.stream().filter(d -> d.param().equals("period")).toList();
+        assertThat(period.get(0).high()).isEqualTo(DateRange.MAX);
+        assertThat(task.patientId).isEqualTo("p3");
+    }
+}
