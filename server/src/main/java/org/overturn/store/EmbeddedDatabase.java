@@ -60,6 +60,13 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     .setCleanDataDirectory(false)
                     .setOverrideWorkingDirectory(dataDir.resolve("runtime").toFile())
                     .setPGStartupWait(Duration.ofSeconds(60))
+                    // The library tunes PostgreSQL for throwaway test databases (synchronous_commit=off); a server
+                    // must not lose a write it acknowledged.
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("max_connections", "100")
+                    // Spring closes the database after the connection pool, in order; no second shutdown hook.
+                    .setRegisterShutdownHook(false)
                     .start();
             log.info(
                     "Embedded PostgreSQL started on port {} with data in {} ({} ms)",

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Foundation figures: cold start to first answered request, RSS after start, and read/search latency under a small
+# load, for the server on its embedded PostgreSQL. Loopback only; every loop is bounded; the server is stopped at the end.
+# Usage: bench/foundation.sh [clients] [requests]      (run from the repository root after ./mvnw -B -DskipTests package)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CLIENTS=${1:-4}
+REQUESTS=${2:-2000}
+PORT=18080
+JAR=server/target/overturn-server.jar
+BENCH=bench/target/overturn-bench.jar
+[ -f "$JAR" ] && [ -f "$BENCH" ] || { echo "build first: ./mvnw -B -DskipTests package" >&2; exit 2; }
+
+DATA=$(mktemp -d -t overturn-bench-XXXXXX)
+LOG="$DATA/server.log"
+cleanup() { [ -n "${PID:-}" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null; [ -n "$KEEP_LOG" ] && cp "$LOG" "$KEEP_LOG"; rm -rf "$DATA"; }
+trap cleanup EXIT
+KEEP_LOG=${KEEP_LOG:-}
+
+rss_kb() {  # JVM plus the embedded PostgreSQL processes whose data directory is ours
+  local total; total=$(awk '/VmRSS/ {print $2}' /proc/"$PID"/status)
+  for p in $(pgrep -f "$DATA/pgdata" || true); do total=$((total + $(awk '/VmRSS/ {print $2}' /proc/"$p"/status 2>/dev/null || echo 0))); done
+  echo "$total"
+}
+
+start_server() {  # sets PID and START_MS
+  local started; started=$(date +%s%N)
+  java -jar "$JAR" --server.port=$PORT --overturn.data-dir="$DATA" >"$LOG" 2>&1 &
+  PID=$!
+  for _ in $(seq 1 1200); do
+    if curl -sf -o /dev/null "http://127.0.0.1:$PORT/fhir/metadata"; then
+      START_MS=$(( ($(date +%s%N) - started) / 1000000 ))
+      return 0
+    fi
+    kill -0 "$PID" 2>/dev/null || { echo "server exited; see $LOG" >&2; tail -20 "$LOG" >&2; exit 1; }
+    sleep 0.1
+  done
+  echo "server did not answer within 120 s" >&2; exit 1
+}
+
+echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1), default JVM flags" >&2
+start_server; COLD=$START_MS
+JVM_RSS=$(awk '/VmRSS/ {print $2}' /proc/"$PID"/status)
+TOTAL_RSS=$(rss_kb)
+kill "$PID"; wait "$PID" 2>/dev/null || true
+start_server; WARM=$START_MS
+READ=$(java -jar "$BENCH" --base "http://127.0.0.1:$PORT/fhir" --scenario read --clients "$CLIENTS" --requests "$REQUESTS")
+SEARCH=$(java -jar "$BENCH" --base "http://127.0.0.1:$PORT/fhir" --scenario search --clients "$CLIENTS" --requests "$REQUESTS")
+
+printf '{"cold_start_ms":%s,"warm_start_ms":%s,"jvm_rss_mb":%s,"total_rss_mb":%s,"read":%s,"search":%s}\n' \
+  "$COLD" "$WARM" $((JVM_RSS / 1024)) $((TOTAL_RSS / 1024)) "$READ" "$SEARCH"
