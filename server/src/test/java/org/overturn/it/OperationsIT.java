@@ -78,4 +78,12 @@ class OperationsIT extends EmbeddedServerTest {
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.body()).contains("overturn_fhir_requests_seconds_count{method=\"GET\",status=\"200\",type=\"Patient\"}");
     }
+
+    @Test
+    void appWhenOpenedThenStatusPageIsServed() {
+        Response page = get(root() + "/app/");
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).contains("<title>Overturn</title>").contains("app.js");
+        assertThat(get(root() + "/app/app.js").body()).contains("/metadata");
+    }
 }
