@@ -74,7 +74,7 @@ final class SearchIndexer {
             if (sp.isColumn()) {
                 continue;
             }
-            for (IFhirPath.IParsedExpression path : sp.parsedPaths()) {
+            for (IFhirPath.IParsedExpression path : registry.parsedPaths(sp)) {
                 List<IBase> values;
                 try {
                     values = engine.evaluate(resource, path, IBase.class);

@@ -1,6 +1,5 @@
 package org.overturn.store;
 
-import ca.uhn.fhir.fhirpath.IFhirPath.IParsedExpression;
 import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
 import java.util.List;
 import java.util.Set;
@@ -16,13 +15,11 @@ public record SearchParam(
         String uri,
         String description,
         List<String> paths,
-        List<IParsedExpression> parsedPaths,
         Set<String> targets,
         boolean inPatientCompartment) {
 
     public SearchParam {
         paths = List.copyOf(paths);
-        parsedPaths = List.copyOf(parsedPaths);
         targets = Set.copyOf(targets);
     }
 

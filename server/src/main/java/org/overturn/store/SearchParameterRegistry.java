@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.lang.Nullable;
 
 /**
@@ -30,9 +31,11 @@ public final class SearchParameterRegistry {
             RestSearchParameterTypeEnum.URI);
 
     private final Map<String, Map<String, SearchParam>> byType = new LinkedHashMap<>();
+    // Parsing needs a FHIRPath engine, whose first creation loads every R4 StructureDefinition (about 3 s): it runs
+    // on its own thread while the rest of the server starts, and the first write waits for it if it must.
+    private final CompletableFuture<Map<SearchParam, List<IFhirPath.IParsedExpression>>> parsed;
 
     public SearchParameterRegistry(FhirContext ctx, Collection<String> resourceTypes) {
-        IFhirPath fhirPath = ctx.newFhirPath();
         for (String type : resourceTypes) {
             RuntimeResourceDefinition def = ctx.getResourceDefinition(type);
             Map<String, SearchParam> params = new LinkedHashMap<>();
@@ -41,15 +44,6 @@ public final class SearchParameterRegistry {
                     continue;
                 }
                 List<String> paths = sp.getPathsSplitForResourceType(type);
-                List<IFhirPath.IParsedExpression> parsed = new ArrayList<>();
-                for (String path : paths) {
-                    try {
-                        parsed.add(fhirPath.parse(path));
-                    } catch (Exception e) {
-                        throw new IllegalStateException(
-                                "Search parameter " + type + "." + sp.getName() + " has an unparseable path: " + path, e);
-                    }
-                }
                 params.put(
                         sp.getName(),
                         new SearchParam(
@@ -59,13 +53,43 @@ public final class SearchParameterRegistry {
                                 sp.getUri() == null ? "" : sp.getUri(),
                                 sp.getDescription() == null ? "" : sp.getDescription(),
                                 paths,
-                                parsed,
                                 sp.getTargets(),
                                 sp.getProvidesMembershipInCompartments() != null
                                         && sp.getProvidesMembershipInCompartments().contains("Patient")));
             }
             byType.put(type, Collections.unmodifiableMap(params));
         }
+        parsed = CompletableFuture.supplyAsync(() -> parseAll(ctx), runnable -> {
+            Thread thread = new Thread(runnable, "fhirpath-warmup");
+            thread.setDaemon(true);
+            thread.start();
+        });
+    }
+
+    private Map<SearchParam, List<IFhirPath.IParsedExpression>> parseAll(FhirContext ctx) {
+        IFhirPath fhirPath = ctx.newFhirPath();
+        Map<SearchParam, List<IFhirPath.IParsedExpression>> all = new java.util.HashMap<>();
+        for (Map<String, SearchParam> params : byType.values()) {
+            for (SearchParam sp : params.values()) {
+                List<IFhirPath.IParsedExpression> expressions = new ArrayList<>();
+                for (String path : sp.paths()) {
+                    try {
+                        expressions.add(fhirPath.parse(path));
+                    } catch (Exception e) {
+                        throw new IllegalStateException("Search parameter " + sp.resourceType() + "." + sp.name()
+                                + " has an unparseable path: " + path, e);
+                    }
+                }
+                all.put(sp, List.copyOf(expressions));
+            }
+        }
+        return all;
+    }
+
+    /** The parsed FHIRPath expressions of {@code sp}; waits for the start-up parse if it is still running. */
+    public List<IFhirPath.IParsedExpression> parsedPaths(SearchParam sp) {
+        List<IFhirPath.IParsedExpression> expressions = parsed.join().get(sp);
+        return expressions == null ? List.of() : expressions;
     }
 
     public Set<String> resourceTypes() {
