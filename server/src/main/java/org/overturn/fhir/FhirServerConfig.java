@@ -35,7 +35,8 @@ class FhirServerConfig {
             ResourceStore store,
             SearchParameterRegistry registry,
             StoreProperties storeProperties,
-            FhirProperties properties) {
+            FhirProperties properties,
+            org.overturn.eligibility.EligibilityService eligibility) {
         RestfulServer server = new RestfulServer(ctx);
         server.setServerName("Overturn");
         server.setDefaultResponseEncoding(EncodingEnum.JSON);
@@ -57,6 +58,7 @@ class FhirServerConfig {
             providers.add(new ResourceProvider(implementing, type, store, validator, interactions));
         }
         providers.add(new SystemProvider(new BundleProcessor(ctx, store, validator), interactions));
+        providers.add(new CoverageEligibilityOperationProvider(eligibility, validator));
         server.registerProviders(providers);
         server.registerInterceptor(new OutcomeInterceptor());
         server.registerInterceptor(new CapabilityStatementInterceptor(registry, packagedCapabilityStatement(ctx)));

@@ -1,0 +1,62 @@
+package org.overturn.criteria;
+
+import java.util.List;
+import org.springframework.lang.Nullable;
+
+/** The result of checking one payer policy against one chart. */
+public record Evaluation(
+        String policyId,
+        int policyVersion,
+        String payerId,
+        String drugId,
+        boolean paRequired,
+        List<CriterionResult> results,
+        List<String> missingDocumentation,
+        Outcome outcome) {
+
+    public Evaluation {
+        results = List.copyOf(results);
+        missingDocumentation = List.copyOf(missingDocumentation);
+    }
+
+    public enum Outcome {
+        /** Every required criterion is met. */
+        CRITERIA_MET,
+        /** A required criterion is not met. */
+        CRITERIA_NOT_MET,
+        /** Nothing required fails, but something required cannot be decided from the chart. */
+        INCOMPLETE
+    }
+
+    public enum Status {
+        MET("met"),
+        NOT_MET("not-met"),
+        UNKNOWN("unknown");
+
+        private final String code;
+
+        Status(String code) {
+            this.code = code;
+        }
+
+        /** The code as FHIR carries it: exactly met, not-met or unknown. */
+        public String code() {
+            return code;
+        }
+    }
+
+    /** One criterion: its status, why, the resources that decide it, and what to send when it is not met. */
+    public record CriterionResult(
+            String id,
+            String description,
+            boolean required,
+            Status status,
+            String reason,
+            List<String> evidence,
+            @Nullable String missingDocumentation,
+            String source) {
+        public CriterionResult {
+            evidence = List.copyOf(evidence);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package org.overturn.criteria;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything the coverage brain knows, as loaded from the knowledge files (see knowledge/README.md). Immutable;
+ * validated by {@link KnowledgeLoader} before anyone sees it.
+ */
+public record Knowledge(
+        Map<String, List<String>> codeSystems,
+        List<KnowledgeModel.Drug> drugs,
+        KnowledgeModel.ResultVocabulary results,
+        KnowledgeModel.VariantPattern variantPattern,
+        List<KnowledgeModel.Biomarker> biomarkers,
+        List<KnowledgeModel.Payer> payers,
+        List<KnowledgeModel.Policy> policies,
+        Map<String, Integer> fileVersions) {
+
+    public Knowledge {
+        codeSystems = Map.copyOf(codeSystems);
+        drugs = List.copyOf(drugs);
+        biomarkers = List.copyOf(biomarkers);
+        payers = List.copyOf(payers);
+        policies = List.copyOf(policies);
+        fileVersions = Map.copyOf(fileVersions);
+    }
+
+    public Optional<KnowledgeModel.Drug> drug(String id) {
+        return drugs.stream().filter(d -> d.id().equals(id)).findFirst();
+    }
+
+    public Optional<KnowledgeModel.Biomarker> biomarker(String id) {
+        return biomarkers.stream().filter(b -> b.id().equals(id)).findFirst();
+    }
+
+    public Optional<KnowledgeModel.Payer> payer(String id) {
+        return payers.stream().filter(p -> p.id().equals(id)).findFirst();
+    }
+
+    /** The policy of {@code payerId} for {@code drugId}, if the payer has one. */
+    public Optional<KnowledgeModel.Policy> policy(String payerId, String drugId) {
+        return policies.stream().filter(p -> p.payer().equals(payerId) && p.drug().equals(drugId)).findFirst();
+    }
+
+    /** Whether {@code uri} is one of the URIs of the code system called {@code shortName} here. */
+    public boolean isSystem(String shortName, String uri) {
+        List<String> uris = codeSystems.get(shortName);
+        return uris != null && uris.contains(uri);
+    }
+}

@@ -1,0 +1,238 @@
+package org.overturn.criteria;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+
+/**
+ * Loads the knowledge files from the classpath and checks them as a whole: every reference resolves, every fact is
+ * sourced, every criterion has what its kind needs. Problems are collected, not thrown one by one, so a broken file
+ * set is reported in one message.
+ */
+public final class KnowledgeLoader {
+    static final String ROOT = "knowledge/";
+    private static final Set<String> VERIFICATIONS =
+            Set.of(KnowledgeModel.VERIFIED, KnowledgeModel.SECONDARY, KnowledgeModel.UNVERIFIED);
+    private static final Set<String> BENEFITS = Set.of("pharmacy", "medical", "investigational");
+    private static final Set<String> FDA_STATUSES = Set.of("approved", "investigational");
+    private static final Pattern LOINC = Pattern.compile("\\d{1,7}-\\d");
+    private static final Pattern HGNC = Pattern.compile("HGNC:\\d+");
+
+    private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    private final List<String> problems = new ArrayList<>();
+    private final Map<String, Integer> versions = new LinkedHashMap<>();
+
+    /** Loads from {@code classpath:knowledge/}; throws {@link KnowledgeException} listing every problem. */
+    public static Knowledge load() {
+        return new KnowledgeLoader().loadFrom(new PathMatchingResourcePatternResolver(), "classpath*:" + ROOT);
+    }
+
+    Knowledge loadFrom(PathMatchingResourcePatternResolver resolver, String root) {
+        JsonNode codeSystems = read(resolver, root + "code-systems.yaml");
+        JsonNode drugs = read(resolver, root + "drugs.yaml");
+        JsonNode biomarkers = read(resolver, root + "biomarkers.yaml");
+        JsonNode payers = read(resolver, root + "payers.yaml");
+        List<KnowledgeModel.Policy> policies = new ArrayList<>();
+        try {
+            Resource[] files = resolver.getResources(root + "policies/*.yaml");
+            Arrays.sort(files, Comparator.comparing(Resource::getFilename));
+            for (Resource file : files) {
+                JsonNode node = tree(file);
+                KnowledgeModel.Policy policy = node == null ? null : convert(node, KnowledgeModel.Policy.class, "policies/" + file.getFilename());
+                if (policy != null) {
+                    versions.put("policies/" + file.getFilename(), policy.version());
+                    policies.add(policy);
+                }
+            }
+        } catch (IOException e) {
+            problems.add("policies/: cannot list the policy files (" + e.getMessage() + ")");
+        }
+        Map<String, List<String>> systems = new LinkedHashMap<>();
+        if (codeSystems != null) {
+            codeSystems.path("codeSystems").fields().forEachRemaining(e -> {
+                List<String> uris = new ArrayList<>();
+                e.getValue().forEach(u -> uris.add(u.asText()));
+                systems.put(e.getKey(), uris);
+            });
+        }
+        List<KnowledgeModel.Drug> drugList = list(drugs, "drugs", KnowledgeModel.Drug.class, "drugs.yaml");
+        List<KnowledgeModel.Biomarker> biomarkerList = list(biomarkers, "biomarkers", KnowledgeModel.Biomarker.class, "biomarkers.yaml");
+        List<KnowledgeModel.Payer> payerList = list(payers, "payers", KnowledgeModel.Payer.class, "payers.yaml");
+        KnowledgeModel.ResultVocabulary results = biomarkers == null ? null
+                : convert(biomarkers.path("results"), KnowledgeModel.ResultVocabulary.class, "biomarkers.yaml results");
+        KnowledgeModel.VariantPattern pattern = biomarkers == null ? null
+                : convert(biomarkers.path("variantPattern"), KnowledgeModel.VariantPattern.class, "biomarkers.yaml variantPattern");
+        if (problems.isEmpty()) {
+            Knowledge knowledge = new Knowledge(systems, drugList, results, pattern, biomarkerList, payerList, policies, versions);
+            check(knowledge);
+            if (problems.isEmpty()) {
+                return knowledge;
+            }
+        }
+        throw new KnowledgeException(problems);
+    }
+
+    private JsonNode read(PathMatchingResourcePatternResolver resolver, String location) {
+        Resource resource = resolver.getResource(location.replace("classpath*:", "classpath:"));
+        if (!resource.exists()) {
+            problems.add(location.substring(location.indexOf(ROOT)) + ": file is missing");
+            return null;
+        }
+        JsonNode node = tree(resource);
+        if (node != null) {
+            String name = resource.getFilename();
+            if (!node.path("version").canConvertToInt() || node.path("version").asInt() < 1) {
+                problems.add(name + ": needs a version (a whole number from 1)");
+            } else {
+                versions.put(name, node.path("version").asInt());
+            }
+        }
+        return node;
+    }
+
+    private JsonNode tree(Resource resource) {
+        try (InputStream in = resource.getInputStream()) {
+            return yaml.readTree(in);
+        } catch (IOException e) {
+            problems.add(resource.getFilename() + ": not valid YAML (" + e.getMessage().split("\n")[0] + ")");
+            return null;
+        }
+    }
+
+    private <T> T convert(JsonNode node, Class<T> type, String where) {
+        try {
+            return yaml.treeToValue(node, type);
+        } catch (IOException | IllegalArgumentException e) {
+            problems.add(where + ": " + e.getMessage().split("\n")[0]);
+            return null;
+        }
+    }
+
+    private <T> List<T> list(JsonNode file, String field, Class<T> type, String where) {
+        List<T> out = new ArrayList<>();
+        if (file == null) {
+            return out;
+        }
+        int i = 0;
+        for (JsonNode item : file.path(field)) {
+            T value = convert(item, type, where + " " + field + "[" + i++ + "]");
+            if (value != null) {
+                out.add(value);
+            }
+        }
+        return out;
+    }
+
+    private void check(Knowledge k) {
+        Set<String> drugIds = unique("drugs.yaml drug", k.drugs().stream().map(KnowledgeModel.Drug::id).toList());
+        Set<String> biomarkerIds = unique("biomarkers.yaml biomarker", k.biomarkers().stream().map(KnowledgeModel.Biomarker::id).toList());
+        Set<String> payerIds = unique("payers.yaml payer", k.payers().stream().map(KnowledgeModel.Payer::id).toList());
+        unique("policy", k.policies().stream().map(KnowledgeModel.Policy::id).toList());
+        for (KnowledgeModel.Drug d : k.drugs()) {
+            String at = "drugs.yaml " + d.id();
+            require(!d.names().isEmpty(), at + ": needs at least one name");
+            require(BENEFITS.contains(d.benefit()), at + ": benefit must be one of " + BENEFITS);
+            require(FDA_STATUSES.contains(d.fdaStatus()), at + ": fdaStatus must be one of " + FDA_STATUSES);
+            sourced(at, d.source(), d.verification());
+            for (KnowledgeModel.Code c : d.codes()) {
+                require(k.codeSystems().containsKey(c.system()), at + ": code " + c.code() + " has unknown system '" + c.system() + "'");
+                require(c.verification() != null && VERIFICATIONS.contains(c.verification()), at + ": code " + c.code() + " needs a verification");
+            }
+            for (KnowledgeModel.Indication ind : d.indications()) {
+                require(ind.biomarker() == null || biomarkerIds.contains(ind.biomarker()), at + ": indication names unknown biomarker " + ind.biomarker());
+            }
+        }
+        for (KnowledgeModel.Biomarker b : k.biomarkers()) {
+            String at = "biomarkers.yaml " + b.id();
+            sourced(at, b.source(), b.verification());
+            require(!b.genes().isEmpty(), at + ": needs at least one gene");
+            b.genes().forEach(g -> require(HGNC.matcher(g.hgnc()).matches(), at + ": gene " + g.symbol() + " needs an HGNC id like HGNC:427"));
+            b.loinc().forEach(c -> require(LOINC.matcher(c.code()).matches(), at + ": '" + c.code() + "' is not a LOINC code"));
+            b.loinc().forEach(c -> require(c.verification() != null && VERIFICATIONS.contains(c.verification()), at + ": LOINC " + c.code() + " needs a verification"));
+            require(b.documentation() != null && !b.documentation().isBlank(), at + ": needs the documentation that proves it");
+        }
+        for (KnowledgeModel.Payer p : k.payers()) {
+            String at = "payers.yaml " + p.id();
+            sourced(at, p.source(), p.verification());
+            require(!p.identifiers().isEmpty() || !p.namePatterns().isEmpty(), at + ": needs identifiers or name patterns to be recognized by");
+        }
+        for (KnowledgeModel.Policy p : k.policies()) {
+            String at = "policy " + p.id();
+            sourced(at, p.source(), p.verification());
+            require(p.version() >= 1, at + ": version must be 1 or more");
+            require(payerIds.contains(p.payer()), at + ": unknown payer " + p.payer());
+            require(drugIds.contains(p.drug()), at + ": unknown drug " + p.drug());
+            try {
+                LocalDate.parse(p.effective());
+            } catch (DateTimeParseException e) {
+                problems.add(at + ": effective must be a date (YYYY-MM-DD), not " + p.effective());
+            }
+            require(!p.criteria().isEmpty(), at + ": has no criteria");
+            unique(at + " criterion", p.criteria().stream().map(KnowledgeModel.Criterion::id).toList());
+            for (KnowledgeModel.Criterion c : p.criteria()) {
+                checkCriterion(at + " criterion " + c.id(), c, drugIds, biomarkerIds);
+            }
+        }
+        for (KnowledgeModel.Code c : k.results().positiveCodes()) {
+            require(k.codeSystems().containsKey(c.system()), "biomarkers.yaml results: unknown system " + c.system());
+        }
+    }
+
+    private void checkCriterion(String at, KnowledgeModel.Criterion c, Set<String> drugIds, Set<String> biomarkerIds) {
+        require(c.source() != null && !c.source().isBlank(), at + ": needs a source");
+        require(c.description() != null && !c.description().isBlank(), at + ": needs a description");
+        switch (c.kind()) {
+            case DIAGNOSIS -> require(!c.icd10().isEmpty(), at + ": a diagnosis criterion needs icd10 prefixes");
+            case BIOMARKER_POSITIVE -> require(c.biomarker() != null && biomarkerIds.contains(c.biomarker()),
+                    at + ": names unknown biomarker " + c.biomarker());
+            case PRIOR_THERAPY -> {
+                require(c.minimum() != null && c.minimum() >= 1, at + ": a prior-therapy criterion needs minimum >= 1");
+                c.drugs().forEach(d -> require(drugIds.contains(d), at + ": names unknown drug " + d));
+            }
+            case AGE_MINIMUM -> require(c.years() != null && c.years() >= 0, at + ": an age-minimum criterion needs years");
+            case OBSERVATION_PRESENT -> c.loinc().forEach(l -> require(LOINC.matcher(l).matches(), at + ": '" + l + "' is not a LOINC code"));
+            case FDA_APPROVED -> { }
+        }
+        if (c.kind() == KnowledgeModel.Kind.OBSERVATION_PRESENT) {
+            require(!c.loinc().isEmpty(), at + ": an observation-present criterion needs loinc codes");
+        }
+    }
+
+    private void sourced(String at, String source, String verification) {
+        require(source != null && !source.isBlank(), at + ": needs a source");
+        require(verification != null && VERIFICATIONS.contains(verification),
+                at + ": verification must be one of " + VERIFICATIONS + ", not " + verification);
+    }
+
+    private Set<String> unique(String what, List<String> ids) {
+        Set<String> seen = new HashSet<>();
+        for (String id : ids) {
+            require(seen.add(id), what + " id '" + id + "' appears twice");
+        }
+        return seen;
+    }
+
+    private void require(boolean ok, String problem) {
+        if (!ok) {
+            problems.add(problem);
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package org.overturn.eligibility;
+
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import org.hl7.fhir.r4.model.CoverageEligibilityRequest;
+import org.hl7.fhir.r4.model.CoverageEligibilityResponse;
+import org.hl7.fhir.r4.model.Coverage;
+import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Reference;
+import org.overturn.criteria.ChartFacts;
+import org.overturn.criteria.CriteriaEvaluator;
+import org.overturn.criteria.DrugCatalog;
+import org.overturn.criteria.Evaluation;
+import org.overturn.criteria.Knowledge;
+import org.overturn.criteria.KnowledgeModel;
+import org.overturn.criteria.PayerDirectory;
+import org.overturn.evidence.Chart;
+import org.overturn.evidence.ChartSource;
+import org.overturn.evidence.FactExtractor;
+import org.overturn.platform.ErrorCode;
+import org.overturn.platform.OverturnException;
+import org.overturn.store.ResourceStore;
+import org.overturn.store.StoredResource;
+import org.overturn.store.WriteResult;
+
+/**
+ * CoverageEligibilityRequest $submit: which payer, which drug, which policy; the chart's facts against the policy's
+ * criteria; the answer as a CoverageEligibilityResponse, stored with the request in one transaction.
+ */
+public final class EligibilityService {
+    private final ResourceStore store;
+    private final Knowledge knowledge;
+    private final PayerDirectory payers;
+    private final DrugCatalog drugs;
+    private final ChartSource charts;
+    private final FactExtractor facts;
+    private final CriteriaEvaluator evaluator;
+    private final EligibilityResponseFactory responses;
+    private final Clock clock;
+
+    public EligibilityService(
+            ResourceStore store,
+            Knowledge knowledge,
+            PayerDirectory payers,
+            DrugCatalog drugs,
+            ChartSource charts,
+            FactExtractor facts,
+            CriteriaEvaluator evaluator,
+            EligibilityResponseFactory responses,
+            Clock clock) {
+        this.store = store;
+        this.knowledge = knowledge;
+        this.payers = payers;
+        this.drugs = drugs;
+        this.charts = charts;
+        this.facts = facts;
+        this.evaluator = evaluator;
+        this.responses = responses;
+        this.clock = clock;
+    }
+
+    /** The assessment of one request, before anything is stored. */
+    record Assessment(
+            Optional<KnowledgeModel.Payer> payer,
+            Optional<KnowledgeModel.Drug> drug,
+            Optional<Evaluation> evaluation,
+            String reason,
+            Organization payorOrganization) {}
+
+    public CoverageEligibilityResponse submit(CoverageEligibilityRequest request) {
+        List<String> problems = new ArrayList<>();
+        String patientId = localId(request.getPatient(), "Patient", "CoverageEligibilityRequest.patient", problems);
+        Reference coverageRef = request.getInsuranceFirstRep().getCoverage();
+        String coverageId = localId(coverageRef, "Coverage", "CoverageEligibilityRequest.insurance[0].coverage", problems);
+        if (!request.getItemFirstRep().hasProductOrService()) {
+            problems.add("CoverageEligibilityRequest.item[0].productOrService: the requested drug's code is required");
+        }
+        if (!problems.isEmpty()) {
+            throw new OverturnException(ErrorCode.INVALID_RESOURCE, String.join("; ", problems), "CoverageEligibilityRequest");
+        }
+        Coverage coverage = (Coverage) readReferenced("Coverage", coverageId, "insurance[0].coverage").resource();
+        Chart chart = charts.read(readReferenced("Patient", patientId, "patient").id());
+        Organization payor = payor(coverage);
+        Assessment assessment = assess(request, chart, payor);
+
+        return store.inTransaction(() -> {
+            request.setStatus(CoverageEligibilityRequest.EligibilityRequestStatus.ACTIVE);
+            if (!request.hasCreated()) {
+                request.setCreated(Date.from(clock.instant()));
+            }
+            if (!request.hasInsurer()) {
+                request.setInsurer(new Reference(payor.getIdElement().toUnqualifiedVersionless().getValue()));
+            }
+            if (!request.hasPurpose()) {
+                request.addPurpose(CoverageEligibilityRequest.EligibilityRequestPurpose.AUTHREQUIREMENTS);
+            }
+            WriteResult stored = store.create(request, null);
+            CoverageEligibilityResponse response = responses.build(
+                    (CoverageEligibilityRequest) stored.stored().resource(), coverage, assessment, Date.from(clock.instant()));
+            return (CoverageEligibilityResponse) store.create(response, null).stored().resource();
+        });
+    }
+
+    private Assessment assess(CoverageEligibilityRequest request, Chart chart, Organization payor) {
+        List<KnowledgeModel.Identifier> identifiers = payor.getIdentifier().stream()
+                .map(i -> new KnowledgeModel.Identifier(i.getSystem(), i.getValue()))
+                .toList();
+        Optional<KnowledgeModel.Payer> payer = payers.identify(identifiers, payor.getName());
+        var product = request.getItemFirstRep().getProductOrService();
+        Optional<KnowledgeModel.Drug> drug = drugs.recognize(
+                product.getCoding().stream().map(c -> new DrugCatalog.Coded(c.getSystem(), c.getCode(), c.getDisplay())).toList(),
+                product.getText());
+        if (payer.isEmpty()) {
+            return new Assessment(payer, drug, Optional.empty(), "The payer '" + payor.getName()
+                    + "' is not one Overturn has rules for; no other payer's rules are applied", payor);
+        }
+        if (drug.isEmpty()) {
+            return new Assessment(payer, drug, Optional.empty(), "The requested product is not a drug Overturn knows ("
+                    + describe(product) + ")", payor);
+        }
+        Optional<KnowledgeModel.Policy> policy = knowledge.policy(payer.get().id(), drug.get().id());
+        if (policy.isEmpty()) {
+            return new Assessment(payer, drug, Optional.empty(), payer.get().name() + " has no policy on file for "
+                    + drug.get().displayName(), payor);
+        }
+        ChartFacts chartFacts = facts.facts(chart, null);
+        Evaluation evaluation = evaluator.evaluate(policy.get(), chartFacts, LocalDate.now(clock));
+        return new Assessment(payer, drug, Optional.of(evaluation), "", payor);
+    }
+
+    private static String describe(org.hl7.fhir.r4.model.CodeableConcept product) {
+        String codes = product.getCoding().stream().map(c -> c.getSystem() + "|" + c.getCode()).reduce((a, b) -> a + ", " + b).orElse("");
+        return product.hasText() ? product.getText() + (codes.isEmpty() ? "" : "; " + codes) : codes;
+    }
+
+    private Organization payor(Coverage coverage) {
+        if (!coverage.hasPayor()) {
+            throw new OverturnException(ErrorCode.INVALID_RESOURCE, "Coverage/" + coverage.getIdElement().getIdPart()
+                    + " has no payor; add the paying Organization to Coverage.payor", "Coverage.payor");
+        }
+        List<String> problems = new ArrayList<>();
+        String orgId = localId(coverage.getPayorFirstRep(), "Organization", "Coverage.payor[0]", problems);
+        if (!problems.isEmpty()) {
+            throw new OverturnException(ErrorCode.INVALID_RESOURCE, String.join("; ", problems), "Coverage.payor");
+        }
+        return (Organization) readReferenced("Organization", orgId, "Coverage.payor[0]").resource();
+    }
+
+    private StoredResource readReferenced(String type, String id, String where) {
+        try {
+            return store.read(type, id);
+        } catch (OverturnException e) {
+            if (e.code() == ErrorCode.NOT_FOUND || e.code() == ErrorCode.GONE) {
+                throw new OverturnException(ErrorCode.INVALID_RESOURCE, where + " points at " + type + "/" + id
+                        + ", which " + (e.code() == ErrorCode.GONE ? "was deleted" : "is not on this server"), where);
+            }
+            throw e;
+        }
+    }
+
+    private static String localId(Reference ref, String type, String where, List<String> problems) {
+        if (ref == null || !ref.hasReference()) {
+            problems.add(where + ": a reference to a " + type + " is required");
+            return "";
+        }
+        var id = ref.getReferenceElement();
+        if (!type.equals(id.getResourceType()) || !id.hasIdPart()) {
+            problems.add(where + ": expected a " + type + " reference such as " + type + "/123, not " + ref.getReference());
+            return "";
+        }
+        return id.getIdPart();
+    }
+}

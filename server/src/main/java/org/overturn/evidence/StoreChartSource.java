@@ -1,0 +1,53 @@
+package org.overturn.evidence;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.AllergyIntolerance;
+import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.MedicationStatement;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Procedure;
+import org.overturn.store.ResourceStore;
+import org.overturn.store.SearchRequest;
+import org.overturn.store.StoredResource;
+
+/** Reads a chart from this server's own store, one search per resource type by patient. */
+public final class StoreChartSource implements ChartSource {
+    /** A chart larger than this per type is cut; evaluation then says so through missing evidence, never guesses. */
+    private static final String LIMIT = "1000";
+
+    private final ResourceStore store;
+
+    public StoreChartSource(ResourceStore store) {
+        this.store = store;
+    }
+
+    @Override
+    public Chart read(String patientId) {
+        Patient patient = (Patient) store.read("Patient", patientId).resource();
+        return new Chart(
+                patient,
+                search(Condition.class, "Condition", patientId),
+                search(Observation.class, "Observation", patientId),
+                search(DiagnosticReport.class, "DiagnosticReport", patientId),
+                search(MedicationStatement.class, "MedicationStatement", patientId),
+                search(MedicationRequest.class, "MedicationRequest", patientId),
+                search(Procedure.class, "Procedure", patientId),
+                search(AllergyIntolerance.class, "AllergyIntolerance", patientId));
+    }
+
+    private <T extends IBaseResource> List<T> search(Class<T> type, String typeName, String patientId) {
+        SearchRequest request = store.parse(
+                typeName, Map.of("patient", List.of("Patient/" + patientId), "_count", List.of(LIMIT)), false);
+        List<T> out = new ArrayList<>();
+        for (StoredResource stored : store.search(request).items()) {
+            out.add(type.cast(stored.resource()));
+        }
+        return out;
+    }
+}

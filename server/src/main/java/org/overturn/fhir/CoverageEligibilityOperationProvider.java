@@ -1,0 +1,26 @@
+package org.overturn.fhir;
+
+import ca.uhn.fhir.rest.annotation.Operation;
+import ca.uhn.fhir.rest.annotation.ResourceParam;
+import org.hl7.fhir.r4.model.CoverageEligibilityRequest;
+import org.hl7.fhir.r4.model.CoverageEligibilityResponse;
+import org.overturn.eligibility.EligibilityService;
+
+/** {@code POST /fhir/CoverageEligibilityRequest/$submit}: the payer's criteria for the drug, checked against the chart. */
+public final class CoverageEligibilityOperationProvider {
+    private final EligibilityService eligibility;
+    private final RequiredElementsValidator validator;
+
+    CoverageEligibilityOperationProvider(EligibilityService eligibility, RequiredElementsValidator validator) {
+        this.eligibility = eligibility;
+        this.validator = validator;
+    }
+
+    /** Answers 200 with the stored CoverageEligibilityResponse; a request missing what it needs is 422. */
+    @Operation(name = "$submit", type = CoverageEligibilityRequest.class)
+    public CoverageEligibilityResponse submit(@ResourceParam CoverageEligibilityRequest request) {
+        CoverageEligibilityResponse response = eligibility.submit(request);
+        validator.check(response);
+        return response;
+    }
+}

@@ -1,0 +1,59 @@
+package org.overturn.criteria;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+
+/** The shipped knowledge files load and are consistent; a broken set is refused with every problem named. */
+class KnowledgeLoaderTest {
+
+    @Test
+    void loadWhenShippedFilesThenEveryPolicyResolvesAndUnverifiedFactsStayMarked() {
+        Knowledge k = KnowledgeLoader.load();
+        assertThat(k.policies()).extracting(KnowledgeModel.Policy::drug)
+                .contains("alectinib", "larotrectinib", "inotuzumab-ozogamicin", "zanzalintinib");
+        KnowledgeModel.Code alectinibRxNorm = k.drug("alectinib").orElseThrow().codes().stream()
+                .filter(c -> c.system().equals("rxnorm")).findFirst().orElseThrow();
+        assertThat(alectinibRxNorm.code()).isEqualTo("1727455");
+        assertThat(alectinibRxNorm.verification()).isEqualTo("UNVERIFIED");
+        assertThat(k.drug("zanzalintinib").orElseThrow().approved()).isFalse();
+        assertThat(k.biomarker("CD22-expression").orElseThrow().threshold().minimum()).isEqualByComparingTo("5");
+        assertThat(k.fileVersions()).containsKeys("drugs.yaml", "biomarkers.yaml", "payers.yaml", "policies/cigna-alectinib.yaml");
+        // every criterion cites a source, every policy is versioned
+        Set<String> ids = new HashSet<>();
+        for (KnowledgeModel.Policy p : k.policies()) {
+            assertThat(ids.add(p.id())).isTrue();
+            assertThat(p.version()).isPositive();
+            p.criteria().forEach(c -> assertThat(c.source()).isNotBlank());
+        }
+    }
+
+    @Test
+    void loadWhenAFileHasAnUnknownFieldThenItIsNamed() {
+        assertThatThrownBy(() -> new KnowledgeLoader().loadFrom(new PathMatchingResourcePatternResolver(), "classpath*:knowledge-typo/"))
+                .isInstanceOf(KnowledgeException.class)
+                .hasMessageContaining("policies/typo.yaml")
+                .hasMessageContaining("critera");
+    }
+
+    @Test
+    void loadWhenReferencesAndValuesAreWrongThenEveryProblemIsListedInOneMessage() {
+        KnowledgeException e = org.junit.jupiter.api.Assertions.assertThrows(KnowledgeException.class,
+                () -> new KnowledgeLoader().loadFrom(new PathMatchingResourcePatternResolver(), "classpath*:knowledge-broken/"));
+        assertThat(e.problems()).anyMatch(p -> p.contains("drug id 'alectinib' appears twice"));
+        assertThat(e.problems()).anyMatch(p -> p.contains("unknown system 'rxnorm-typo'"));
+        assertThat(e.problems()).anyMatch(p -> p.contains("verification must be one of") && p.contains("probably"));
+        assertThat(e.problems()).anyMatch(p -> p.contains("benefit must be one of"));
+        assertThat(e.problems()).anyMatch(p -> p.contains("unknown payer acme"));
+        assertThat(e.problems()).anyMatch(p -> p.contains("unknown drug unobtainium"));
+        assertThat(e.problems()).anyMatch(p -> p.contains("effective must be a date"));
+        assertThat(e.problems()).anyMatch(p -> p.contains("unknown biomarker XYZ-fusion"));
+        assertThat(e.problems()).anyMatch(p -> p.contains("criterion id 'needs-biomarker' appears twice"));
+        assertThat(e.problems()).anyMatch(p -> p.contains("needs icd10 prefixes"));
+        assertThat(e.getMessage()).startsWith("The knowledge files are inconsistent");
+    }
+}
