@@ -64,17 +64,19 @@ public final class CriteriaEvaluator {
     private CriterionResult diagnosis(Criterion c, ChartFacts chart) {
         String needed = documentation(c, "Diagnosis with an ICD-10-CM code in " + String.join(", ", c.icd10()));
         List<String> matching = new ArrayList<>();
+        List<String> described = new ArrayList<>();
         List<String> other = new ArrayList<>();
         for (ChartFacts.ConditionFact condition : chart.conditions()) {
             boolean match = condition.icd10().stream().anyMatch(code -> c.icd10().stream().anyMatch(code::startsWith));
             if (match) {
                 matching.add(condition.reference());
+                described.add(String.join("/", condition.icd10()) + " " + condition.text());
             } else if (!condition.icd10().isEmpty()) {
                 other.add(String.join("/", condition.icd10()));
             }
         }
         if (!matching.isEmpty()) {
-            return result(c, Status.MET, "Diagnosis on file matches " + String.join(", ", c.icd10()), matching, needed);
+            return result(c, Status.MET, "Diagnosis on file: " + String.join("; ", described), matching, needed);
         }
         if (!other.isEmpty()) {
             return result(c, Status.NOT_MET, "Diagnoses on file (" + String.join(", ", other) + ") are not in "
