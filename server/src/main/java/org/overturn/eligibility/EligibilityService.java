@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
+import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.CoverageEligibilityRequest;
 import org.hl7.fhir.r4.model.CoverageEligibilityResponse;
 import org.hl7.fhir.r4.model.Coverage;
@@ -63,13 +64,18 @@ public final class EligibilityService {
         this.clock = clock;
     }
 
-    /** The assessment of one request, before anything is stored. */
-    record Assessment(
+    /**
+     * The assessment of one case, before anything is stored: the payer and drug recognized, the policy evaluation
+     * (empty when there is no policy to evaluate, with the reason), and the chart it was made from.
+     */
+    public record Assessment(
             Optional<KnowledgeModel.Payer> payer,
             Optional<KnowledgeModel.Drug> drug,
             Optional<Evaluation> evaluation,
             String reason,
-            Organization payorOrganization) {}
+            Organization payorOrganization,
+            Chart chart,
+            Coverage coverage) {}
 
     public CoverageEligibilityResponse submit(CoverageEligibilityRequest request) {
         List<String> problems = new ArrayList<>();
@@ -82,10 +88,9 @@ public final class EligibilityService {
         if (!problems.isEmpty()) {
             throw new OverturnException(ErrorCode.INVALID_RESOURCE, String.join("; ", problems), "CoverageEligibilityRequest");
         }
-        Coverage coverage = (Coverage) readReferenced("Coverage", coverageId, "insurance[0].coverage").resource();
-        Chart chart = charts.read(readReferenced("Patient", patientId, "patient").id());
-        Organization payor = payor(coverage);
-        Assessment assessment = assess(request, chart, payor);
+        Assessment assessment = assess(patientId, coverageId, request.getItemFirstRep().getProductOrService(), "insurance[0].coverage");
+        Coverage coverage = assessment.coverage();
+        Organization payor = assessment.payorOrganization();
 
         return store.inTransaction(() -> {
             request.setStatus(CoverageEligibilityRequest.EligibilityRequestStatus.ACTIVE);
@@ -105,34 +110,40 @@ public final class EligibilityService {
         });
     }
 
-    private Assessment assess(CoverageEligibilityRequest request, Chart chart, Organization payor) {
+    /**
+     * Assesses the case of {@code patientId} under {@code coverageId} for the drug in {@code product}; references
+     * that do not resolve are 422 naming {@code coverageField}.
+     */
+    public Assessment assess(String patientId, String coverageId, CodeableConcept product, String coverageField) {
+        Coverage coverage = (Coverage) readReferenced("Coverage", coverageId, coverageField).resource();
+        Chart chart = charts.read(readReferenced("Patient", patientId, "patient").id());
+        Organization payor = payor(coverage);
         List<KnowledgeModel.Identifier> identifiers = payor.getIdentifier().stream()
                 .map(i -> new KnowledgeModel.Identifier(i.getSystem(), i.getValue()))
                 .toList();
         Optional<KnowledgeModel.Payer> payer = payers.identify(identifiers, payor.getName());
-        var product = request.getItemFirstRep().getProductOrService();
         Optional<KnowledgeModel.Drug> drug = drugs.recognize(
                 product.getCoding().stream().map(c -> new DrugCatalog.Coded(c.getSystem(), c.getCode(), c.getDisplay())).toList(),
                 product.getText());
         if (payer.isEmpty()) {
             return new Assessment(payer, drug, Optional.empty(), "The payer '" + payor.getName()
-                    + "' is not one Overturn has rules for; no other payer's rules are applied", payor);
+                    + "' is not one Overturn has rules for; no other payer's rules are applied", payor, chart, coverage);
         }
         if (drug.isEmpty()) {
             return new Assessment(payer, drug, Optional.empty(), "The requested product is not a drug Overturn knows ("
-                    + describe(product) + ")", payor);
+                    + describe(product) + ")", payor, chart, coverage);
         }
         Optional<KnowledgeModel.Policy> policy = knowledge.policy(payer.get().id(), drug.get().id());
         if (policy.isEmpty()) {
             return new Assessment(payer, drug, Optional.empty(), payer.get().name() + " has no policy on file for "
-                    + drug.get().displayName(), payor);
+                    + drug.get().displayName(), payor, chart, coverage);
         }
         ChartFacts chartFacts = facts.facts(chart, null);
         Evaluation evaluation = evaluator.evaluate(policy.get(), chartFacts, LocalDate.now(clock));
-        return new Assessment(payer, drug, Optional.of(evaluation), "", payor);
+        return new Assessment(payer, drug, Optional.of(evaluation), "", payor, chart, coverage);
     }
 
-    private static String describe(org.hl7.fhir.r4.model.CodeableConcept product) {
+    private static String describe(CodeableConcept product) {
         String codes = product.getCoding().stream().map(c -> c.getSystem() + "|" + c.getCode()).reduce((a, b) -> a + ", " + b).orElse("");
         return product.hasText() ? product.getText() + (codes.isEmpty() ? "" : "; " + codes) : codes;
     }

@@ -36,7 +36,8 @@ class FhirServerConfig {
             SearchParameterRegistry registry,
             StoreProperties storeProperties,
             FhirProperties properties,
-            org.overturn.eligibility.EligibilityService eligibility) {
+            org.overturn.eligibility.EligibilityService eligibility,
+            org.overturn.letter.LetterService letters) {
         RestfulServer server = new RestfulServer(ctx);
         server.setServerName("Overturn");
         server.setDefaultResponseEncoding(EncodingEnum.JSON);
@@ -59,6 +60,7 @@ class FhirServerConfig {
         }
         providers.add(new SystemProvider(new BundleProcessor(ctx, store, validator), interactions));
         providers.add(new CoverageEligibilityOperationProvider(eligibility, validator));
+        providers.add(new ClaimLetterOperationProvider(letters));
         server.registerProviders(providers);
         server.registerInterceptor(new OutcomeInterceptor());
         server.registerInterceptor(new CapabilityStatementInterceptor(registry, packagedCapabilityStatement(ctx)));

@@ -1,0 +1,18 @@
+package org.overturn.letter;
+
+import java.time.Clock;
+import org.overturn.criteria.Knowledge;
+import org.overturn.eligibility.EligibilityService;
+import org.overturn.evidence.FactExtractor;
+import org.overturn.store.ResourceStore;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class LetterConfig {
+
+    @Bean
+    LetterService letterService(ResourceStore store, EligibilityService eligibility, Knowledge knowledge, FactExtractor facts) {
+        return new LetterService(store, eligibility, new LetterComposer(knowledge, facts), Clock.systemUTC());
+    }
+}

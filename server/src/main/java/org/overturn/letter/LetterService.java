@@ -1,0 +1,160 @@
+package org.overturn.letter;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.hl7.fhir.r4.model.Claim;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.DocumentReference;
+import org.hl7.fhir.r4.model.Enumerations;
+import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.Provenance;
+import org.hl7.fhir.r4.model.Reference;
+import org.overturn.criteria.Evaluation;
+import org.overturn.eligibility.EligibilityService;
+import org.overturn.platform.Canonical;
+import org.overturn.platform.ErrorCode;
+import org.overturn.platform.OverturnException;
+import org.overturn.store.ResourceStore;
+import org.overturn.store.StoredResource;
+import org.springframework.lang.Nullable;
+
+/**
+ * Claim/$generate-letter: assesses the PA Claim's case, writes the letter, and stores it as a DocumentReference
+ * (Markdown and PDF) with a Provenance naming the chart resources and the policy version it rests on.
+ */
+public final class LetterService {
+    public static final String MEDICAL_NECESSITY = "medical-necessity";
+
+    private final ResourceStore store;
+    private final EligibilityService eligibility;
+    private final LetterComposer composer;
+    private final Clock clock;
+
+    public LetterService(ResourceStore store, EligibilityService eligibility, LetterComposer composer, Clock clock) {
+        this.store = store;
+        this.eligibility = eligibility;
+        this.composer = composer;
+        this.clock = clock;
+    }
+
+    /** The rendered letter and the resources stored for it. */
+    public record Generated(DocumentReference document, Provenance provenance, String markdown, byte[] pdf) {}
+
+    public Generated generate(String claimId, String kind) {
+        if (!MEDICAL_NECESSITY.equals(kind)) {
+            throw new OverturnException(ErrorCode.INVALID_REQUEST,
+                    "kind '" + kind + "' is not supported; supported: " + MEDICAL_NECESSITY, "Parameters.parameter[kind]");
+        }
+        Claim claim = (Claim) store.read("Claim", claimId).resource();
+        List<String> problems = new ArrayList<>();
+        if (claim.getUse() != Claim.Use.PREAUTHORIZATION) {
+            problems.add("Claim.use must be preauthorization");
+        }
+        String patientId = id(claim.getPatient(), "Patient", "Claim.patient", problems);
+        String coverageId = id(claim.getInsuranceFirstRep().getCoverage(), "Coverage", "Claim.insurance[0].coverage", problems);
+        MedicationRequest order = null;
+        if (claim.hasPrescription() && "MedicationRequest".equals(claim.getPrescription().getReferenceElement().getResourceType())) {
+            order = (MedicationRequest) store.read("MedicationRequest", claim.getPrescription().getReferenceElement().getIdPart()).resource();
+        }
+        CodeableConcept product = claim.getItemFirstRep().hasProductOrService()
+                ? claim.getItemFirstRep().getProductOrService()
+                : order != null ? order.getMedicationCodeableConcept() : null;
+        if (product == null) {
+            problems.add("Claim.item[0].productOrService (or Claim.prescription) must name the requested drug");
+        }
+        if (!problems.isEmpty()) {
+            throw new OverturnException(ErrorCode.INVALID_RESOURCE, "Claim/" + claimId + " cannot be used for a letter: "
+                    + String.join("; ", problems), "Claim");
+        }
+        EligibilityService.Assessment assessment = eligibility.assess(patientId, coverageId, product, "Claim.insurance[0].coverage");
+        if (assessment.drug().isEmpty()) {
+            throw new OverturnException(ErrorCode.INVALID_RESOURCE, "The Claim's drug is not one Overturn knows: " + assessment.reason(),
+                    "Claim.item[0].productOrService");
+        }
+        MedicationRequest theOrder = order;
+        Practitioner prescriber = prescriber(claim, order);
+        Letter letter = composer.medicalNecessity(assessment, order, prescriber, LocalDate.now(clock));
+        String markdown = MarkdownRenderer.render(letter);
+        byte[] pdf = PdfRenderer.render(letter);
+        Date now = Date.from(clock.instant());
+
+        return store.inTransaction(() -> {
+            DocumentReference doc = new DocumentReference();
+            doc.setStatus(Enumerations.DocumentReferenceStatus.CURRENT);
+            doc.setDocStatus(DocumentReference.ReferredDocumentStatus.PRELIMINARY); // final once the physician signs
+            doc.setType(new CodeableConcept().setText("Letter of medical necessity"));
+            doc.setSubject(new Reference("Patient/" + patientId));
+            doc.setDate(now);
+            doc.setDescription(letter.title());
+            if (prescriber != null) {
+                doc.addAuthor(new Reference(prescriber.getIdElement().toUnqualifiedVersionless().getValue()));
+            }
+            doc.addContent().getAttachment().setContentType("text/markdown").setTitle(letter.title() + " (Markdown)")
+                    .setData(markdown.getBytes(StandardCharsets.UTF_8)).setCreation(now);
+            doc.addContent().getAttachment().setContentType("application/pdf").setTitle(letter.title() + " (PDF)")
+                    .setData(pdf).setCreation(now);
+            doc.getContext().addRelated(new Reference("Claim/" + claimId));
+            StoredResource stored = store.create(doc, null).stored();
+
+            Provenance provenance = new Provenance();
+            provenance.addTarget(new Reference(stored.versionedReference()));
+            provenance.setRecorded(now);
+            assessment.evaluation().ifPresent(e -> provenance.addPolicy(
+                    Canonical.BASE + "/knowledge/policy/" + e.policyId() + "|" + e.policyVersion()));
+            var agent = provenance.addAgent();
+            agent.setType(new CodeableConcept().addCoding(new org.hl7.fhir.r4.model.Coding(
+                    "http://terminology.hl7.org/CodeSystem/provenance-participant-type", "assembler", "Assembler")));
+            agent.setWho(new Reference().setDisplay("Overturn letter generator"));
+            for (String ref : sources(assessment, claimId, theOrder)) {
+                provenance.addEntity().setRole(Provenance.ProvenanceEntityRole.SOURCE).setWhat(new Reference(ref));
+            }
+            Provenance storedProvenance = (Provenance) store.create(provenance, null).stored().resource();
+            return new Generated((DocumentReference) stored.resource(), storedProvenance, markdown, pdf);
+        });
+    }
+
+    private static Set<String> sources(EligibilityService.Assessment assessment, String claimId, @Nullable MedicationRequest order) {
+        Set<String> refs = new LinkedHashSet<>();
+        refs.add("Claim/" + claimId);
+        refs.add(assessment.chart().patient().getIdElement().toUnqualifiedVersionless().getValue());
+        refs.add(assessment.coverage().getIdElement().toUnqualifiedVersionless().getValue());
+        if (order != null) {
+            refs.add(order.getIdElement().toUnqualifiedVersionless().getValue());
+        }
+        assessment.evaluation().ifPresent(e -> {
+            for (Evaluation.CriterionResult r : e.results()) {
+                refs.addAll(r.evidence());
+            }
+        });
+        assessment.chart().conditions().forEach(c -> refs.add(c.getIdElement().toUnqualifiedVersionless().getValue()));
+        assessment.chart().medicationStatements().forEach(s -> refs.add(s.getIdElement().toUnqualifiedVersionless().getValue()));
+        return refs;
+    }
+
+    private @Nullable Practitioner prescriber(Claim claim, @Nullable MedicationRequest order) {
+        Reference ref = claim.hasProvider() ? claim.getProvider() : order != null ? order.getRequester() : null;
+        if (ref == null || !"Practitioner".equals(ref.getReferenceElement().getResourceType())) {
+            return null;
+        }
+        try {
+            return (Practitioner) store.read("Practitioner", ref.getReferenceElement().getIdPart()).resource();
+        } catch (OverturnException e) {
+            return null;
+        }
+    }
+
+    private static String id(Reference ref, String type, String where, List<String> problems) {
+        if (ref == null || !ref.hasReference() || !type.equals(ref.getReferenceElement().getResourceType())) {
+            problems.add(where + " must reference a " + type);
+            return "";
+        }
+        return ref.getReferenceElement().getIdPart();
+    }
+}
