@@ -29,6 +29,10 @@ import org.overturn.fixtures.Scenarios;
 public final class LoadDriver {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    static final List<String> SCENARIOS = List.of("read", "search", "metadata", "submit", "letter");
+
+    /** One request to repeat: method, path below the base, and body for POSTs. */
+    record Target(String method, String path, String body) {}
 
     record Options(URI base, String scenario, int clients, int requests, int warmup) {
         static Options parse(String[] args) {
@@ -45,11 +49,12 @@ public final class LoadDriver {
                     case "--requests" -> requests = Integer.parseInt(args[i + 1]);
                     case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
-                            + "; options: --base URL --scenario read|search|metadata --clients N --requests N --warmup N");
+                            + "; options: --base URL --scenario " + String.join("|", SCENARIOS)
+                            + " --clients N --requests N --warmup N");
                 }
             }
-            if (!List.of("read", "search", "metadata").contains(scenario)) {
-                throw new IllegalArgumentException("--scenario must be read, search or metadata");
+            if (!SCENARIOS.contains(scenario)) {
+                throw new IllegalArgumentException("--scenario must be one of " + SCENARIOS);
             }
             if (clients < 1 || clients > 256 || requests < 1 || requests > 1_000_000 || warmup < 0) {
                 throw new IllegalArgumentException("--clients 1..256, --requests 1..1000000, --warmup >= 0");
@@ -62,12 +67,12 @@ public final class LoadDriver {
         Options options = Options.parse(args);
         requireLoopback(options.base());
         HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
-        String path = target(http, options);
-        System.err.printf(Locale.ROOT, "warming up: %d requests to %s%n", options.warmup(), path);
-        run(http, options.base() + path, options.clients(), options.warmup());
+        Target target = target(http, options);
+        System.err.printf(Locale.ROOT, "warming up: %d requests to %s %s%n", options.warmup(), target.method(), target.path());
+        run(http, options.base(), target, options.clients(), options.warmup());
         System.err.printf(Locale.ROOT, "measuring: %d requests, %d clients%n", options.requests(), options.clients());
         long start = System.nanoTime();
-        Histogram histogram = run(http, options.base() + path, options.clients(), options.requests());
+        Histogram histogram = run(http, options.base(), target, options.clients(), options.requests());
         double seconds = (System.nanoTime() - start) / 1e9;
         ObjectNode out = JSON.createObjectNode();
         out.put("scenario", options.scenario());
@@ -90,10 +95,10 @@ public final class LoadDriver {
         }
     }
 
-    /** Seeds the first fixture chart and returns the path the scenario requests. */
-    private static String target(HttpClient http, Options options) throws IOException, InterruptedException {
+    /** Seeds the first fixture chart and returns the request the scenario repeats. */
+    private static Target target(HttpClient http, Options options) throws IOException, InterruptedException {
         if (options.scenario().equals("metadata")) {
-            return "/metadata";
+            return new Target("GET", "/metadata", "");
         }
         HttpResponse<String> seeded = http.send(
                 HttpRequest.newBuilder(options.base())
@@ -105,32 +110,62 @@ public final class LoadDriver {
         if (seeded.statusCode() != 200) {
             throw new IllegalStateException("seeding the chart failed: HTTP " + seeded.statusCode() + " " + seeded.body());
         }
-        String patient = null;
-        String observation = null;
+        java.util.Map<String, String> ids = new java.util.HashMap<>();
         for (JsonNode entry : JSON.readTree(seeded.body()).path("entry")) {
-            String location = entry.path("response").path("location").asText();
-            if (location.startsWith("Patient/")) {
-                patient = location.split("/")[1];
-            } else if (location.startsWith("Observation/") && observation == null) {
-                observation = location.split("/")[1];
+            String[] location = entry.path("response").path("location").asText().split("/");
+            ids.putIfAbsent(location[0], location[1]);
+        }
+        for (String type : List.of("Patient", "Observation", "Coverage", "MedicationRequest", "Practitioner")) {
+            if (!ids.containsKey(type)) {
+                throw new IllegalStateException("the seeded chart has no " + type);
             }
         }
-        if (patient == null || observation == null) {
-            throw new IllegalStateException("the seeded chart has no Patient or Observation");
-        }
-        return options.scenario().equals("read")
-                ? "/Observation/" + observation
-                : "/Observation?patient=" + patient + "&code=http://loinc.org%7C76042-8";
+        String product = "{\"coding\":[{\"system\":\"http://www.nlm.nih.gov/research/umls/rxnorm\",\"code\":\"1727455\"}],"
+                + "\"text\":\"Alecensa (alectinib) 150 mg capsule\"}";
+        return switch (options.scenario()) {
+            case "read" -> new Target("GET", "/Observation/" + ids.get("Observation"), "");
+            case "search" -> new Target("GET", "/Observation?patient=" + ids.get("Patient") + "&code=http://loinc.org%7C76042-8", "");
+            case "submit" -> new Target("POST", "/CoverageEligibilityRequest/$submit", "{\"resourceType\":\"CoverageEligibilityRequest\","
+                    + "\"status\":\"active\",\"purpose\":[\"auth-requirements\"],\"created\":\"2026-12-01\","
+                    + "\"patient\":{\"reference\":\"Patient/" + ids.get("Patient") + "\"},"
+                    + "\"insurance\":[{\"coverage\":{\"reference\":\"Coverage/" + ids.get("Coverage") + "\"}}],"
+                    + "\"item\":[{\"productOrService\":" + product + "}]}");
+            case "letter" -> new Target("POST", "/Claim/" + createClaim(http, options.base(), ids, product) + "/$generate-letter",
+                    "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"kind\",\"valueCode\":\"medical-necessity\"}]}");
+            default -> throw new IllegalStateException(options.scenario());
+        };
     }
 
-    private static Histogram run(HttpClient http, String url, int clients, int requests) throws Exception {
+    private static String createClaim(HttpClient http, URI base, java.util.Map<String, String> ids, String product)
+            throws IOException, InterruptedException {
+        String claim = "{\"resourceType\":\"Claim\",\"status\":\"active\",\"use\":\"preauthorization\",\"created\":\"2026-12-01\","
+                + "\"type\":{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/claim-type\",\"code\":\"pharmacy\"}]},"
+                + "\"patient\":{\"reference\":\"Patient/" + ids.get("Patient") + "\"},"
+                + "\"provider\":{\"reference\":\"Practitioner/" + ids.get("Practitioner") + "\"},"
+                + "\"priority\":{\"coding\":[{\"code\":\"normal\"}]},"
+                + "\"prescription\":{\"reference\":\"MedicationRequest/" + ids.get("MedicationRequest") + "\"},"
+                + "\"insurance\":[{\"sequence\":1,\"focal\":true,\"coverage\":{\"reference\":\"Coverage/" + ids.get("Coverage") + "\"}}],"
+                + "\"item\":[{\"sequence\":1,\"productOrService\":" + product + "}]}";
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base + "/Claim"))
+                .timeout(TIMEOUT).header("Content-Type", "application/fhir+json")
+                .POST(HttpRequest.BodyPublishers.ofString(claim)).build(), HttpResponse.BodyHandlers.ofString());
+        if (created.statusCode() != 201) {
+            throw new IllegalStateException("creating the Claim failed: HTTP " + created.statusCode() + " " + created.body());
+        }
+        return JSON.readTree(created.body()).path("id").asText();
+    }
+
+    private static Histogram run(HttpClient http, URI base, Target target, int clients, int requests) throws Exception {
         Histogram histogram = new Histogram(TIMEOUT.toNanos() / 1000, 3);
         AtomicInteger remaining = new AtomicInteger(requests);
         AtomicInteger failures = new AtomicInteger();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + target.path()))
                 .timeout(TIMEOUT)
                 .header("Accept", "application/fhir+json")
-                .GET()
+                .header("Content-Type", "application/fhir+json")
+                .method(target.method(), target.body().isEmpty()
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(target.body()))
                 .build();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try {
