@@ -29,4 +29,11 @@ class ArchitectureTest {
     static final ArchRule onlyTheStoreWritesSql = noClasses()
             .that().resideOutsideOfPackage("org.overturn.store..")
             .should().dependOnClassesThat().haveFullyQualifiedName("org.springframework.jdbc.core.JdbcTemplate");
+
+    @ArchTest
+    static final ArchRule criteriaArePure = noClasses()
+            .that().resideInAPackage("org.overturn.criteria..")
+            .should().dependOnClassesThat().resideInAnyPackage(
+                    "org.overturn.store..", "org.overturn.fhir..", "org.overturn.evidence..", "org.overturn.eligibility..",
+                    "org.overturn.letter..", "org.hl7.fhir..", "ca.uhn.fhir..", "org.springframework.jdbc..");
 }
