@@ -22,8 +22,9 @@ class EligibilityConfig {
             DrugCatalog drugs,
             ChartSource charts,
             FactExtractor facts,
-            CriteriaEvaluator evaluator) {
+            CriteriaEvaluator evaluator,
+            org.overturn.profiles.FhirPackage fhirPackage) {
         return new EligibilityService(store, knowledge, payers, drugs, charts, facts, evaluator,
-                new EligibilityResponseFactory(), Clock.systemUTC());
+                new EligibilityResponseFactory(fhirPackage), Clock.systemUTC());
     }
 }

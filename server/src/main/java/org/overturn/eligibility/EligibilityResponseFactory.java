@@ -18,6 +18,11 @@ import org.overturn.criteria.Evaluation;
 
 /** Builds the CoverageEligibilityResponse that carries an assessment, with the extensions defined in fhir-profiles. */
 public final class EligibilityResponseFactory {
+    private final org.overturn.profiles.FhirPackage fhirPackage;
+
+    public EligibilityResponseFactory(org.overturn.profiles.FhirPackage fhirPackage) {
+        this.fhirPackage = fhirPackage;
+    }
 
     CoverageEligibilityResponse build(
             CoverageEligibilityRequest request, Coverage coverage, EligibilityService.Assessment assessment, Date now) {
@@ -55,6 +60,8 @@ public final class EligibilityResponseFactory {
         summary.addExtension("policy-version", new IntegerType(evaluation.policyVersion()));
 
         item.setAuthorizationRequired(evaluation.paRequired());
+        // The questions the payer's PA asks, pre-filled from the chart by Claim/$generate-letter.
+        fhirPackage.paQuestionnaire(evaluation.drugId()).ifPresent(q -> item.setAuthorizationUrl(q.getUrl()));
         for (Evaluation.CriterionResult r : evaluation.results()) {
             Extension criterion = item.addExtension().setUrl(EligibilityExtensions.CRITERION);
             criterion.addExtension("id", new StringType(r.id()));

@@ -7,9 +7,6 @@ import ca.uhn.fhir.rest.server.ETagSupportEnum;
 import ca.uhn.fhir.rest.server.HardcodedServerAddressStrategy;
 import ca.uhn.fhir.rest.server.IncomingRequestAddressStrategy;
 import ca.uhn.fhir.rest.server.RestfulServer;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -22,13 +19,10 @@ import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
-import org.springframework.core.io.ClassPathResource;
 
 /** Mounts the HAPI plain server at /fhir with one generic provider per supported resource type. */
 @Configuration(proxyBeanMethods = false)
 class FhirServerConfig {
-    static final String PACKAGED_CAPABILITY_STATEMENT = "fhir/overturn/package/CapabilityStatement-overturn-server.json";
-
     @Bean
     RestfulServer fhirServer(
             FhirContext ctx,
@@ -37,7 +31,8 @@ class FhirServerConfig {
             StoreProperties storeProperties,
             FhirProperties properties,
             org.overturn.eligibility.EligibilityService eligibility,
-            org.overturn.letter.LetterService letters) {
+            org.overturn.letter.LetterService letters,
+            org.overturn.profiles.FhirPackage fhirPackage) {
         RestfulServer server = new RestfulServer(ctx);
         server.setServerName("Overturn");
         server.setDefaultResponseEncoding(EncodingEnum.JSON);
@@ -63,7 +58,8 @@ class FhirServerConfig {
         providers.add(new ClaimLetterOperationProvider(letters));
         server.registerProviders(providers);
         server.registerInterceptor(new OutcomeInterceptor());
-        server.registerInterceptor(new CapabilityStatementInterceptor(registry, packagedCapabilityStatement(ctx)));
+        server.registerInterceptor(new CapabilityStatementInterceptor(
+                registry, fhirPackage.resources(CapabilityStatement.class).get(0)));
         return server;
     }
 
@@ -83,13 +79,5 @@ class FhirServerConfig {
         registration.addUrlPatterns("/fhir/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return registration;
-    }
-
-    static CapabilityStatement packagedCapabilityStatement(FhirContext ctx) {
-        try (InputStream in = new ClassPathResource(PACKAGED_CAPABILITY_STATEMENT).getInputStream()) {
-            return ctx.newJsonParser().parseResource(CapabilityStatement.class, new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new IllegalStateException("fhir-profiles is missing " + PACKAGED_CAPABILITY_STATEMENT, e);
-        }
     }
 }

@@ -12,7 +12,12 @@ import org.springframework.context.annotation.Configuration;
 class LetterConfig {
 
     @Bean
-    LetterService letterService(ResourceStore store, EligibilityService eligibility, Knowledge knowledge, FactExtractor facts) {
-        return new LetterService(store, eligibility, new LetterComposer(knowledge, facts), Clock.systemUTC());
+    LetterService letterService(
+            ResourceStore store,
+            EligibilityService eligibility,
+            Knowledge knowledge,
+            FactExtractor facts,
+            org.overturn.profiles.FhirPackage fhirPackage) {
+        return new LetterService(store, eligibility, new LetterComposer(knowledge, facts), fhirPackage, facts, Clock.systemUTC());
     }
 }

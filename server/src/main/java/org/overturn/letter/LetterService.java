@@ -15,6 +15,7 @@ import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Practitioner;
 import org.hl7.fhir.r4.model.Provenance;
+import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.hl7.fhir.r4.model.Reference;
 import org.overturn.criteria.Evaluation;
 import org.overturn.eligibility.EligibilityService;
@@ -35,17 +36,29 @@ public final class LetterService {
     private final ResourceStore store;
     private final EligibilityService eligibility;
     private final LetterComposer composer;
+    private final org.overturn.profiles.FhirPackage fhirPackage;
+    private final org.overturn.evidence.FactExtractor facts;
+    private final QuestionnaireFiller filler = new QuestionnaireFiller();
     private final Clock clock;
 
-    public LetterService(ResourceStore store, EligibilityService eligibility, LetterComposer composer, Clock clock) {
+    public LetterService(
+            ResourceStore store,
+            EligibilityService eligibility,
+            LetterComposer composer,
+            org.overturn.profiles.FhirPackage fhirPackage,
+            org.overturn.evidence.FactExtractor facts,
+            Clock clock) {
         this.store = store;
         this.eligibility = eligibility;
         this.composer = composer;
+        this.fhirPackage = fhirPackage;
+        this.facts = facts;
         this.clock = clock;
     }
 
-    /** The rendered letter and the resources stored for it. */
-    public record Generated(DocumentReference document, Provenance provenance, String markdown, byte[] pdf) {}
+    /** The rendered letter and the resources stored for it; the questionnaire response is absent when no PA Questionnaire exists for the drug. */
+    public record Generated(
+            DocumentReference document, Provenance provenance, @Nullable QuestionnaireResponse questionnaireResponse, String markdown, byte[] pdf) {}
 
     public Generated generate(String claimId, String kind) {
         if (!MEDICAL_NECESSITY.equals(kind)) {
@@ -85,7 +98,16 @@ public final class LetterService {
         byte[] pdf = PdfRenderer.render(letter);
         Date now = Date.from(clock.instant());
 
+        QuestionnaireResponse prefilled = fhirPackage.paQuestionnaire(assessment.drug().get().id())
+                .map(q -> filler.fill(q, new QuestionnaireFiller.Sources(
+                        assessment.chart().patient(), assessment.coverage(),
+                        facts.facts(assessment.chart(), theOrder == null ? null : theOrder.getIdElement().toUnqualifiedVersionless().getValue()),
+                        assessment.drug().get().indications().stream().map(i -> i.biomarker()).filter(b -> b != null).toList(),
+                        theOrder, prescriber), now))
+                .orElse(null);
+
         return store.inTransaction(() -> {
+            StoredResource storedResponse = prefilled == null ? null : store.create(prefilled, null).stored();
             DocumentReference doc = new DocumentReference();
             doc.setStatus(Enumerations.DocumentReferenceStatus.CURRENT);
             doc.setDocStatus(DocumentReference.ReferredDocumentStatus.PRELIMINARY); // final once the physician signs
@@ -101,10 +123,16 @@ public final class LetterService {
             doc.addContent().getAttachment().setContentType("application/pdf").setTitle(letter.title() + " (PDF)")
                     .setData(pdf).setCreation(now);
             doc.getContext().addRelated(new Reference("Claim/" + claimId));
+            if (storedResponse != null) {
+                doc.getContext().addRelated(new Reference(storedResponse.type() + "/" + storedResponse.id()));
+            }
             StoredResource stored = store.create(doc, null).stored();
 
             Provenance provenance = new Provenance();
             provenance.addTarget(new Reference(stored.versionedReference()));
+            if (storedResponse != null) {
+                provenance.addTarget(new Reference(storedResponse.versionedReference()));
+            }
             provenance.setRecorded(now);
             assessment.evaluation().ifPresent(e -> provenance.addPolicy(
                     Canonical.BASE + "/knowledge/policy/" + e.policyId() + "|" + e.policyVersion()));
@@ -116,7 +144,8 @@ public final class LetterService {
                 provenance.addEntity().setRole(Provenance.ProvenanceEntityRole.SOURCE).setWhat(new Reference(ref));
             }
             Provenance storedProvenance = (Provenance) store.create(provenance, null).stored().resource();
-            return new Generated((DocumentReference) stored.resource(), storedProvenance, markdown, pdf);
+            return new Generated((DocumentReference) stored.resource(), storedProvenance,
+                    storedResponse == null ? null : (QuestionnaireResponse) storedResponse.resource(), markdown, pdf);
         });
     }
 

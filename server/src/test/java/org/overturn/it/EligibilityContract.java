@@ -117,6 +117,10 @@ public interface EligibilityContract extends FhirHttp {
 
         JsonNode item = response.path("insurance").get(0).path("item").get(0);
         assertThat(item.path("authorizationRequired").asBoolean()).isEqualTo(c.expected().path("paRequired").asBoolean());
+        // The requirements link points at the drug's PA Questionnaire, which this server serves.
+        String questionnaire = item.path("authorizationUrl").asText();
+        assertThat(questionnaire).startsWith("http://overturn.example.org/fhir/Questionnaire/pa-");
+        assertThat(get("Questionnaire?url=" + questionnaire).json().path("total").asInt()).isEqualTo(1);
         Map<String, String> statuses = new LinkedHashMap<>();
         for (JsonNode e : item.path("extension")) {
             if (e.path("url").asText().equals(EligibilityExtensions.CRITERION)) {

@@ -72,6 +72,25 @@ public interface LetterContract extends EligibilityContract {
         }
         assertThat(citations).isGreaterThan(2);
 
+        // The PA Questionnaire comes back pre-filled from the chart, unanswered items left empty.
+        String responseRef = null;
+        for (JsonNode related : doc.path("context").path("related")) {
+            if (related.path("reference").asText().startsWith("QuestionnaireResponse/")) {
+                responseRef = related.path("reference").asText();
+            }
+        }
+        assertThat(responseRef).as("pre-filled QuestionnaireResponse linked from the letter").isNotNull();
+        JsonNode qr = get(responseRef).json();
+        assertThat(qr.path("status").asText()).isEqualTo("in-progress");
+        assertThat(qr.path("subject").path("reference").asText()).isEqualTo("Patient/" + ids.get("Patient"));
+        String answers = qr.path("item").toString();
+        JsonNode patientGroup = qr.path("item").get(0);
+        assertThat(patientGroup.path("linkId").asText()).isEqualTo("patient");
+        assertThat(patientGroup.path("item").get(0).path("answer").get(0).path("valueString").asText()).isNotBlank();
+        assertThat(answers).contains("\"linkId\":\"prescriber-npi\"");
+        String questionnaire = qr.path("questionnaire").asText();
+        assertThat(get("Questionnaire?url=" + questionnaire.substring(0, questionnaire.indexOf('|'))).json().path("total").asInt()).isEqualTo(1);
+
         Response provenance = get("Provenance?target=DocumentReference/" + doc.path("id").asText());
         assertThat(provenance.json().path("total").asInt()).isEqualTo(1);
         JsonNode p = provenance.json().path("entry").get(0).path("resource");
