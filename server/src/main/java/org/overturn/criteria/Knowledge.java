@@ -1,5 +1,6 @@
 package org.overturn.criteria;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +17,7 @@ public record Knowledge(
         List<KnowledgeModel.Biomarker> biomarkers,
         List<KnowledgeModel.Payer> payers,
         List<KnowledgeModel.Policy> policies,
+        JsonNode jurisdictionRules,
         Map<String, Integer> fileVersions) {
 
     public Knowledge {
@@ -25,6 +27,21 @@ public record Knowledge(
         payers = List.copyOf(payers);
         policies = List.copyOf(policies);
         fileVersions = Map.copyOf(fileVersions);
+    }
+
+    /**
+     * The appeal, PA and external-review rules of a jurisdiction ("CA-DMHC", "GA-OCI", ...) or a federal rule set
+     * ("ERISA-2560.503-1"), as sourced data; typed views are added where features use them.
+     */
+    public Optional<JsonNode> jurisdiction(String id) {
+        for (String list : List.of("jurisdictions", "federal")) {
+            for (JsonNode j : jurisdictionRules.path(list)) {
+                if (j.path("id").asText().equals(id)) {
+                    return Optional.of(j);
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     public Optional<KnowledgeModel.Drug> drug(String id) {

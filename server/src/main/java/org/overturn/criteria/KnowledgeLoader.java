@@ -50,6 +50,10 @@ public final class KnowledgeLoader {
         JsonNode drugs = read(resolver, root + "drugs.yaml");
         JsonNode biomarkers = read(resolver, root + "biomarkers.yaml");
         JsonNode payers = read(resolver, root + "payers.yaml");
+        JsonNode jurisdictions = read(resolver, root + "jurisdictions.yaml");
+        if (jurisdictions != null) {
+            checkJurisdictions(jurisdictions);
+        }
         List<KnowledgeModel.Policy> policies = new ArrayList<>();
         try {
             Resource[] files = resolver.getResources(root + "policies/*.yaml");
@@ -81,7 +85,8 @@ public final class KnowledgeLoader {
         KnowledgeModel.VariantPattern pattern = biomarkers == null ? null
                 : convert(biomarkers.path("variantPattern"), KnowledgeModel.VariantPattern.class, "biomarkers.yaml variantPattern");
         if (problems.isEmpty()) {
-            Knowledge knowledge = new Knowledge(systems, drugList, results, pattern, biomarkerList, payerList, policies, versions);
+            Knowledge knowledge = new Knowledge(
+                    systems, drugList, results, pattern, biomarkerList, payerList, policies, jurisdictions, versions);
             check(knowledge);
             if (problems.isEmpty()) {
                 return knowledge;
@@ -193,6 +198,50 @@ public final class KnowledgeLoader {
         }
         for (KnowledgeModel.Code c : k.results().positiveCodes()) {
             require(k.codeSystems().containsKey(c.system()), "biomarkers.yaml results: unknown system " + c.system());
+        }
+    }
+
+    private static final Set<String> DURATION_UNITS = Set.of("days", "calendarDays", "businessDays", "hours", "months");
+    private static final Set<String> RULE_VERIFICATIONS = Set.of(
+            KnowledgeModel.VERIFIED, KnowledgeModel.SECONDARY, KnowledgeModel.UNVERIFIED, "CONFLICT-UNVERIFIED");
+    private static final Pattern STATE = Pattern.compile("[A-Z]{2}");
+
+    /** Every rule set is identified and sourced; every clock is a positive duration in a known unit. */
+    private void checkJurisdictions(JsonNode file) {
+        Set<String> ids = new HashSet<>();
+        for (String list : List.of("federal", "jurisdictions")) {
+            for (JsonNode rules : file.path(list)) {
+                String id = rules.path("id").asText();
+                String at = "jurisdictions.yaml " + (id.isEmpty() ? list + " entry without id" : id);
+                require(!id.isEmpty(), at + ": needs an id");
+                require(ids.add(id), at + ": id appears twice");
+                require(!rules.path("source").asText().isBlank(), at + ": needs a source");
+                if (list.equals("jurisdictions")) {
+                    require(STATE.matcher(rules.path("state").asText()).matches(), at + ": state must be a two-letter code");
+                    require(!rules.path("regulator").path("name").asText().isBlank(), at + ": needs the regulator's name");
+                }
+                walkRules(rules, at);
+            }
+        }
+        require(!ids.isEmpty(), "jurisdictions.yaml: has no rules");
+    }
+
+    private void walkRules(JsonNode node, String at) {
+        if (node.isObject()) {
+            if (node.has("value") && node.has("unit")) {
+                require(DURATION_UNITS.contains(node.path("unit").asText()), at + ": unit '" + node.path("unit").asText()
+                        + "' must be one of " + DURATION_UNITS);
+                require(node.path("value").isNumber() && node.path("value").asDouble() > 0, at + ": a duration needs a positive value");
+            }
+            node.fields().forEachRemaining(f -> {
+                if (f.getKey().equals("verification") || f.getKey().endsWith("Verification")) {
+                    require(RULE_VERIFICATIONS.contains(f.getValue().asText()), at + "." + f.getKey() + ": '"
+                            + f.getValue().asText() + "' is not one of " + RULE_VERIFICATIONS);
+                }
+                walkRules(f.getValue(), at + "." + f.getKey());
+            });
+        } else if (node.isArray()) {
+            node.forEach(child -> walkRules(child, at));
         }
     }
 

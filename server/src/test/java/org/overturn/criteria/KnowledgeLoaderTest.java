@@ -23,6 +23,13 @@ class KnowledgeLoaderTest {
         assertThat(k.drug("zanzalintinib").orElseThrow().approved()).isFalse();
         assertThat(k.biomarker("CD22-expression").orElseThrow().threshold().minimum()).isEqualByComparingTo("5");
         assertThat(k.fileVersions()).containsKeys("drugs.yaml", "biomarkers.yaml", "payers.yaml", "policies/cigna-alectinib.yaml");
+        // State rules: the statute's clock, with the seed's conflicting figure only noted
+        var dmhc = k.jurisdiction("CA-DMHC").orElseThrow();
+        assertThat(dmhc.path("externalReview").path("decisionStandard").path("value").asInt()).isEqualTo(30);
+        assertThat(dmhc.path("rxPriorAuth").path("standard").path("value").asInt()).isEqualTo(72);
+        assertThat(k.jurisdiction("GA-OCI").orElseThrow().path("externalReview").path("filingWindowVerification").asText())
+                .isEqualTo("CONFLICT-UNVERIFIED");
+        assertThat(k.jurisdiction("ERISA-2560.503-1")).isPresent();
         // every criterion cites a source, every policy is versioned
         Set<String> ids = new HashSet<>();
         for (KnowledgeModel.Policy p : k.policies()) {
@@ -54,6 +61,7 @@ class KnowledgeLoaderTest {
         assertThat(e.problems()).anyMatch(p -> p.contains("unknown biomarker XYZ-fusion"));
         assertThat(e.problems()).anyMatch(p -> p.contains("criterion id 'needs-biomarker' appears twice"));
         assertThat(e.problems()).anyMatch(p -> p.contains("needs icd10 prefixes"));
+        assertThat(e.problems()).anyMatch(p -> p.contains("unit 'fortnights'"));
         assertThat(e.getMessage()).startsWith("The knowledge files are inconsistent");
     }
 }

@@ -31,6 +31,9 @@ public abstract class EmbeddedServerTest implements FhirHttp {
         // Spring's test support turns metric export off; the operations tests scrape it.
         registry.add("management.prometheus.metrics.export.enabled", () -> "true");
         registry.add("overturn.fhir.max-body-size", () -> "1MB");
+        // One access line per request is for operators; in test output it buries the failures.
+        registry.add("logging.level.org.overturn.access", () -> "WARN");
+        registry.add("logging.level.io.zonky.test.db.postgres", () -> "WARN");
     }
 
     @Override

@@ -34,6 +34,9 @@ public abstract class ExternalServerTest implements FhirHttp {
         registry.add("spring.flyway.schemas", () -> SCHEMA);
         registry.add("overturn.store.lock-timeout", () -> "1s");
         registry.add("overturn.fhir.max-body-size", () -> "1MB");
+        // One access line per request is for operators; in test output it buries the failures.
+        registry.add("logging.level.org.overturn.access", () -> "WARN");
+        registry.add("logging.level.io.zonky.test.db.postgres", () -> "WARN");
     }
 
     @Override
