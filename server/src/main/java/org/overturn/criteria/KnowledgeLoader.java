@@ -84,7 +84,8 @@ public final class KnowledgeLoader {
                 : convert(biomarkers.path("results"), KnowledgeModel.ResultVocabulary.class, "biomarkers.yaml results");
         KnowledgeModel.VariantPattern pattern = biomarkers == null ? null
                 : convert(biomarkers.path("variantPattern"), KnowledgeModel.VariantPattern.class, "biomarkers.yaml variantPattern");
-        if (problems.isEmpty()) {
+        if (results != null && pattern != null && jurisdictions != null) {
+            // Cross-checks run even after a parse problem elsewhere, so one start-up names every problem.
             Knowledge knowledge = new Knowledge(
                     systems, drugList, results, pattern, biomarkerList, payerList, policies, jurisdictions, versions);
             check(knowledge);
