@@ -36,6 +36,7 @@ public final class KnowledgeModel {
             @Nullable List<Indication> indications,
             @Nullable Sourced dosing,
             @Nullable List<Sourced> evidence,
+            @Nullable List<Sourced> guidelines,
             @Nullable List<String> accessRoutes,
             String source,
             String verification) {
@@ -44,6 +45,7 @@ public final class KnowledgeModel {
             codes = codes == null ? List.of() : List.copyOf(codes);
             indications = indications == null ? List.of() : List.copyOf(indications);
             evidence = evidence == null ? List.of() : List.copyOf(evidence);
+            guidelines = guidelines == null ? List.of() : List.copyOf(guidelines);
             accessRoutes = accessRoutes == null ? List.of() : List.copyOf(accessRoutes);
         }
 

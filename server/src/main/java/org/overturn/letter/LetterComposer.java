@@ -118,6 +118,15 @@ final class LetterComposer {
             rationale.add(new Letter.Statement(e.text() + (KnowledgeModel.UNVERIFIED.equals(e.verification()) ? " (unverified)" : "") + ".",
                     e.source() == null ? List.of() : List.of(e.source())));
         }
+        for (KnowledgeModel.Sourced g : drug.guidelines()) {
+            boolean unverified = KnowledgeModel.UNVERIFIED.equals(g.verification());
+            rationale.add(new Letter.Statement("Guideline support: " + g.text() + (unverified ? " (to be confirmed)" : "") + ".",
+                    g.source() == null ? List.of() : List.of(g.source())));
+            if (unverified) {
+                missing.add(new Letter.Missing("Confirm in the current guideline: " + g.text(),
+                        "check the current version of the guideline named in the sources and cite its version and category"));
+            }
+        }
         sections.add(new Letter.Section("Clinical rationale", rationale));
 
         // 6. The payer's criteria
