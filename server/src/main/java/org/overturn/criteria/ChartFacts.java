@@ -40,7 +40,8 @@ public record ChartFacts(
             boolean isFinal,
             String result,
             @Nullable String method,
-            @Nullable String date) {}
+            @Nullable String date,
+            @Nullable String lab) {}
 
     /** One prior or current therapy; {@code drugIds} are the knowledge drugs it was recognized as (may be empty). */
     public record TherapyFact(

@@ -58,7 +58,7 @@ public final class FactExtractor {
             boolean isFinal = knowledge.results().finalStatuses().contains(o.getStatus().toCode());
             for (KnowledgeModel.Biomarker b : knowledge.biomarkers()) {
                 if (isAbout(o, b)) {
-                    biomarkers.add(new BiomarkerFact(ref(o), b.id(), polarity(o, b), isFinal, resultText(o), method(o), date(o)));
+                    biomarkers.add(new BiomarkerFact(ref(o), b.id(), polarity(o, b), isFinal, resultText(o), method(o), date(o), lab(o)));
                 }
             }
             for (String loinc : codes(o.getCode(), "loinc")) {
@@ -193,6 +193,11 @@ public final class FactExtractor {
 
     private static @Nullable String method(Observation o) {
         return o.hasMethod() ? text(o.getMethod()) : null;
+    }
+
+    /** The performing lab as the Observation names it (display of its performer), if it does. */
+    private static @Nullable String lab(Observation o) {
+        return o.getPerformer().stream().filter(p -> p.hasDisplay()).map(p -> p.getDisplay()).findFirst().orElse(null);
     }
 
     private static @Nullable String date(Observation o) {

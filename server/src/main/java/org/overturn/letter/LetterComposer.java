@@ -67,6 +67,7 @@ final class LetterComposer {
             for (ChartFacts.BiomarkerFact r : results) {
                 biomarkers.add(new Letter.Statement(b.label() + ": " + r.result()
                         + (r.method() == null ? "" : ", by " + r.method())
+                        + (r.lab() == null ? "" : ", " + r.lab())
                         + (r.date() == null ? "" : ", reported " + r.date())
                         + (r.isFinal() ? "" : " (not final)") + ".", List.of(r.reference())));
                 enclosures.add(b.label() + " report (" + r.reference() + ")");

@@ -41,7 +41,7 @@ class CriteriaEvaluatorTest {
             "crizotinib", "stopped", "2025-02-20", "2025-11-10", "Disease progression");
 
     private static BiomarkerFact alk(String ref, Polarity polarity, boolean isFinal) {
-        return new BiomarkerFact(ref, "ALK-rearrangement", polarity, isFinal, polarity.name(), "FISH", "2025-01-10");
+        return new BiomarkerFact(ref, "ALK-rearrangement", polarity, isFinal, polarity.name(), "FISH", "2025-01-10", "Example Pathology Lab");
     }
 
     @Test
