@@ -1,0 +1,158 @@
+package org.overturn.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The benchmark: starts each system on loopback one after the other (the floor, the HAPI JPA server, Overturn on its
+ * embedded database and on the external PostgreSQL), measures start time, memory and the load scenarios, and writes
+ * {@code bench/results/<date>-<scenario>.json} and {@code docs/benchmarks.md} with a PNG chart. Every figure is also
+ * given as a ratio to its baseline measured in the same run.
+ *
+ * <pre>java -Dloader.main=org.overturn.bench.BenchRunner -jar bench/target/overturn-bench.jar [--requests 2000] [--quick]</pre>
+ */
+public final class BenchRunner {
+    static final String FLOOR = "floor";
+    static final String HAPI = "hapi-jpa";
+    static final String EMBEDDED = "overturn-embedded";
+    static final String EXTERNAL = "overturn-external";
+    static final List<String> COMMON = List.of("read", "search", "ingest");
+    static final List<String> OVERTURN_ONLY = List.of("submit", "letter");
+    static final int[] SWEEP = {1, 8, 32, 128};
+
+    record SystemDef(String name, String label, List<String> command, int port, String dataMarker) {}
+
+    record SystemResult(
+            String name, String label, long coldStartMs, long startMs, long rssMib,
+            Map<String, LoadDriver.Result> scenarios, Map<Integer, LoadDriver.Result> sweep) {}
+
+    public static void main(String[] args) throws Exception {
+        int requests = 2000;
+        boolean quick = false;
+        Path root = Path.of(".");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--requests" -> requests = Integer.parseInt(args[++i]);
+                case "--quick" -> quick = true;
+                case "--root" -> root = Path.of(args[++i]);
+                default -> throw new IllegalArgumentException("options: --requests N, --quick, --root DIR (the repository)");
+            }
+        }
+        List<SystemResult> results = run(root, requests, quick);
+        Report.write(root, results, requests, quick);
+    }
+
+    static List<SystemDef> systems(Path root, boolean quick) throws IOException {
+        String java = ServerProcess.java();
+        Path bench = root.resolve("bench/target/overturn-bench.jar");
+        Path server = root.resolve("server/target/overturn-server.jar");
+        Path hapi = root.resolve("bench/hapi-jpa-baseline/target/hapi-jpa-baseline.jar");
+        require(bench, "./mvnw -B -DskipTests package");
+        require(server, "./mvnw -B -DskipTests package");
+        boolean postgres = postgresAnswers();
+        List<SystemDef> systems = new ArrayList<>();
+        systems.add(new SystemDef(FLOOR, "Floor (HAPI plain server, in memory)",
+                List.of(java, "-Dloader.main=org.overturn.bench.floor.FloorApplication", "-jar", bench.toString(), "--server.port=18100"), 18100, ""));
+        if (!quick && postgres && Files.isRegularFile(hapi)) {
+            systems.add(new SystemDef(HAPI, "HAPI FHIR JPA server 8.8.0 (PostgreSQL 127.0.0.1)",
+                    List.of(java, "-jar", hapi.toString(), "--server.port=18101"), 18101, ""));
+        } else if (!quick) {
+            System.err.println("skipping the HAPI JPA baseline: " + (postgres ? "build it first (bench/run.sh does)" : "no PostgreSQL on 127.0.0.1:5432"));
+        }
+        Path data = Files.createTempDirectory("overturn-bench-");
+        systems.add(new SystemDef(EMBEDDED, "Overturn, embedded PostgreSQL",
+                List.of(java, "-jar", server.toString(), "--server.port=18102", "--overturn.data-dir=" + data,
+                        "--logging.level.org.overturn.access=WARN"), 18102, data.toString()));
+        if (!quick && postgres) {
+            systems.add(new SystemDef(EXTERNAL, "Overturn, PostgreSQL 127.0.0.1",
+                    List.of(java, "-jar", server.toString(), "--server.port=18103",
+                            "--spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/test?user=postgres&currentSchema=overturn_bench",
+                            "--spring.flyway.schemas=overturn_bench", "--overturn.data-dir=" + data.resolve("external"),
+                            "--logging.level.org.overturn.access=WARN"), 18103, ""));
+        }
+        return systems;
+    }
+
+    static List<SystemResult> run(Path root, int requests, boolean quick) throws Exception {
+        List<SystemResult> results = new ArrayList<>();
+        Path logs = Files.createTempDirectory("overturn-bench-logs-");
+        for (SystemDef def : systems(root, quick)) {
+            long cold = -1;
+            if (!quick) {
+                System.err.printf(Locale.ROOT, "%s: first start%n", def.name());
+                try (ServerProcess first = ServerProcess.start(def.command(), def.port(), logs.resolve(def.name() + "-cold.log"), def.dataMarker())) {
+                    cold = first.startMillis();
+                }
+            }
+            System.err.printf(Locale.ROOT, "%s: warm start%n", def.name());
+            try (ServerProcess p = ServerProcess.start(def.command(), def.port(), logs.resolve(def.name() + ".log"), def.dataMarker())) {
+                long rss = p.rssMib();
+                Map<String, LoadDriver.Result> scenarios = new LinkedHashMap<>();
+                List<String> names = new ArrayList<>(COMMON);
+                if (def.name().startsWith("overturn") && !quick) {
+                    names.addAll(OVERTURN_ONLY);
+                }
+                for (String scenario : names) {
+                    int n = scenario.equals("letter") || scenario.equals("submit") ? Math.max(100, requests / 4) : requests;
+                    scenarios.put(scenario, LoadDriver.measure(new LoadDriver.Options(p.base(), scenario, 8, n, Math.max(50, n / 4))));
+                }
+                Map<Integer, LoadDriver.Result> sweep = new LinkedHashMap<>();
+                if (!quick) {
+                    for (int clients : SWEEP) {
+                        int n = Math.max(requests / 2, clients * 20);
+                        sweep.put(clients, LoadDriver.measure(new LoadDriver.Options(p.base(), "read", clients, n, Math.max(100, clients * 5))));
+                    }
+                }
+                results.add(new SystemResult(def.name(), def.label(), cold, p.startMillis(), rss, scenarios, sweep));
+                System.err.printf(Locale.ROOT, "%s: start %d ms, RSS %d MiB%n", def.name(), p.startMillis(), rss);
+            }
+        }
+        return results;
+    }
+
+    private static boolean postgresAnswers() {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", 5432), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void require(Path jar, String build) {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing; build it first: " + build);
+        }
+    }
+
+    static String jvmFlags() {
+        List<String> flags = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        return flags.isEmpty() ? "default" : String.join(" ", flags);
+    }
+
+    static ObjectMapper json() {
+        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    }
+
+    static ObjectNode machine() {
+        ObjectNode m = json().createObjectNode();
+        m.put("cores", Runtime.getRuntime().availableProcessors());
+        m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        m.put("jvmFlags", "default (java -jar, no flags) for every system");
+        m.put("date", LocalDate.now().toString());
+        return m;
+    }
+}

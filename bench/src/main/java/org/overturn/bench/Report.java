@@ -1,0 +1,202 @@
+package org.overturn.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import javax.imageio.ImageIO;
+
+/** Writes the results: one JSON file per scenario, docs/benchmarks.md and its chart. */
+final class Report {
+    private Report() {}
+
+    static void write(Path root, List<BenchRunner.SystemResult> results, int requests, boolean quick) throws IOException {
+        ObjectMapper json = BenchRunner.json();
+        String date = LocalDate.now().toString();
+        Path dir = root.resolve(quick ? "bench/results/quick" : "bench/results");
+        Files.createDirectories(dir);
+        Optional<BenchRunner.SystemResult> hapi = find(results, BenchRunner.HAPI);
+        Optional<BenchRunner.SystemResult> floor = find(results, BenchRunner.FLOOR);
+
+        ObjectNode start = json.createObjectNode();
+        start.set("machine", BenchRunner.machine());
+        start.put("baseline", BenchRunner.HAPI);
+        for (BenchRunner.SystemResult r : results) {
+            ObjectNode s = start.putObject(r.name());
+            s.put("label", r.label());
+            s.put("coldStartMs", r.coldStartMs());
+            s.put("startMs", r.startMs());
+            s.put("rssMib", r.rssMib());
+            hapi.ifPresent(h -> {
+                s.put("startRatioToBaseline", ratio(r.startMs(), h.startMs()));
+                s.put("rssRatioToBaseline", ratio(r.rssMib(), h.rssMib()));
+            });
+        }
+        json.writeValue(dir.resolve(date + "-start.json").toFile(), start);
+        List<String> scenarios = new ArrayList<>(BenchRunner.COMMON);
+        scenarios.addAll(BenchRunner.OVERTURN_ONLY);
+        for (String scenario : scenarios) {
+            ObjectNode file = json.createObjectNode();
+            file.set("machine", BenchRunner.machine());
+            file.put("clients", 8);
+            file.put("baselines", "throughput vs hapi-jpa; p99 vs floor");
+            for (BenchRunner.SystemResult r : results) {
+                LoadDriver.Result x = r.scenarios().get(scenario);
+                if (x == null) {
+                    continue;
+                }
+                ObjectNode s = file.putObject(r.name());
+                s.set("result", json.valueToTree(x));
+                hapi.map(h -> h.scenarios().get(scenario)).ifPresent(h -> s.put("throughputRatioToHapiJpa", ratio(x.throughput(), h.throughput())));
+                floor.map(f -> f.scenarios().get(scenario)).ifPresent(f -> s.put("p99RatioToFloor", ratio(x.p99(), f.p99())));
+            }
+            json.writeValue(dir.resolve(date + "-" + scenario + ".json").toFile(), file);
+        }
+        if (!quick) {
+            ObjectNode sweep = json.createObjectNode();
+            sweep.set("machine", BenchRunner.machine());
+            for (BenchRunner.SystemResult r : results) {
+                sweep.set(r.name(), json.valueToTree(r.sweep()));
+            }
+            json.writeValue(dir.resolve(date + "-concurrency.json").toFile(), sweep);
+            Files.writeString(root.resolve("docs/benchmarks.md"), markdown(results, requests, date));
+            chart(results, root.resolve("docs/benchmarks.png"));
+        }
+        System.out.println(markdown(results, requests, date));
+    }
+
+    static String markdown(List<BenchRunner.SystemResult> results, int requests, String date) {
+        Optional<BenchRunner.SystemResult> hapi = find(results, BenchRunner.HAPI);
+        Optional<BenchRunner.SystemResult> floor = find(results, BenchRunner.FLOOR);
+        StringBuilder md = new StringBuilder();
+        md.append("# Benchmarks\n\n");
+        md.append("Reproduce with `bench/run.sh` (builds what it needs, then runs every system on 127.0.0.1, one after the other).\n\n");
+        md.append(String.format(Locale.ROOT, "Run of %s on %d cores, %s, default JVM flags for every system (`java -jar`). "
+                + "Load: %d requests per scenario from 8 clients after a warm-up, by the bench module's HdrHistogram client on the "
+                + "same machine (so the client shares the cores, equally for every system). Results: `bench/results/%s-*.json`.\n\n",
+                date, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
+                requests, date));
+        md.append("## Start and memory\n\n");
+        md.append("| system | first start (ms) | start (ms) | vs HAPI JPA | RSS after start (MiB) | vs HAPI JPA |\n|---|---:|---:|---:|---:|---:|\n");
+        for (BenchRunner.SystemResult r : results) {
+            md.append(String.format(Locale.ROOT, "| %s | %d | %d | %s | %d | %s |\n", r.label(), r.coldStartMs(), r.startMs(),
+                    hapi.map(h -> fmt(ratio(r.startMs(), h.startMs()))).orElse("-"), r.rssMib(),
+                    hapi.map(h -> fmt(ratio(r.rssMib(), h.rssMib()))).orElse("-")));
+        }
+        md.append("\nStart = launch to the first HTTP 200 on `/fhir/metadata` (second start; \"first start\" includes first-run work such as creating the database). "
+                + "RSS includes the embedded PostgreSQL processes for Overturn on its embedded database.\n\n");
+        md.append("## Throughput and latency (8 clients)\n\n");
+        md.append("| scenario | system | req/s | vs HAPI JPA | p50 ms | p90 ms | p99 ms | p99 vs floor | max ms |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        List<String> scenarios = new ArrayList<>(BenchRunner.COMMON);
+        scenarios.addAll(BenchRunner.OVERTURN_ONLY);
+        for (String scenario : scenarios) {
+            for (BenchRunner.SystemResult r : results) {
+                LoadDriver.Result x = r.scenarios().get(scenario);
+                if (x == null) {
+                    continue;
+                }
+                md.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %s | %.2f | %.2f | %.2f | %s | %.2f |\n", scenario, r.name(), x.throughput(),
+                        hapi.map(h -> h.scenarios().get(scenario)).map(h -> fmt(ratio(x.throughput(), h.throughput()))).orElse("-"),
+                        x.p50(), x.p90(), x.p99(),
+                        floor.map(f -> f.scenarios().get(scenario)).map(f -> fmt(ratio(x.p99(), f.p99()))).orElse("-"), x.max()));
+            }
+        }
+        md.append("\nScenarios: `read` = GET Observation/{id}; `search` = GET Observation?patient=&code=; `ingest` = POST of a 12-resource chart as a "
+                + "transaction Bundle; `submit` = CoverageEligibilityRequest/$submit (criteria evaluation, response stored); "
+                + "`letter` = Claim/$generate-letter (Markdown and PDF, DocumentReference, QuestionnaireResponse and Provenance stored).\n\n");
+        md.append("## Concurrency (read)\n\n| system | clients | req/s | p50 ms | p99 ms |\n|---|---:|---:|---:|---:|\n");
+        for (BenchRunner.SystemResult r : results) {
+            r.sweep().forEach((clients, x) -> md.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.2f | %.2f |\n",
+                    r.name(), clients, x.throughput(), x.p50(), x.p99())));
+        }
+        md.append("\n## Targets\n\n| target | figure | met |\n|---|---|---|\n");
+        Optional<BenchRunner.SystemResult> embedded = find(results, BenchRunner.EMBEDDED);
+        Optional<BenchRunner.SystemResult> external = find(results, BenchRunner.EXTERNAL);
+        if (hapi.isPresent() && embedded.isPresent()) {
+            double s = ratio(embedded.get().startMs(), hapi.get().startMs());
+            double m = ratio(embedded.get().rssMib(), hapi.get().rssMib());
+            md.append(String.format(Locale.ROOT, "| start under 1/5 of HAPI JPA's | %s | %s |\n", fmt(s), s < 0.2 ? "yes" : "no"));
+            md.append(String.format(Locale.ROOT, "| RSS after start under 1/2 of HAPI JPA's | %s | %s |\n", fmt(m), m < 0.5 ? "yes" : "no"));
+        }
+        if (hapi.isPresent() && external.isPresent()) {
+            for (String scenario : BenchRunner.COMMON) {
+                double t = ratio(external.get().scenarios().get(scenario).throughput(), hapi.get().scenarios().get(scenario).throughput());
+                md.append(String.format(Locale.ROOT, "| %s throughput at least 2x HAPI JPA's, same PostgreSQL | %s | %s |\n", scenario, fmt(t), t >= 2 ? "yes" : "no"));
+            }
+        }
+        md.append("| CDS order-sign, Claim/$submit (PAS), Task due-date search at 1,000,000 Tasks | not measured: those features are not built yet | - |\n");
+        md.append("\n![Throughput by scenario and system](benchmarks.png)\n");
+        return md.toString();
+    }
+
+    private static void chart(List<BenchRunner.SystemResult> results, Path png) throws IOException {
+        int w = 900;
+        int h = 460;
+        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, w, h);
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+        g.drawString("Throughput, 8 clients (requests per second, higher is better)", 40, 30);
+        List<String> scenarios = BenchRunner.COMMON;
+        double max = results.stream().flatMap(r -> r.scenarios().values().stream()).mapToDouble(LoadDriver.Result::throughput).max().orElse(1);
+        Color[] colors = {new Color(0x9e9e9e), new Color(0xd95f02), new Color(0x1b9e77), new Color(0x7570b3)};
+        int left = 60;
+        int bottom = h - 90;
+        int top = 60;
+        int groupWidth = (w - left - 40) / scenarios.size();
+        int bar = Math.max(8, (groupWidth - 40) / Math.max(1, results.size()));
+        g.setStroke(new BasicStroke(1f));
+        g.drawLine(left, bottom, w - 30, bottom);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        for (int s = 0; s < scenarios.size(); s++) {
+            int x0 = left + s * groupWidth + 20;
+            for (int i = 0; i < results.size(); i++) {
+                LoadDriver.Result x = results.get(i).scenarios().get(scenarios.get(s));
+                if (x == null) {
+                    continue;
+                }
+                int bh = (int) ((bottom - top) * x.throughput() / max);
+                g.setColor(colors[i % colors.length]);
+                g.fillRect(x0 + i * bar, bottom - bh, bar - 4, bh);
+                g.setColor(Color.BLACK);
+                g.drawString(String.format(Locale.ROOT, "%.0f", x.throughput()), x0 + i * bar, bottom - bh - 4);
+            }
+            g.drawString(scenarios.get(s), x0 + (results.size() * bar) / 2 - 15, bottom + 18);
+        }
+        for (int i = 0; i < results.size(); i++) {
+            g.setColor(colors[i % colors.length]);
+            g.fillRect(left + i * 210, h - 45, 14, 14);
+            g.setColor(Color.BLACK);
+            g.drawString(results.get(i).name(), left + i * 210 + 20, h - 33);
+        }
+        g.dispose();
+        ImageIO.write(image, "png", png.toFile());
+    }
+
+    private static Optional<BenchRunner.SystemResult> find(List<BenchRunner.SystemResult> results, String name) {
+        return results.stream().filter(r -> r.name().equals(name)).findFirst();
+    }
+
+    static double ratio(double value, double baseline) {
+        return baseline == 0 ? 0 : Math.round(value / baseline * 100) / 100.0;
+    }
+
+    private static String fmt(double ratio) {
+        return String.format(Locale.ROOT, "%.2fx", ratio);
+    }
+}
