@@ -33,10 +33,11 @@ public final class BenchRunner {
     static final List<String> OVERTURN_ONLY = List.of("submit", "letter");
     static final int[] SWEEP = {1, 8, 32, 128};
 
-    record SystemDef(String name, String label, List<String> command, int port, String dataMarker) {}
+    /** @param schema the schema of the local PostgreSQL the system uses, or empty */
+    record SystemDef(String name, String label, List<String> command, int port, String dataMarker, String schema) {}
 
     record SystemResult(
-            String name, String label, long coldStartMs, long startMs, long rssMib,
+            String name, String label, long coldStartMs, long startMs, long jvmRssMib, long rssMib,
             Map<String, LoadDriver.Result> scenarios, Map<Integer, LoadDriver.Result> sweep) {}
 
     public static void main(String[] args) throws Exception {
@@ -65,23 +66,23 @@ public final class BenchRunner {
         boolean postgres = postgresAnswers();
         List<SystemDef> systems = new ArrayList<>();
         systems.add(new SystemDef(FLOOR, "Floor (HAPI plain server, in memory)",
-                List.of(java, "-Dloader.main=org.overturn.bench.floor.FloorApplication", "-jar", bench.toString(), "--server.port=18100"), 18100, ""));
+                List.of(java, "-Dloader.main=org.overturn.bench.floor.FloorApplication", "-jar", bench.toString(), "--server.port=18100"), 18100, "", ""));
         if (!quick && postgres && Files.isRegularFile(hapi)) {
             systems.add(new SystemDef(HAPI, "HAPI FHIR JPA server 8.8.0 (PostgreSQL 127.0.0.1)",
-                    List.of(java, "-jar", hapi.toString(), "--server.port=18101"), 18101, ""));
+                    List.of(java, "-jar", hapi.toString(), "--server.port=18101"), 18101, "", "hapi_baseline"));
         } else if (!quick) {
             System.err.println("skipping the HAPI JPA baseline: " + (postgres ? "build it first (bench/run.sh does)" : "no PostgreSQL on 127.0.0.1:5432"));
         }
         Path data = Files.createTempDirectory("overturn-bench-");
         systems.add(new SystemDef(EMBEDDED, "Overturn, embedded PostgreSQL",
                 List.of(java, "-jar", server.toString(), "--server.port=18102", "--overturn.data-dir=" + data,
-                        "--logging.level.org.overturn.access=WARN"), 18102, data.toString()));
+                        "--logging.level.org.overturn.access=WARN"), 18102, data.toString(), ""));
         if (!quick && postgres) {
             systems.add(new SystemDef(EXTERNAL, "Overturn, PostgreSQL 127.0.0.1",
                     List.of(java, "-jar", server.toString(), "--server.port=18103",
                             "--spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/test?user=postgres&currentSchema=overturn_bench",
                             "--spring.flyway.schemas=overturn_bench", "--overturn.data-dir=" + data.resolve("external"),
-                            "--logging.level.org.overturn.access=WARN"), 18103, ""));
+                            "--logging.level.org.overturn.access=WARN"), 18103, "", "overturn_bench"));
         }
         return systems;
     }
@@ -99,13 +100,18 @@ public final class BenchRunner {
             }
             System.err.printf(Locale.ROOT, "%s: warm start%n", def.name());
             try (ServerProcess p = ServerProcess.start(def.command(), def.port(), logs.resolve(def.name() + ".log"), def.dataMarker())) {
+                long jvmRss = p.jvmRssMib();
                 long rss = p.rssMib();
+                analyze(def.schema());
                 Map<String, LoadDriver.Result> scenarios = new LinkedHashMap<>();
                 List<String> names = new ArrayList<>(COMMON);
                 if (def.name().startsWith("overturn") && !quick) {
                     names.addAll(OVERTURN_ONLY);
                 }
                 for (String scenario : names) {
+                    if (scenario.equals("submit")) {
+                        analyze(def.schema()); // after the ingest scenario loaded thousands of charts
+                    }
                     int n = scenario.equals("letter") || scenario.equals("submit") ? Math.max(100, requests / 4) : requests;
                     scenarios.put(scenario, LoadDriver.measure(new LoadDriver.Options(p.base(), scenario, 8, n, Math.max(50, n / 4))));
                 }
@@ -116,11 +122,32 @@ public final class BenchRunner {
                         sweep.put(clients, LoadDriver.measure(new LoadDriver.Options(p.base(), "read", clients, n, Math.max(100, clients * 5))));
                     }
                 }
-                results.add(new SystemResult(def.name(), def.label(), cold, p.startMillis(), rss, scenarios, sweep));
+                results.add(new SystemResult(def.name(), def.label(), cold, p.startMillis(), jvmRss, rss, scenarios, sweep));
                 System.err.printf(Locale.ROOT, "%s: start %d ms, RSS %d MiB%n", def.name(), p.startMillis(), rss);
             }
         }
         return results;
+    }
+
+    /**
+     * Refreshes planner statistics of a schema on the local PostgreSQL, as autovacuum would on a production server
+     * (the PostgreSQL of this machine runs with autovacuum off). Applied to every system that uses it, equally.
+     */
+    static void analyze(String schema) throws java.sql.SQLException {
+        if (schema.isEmpty()) {
+            return;
+        }
+        try (var c = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+                var rs = c.createStatement().executeQuery(
+                        "select tablename from pg_tables where schemaname = '" + schema + "'")) {
+            List<String> tables = new ArrayList<>();
+            while (rs.next()) {
+                tables.add(rs.getString(1));
+            }
+            for (String table : tables) {
+                c.createStatement().execute("analyze " + schema + ".\"" + table + "\"");
+            }
+        }
     }
 
     private static boolean postgresAnswers() {

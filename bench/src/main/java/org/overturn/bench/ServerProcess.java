@@ -68,6 +68,11 @@ final class ServerProcess implements AutoCloseable {
         return startMillis;
     }
 
+    /** Resident memory of the server's JVM alone, in MiB. */
+    long jvmRssMib() throws IOException {
+        return rssKb(process.pid()) / 1024;
+    }
+
     /** Resident memory of the server process, plus its embedded database processes, in MiB. */
     long rssMib() throws IOException {
         long kb = rssKb(process.pid());

@@ -93,6 +93,7 @@ public final class EligibilityService {
         Organization payor = assessment.payorOrganization();
 
         return store.inTransaction(() -> {
+            request.setId((String) null); // $submit stores a new request; a client id would name someone else's
             request.setStatus(CoverageEligibilityRequest.EligibilityRequestStatus.ACTIVE);
             if (!request.hasCreated()) {
                 request.setCreated(Date.from(clock.instant()));
