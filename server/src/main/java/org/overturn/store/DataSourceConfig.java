@@ -35,12 +35,15 @@ class DataSourceConfig {
     }
 
     @Bean
-    DataSource dataSource(EmbeddedDatabase database) {
+    DataSource dataSource(EmbeddedDatabase database, @Value("${spring.datasource.hikari.connection-init-sql:}") String initSql) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(database.jdbcUrl());
         config.setUsername("postgres");
         config.setMaximumPoolSize(10);
         config.setPoolName("overturn-embedded");
+        if (!initSql.isBlank()) {
+            config.setConnectionInitSql(initSql);
+        }
         return new HikariDataSource(config);
     }
 }

@@ -130,4 +130,12 @@ public interface ErrorContract extends FhirHttp {
         assertThat(post("", "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{}]}").status()).isEqualTo(400);
         assertThat(put("Patient/abc", "{\"resourceType\":\"Patient\",\"id\":\"xyz\"}").status()).isEqualTo(400);
     }
+
+    @Test
+    default void databaseSessionsPlanEachSearchWithItsValues() throws Exception {
+        try (Connection c = dataSource().getConnection(); var rs = c.createStatement().executeQuery("show plan_cache_mode")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo("force_custom_plan");
+        }
+    }
 }
