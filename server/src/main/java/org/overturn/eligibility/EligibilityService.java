@@ -118,7 +118,14 @@ public final class EligibilityService {
     public Assessment assess(String patientId, String coverageId, CodeableConcept product, String coverageField) {
         Coverage coverage = (Coverage) readReferenced("Coverage", coverageId, coverageField).resource();
         Chart chart = charts.read(readReferenced("Patient", patientId, "patient").id());
-        Organization payor = payor(coverage);
+        return assess(chart, coverage, payor(coverage), product);
+    }
+
+    /**
+     * Assesses a chart that did not come from this server's store (a CDS Hooks prefetch, an EHR query), with the
+     * Coverage and payor Organization found there.
+     */
+    public Assessment assess(Chart chart, Coverage coverage, Organization payor, CodeableConcept product) {
         List<KnowledgeModel.Identifier> identifiers = payor.getIdentifier().stream()
                 .map(i -> new KnowledgeModel.Identifier(i.getSystem(), i.getValue()))
                 .toList();

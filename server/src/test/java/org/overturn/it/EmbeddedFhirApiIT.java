@@ -5,7 +5,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 
 /** The whole FHIR API contract on the embedded PostgreSQL. */
 class EmbeddedFhirApiIT extends EmbeddedServerTest
-        implements CrudContract, SearchContract, TransactionContract, ErrorContract, LetterContract {
+        implements CrudContract, SearchContract, TransactionContract, ErrorContract, LetterContract, CdsHooksContract {
     @Autowired
     DataSource dataSource;
 

@@ -1,0 +1,137 @@
+package org.overturn.cds;
+
+import ca.uhn.fhir.context.FhirContext;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.LocalDate;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.CanonicalType;
+import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.DateType;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.StringType;
+import org.overturn.criteria.Evaluation;
+import org.overturn.criteria.KnowledgeModel;
+import org.overturn.eligibility.EligibilityService;
+import org.overturn.platform.Canonical;
+import org.overturn.profiles.FhirPackage;
+
+/** Builds the cards and the coverage-information system action from an assessment. */
+final class CardFactory {
+    /** Da Vinci CRD coverage information on the order. */
+    static final String COVERAGE_INFORMATION = "http://hl7.org/fhir/us/davinci-crd/StructureDefinition/ext-coverage-information";
+
+    private static final CdsJson.Source SOURCE = new CdsJson.Source("Overturn", null,
+            new CdsJson.Coding(Canonical.BASE + "/CodeSystem/card-topic", "prior-authorization", "Prior authorization"));
+
+    private final FhirContext ctx;
+    private final ObjectMapper json;
+    private final FhirPackage fhirPackage;
+
+    CardFactory(FhirContext ctx, ObjectMapper json, FhirPackage fhirPackage) {
+        this.ctx = ctx;
+        this.json = json;
+        this.fhirPackage = fhirPackage;
+    }
+
+    CdsJson.Card notChecked(String why) {
+        return new CdsJson.Card(UUID.randomUUID().toString(), "Overturn could not check prior authorization",
+                "Coverage could not be checked: " + why + ".", "info", SOURCE, List.of());
+    }
+
+    CdsJson.Card assessment(EligibilityService.Assessment a) {
+        if (a.evaluation().isEmpty()) {
+            return new CdsJson.Card(UUID.randomUUID().toString(), shorten("Overturn cannot assess this order: " + a.reason()),
+                    a.reason() + ".", "info", SOURCE, List.of());
+        }
+        Evaluation e = a.evaluation().get();
+        KnowledgeModel.Drug drug = a.drug().orElseThrow();
+        String payer = a.payer().map(KnowledgeModel.Payer::name).orElse("The payer");
+        StringBuilder detail = new StringBuilder();
+        if (!drug.approved()) {
+            detail.append("**").append(drug.displayName()).append(" is investigational.** ").append(payer)
+                    .append(" excludes experimental drugs. Pathways:\n\n");
+            drug.accessRoutes().forEach(r -> detail.append("- ").append(r).append("\n"));
+            detail.append("\n");
+            appendCriteria(detail, e);
+            return new CdsJson.Card(UUID.randomUUID().toString(),
+                    shorten(drug.displayName() + " is investigational: clinical trial or expanded access"),
+                    detail.toString(), "warning", SOURCE, List.of());
+        }
+        long required = e.results().stream().filter(Evaluation.CriterionResult::required).count();
+        long met = e.results().stream().filter(r -> r.required() && r.status() == Evaluation.Status.MET).count();
+        appendCriteria(detail, e);
+        String summary = payer + (e.paRequired() ? " requires PA" : " needs no PA") + " for " + drug.displayName()
+                + "; " + met + " of " + required + " criteria met";
+        String indicator = e.outcome() == Evaluation.Outcome.CRITERIA_MET ? "info" : "warning";
+        return new CdsJson.Card(UUID.randomUUID().toString(), shorten(summary), detail.toString(), indicator, SOURCE, List.of());
+    }
+
+    private static void appendCriteria(StringBuilder detail, Evaluation e) {
+        detail.append("| criterion | status | why |\n|---|---|---|\n");
+        for (Evaluation.CriterionResult r : e.results()) {
+            detail.append("| ").append(r.description().replace("|", "/")).append(r.required() ? "" : " (optional)")
+                    .append(" | ").append(r.status().code()).append(" | ").append(r.reason().replace("|", "/")).append(" |\n");
+        }
+        if (!e.missingDocumentation().isEmpty()) {
+            detail.append("\nMissing documentation:\n\n");
+            e.missingDocumentation().forEach(m -> detail.append("- ").append(m).append("\n"));
+        }
+        detail.append("\nPolicy ").append(e.policyId()).append(", version ").append(e.policyVersion()).append(".\n");
+    }
+
+    /** An update of the draft order carrying the CRD coverage-information extension. */
+    CdsJson.Action coverageInformation(MedicationRequest order, EligibilityService.Assessment a, LocalDate today) {
+        MedicationRequest updated = order.copy();
+        Extension info = updated.addExtension().setUrl(COVERAGE_INFORMATION);
+        String coverageRef = a.coverage().getIdElement().toUnqualifiedVersionless().getValue();
+        info.addExtension("coverage", new Reference(coverageRef));
+        String covered = "conditional";
+        String paNeeded = "auth-needed";
+        boolean docNeeded = false;
+        if (a.evaluation().isPresent()) {
+            Evaluation e = a.evaluation().get();
+            boolean approved = a.drug().map(KnowledgeModel.Drug::approved).orElse(false);
+            covered = !approved ? "not-covered" : e.outcome() == Evaluation.Outcome.CRITERIA_MET ? "covered" : "conditional";
+            paNeeded = e.paRequired() ? "auth-needed" : "no-auth";
+            docNeeded = !e.missingDocumentation().isEmpty();
+        }
+        info.addExtension("covered", new CodeType(covered));
+        info.addExtension("pa-needed", new CodeType(paNeeded));
+        if (docNeeded) {
+            info.addExtension("doc-needed", new CodeType("clinical"));
+        }
+        a.drug().flatMap(d -> fhirPackage.paQuestionnaire(d.id()))
+                .ifPresent(q -> info.addExtension("questionnaire", new CanonicalType(q.getUrl())));
+        info.addExtension("date", new DateType(today.toString()));
+        // Same coverage, order and drug: same assertion id, on every call.
+        info.addExtension("coverage-assertion-id", new StringType(assertionId(coverageRef,
+                order.getIdElement().getIdPart(), a.drug().map(KnowledgeModel.Drug::id).orElse("unknown"))));
+        try {
+            JsonNode resource = json.readTree(ctx.newJsonParser().encodeResourceToString(updated));
+            return new CdsJson.Action("update", "Coverage information for " + order.getIdElement().getIdPart(), resource);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String assertionId(String coverage, String order, String drug) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest((coverage + "|" + order + "|" + drug).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String shorten(String summary) {
+        return summary.length() < 140 ? summary : summary.substring(0, 136) + "...";
+    }
+}

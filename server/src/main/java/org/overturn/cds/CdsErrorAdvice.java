@@ -1,0 +1,45 @@
+package org.overturn.cds;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+/** The one error mapping of the CDS Hooks edge: JSON errors with the right status, never a stack trace. */
+@RestControllerAdvice(assignableTypes = CdsController.class)
+class CdsErrorAdvice {
+    private static final Logger log = LoggerFactory.getLogger(CdsErrorAdvice.class);
+
+    @ExceptionHandler(CdsException.class)
+    ResponseEntity<CdsJson.Error> refused(CdsException e) {
+        return ResponseEntity.status(e.status()).body(new CdsJson.Error(reason(e.status()), e.getMessage()));
+    }
+
+    @ExceptionHandler(HttpMessageNotReadableException.class)
+    ResponseEntity<CdsJson.Error> malformed(HttpMessageNotReadableException e) {
+        return ResponseEntity.badRequest().body(new CdsJson.Error("bad-request", "The request body is not valid CDS Hooks JSON"));
+    }
+
+    @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+    ResponseEntity<CdsJson.Error> mediaType(HttpMediaTypeNotSupportedException e) {
+        return ResponseEntity.status(415).body(new CdsJson.Error("unsupported-media-type", "Send the hook call as application/json"));
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<CdsJson.Error> unexpected(Exception e) {
+        log.error("CDS service failed", e);
+        return ResponseEntity.internalServerError().body(new CdsJson.Error("internal-error", "The service failed; see the server log"));
+    }
+
+    private static String reason(int status) {
+        return switch (status) {
+            case 400 -> "bad-request";
+            case 404 -> "not-found";
+            case 412 -> "precondition-failed";
+            default -> "error";
+        };
+    }
+}

@@ -1,0 +1,199 @@
+package org.overturn.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.HashMap;
+import java.util.Map;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.junit.jupiter.api.Test;
+import org.overturn.fixtures.Scenario;
+import org.overturn.fixtures.Scenarios;
+
+/** CDS Hooks over HTTP: discovery, order-sign with full prefetch, the investigational pathway, and the error forms. */
+public interface CdsHooksContract extends FhirHttp {
+
+    default String cds() {
+        return base().replace("/fhir", "/cds-services");
+    }
+
+    /** A hook call whose prefetch is the scenario's chart (ids assigned, as an EHR would have them). */
+    default String hookRequest(Scenario scenario, String hook) {
+        Bundle tx = CTX.newJsonParser().parseResource(Bundle.class, scenario.bundleJson());
+        Map<String, String> ids = new HashMap<>();
+        int n = 0;
+        for (Bundle.BundleEntryComponent e : tx.getEntry()) {
+            String id = e.getResource().fhirType().toLowerCase(java.util.Locale.ROOT) + "-" + (++n);
+            ids.put(e.getFullUrl(), e.getResource().fhirType() + "/" + id);
+            e.getResource().setId(id);
+        }
+        Map<String, Bundle> byKey = new HashMap<>();
+        String patientId = null;
+        Resource patient = null;
+        Bundle draftOrders = new Bundle().setType(Bundle.BundleType.COLLECTION);
+        for (Bundle.BundleEntryComponent e : tx.getEntry()) {
+            Resource r = e.getResource();
+            for (Reference ref : CTX.newTerser().getAllPopulatedChildElementsOfType(r, Reference.class)) {
+                if (ids.containsKey(ref.getReference())) {
+                    ref.setReference(ids.get(ref.getReference()));
+                }
+            }
+            String key = switch (r.fhirType()) {
+                case "Coverage", "Organization" -> "coverage";
+                case "Condition" -> "conditions";
+                case "Observation" -> "biomarkers";
+                case "MedicationStatement" -> "medicationStatements";
+                default -> null;
+            };
+            if (r.fhirType().equals("Patient")) {
+                patient = r;
+                patientId = r.getIdElement().getIdPart();
+            } else if (r instanceof MedicationRequest order) {
+                order.setStatus(MedicationRequest.MedicationRequestStatus.DRAFT);
+                draftOrders.addEntry().setResource(order);
+            } else if (key != null && !(r.fhirType().equals("Organization") && !isPayer(tx, r))) {
+                byKey.computeIfAbsent(key, k -> new Bundle().setType(Bundle.BundleType.SEARCHSET)).addEntry().setResource(r);
+            }
+        }
+        ObjectNode request = JSON.createObjectNode();
+        request.put("hook", hook);
+        request.put("hookInstance", java.util.UUID.randomUUID().toString());
+        ObjectNode context = request.putObject("context");
+        context.put("userId", "Practitioner/example");
+        context.put("patientId", patientId);
+        context.set("draftOrders", tree(CTX.newJsonParser().encodeResourceToString(draftOrders)));
+        ObjectNode prefetch = request.putObject("prefetch");
+        prefetch.set("patient", tree(CTX.newJsonParser().encodeResourceToString(patient)));
+        byKey.forEach((k, b) -> prefetch.set(k, tree(CTX.newJsonParser().encodeResourceToString(b))));
+        return request.toString();
+    }
+
+    private static boolean isPayer(Bundle tx, Resource org) {
+        return tx.getEntry().stream().anyMatch(e -> e.getResource() instanceof org.hl7.fhir.r4.model.Coverage c
+                && c.getPayorFirstRep().getReference() != null
+                && c.getPayorFirstRep().getReference().endsWith(org.getIdElement().getIdPart()));
+    }
+
+    private static JsonNode tree(String s) {
+        try {
+            return JSON.readTree(s);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    default Response hook(String service, String body) {
+        return send("POST", cds() + "/" + service, "application/json", body);
+    }
+
+    static String ext(JsonNode extension, String name) {
+        for (JsonNode e : extension.path("extension")) {
+            if (e.path("url").asText().equals(name)) {
+                for (String f : java.util.List.of("valueCode", "valueString", "valueCanonical", "valueDate")) {
+                    if (e.has(f)) {
+                        return e.path(f).asText();
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    @Test
+    default void discoveryWhenFetchedThenListsTheServicesWithPrefetchTemplates() {
+        Response r = get(cds());
+        assertThat(r.status()).isEqualTo(200);
+        JsonNode services = r.json().path("services");
+        assertThat(services).hasSize(3);
+        for (JsonNode s : services) {
+            assertThat(s.path("hook").asText()).isIn("order-select", "order-sign", "patient-view");
+            assertThat(s.path("id").asText()).isNotBlank();
+            assertThat(s.path("description").asText()).isNotBlank();
+            assertThat(s.path("prefetch").path("patient").asText()).isEqualTo("Patient/{{context.patientId}}");
+        }
+        assertThat(services.get(0).path("prefetch").path("biomarkers").asText()).contains("76042-8").contains("14017-8");
+    }
+
+    @Test
+    default void orderSignWhenChartMeetsCriteriaThenInfoCardAndStableCoverageInformation() {
+        String body = hookRequest(Scenarios.ALECTINIB_CA, "order-sign");
+        Response r = hook("overturn-order-sign", body);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonNode card = r.json().path("cards").get(0);
+        assertThat(card.path("summary").asText()).contains("requires PA").contains("Alecensa").contains("3 of 3 criteria met");
+        assertThat(card.path("summary").asText().length()).isLessThan(140);
+        assertThat(card.path("indicator").asText()).isEqualTo("info");
+        assertThat(card.path("source").path("label").asText()).isEqualTo("Overturn");
+        assertThat(card.path("detail").asText()).contains("ALK");
+
+        JsonNode action = r.json().path("systemActions").get(0);
+        assertThat(action.path("type").asText()).isEqualTo("update");
+        JsonNode order = action.path("resource");
+        assertThat(order.path("resourceType").asText()).isEqualTo("MedicationRequest");
+        JsonNode info = order.path("extension").get(0);
+        assertThat(info.path("url").asText()).isEqualTo("http://hl7.org/fhir/us/davinci-crd/StructureDefinition/ext-coverage-information");
+        assertThat(ext(info, "covered")).isEqualTo("covered");
+        assertThat(ext(info, "pa-needed")).isEqualTo("auth-needed");
+        assertThat(ext(info, "questionnaire")).endsWith("/Questionnaire/pa-alectinib");
+        String assertion = ext(info, "coverage-assertion-id");
+        assertThat(assertion).isNotBlank();
+
+        JsonNode again = hook("overturn-order-sign", body).json().path("systemActions").get(0).path("resource").path("extension").get(0);
+        assertThat(ext(again, "coverage-assertion-id")).isEqualTo(assertion);
+    }
+
+    @Test
+    default void orderSignWhenDrugIsInvestigationalThenPathwayCardAndNotCovered() {
+        Response r = hook("overturn-order-sign", hookRequest(Scenarios.ZANZALINTINIB_GA, "order-sign"));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonNode card = r.json().path("cards").get(0);
+        assertThat(card.path("summary").asText()).contains("investigational").contains("clinical trial or expanded access");
+        assertThat(card.path("indicator").asText()).isEqualTo("warning");
+        assertThat(card.path("detail").asText()).contains("Form FDA 3926");
+        JsonNode info = r.json().path("systemActions").get(0).path("resource").path("extension").get(0);
+        assertThat(ext(info, "covered")).isEqualTo("not-covered");
+    }
+
+    @Test
+    default void orderSelectWhenBiomarkerMissingThenWarningNamesTheMissingReport() {
+        String body = hookRequest(Scenarios.ALECTINIB_CA, "order-select");
+        ObjectNode request = (ObjectNode) tree(body);
+        ((ObjectNode) request.path("prefetch")).remove("biomarkers");
+        Response r = hook("overturn-order-select", request.toString());
+        assertThat(r.status()).isEqualTo(200);
+        JsonNode card = r.json().path("cards").get(0);
+        assertThat(card.path("indicator").asText()).isEqualTo("warning");
+        assertThat(card.path("detail").asText()).contains("ALK test report");
+        assertThat(ext(r.json().path("systemActions").get(0).path("resource").path("extension").get(0), "doc-needed")).isEqualTo("clinical");
+    }
+
+    @Test
+    default void hookWhenMalformedOrIncompleteThen400WithJsonErrorAndUnknownServiceThen404() {
+        Response malformed = hook("overturn-order-sign", "{\"hook\": ");
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.json().path("error").asText()).isEqualTo("bad-request");
+
+        Response noInstance = hook("overturn-order-sign", "{\"hook\":\"order-sign\",\"context\":{\"patientId\":\"p\"}}");
+        assertThat(noInstance.status()).isEqualTo(400);
+        assertThat(noInstance.json().path("message").asText()).contains("hookInstance");
+
+        Response wrongHook = hook("overturn-order-sign", "{\"hook\":\"patient-view\",\"hookInstance\":\"x\",\"context\":{\"patientId\":\"p\"}}");
+        assertThat(wrongHook.status()).isEqualTo(400);
+
+        Response unknown = hook("no-such-service", "{\"hook\":\"order-sign\",\"hookInstance\":\"x\",\"context\":{}}");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.body()).doesNotContain("Exception");
+    }
+
+    @Test
+    default void hookWhenPrefetchLacksThePatientThenADegradedCardNotAnError() {
+        Response r = hook("overturn-order-sign",
+                "{\"hook\":\"order-sign\",\"hookInstance\":\"x\",\"context\":{\"patientId\":\"p1\",\"userId\":\"Practitioner/1\"}}");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().path("cards").get(0).path("summary").asText()).contains("could not check");
+    }
+}
