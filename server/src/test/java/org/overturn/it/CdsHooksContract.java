@@ -196,4 +196,14 @@ public interface CdsHooksContract extends FhirHttp {
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.json().path("cards").get(0).path("summary").asText()).contains("could not check");
     }
+
+    @Test
+    default void preflightWhenABrowserSandboxCallsThenCorsAllowsIt() {
+        Response r = send("OPTIONS", cds() + "/overturn-order-sign", null, null,
+                "Origin", "http://sandbox.localhost:8080",
+                "Access-Control-Request-Method", "POST",
+                "Access-Control-Request-Headers", "authorization,content-type");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("Access-Control-Allow-Origin")).isEqualTo("http://sandbox.localhost:8080");
+    }
 }
