@@ -29,10 +29,14 @@ import org.overturn.fixtures.Scenarios;
 public final class LoadDriver {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    static final List<String> SCENARIOS = List.of("read", "search", "ingest", "metadata", "submit", "letter");
+    static final List<String> SCENARIOS = List.of("read", "search", "ingest", "metadata", "submit", "letter", "order-sign");
 
-    /** One request to repeat: method, path below the base, and body for POSTs. */
-    record Target(String method, String path, String body) {}
+    /** One request to repeat: method, path below the base (or an absolute URL), body for POSTs and its type. */
+    record Target(String method, String path, String body, String contentType) {
+        Target(String method, String path, String body) {
+            this(method, path, body, "application/fhir+json");
+        }
+    }
 
     public record Options(URI base, String scenario, int clients, int requests, int warmup) {
         static Options parse(String[] args) {
@@ -112,6 +116,11 @@ public final class LoadDriver {
         if (options.scenario().equals("metadata")) {
             return new Target("GET", "/metadata", "");
         }
+        if (options.scenario().equals("order-sign")) {
+            // The chart travels in the hook's prefetch: nothing is seeded on the server.
+            String cds = options.base().toString().replaceFirst("/fhir$", "/cds-services/overturn-order-sign");
+            return new Target("POST", cds, HookRequests.orderSign(Scenarios.ALECTINIB_CA.bundleJson()), "application/json");
+        }
         HttpResponse<String> seeded = http.send(
                 HttpRequest.newBuilder(options.base())
                         .timeout(TIMEOUT)
@@ -172,10 +181,10 @@ public final class LoadDriver {
         Histogram histogram = new Histogram(TIMEOUT.toNanos() / 1000, 3);
         AtomicInteger remaining = new AtomicInteger(requests);
         AtomicInteger failures = new AtomicInteger();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + target.path()))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(target.path().startsWith("http") ? target.path() : base + target.path()))
                 .timeout(TIMEOUT)
-                .header("Accept", "application/fhir+json")
-                .header("Content-Type", "application/fhir+json")
+                .header("Accept", target.contentType())
+                .header("Content-Type", target.contentType())
                 .method(target.method(), target.body().isEmpty()
                         ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(target.body()))

@@ -77,13 +77,14 @@ final class FhirRequestFilter extends OncePerRequestFilter {
                     .tag("status", Integer.toString(response.getStatus()))
                     .register(meters)
                     .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-            String query = request.getQueryString();
+            // Parameter names only: values (names, identifiers, dates of birth) may be PHI and never go to the log.
+            String params = String.join(",", new java.util.TreeSet<>(request.getParameterMap().keySet()));
             access.info(
                     "request id={} method={} path={}{} status={} duration_ms={}",
                     requestId,
                     request.getMethod(),
                     request.getRequestURI(),
-                    query == null ? "" : " query=" + query.replace(' ', '+'),
+                    params.isEmpty() ? "" : " params=" + params,
                     response.getStatus(),
                     String.format(Locale.ROOT, "%.1f", micros / 1000.0));
             MDC.remove(RequestIds.MDC_KEY);
