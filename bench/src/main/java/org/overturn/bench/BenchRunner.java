@@ -30,7 +30,7 @@ public final class BenchRunner {
     static final String EMBEDDED = "overturn-embedded";
     static final String EXTERNAL = "overturn-external";
     static final List<String> COMMON = List.of("read", "search", "ingest");
-    static final List<String> OVERTURN_ONLY = List.of("submit", "letter");
+    static final List<String> OVERTURN_ONLY = List.of("submit", "letter", "order-sign");
     static final int[] SWEEP = {1, 8, 32, 128};
 
     /** @param schema the schema of the local PostgreSQL the system uses, or empty */
