@@ -5,8 +5,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -14,14 +12,10 @@ import org.springframework.test.context.DynamicPropertySource;
  * The server on an external PostgreSQL named by OVERTURN_TEST_JDBC_URL (CI sets it when 127.0.0.1:5432 answers), in
  * a schema of its own that is dropped and recreated per run.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @EnabledIfEnvironmentVariable(named = ExternalServerTest.ENV, matches = ".+")
-public abstract class ExternalServerTest implements FhirHttp {
+public abstract class ExternalServerTest extends ServerTest {
     static final String ENV = "OVERTURN_TEST_JDBC_URL";
     static final String SCHEMA = "overturn_it";
-
-    @LocalServerPort
-    int port;
 
     @DynamicPropertySource
     static void external(DynamicPropertyRegistry registry) throws SQLException {
@@ -32,15 +26,5 @@ public abstract class ExternalServerTest implements FhirHttp {
         String withSchema = url + (url.contains("?") ? "&" : "?") + "currentSchema=" + SCHEMA;
         registry.add("spring.datasource.url", () -> withSchema);
         registry.add("spring.flyway.schemas", () -> SCHEMA);
-        registry.add("overturn.store.lock-timeout", () -> "1s");
-        registry.add("overturn.fhir.max-body-size", () -> "1MB");
-        // One access line per request is for operators; in test output it buries the failures.
-        registry.add("logging.level.org.overturn.access", () -> "WARN");
-        registry.add("logging.level.io.zonky.test.db.postgres", () -> "WARN");
-    }
-
-    @Override
-    public String base() {
-        return "http://localhost:" + port + "/fhir";
     }
 }

@@ -1,0 +1,39 @@
+package org.overturn.it;
+
+import javax.sql.DataSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The server under test on a random port, with the settings every test database shares. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class ServerTest implements FhirHttp {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    DataSource dataSource;
+
+    @DynamicPropertySource
+    static void testSettings(DynamicPropertyRegistry registry) {
+        registry.add("overturn.store.lock-timeout", () -> "1s");
+        registry.add("overturn.fhir.max-body-size", () -> "1MB");
+        // Spring's test support turns metric export off; the operations tests scrape it.
+        registry.add("management.prometheus.metrics.export.enabled", () -> "true");
+        // One access line per request is for operators; in test output it buries the failures.
+        registry.add("logging.level.org.overturn.access", () -> "WARN");
+        registry.add("logging.level.io.zonky.test.db.postgres", () -> "WARN");
+    }
+
+    @Override
+    public String base() {
+        return "http://localhost:" + port + "/fhir";
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+}
