@@ -9,6 +9,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.CanonicalType;
 import org.hl7.fhir.r4.model.CodeType;
@@ -46,7 +47,27 @@ final class CardFactory {
                 "Coverage could not be checked: " + why + ".", "info", SOURCE, List.of());
     }
 
-    CdsJson.Card assessment(EligibilityService.Assessment a) {
+    /** A SMART link that opens the stored assessment in the Overturn app. */
+    CdsJson.Link launch(String launchUrl, String assessmentRef, MedicationRequest order) {
+        var context = json.createObjectNode().put("assessment", assessmentRef);
+        if (order.getIdElement().hasIdPart()) {
+            context.put("order", "MedicationRequest/" + order.getIdElement().getIdPart());
+        }
+        return new CdsJson.Link("Open the prior-authorization case in Overturn", launchUrl, "smart", context.toString());
+    }
+
+    /** What could not be read from the EHR, so that an unmet criterion is not mistaken for a checked one. */
+    CdsJson.Card partial(Map<String, String> problems) {
+        StringBuilder detail = new StringBuilder("Some of the chart could not be read, so criteria that depend on it show as"
+                + " missing evidence rather than as checked:\n\n");
+        problems.forEach((key, why) -> detail.append("- ").append(key).append(": ").append(why).append("\n"));
+        return new CdsJson.Card(UUID.randomUUID().toString(),
+                shorten("Overturn could not read part of the chart: " + String.join(", ", problems.keySet())),
+                detail.toString(), "warning", SOURCE, List.of());
+    }
+
+    CdsJson.Card assessment(EligibilityService.Assessment a, CdsJson.Link launch) {
+        List<CdsJson.Link> links = launch == null ? List.of() : List.of(launch);
         if (a.evaluation().isEmpty()) {
             return new CdsJson.Card(UUID.randomUUID().toString(), shorten("Overturn cannot assess this order: " + a.reason()),
                     a.reason() + ".", "info", SOURCE, List.of());
@@ -63,7 +84,7 @@ final class CardFactory {
             appendCriteria(detail, e);
             return new CdsJson.Card(UUID.randomUUID().toString(),
                     shorten(drug.displayName() + " is investigational: clinical trial or expanded access"),
-                    detail.toString(), "warning", SOURCE, List.of());
+                    detail.toString(), "warning", SOURCE, links);
         }
         long required = e.results().stream().filter(Evaluation.CriterionResult::required).count();
         long met = e.results().stream().filter(r -> r.required() && r.status() == Evaluation.Status.MET).count();
@@ -71,7 +92,7 @@ final class CardFactory {
         String summary = payer + (e.paRequired() ? " requires PA" : " needs no PA") + " for " + drug.displayName()
                 + "; " + met + " of " + required + " criteria met";
         String indicator = e.outcome() == Evaluation.Outcome.CRITERIA_MET ? "info" : "warning";
-        return new CdsJson.Card(UUID.randomUUID().toString(), shorten(summary), detail.toString(), indicator, SOURCE, List.of());
+        return new CdsJson.Card(UUID.randomUUID().toString(), shorten(summary), detail.toString(), indicator, SOURCE, links);
     }
 
     private static void appendCriteria(StringBuilder detail, Evaluation e) {

@@ -2,18 +2,67 @@ package org.overturn.cds;
 
 import ca.uhn.fhir.context.FhirContext;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.time.Clock;
 import org.overturn.criteria.Knowledge;
 import org.overturn.eligibility.EligibilityService;
+import org.overturn.platform.LimitedBodyRequest;
 import org.overturn.profiles.FhirPackage;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.transaction.support.TransactionTemplate;
 
 @Configuration(proxyBeanMethods = false)
+@EnableScheduling
 class CdsConfig {
 
     @Bean
-    CoverageHookService coverageHookService(
-            FhirContext ctx, ObjectMapper json, EligibilityService eligibility, Knowledge knowledge, FhirPackage fhirPackage) {
-        return new CoverageHookService(ctx, eligibility, new CardFactory(ctx, json, fhirPackage), knowledge);
+    EhrClient ehrClient(FhirContext ctx, CdsProperties properties) {
+        return new EhrClient(ctx, properties);
+    }
+
+    @Bean
+    CoverageHookService coverageHookService(FhirContext ctx, ObjectMapper json, EligibilityService eligibility,
+            Knowledge knowledge, FhirPackage fhirPackage, EhrClient ehr) {
+        return new CoverageHookService(ctx, eligibility, new CardFactory(ctx, json, fhirPackage), ehr, knowledge);
+    }
+
+    @Bean
+    TokenReplayCache tokenReplayCache(JdbcTemplate jdbc) {
+        return new TokenReplayCache(jdbc, Clock.systemUTC());
+    }
+
+    @Bean
+    CdsTokenVerifier cdsTokenVerifier(CdsProperties properties, TokenReplayCache replays) {
+        return new CdsTokenVerifier(properties, replays, Clock.systemUTC());
+    }
+
+    @Bean
+    FeedbackStore feedbackStore(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper json) {
+        return new FeedbackStore(jdbc, tx, json);
+    }
+
+    /** Hook bodies carry whole charts in their prefetch; past the limit they are refused with 413, chunked or not. */
+    @Bean
+    FilterRegistrationBean<?> cdsBodyLimit(CdsProperties properties) {
+        long limit = properties.maxBodySize().toBytes();
+        FilterRegistrationBean<jakarta.servlet.Filter> registration = new FilterRegistrationBean<>((req, res, chain) -> {
+            var http = (jakarta.servlet.http.HttpServletRequest) req;
+            if (http.getContentLengthLong() > limit) {
+                ((HttpServletResponse) res).setStatus(413);
+                res.setContentType("application/json");
+                res.getWriter().write("{\"error\":\"payload-too-large\",\"message\":\"The body exceeds the limit of " + limit
+                        + " bytes (overturn.cds.max-body-size)\"}");
+                return;
+            }
+            chain.doFilter(new LimitedBodyRequest(http, limit, () -> new CdsException(413,
+                    "The body exceeds the limit of " + limit + " bytes (overturn.cds.max-body-size)")), res);
+        });
+        registration.addUrlPatterns("/cds-services/*");
+        registration.setName("cdsBodyLimit");
+        return registration;
     }
 }

@@ -1,20 +1,35 @@
 package org.overturn.cds;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.ResponseEntity;
+import org.springframework.lang.Nullable;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The CDS Hooks edge: discovery and service calls. */
+/** The CDS Hooks edge: discovery, service calls and feedback, each call's JWT checked first. */
 @RestController
 @RequestMapping("/cds-services")
 class CdsController {
     private final CoverageHookService services;
+    private final CdsTokenVerifier tokens;
+    private final FeedbackStore feedback;
+    private final CdsProperties properties;
 
-    CdsController(CoverageHookService services) {
+    CdsController(CoverageHookService services, CdsTokenVerifier tokens, FeedbackStore feedback, CdsProperties properties) {
         this.services = services;
+        this.tokens = tokens;
+        this.feedback = feedback;
+        this.properties = properties;
     }
 
     @GetMapping(produces = "application/json")
@@ -23,7 +38,59 @@ class CdsController {
     }
 
     @PostMapping(path = "/{id}", consumes = "application/json", produces = "application/json")
-    CdsJson.Response call(@PathVariable String id, @RequestBody CdsJson.Request request) {
-        return services.call(id, request);
+    CdsJson.Response call(@PathVariable String id, @RequestBody CdsJson.Request request, HttpServletRequest http,
+            @Nullable @RequestHeader(name = "Authorization", required = false) String authorization) {
+        CoverageHookService.requireKnown(id);
+        CdsTokenVerifier.Caller caller = tokens.verify(authorization, audiences(http, id, ""));
+        return services.call(id, request, caller, smartLaunchUrl(http));
+    }
+
+    @PostMapping(path = "/{id}/feedback", consumes = "application/json")
+    ResponseEntity<Void> feedback(@PathVariable String id, @RequestBody JsonNode body, HttpServletRequest http,
+            @Nullable @RequestHeader(name = "Authorization", required = false) String authorization) {
+        CoverageHookService.requireKnown(id);
+        CdsTokenVerifier.Caller caller = tokens.verify(authorization, audiences(http, id, "/feedback"));
+        feedback.store(id, body, caller.client());
+        return ResponseEntity.ok().build();
+    }
+
+    /** The feedback received for a service, newest first; for one card with {@code card=<uuid>}. */
+    @GetMapping(path = "/{id}/feedback", produces = "application/json")
+    Map<String, List<JsonNode>> feedbackReceived(@PathVariable String id, @Nullable @RequestParam(required = false) String card,
+            @RequestParam(defaultValue = "100") int count, HttpServletRequest http,
+            @Nullable @RequestHeader(name = "Authorization", required = false) String authorization) {
+        CoverageHookService.requireKnown(id);
+        tokens.verify(authorization, audiences(http, id, "/feedback"));
+        if (count < 1 || count > 1000) {
+            throw new CdsException(400, "count must be between 1 and 1000");
+        }
+        return Map.of("feedback", feedback.find(id, card, count));
+    }
+
+    /**
+     * The URLs a client may name in {@code aud}: the configured public service URL and the URL this request came in
+     * on (the spec's "the service endpoint being invoked"); the service URL also stands for its feedback endpoint.
+     */
+    private List<String> audiences(HttpServletRequest http, String id, String suffix) {
+        List<String> out = new ArrayList<>();
+        if (properties.serviceBaseUrl() != null) {
+            String base = properties.serviceBaseUrl().replaceAll("/+$", "") + "/" + id;
+            out.add(base + suffix);
+            out.add(base);
+        }
+        String here = http.getRequestURL().toString();
+        out.add(here);
+        if (!suffix.isEmpty() && here.endsWith(suffix)) {
+            out.add(here.substring(0, here.length() - suffix.length()));
+        }
+        return out;
+    }
+
+    private String smartLaunchUrl(HttpServletRequest http) {
+        if (properties.smartLaunchUrl() != null) {
+            return properties.smartLaunchUrl();
+        }
+        String url = http.getRequestURL().toString();
+        return url.substring(0, url.indexOf("/cds-services")) + "/app/launch.html";
     }
 }

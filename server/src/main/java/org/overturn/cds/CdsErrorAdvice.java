@@ -20,6 +20,11 @@ class CdsErrorAdvice {
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<CdsJson.Error> malformed(HttpMessageNotReadableException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CdsException tooLarge) {
+                return refused(tooLarge);
+            }
+        }
         return ResponseEntity.badRequest().body(new CdsJson.Error("bad-request", "The request body is not valid CDS Hooks JSON"));
     }
 
@@ -37,7 +42,9 @@ class CdsErrorAdvice {
     private static String reason(int status) {
         return switch (status) {
             case 400 -> "bad-request";
+            case 401 -> "unauthorized";
             case 404 -> "not-found";
+            case 413 -> "payload-too-large";
             case 412 -> "precondition-failed";
             default -> "error";
         };

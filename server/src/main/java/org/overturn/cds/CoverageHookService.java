@@ -1,6 +1,10 @@
 package org.overturn.cds;
 
 import ca.uhn.fhir.context.FhirContext;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,32 +13,48 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.hl7.fhir.r4.model.CoverageEligibilityRequest;
+import org.hl7.fhir.r4.model.CoverageEligibilityResponse;
 import org.hl7.fhir.r4.model.Coverage;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
 import org.overturn.criteria.Knowledge;
 import org.overturn.eligibility.EligibilityService;
+import org.overturn.platform.Canonical;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.lang.Nullable;
 
 /**
- * The coverage services for order-select, order-sign and patient-view: the chart comes from the hook's prefetch, the
- * draft orders from its context, and each order is assessed against the payer's criteria as $submit would.
+ * The coverage services for order-select, order-sign and patient-view. The chart comes from the hook's prefetch and,
+ * for what the prefetch lacks, from the EHR's fhirServer; the draft orders from the context. Each order is assessed
+ * against the payer's criteria as $submit would, and the assessment is stored as a CoverageEligibilityResponse.
  */
 final class CoverageHookService {
     static final Map<String, String> HOOKS = Map.of(
             "overturn-order-select", "order-select",
             "overturn-order-sign", "order-sign",
             "overturn-patient-view", "patient-view");
+    /** The identifier system of assessments recorded from hook calls: hookInstance/order id. */
+    static final String HOOK_CALL_SYSTEM = Canonical.BASE + "/cds-hook-call";
+    private static final Logger log = LoggerFactory.getLogger(CoverageHookService.class);
+    private static final Pattern TOKEN = Pattern.compile("\\{\\{context\\.(\\w+)}}");
 
     private final FhirContext ctx;
     private final EligibilityService eligibility;
     private final CardFactory cards;
+    private final EhrClient ehr;
     private final Map<String, String> prefetch;
 
-    CoverageHookService(FhirContext ctx, EligibilityService eligibility, CardFactory cards, Knowledge knowledge) {
+    CoverageHookService(FhirContext ctx, EligibilityService eligibility, CardFactory cards, EhrClient ehr, Knowledge knowledge) {
         this.ctx = ctx;
         this.eligibility = eligibility;
         this.cards = cards;
+        this.ehr = ehr;
         this.prefetch = prefetchTemplates(knowledge);
     }
 
@@ -67,11 +87,98 @@ final class CoverageHookService {
         return services;
     }
 
-    CdsJson.Response call(String serviceId, CdsJson.Request request) {
-        String hook = HOOKS.get(serviceId);
-        if (hook == null) {
+    /** Refuses an unknown service id with 404 before anything else is looked at. */
+    static void requireKnown(String serviceId) {
+        if (!HOOKS.containsKey(serviceId)) {
             throw new CdsException(404, "No CDS service '" + serviceId + "'; see GET /cds-services");
         }
+    }
+
+    CdsJson.Response call(String serviceId, CdsJson.Request request, CdsTokenVerifier.Caller caller, String smartLaunchUrl) {
+        requireKnown(serviceId);
+        String hook = HOOKS.get(serviceId);
+        String patientId = checkRequest(hook, serviceId, request);
+        URI fhirServer = fhirServer(request);
+        Map<String, JsonNode> given = request.prefetch() == null ? Map.of() : request.prefetch();
+        PrefetchChart resources;
+        try {
+            resources = PrefetchChart.of(ctx, given, request.context().path("draftOrders"));
+        } catch (RuntimeException e) {
+            throw new CdsException(400, "prefetch or context.draftOrders holds something that is not FHIR R4 JSON");
+        }
+        resources.requireOnePatient(patientId);
+
+        // What the prefetch lacks comes from the EHR, or is reported as not checked.
+        Map<String, String> problems = new LinkedHashMap<>();
+        Map<String, String> missing = new LinkedHashMap<>();
+        prefetch.forEach((key, template) -> {
+            JsonNode value = given.get(key);
+            if (value == null || value.isNull()) {
+                missing.put(key, render(template, request.context()));
+            }
+        });
+        if (!missing.isEmpty()) {
+            String refusal = fhirServer == null ? "not in the prefetch, and the call names no fhirServer"
+                    : ehr.allowList().refusal(fhirServer);
+            if (refusal != null) {
+                missing.keySet().forEach(k -> problems.put(k, refusal));
+            } else {
+                EhrClient.Result fetched = ehr.fetch(fhirServer, accessToken(request), missing, caller.client());
+                fetched.resources().values().forEach(resources::addAll);
+                problems.putAll(fetched.problems());
+                resources.requireOnePatient(patientId);
+            }
+        }
+
+        Optional<Patient> patient = resources.all(Patient.class).stream()
+                .filter(p -> patientId.equals(p.getIdElement().getIdPart())).findFirst();
+        List<MedicationRequest> orders = resources.all(MedicationRequest.class).stream()
+                .filter(m -> m.getStatus() == MedicationRequest.MedicationRequestStatus.DRAFT)
+                .toList();
+        if (patient.isEmpty() || resources.coverages().isEmpty()) {
+            String what = patient.isEmpty() ? "the Patient" : "an active Coverage";
+            String why = problems.getOrDefault(patient.isEmpty() ? "patient" : "coverage", "not found");
+            return new CdsJson.Response(List.of(cards.notChecked(what + " could not be read (" + why + ")")), List.of());
+        }
+        Coverage coverage = resources.coverages().get(0);
+        Organization payor = payor(coverage, resources);
+        List<CdsJson.Card> out = new ArrayList<>();
+        List<CdsJson.Action> actions = new ArrayList<>();
+        for (MedicationRequest order : orders) {
+            if (!order.hasMedicationCodeableConcept()) {
+                continue;
+            }
+            EligibilityService.Assessment assessment =
+                    eligibility.assess(resources.chart(patient.get()), coverage, payor, order.getMedicationCodeableConcept());
+            out.add(cards.assessment(assessment, recordAndLink(request, fhirServer, patientId, coverage, payor, order, assessment, smartLaunchUrl)));
+            if (!hook.equals("patient-view")) {
+                actions.add(cards.coverageInformation(order, assessment, LocalDate.now()));
+            }
+        }
+        if (!problems.isEmpty()) {
+            out.add(cards.partial(problems));
+        }
+        return new CdsJson.Response(out, actions);
+    }
+
+    /**
+     * Stores the assessment and answers the SMART link to it. The card matters more than the record: if the database
+     * cannot take it, the card still goes out, without the link, and the failure is logged.
+     */
+    private @Nullable CdsJson.Link recordAndLink(CdsJson.Request request, @Nullable URI fhirServer, String patientId,
+            Coverage coverage, Organization payor, MedicationRequest order, EligibilityService.Assessment assessment, String launchUrl) {
+        try {
+            CoverageEligibilityResponse recorded = eligibility.record(
+                    eligibilityRequest(request, fhirServer, patientId, coverage, payor, order), assessment);
+            return cards.launch(launchUrl, "CoverageEligibilityResponse/" + recorded.getIdElement().getIdPart(), order);
+        } catch (RuntimeException e) {
+            log.warn("Could not store the assessment of hook call {}", request.hookInstance(), e);
+            return null;
+        }
+    }
+
+    /** The required fields, checked in the order a client would fix them; answers context.patientId. */
+    private static String checkRequest(String hook, String serviceId, CdsJson.Request request) {
         List<String> missing = new ArrayList<>();
         if (request.hook() == null || request.hook().isBlank()) {
             missing.add("hook");
@@ -92,39 +199,74 @@ final class CoverageHookService {
         if (patientId.isBlank()) {
             throw new CdsException(400, "context.patientId is required");
         }
-        PrefetchChart resources;
+        return patientId;
+    }
+
+    private static @Nullable URI fhirServer(CdsJson.Request request) {
+        if (request.fhirServer() == null || request.fhirServer().isBlank()) {
+            return null;
+        }
         try {
-            resources = PrefetchChart.of(ctx, request.prefetch() == null ? Map.of() : request.prefetch(),
-                    request.context().path("draftOrders"));
-        } catch (RuntimeException e) {
-            throw new CdsException(400, "prefetch or context.draftOrders holds something that is not FHIR R4 JSON");
-        }
-        Optional<Patient> patient = resources.all(Patient.class).stream()
-                .filter(p -> patientId.equals(p.getIdElement().getIdPart())).findFirst();
-        List<MedicationRequest> orders = resources.all(MedicationRequest.class).stream()
-                .filter(m -> m.getStatus() == MedicationRequest.MedicationRequestStatus.DRAFT)
-                .toList();
-        if (patient.isEmpty() || resources.coverages().isEmpty()) {
-            // Fetching from the EHR's fhirServer is not built yet: answer with what could not be checked.
-            String what = patient.isEmpty() ? "the Patient" : "an active Coverage";
-            return new CdsJson.Response(List.of(cards.notChecked(what + " was not in the prefetch")), List.of());
-        }
-        Coverage coverage = resources.coverages().get(0);
-        Organization payor = payor(coverage, resources);
-        List<CdsJson.Card> out = new ArrayList<>();
-        List<CdsJson.Action> actions = new ArrayList<>();
-        for (MedicationRequest order : orders) {
-            if (!order.hasMedicationCodeableConcept()) {
-                continue;
+            URI uri = URI.create(request.fhirServer().trim());
+            if (!uri.isAbsolute() || uri.getHost() == null) {
+                throw new IllegalArgumentException();
             }
-            EligibilityService.Assessment assessment =
-                    eligibility.assess(resources.chart(patient.get()), coverage, payor, order.getMedicationCodeableConcept());
-            out.add(cards.assessment(assessment));
-            if (!hook.equals("patient-view")) {
-                actions.add(cards.coverageInformation(order, assessment, LocalDate.now()));
-            }
+            return uri;
+        } catch (IllegalArgumentException e) {
+            throw new CdsException(400, "fhirServer must be an absolute URL, not '" + request.fhirServer() + "'");
         }
-        return new CdsJson.Response(out, actions);
+    }
+
+    private static @Nullable String accessToken(CdsJson.Request request) {
+        JsonNode auth = request.fhirAuthorization();
+        if (auth == null || !auth.hasNonNull("access_token")) {
+            return null;
+        }
+        return auth.get("access_token").asText();
+    }
+
+    /** Fills {{context.x}} tokens; a token the context lacks leaves the query unanswerable, reported as such by the EHR. */
+    private static String render(String template, JsonNode context) {
+        Matcher m = TOKEN.matcher(template);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String value = context.path(m.group(1)).asText("");
+            m.appendReplacement(out, Matcher.quoteReplacement(URLEncoder.encode(value, StandardCharsets.UTF_8)));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    /**
+     * The assessment as a CoverageEligibilityRequest: references point where the resources live (absolute on the
+     * EHR when the call names its fhirServer), and the identifier hookInstance/order makes a retried call idempotent.
+     */
+    private static CoverageEligibilityRequest eligibilityRequest(
+            CdsJson.Request call, @Nullable URI fhirServer, String patientId, Coverage coverage, Organization payor, MedicationRequest order) {
+        String base = fhirServer == null ? "" : fhirServer.toString().replaceAll("/+$", "") + "/";
+        CoverageEligibilityRequest request = new CoverageEligibilityRequest();
+        request.addIdentifier().setSystem(HOOK_CALL_SYSTEM).setValue(call.hookInstance() + "/" + orderKey(order));
+        request.setStatus(CoverageEligibilityRequest.EligibilityRequestStatus.ACTIVE);
+        request.addPurpose(CoverageEligibilityRequest.EligibilityRequestPurpose.AUTHREQUIREMENTS);
+        request.setPatient(new Reference(base + "Patient/" + patientId));
+        Reference insurer = payor.getIdElement().hasIdPart() ? new Reference(base + "Organization/" + payor.getIdElement().getIdPart()) : new Reference();
+        request.setInsurer(insurer.setDisplay(payor.getName()));
+        request.addInsurance().setCoverage(new Reference(base + "Coverage/" + coverage.getIdElement().getIdPart()));
+        String user = call.context().path("userId").asText("");
+        if (user.startsWith("Practitioner/") || user.startsWith("PractitionerRole/")) {
+            request.setProvider(new Reference(base + user));
+        }
+        var item = request.addItem().setProductOrService(order.getMedicationCodeableConcept().copy());
+        if (order.getIdElement().hasIdPart()) {
+            item.addDetail(new Reference(base + "MedicationRequest/" + order.getIdElement().getIdPart()));
+        }
+        return request;
+    }
+
+    /** A draft order without an id is named by its drug, so a retried call still finds its record. */
+    private static String orderKey(MedicationRequest order) {
+        return order.getIdElement().hasIdPart() ? order.getIdElement().getIdPart()
+                : "unidentified:" + order.getMedicationCodeableConcept().getCodingFirstRep().getCode();
     }
 
     private static Organization payor(Coverage coverage, PrefetchChart resources) {

@@ -17,6 +17,7 @@ import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Procedure;
+import org.hl7.fhir.r4.model.Reference;
 import org.overturn.evidence.Chart;
 
 /** The resources of a CDS Hooks call (prefetch values and context.draftOrders), sorted by type. */
@@ -46,6 +47,50 @@ final class PrefetchChart {
         } else {
             resources.add(parsed);
         }
+    }
+
+    void addAll(List<IBaseResource> more) {
+        resources.addAll(more);
+    }
+
+    /**
+     * Refuses (400) a prefetch or EHR answer that contradicts the context: another Patient, or a resource about
+     * another patient. Assessing such a mix would put one patient's evidence in another's case.
+     */
+    void requireOnePatient(String patientId) {
+        for (IBaseResource r : resources) {
+            String about = r instanceof Patient ? "Patient/" + r.getIdElement().getIdPart() : patientReference(r);
+            if (about != null && !about.equals("Patient/" + patientId) && !about.endsWith("/Patient/" + patientId)) {
+                throw new CdsException(400, r.fhirType() + "/" + r.getIdElement().getIdPart() + " is about " + about
+                        + ", but context.patientId is " + patientId + "; send only that patient's data");
+            }
+        }
+    }
+
+    private static String patientReference(IBaseResource r) {
+        Reference ref = null;
+        if (r instanceof Observation o) {
+            ref = o.getSubject();
+        } else if (r instanceof Condition c) {
+            ref = c.getSubject();
+        } else if (r instanceof MedicationStatement m) {
+            ref = m.getSubject();
+        } else if (r instanceof MedicationRequest m) {
+            ref = m.getSubject();
+        } else if (r instanceof DiagnosticReport d) {
+            ref = d.getSubject();
+        } else if (r instanceof Procedure p) {
+            ref = p.getSubject();
+        } else if (r instanceof AllergyIntolerance a) {
+            ref = a.getPatient();
+        } else if (r instanceof Coverage c) {
+            ref = c.getBeneficiary();
+        }
+        if (ref == null || !ref.hasReference() || !ref.getReferenceElement().hasResourceType()
+                || !"Patient".equals(ref.getReferenceElement().getResourceType())) {
+            return null;
+        }
+        return ref.getReferenceElement().toUnqualifiedVersionless().getValue();
     }
 
     <T extends IBaseResource> List<T> all(Class<T> type) {

@@ -39,7 +39,10 @@ public final class EligibilityResponseFactory {
         }
 
         var insurance = response.addInsurance();
-        insurance.setCoverage(new Reference(coverage.getIdElement().toUnqualifiedVersionless().getValue()));
+        // The request names the Coverage as its sender sees it (here, or absolute on an EHR).
+        insurance.setCoverage(request.getInsuranceFirstRep().hasCoverage()
+                ? request.getInsuranceFirstRep().getCoverage().copy()
+                : new Reference(coverage.getIdElement().toUnqualifiedVersionless().getValue()));
         insurance.setInforce(coverage.getStatus() == Coverage.CoverageStatus.ACTIVE);
         ItemsComponent item = insurance.addItem();
         item.setProductOrService(request.getItemFirstRep().getProductOrService().copy());

@@ -10,6 +10,7 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.CoverageEligibilityRequest;
 import org.hl7.fhir.r4.model.CoverageEligibilityResponse;
 import org.hl7.fhir.r4.model.Coverage;
+import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Reference;
 import org.overturn.criteria.ChartFacts;
@@ -107,6 +108,32 @@ public final class EligibilityService {
             WriteResult stored = store.create(request, null);
             CoverageEligibilityResponse response = responses.build(
                     (CoverageEligibilityRequest) stored.stored().resource(), coverage, assessment, Date.from(clock.instant()));
+            return (CoverageEligibilityResponse) store.create(response, null).stored().resource();
+        });
+    }
+
+    /**
+     * Stores an assessment made elsewhere (a CDS hook call) as a CoverageEligibilityRequest and its
+     * CoverageEligibilityResponse, so that later steps read it instead of asking again. The request's identifier
+     * makes this idempotent: recording the same identifier again answers the response stored the first time.
+     */
+    public CoverageEligibilityResponse record(CoverageEligibilityRequest request, Assessment assessment) {
+        Identifier id = request.getIdentifierFirstRep();
+        String condition = "identifier=" + id.getSystem() + "|" + id.getValue();
+        return store.inTransaction(() -> {
+            if (!request.hasCreated()) {
+                request.setCreated(Date.from(clock.instant()));
+            }
+            WriteResult stored = store.create(request, condition);
+            if (stored.kind() == WriteResult.Kind.MATCHED) {
+                var earlier = store.search(store.parseQuery("CoverageEligibilityResponse", condition)).items();
+                if (!earlier.isEmpty()) {
+                    return (CoverageEligibilityResponse) earlier.get(0).resource();
+                }
+            }
+            CoverageEligibilityResponse response = responses.build(
+                    (CoverageEligibilityRequest) stored.stored().resource(), assessment.coverage(), assessment, Date.from(clock.instant()));
+            response.addIdentifier(id.copy());
             return (CoverageEligibilityResponse) store.create(response, null).stored().resource();
         });
     }

@@ -2,11 +2,8 @@ package org.overturn.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
 import jakarta.servlet.FilterChain;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Locale;
@@ -14,6 +11,7 @@ import java.util.Set;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.overturn.platform.ErrorCode;
+import org.overturn.platform.LimitedBodyRequest;
 import org.overturn.platform.OverturnException;
 import org.overturn.platform.Outcomes;
 import org.slf4j.Logger;
@@ -65,7 +63,7 @@ final class FhirRequestFilter extends OncePerRequestFilter {
                         ctx, response, refused.code().httpStatus(), Outcomes.error(refused.code(), refused.getMessage()));
                 return;
             }
-            chain.doFilter(new LimitedBodyRequest(request, maxBodyBytes), response);
+            chain.doFilter(new LimitedBodyRequest(request, maxBodyBytes, this::tooLarge), response);
         } finally {
             long nanos = System.nanoTime() - start;
             long micros = nanos / 1000;
@@ -141,56 +139,5 @@ final class FhirRequestFilter extends OncePerRequestFilter {
         return new OverturnException(
                 ErrorCode.BODY_TOO_LARGE,
                 "The request body exceeds the limit of " + maxBodyBytes + " bytes (setting overturn.fhir.max-body-size)");
-    }
-
-    /** Caps bodies sent without a Content-Length (chunked) as well. */
-    private final class LimitedBodyRequest extends HttpServletRequestWrapper {
-        private final long limit;
-
-        LimitedBodyRequest(HttpServletRequest request, long limit) {
-            super(request);
-            this.limit = limit;
-        }
-
-        @Override
-        public ServletInputStream getInputStream() throws IOException {
-            ServletInputStream in = super.getInputStream();
-            return new ServletInputStream() {
-                private long read;
-
-                @Override
-                public int read() throws IOException {
-                    int b = in.read();
-                    if (b >= 0 && ++read > limit) {
-                        throw tooLarge();
-                    }
-                    return b;
-                }
-
-                @Override
-                public int read(byte[] buf, int off, int len) throws IOException {
-                    int n = in.read(buf, off, len);
-                    if (n > 0 && (read += n) > limit) {
-                        throw tooLarge();
-                    }
-                    return n;
-                }
-
-                @Override
-                public boolean isFinished() {
-                    return in.isFinished();
-                }
-
-                @Override
-                public boolean isReady() {
-                    return in.isReady();
-                }
-
-                @Override
-                public void setReadListener(ReadListener listener) {
-                    in.setReadListener(listener);
-                }
-            };
-        }
     }
 }

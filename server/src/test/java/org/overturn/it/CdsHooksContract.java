@@ -23,11 +23,16 @@ public interface CdsHooksContract extends FhirHttp {
 
     /** A hook call whose prefetch is the scenario's chart (ids assigned, as an EHR would have them). */
     default String hookRequest(Scenario scenario, String hook) {
+        return hookRequest(scenario, hook, "");
+    }
+
+    /** As above, with every id prefixed, so that tests sharing the EHR answer cache do not see each other's charts. */
+    default String hookRequest(Scenario scenario, String hook, String idPrefix) {
         Bundle tx = CTX.newJsonParser().parseResource(Bundle.class, scenario.bundleJson());
         Map<String, String> ids = new HashMap<>();
         int n = 0;
         for (Bundle.BundleEntryComponent e : tx.getEntry()) {
-            String id = e.getResource().fhirType().toLowerCase(java.util.Locale.ROOT) + "-" + (++n);
+            String id = idPrefix + e.getResource().fhirType().toLowerCase(java.util.Locale.ROOT) + "-" + (++n);
             ids.put(e.getFullUrl(), e.getResource().fhirType() + "/" + id);
             e.getResource().setId(id);
         }
@@ -78,7 +83,7 @@ public interface CdsHooksContract extends FhirHttp {
                 && c.getPayorFirstRep().getReference().endsWith(org.getIdElement().getIdPart()));
     }
 
-    private static JsonNode tree(String s) {
+    static JsonNode tree(String s) {
         try {
             return JSON.readTree(s);
         } catch (java.io.IOException e) {

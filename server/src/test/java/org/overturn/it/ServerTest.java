@@ -26,6 +26,13 @@ public abstract class ServerTest implements FhirHttp {
         // One access line per request is for operators; in test output it buries the failures.
         registry.add("logging.level.org.overturn.access", () -> "WARN");
         registry.add("logging.level.io.zonky.test.db.postgres", () -> "WARN");
+        // CDS Hooks: unsigned calls allowed (development mode), but signed ones are checked against this client.
+        registry.add("overturn.cds.development-mode", () -> "true");
+        registry.add("overturn.cds.clients[0].issuer", () -> CdsTestClient.ISSUER);
+        registry.add("overturn.cds.clients[0].jwks", CdsTestClient::jwks);
+        registry.add("overturn.cds.max-body-size", () -> "1MB");
+        registry.add("overturn.cds.ehr.request-timeout", () -> "500ms");
+        registry.add("overturn.cds.ehr.deadline", () -> "1500ms");
     }
 
     @Override

@@ -1,0 +1,78 @@
+package org.overturn.it;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/** A CDS client (an EHR) the test server trusts: its issuer, its keys, and the JWTs it signs. */
+final class CdsTestClient {
+    static final String ISSUER = "https://ehr.test.example";
+    static final ECKey ES384 = generateEc("test-es384");
+    static final RSAKey RS384 = generateRsa("test-rs384");
+    /** A key with a known kid that the server was never given. */
+    static final ECKey STRANGER = generateEc("test-es384");
+
+    private CdsTestClient() {}
+
+    /** The public JWKS the server is configured with. */
+    static String jwks() {
+        return new JWKSet(List.<JWK>of(ES384.toPublicJWK(), RS384.toPublicJWK())).toString();
+    }
+
+    /** A valid ES384 token for {@code audience}, changed by {@code edit}. */
+    static String token(String audience, Consumer<JWTClaimsSet.Builder> edit) {
+        return sign(ES384, JWSAlgorithm.ES384, audience, edit);
+    }
+
+    static String sign(JWK key, JWSAlgorithm alg, String audience, Consumer<JWTClaimsSet.Builder> edit) {
+        Instant now = Instant.now();
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+                .issuer(ISSUER)
+                .audience(audience)
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plusSeconds(300)))
+                .jwtID(UUID.randomUUID().toString());
+        edit.accept(claims);
+        try {
+            JWSSigner signer = key instanceof ECKey ec ? new ECDSASigner(ec) : new RSASSASigner((RSAKey) key);
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(alg).keyID(key.getKeyID()).build(), claims.build());
+            jwt.sign(signer);
+            return jwt.serialize();
+        } catch (JOSEException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static ECKey generateEc(String kid) {
+        try {
+            return new ECKeyGenerator(Curve.P_384).keyID(kid).generate();
+        } catch (JOSEException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static RSAKey generateRsa(String kid) {
+        try {
+            return new RSAKeyGenerator(2048).keyID(kid).generate();
+        } catch (JOSEException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
