@@ -118,7 +118,7 @@ public interface CdsEhrContract extends CdsHooksContract {
                 "biomarkers", aResponse().withStatus(500),
                 "conditions", aResponse().withStatus(200).withHeader("Content-Type", "application/fhir+json").withBody("{\"resourceType\": \"Bund"),
                 "medicationStatements", aResponse().withStatus(401),
-                "medicationRequests", aResponse().withStatus(200).withFixedDelay(3000)
+                "medicationRequests", aResponse().withStatus(200).withFixedDelay(6000)
                         .withBody("{\"resourceType\":\"Bundle\",\"type\":\"searchset\"}"));
         FhirHttp.Response r = hook("overturn-order-sign", viaEhr(prefix, failures).toString());
         assertThat(r.status()).as(r.body()).isEqualTo(200);

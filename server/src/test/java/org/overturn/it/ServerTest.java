@@ -31,8 +31,8 @@ public abstract class ServerTest implements FhirHttp {
         registry.add("overturn.cds.clients[0].issuer", () -> CdsTestClient.ISSUER);
         registry.add("overturn.cds.clients[0].jwks", CdsTestClient::jwks);
         registry.add("overturn.cds.max-body-size", () -> "1MB");
-        registry.add("overturn.cds.ehr.request-timeout", () -> "500ms");
-        registry.add("overturn.cds.ehr.deadline", () -> "1500ms");
+        registry.add("overturn.cds.ehr.request-timeout", () -> "2s");
+        registry.add("overturn.cds.ehr.deadline", () -> "3s");
     }
 
     @Override
