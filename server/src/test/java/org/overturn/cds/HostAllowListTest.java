@@ -1,0 +1,32 @@
+package org.overturn.cds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class HostAllowListTest {
+
+    @Test
+    void namedHostsPortsAndSubdomainsAreAllowedOverHttpsOnly() {
+        HostAllowList list = new HostAllowList(List.of("ehr.hospital.example", "fhir.clinic.example:8443", "*.health.example"), false);
+        assertThat(list.refusal(URI.create("https://ehr.hospital.example/fhir"))).isNull();
+        assertThat(list.refusal(URI.create("https://EHR.hospital.example/R4"))).isNull();
+        assertThat(list.refusal(URI.create("https://fhir.clinic.example:8443/fhir"))).isNull();
+        assertThat(list.refusal(URI.create("https://fhir.clinic.example/fhir"))).contains("not on the allow-list");
+        assertThat(list.refusal(URI.create("https://a.b.health.example/fhir"))).isNull();
+        assertThat(list.refusal(URI.create("https://health.example.attacker.example/fhir"))).contains("not on the allow-list");
+        assertThat(list.refusal(URI.create("http://ehr.hospital.example/fhir"))).contains("plain http");
+        assertThat(list.refusal(URI.create("file:///etc/passwd"))).contains("not an http(s) URL");
+    }
+
+    @Test
+    void loopbackOnlyInDevelopmentModeOrWhenNamed() {
+        assertThat(new HostAllowList(List.of(), false).refusal(URI.create("http://127.0.0.1:9999/fhir"))).contains("not on the allow-list");
+        assertThat(new HostAllowList(List.of(), true).refusal(URI.create("http://127.0.0.1:9999/fhir"))).isNull();
+        assertThat(new HostAllowList(List.of(), true).refusal(URI.create("http://localhost/fhir"))).isNull();
+        assertThat(new HostAllowList(List.of("127.0.0.1:9999"), false).refusal(URI.create("http://127.0.0.1:9999/fhir"))).isNull();
+        assertThat(new HostAllowList(List.of(), true).refusal(URI.create("https://169.254.169.254/latest"))).contains("not on the allow-list");
+    }
+}
