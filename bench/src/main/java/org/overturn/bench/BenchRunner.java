@@ -30,7 +30,13 @@ public final class BenchRunner {
     static final String EMBEDDED = "overturn-embedded";
     static final String EXTERNAL = "overturn-external";
     static final List<String> COMMON = List.of("read", "search", "ingest");
-    static final List<String> OVERTURN_ONLY = List.of("submit", "letter", "order-sign");
+    static final List<String> OVERTURN_ONLY = List.of("submit", "letter", "order-sign", "order-sign-ehr");
+    /**
+     * Overturn in the bench: unsigned hook calls and a loopback EHR (development mode), and no EHR answer cache, so
+     * that order-sign-ehr measures real fetches rather than cache hits.
+     */
+    static final List<String> OVERTURN_FLAGS = List.of("--logging.level.org.overturn.access=WARN",
+            "--overturn.cds.development-mode=true", "--overturn.cds.ehr.cache-ttl=0s");
     static final int[] SWEEP = {1, 8, 32, 128};
 
     /** @param schema the schema of the local PostgreSQL the system uses, or empty */
@@ -75,14 +81,14 @@ public final class BenchRunner {
         }
         Path data = Files.createTempDirectory("overturn-bench-");
         systems.add(new SystemDef(EMBEDDED, "Overturn, embedded PostgreSQL",
-                List.of(java, "-jar", server.toString(), "--server.port=18102", "--overturn.data-dir=" + data,
-                        "--logging.level.org.overturn.access=WARN"), 18102, data.toString(), ""));
+                concat(List.of(java, "-jar", server.toString(), "--server.port=18102", "--overturn.data-dir=" + data), OVERTURN_FLAGS),
+                18102, data.toString(), ""));
         if (!quick && postgres) {
             systems.add(new SystemDef(EXTERNAL, "Overturn, PostgreSQL 127.0.0.1",
-                    List.of(java, "-jar", server.toString(), "--server.port=18103",
+                    concat(List.of(java, "-jar", server.toString(), "--server.port=18103",
                             "--spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/test?user=postgres&currentSchema=overturn_bench",
-                            "--spring.flyway.schemas=overturn_bench", "--overturn.data-dir=" + data.resolve("external"),
-                            "--logging.level.org.overturn.access=WARN"), 18103, "", "overturn_bench"));
+                            "--spring.flyway.schemas=overturn_bench", "--overturn.data-dir=" + data.resolve("external")), OVERTURN_FLAGS),
+                    18103, "", "overturn_bench"));
         }
         return systems;
     }
@@ -107,6 +113,8 @@ public final class BenchRunner {
                 List<String> names = new ArrayList<>(COMMON);
                 if (def.name().startsWith("overturn") && !quick) {
                     names.addAll(OVERTURN_ONLY);
+                } else if (def.name().equals(FLOOR) && !quick) {
+                    names.add("order-sign"); // the floor's CDS edge: parse the same hook body, write the same shape
                 }
                 for (String scenario : names) {
                     if (scenario.equals("submit")) {
@@ -157,6 +165,12 @@ public final class BenchRunner {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     private static void require(Path jar, String build) {

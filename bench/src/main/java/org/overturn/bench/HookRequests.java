@@ -13,7 +13,20 @@ import org.hl7.fhir.r4.model.Resource;
 final class HookRequests {
     private HookRequests() {}
 
-    static String orderSign(String transactionBundle) {
+    /** A chart split as a hook call carries it: the patient, prefetch values by key, and the draft orders. */
+    record Chart(String patientId, String patient, Map<String, String> prefetch, String draftOrders) {
+        /** What a stand-in EHR answers: Patient/{id} and each searched type, as the prefetch templates ask. */
+        Map<String, String> ehrAnswers() {
+            Map<String, String> answers = new HashMap<>();
+            answers.put("Patient/" + patientId, patient);
+            Map<String, String> types = Map.of("coverage", "Coverage", "conditions", "Condition", "biomarkers", "Observation",
+                    "medicationStatements", "MedicationStatement");
+            prefetch.forEach((key, bundle) -> answers.put(types.get(key), bundle));
+            return answers;
+        }
+    }
+
+    static Chart split(String transactionBundle) {
         FhirContext ctx = FhirContext.forR4Cached();
         Bundle tx = ctx.newJsonParser().parseResource(Bundle.class, transactionBundle);
         Map<String, String> ids = new HashMap<>();
@@ -47,12 +60,31 @@ final class HookRequests {
         if (patient == null) {
             throw new IllegalStateException("the chart has no Patient");
         }
-        StringBuilder json = new StringBuilder("{\"hook\":\"order-sign\",\"hookInstance\":\"bench\",\"context\":{\"userId\":\"Practitioner/bench\",")
-                .append("\"patientId\":\"").append(patient.getIdElement().getIdPart()).append("\",\"draftOrders\":")
-                .append(ctx.newJsonParser().encodeResourceToString(orders)).append("},\"prefetch\":{\"patient\":")
-                .append(ctx.newJsonParser().encodeResourceToString(patient));
-        prefetch.forEach((k, b) -> json.append(",\"").append(k).append("\":").append(ctx.newJsonParser().encodeResourceToString(b)));
+        Map<String, String> values = new HashMap<>();
+        prefetch.forEach((k, b) -> values.put(k, ctx.newJsonParser().encodeResourceToString(b)));
+        values.put("medicationRequests", "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[]}");
+        return new Chart(patient.getIdElement().getIdPart(), ctx.newJsonParser().encodeResourceToString(patient), values,
+                ctx.newJsonParser().encodeResourceToString(orders));
+    }
+
+    /** order-sign with the whole chart in prefetch. */
+    static String orderSign(String transactionBundle) {
+        Chart chart = split(transactionBundle);
+        StringBuilder json = context(chart).append(",\"prefetch\":{\"patient\":").append(chart.patient());
+        chart.prefetch().forEach((k, b) -> json.append(",\"").append(k).append("\":").append(b));
         return json.append("}}").toString();
+    }
+
+    /** order-sign with no prefetch: everything comes from {@code fhirServer}. */
+    static String orderSignFromEhr(Chart chart, String fhirServer) {
+        return context(chart).append(",\"fhirServer\":\"").append(fhirServer)
+                .append("\",\"fhirAuthorization\":{\"access_token\":\"bench\",\"token_type\":\"Bearer\",\"expires_in\":300,")
+                .append("\"scope\":\"patient/*.read\",\"subject\":\"overturn\"}}").toString();
+    }
+
+    private static StringBuilder context(Chart chart) {
+        return new StringBuilder("{\"hook\":\"order-sign\",\"hookInstance\":\"bench\",\"context\":{\"userId\":\"Practitioner/bench\",")
+                .append("\"patientId\":\"").append(chart.patientId()).append("\",\"draftOrders\":").append(chart.draftOrders()).append("}");
     }
 
     private static void add(Map<String, Bundle> prefetch, String key, Resource r) {

@@ -29,7 +29,12 @@ import org.overturn.fixtures.Scenarios;
 public final class LoadDriver {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    static final List<String> SCENARIOS = List.of("read", "search", "ingest", "metadata", "submit", "letter", "order-sign");
+    static final List<String> SCENARIOS = List.of("read", "search", "ingest", "metadata", "submit", "letter", "order-sign",
+            "order-sign-ehr");
+    /** How long the stand-in EHR of order-sign-ehr takes to answer each query. */
+    static final Duration EHR_DELAY = Duration.ofMillis(50);
+    /** A hook body's hookInstance is made unique per request, as an EHR's is. */
+    private static final String HOOK_INSTANCE = "\"hookInstance\":\"bench\"";
 
     /** One request to repeat: method, path below the base (or an absolute URL), body for POSTs and its type. */
     record Target(String method, String path, String body, String contentType) {
@@ -90,7 +95,27 @@ public final class LoadDriver {
     public static Result measure(Options options) throws Exception {
         requireLoopback(options.base());
         HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
-        Target target = target(http, options);
+        StubEhr ehr = null;
+        Target target;
+        if (options.scenario().equals("order-sign-ehr")) {
+            // No prefetch: the chart comes from a stand-in EHR on loopback answering each query after 50 ms.
+            HookRequests.Chart chart = HookRequests.split(Scenarios.ALECTINIB_CA.bundleJson());
+            ehr = new StubEhr(chart.ehrAnswers(), EHR_DELAY);
+            String cds = options.base().toString().replaceFirst("/fhir$", "/cds-services/overturn-order-sign");
+            target = new Target("POST", cds, HookRequests.orderSignFromEhr(chart, ehr.base()), "application/json");
+        } else {
+            target = target(http, options);
+        }
+        try {
+            return measure(http, options, target);
+        } finally {
+            if (ehr != null) {
+                ehr.close();
+            }
+        }
+    }
+
+    private static Result measure(HttpClient http, Options options, Target target) throws Exception {
         System.err.printf(Locale.ROOT, "  %s: warming up with %d requests to %s %s%n",
                 options.scenario(), options.warmup(), target.method(), target.path().isEmpty() ? "/" : target.path());
         run(http, options.base(), target, options.clients(), options.warmup());
@@ -181,14 +206,19 @@ public final class LoadDriver {
         Histogram histogram = new Histogram(TIMEOUT.toNanos() / 1000, 3);
         AtomicInteger remaining = new AtomicInteger(requests);
         AtomicInteger failures = new AtomicInteger();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(target.path().startsWith("http") ? target.path() : base + target.path()))
+        boolean hook = target.body().contains(HOOK_INSTANCE);
+        java.util.function.Supplier<HttpRequest> build = () -> HttpRequest.newBuilder(
+                        URI.create(target.path().startsWith("http") ? target.path() : base + target.path()))
                 .timeout(TIMEOUT)
                 .header("Accept", target.contentType())
                 .header("Content-Type", target.contentType())
                 .method(target.method(), target.body().isEmpty()
                         ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(target.body()))
+                        : HttpRequest.BodyPublishers.ofString(hook
+                                ? target.body().replace(HOOK_INSTANCE, "\"hookInstance\":\"" + java.util.UUID.randomUUID() + "\"")
+                                : target.body()))
                 .build();
+        HttpRequest fixed = build.get();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try {
             List<Future<Histogram>> futures = new ArrayList<>();
@@ -196,6 +226,7 @@ public final class LoadDriver {
                 futures.add(pool.submit(() -> {
                     Histogram mine = new Histogram(TIMEOUT.toNanos() / 1000, 3);
                     while (remaining.getAndDecrement() > 0) {
+                        HttpRequest request = hook ? build.get() : fixed;
                         long t0 = System.nanoTime();
                         HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
                         mine.recordValue(Math.max(1, (System.nanoTime() - t0) / 1000));

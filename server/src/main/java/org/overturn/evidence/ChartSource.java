@@ -1,8 +1,8 @@
 package org.overturn.evidence;
 
 /**
- * Where a chart comes from: this server's store today; CDS Hooks prefetch and EHR queries later, behind the same
- * interface.
+ * Where a chart comes from when the case lives on this server. (A CDS hook call builds its {@link Chart} from the
+ * prefetch and the EHR's answers instead.)
  */
 public interface ChartSource {
 
