@@ -2,7 +2,10 @@ package org.overturn.profiles;
 
 import ca.uhn.fhir.context.FhirContext;
 import org.hl7.fhir.r4.model.Questionnaire;
+import org.hl7.fhir.r4.model.SearchParameter;
 import org.overturn.store.ResourceStore;
+import org.overturn.store.ResourceTypes;
+import org.overturn.store.SearchParameterRegistry;
 import org.overturn.store.StoredResource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +20,12 @@ class ProfilesConfig {
     @Bean
     FhirPackage fhirPackage(FhirContext ctx) {
         return FhirPackage.load(ctx);
+    }
+
+    /** The store indexes HAPI's R4 search parameters and the package's own (the store cannot see this package). */
+    @Bean
+    SearchParameterRegistry searchParameterRegistry(FhirContext ctx, FhirPackage fhirPackage) {
+        return new SearchParameterRegistry(ctx, ResourceTypes.SUPPORTED, fhirPackage.resources(SearchParameter.class));
     }
 
     /**

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.hl7.fhir.r4.model.SearchParameter;
 import org.springframework.lang.Nullable;
 
 /**
@@ -36,6 +37,15 @@ public final class SearchParameterRegistry {
     private final CompletableFuture<Map<SearchParam, List<IFhirPath.IParsedExpression>>> parsed;
 
     public SearchParameterRegistry(FhirContext ctx, Collection<String> resourceTypes) {
+        this(ctx, resourceTypes, List.of());
+    }
+
+    /**
+     * HAPI's R4 parameters of {@code resourceTypes} plus Overturn's own {@code custom} SearchParameter resources
+     * (from fhir-profiles). A custom parameter of a kind with no index, on no served type, or named like a standard
+     * one stops the start with a message naming it.
+     */
+    public SearchParameterRegistry(FhirContext ctx, Collection<String> resourceTypes, Collection<SearchParameter> custom) {
         for (String type : resourceTypes) {
             RuntimeResourceDefinition def = ctx.getResourceDefinition(type);
             Map<String, SearchParam> params = new LinkedHashMap<>();
@@ -57,13 +67,46 @@ public final class SearchParameterRegistry {
                                 sp.getProvidesMembershipInCompartments() != null
                                         && sp.getProvidesMembershipInCompartments().contains("Patient")));
             }
-            byType.put(type, Collections.unmodifiableMap(params));
+            byType.put(type, params);
         }
+        for (SearchParameter sp : custom) {
+            addCustom(sp);
+        }
+        byType.replaceAll((type, params) -> Collections.unmodifiableMap(params));
         parsed = CompletableFuture.supplyAsync(() -> parseAll(ctx), runnable -> {
             Thread thread = new Thread(runnable, "fhirpath-warmup");
             thread.setDaemon(true);
             thread.start();
         });
+    }
+
+    private void addCustom(SearchParameter sp) {
+        String name = sp.getUrl() + " (" + sp.getCode() + ")";
+        RestSearchParameterTypeEnum kind = sp.hasType() ? RestSearchParameterTypeEnum.forCode(sp.getType().toCode()) : null;
+        if (kind == null || !INDEXED.contains(kind)) {
+            throw new IllegalStateException("SearchParameter " + name + ": type " + sp.getType() + " cannot be indexed");
+        }
+        if (!sp.hasBase() || !sp.hasExpression()) {
+            throw new IllegalStateException("SearchParameter " + name + " needs a base and an expression");
+        }
+        for (var base : sp.getBase()) {
+            String type = base.getCode();
+            Map<String, SearchParam> params = byType.get(type);
+            if (params == null) {
+                throw new IllegalStateException("SearchParameter " + name + ": base " + type + " is not a type this server serves");
+            }
+            if (params.containsKey(sp.getCode())) {
+                throw new IllegalStateException("SearchParameter " + name + " is named like a standard parameter of " + type);
+            }
+            List<String> paths = java.util.Arrays.stream(sp.getExpression().split("\\|"))
+                    .map(String::trim)
+                    .filter(path -> path.startsWith(type + ".") || path.startsWith("(" + type + "."))
+                    .toList();
+            Set<String> targets = new java.util.HashSet<>();
+            sp.getTarget().forEach(t -> targets.add(t.getCode()));
+            params.put(sp.getCode(), new SearchParam(type, sp.getCode(), kind, sp.getUrl(),
+                    sp.hasDescription() ? sp.getDescription() : "", paths, targets, false));
+        }
     }
 
     private Map<SearchParam, List<IFhirPath.IParsedExpression>> parseAll(FhirContext ctx) {

@@ -10,11 +10,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 class StoreConfig {
 
     @Bean
-    SearchParameterRegistry searchParameterRegistry(FhirContext ctx) {
-        return new SearchParameterRegistry(ctx, ResourceTypes.SUPPORTED);
-    }
-
-    @Bean
     ResourceStore resourceStore(
             FhirContext ctx,
             SearchParameterRegistry registry,

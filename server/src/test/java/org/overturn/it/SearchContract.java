@@ -106,6 +106,33 @@ public interface SearchContract extends FhirHttp {
         assertThat(ids(get(scope + "&_lastUpdated=lt2000-01-01"))).isEmpty();
     }
 
+    /** Overturn's own search parameter (fhir-profiles): Task.restriction.period.end, what is due by a date. */
+    @Test
+    default void taskDeadlineSearchWhenDueByADateThenListsThoseTasksSortedByDeadline() {
+        String u = unique();
+        java.util.function.BiFunction<String, String, String> task = (status, end) -> create("Task", "{\"resourceType\":\"Task\","
+                + "\"status\":\"" + status + "\",\"intent\":\"order\",\"description\":\"deadline-" + u + "\","
+                + "\"identifier\":[{\"system\":\"urn:test:deadline\",\"value\":\"" + u + "\"}],"
+                + "\"restriction\":{\"period\":{\"start\":\"2026-06-01\",\"end\":\"" + end + "\"}}}");
+        String late = task.apply("requested", "2027-03-01T17:00:00-08:00");
+        String soon = task.apply("requested", "2026-12-20");
+        String done = task.apply("completed", "2026-12-10");
+        String scope = "Task?identifier=urn:test:deadline|" + u;
+        assertThat(ids(get(scope + "&deadline=le2026-12-31&status=requested"))).containsExactly(soon);
+        assertThat(ids(get(scope + "&deadline=le2026-12-31"))).containsExactlyInAnyOrder(soon, done);
+        assertThat(ids(get(scope + "&deadline=gt2027-01-01"))).containsExactly(late);
+        assertThat(ids(get(scope + "&_sort=deadline"))).containsExactly(done, soon, late);
+        assertThat(ids(get(scope + "&_sort=-deadline"))).containsExactly(late, soon, done);
+        JsonNode taskParams = null;
+        for (JsonNode r : get("metadata").json().path("rest").get(0).path("resource")) {
+            if (r.path("type").asText().equals("Task")) {
+                taskParams = r.path("searchParam");
+            }
+        }
+        assertThat(taskParams).isNotNull();
+        assertThat(taskParams.toString()).contains("http://overturn.example.org/fhir/SearchParameter/task-deadline");
+    }
+
     @Test
     default void quantitySearchWhenPrefixesAndUnitsThenMatches() {
         String u = unique();
