@@ -3,6 +3,7 @@ package org.overturn.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.client.WireMock;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -113,6 +114,34 @@ public interface HookFixturesContract extends FhirHttp {
     @Test
     default void orderSelectWhenFixtureCarriesFullPrefetchThenSameAnswerAsOrderSign() {
         assertAnswer(Scenarios.ALECTINIB_CA, "overturn-order-select", Scenarios.ALECTINIB_CA.orderSelectJson());
+    }
+
+    /**
+     * The no-prefetch fixture against a stand-in EHR that answers the templates' queries with the chart: the same card
+     * and coverage information as with full prefetch, and the EHR was really asked, with the call's bearer token.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.overturn.fixtures.Scenarios#all")
+    default void orderSignWhenFixtureHasNoPrefetchThenTheChartComesFromTheStubEhrWithTheSameAnswer(Scenario scenario) {
+        JsonNode full = read(scenario.orderSignJson());
+        String patientId = full.path("context").path("patientId").asText();
+        var ehr = CdsEhrContract.Ehr.SERVER;
+        full.path("prefetch").fields().forEachRemaining(f -> {
+            var request = f.getKey().equals("patient")
+                    ? WireMock.get(
+                            WireMock.urlPathEqualTo("/fhir/Patient/" + patientId))
+                    : WireMock.get(WireMock.urlPathEqualTo(
+                                    "/fhir/" + CdsEhrContract.TYPE_OF_KEY.get(f.getKey())))
+                            .withQueryParam("patient", WireMock.equalTo(patientId));
+            ehr.stubFor(request.willReturn(WireMock.okForContentType(
+                    "application/fhir+json", f.getValue().toString())));
+        });
+        String fixture = scenario.orderSignNoPrefetchJson().replace("http://127.0.0.1:0/fhir", CdsEhrContract.Ehr.base());
+        assertAnswer(scenario, "overturn-order-sign", fixture);
+        ehr.verify(WireMock.getRequestedFor(
+                        WireMock.urlPathEqualTo("/fhir/Observation"))
+                .withQueryParam("patient", WireMock.equalTo(patientId))
+                .withHeader("Authorization", WireMock.matching("Bearer .+")));
     }
 
     /** Guards the fixtures against drift: from the server's own templates and the chart, the same resources. */
