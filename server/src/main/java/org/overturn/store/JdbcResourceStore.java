@@ -40,13 +40,16 @@ final class JdbcResourceStore implements ResourceStore {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final StoreProperties properties;
+    private final Map<String, List<WriteRule>> rules;
 
     JdbcResourceStore(
             FhirContext ctx,
             SearchParameterRegistry registry,
             JdbcTemplate jdbc,
             TransactionTemplate tx,
-            StoreProperties properties) {
+            StoreProperties properties,
+            List<WriteRule> rules) {
+        this.rules = rules.stream().collect(java.util.stream.Collectors.groupingBy(WriteRule::resourceType));
         this.ctx = ctx;
         this.registry = registry;
         this.indexer = new SearchIndexer(ctx, registry);
@@ -176,6 +179,11 @@ final class JdbcResourceStore implements ResourceStore {
         Current current = fresh ? null : lockCurrent(type, id);
         if (ifMatch != null && (current == null || current.deleted || current.version != ifMatch)) {
             throw versionMismatch(type, id, ifMatch, current);
+        }
+        List<WriteRule> typeRules = rules.getOrDefault(type, List.of());
+        if (!typeRules.isEmpty()) {
+            IBaseResource previous = current == null || current.deleted ? null : read(type, id).resource();
+            typeRules.forEach(rule -> rule.check(previous, resource));
         }
         long version = current == null ? 1 : current.version + 1;
         Instant now = now();

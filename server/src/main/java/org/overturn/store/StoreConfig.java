@@ -1,6 +1,7 @@
 package org.overturn.store;
 
 import ca.uhn.fhir.context.FhirContext;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -15,7 +16,8 @@ class StoreConfig {
             SearchParameterRegistry registry,
             JdbcTemplate jdbc,
             TransactionTemplate tx,
-            StoreProperties properties) {
-        return new JdbcResourceStore(ctx, registry, jdbc, tx, properties);
+            StoreProperties properties,
+            ObjectProvider<WriteRule> rules) {
+        return new JdbcResourceStore(ctx, registry, jdbc, tx, properties, rules.orderedStream().toList());
     }
 }

@@ -1,0 +1,33 @@
+package org.overturn.workflow;
+
+import java.util.List;
+import org.hl7.fhir.r4.model.Task;
+import org.overturn.platform.Canonical;
+
+/**
+ * The steps of a prior-authorization and appeal case, each a Task whose {@code code} is one of these codes in
+ * Overturn's workflow-step CodeSystem. Only such Tasks follow the workflow's rules; other Tasks are plain FHIR data.
+ */
+public final class WorkflowSteps {
+    public static final String SYSTEM = Canonical.BASE + "/CodeSystem/workflow-step";
+
+    public static final String PRIOR_AUTHORIZATION = "prior-authorization";
+    public static final String INTERNAL_APPEAL = "internal-appeal";
+    public static final String SECOND_LEVEL_APPEAL = "second-level-appeal";
+    public static final String PEER_TO_PEER = "peer-to-peer";
+    public static final String EXTERNAL_REVIEW = "external-review";
+
+    public static final List<String> ALL =
+            List.of(PRIOR_AUTHORIZATION, INTERNAL_APPEAL, SECOND_LEVEL_APPEAL, PEER_TO_PEER, EXTERNAL_REVIEW);
+
+    private WorkflowSteps() {}
+
+    /** The workflow step of a Task, or null when the Task is not one of Overturn's steps. */
+    public static String stepOf(Task task) {
+        return task.getCode().getCoding().stream()
+                .filter(c -> SYSTEM.equals(c.getSystem()))
+                .map(c -> c.getCode())
+                .findFirst()
+                .orElse(null);
+    }
+}
