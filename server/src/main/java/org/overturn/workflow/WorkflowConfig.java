@@ -1,14 +1,42 @@
 package org.overturn.workflow;
 
+import java.time.Instant;
+import org.overturn.store.ResourceStore;
 import org.overturn.store.WriteRule;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 
 @Configuration(proxyBeanMethods = false)
+@EnableScheduling
 class WorkflowConfig {
 
     @Bean
     WriteRule taskStateMachine() {
         return new TaskStateMachine();
+    }
+
+    @Bean
+    DeadlineReminders deadlineReminders(ResourceStore store, JdbcTemplate jdbc, WorkflowProperties properties) {
+        return new DeadlineReminders(store, jdbc, properties);
+    }
+
+    @Bean
+    SchedulingConfigurer reminderSchedule(DeadlineReminders reminders, WorkflowProperties properties) {
+        return (ScheduledTaskRegistrar registrar) -> {
+            if (properties.remindersEnabled()) {
+                registrar.addFixedDelayTask(() -> {
+                    try {
+                        reminders.sendDue(Instant.now());
+                    } catch (RuntimeException e) {
+                        // The next round retries; a reminder is only marked sent together with its Communication.
+                        org.slf4j.LoggerFactory.getLogger(DeadlineReminders.class).warn("Deadline reminders failed", e);
+                    }
+                }, properties.reminderInterval());
+            }
+        };
     }
 }

@@ -27,6 +27,8 @@ public abstract class ServerTest implements FhirHttp {
         registry.add("logging.level.org.overturn.access", () -> "WARN");
         registry.add("logging.level.io.zonky.test.db.postgres", () -> "WARN");
         // CDS Hooks: unsigned calls allowed (development mode), but signed ones are checked against this client.
+        // Deadline reminders run when a test says so (DeadlineRemindersIT), at the instant it chooses.
+        registry.add("overturn.workflow.reminders-enabled", () -> "false");
         registry.add("overturn.cds.development-mode", () -> "true");
         registry.add("overturn.cds.clients[0].issuer", () -> CdsTestClient.ISSUER);
         registry.add("overturn.cds.clients[0].jwks", CdsTestClient::jwks);

@@ -1,0 +1,120 @@
+package org.overturn.workflow;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Date;
+import java.util.List;
+import org.hl7.fhir.r4.model.Communication;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Task;
+import org.overturn.platform.Canonical;
+import org.overturn.store.ResourceStore;
+import org.overturn.store.StoredResource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Sends a Communication before a workflow Task's deadline ({@code Task.restriction.period.end}) at each configured
+ * lead time, and an urgent one once it is overdue while the Task is still open. Each (Task, deadline, lead) is
+ * claimed by a primary-key insert in the same transaction as its Communication, so any number of server instances
+ * may run this: each reminder is sent exactly once, and a moved deadline gets reminders of its own.
+ */
+final class DeadlineReminders {
+    static final String CATEGORY_SYSTEM = Canonical.BASE + "/CodeSystem/communication-category";
+    static final String OVERDUE = "overdue";
+    private static final Logger log = LoggerFactory.getLogger(DeadlineReminders.class);
+    private static final String OPEN = "draft,requested,received,accepted,ready,in-progress,on-hold";
+
+    private final ResourceStore store;
+    private final JdbcTemplate jdbc;
+    private final List<Duration> leads;
+
+    DeadlineReminders(ResourceStore store, JdbcTemplate jdbc, WorkflowProperties properties) {
+        this.store = store;
+        this.jdbc = jdbc;
+        this.leads = properties.reminderLeads().stream().sorted(Comparator.reverseOrder()).toList();
+    }
+
+    /** Sends what is due at {@code now}; answers how many reminders this call sent. */
+    int sendDue(Instant now) {
+        Duration longest = leads.isEmpty() ? Duration.ZERO : leads.get(0);
+        String query = "code=" + WorkflowSteps.SYSTEM + "|&status=" + OPEN + "&deadline=le" + now.plus(longest)
+                + "&_sort=deadline&_count=1000";
+        int sent = 0;
+        for (StoredResource stored : store.search(store.parseQuery("Task", query)).items()) {
+            Task task = (Task) stored.resource();
+            Instant deadline = task.getRestriction().getPeriod().getEnd().toInstant();
+            String lead = dueLead(deadline, now);
+            if (lead != null && send(task, deadline, lead, now)) {
+                sent++;
+            }
+        }
+        return sent;
+    }
+
+    /** The lead time whose reminder is due now (the shortest one passed), or "overdue", or null. */
+    private String dueLead(Instant deadline, Instant now) {
+        if (!now.isBefore(deadline)) {
+            return OVERDUE;
+        }
+        String due = null;
+        for (Duration lead : leads) {
+            if (!now.isBefore(deadline.minus(lead))) {
+                due = lead.toString();
+            }
+        }
+        return due;
+    }
+
+    private boolean send(Task task, Instant deadline, String lead, Instant now) {
+        String taskRef = "Task/" + task.getIdElement().getIdPart();
+        String patientRef = task.getFor().getReference();
+        return store.inTransaction(() -> {
+            int claimed = jdbc.update("insert into workflow_reminder (task_id, deadline, lead, patient_id) values (?, ?, ?, ?)"
+                    + " on conflict do nothing", task.getIdElement().getIdPart(), Timestamp.from(deadline), lead, patientRef);
+            if (claimed == 0) {
+                return false;
+            }
+            store.create(reminder(task, taskRef, deadline, lead, now), null);
+            log.info("Sent the {} reminder of {} (deadline {})", lead, taskRef, deadline);
+            return true;
+        });
+    }
+
+    private static Communication reminder(Task task, String taskRef, Instant deadline, String lead, Instant now) {
+        boolean overdue = lead.equals(OVERDUE);
+        String step = WorkflowSteps.stepOf(task);
+        String what = task.hasDescription() ? task.getDescription() : "the " + step + " step";
+        Communication c = new Communication();
+        c.setStatus(Communication.CommunicationStatus.COMPLETED);
+        c.addCategory().addCoding().setSystem(CATEGORY_SYSTEM).setCode(overdue ? "deadline-overdue" : "deadline-reminder");
+        c.setPriority(overdue ? Communication.CommunicationPriority.URGENT : Communication.CommunicationPriority.ROUTINE);
+        c.addAbout(new Reference(taskRef));
+        if (task.hasFor()) {
+            c.setSubject(task.getFor().copy());
+        }
+        List<Reference> recipients = new ArrayList<>();
+        if (task.hasOwner()) {
+            recipients.add(task.getOwner().copy());
+        }
+        if (overdue && task.hasRequester()) {
+            recipients.add(task.getRequester().copy()); // escalation: whoever asked for the step hears of it too
+        }
+        c.setRecipient(recipients);
+        c.setSent(Date.from(now));
+        long hours = Duration.between(now, deadline).toHours();
+        String when = overdue ? "was due " + deadline + " and is overdue; the step is still open"
+                : "is due " + deadline + " (in " + (hours >= 48 ? hours / 24 + " days" : hours + " hours") + ")";
+        c.addPayload().setContent(new org.hl7.fhir.r4.model.StringType(capitalize(what) + " " + when + "."));
+        c.addIdentifier().setSystem(Canonical.BASE + "/reminder").setValue(task.getIdElement().getIdPart() + "/" + deadline + "/" + lead);
+        return c;
+    }
+
+    private static String capitalize(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+}

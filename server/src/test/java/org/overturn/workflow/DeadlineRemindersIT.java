@@ -1,0 +1,96 @@
+package org.overturn.workflow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import org.junit.jupiter.api.Test;
+import org.overturn.it.EmbeddedServerTest;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * Deadline reminders over the real store: one per lead time, never twice, an urgent escalation when overdue, none
+ * once the step is done, and exactly one when two instances look at the same moment.
+ */
+class DeadlineRemindersIT extends EmbeddedServerTest {
+    private static final Instant DEADLINE = Instant.parse("2030-01-15T23:59:59Z");
+
+    @Autowired
+    DeadlineReminders reminders;
+
+    private String task(String patient, String status) {
+        return "{\"resourceType\":\"Task\",\"status\":\"" + status + "\",\"intent\":\"order\","
+                + "\"code\":{\"coding\":[{\"system\":\"" + WorkflowSteps.SYSTEM + "\",\"code\":\"internal-appeal\"}]},"
+                + "\"description\":\"internal appeal filing\",\"for\":{\"reference\":\"Patient/" + patient + "\"},"
+                + "\"owner\":{\"reference\":\"Practitioner/owner-" + patient + "\"},"
+                + "\"requester\":{\"reference\":\"Practitioner/requester-" + patient + "\"},"
+                + "\"restriction\":{\"period\":{\"end\":\"" + DEADLINE + "\"}}}";
+    }
+
+    private List<JsonNode> remindersOf(String patient) {
+        List<JsonNode> out = new ArrayList<>();
+        get("Communication?subject=Patient/" + patient + "&_count=100").json().path("entry").forEach(e -> out.add(e.path("resource")));
+        return out;
+    }
+
+    @Test
+    void remindersWhenTheDeadlineApproachesThenOnePerLeadTimeAndAnUrgentOneWhenOverdue() {
+        String patient = "reminded-" + unique();
+        String id = create("Task", task(patient, "requested"));
+
+        reminders.sendDue(DEADLINE.minus(Duration.ofDays(20)));
+        assertThat(remindersOf(patient)).isEmpty();
+
+        reminders.sendDue(DEADLINE.minus(Duration.ofDays(13)));
+        reminders.sendDue(DEADLINE.minus(Duration.ofDays(13)));
+        List<JsonNode> sent = remindersOf(patient);
+        assertThat(sent).hasSize(1);
+        assertThat(sent.get(0).path("payload").get(0).path("contentString").asText())
+                .startsWith("Internal appeal filing is due 2030-01-15T23:59:59Z (in 13 days)");
+        assertThat(sent.get(0).path("recipient").get(0).path("reference").asText()).isEqualTo("Practitioner/owner-" + patient);
+
+        reminders.sendDue(DEADLINE.minus(Duration.ofDays(2)));
+        assertThat(remindersOf(patient)).hasSize(2);
+
+        reminders.sendDue(DEADLINE.plus(Duration.ofHours(1)));
+        List<JsonNode> all = remindersOf(patient);
+        assertThat(all).hasSize(3);
+        JsonNode overdue = all.stream().filter(c -> c.path("priority").asText().equals("urgent")).findFirst().orElseThrow();
+        assertThat(overdue.path("payload").get(0).path("contentString").asText()).contains("overdue");
+        assertThat(overdue.path("recipient").toString()).contains("Practitioner/requester-" + patient);
+
+        JsonNode done = get("Task/" + id).json();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) done).put("status", "completed");
+        assertThat(put("Task/" + id, done.toString()).status()).isEqualTo(200);
+        reminders.sendDue(DEADLINE.plus(Duration.ofDays(30)));
+        assertThat(remindersOf(patient)).as("a finished step is not chased").hasSize(3);
+    }
+
+    @Test
+    void remindersWhenTwoInstancesLookAtTheSameMomentThenEachIsSentOnce() throws Exception {
+        String patient = "raced-" + unique();
+        create("Task", task(patient, "in-progress"));
+        Instant now = DEADLINE.minus(Duration.ofHours(12));
+        CyclicBarrier together = new CyclicBarrier(2);
+        List<CompletableFuture<Integer>> instances = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            instances.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    together.await();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                return reminders.sendDue(now);
+            }));
+        }
+        for (CompletableFuture<Integer> f : instances) {
+            f.get();
+        }
+        assertThat(remindersOf(patient)).hasSize(1);
+    }
+}
