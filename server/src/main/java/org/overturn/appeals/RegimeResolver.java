@@ -69,8 +69,8 @@ public final class RegimeResolver {
      * @param beneficiary the patient; null: the one {@code Coverage.beneficiary} carries
      */
     public RegimeCandidates resolve(Coverage coverage, @Nullable Resource subscriber, @Nullable Patient beneficiary) {
-        Resource sub = subscriber != null ? subscriber : (Resource) coverage.getSubscriber().getResource();
-        Resource patient = beneficiary != null ? beneficiary : (Resource) coverage.getBeneficiary().getResource();
+        Resource sub = subscriber != null ? subscriber : carried(coverage.getSubscriber());
+        Resource patient = beneficiary != null ? beneficiary : carried(coverage.getBeneficiary());
         List<String> findings = new ArrayList<>();
 
         RegulatorKind named = null;
@@ -124,12 +124,12 @@ public final class RegimeResolver {
                 return narrowing.outOfScope();
             }
         }
-        for (String[] text : texts(coverage)) {
+        for (Text text : texts(coverage)) {
             for (var entry : keywords.entrySet()) {
-                String word = entry.getValue().stream().map(p -> p.matcher(text[1])).filter(m -> m.find())
+                String word = entry.getValue().stream().map(p -> p.matcher(text.value())).filter(m -> m.find())
                         .map(m -> m.group()).findFirst().orElse(null);
                 RegimeRules.Keyword keyword = entry.getKey();
-                if (word != null && narrowing.apply(text[0] + " '" + text[1] + "' says '" + word + "'",
+                if (word != null && narrowing.apply(text.element() + " '" + text.value() + "' says '" + word + "'",
                         keyword.kinds(), keyword.outOfScope(), keyword.note())) {
                     return narrowing.outOfScope();
                 }
@@ -191,6 +191,8 @@ public final class RegimeResolver {
 
     private record Person(@Nullable Resource resource, String role) {}
 
+    private record Text(String element, String value) {}
+
     /** The candidates when nothing narrows them: the state's, or every state's (and the federal ones) if unknown. */
     private List<Regime> defaults(@Nullable String state) {
         if (state != null) {
@@ -222,21 +224,26 @@ public final class RegimeResolver {
     }
 
     /** Plan names and text, each with the element it was read from. */
-    private static List<String[]> texts(Coverage coverage) {
-        List<String[]> texts = new ArrayList<>();
+    private static List<Text> texts(Coverage coverage) {
+        List<Text> texts = new ArrayList<>();
         if (coverage.getType().hasText()) {
-            texts.add(new String[] {"Coverage.type.text", coverage.getType().getText()});
+            texts.add(new Text("Coverage.type.text", coverage.getType().getText()));
         }
         for (int i = 0; i < coverage.getClass_().size(); i++) {
             Coverage.ClassComponent c = coverage.getClass_().get(i);
             if (c.hasName()) {
-                texts.add(new String[] {"Coverage.class[" + i + "].name", c.getName()});
+                texts.add(new Text("Coverage.class[" + i + "].name", c.getName()));
             }
             if (c.hasValue()) {
-                texts.add(new String[] {"Coverage.class[" + i + "].value", c.getValue()});
+                texts.add(new Text("Coverage.class[" + i + "].value", c.getValue()));
             }
         }
         return texts;
+    }
+
+    /** The resource a reference carries (contained or resolved by the caller), if it is one. */
+    private static @Nullable Resource carried(org.hl7.fhir.r4.model.Reference reference) {
+        return reference.getResource() instanceof Resource resource ? resource : null;
     }
 
     /** The state of a person's preferred address (home first; old addresses never), noting what was read. */

@@ -154,6 +154,15 @@ class RegimeResolverTest {
     }
 
     @Test
+    void resolveWhenTheCoverageReferencesCarryThePeopleThenTheirAddressesAreRead() {
+        Coverage coverage = coverage();
+        coverage.getBeneficiary().setResource(patient("TX"));
+
+        assertThat(resolver.resolve(coverage).regimes()).containsExactly(
+                new Regime(STATE_INSURANCE_DEPARTMENT, "TX"), new Regime(ERISA_SELF_FUNDED, "TX"));
+    }
+
+    @Test
     void resolveWhenNothingIsKnownThenEveryCandidateIsKeptAndTheDecidingFactsAreStated() {
         RegimeCandidates result = resolver.resolve(coverage(), null, null);
 
