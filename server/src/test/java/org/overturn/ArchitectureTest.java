@@ -40,4 +40,12 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage(
                     "org.overturn.store..", "org.overturn.fhir..", "org.overturn.evidence..", "org.overturn.eligibility..",
                     "org.overturn.letter..", "org.hl7.fhir..", "ca.uhn.fhir..", "org.springframework.jdbc..");
+
+    /** Deadlines are computed from the rules alone; reading them off FHIR resources is the appeals feature's job. */
+    @ArchTest
+    static final ArchRule deadlinesArePure = noClasses()
+            .that().resideInAPackage("org.overturn.deadlines..")
+            .should().dependOnClassesThat().resideInAnyPackage(
+                    "org.overturn.store..", "org.overturn.fhir..", "org.overturn.appeals..", "org.hl7.fhir..", "ca.uhn.fhir..",
+                    "org.springframework.jdbc..", "org.springframework.web..", "jakarta.servlet..");
 }

@@ -18,6 +18,8 @@ public record Knowledge(
         List<KnowledgeModel.Payer> payers,
         List<KnowledgeModel.Policy> policies,
         JsonNode jurisdictionRules,
+        JurisdictionRules jurisdictions,
+        RegimeRules regimes,
         Map<String, Integer> fileVersions) {
 
     public Knowledge {
@@ -31,7 +33,8 @@ public record Knowledge(
 
     /**
      * The appeal, PA and external-review rules of a jurisdiction ("CA-DMHC", "GA-OCI", ...) or a federal rule set
-     * ("ERISA-2560.503-1"), as sourced data; typed views are added where features use them.
+     * ("ERISA-2560.503-1") as written, for the facts beside the clocks (regulator contacts, eligibility); the clocks
+     * themselves, typed and checked, are in {@link #jurisdictions()}.
      */
     public Optional<JsonNode> jurisdiction(String id) {
         for (String list : List.of("jurisdictions", "federal")) {

@@ -1,6 +1,7 @@
 package org.overturn.criteria;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -51,9 +52,10 @@ public final class KnowledgeLoader {
         JsonNode biomarkers = read(resolver, root + "biomarkers.yaml");
         JsonNode payers = read(resolver, root + "payers.yaml");
         JsonNode jurisdictions = read(resolver, root + "jurisdictions.yaml");
-        if (jurisdictions != null) {
-            checkJurisdictions(jurisdictions);
-        }
+        JurisdictionRules rules = jurisdictions == null ? null
+                : new JurisdictionRulesReader(problems).read(jurisdictions, versions.getOrDefault(JurisdictionRulesReader.FILE, 0));
+        JsonNode regimeFile = read(resolver, root + "regimes.yaml");
+        RegimeRules regimes = regimeFile == null ? null : convert(regimeFile, RegimeRules.class, "regimes.yaml");
         List<KnowledgeModel.Policy> policies = new ArrayList<>();
         try {
             Resource[] files = resolver.getResources(root + "policies/*.yaml");
@@ -84,11 +86,12 @@ public final class KnowledgeLoader {
                 : convert(biomarkers.path("results"), KnowledgeModel.ResultVocabulary.class, "biomarkers.yaml results");
         KnowledgeModel.VariantPattern pattern = biomarkers == null ? null
                 : convert(biomarkers.path("variantPattern"), KnowledgeModel.VariantPattern.class, "biomarkers.yaml variantPattern");
-        if (results != null && pattern != null && jurisdictions != null) {
+        if (results != null && pattern != null && jurisdictions != null && rules != null && regimes != null) {
             // Cross-checks run even after a parse problem elsewhere, so one start-up names every problem.
-            Knowledge knowledge = new Knowledge(
-                    systems, drugList, results, pattern, biomarkerList, payerList, policies, jurisdictions, versions);
+            Knowledge knowledge = new Knowledge(systems, drugList, results, pattern, biomarkerList, payerList, policies,
+                    jurisdictions, rules, regimes, versions);
             check(knowledge);
+            checkRegimes(regimes, rules, systems);
             if (problems.isEmpty()) {
                 return knowledge;
             }
@@ -126,10 +129,26 @@ public final class KnowledgeLoader {
     private <T> T convert(JsonNode node, Class<T> type, String where) {
         try {
             return yaml.treeToValue(node, type);
+        } catch (JsonMappingException e) {
+            problems.add(where + path(e) + ": " + e.getOriginalMessage().split("\n")[0]);
+            return null;
         } catch (IOException | IllegalArgumentException e) {
             problems.add(where + ": " + e.getMessage().split("\n")[0]);
             return null;
         }
+    }
+
+    /** Where in the file a binding failed, e.g. " regimes[9].kind". */
+    private static String path(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                path.append(path.length() == 0 ? " " : ".").append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                path.append("[").append(r.getIndex()).append("]");
+            }
+        }
+        return path.toString();
     }
 
     private <T> List<T> list(JsonNode file, String field, Class<T> type, String where) {
@@ -202,47 +221,59 @@ public final class KnowledgeLoader {
         }
     }
 
-    private static final Set<String> DURATION_UNITS = Set.of("days", "calendarDays", "businessDays", "hours", "months");
-    private static final Set<String> RULE_VERIFICATIONS = Set.of(
-            KnowledgeModel.VERIFIED, KnowledgeModel.SECONDARY, KnowledgeModel.UNVERIFIED, "CONFLICT-UNVERIFIED");
     private static final Pattern STATE = Pattern.compile("[A-Z]{2}");
 
-    /** Every rule set is identified and sourced; every clock is a positive duration in a known unit. */
-    private void checkJurisdictions(JsonNode file) {
-        Set<String> ids = new HashSet<>();
-        for (String list : List.of("federal", "jurisdictions")) {
-            for (JsonNode rules : file.path(list)) {
-                String id = rules.path("id").asText();
-                String at = "jurisdictions.yaml " + (id.isEmpty() ? list + " entry without id" : id);
-                require(!id.isEmpty(), at + ": needs an id");
-                require(ids.add(id), at + ": id appears twice");
-                require(!rules.path("source").asText().isBlank(), at + ": needs a source");
-                if (list.equals("jurisdictions")) {
-                    require(STATE.matcher(rules.path("state").asText()).matches(), at + ": state must be a two-letter code");
-                    require(!rules.path("regulator").path("name").asText().isBlank(), at + ": needs the regulator's name");
-                }
-                walkRules(rules, at);
+    /** Every regime names known rule sets and zones; every recognition entry is sourced and says what it means. */
+    private void checkRegimes(RegimeRules r, JurisdictionRules rules, Map<String, List<String>> systems) {
+        String at = "regimes.yaml";
+        zone(at + " defaultZone", r.defaultZone() == null ? null : r.defaultZone().zone());
+        Set<String> states = new HashSet<>();
+        for (RegimeRules.StateInfo s : r.states()) {
+            require(s.state() != null && STATE.matcher(s.state()).matches(), at + " states: '" + s.state() + "' is not a two-letter code");
+            require(states.add(s.state()), at + " states: " + s.state() + " appears twice");
+            zone(at + " states " + s.state(), s.zone());
+            for (RegulatorKind kind : s.candidates() == null ? r.otherStateCandidates() : s.candidates()) {
+                require(r.regime(kind, s.state()).isPresent(), at + " states " + s.state() + ": candidate " + kind.code()
+                        + " has no entry under regimes");
             }
         }
-        require(!ids.isEmpty(), "jurisdictions.yaml: has no rules");
+        Set<String> regimeKeys = new HashSet<>();
+        for (RegimeRules.Regime regime : r.regimes()) {
+            String where = at + " regimes " + regime.kind().code() + (regime.state() == null ? "" : " " + regime.state());
+            require(regimeKeys.add(where), where + ": appears twice");
+            require(regime.kind().federal() == (regime.state() == null),
+                    where + ": federal regimes take no state, state regimes need one");
+            require(!regime.rules().isEmpty(), where + ": names no rule sets");
+            regime.rules().forEach(id -> require(rules.ruleSet(id).isPresent(), where + ": unknown rule set " + id));
+        }
+        RegimeRules.Floors floors = r.stateFloors();
+        require(floors != null, at + ": needs stateFloors");
+        if (floors != null) {
+            floors.rules().forEach(id -> require(rules.ruleSet(id).isPresent(), at + " stateFloors: unknown rule set " + id));
+            sourced(at + " stateFloors", floors.source(), floors.verification());
+        }
+        r.decidingFacts().forEach(f -> require(f.between().size() >= 2 && f.fact() != null && !f.fact().isBlank(),
+                at + " decidingFacts: each needs two or more groups and a fact"));
+        require(r.stateFact() != null && !r.stateFact().isBlank(), at + ": needs a stateFact");
+        for (RegimeRules.TypeCode c : r.typeCodes()) {
+            String where = at + " typeCodes " + c.system() + "|" + c.code();
+            require(systems.containsKey(c.system()), where + ": unknown system '" + c.system() + "'");
+            require(c.kinds().isEmpty() != (c.outOfScope() == null), where + ": needs either kinds or outOfScope");
+            sourced(where, c.source(), c.verification());
+        }
+        for (RegimeRules.Keyword k : r.keywords()) {
+            String where = at + " keywords " + k.words();
+            require(!k.words().isEmpty() && k.words().stream().noneMatch(String::isBlank), where + ": needs words");
+            require(k.kinds().isEmpty() != (k.outOfScope() == null), where + ": needs either kinds or outOfScope");
+            sourced(where, k.source(), k.verification());
+        }
     }
 
-    private void walkRules(JsonNode node, String at) {
-        if (node.isObject()) {
-            if (node.has("value") && node.has("unit")) {
-                require(DURATION_UNITS.contains(node.path("unit").asText()), at + ": unit '" + node.path("unit").asText()
-                        + "' must be one of " + DURATION_UNITS);
-                require(node.path("value").isNumber() && node.path("value").asDouble() > 0, at + ": a duration needs a positive value");
-            }
-            node.fields().forEachRemaining(f -> {
-                if (f.getKey().equals("verification") || f.getKey().endsWith("Verification")) {
-                    require(RULE_VERIFICATIONS.contains(f.getValue().asText()), at + "." + f.getKey() + ": '"
-                            + f.getValue().asText() + "' is not one of " + RULE_VERIFICATIONS);
-                }
-                walkRules(f.getValue(), at + "." + f.getKey());
-            });
-        } else if (node.isArray()) {
-            node.forEach(child -> walkRules(child, at));
+    private void zone(String at, String zone) {
+        try {
+            java.time.ZoneId.of(zone == null ? "" : zone);
+        } catch (java.time.DateTimeException e) {
+            problems.add(at + ": '" + zone + "' is not a time zone id (e.g. America/Los_Angeles)");
         }
     }
 

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.overturn.criteria.JurisdictionRules.RuleDuration;
+import org.overturn.criteria.JurisdictionRules.Unit;
+import org.overturn.criteria.JurisdictionRules.Verification;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 /** The shipped knowledge files load and are consistent; a broken set is refused with every problem named. */
@@ -30,6 +33,31 @@ class KnowledgeLoaderTest {
         assertThat(k.jurisdiction("GA-OCI").orElseThrow().path("externalReview").path("filingWindowVerification").asText())
                 .isEqualTo("CONFLICT-UNVERIFIED");
         assertThat(k.jurisdiction("ERISA-2560.503-1")).isPresent();
+        // Typed clocks: each carries its own verification, resolved from the file's <prefix>Verification fields
+        JurisdictionRules rules = k.jurisdictions();
+        JurisdictionRules.Clock dmhcFiling = clock(rules, "CA-DMHC", "internalAppeal.filingWindow");
+        assertThat(dmhcFiling.options()).extracting(JurisdictionRules.Option::duration)
+                .containsExactly(new RuleDuration(180, Unit.DAYS));
+        assertThat(dmhcFiling.verification()).isEqualTo(Verification.UNVERIFIED);
+        assertThat(clock(rules, "CA-DMHC", "internalAppeal.decisionUrgent").verification()).isEqualTo(Verification.VERIFIED);
+        assertThat(clock(rules, "OH-ODI", "externalReview.decisionStandard").verification()).isEqualTo(Verification.UNVERIFIED);
+        assertThat(clock(rules, "OH-ODI", "externalReview.decisionExpedited").verification()).isEqualTo(Verification.SECONDARY);
+        assertThat(clock(rules, "FL-DFS", "externalReview.decisionExpedited").verification())
+                .isEqualTo(Verification.CONFLICT_UNVERIFIED);
+        assertThat(clock(rules, "NY-DFS", "internalAppeal.decisionUrgent").options().get(0).duration())
+                .isEqualTo(new RuleDuration(2, Unit.BUSINESS_DAYS));
+        JurisdictionRules.Clock gaFiling = clock(rules, "GA-OCI", "externalReview.filingWindow");
+        assertThat(gaFiling.options()).extracting(JurisdictionRules.Option::duration).containsExactly(
+                new RuleDuration(120, Unit.DAYS), new RuleDuration(60, Unit.DAYS), new RuleDuration(4, Unit.MONTHS));
+        assertThat(gaFiling.verification()).isEqualTo(Verification.CONFLICT_UNVERIFIED);
+        JurisdictionRules.Clock txUrgent = clock(rules, "TX-TDI", "internalAppeal.decisionUrgent");
+        assertThat(txUrgent.stated()).isFalse();
+        assertThat(txUrgent.notes()).anyMatch(n -> n.contains("UNVERIFIED"));
+        assertThat(k.fileVersions()).containsKeys("jurisdictions.yaml", "regimes.yaml");
+        assertThat(k.regimes().candidatesIn("CA"))
+                .containsExactly(RegulatorKind.CA_DMHC, RegulatorKind.CA_CDI, RegulatorKind.ERISA_SELF_FUNDED);
+        assertThat(k.regimes().candidatesIn("GA"))
+                .containsExactly(RegulatorKind.STATE_INSURANCE_DEPARTMENT, RegulatorKind.ERISA_SELF_FUNDED);
         // every criterion cites a source, every policy is versioned
         Set<String> ids = new HashSet<>();
         for (KnowledgeModel.Policy p : k.policies()) {
@@ -48,6 +76,13 @@ class KnowledgeLoaderTest {
     }
 
     @Test
+    void loadWhenARegulatorKindIsMisspelledThenFilePathAndValueAreNamed() {
+        KnowledgeException e = org.junit.jupiter.api.Assertions.assertThrows(KnowledgeException.class,
+                () -> new KnowledgeLoader().loadFrom(new PathMatchingResourcePatternResolver(), "classpath*:knowledge-typo/"));
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("regimes.yaml regimes[10].kind:") && p.contains("erisa-self-fundd"));
+    }
+
+    @Test
     void loadWhenReferencesAndValuesAreWrongThenEveryProblemIsListedInOneMessage() {
         KnowledgeException e = org.junit.jupiter.api.Assertions.assertThrows(KnowledgeException.class,
                 () -> new KnowledgeLoader().loadFrom(new PathMatchingResourcePatternResolver(), "classpath*:knowledge-broken/"));
@@ -62,6 +97,23 @@ class KnowledgeLoaderTest {
         assertThat(e.problems()).anyMatch(p -> p.contains("criterion id 'needs-biomarker' appears twice"));
         assertThat(e.problems()).anyMatch(p -> p.contains("needs icd10 prefixes"));
         assertThat(e.problems()).anyMatch(p -> p.contains("unit 'fortnights'"));
+        // jurisdiction clocks: file and path named
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("jurisdictions.yaml ACA-147.136.externalReviewFederal.filingWindow: unit 'fortnights'"));
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("jurisdictions.yaml ERISA-2560.503-1.initialDecision.preService:")
+                && p.contains("positive whole number") && p.contains("-15"));
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("jurisdictions.yaml CA-DMHC.stepTherapy.responseStandard: needs a verification"));
+        assertThat(e.problems()).anyMatch(p -> p.equals("jurisdictions.yaml NY-DFS: needs a source"));
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("jurisdictions.yaml GA-OCI.externalReview.filingWindowVerification: 'CONFLICT-MAYBE'"));
+        assertThat(e.problems()).anyMatch(p -> p.equals("jurisdictions.yaml GA-OCI.externalReview.filingWindowCandidates[1]: needs a source"));
+        // regimes
+        assertThat(e.problems()).anyMatch(p -> p.equals("regimes.yaml regimes state-insurance-department GA: unknown rule set GA-OIC"));
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("regimes.yaml states OH: 'America/Columbus' is not a time zone id"));
+        assertThat(e.problems()).anyMatch(p -> p.contains("regimes.yaml typeCodes actcode-typo|POS: unknown system 'actcode-typo'"));
+        assertThat(e.problems()).anyMatch(p -> p.equals("regimes.yaml keywords [indemnity]: needs either kinds or outOfScope"));
         assertThat(e.getMessage()).startsWith("The knowledge files are inconsistent");
+    }
+
+    private static JurisdictionRules.Clock clock(JurisdictionRules rules, String ruleSet, String name) {
+        return rules.ruleSet(ruleSet).orElseThrow().clock(name).orElseThrow();
     }
 }
