@@ -30,6 +30,9 @@ class KnowledgeLoaderTest {
         assertThat(k.jurisdiction("GA-OCI").orElseThrow().path("externalReview").path("filingWindowVerification").asText())
                 .isEqualTo("CONFLICT-UNVERIFIED");
         assertThat(k.jurisdiction("ERISA-2560.503-1")).isPresent();
+        // Denials carry the CARC code the knowledge gives for the unmet criterion's kind
+        assertThat(k.denialReason(KnowledgeModel.Kind.FDA_APPROVED).carc()).isEqualTo("55");
+        assertThat(k.denialReason(KnowledgeModel.Kind.BIOMARKER_POSITIVE).carc()).isEqualTo("272");
         // every criterion cites a source, every policy is versioned
         Set<String> ids = new HashSet<>();
         for (KnowledgeModel.Policy p : k.policies()) {
@@ -62,6 +65,8 @@ class KnowledgeLoaderTest {
         assertThat(e.problems()).anyMatch(p -> p.contains("criterion id 'needs-biomarker' appears twice"));
         assertThat(e.problems()).anyMatch(p -> p.contains("needs icd10 prefixes"));
         assertThat(e.problems()).anyMatch(p -> p.contains("unit 'fortnights'"));
+        assertThat(e.problems()).anyMatch(p -> p.contains("'fifty' is not a CARC code"));
+        assertThat(e.problems()).anyMatch(p -> p.contains("kind FDA_APPROVED needs exactly one denial reason"));
         assertThat(e.getMessage()).startsWith("The knowledge files are inconsistent");
     }
 }
