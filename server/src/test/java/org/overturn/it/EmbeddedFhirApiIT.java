@@ -2,4 +2,4 @@ package org.overturn.it;
 
 /** The whole FHIR API contract on the embedded PostgreSQL. */
 class EmbeddedFhirApiIT extends EmbeddedServerTest
-        implements CrudContract, SearchContract, TransactionContract, ErrorContract, LetterContract, CdsHooksContract {}
+        implements CrudContract, SearchContract, TransactionContract, ErrorContract, LetterContract, CdsHooksContract, PasContract {}
