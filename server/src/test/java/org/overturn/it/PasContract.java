@@ -259,6 +259,18 @@ public interface PasContract extends FhirHttp {
     }
 
     @Test
+    default void submitAndInquireWhenTheReadmeExamplesThenApprovedAndFoundAgain() {
+        Response r = post("Claim/$submit", Scenarios.ALECTINIB_CA.resource("pas-request.json"));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(reviewAction(adjudication(r.json()))).isEqualTo("A1");
+        Response found = post("Claim/$inquire", Scenarios.ALECTINIB_CA.resource("pas-inquiry.json"));
+        assertThat(found.status()).as(found.body()).isEqualTo(200);
+        assertThat(found.json().path("parameter").size()).isEqualTo(1);
+        assertThat(found.json().path("parameter").get(0).path("resource").path("entry").get(0).path("resource").path("id").asText())
+                .isEqualTo(r.json().path("entry").get(0).path("resource").path("id").asText());
+    }
+
+    @Test
     default void inquireWhenInquiryHasNoPatientThen4xxOutcome() {
         Bundle inquiry = PasBundles.inquiry(pasRequest(Scenarios.ALECTINIB_CA, null), "INQ-" + unique());
         ((Claim) inquiry.getEntryFirstRep().getResource()).setPatient(new Reference("Patient/elsewhere"));
