@@ -20,7 +20,8 @@ public record Knowledge(
         JsonNode jurisdictionRules,
         JurisdictionRules jurisdictions,
         RegimeRules regimes,
-        Map<String, Integer> fileVersions) {
+        Map<String, Integer> fileVersions,
+        List<KnowledgeModel.DenialReason> denialReasons) {
 
     public Knowledge {
         codeSystems = Map.copyOf(codeSystems);
@@ -29,6 +30,12 @@ public record Knowledge(
         payers = List.copyOf(payers);
         policies = List.copyOf(policies);
         fileVersions = Map.copyOf(fileVersions);
+        denialReasons = List.copyOf(denialReasons);
+    }
+
+    /** The denial reason and CARC code for an unmet criterion of {@code kind}; the loader checks every kind has one. */
+    public KnowledgeModel.DenialReason denialReason(KnowledgeModel.Kind kind) {
+        return denialReasons.stream().filter(d -> d.kind() == kind).findFirst().orElseThrow();
     }
 
     /**

@@ -34,6 +34,7 @@ public final class KnowledgeLoader {
     private static final Set<String> FDA_STATUSES = Set.of("approved", "investigational");
     private static final Pattern LOINC = Pattern.compile("\\d{1,7}-\\d");
     private static final Pattern HGNC = Pattern.compile("HGNC:\\d+");
+    private static final Pattern CARC = Pattern.compile("[A-Z]?\\d{1,3}");
 
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -56,6 +57,7 @@ public final class KnowledgeLoader {
                 : new JurisdictionRulesReader(problems).read(jurisdictions, versions.getOrDefault(JurisdictionRulesReader.FILE, 0));
         JsonNode regimeFile = read(resolver, root + "regimes.yaml");
         RegimeRules regimes = regimeFile == null ? null : convert(regimeFile, RegimeRules.class, "regimes.yaml");
+        JsonNode denials = read(resolver, root + "denial-reasons.yaml");
         List<KnowledgeModel.Policy> policies = new ArrayList<>();
         try {
             Resource[] files = resolver.getResources(root + "policies/*.yaml");
@@ -82,6 +84,8 @@ public final class KnowledgeLoader {
         List<KnowledgeModel.Drug> drugList = list(drugs, "drugs", KnowledgeModel.Drug.class, "drugs.yaml");
         List<KnowledgeModel.Biomarker> biomarkerList = list(biomarkers, "biomarkers", KnowledgeModel.Biomarker.class, "biomarkers.yaml");
         List<KnowledgeModel.Payer> payerList = list(payers, "payers", KnowledgeModel.Payer.class, "payers.yaml");
+        List<KnowledgeModel.DenialReason> denialList =
+                list(denials, "denialReasons", KnowledgeModel.DenialReason.class, "denial-reasons.yaml");
         KnowledgeModel.ResultVocabulary results = biomarkers == null ? null
                 : convert(biomarkers.path("results"), KnowledgeModel.ResultVocabulary.class, "biomarkers.yaml results");
         KnowledgeModel.VariantPattern pattern = biomarkers == null ? null
@@ -89,7 +93,7 @@ public final class KnowledgeLoader {
         if (results != null && pattern != null && jurisdictions != null && rules != null && regimes != null) {
             // Cross-checks run even after a parse problem elsewhere, so one start-up names every problem.
             Knowledge knowledge = new Knowledge(systems, drugList, results, pattern, biomarkerList, payerList, policies,
-                    jurisdictions, rules, regimes, versions);
+                    jurisdictions, rules, regimes, versions, denialList);
             check(knowledge);
             checkRegimes(regimes, rules, systems);
             if (problems.isEmpty()) {
@@ -215,6 +219,16 @@ public final class KnowledgeLoader {
             for (KnowledgeModel.Criterion c : p.criteria()) {
                 checkCriterion(at + " criterion " + c.id(), c, drugIds, biomarkerIds);
             }
+        }
+        for (KnowledgeModel.Kind kind : KnowledgeModel.Kind.values()) {
+            long entries = k.denialReasons().stream().filter(d -> d.kind() == kind).count();
+            require(entries == 1, "denial-reasons.yaml: criterion kind " + kind + " needs exactly one denial reason, not " + entries);
+        }
+        for (KnowledgeModel.DenialReason d : k.denialReasons()) {
+            String at = "denial-reasons.yaml " + d.kind();
+            sourced(at, d.source(), d.verification());
+            require(d.carc() != null && CARC.matcher(d.carc()).matches(), at + ": '" + d.carc() + "' is not a CARC code");
+            require(d.reason() != null && !d.reason().isBlank(), at + ": needs the reason a denial states");
         }
         for (KnowledgeModel.Code c : k.results().positiveCodes()) {
             require(k.codeSystems().containsKey(c.system()), "biomarkers.yaml results: unknown system " + c.system());

@@ -154,6 +154,9 @@ public final class KnowledgeModel {
         }
     }
 
+    /** Why a payer denies when a criterion of {@code kind} is not met, with its X12 CARC code. */
+    public record DenialReason(Kind kind, String carc, String display, String reason, String source, String verification) {}
+
     public record Policy(
             String id,
             int version,

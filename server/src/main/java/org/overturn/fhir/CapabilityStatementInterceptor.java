@@ -12,6 +12,7 @@ import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResource
 import org.hl7.fhir.r4.model.CapabilityStatement.ResourceInteractionComponent;
 import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
 import org.hl7.fhir.r4.model.Enumerations;
+import org.overturn.pas.PasProfiles;
 import org.overturn.store.SearchParam;
 import org.overturn.store.SearchParameterRegistry;
 
@@ -52,6 +53,20 @@ final class CapabilityStatementInterceptor {
                     continue;
                 }
                 complete(resource, type);
+                if (type.equals("Claim")) {
+                    pasOperations(resource);
+                }
+            }
+        }
+    }
+
+    /** Claim $submit and $inquire are the Da Vinci PAS operations: name their definitions. */
+    private static void pasOperations(CapabilityStatementRestResourceComponent claim) {
+        for (var operation : claim.getOperation()) {
+            if (operation.getName().equals("submit")) {
+                operation.setDefinition(PasProfiles.OPERATION_SUBMIT);
+            } else if (operation.getName().equals("inquire")) {
+                operation.setDefinition(PasProfiles.OPERATION_INQUIRE);
             }
         }
     }

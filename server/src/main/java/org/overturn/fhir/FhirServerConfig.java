@@ -32,6 +32,7 @@ class FhirServerConfig {
             FhirProperties properties,
             org.overturn.eligibility.EligibilityService eligibility,
             org.overturn.letter.LetterService letters,
+            org.overturn.pas.PasService pas,
             org.overturn.profiles.FhirPackage fhirPackage) {
         RestfulServer server = new RestfulServer(ctx);
         server.setServerName("Overturn");
@@ -56,6 +57,7 @@ class FhirServerConfig {
         providers.add(new SystemProvider(new BundleProcessor(ctx, store, validator), interactions));
         providers.add(new CoverageEligibilityOperationProvider(eligibility, validator));
         providers.add(new ClaimLetterOperationProvider(letters));
+        providers.add(new PasOperationProvider(ctx, pas, validator));
         server.registerProviders(providers);
         server.registerInterceptor(new OutcomeInterceptor());
         server.registerInterceptor(new CapabilityStatementInterceptor(

@@ -58,6 +58,9 @@ class KnowledgeLoaderTest {
                 .containsExactly(RegulatorKind.CA_DMHC, RegulatorKind.CA_CDI, RegulatorKind.ERISA_SELF_FUNDED);
         assertThat(k.regimes().candidatesIn("GA"))
                 .containsExactly(RegulatorKind.STATE_INSURANCE_DEPARTMENT, RegulatorKind.ERISA_SELF_FUNDED);
+        // Denials carry the CARC code the knowledge gives for the unmet criterion's kind
+        assertThat(k.denialReason(KnowledgeModel.Kind.FDA_APPROVED).carc()).isEqualTo("55");
+        assertThat(k.denialReason(KnowledgeModel.Kind.BIOMARKER_POSITIVE).carc()).isEqualTo("272");
         // every criterion cites a source, every policy is versioned
         Set<String> ids = new HashSet<>();
         for (KnowledgeModel.Policy p : k.policies()) {
@@ -110,6 +113,8 @@ class KnowledgeLoaderTest {
         assertThat(e.problems()).anyMatch(p -> p.startsWith("regimes.yaml states OH: 'America/Columbus' is not a time zone id"));
         assertThat(e.problems()).anyMatch(p -> p.contains("regimes.yaml typeCodes actcode-typo|POS: unknown system 'actcode-typo'"));
         assertThat(e.problems()).anyMatch(p -> p.equals("regimes.yaml keywords [indemnity]: needs either kinds or outOfScope"));
+        assertThat(e.problems()).anyMatch(p -> p.contains("'fifty' is not a CARC code"));
+        assertThat(e.problems()).anyMatch(p -> p.contains("kind FDA_APPROVED needs exactly one denial reason"));
         assertThat(e.getMessage()).startsWith("The knowledge files are inconsistent");
     }
 

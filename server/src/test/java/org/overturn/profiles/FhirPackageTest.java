@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.context.FhirContext;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.StructureDefinition;
 import org.junit.jupiter.api.Test;
 import org.overturn.criteria.KnowledgeLoader;
 import org.overturn.criteria.KnowledgeModel;
 import org.overturn.eligibility.EligibilityExtensions;
+import org.overturn.pas.PasProfiles;
 
 /** What the server emits is defined in fhir-profiles, and the package is complete for the knowledge it ships with. */
 class FhirPackageTest {
@@ -20,6 +24,16 @@ class FhirPackageTest {
         List<String> defined = fhirPackage.resources(StructureDefinition.class).stream().map(StructureDefinition::getUrl).toList();
         assertThat(defined).contains(
                 EligibilityExtensions.ASSESSMENT, EligibilityExtensions.CRITERION, EligibilityExtensions.MISSING_DOCUMENTATION);
+    }
+
+    @Test
+    void everyPaTaskCodeEmittedIsDefinedInThePackage() {
+        Map<String, List<String>> codes = fhirPackage.resources(CodeSystem.class).stream().collect(Collectors.toMap(
+                CodeSystem::getUrl, cs -> cs.getConcept().stream().map(CodeSystem.ConceptDefinitionComponent::getCode).toList()));
+        assertThat(codes.get(PasProfiles.TASK_CODES)).containsExactlyInAnyOrder(PasProfiles.TASK_REQUEST, PasProfiles.TASK_RESPONSE);
+        assertThat(codes.get(org.overturn.workflow.WorkflowSteps.SYSTEM)).containsAll(org.overturn.workflow.WorkflowSteps.ALL);
+        assertThat(codes.get(PasProfiles.BUSINESS_STATUS)).containsExactlyInAnyOrder(
+                PasProfiles.APPROVED, PasProfiles.DENIED, PasProfiles.PARTIALLY_APPROVED, PasProfiles.PENDED);
     }
 
     @Test

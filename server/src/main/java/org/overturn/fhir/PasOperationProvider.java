@@ -1,0 +1,55 @@
+package org.overturn.fhir;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.annotation.Operation;
+import ca.uhn.fhir.rest.annotation.ResourceParam;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Claim;
+import org.hl7.fhir.r4.model.Parameters;
+import org.overturn.pas.PasService;
+import org.springframework.lang.Nullable;
+
+/**
+ * Da Vinci PAS {@code POST /fhir/Claim/$submit} (a request Bundle in, the response Bundle out) and
+ * {@code POST /fhir/Claim/$inquire} (an inquiry Bundle in, Parameters with the matching response Bundles out). The
+ * body is read here as any resource, so that a body which is not a Bundle gets PAS's own explanation; the Bundle
+ * may also come as the {@code resource} parameter of a Parameters body.
+ */
+public final class PasOperationProvider {
+    private final FhirContext ctx;
+    private final PasService pas;
+    private final RequiredElementsValidator validator;
+
+    PasOperationProvider(FhirContext ctx, PasService pas, RequiredElementsValidator validator) {
+        this.ctx = ctx;
+        this.pas = pas;
+        this.validator = validator;
+    }
+
+    @Operation(name = "$submit", type = Claim.class)
+    public Bundle submit(@ResourceParam String body, RequestDetails request) {
+        return pas.submit(parse(body, request), request.getFhirServerBase(), validator::check);
+    }
+
+    @Operation(name = "$inquire", type = Claim.class)
+    public Parameters inquire(@ResourceParam String body, RequestDetails request) {
+        return pas.inquire(parse(body, request), request.getFhirServerBase(), validator::check);
+    }
+
+    private @Nullable IBaseResource parse(@Nullable String body, RequestDetails request) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        String type = request.getHeader("Content-Type");
+        boolean xml = type != null && type.contains("xml");
+        IBaseResource parsed = (xml ? ctx.newXmlParser() : ctx.newJsonParser()).parseResource(body);
+        // The generic operation form: Parameters with the Bundle as parameter "resource".
+        if (parsed instanceof Parameters parameters && parameters.getParameter("resource") != null
+                && parameters.getParameter("resource").getResource() != null) {
+            return parameters.getParameter("resource").getResource();
+        }
+        return parsed;
+    }
+}

@@ -1,0 +1,301 @@
+package org.overturn.pas;
+
+import ca.uhn.fhir.context.BaseRuntimeChildDefinition;
+import ca.uhn.fhir.context.BaseRuntimeElementCompositeDefinition;
+import ca.uhn.fhir.context.BaseRuntimeElementDefinition;
+import ca.uhn.fhir.context.FhirContext;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.hl7.fhir.instance.model.api.IBase;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Claim;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.overturn.platform.ErrorCode;
+import org.overturn.platform.OverturnException;
+import org.springframework.lang.Nullable;
+
+/**
+ * Checks a PAS request or inquiry Bundle (PAS 2.2.1 "Prior authorization submission"): a collection whose first
+ * entry is a Claim with use = preauthorization, and which holds every resource the Claim references, directly or
+ * through other entries. A Bundle that is not one is a 400 naming each entry or reference to fix; a resource lacking
+ * an element R4 or PAS requires is a 422 listing them. Nothing is read from or written to the store here.
+ */
+final class PasBundleReader {
+    private static final Pattern RESTFUL_TAIL = Pattern.compile("^https?://.+/([A-Z][A-Za-z]+)/([A-Za-z0-9\\-.]{1,64})$");
+    private static final int MAX_PROBLEMS = 20;
+
+    private final FhirContext ctx;
+
+    PasBundleReader(FhirContext ctx) {
+        this.ctx = ctx;
+    }
+
+    private record Found(String path, Reference reference) {}
+
+    /**
+     * @param requiredElements the server's check of the elements R4 requires (throws 422)
+     * @param inquiry an inquiry Bundle ($inquire) rather than a request ($submit): no items or identifier required
+     */
+    PasRequest read(@Nullable IBaseResource body, boolean inquiry, Consumer<IBaseResource> requiredElements) {
+        String what = inquiry ? "PAS inquiry Bundle" : "PAS request Bundle";
+        if (!(body instanceof Bundle bundle)) {
+            throw invalid("The body must be a " + what + " (a Bundle of type collection whose first entry is the Claim)"
+                    + (body == null ? "; it was empty" : ", not a " + body.fhirType()), null);
+        }
+        if (bundle.getType() != Bundle.BundleType.COLLECTION) {
+            throw invalid("Bundle.type must be 'collection' for a " + what + ", not '"
+                    + (bundle.getType() == null ? "" : bundle.getType().toCode()) + "'", "Bundle.type");
+        }
+        List<Bundle.BundleEntryComponent> entries = bundle.getEntry();
+        if (entries.isEmpty()) {
+            throw invalid("The " + what + " has no entries; its first entry must be the Claim", "Bundle.entry");
+        }
+        for (int i = 0; i < entries.size(); i++) {
+            if (!entries.get(i).hasResource()) {
+                throw invalid("Bundle.entry[" + i + "] has no resource", "Bundle.entry[" + i + "]");
+            }
+        }
+        if (!(entries.get(0).getResource() instanceof Claim claim)) {
+            throw invalid("Bundle.entry[0] must be the Claim, not a " + entries.get(0).getResource().fhirType()
+                    + "; PAS puts the Claim first", "Bundle.entry[0].resource");
+        }
+        for (int i = 1; i < entries.size(); i++) {
+            if (entries.get(i).getResource() instanceof Claim) {
+                throw invalid("Bundle.entry[" + i + "] is a second Claim; a " + what + " holds exactly one Claim, the first entry",
+                        "Bundle.entry[" + i + "]");
+            }
+        }
+        if (claim.getUse() != Claim.Use.PREAUTHORIZATION) {
+            throw invalid("Claim.use must be 'preauthorization' for PAS, not '"
+                    + (claim.getUse() == null ? "" : claim.getUse().toCode()) + "'", "Bundle.entry[0].resource.use");
+        }
+
+        Map<String, Integer> keys = keys(entries);
+        Map<Reference, Integer> targets = new IdentityHashMap<>(); // HAPI elements have identity equality
+        Map<Integer, List<Integer>> edges = new HashMap<>();
+        List<String> problems = new ArrayList<>();
+        String firstPath = null;
+        for (int i = 0; i < entries.size(); i++) {
+            Resource resource = entries.get(i).getResource();
+            List<Integer> out = new ArrayList<>();
+            for (Found found : references(resource)) {
+                String value = found.reference().getReference();
+                Integer target = lookup(keys, value);
+                String path = "Bundle.entry[" + i + "].resource" + found.path();
+                if (target == null) {
+                    firstPath = firstPath == null ? path : firstPath;
+                    if (problems.size() < MAX_PROBLEMS) {
+                        problems.add(path + " refers to '" + value + "', which is not in the Bundle");
+                    }
+                } else {
+                    targets.put(found.reference(), target);
+                    out.add(target);
+                }
+            }
+            edges.put(i, out);
+        }
+        if (!problems.isEmpty()) {
+            throw invalid(String.join("; ", problems) + ". A " + what + " must hold every resource it references;"
+                    + " add them as entries (fullUrl = the reference)", firstPath);
+        }
+        checkClaimTargets(claim, entries, targets, inquiry);
+        checkReachable(entries, edges);
+
+        for (Bundle.BundleEntryComponent entry : entries) {
+            requiredElements.accept(entry.getResource());
+        }
+        checkPasElements(claim, inquiry);
+        return assignIds(entries, targets);
+    }
+
+    /** Every key an entry can be referenced by: its fullUrl, the Type/id tail of a RESTful fullUrl, its Type/id. */
+    private static Map<String, Integer> keys(List<Bundle.BundleEntryComponent> entries) {
+        Map<String, Integer> keys = new HashMap<>();
+        for (int i = 0; i < entries.size(); i++) {
+            Resource resource = entries.get(i).getResource();
+            List<String> names = new ArrayList<>();
+            String fullUrl = entries.get(i).getFullUrl();
+            if (fullUrl != null && !fullUrl.isBlank()) {
+                names.add(fullUrl);
+                Matcher m = RESTFUL_TAIL.matcher(fullUrl);
+                if (m.matches()) {
+                    names.add(m.group(1) + "/" + m.group(2));
+                }
+            }
+            IdType id = resource.getIdElement();
+            if (id.hasIdPart() && id.getValue() != null && !id.getValue().startsWith("urn:")) {
+                names.add(resource.fhirType() + "/" + id.getIdPart());
+            }
+            for (String name : names) {
+                Integer previous = keys.putIfAbsent(name, i);
+                if (previous != null && previous != i) {
+                    throw invalid("Bundle.entry[" + i + "] and Bundle.entry[" + previous + "] are both '" + name
+                            + "'; each resource appears once", "Bundle.entry[" + i + "].fullUrl");
+                }
+            }
+        }
+        return keys;
+    }
+
+    private static @Nullable Integer lookup(Map<String, Integer> keys, String value) {
+        String unversioned = value.contains("/_history/") ? value.substring(0, value.indexOf("/_history/")) : value;
+        Integer found = keys.get(unversioned);
+        if (found == null) {
+            Matcher m = RESTFUL_TAIL.matcher(unversioned);
+            if (m.matches()) {
+                found = keys.get(m.group(1) + "/" + m.group(2));
+            }
+        }
+        return found;
+    }
+
+    /** The Claim's own references must point at resources of the kinds PAS names. */
+    private static void checkClaimTargets(
+            Claim claim, List<Bundle.BundleEntryComponent> entries, Map<Reference, Integer> targets, boolean inquiry) {
+        List<String> problems = new ArrayList<>();
+        expect(claim.getPatient(), "patient", Set.of("Patient"), entries, targets, problems);
+        expect(claim.getInsurer(), "insurer", Set.of("Organization"), entries, targets, problems);
+        expect(claim.getProvider(), "provider", Set.of("Practitioner", "PractitionerRole", "Organization"), entries, targets, problems);
+        for (int i = 0; i < claim.getInsurance().size(); i++) {
+            expect(claim.getInsurance().get(i).getCoverage(), "insurance[" + i + "].coverage", Set.of("Coverage"), entries, targets, problems);
+        }
+        if (!inquiry) {
+            for (int i = 0; i < claim.getItem().size(); i++) {
+                Extension requested = claim.getItem().get(i).getExtensionByUrl(PasProfiles.REQUESTED_SERVICE);
+                if (requested != null && requested.getValue() instanceof Reference ref) {
+                    expect(ref, "item[" + i + "].extension(requestedService)",
+                            Set.of("MedicationRequest", "ServiceRequest", "DeviceRequest"), entries, targets, problems);
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw invalid(String.join("; ", problems), "Bundle.entry[0].resource");
+        }
+    }
+
+    private static void expect(Reference ref, String field, Set<String> types, List<Bundle.BundleEntryComponent> entries,
+            Map<Reference, Integer> targets, List<String> problems) {
+        if (!ref.hasReference()) {
+            return; // absent: reported with the required elements
+        }
+        Integer target = targets.get(ref);
+        String type = target == null ? "" : entries.get(target).getResource().fhirType();
+        if (!types.contains(type)) {
+            problems.add("Claim." + field + " must reference a " + String.join(" or ", types.stream().sorted().toList())
+                    + " entry, not a " + type);
+        }
+    }
+
+    /** PAS: every resource in the Bundle is the Claim or is reached from it (supporting information via supportingInfo). */
+    private static void checkReachable(List<Bundle.BundleEntryComponent> entries, Map<Integer, List<Integer>> edges) {
+        boolean[] seen = new boolean[entries.size()];
+        Deque<Integer> queue = new ArrayDeque<>(List.of(0));
+        seen[0] = true;
+        while (!queue.isEmpty()) {
+            for (int next : edges.get(queue.poll())) {
+                if (!seen[next]) {
+                    seen[next] = true;
+                    queue.add(next);
+                }
+            }
+        }
+        for (int i = 0; i < seen.length; i++) {
+            if (!seen[i]) {
+                throw invalid("Bundle.entry[" + i + "] (" + entries.get(i).getResource().fhirType() + ") is not referenced"
+                        + " from the Claim or anything it references; list supporting information in Claim.supportingInfo",
+                        "Bundle.entry[" + i + "]");
+            }
+        }
+    }
+
+    /** What PAS requires beyond R4: a business identifier, the insurer, and (for a request) at least one item. */
+    private static void checkPasElements(Claim claim, boolean inquiry) {
+        List<String> missing = new ArrayList<>();
+        if (!inquiry && claim.getIdentifier().stream().noneMatch(i -> i.hasValue())) {
+            missing.add("Claim.identifier (the request's business identifier, which $inquire and resubmissions match on)");
+        }
+        if (!claim.getInsurer().hasReference()) {
+            missing.add("Claim.insurer (the payer Organization)");
+        }
+        if (!inquiry && claim.getItem().isEmpty()) {
+            missing.add("Claim.item (at least one requested drug or service)");
+        }
+        if (!missing.isEmpty()) {
+            throw new OverturnException(ErrorCode.INVALID_RESOURCE, "Required element(s) missing: " + String.join(", ", missing),
+                    missing.get(0).substring(0, missing.get(0).indexOf(' ')));
+        }
+    }
+
+    /** New server ids for every entry, and every reference rewritten to the target's Type/id. */
+    private static PasRequest assignIds(List<Bundle.BundleEntryComponent> entries, Map<Reference, Integer> targets) {
+        List<String> ids = new ArrayList<>();
+        for (Bundle.BundleEntryComponent entry : entries) {
+            ids.add(entry.getResource().fhirType() + "/" + UUID.randomUUID());
+        }
+        targets.forEach((ref, target) -> {
+            ref.setReference(ids.get(target));
+            ref.setResource(null);
+        });
+        List<Resource> resources = new ArrayList<>();
+        Map<String, Resource> byReference = new HashMap<>();
+        for (int i = 0; i < entries.size(); i++) {
+            Resource resource = entries.get(i).getResource();
+            resource.setIdElement(new IdType(ids.get(i)));
+            resources.add(resource);
+            byReference.put(ids.get(i), resource);
+        }
+        return new PasRequest((Claim) resources.get(0), resources, byReference);
+    }
+
+    /** Every populated Reference with a literal reference, with its FHIRPath-like path below the resource. */
+    private List<Found> references(Resource resource) {
+        List<Found> out = new ArrayList<>();
+        walk(resource, ctx.getResourceDefinition(resource), "", out);
+        return out;
+    }
+
+    private void walk(IBase element, BaseRuntimeElementCompositeDefinition<?> def, String path, List<Found> out) {
+        for (BaseRuntimeChildDefinition child : def.getChildren()) {
+            if (child.getElementName().equals("contained")) {
+                continue;
+            }
+            List<IBase> values = child.getAccessor().getValues(element);
+            for (int i = 0; i < values.size(); i++) {
+                IBase value = values.get(i);
+                if (value instanceof IBaseResource) {
+                    continue;
+                }
+                String name = child.getChildNameByDatatype(value.getClass());
+                String childPath = path + "." + (name == null ? child.getElementName() : name) + (child.getMax() == 1 ? "" : "[" + i + "]");
+                if (value instanceof Reference ref) {
+                    if (ref.hasReference() && !ref.getReference().startsWith("#")) {
+                        out.add(new Found(childPath, ref));
+                    }
+                    continue;
+                }
+                BaseRuntimeElementDefinition<?> valueDef = ctx.getElementDefinition(value.getClass());
+                if (valueDef instanceof BaseRuntimeElementCompositeDefinition<?> composite) {
+                    walk(value, composite, childPath, out);
+                }
+            }
+        }
+    }
+
+    private static OverturnException invalid(String message, @Nullable String expression) {
+        return new OverturnException(ErrorCode.INVALID_BUNDLE, message, expression);
+    }
+}

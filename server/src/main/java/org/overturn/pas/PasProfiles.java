@@ -1,0 +1,53 @@
+package org.overturn.pas;
+
+import org.overturn.platform.Canonical;
+
+/**
+ * The Da Vinci PAS 2.x (2.2.1) extension URLs and code systems Overturn reads and writes, and Overturn's own code
+ * systems for the PA workflow Task (defined in fhir-profiles).
+ *
+ * @see <a href="https://hl7.org/fhir/us/davinci-pas/StructureDefinition-extension-reviewAction.html">PAS ReviewAction</a>
+ */
+public final class PasProfiles {
+    private PasProfiles() {}
+
+    private static final String PAS = "http://hl7.org/fhir/us/davinci-pas/StructureDefinition/";
+
+    /** Complex extension on ClaimResponse.item.adjudication: sub-extensions {@link #REVIEW_ACTION_CODE}, number, reasonCode. */
+    public static final String REVIEW_ACTION = PAS + "extension-reviewAction";
+
+    /** The review outcome inside {@link #REVIEW_ACTION}, a CodeableConcept from {@link #X12_306}. */
+    public static final String REVIEW_ACTION_CODE = PAS + "extension-reviewActionCode";
+
+    /** On Claim.item: the order (MedicationRequest, ServiceRequest, DeviceRequest) the item asks authorization for. */
+    public static final String REQUESTED_SERVICE = PAS + "extension-requestedService";
+
+    public static final String OPERATION_SUBMIT = "http://hl7.org/fhir/us/davinci-pas/OperationDefinition/Claim-submit";
+    public static final String OPERATION_INQUIRE = "http://hl7.org/fhir/us/davinci-pas/OperationDefinition/Claim-inquiry";
+
+    /** X12 306 Action Code: A1 certified in total, A3 not certified, A4 pended. */
+    public static final String X12_306 = "https://codesystem.x12.org/005010/306";
+
+    /** X12 Claim Adjustment Reason Codes, as terminology.hl7.org names them. */
+    public static final String CARC = "https://x12.org/codes/claim-adjustment-reason-codes";
+
+    /** PAS fixes ClaimResponse.item.adjudication.category to {@code submitted} in this system. */
+    public static final String ADJUDICATION = "http://terminology.hl7.org/CodeSystem/adjudication";
+
+    /** v2 identifier types: MB = member number, which $inquire matches patients on. */
+    public static final String V2_0203 = "http://terminology.hl7.org/CodeSystem/v2-0203";
+
+    /** Overturn's PA Task input/output types (the step itself is a workflow-step code, see WorkflowSteps). */
+    public static final String TASK_CODES = Canonical.BASE + "/CodeSystem/pa-task";
+
+    public static final String TASK_REQUEST = "request";
+    public static final String TASK_RESPONSE = "response";
+
+    /** Overturn's PA Task businessStatus codes. */
+    public static final String BUSINESS_STATUS = Canonical.BASE + "/CodeSystem/pa-business-status";
+
+    public static final String APPROVED = "approved";
+    public static final String DENIED = "denied";
+    public static final String PARTIALLY_APPROVED = "partially-approved";
+    public static final String PENDED = "pended";
+}

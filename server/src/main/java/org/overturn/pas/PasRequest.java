@@ -1,0 +1,30 @@
+package org.overturn.pas;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.hl7.fhir.r4.model.Claim;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+
+/**
+ * A checked PAS request (or inquiry) Bundle: the Claim first, then every resource it references, each with a new
+ * server id and every reference rewritten to {@code Type/id}, so the resources can be stored as they are.
+ */
+record PasRequest(Claim claim, List<Resource> resources, Map<String, Resource> byReference) {
+
+    PasRequest {
+        resources = List.copyOf(resources);
+        byReference = Map.copyOf(byReference);
+    }
+
+    /** The resource a (rewritten) reference points at, if it is of {@code type}. */
+    <T extends Resource> Optional<T> resolve(Reference reference, Class<T> type) {
+        Resource target = reference.hasReference() ? byReference.get(reference.getReference()) : null;
+        return type.isInstance(target) ? Optional.of(type.cast(target)) : Optional.empty();
+    }
+
+    <T extends Resource> List<T> all(Class<T> type) {
+        return resources.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+}

@@ -1,0 +1,160 @@
+package org.overturn.pas;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Claim;
+import org.hl7.fhir.r4.model.ClaimResponse;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Enumerations;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.StringType;
+import org.hl7.fhir.r4.model.Task;
+import org.overturn.workflow.WorkflowSteps;
+
+/** Builds the PAS ClaimResponse, the PA workflow Task and the PAS response Bundle. */
+final class PasResponseFactory {
+    /** Bounds the response Bundle; a PA request references a chart, not a database. */
+    private static final int MAX_ENTRIES = 1000;
+
+    private final FhirContext ctx;
+
+    PasResponseFactory(FhirContext ctx) {
+        this.ctx = ctx;
+    }
+
+    ClaimResponse claimResponse(Claim claim, PayerDecision decision, Date now) {
+        ClaimResponse response = new ClaimResponse();
+        response.setStatus(ClaimResponse.ClaimResponseStatus.ACTIVE);
+        response.setType(claim.getType().copy());
+        response.setUse(ClaimResponse.Use.PREAUTHORIZATION);
+        response.setPatient(claim.getPatient().copy());
+        response.setCreated(now);
+        response.setInsurer(claim.getInsurer().copy());
+        response.setRequestor(claim.getProvider().copy());
+        response.setRequest(new Reference(reference(claim)));
+        // PAS: a decision, pended included, is a complete response; pended items say so in their review action.
+        response.setOutcome(ClaimResponse.RemittanceOutcome.COMPLETE);
+        response.setDisposition(disposition(decision));
+        if (decision.preAuthRef() != null) {
+            response.setPreAuthRef(decision.preAuthRef());
+        }
+        int note = 0;
+        for (PayerDecision.ItemDecision item : decision.items()) {
+            ClaimResponse.ItemComponent out = response.addItem().setItemSequence(item.sequence());
+            ClaimResponse.AdjudicationComponent adjudication = out.addAdjudication();
+            adjudication.setCategory(new CodeableConcept(new Coding(PasProfiles.ADJUDICATION, "submitted", "Submitted Amount")));
+            Extension reviewAction = adjudication.addExtension().setUrl(PasProfiles.REVIEW_ACTION);
+            reviewAction.addExtension(PasProfiles.REVIEW_ACTION_CODE, new CodeableConcept(
+                    new Coding(PasProfiles.X12_306, item.action().code, item.action().display)));
+            if (item.number() != null) {
+                reviewAction.addExtension("number", new StringType(item.number()));
+            }
+            if (!item.denials().isEmpty()) {
+                PayerDecision.Denial first = item.denials().get(0);
+                adjudication.setReason(new CodeableConcept(new Coding(PasProfiles.CARC, first.carc(), first.carcDisplay()))
+                        .setText(first.reason()));
+            }
+            for (PayerDecision.Denial denial : item.denials()) {
+                out.addNoteNumber(++note);
+                response.addProcessNote().setNumber(note).setType(Enumerations.NoteType.DISPLAY)
+                        .setText("Denied (CARC " + denial.carc() + "): " + denial.reason() + ". " + denial.detail()
+                                + " [" + item.policy() + ", criterion " + denial.criterionId() + "]");
+            }
+            for (String missing : item.missing()) {
+                out.addNoteNumber(++note);
+                response.addProcessNote().setNumber(note).setType(Enumerations.NoteType.DISPLAY)
+                        .setText("Pended: send " + missing + " [" + item.policy() + "]");
+            }
+        }
+        return response;
+    }
+
+    private static String disposition(PayerDecision decision) {
+        List<String> parts = new ArrayList<>();
+        for (PayerDecision.ItemDecision item : decision.items()) {
+            String what = switch (item.action()) {
+                case APPROVED -> "approved (authorization " + item.number() + ")";
+                case DENIED -> "denied: " + item.denials().get(0).reason();
+                case PENDED -> "pended until the payer receives: " + String.join("; ", item.missing());
+            };
+            parts.add(item.product() + " " + what);
+        }
+        return decision.payer() + " sandbox decision: " + String.join(". ", parts);
+    }
+
+    /** The PA step as a Task: done when the payer decided, in progress while the request is pended. */
+    Task task(Claim claim, ClaimResponse response, PayerDecision decision, Date now) {
+        Task task = new Task();
+        String businessStatus = decision.businessStatus();
+        task.setStatus(businessStatus.equals(PasProfiles.PENDED) ? Task.TaskStatus.INPROGRESS : Task.TaskStatus.COMPLETED);
+        task.setIntent(Task.TaskIntent.ORDER);
+        task.setCode(new CodeableConcept(new Coding(WorkflowSteps.SYSTEM, WorkflowSteps.PRIOR_AUTHORIZATION, "Prior authorization")));
+        task.setBusinessStatus(new CodeableConcept(new Coding(PasProfiles.BUSINESS_STATUS, businessStatus, null))
+                .setText(response.getDisposition()));
+        task.setDescription("Prior authorization of " + String.join(", ", decision.items().stream()
+                .map(PayerDecision.ItemDecision::product).toList()) + " with " + decision.payer());
+        task.setFocus(new Reference(reference(claim)));
+        task.setFor(claim.getPatient().copy());
+        task.setRequester(claim.getProvider().copy());
+        task.setOwner(claim.getInsurer().copy());
+        task.setAuthoredOn(now);
+        task.setLastModified(now);
+        for (Claim.ItemComponent item : claim.getItem()) {
+            Extension requested = item.getExtensionByUrl(PasProfiles.REQUESTED_SERVICE);
+            if (requested != null && requested.getValue() instanceof Reference order) {
+                task.addBasedOn(order.copy());
+            }
+        }
+        task.addInput().setType(new CodeableConcept(new Coding(PasProfiles.TASK_CODES, PasProfiles.TASK_REQUEST, "PA request")))
+                .setValue(new Reference(reference(claim)));
+        task.addOutput().setType(new CodeableConcept(new Coding(PasProfiles.TASK_CODES, PasProfiles.TASK_RESPONSE, "PA response")))
+                .setValue(new Reference(reference(response)));
+        return task;
+    }
+
+    /**
+     * The PAS response Bundle: the ClaimResponse first, then every resource it references, directly or through
+     * others (the request Claim and what the Claim references), each once, named by its URL on this server.
+     */
+    Bundle responseBundle(String serverBase, ClaimResponse response, Function<String, Optional<Resource>> read, Date now) {
+        Map<String, Resource> found = new LinkedHashMap<>();
+        found.put(reference(response), response);
+        Deque<Resource> queue = new ArrayDeque<>(List.of(response));
+        while (!queue.isEmpty() && found.size() < MAX_ENTRIES) {
+            for (Reference ref : references(queue.poll())) {
+                String target = ref.getReferenceElement().toUnqualifiedVersionless().getValue();
+                if (target != null && target.contains("/") && !target.startsWith("#") && !found.containsKey(target)) {
+                    Optional<Resource> resource = read.apply(target);
+                    if (resource.isPresent()) {
+                        found.put(target, resource.get());
+                        queue.add(resource.get());
+                    }
+                }
+            }
+        }
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION).setTimestamp(now);
+        String base = serverBase.endsWith("/") ? serverBase.substring(0, serverBase.length() - 1) : serverBase;
+        found.forEach((ref, resource) -> bundle.addEntry().setFullUrl(base + "/" + ref).setResource(resource));
+        return bundle;
+    }
+
+    private List<Reference> references(Resource resource) {
+        return ctx.newTerser().getAllPopulatedChildElementsOfType(resource, Reference.class);
+    }
+
+    static String reference(Resource resource) {
+        return resource.fhirType() + "/" + resource.getIdElement().getIdPart();
+    }
+}

@@ -1,0 +1,230 @@
+package org.overturn.pas;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Claim;
+import org.hl7.fhir.r4.model.ClaimResponse;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.PractitionerRole;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.Task;
+import org.overturn.platform.ErrorCode;
+import org.overturn.platform.OverturnException;
+import org.overturn.store.ResourceStore;
+import org.overturn.store.StoredResource;
+import org.overturn.store.WriteResult;
+import org.overturn.workflow.WorkflowSteps;
+import org.springframework.lang.Nullable;
+
+/**
+ * Da Vinci PAS: {@code Claim/$submit} checks the request Bundle, has the payer decide, and stores the Claim, what
+ * it references, the ClaimResponse and the PA Task in one transaction; {@code Claim/$inquire} finds earlier
+ * requests by example (member id, provider, insurer) and answers their current responses. A request whose Claim
+ * identifier was already submitted gets the stored answer again: the payer never sees it twice.
+ */
+public final class PasService {
+    /** How many earlier requests of one member an inquiry looks at, newest first. */
+    private static final int INQUIRY_LIMIT = 100;
+
+    private final ResourceStore store;
+    private final PasBundleReader reader;
+    private final SandboxPayer payer;
+    private final PasResponseFactory responses;
+    private final Clock clock;
+
+    PasService(ResourceStore store, PasBundleReader reader, SandboxPayer payer, PasResponseFactory responses, Clock clock) {
+        this.store = store;
+        this.reader = reader;
+        this.payer = payer;
+        this.responses = responses;
+        this.clock = clock;
+    }
+
+    /**
+     * @param serverBase this server's FHIR base URL, for the response Bundle's fullUrls
+     * @param requiredElements the server's check of R4-required elements, run on every entry (422)
+     */
+    public Bundle submit(@Nullable IBaseResource body, String serverBase, Consumer<IBaseResource> requiredElements) {
+        PasRequest request = reader.read(body, false, requiredElements);
+        Claim claim = request.claim();
+        Identifier identifier = claim.getIdentifier().stream().filter(Identifier::hasValue).findFirst().orElseThrow();
+        PayerDecision decision = payer.adjudicate(request);
+        Date now = Date.from(clock.instant());
+        return store.inTransaction(() -> {
+            // Conditional on the identifier under a lock, so a resubmission (even a concurrent one) is answered once.
+            WriteResult written = store.create(claim, "use=preauthorization&identifier="
+                    + URLEncoder.encode(token(identifier), StandardCharsets.UTF_8).replace("+", "%20"));
+            if (written.kind() == WriteResult.Kind.MATCHED) {
+                return answered(written.stored(), identifier, serverBase, now);
+            }
+            Map<String, Resource> stored = new HashMap<>();
+            stored.put(PasResponseFactory.reference(claim), claim);
+            for (Resource resource : request.resources().subList(1, request.resources().size())) {
+                store.create(resource, null);
+                stored.put(PasResponseFactory.reference(resource), resource);
+            }
+            ClaimResponse response = responses.claimResponse(claim, decision, now);
+            store.create(response, null);
+            stored.put(PasResponseFactory.reference(response), response);
+            store.create(responses.task(claim, response, decision, now), null);
+            return responses.responseBundle(serverBase, response, ref -> Optional.ofNullable(stored.get(ref)), now);
+        });
+    }
+
+    private Bundle answered(StoredResource claim, Identifier identifier, String serverBase, Date now) {
+        ClaimResponse response = currentResponse(claim.id()).orElseThrow(() -> new OverturnException(ErrorCode.BUSINESS_RULE,
+                "Claim/" + claim.id() + " already has the identifier " + identifier.getSystem() + "|" + identifier.getValue()
+                        + " but was not submitted through Claim/$submit; give the request a new identifier",
+                "Claim.identifier"));
+        return responses.responseBundle(serverBase, response, this::read, now);
+    }
+
+    /** The ClaimResponse the PA Task of a submitted Claim points at, if the Claim came through $submit. */
+    private Optional<ClaimResponse> currentResponse(String claimId) {
+        var tasks = store.search(store.parse("Task", Map.of(
+                "focus", List.of("Claim/" + claimId),
+                "code", List.of(token(WorkflowSteps.SYSTEM, WorkflowSteps.PRIOR_AUTHORIZATION)),
+                "_sort", List.of("-_lastUpdated")), false));
+        for (StoredResource t : tasks.items()) {
+            for (Task.TaskOutputComponent output : ((Task) t.resource()).getOutput()) {
+                if (output.getValue() instanceof Reference ref && ref.getReference().startsWith("ClaimResponse/")) {
+                    Optional<Resource> response = read(ref.getReference());
+                    if (response.isPresent()) {
+                        return Optional.of((ClaimResponse) response.get());
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * PAS 2.2.1 inquiry: the Claim's patient (matched on member identifiers: type MB if given, else any), insurer
+     * and provider (matched on identifiers) select earlier requests; when one of them carries the inquiry Claim's
+     * identifier, only those are answered. Each match is answered with its current response Bundle.
+     */
+    public Parameters inquire(@Nullable IBaseResource body, String serverBase, Consumer<IBaseResource> requiredElements) {
+        PasRequest inquiry = reader.read(body, true, requiredElements);
+        Claim claim = inquiry.claim();
+        Patient patient = inquiry.resolve(claim.getPatient(), Patient.class).orElseThrow();
+        Organization insurer = inquiry.resolve(claim.getInsurer(), Organization.class).orElseThrow();
+        Resource provider = inquiry.resolve(claim.getProvider(), Resource.class).orElseThrow();
+        List<Identifier> members = patient.getIdentifier().stream()
+                .filter(i -> i.hasValue() && i.getType().hasCoding(PasProfiles.V2_0203, "MB")).toList();
+        if (members.isEmpty()) {
+            members = patient.getIdentifier().stream().filter(Identifier::hasValue).toList();
+        }
+        Set<String> insurers = keys(insurer.getIdentifier());
+        Set<String> providers = providerKeys(provider, ref -> inquiry.byReference().containsKey(ref)
+                ? Optional.of(inquiry.byReference().get(ref)) : Optional.empty());
+        List<String> missing = new ArrayList<>();
+        if (members.isEmpty()) {
+            missing.add("Patient.identifier (the member id the request was submitted with)");
+        }
+        if (insurers.isEmpty()) {
+            missing.add("Organization.identifier of Claim.insurer");
+        }
+        if (providers.isEmpty()) {
+            missing.add("the identifier (e.g. NPI) of Claim.provider");
+        }
+        if (!missing.isEmpty()) {
+            throw new OverturnException(ErrorCode.INVALID_RESOURCE, "An inquiry matches on the member, the provider and the"
+                    + " insurer; required element(s) missing: " + String.join(", ", missing), "Claim.patient");
+        }
+
+        var candidates = store.search(store.parse("Claim", Map.of(
+                "use", List.of("preauthorization"),
+                "patient.identifier", List.of(String.join(",", members.stream().map(PasService::token).toList())),
+                "_sort", List.of("-_lastUpdated"),
+                "_count", List.of(Integer.toString(INQUIRY_LIMIT))), false));
+        List<Claim> matches = new ArrayList<>();
+        for (StoredResource candidate : candidates.items()) {
+            Claim earlier = (Claim) candidate.resource();
+            boolean insurerMatches = read(earlier.getInsurer().getReference())
+                    .map(o -> o instanceof Organization org ? keys(org.getIdentifier()) : Set.<String>of())
+                    .filter(ids -> ids.stream().anyMatch(insurers::contains)).isPresent();
+            boolean providerMatches = read(earlier.getProvider().getReference())
+                    .map(p -> providerKeys(p, this::read))
+                    .filter(ids -> ids.stream().anyMatch(providers::contains)).isPresent();
+            if (insurerMatches && providerMatches) {
+                matches.add(earlier);
+            }
+        }
+        Set<String> asked = keys(claim.getIdentifier());
+        List<Claim> named = matches.stream().filter(c -> keys(c.getIdentifier()).stream().anyMatch(asked::contains)).toList();
+        Date now = Date.from(clock.instant());
+        Parameters result = new Parameters();
+        for (Claim match : named.isEmpty() ? matches : named) {
+            currentResponse(match.getIdElement().getIdPart()).ifPresent(response -> result.addParameter()
+                    .setName("return").setResource(responses.responseBundle(serverBase, response, this::read, now)));
+        }
+        return result;
+    }
+
+    /** A provider's identifiers, and for a PractitionerRole those of its practitioner and organization. */
+    private static Set<String> providerKeys(Resource provider, Function<String, Optional<Resource>> read) {
+        Set<String> out = new HashSet<>();
+        if (provider instanceof Practitioner p) {
+            out.addAll(keys(p.getIdentifier()));
+        } else if (provider instanceof Organization o) {
+            out.addAll(keys(o.getIdentifier()));
+        } else if (provider instanceof PractitionerRole role) {
+            out.addAll(keys(role.getIdentifier()));
+            read.apply(role.getPractitioner().getReference()).ifPresent(r -> out.addAll(providerKeys(r, read)));
+            read.apply(role.getOrganization().getReference()).ifPresent(r -> out.addAll(providerKeys(r, read)));
+        }
+        return out;
+    }
+
+    private static Set<String> keys(List<Identifier> identifiers) {
+        Set<String> out = new HashSet<>();
+        identifiers.stream().filter(Identifier::hasValue).forEach(i -> out.add(i.getSystem() + "|" + i.getValue()));
+        return out;
+    }
+
+    private Optional<Resource> read(@Nullable String reference) {
+        if (reference == null || !reference.contains("/")) {
+            return Optional.empty();
+        }
+        String[] parts = reference.split("/");
+        try {
+            return Optional.ofNullable((Resource) store.read(parts[0], parts[1]).resource());
+        } catch (OverturnException e) {
+            if (e.code() == ErrorCode.NOT_FOUND || e.code() == ErrorCode.GONE || e.code() == ErrorCode.UNKNOWN_TYPE) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** A token search value ({@code system|value}) with the search syntax's special characters escaped. */
+    private static String token(Identifier identifier) {
+        return identifier.hasSystem() ? token(identifier.getSystem(), identifier.getValue()) : escape(identifier.getValue());
+    }
+
+    private static String token(String system, String value) {
+        return escape(system) + "|" + escape(value);
+    }
+
+    private static String escape(String s) {
+        return s.replace("\\", "\\\\").replace(",", "\\,").replace("|", "\\|").replace("$", "\\$");
+    }
+}

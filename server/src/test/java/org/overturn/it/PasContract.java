@@ -1,0 +1,293 @@
+package org.overturn.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Claim;
+import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.Test;
+import org.overturn.fixtures.Scenario;
+import org.overturn.fixtures.Scenarios;
+import org.overturn.pas.PasProfiles;
+
+/**
+ * Da Vinci PAS over HTTP with the sandbox payer: Claim/$submit decides each scenario as the knowledge files say
+ * (approve, deny with the CARC code, pend listing what is missing), stores the case with its PA Task, refuses a
+ * Bundle that is not a PAS request without storing anything, and Claim/$inquire finds a pended request again.
+ */
+public interface PasContract extends FhirHttp {
+
+    List<String> STORED_TYPES = List.of("Claim", "ClaimResponse", "Task", "Patient", "MedicationRequest");
+
+    default Bundle pasRequest(Scenario scenario, String variant) {
+        String chart = variant == null ? scenario.bundleJson() : scenario.resource("variants/" + variant + "/bundle.json");
+        return PasBundles.request(chart, "MB-" + unique(), "PA-" + unique());
+    }
+
+    default Response submit(Bundle request) {
+        return post("Claim/$submit", PasBundles.json(request));
+    }
+
+    /** The first item's review action code and its adjudication, from a PAS response Bundle. */
+    static JsonNode adjudication(JsonNode responseBundle) {
+        return responseBundle.path("entry").get(0).path("resource").path("item").get(0).path("adjudication").get(0);
+    }
+
+    static String reviewAction(JsonNode adjudication) {
+        for (JsonNode e : adjudication.path("extension")) {
+            if (e.path("url").asText().equals(PasProfiles.REVIEW_ACTION)) {
+                for (JsonNode sub : e.path("extension")) {
+                    if (sub.path("url").asText().equals(PasProfiles.REVIEW_ACTION_CODE)) {
+                        JsonNode coding = sub.path("valueCodeableConcept").path("coding").get(0);
+                        assertThat(coding.path("system").asText()).isEqualTo(PasProfiles.X12_306);
+                        return coding.path("code").asText();
+                    }
+                }
+            }
+        }
+        return "";
+    }
+
+    /** The PA Task whose focus is the Claim of a PAS response Bundle. */
+    default JsonNode task(JsonNode responseBundle) {
+        String claim = responseBundle.path("entry").get(0).path("resource").path("request").path("reference").asText();
+        JsonNode tasks = get("Task?focus=" + claim).json();
+        assertThat(tasks.path("entry").size()).as("one PA Task for %s", claim).isEqualTo(1);
+        return tasks.path("entry").get(0).path("resource");
+    }
+
+    default Map<String, Integer> counts() {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (String type : STORED_TYPES) {
+            counts.put(type, get(type + "?_summary=count").json().path("total").asInt());
+        }
+        return counts;
+    }
+
+    @Test
+    default void submitWhenAllCriteriaMetThenApprovedWithAuthorizationAndStoredCase() {
+        Response r = submit(pasRequest(Scenarios.ALECTINIB_CA, null));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonNode bundle = r.json();
+        assertThat(bundle.path("resourceType").asText()).isEqualTo("Bundle");
+        assertThat(bundle.path("type").asText()).isEqualTo("collection");
+        JsonNode response = bundle.path("entry").get(0).path("resource");
+        assertThat(response.path("resourceType").asText()).isEqualTo("ClaimResponse");
+        assertThat(response.path("outcome").asText()).isEqualTo("complete");
+        assertThat(response.path("use").asText()).isEqualTo("preauthorization");
+        assertThat(reviewAction(adjudication(bundle))).isEqualTo("A1");
+        assertThat(adjudication(bundle).path("category").path("coding").get(0).path("code").asText()).isEqualTo("submitted");
+        assertThat(response.path("preAuthRef").asText()).startsWith("SBX-");
+
+        // Every reference of the ClaimResponse resolves inside the response Bundle and on the server.
+        List<String> fullUrls = new ArrayList<>();
+        bundle.path("entry").forEach(e -> fullUrls.add(e.path("fullUrl").asText()));
+        for (String field : List.of("patient", "insurer", "requestor", "request")) {
+            String ref = response.path(field).path("reference").asText();
+            assertThat(fullUrls).as(field).contains(base() + "/" + ref);
+            assertThat(get(ref).status()).as(ref).isEqualTo(200);
+        }
+        assertThat(get("ClaimResponse/" + response.path("id").asText()).status()).isEqualTo(200);
+
+        JsonNode task = task(bundle);
+        assertThat(task.path("status").asText()).isEqualTo("completed");
+        assertThat(task.path("code").path("coding").get(0).path("system").asText()).isEqualTo(org.overturn.workflow.WorkflowSteps.SYSTEM);
+        assertThat(task.path("businessStatus").path("coding").get(0).path("code").asText()).isEqualTo("approved");
+        assertThat(task.path("for").path("reference").asText()).isEqualTo(response.path("patient").path("reference").asText());
+        assertThat(task.path("output").get(0).path("valueReference").path("reference").asText())
+                .isEqualTo("ClaimResponse/" + response.path("id").asText());
+        assertThat(task.path("input").get(0).path("valueReference").path("reference").asText())
+                .isEqualTo(response.path("request").path("reference").asText());
+    }
+
+    @Test
+    default void submitWhenBiomarkerNegativeThenDeniedWithTheCarcOfTheKnowledge() {
+        Response r = submit(pasRequest(Scenarios.ALECTINIB_CA, "biomarker-negative"));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonNode adjudication = adjudication(r.json());
+        assertThat(reviewAction(adjudication)).isEqualTo("A3");
+        JsonNode reason = adjudication.path("reason").path("coding").get(0);
+        assertThat(reason.path("system").asText()).isEqualTo(PasProfiles.CARC);
+        assertThat(reason.path("code").asText()).isEqualTo("272");
+        assertThat(r.json().path("entry").get(0).path("resource").has("preAuthRef")).isFalse();
+        assertThat(r.body()).contains("ALK");
+        JsonNode task = task(r.json());
+        assertThat(task.path("status").asText()).isEqualTo("completed");
+        assertThat(task.path("businessStatus").path("coding").get(0).path("code").asText()).isEqualTo("denied");
+    }
+
+    @Test
+    default void submitWhenDiagnosisNotCoveredThenDeniedAsNotMedicallyNecessary() {
+        Response r = submit(pasRequest(Scenarios.ALECTINIB_CA, "wrong-diagnosis"));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(reviewAction(adjudication(r.json()))).isEqualTo("A3");
+        assertThat(adjudication(r.json()).path("reason").path("coding").get(0).path("code").asText()).isEqualTo("50");
+    }
+
+    @Test
+    default void submitWhenDrugInvestigationalThenDeniedAsExperimental() {
+        Response r = submit(pasRequest(Scenarios.ZANZALINTINIB_GA, null));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonNode adjudication = adjudication(r.json());
+        assertThat(reviewAction(adjudication)).isEqualTo("A3");
+        assertThat(adjudication.path("reason").path("coding").get(0).path("code").asText()).isEqualTo("55");
+        assertThat(adjudication.path("reason").path("text").asText()).containsIgnoringCase("investigational");
+    }
+
+    @Test
+    default void submitWhenBiomarkerNeverTestedThenPendedListingWhatIsMissing() {
+        Response r = submit(pasRequest(Scenarios.ALECTINIB_CA, "biomarker-missing"));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonNode response = r.json().path("entry").get(0).path("resource");
+        assertThat(reviewAction(adjudication(r.json()))).isEqualTo("A4");
+        assertThat(response.path("outcome").asText()).isEqualTo("complete");
+        assertThat(response.path("processNote").toString()).contains("ALK test report");
+        assertThat(response.path("item").get(0).path("noteNumber").size()).isPositive();
+        JsonNode task = task(r.json());
+        assertThat(task.path("status").asText()).isEqualTo("in-progress");
+        assertThat(task.path("businessStatus").path("coding").get(0).path("code").asText()).isEqualTo("pended");
+    }
+
+    @Test
+    default void submitWhenResultNotFinalThenPended() {
+        Response r = submit(pasRequest(Scenarios.ALECTINIB_CA, "biomarker-pending"));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(reviewAction(adjudication(r.json()))).isEqualTo("A4");
+    }
+
+    @Test
+    default void submitWhenSameIdentifierAgainThenSameAnswerAndNothingNewStored() {
+        Bundle request = pasRequest(Scenarios.ALECTINIB_CA, null);
+        String json = PasBundles.json(request);
+        Response first = post("Claim/$submit", json);
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        Map<String, Integer> before = counts();
+        Response again = post("Claim/$submit", json);
+        assertThat(again.status()).as(again.body()).isEqualTo(200);
+        assertThat(again.json().path("entry").get(0).path("resource").path("id").asText())
+                .isEqualTo(first.json().path("entry").get(0).path("resource").path("id").asText());
+        assertThat(counts()).isEqualTo(before);
+    }
+
+    @Test
+    default void submitWhenBundleIsNotAPasRequestThen4xxOutcomeAndNothingStored() {
+        Map<String, Integer> before = counts();
+
+        Bundle dangling = pasRequest(Scenarios.ALECTINIB_CA, null);
+        ((Claim) dangling.getEntryFirstRep().getResource()).setPatient(new Reference("Patient/not-in-the-bundle"));
+        Response r = submit(dangling);
+        assertThat(r.assertOutcome(400)).isEqualTo("OVT-400-BUNDLE");
+        assertThat(r.body()).contains("Patient/not-in-the-bundle").contains("Bundle.entry[0].resource.patient");
+
+        Bundle notPreauth = pasRequest(Scenarios.ALECTINIB_CA, null);
+        ((Claim) notPreauth.getEntryFirstRep().getResource()).setUse(Claim.Use.CLAIM);
+        r = submit(notPreauth);
+        assertThat(r.assertOutcome(400)).isEqualTo("OVT-400-BUNDLE");
+        assertThat(r.body()).contains("Claim.use").contains("preauthorization");
+
+        Bundle claimNotFirst = pasRequest(Scenarios.ALECTINIB_CA, null);
+        claimNotFirst.getEntry().add(claimNotFirst.getEntry().remove(0));
+        r = submit(claimNotFirst);
+        assertThat(r.assertOutcome(400)).isEqualTo("OVT-400-BUNDLE");
+        assertThat(r.body()).contains("Bundle.entry[0]").contains("Claim");
+
+        r = post("Claim/$submit", "");
+        assertThat(r.status()).isBetween(400, 499);
+        r.assertOutcome(r.status());
+
+        Bundle noIdentifier = pasRequest(Scenarios.ALECTINIB_CA, null);
+        ((Claim) noIdentifier.getEntryFirstRep().getResource()).getIdentifier().clear();
+        r = submit(noIdentifier);
+        assertThat(r.assertOutcome(422)).isEqualTo("OVT-422");
+        assertThat(r.body()).contains("Claim.identifier");
+
+        Bundle transaction = pasRequest(Scenarios.ALECTINIB_CA, null).setType(Bundle.BundleType.TRANSACTION);
+        r = submit(transaction);
+        assertThat(r.assertOutcome(400)).isEqualTo("OVT-400-BUNDLE");
+        assertThat(r.body()).contains("Bundle.type");
+
+        assertThat(counts()).isEqualTo(before);
+    }
+
+    @Test
+    default void submitWhenPayerHasNoRulesThen422BusinessRule() {
+        Bundle request = pasRequest(Scenarios.ALECTINIB_CA, null);
+        Claim claim = (Claim) request.getEntryFirstRep().getResource();
+        Organization insurer = (Organization) PasBundles.find(request, claim.getInsurer().getReference());
+        insurer.setName("Acme Health Plan").getIdentifierFirstRep().setValue("acme");
+        Map<String, Integer> before = counts();
+        Response r = submit(request);
+        assertThat(r.assertOutcome(422)).isEqualTo("OVT-422-RULE");
+        assertThat(r.body()).contains("Acme Health Plan");
+        assertThat(counts()).isEqualTo(before);
+    }
+
+    @Test
+    default void inquireWhenRequestPendedThenParametersHoldItsCurrentResponse() {
+        Bundle request = pasRequest(Scenarios.ALECTINIB_CA, "biomarker-missing");
+        Response submitted = submit(request);
+        assertThat(submitted.status()).as(submitted.body()).isEqualTo(200);
+        String responseId = submitted.json().path("entry").get(0).path("resource").path("id").asText();
+
+        Response r = post("Claim/$inquire", PasBundles.json(PasBundles.inquiry(request, "INQ-" + unique())));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonNode parameters = r.json();
+        assertThat(parameters.path("resourceType").asText()).isEqualTo("Parameters");
+        assertThat(parameters.path("parameter").size()).as(r.body()).isEqualTo(1);
+        JsonNode found = parameters.path("parameter").get(0);
+        assertThat(found.path("name").asText()).isEqualTo("return");
+        assertThat(found.path("resource").path("resourceType").asText()).isEqualTo("Bundle");
+        assertThat(found.path("resource").path("entry").get(0).path("resource").path("id").asText()).isEqualTo(responseId);
+        assertThat(reviewAction(adjudication(found.path("resource")))).isEqualTo("A4");
+
+        // Another member: nothing matches, and the answer is still Parameters.
+        Bundle other = PasBundles.inquiry(request, "INQ-" + unique());
+        Patient member = (Patient) PasBundles.find(other, ((Claim) other.getEntryFirstRep().getResource()).getPatient().getReference());
+        member.getIdentifier().stream()
+                .filter(i -> PasBundles.MEMBER_SYSTEM.equals(i.getSystem())).forEach(i -> i.setValue("MB-" + unique()));
+        Response none = post("Claim/$inquire", PasBundles.json(other));
+        assertThat(none.status()).as(none.body()).isEqualTo(200);
+        assertThat(none.json().path("resourceType").asText()).isEqualTo("Parameters");
+        assertThat(none.json().path("parameter").size()).isZero();
+    }
+
+    @Test
+    default void submitAndInquireWhenTheReadmeExamplesThenApprovedAndFoundAgain() {
+        Response r = post("Claim/$submit", Scenarios.ALECTINIB_CA.resource("pas-request.json"));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(reviewAction(adjudication(r.json()))).isEqualTo("A1");
+        Response found = post("Claim/$inquire", Scenarios.ALECTINIB_CA.resource("pas-inquiry.json"));
+        assertThat(found.status()).as(found.body()).isEqualTo(200);
+        assertThat(found.json().path("parameter").size()).isEqualTo(1);
+        assertThat(found.json().path("parameter").get(0).path("resource").path("entry").get(0).path("resource").path("id").asText())
+                .isEqualTo(r.json().path("entry").get(0).path("resource").path("id").asText());
+    }
+
+    @Test
+    default void inquireWhenInquiryHasNoPatientThen4xxOutcome() {
+        Bundle inquiry = PasBundles.inquiry(pasRequest(Scenarios.ALECTINIB_CA, null), "INQ-" + unique());
+        ((Claim) inquiry.getEntryFirstRep().getResource()).setPatient(new Reference("Patient/elsewhere"));
+        Response r = post("Claim/$inquire", PasBundles.json(inquiry));
+        assertThat(r.assertOutcome(400)).isEqualTo("OVT-400-BUNDLE");
+        assertThat(r.body()).contains("Patient/elsewhere");
+    }
+
+    @Test
+    default void metadataWhenFetchedThenDeclaresSubmitAndInquireOnClaim() {
+        JsonNode rest = get("metadata").json().path("rest").get(0);
+        List<String> operations = new ArrayList<>();
+        for (JsonNode resource : rest.path("resource")) {
+            if (resource.path("type").asText().equals("Claim")) {
+                resource.path("operation").forEach(o -> operations.add(o.path("name").asText() + " " + o.path("definition").asText()));
+            }
+        }
+        assertThat(operations).contains("submit " + PasProfiles.OPERATION_SUBMIT, "inquire " + PasProfiles.OPERATION_INQUIRE);
+    }
+}
