@@ -93,12 +93,12 @@ public final class PasService {
             Function<String, Optional<Resource>> lookup = ref -> Optional.ofNullable(stored.get(ref));
             ClaimResponse response = decision.isPresent()
                     ? responses.claimResponse(claim, decision.get(), now)
-                    : responses.queued(claim, insurer.getName(), now);
+                    : responses.queued(claim, payerName(insurer), now);
             store.create(response, null);
             stored.put(PasResponseFactory.reference(response), response);
             Task task = decision.isPresent()
                     ? responses.task(claim, response, decision.get(), now)
-                    : responses.task(claim, response, PasProfiles.SUBMITTED, "Prior authorization with " + insurer.getName(), now);
+                    : responses.task(claim, response, PasProfiles.SUBMITTED, "Prior authorization with " + payerName(insurer), now);
             store.create(task, null);
             if (route.isPresent()) {
                 // Same transaction as the Claim: the request is forwarded exactly when it was accepted.
@@ -198,6 +198,11 @@ public final class PasService {
                     .setName("return").setResource(responses.bundle(serverBase, response, this::read, now)));
         }
         return result;
+    }
+
+    private static String payerName(Organization insurer) {
+        return insurer.hasName() ? insurer.getName()
+                : insurer.getIdentifierFirstRep().getSystem() + "|" + insurer.getIdentifierFirstRep().getValue();
     }
 
     /** A provider's identifiers, and for a PractitionerRole those of its practitioner and organization. */
