@@ -37,9 +37,9 @@ import org.springframework.lang.Nullable;
  * Da Vinci PAS: {@code Claim/$submit} checks the request Bundle, has the payer decide, and stores the Claim, what
  * it references, the ClaimResponse and the PA Task in one transaction. The sandbox payer decides at once; a payer
  * with a configured route gets the request through the outbox (same transaction) and the client a queued answer
- * until the payer's decision arrives; {@code Claim/$inquire} finds earlier
- * requests by example (member id, provider, insurer) and answers their current responses. A request whose Claim
- * identifier was already submitted gets the stored answer again: the payer never sees it twice.
+ * until the payer's decision arrives. {@code Claim/$inquire} finds earlier requests by example (member id, provider,
+ * insurer) and answers their current responses. A request whose Claim identifier was already submitted gets the
+ * stored answer again: the payer never sees it twice.
  */
 public final class PasService {
     /** How many earlier requests of one member an inquiry looks at, newest first. */
