@@ -42,6 +42,7 @@ public final class PasProfiles {
 
     public static final String TASK_REQUEST = "request";
     public static final String TASK_RESPONSE = "response";
+    public static final String TASK_PAYER_ERROR = "payer-error";
 
     /** Overturn's PA Task businessStatus codes. */
     public static final String BUSINESS_STATUS = Canonical.BASE + "/CodeSystem/pa-business-status";
@@ -50,4 +51,6 @@ public final class PasProfiles {
     public static final String DENIED = "denied";
     public static final String PARTIALLY_APPROVED = "partially-approved";
     public static final String PENDED = "pended";
+    public static final String SUBMITTED = "submitted";
+    public static final String ERROR = "error";
 }

@@ -22,6 +22,7 @@ import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Task;
 import org.overturn.workflow.WorkflowSteps;
+import org.springframework.lang.Nullable;
 
 /** Builds the PAS ClaimResponse, the PA workflow Task and the PAS response Bundle. */
 final class PasResponseFactory {
@@ -34,7 +35,7 @@ final class PasResponseFactory {
         this.ctx = ctx;
     }
 
-    ClaimResponse claimResponse(Claim claim, PayerDecision decision, Date now) {
+    private static ClaimResponse base(Claim claim, Date now) {
         ClaimResponse response = new ClaimResponse();
         response.setStatus(ClaimResponse.ClaimResponseStatus.ACTIVE);
         response.setType(claim.getType().copy());
@@ -44,6 +45,22 @@ final class PasResponseFactory {
         response.setInsurer(claim.getInsurer().copy());
         response.setRequestor(claim.getProvider().copy());
         response.setRequest(new Reference(reference(claim)));
+        return response;
+    }
+
+    private static void reviewAction(ClaimResponse.AdjudicationComponent adjudication, PayerDecision.ReviewAction action,
+            @Nullable String number) {
+        adjudication.setCategory(new CodeableConcept(new Coding(PasProfiles.ADJUDICATION, "submitted", "Submitted Amount")));
+        Extension reviewAction = adjudication.addExtension().setUrl(PasProfiles.REVIEW_ACTION);
+        reviewAction.addExtension(PasProfiles.REVIEW_ACTION_CODE, new CodeableConcept(
+                new Coding(PasProfiles.X12_306, action.code, action.display)));
+        if (number != null) {
+            reviewAction.addExtension("number", new StringType(number));
+        }
+    }
+
+    ClaimResponse claimResponse(Claim claim, PayerDecision decision, Date now) {
+        ClaimResponse response = base(claim, now);
         // PAS: a decision, pended included, is a complete response; pended items say so in their review action.
         response.setOutcome(ClaimResponse.RemittanceOutcome.COMPLETE);
         response.setDisposition(disposition(decision));
@@ -54,13 +71,7 @@ final class PasResponseFactory {
         for (PayerDecision.ItemDecision item : decision.items()) {
             ClaimResponse.ItemComponent out = response.addItem().setItemSequence(item.sequence());
             ClaimResponse.AdjudicationComponent adjudication = out.addAdjudication();
-            adjudication.setCategory(new CodeableConcept(new Coding(PasProfiles.ADJUDICATION, "submitted", "Submitted Amount")));
-            Extension reviewAction = adjudication.addExtension().setUrl(PasProfiles.REVIEW_ACTION);
-            reviewAction.addExtension(PasProfiles.REVIEW_ACTION_CODE, new CodeableConcept(
-                    new Coding(PasProfiles.X12_306, item.action().code, item.action().display)));
-            if (item.number() != null) {
-                reviewAction.addExtension("number", new StringType(item.number()));
-            }
+            reviewAction(adjudication, item.action(), item.number());
             if (!item.denials().isEmpty()) {
                 PayerDecision.Denial first = item.denials().get(0);
                 adjudication.setReason(new CodeableConcept(new Coding(PasProfiles.CARC, first.carc(), first.carcDisplay()))
@@ -96,21 +107,21 @@ final class PasResponseFactory {
 
     /** The PA step as a Task: done when the payer decided, in progress while the request is pended. */
     Task task(Claim claim, ClaimResponse response, PayerDecision decision, Date now) {
+        return task(claim, response, decision.businessStatus(), "Prior authorization of " + String.join(", ",
+                decision.items().stream().map(PayerDecision.ItemDecision::product).toList()) + " with " + decision.payer(), now);
+    }
+
+    Task task(Claim claim, ClaimResponse response, String businessStatus, String description, Date now) {
         Task task = new Task();
-        String businessStatus = decision.businessStatus();
-        task.setStatus(businessStatus.equals(PasProfiles.PENDED) ? Task.TaskStatus.INPROGRESS : Task.TaskStatus.COMPLETED);
         task.setIntent(Task.TaskIntent.ORDER);
         task.setCode(new CodeableConcept(new Coding(WorkflowSteps.SYSTEM, WorkflowSteps.PRIOR_AUTHORIZATION, "Prior authorization")));
-        task.setBusinessStatus(new CodeableConcept(new Coding(PasProfiles.BUSINESS_STATUS, businessStatus, null))
-                .setText(response.getDisposition()));
-        task.setDescription("Prior authorization of " + String.join(", ", decision.items().stream()
-                .map(PayerDecision.ItemDecision::product).toList()) + " with " + decision.payer());
+        setStatus(task, businessStatus, response.getDisposition(), now);
+        task.setDescription(description);
         task.setFocus(new Reference(reference(claim)));
         task.setFor(claim.getPatient().copy());
         task.setRequester(claim.getProvider().copy());
         task.setOwner(claim.getInsurer().copy());
         task.setAuthoredOn(now);
-        task.setLastModified(now);
         for (Claim.ItemComponent item : claim.getItem()) {
             Extension requested = item.getExtensionByUrl(PasProfiles.REQUESTED_SERVICE);
             if (requested != null && requested.getValue() instanceof Reference order) {
@@ -124,14 +135,70 @@ final class PasResponseFactory {
         return task;
     }
 
+    /** Task.status follows the business status: open while the payer has not decided, failed on a payer error. */
+    static void setStatus(Task task, String businessStatus, String text, Date now) {
+        task.setStatus(switch (businessStatus) {
+            case PasProfiles.PENDED, PasProfiles.SUBMITTED -> Task.TaskStatus.INPROGRESS;
+            case PasProfiles.ERROR -> Task.TaskStatus.FAILED;
+            default -> Task.TaskStatus.COMPLETED;
+        });
+        task.setBusinessStatus(new CodeableConcept(new Coding(PasProfiles.BUSINESS_STATUS, businessStatus, null)).setText(text));
+        task.setLastModified(now);
+    }
+
+    /** The answer while a routed payer has not decided yet: received (queued), every item pended. */
+    ClaimResponse queued(Claim claim, String payer, Date now) {
+        ClaimResponse response = base(claim, now);
+        response.setOutcome(ClaimResponse.RemittanceOutcome.QUEUED);
+        response.setDisposition("Sent to " + payer + "; its decision follows (ask Claim/$inquire)");
+        for (Claim.ItemComponent item : claim.getItem()) {
+            reviewAction(response.addItem().setItemSequence(item.getSequence()).addAdjudication(), PayerDecision.ReviewAction.PENDED, null);
+        }
+        return response;
+    }
+
     /**
-     * The PAS response Bundle: the ClaimResponse first, then every resource it references, directly or through
-     * others (the request Claim and what the Claim references), each once, named by its URL on this server.
+     * Takes the payer's decision into our stored ClaimResponse: its outcome, items, notes and authorization, while the
+     * references stay those of this server. Returns the business status, or empty when an item carries a review
+     * action this server does not know (nothing is guessed).
      */
-    Bundle responseBundle(String serverBase, ClaimResponse response, Function<String, Optional<Resource>> read, Date now) {
+    Optional<String> applyPayerAnswer(ClaimResponse ours, ClaimResponse payer) {
+        List<String> codes = new ArrayList<>();
+        for (ClaimResponse.ItemComponent item : payer.getItem()) {
+            for (ClaimResponse.AdjudicationComponent adjudication : item.getAdjudication()) {
+                Extension action = adjudication.getExtensionByUrl(PasProfiles.REVIEW_ACTION);
+                Extension code = action == null ? null : action.getExtensionByUrl(PasProfiles.REVIEW_ACTION_CODE);
+                if (code != null && code.getValue() instanceof CodeableConcept concept) {
+                    concept.getCoding().stream().filter(c -> PasProfiles.X12_306.equals(c.getSystem()))
+                            .forEach(c -> codes.add(c.getCode()));
+                }
+            }
+        }
+        Optional<String> status = PayerAnswers.businessStatus(codes);
+        if (status.isEmpty()) {
+            return status;
+        }
+        ours.setOutcome(payer.hasOutcome() ? payer.getOutcome() : ClaimResponse.RemittanceOutcome.COMPLETE);
+        ours.setDisposition(payer.getDisposition());
+        ours.setPreAuthRefElement(payer.getPreAuthRefElement().copy());
+        ours.setPreAuthPeriod(payer.getPreAuthPeriod().copy());
+        ours.getIdentifier().clear();
+        payer.getIdentifier().forEach(i -> ours.addIdentifier(i.copy()));
+        ours.getItem().clear();
+        payer.getItem().forEach(i -> ours.addItem(i.copy()));
+        ours.getProcessNote().clear();
+        payer.getProcessNote().forEach(n -> ours.addProcessNote(n.copy()));
+        return status;
+    }
+
+    /**
+     * A PAS Bundle: {@code first} (the ClaimResponse of a response, the Claim of a request), then every resource it
+     * references, directly or through others, each once, named by its URL on this server.
+     */
+    Bundle bundle(String serverBase, Resource first, Function<String, Optional<Resource>> read, Date now) {
         Map<String, Resource> found = new LinkedHashMap<>();
-        found.put(reference(response), response);
-        Deque<Resource> queue = new ArrayDeque<>(List.of(response));
+        found.put(reference(first), first);
+        Deque<Resource> queue = new ArrayDeque<>(List.of(first));
         while (!queue.isEmpty() && found.size() < MAX_ENTRIES) {
             for (Reference ref : references(queue.poll())) {
                 String target = ref.getReferenceElement().toUnqualifiedVersionless().getValue();
@@ -152,6 +219,10 @@ final class PasResponseFactory {
 
     private List<Reference> references(Resource resource) {
         return ctx.newTerser().getAllPopulatedChildElementsOfType(resource, Reference.class);
+    }
+
+    String json(Resource resource) {
+        return ctx.newJsonParser().encodeResourceToString(resource);
     }
 
     static String reference(Resource resource) {

@@ -36,9 +36,11 @@ import org.springframework.lang.Nullable;
 
 /**
  * Da Vinci PAS: {@code Claim/$submit} checks the request Bundle, has the payer decide, and stores the Claim, what
- * it references, the ClaimResponse and the PA Task in one transaction; {@code Claim/$inquire} finds earlier
- * requests by example (member id, provider, insurer) and answers their current responses. A request whose Claim
- * identifier was already submitted gets the stored answer again: the payer never sees it twice.
+ * it references, the ClaimResponse and the PA Task in one transaction. The sandbox payer decides at once; a payer
+ * with a configured route gets the request through the outbox (same transaction) and the client a queued answer
+ * until the payer's decision arrives. {@code Claim/$inquire} finds earlier requests by example (member id, provider,
+ * insurer) and answers their current responses. A request whose Claim identifier was already submitted gets the
+ * stored answer again: the payer never sees it twice.
  */
 public final class PasService {
     /** How many earlier requests of one member an inquiry looks at, newest first. */
@@ -48,13 +50,18 @@ public final class PasService {
     private final PasBundleReader reader;
     private final SandboxPayer payer;
     private final PasResponseFactory responses;
+    private final PayerRouter router;
+    private final PasOutbox outbox;
     private final Clock clock;
 
-    PasService(ResourceStore store, PasBundleReader reader, SandboxPayer payer, PasResponseFactory responses, Clock clock) {
+    PasService(ResourceStore store, PasBundleReader reader, SandboxPayer payer, PasResponseFactory responses,
+            PayerRouter router, PasOutbox outbox, Clock clock) {
         this.store = store;
         this.reader = reader;
         this.payer = payer;
         this.responses = responses;
+        this.router = router;
+        this.outbox = outbox;
         this.clock = clock;
     }
 
@@ -66,7 +73,10 @@ public final class PasService {
         PasRequest request = reader.read(body, false, requiredElements);
         Claim claim = request.claim();
         Identifier identifier = claim.getIdentifier().stream().filter(Identifier::hasValue).findFirst().orElseThrow();
-        PayerDecision decision = payer.adjudicate(request);
+        Organization insurer = request.resolve(claim.getInsurer(), Organization.class).orElseThrow();
+        Optional<PasProperties.PayerRoute> route = router.route(insurer);
+        // The sandbox decides before anything is stored, so a request it cannot decide leaves nothing behind.
+        Optional<PayerDecision> decision = route.isPresent() ? Optional.empty() : Optional.of(payer.adjudicate(request));
         Date now = Date.from(clock.instant());
         return store.inTransaction(() -> {
             // Conditional on the identifier under a lock, so a resubmission (even a concurrent one) is answered once.
@@ -81,11 +91,23 @@ public final class PasService {
                 store.create(resource, null);
                 stored.put(PasResponseFactory.reference(resource), resource);
             }
-            ClaimResponse response = responses.claimResponse(claim, decision, now);
+            Function<String, Optional<Resource>> lookup = ref -> Optional.ofNullable(stored.get(ref));
+            ClaimResponse response = decision.isPresent()
+                    ? responses.claimResponse(claim, decision.get(), now)
+                    : responses.queued(claim, payerName(insurer), now);
             store.create(response, null);
             stored.put(PasResponseFactory.reference(response), response);
-            store.create(responses.task(claim, response, decision, now), null);
-            return responses.responseBundle(serverBase, response, ref -> Optional.ofNullable(stored.get(ref)), now);
+            Task task = decision.isPresent()
+                    ? responses.task(claim, response, decision.get(), now)
+                    : responses.task(claim, response, PasProfiles.SUBMITTED, "Prior authorization with " + payerName(insurer), now);
+            store.create(task, null);
+            if (route.isPresent()) {
+                // Same transaction as the Claim: the request is forwarded exactly when it was accepted.
+                outbox.enqueue(token(identifier), claim.getIdElement().getIdPart(), response.getIdElement().getIdPart(),
+                        task.getIdElement().getIdPart(), route.get().endpoint().toString(),
+                        responses.json(responses.bundle(serverBase, claim, lookup, now)), now.toInstant());
+            }
+            return responses.bundle(serverBase, response, lookup, now);
         });
     }
 
@@ -94,7 +116,7 @@ public final class PasService {
                 "Claim/" + claim.id() + " already has the identifier " + identifier.getSystem() + "|" + identifier.getValue()
                         + " but was not submitted through Claim/$submit; give the request a new identifier",
                 "Claim.identifier"));
-        return responses.responseBundle(serverBase, response, this::read, now);
+        return responses.bundle(serverBase, response, this::read, now);
     }
 
     /** The ClaimResponse the PA Task of a submitted Claim points at, if the Claim came through $submit. */
@@ -174,9 +196,14 @@ public final class PasService {
         Parameters result = new Parameters();
         for (Claim match : named.isEmpty() ? matches : named) {
             currentResponse(match.getIdElement().getIdPart()).ifPresent(response -> result.addParameter()
-                    .setName("return").setResource(responses.responseBundle(serverBase, response, this::read, now)));
+                    .setName("return").setResource(responses.bundle(serverBase, response, this::read, now)));
         }
         return result;
+    }
+
+    private static String payerName(Organization insurer) {
+        return insurer.hasName() ? insurer.getName()
+                : insurer.getIdentifierFirstRep().getSystem() + "|" + insurer.getIdentifierFirstRep().getValue();
     }
 
     /** A provider's identifiers, and for a PractitionerRole those of its practitioner and organization. */

@@ -1,0 +1,289 @@
+package org.overturn.it;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Claim;
+import org.hl7.fhir.r4.model.ClaimResponse;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.overturn.fixtures.Scenarios;
+import org.overturn.pas.PasOutboxWorker;
+import org.overturn.pas.PasProfiles;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * A payer reached over HTTP (WireMock) through the transactional outbox: the client gets a queued answer at once,
+ * the worker forwards each accepted request once, retries timeouts, 5xx and garbage with backoff, gives up after
+ * the configured attempts, and surfaces a 4xx as the payer's OperationOutcome on the Task. The poller is off; the
+ * test drives the worker with explicit instants, so nothing waits on the clock.
+ */
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+class PasOutboxIT extends ServerTest implements PasHttp {
+    private static final String PAYER_ID = "http://overturn.example.org/payer-id|remote-test-payer";
+    private static final String SUBMIT = "/Claim/$submit";
+    private static final WireMockServer PAYER = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+
+    static {
+        PAYER.start();
+    }
+
+    @DynamicPropertySource
+    static void routedPayer(DynamicPropertyRegistry registry) throws IOException {
+        registry.add("overturn.data-dir", Files.createTempDirectory("overturn-outbox-it-")::toString);
+        registry.add("overturn.pas.payers[0].identifier", () -> PAYER_ID);
+        registry.add("overturn.pas.payers[0].endpoint", () -> "http://localhost:" + PAYER.port());
+        registry.add("overturn.pas.payers[0].bearer-token", () -> "test-token");
+        registry.add("overturn.pas.payers[0].timeout", () -> "500ms");
+        registry.add("overturn.pas.outbox.enabled", () -> "false");
+        registry.add("overturn.pas.outbox.max-attempts", () -> "3");
+        registry.add("overturn.pas.outbox.batch-size", () -> "2");
+        registry.add("overturn.pas.outbox.initial-backoff", () -> "1s");
+    }
+
+    @AfterAll
+    static void stopPayer() {
+        PAYER.stop();
+    }
+
+    @Autowired
+    PasOutboxWorker worker;
+
+    private JdbcTemplate jdbc() {
+        return new JdbcTemplate(dataSource());
+    }
+
+    @BeforeEach
+    void onlyThisTestsRowsAreDue() {
+        // Rows another test left pending would otherwise be delivered by this test's worker calls.
+        jdbc().update("update pas_outbox set status = 'failed', last_error = 'closed by the next test' where status = 'pending'");
+    }
+
+    /** A request for the alectinib chart whose insurer is the routed payer; its identifier is {@code requestId}. */
+    private Bundle routedRequest(String requestId) {
+        Bundle request = PasBundles.request(Scenarios.ALECTINIB_CA.bundleJson(), "MB-" + unique(), requestId);
+        Claim claim = (Claim) request.getEntryFirstRep().getResource();
+        Organization insurer = (Organization) PasBundles.find(request, claim.getInsurer().getReference());
+        insurer.setName("Remote Test Payer").getIdentifier().clear();
+        insurer.addIdentifier().setSystem(PAYER_ID.split("\\|")[0]).setValue(PAYER_ID.split("\\|")[1]);
+        return request;
+    }
+
+    /** The payer's PAS response: one item with the review action {@code code}. */
+    private static ResponseDefinitionBuilder answer(String code, String preAuthRef) {
+        ClaimResponse response = new ClaimResponse().setStatus(ClaimResponse.ClaimResponseStatus.ACTIVE)
+                .setUse(ClaimResponse.Use.PREAUTHORIZATION).setOutcome(ClaimResponse.RemittanceOutcome.COMPLETE)
+                .setDisposition("Payer decision " + code).setPreAuthRef(preAuthRef)
+                .setPatient(new Reference("Patient/payer-side"));
+        response.addIdentifier().setSystem("http://payer.example.org/pa-response").setValue(preAuthRef);
+        ClaimResponse.AdjudicationComponent adjudication = response.addItem().setItemSequence(1).addAdjudication()
+                .setCategory(new CodeableConcept(new Coding(PasProfiles.ADJUDICATION, "submitted", null)));
+        Extension action = adjudication.addExtension().setUrl(PasProfiles.REVIEW_ACTION);
+        action.addExtension(PasProfiles.REVIEW_ACTION_CODE, new CodeableConcept(new Coding(PasProfiles.X12_306, code, null)));
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION);
+        bundle.addEntry().setFullUrl("http://payer.example.org/fhir/ClaimResponse/1").setResource(response);
+        return aResponse().withStatus(200).withHeader("Content-Type", "application/fhir+json")
+                .withBody(CTX.newJsonParser().encodeResourceToString(bundle));
+    }
+
+    private static MappingBuilder submitOf(String requestId) {
+        return WireMock.post(urlEqualTo(SUBMIT)).withRequestBody(containing(requestId));
+    }
+
+    private Map<String, Object> row(String requestId) {
+        return jdbc().queryForMap("select status, attempts, next_attempt_at, last_error from pas_outbox where request_key = ?",
+                PasBundles.REQUEST_SYSTEM + "|" + requestId);
+    }
+
+    private int payerCalls(String requestId) {
+        return PAYER.findAll(postRequestedFor(urlEqualTo(SUBMIT)).withRequestBody(containing(requestId))).size();
+    }
+
+    private JsonNode claimResponse(Response submitted) {
+        return get("ClaimResponse/" + submitted.json().path("entry").get(0).path("resource").path("id").asText()).json();
+    }
+
+    @Test
+    void submitWhenPayerRoutedThenQueuedAtOnceAndDeliveredOnceEvenWhenResubmitted() {
+        String id = "PA-" + unique();
+        PAYER.stubFor(submitOf(id).willReturn(answer("A1", "PAYER-" + id)));
+        Bundle request = routedRequest(id);
+
+        Response r = submit(request);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonNode queued = r.json().path("entry").get(0).path("resource");
+        assertThat(queued.path("outcome").asText()).isEqualTo("queued");
+        assertThat(reviewAction(adjudication(r.json()))).isEqualTo("A4");
+        assertThat(task(r.json()).path("businessStatus").path("coding").get(0).path("code").asText()).isEqualTo(PasProfiles.SUBMITTED);
+        assertThat(payerCalls(id)).as("nothing is sent before the worker runs").isZero();
+
+        Response again = submit(request);
+        assertThat(again.json().path("entry").get(0).path("resource").path("id").asText()).isEqualTo(queued.path("id").asText());
+
+        Instant now = Instant.now();
+        worker.deliverDue(now);
+        worker.deliverDue(now.plus(1, ChronoUnit.DAYS));
+        assertThat(payerCalls(id)).isEqualTo(1);
+        LoggedRequest sent = PAYER.findAll(postRequestedFor(urlEqualTo(SUBMIT)).withRequestBody(containing(id))).get(0);
+        assertThat(sent.getHeader("Authorization")).isEqualTo("Bearer test-token");
+        Bundle forwarded = CTX.newJsonParser().parseResource(Bundle.class, sent.getBodyAsString());
+        assertThat(forwarded.getEntryFirstRep().getResource()).isInstanceOf(Claim.class);
+        assertThat(forwarded.getEntry()).extracting(e -> e.getResource().fhirType()).contains("Patient", "Coverage", "Observation");
+
+        JsonNode decided = claimResponse(r);
+        assertThat(decided.path("meta").path("versionId").asText()).isEqualTo("2");
+        assertThat(decided.path("outcome").asText()).isEqualTo("complete");
+        assertThat(decided.path("preAuthRef").asText()).isEqualTo("PAYER-" + id);
+        assertThat(decided.path("request").path("reference").asText()).isEqualTo(queued.path("request").path("reference").asText());
+        JsonNode task = task(r.json());
+        assertThat(task.path("status").asText()).isEqualTo("completed");
+        assertThat(task.path("businessStatus").path("coding").get(0).path("code").asText()).isEqualTo(PasProfiles.APPROVED);
+        assertThat(row(id).get("status")).isEqualTo("delivered");
+
+        Response found = post("Claim/$inquire", PasBundles.json(PasBundles.inquiry(request, id)));
+        assertThat(reviewAction(adjudication(found.json().path("parameter").get(0).path("resource")))).isEqualTo("A1");
+    }
+
+    @Test
+    void deliverWhenPayerIsDownThenRetriedWithBackoffUntilItAnswers() {
+        String id = "PA-" + unique();
+        PAYER.stubFor(submitOf(id).inScenario(id).whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                .willReturn(aResponse().withStatus(503)).willSetStateTo("up"));
+        PAYER.stubFor(submitOf(id).inScenario(id).whenScenarioStateIs("up").willReturn(answer("A3", "none")));
+        Response r = submit(routedRequest(id));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+
+        Instant now = Instant.now();
+        worker.deliverDue(now);
+        Map<String, Object> afterFailure = row(id);
+        assertThat(afterFailure.get("status")).isEqualTo("pending");
+        assertThat(afterFailure.get("attempts")).isEqualTo(1);
+        assertThat(afterFailure.get("last_error")).isEqualTo("HTTP 503");
+        assertThat(jdbc().queryForObject("select next_attempt_at from pas_outbox where request_key = ?", OffsetDateTime.class,
+                PasBundles.REQUEST_SYSTEM + "|" + id).toInstant()).isAfter(now);
+        worker.deliverDue(now);
+        assertThat(payerCalls(id)).as("not due again before its backoff").isEqualTo(1);
+
+        worker.deliverDue(now.plus(1, ChronoUnit.HOURS));
+        assertThat(payerCalls(id)).isEqualTo(2);
+        assertThat(row(id).get("status")).isEqualTo("delivered");
+        assertThat(task(r.json()).path("businessStatus").path("coding").get(0).path("code").asText()).isEqualTo(PasProfiles.DENIED);
+    }
+
+    @Test
+    void deliverWhenPayerRefusesThenTaskFailedWithThePayersOperationOutcomeAndNoRetry() {
+        String id = "PA-" + unique();
+        PAYER.stubFor(submitOf(id).willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/fhir+json")
+                .withBody("{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"invalid\","
+                        + "\"diagnostics\":\"Member not found at the payer\"}]}")));
+        Response r = submit(routedRequest(id));
+        Instant now = Instant.now();
+        worker.deliverDue(now);
+        worker.deliverDue(now.plus(1, ChronoUnit.DAYS));
+        assertThat(payerCalls(id)).isEqualTo(1);
+        assertThat(row(id).get("status")).isEqualTo("failed");
+
+        JsonNode task = task(r.json());
+        assertThat(task.path("status").asText()).isEqualTo("failed");
+        assertThat(task.path("businessStatus").path("coding").get(0).path("code").asText()).isEqualTo(PasProfiles.ERROR);
+        assertThat(task.path("contained").get(0).path("resourceType").asText()).isEqualTo("OperationOutcome");
+        assertThat(task.path("contained").get(0).path("issue").get(0).path("diagnostics").asText()).isEqualTo("Member not found at the payer");
+        List<String> outputs = new ArrayList<>();
+        task.path("output").forEach(o -> outputs.add(o.path("type").path("coding").get(0).path("code").asText()
+                + " " + o.path("valueReference").path("reference").asText()));
+        assertThat(outputs).contains(PasProfiles.TASK_PAYER_ERROR + " #payer-outcome");
+        assertThat(claimResponse(r).path("outcome").asText()).isEqualTo("error");
+    }
+
+    @Test
+    void deliverWhenPayerTimesOutThenAnswersGarbageThenGivesUpAfterTheLastAttempt() {
+        String id = "PA-" + unique();
+        PAYER.stubFor(submitOf(id).inScenario(id).whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                .willReturn(answer("A1", "late").withFixedDelay(3000)).willSetStateTo("garbage"));
+        PAYER.stubFor(submitOf(id).inScenario(id).whenScenarioStateIs("garbage")
+                .willReturn(aResponse().withStatus(200).withBody("<html>maintenance</html>")));
+        Response r = submit(routedRequest(id));
+        Instant now = Instant.now();
+
+        worker.deliverDue(now);
+        assertThat(row(id).get("last_error").toString()).startsWith("timed out");
+        worker.deliverDue(now.plus(1, ChronoUnit.HOURS));
+        assertThat(row(id).get("last_error").toString()).contains("without a PAS response Bundle");
+        assertThat(row(id).get("status")).isEqualTo("pending");
+        worker.deliverDue(now.plus(2, ChronoUnit.HOURS));
+        assertThat(row(id).get("status")).isEqualTo("failed");
+        assertThat(row(id).get("attempts")).isEqualTo(3);
+
+        JsonNode task = task(r.json());
+        assertThat(task.path("status").asText()).isEqualTo("failed");
+        assertThat(task.path("contained").get(0).path("issue").get(0).path("diagnostics").asText()).contains("failed 3 times");
+        worker.deliverDue(now.plus(1, ChronoUnit.DAYS));
+        assertThat(payerCalls(id)).isEqualTo(3);
+    }
+
+    @Test
+    void deliverWhenTwoWorkersRunAtOnceThenEveryRequestReachesThePayerExactlyOnce() throws InterruptedException {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            String id = "PA-" + unique();
+            ids.add(id);
+            PAYER.stubFor(submitOf(id).willReturn(answer("A1", "P-" + id)));
+            assertThat(submit(routedRequest(id)).status()).isEqualTo(200);
+        }
+        Instant now = Instant.now();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> workers = new ArrayList<>();
+        for (int w = 0; w < 2; w++) {
+            Thread t = new Thread(() -> {
+                try {
+                    start.await();
+                    while (worker.deliverDue(now) > 0) {
+                        // keep claiming until nothing is due
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            t.start();
+            workers.add(t);
+        }
+        start.countDown();
+        for (Thread t : workers) {
+            t.join();
+        }
+        for (String id : ids) {
+            assertThat(payerCalls(id)).as(id).isEqualTo(1);
+            assertThat(row(id).get("status")).as(id).isEqualTo("delivered");
+        }
+    }
+}
