@@ -30,13 +30,15 @@ public final class BenchRunner {
     static final String EMBEDDED = "overturn-embedded";
     static final String EXTERNAL = "overturn-external";
     static final List<String> COMMON = List.of("read", "search", "ingest");
-    static final List<String> OVERTURN_ONLY = List.of("submit", "letter", "order-sign", "order-sign-ehr");
+    static final List<String> OVERTURN_ONLY = List.of("submit", "letter", "order-sign", "order-sign-ehr", "pas-submit", "pas-submit-payer");
     /**
      * Overturn in the bench: unsigned hook calls and a loopback EHR (development mode), and no EHR answer cache, so
      * that order-sign-ehr measures real fetches rather than cache hits.
      */
     static final List<String> OVERTURN_FLAGS = List.of("--logging.level.org.overturn.access=WARN",
-            "--overturn.cds.development-mode=true", "--overturn.cds.ehr.cache-ttl=0s");
+            "--overturn.cds.development-mode=true", "--overturn.cds.ehr.cache-ttl=0s",
+            "--overturn.pas.payers[0].identifier=http://overturn.example.org/payer-id|" + LoadDriver.STUB_PAYER_ID,
+            "--overturn.pas.payers[0].endpoint=http://127.0.0.1:" + LoadDriver.STUB_PAYER_PORT + "/fhir");
     static final int[] SWEEP = {1, 8, 32, 128};
 
     /** @param schema the schema of the local PostgreSQL the system uses, or empty */
@@ -120,7 +122,8 @@ public final class BenchRunner {
                     if (scenario.equals("submit")) {
                         analyze(def.schema()); // after the ingest scenario loaded thousands of charts
                     }
-                    int n = scenario.equals("letter") || scenario.equals("submit") ? Math.max(100, requests / 4) : requests;
+                    int n = List.of("letter", "submit", "pas-submit", "pas-submit-payer").contains(scenario)
+                            ? Math.max(100, requests / 4) : requests;
                     scenarios.put(scenario, LoadDriver.measure(new LoadDriver.Options(p.base(), scenario, 8, n, Math.max(50, n / 4))));
                 }
                 Map<Integer, LoadDriver.Result> sweep = new LinkedHashMap<>();

@@ -30,16 +30,29 @@ public final class LoadDriver {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     static final List<String> SCENARIOS = List.of("read", "search", "ingest", "metadata", "submit", "letter", "order-sign",
-            "order-sign-ehr");
+            "order-sign-ehr", "pas-submit", "pas-submit-payer");
     /** How long the stand-in EHR of order-sign-ehr takes to answer each query. */
     static final Duration EHR_DELAY = Duration.ofMillis(50);
     /** A hook body's hookInstance is made unique per request, as an EHR's is. */
     private static final String HOOK_INSTANCE = "\"hookInstance\":\"bench\"";
+    /** The PAS request's Claim identifier, made unique per request: a resubmitted identifier gets the stored answer. */
+    private static final String PAS_REQUEST_ID = "PA-ALK-0001";
+    /** The routed payer of pas-submit-payer: the server is started with a route for it to {@link #STUB_PAYER_PORT}. */
+    static final String STUB_PAYER_ID = "bench-stub-payer";
+    static final int STUB_PAYER_PORT = 18190;
+    static final Duration PAYER_DELAY = Duration.ofMillis(200);
 
-    /** One request to repeat: method, path below the base (or an absolute URL), body for POSTs and its type. */
-    record Target(String method, String path, String body, String contentType) {
+    /**
+     * One request to repeat: method, path below the base (or an absolute URL), body for POSTs and its type, and a
+     * token in the body replaced by a fresh UUID in every request (null: the same body every time).
+     */
+    record Target(String method, String path, String body, String contentType, String unique) {
         Target(String method, String path, String body) {
-            this(method, path, body, "application/fhir+json");
+            this(method, path, body, "application/fhir+json", null);
+        }
+
+        Target(String method, String path, String body, String contentType) {
+            this(method, path, body, contentType, contentType.equals("application/json") ? HOOK_INSTANCE : null);
         }
     }
 
@@ -95,19 +108,31 @@ public final class LoadDriver {
     public static Result measure(Options options) throws Exception {
         requireLoopback(options.base());
         HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
-        StubEhr ehr = null;
+        StubFhirServer ehr = null;
         Target target;
         if (options.scenario().equals("order-sign-ehr")) {
             // No prefetch: the chart comes from a stand-in EHR on loopback answering each query after 50 ms.
             HookRequests.Chart chart = HookRequests.split(Scenarios.ALECTINIB_CA.bundleJson());
-            ehr = new StubEhr(chart.ehrAnswers(), EHR_DELAY);
+            ehr = StubFhirServer.ehr(chart.ehrAnswers(), EHR_DELAY);
             String cds = options.base().toString().replaceFirst("/fhir$", "/cds-services/overturn-order-sign");
             target = new Target("POST", cds, HookRequests.orderSignFromEhr(chart, ehr.base()), "application/json");
+        } else if (options.scenario().startsWith("pas-submit")) {
+            String request = Scenarios.ALECTINIB_CA.resource("pas-request.json");
+            if (options.scenario().equals("pas-submit-payer")) {
+                // Same request, insurer identified as the routed payer: forwarded through the outbox to a stub payer.
+                ehr = StubFhirServer.payer(STUB_PAYER_PORT, PAYER_DELAY);
+                request = request.replace("\"value\": \"cigna\"", "\"value\": \"" + STUB_PAYER_ID + "\"");
+            }
+            target = new Target("POST", "/Claim/$submit", request, "application/fhir+json", PAS_REQUEST_ID);
         } else {
             target = target(http, options);
         }
         try {
-            return measure(http, options, target);
+            Result result = measure(http, options, target);
+            if (ehr != null && options.scenario().equals("pas-submit-payer")) {
+                ehr.awaitCalls(options.warmup() + options.requests(), Duration.ofMinutes(5));
+            }
+            return result;
         } finally {
             if (ehr != null) {
                 ehr.close();
@@ -206,7 +231,7 @@ public final class LoadDriver {
         Histogram histogram = new Histogram(TIMEOUT.toNanos() / 1000, 3);
         AtomicInteger remaining = new AtomicInteger(requests);
         AtomicInteger failures = new AtomicInteger();
-        boolean hook = target.body().contains(HOOK_INSTANCE);
+        boolean hook = target.unique() != null;
         java.util.function.Supplier<HttpRequest> build = () -> HttpRequest.newBuilder(
                         URI.create(target.path().startsWith("http") ? target.path() : base + target.path()))
                 .timeout(TIMEOUT)
@@ -215,7 +240,8 @@ public final class LoadDriver {
                 .method(target.method(), target.body().isEmpty()
                         ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(hook
-                                ? target.body().replace(HOOK_INSTANCE, "\"hookInstance\":\"" + java.util.UUID.randomUUID() + "\"")
+                                ? target.body().replace(target.unique(), target.unique().equals(HOOK_INSTANCE)
+                                        ? "\"hookInstance\":\"" + java.util.UUID.randomUUID() + "\"" : java.util.UUID.randomUUID().toString())
                                 : target.body()))
                 .build();
         HttpRequest fixed = build.get();

@@ -33,6 +33,7 @@ public final class PasOutboxWorker {
     private final PasProperties.Outbox settings;
     private final PasResponseFactory responses;
     private final RandomGenerator random;
+    private final java.util.concurrent.ExecutorService senders;
 
     PasOutboxWorker(ResourceStore store, PasOutbox outbox, PayerClient client, PayerRouter router,
             PasProperties.Outbox settings, PasResponseFactory responses, RandomGenerator random) {
@@ -43,13 +44,32 @@ public final class PasOutboxWorker {
         this.settings = settings;
         this.responses = responses;
         this.random = random;
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        this.senders = java.util.concurrent.Executors.newFixedThreadPool(settings.parallelism(), r -> {
+            Thread t = new Thread(r, "pas-outbox-send-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Claims the rows due at {@code now} and delivers each; returns how many were attempted. */
     public int deliverDue(Instant now) {
         List<PasOutbox.Row> rows = store.inTransaction(() -> outbox.claimDue(now, settings.batchSize(), settings.lease()));
+        // Rows go to payers in parallel: a slow payer would otherwise hold every row behind it. Each row is leased to
+        // this instance, so the parallelism changes nothing about who delivers what.
+        List<java.util.concurrent.Future<?>> running = new java.util.ArrayList<>();
         for (PasOutbox.Row row : rows) {
-            deliver(row, now);
+            running.add(senders.submit(() -> deliver(row, now)));
+        }
+        for (java.util.concurrent.Future<?> f : running) {
+            try {
+                f.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                log.warn("PAS outbox delivery failed; the row is retried after its lease", e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
         return rows.size();
     }

@@ -36,6 +36,7 @@ public record PasProperties(@Valid @DefaultValue List<PayerRoute> payers, @Valid
      * @param enabled whether this instance polls the outbox (every instance may; rows are claimed with SKIP LOCKED)
      * @param pollInterval pause between polls
      * @param batchSize rows one poll claims
+     * @param parallelism how many of them are sent to payers at once
      * @param maxAttempts deliveries tried before the request is marked failed
      * @param initialBackoff wait after the first failure; doubled per attempt, with random jitter
      * @param maxBackoff the longest wait between attempts
@@ -44,7 +45,8 @@ public record PasProperties(@Valid @DefaultValue List<PayerRoute> payers, @Valid
     public record Outbox(
             @DefaultValue("true") boolean enabled,
             @NotNull @DefaultValue("2s") Duration pollInterval,
-            @Min(1) @DefaultValue("10") int batchSize,
+            @Min(1) @DefaultValue("20") int batchSize,
+            @Min(1) @DefaultValue("8") int parallelism,
             @Min(1) @DefaultValue("10") int maxAttempts,
             @NotNull @DefaultValue("2s") Duration initialBackoff,
             @NotNull @DefaultValue("10m") Duration maxBackoff,
