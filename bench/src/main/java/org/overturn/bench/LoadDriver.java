@@ -30,7 +30,9 @@ public final class LoadDriver {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     static final List<String> SCENARIOS = List.of("read", "search", "ingest", "metadata", "submit", "letter", "order-sign",
-            "order-sign-ehr", "pas-submit", "pas-submit-payer");
+            "order-sign-ehr", "pas-submit", "pas-submit-payer", "task-due");
+    /** What is due soonest among a million Tasks (seeded by {@link TaskSeeder}). */
+    static final String TASK_DUE_QUERY = "/Task?status=requested&deadline=le2026-02-01&_sort=deadline&_count=20";
     /** How long the stand-in EHR of order-sign-ehr takes to answer each query. */
     static final Duration EHR_DELAY = Duration.ofMillis(50);
     /** A hook body's hookInstance is made unique per request, as an EHR's is. */
@@ -165,6 +167,9 @@ public final class LoadDriver {
     private static Target target(HttpClient http, Options options) throws IOException, InterruptedException {
         if (options.scenario().equals("metadata")) {
             return new Target("GET", "/metadata", "");
+        }
+        if (options.scenario().equals("task-due")) {
+            return new Target("GET", TASK_DUE_QUERY, "");
         }
         if (options.scenario().equals("order-sign")) {
             // The chart travels in the hook's prefetch: nothing is seeded on the server.
