@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Resource;
 import org.overturn.store.Page;
 import org.overturn.store.SearchRequest;
@@ -18,6 +19,8 @@ import org.overturn.store.StoredResource;
  * so any server instance can answer any page.
  */
 final class SearchBundles {
+    private static final String DATA_ABSENT_REASON = "http://hl7.org/fhir/StructureDefinition/data-absent-reason";
+
     private SearchBundles() {}
 
     /**
@@ -31,6 +34,10 @@ final class SearchBundles {
         bundle.getMeta().setLastUpdated(new Date());
         if (page.total() != null) {
             bundle.setTotal(page.total());
+        } else {
+            // Unknown without a count (_total=accurate asks for one). Left empty, HAPI would fill in the page size,
+            // which is wrong: total counts every match. An absent-reason marks it unknown instead.
+            bundle.getTotalElement().addExtension(DATA_ABSENT_REASON, new CodeType("unknown"));
         }
         bundle.addLink().setRelation("self").setUrl(link(base, path, params, request.offset(), request.count()));
         if (page.hasMore()) {

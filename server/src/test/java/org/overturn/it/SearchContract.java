@@ -106,6 +106,20 @@ public interface SearchContract extends FhirHttp {
         assertThat(ids(get(scope + "&_lastUpdated=lt2000-01-01"))).isEmpty();
     }
 
+    @Test
+    default void totalWhenMorePagesFollowThenItIsTheCountOfAllMatchesOrMarkedUnknownNeverThePageSize() {
+        String u = unique();
+        for (int i = 0; i < 3; i++) {
+            patientNamed("Total" + u, "T" + i, "1980-01-0" + (i + 1), "Troy");
+        }
+        JsonNode firstPage = get("Patient?family=Total" + u + "&_count=2").json();
+        assertThat(firstPage.path("entry")).hasSize(2);
+        assertThat(firstPage.has("total")).as("a page size is not a total").isFalse();
+        assertThat(firstPage.path("_total").path("extension").get(0).path("valueCode").asText()).isEqualTo("unknown");
+        assertThat(get("Patient?family=Total" + u + "&_count=2&_total=accurate").json().path("total").asInt()).isEqualTo(3);
+        assertThat(get("Patient?family=Total" + u + "&_count=5").json().path("total").asInt()).as("one page: known").isEqualTo(3);
+    }
+
     /** Overturn's own search parameter (fhir-profiles): Task.restriction.period.end, what is due by a date. */
     @Test
     default void taskDeadlineSearchWhenDueByADateThenListsThoseTasksSortedByDeadline() {
