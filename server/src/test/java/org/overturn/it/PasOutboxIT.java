@@ -64,7 +64,8 @@ class PasOutboxIT extends ServerTest implements PasHttp {
         registry.add("overturn.pas.payers[0].identifier", () -> PAYER_ID);
         registry.add("overturn.pas.payers[0].endpoint", () -> "http://localhost:" + PAYER.port());
         registry.add("overturn.pas.payers[0].bearer-token", () -> "test-token");
-        registry.add("overturn.pas.payers[0].timeout", () -> "500ms");
+        // Long enough for a loaded CI machine; the timeout test delays its answer well past it.
+        registry.add("overturn.pas.payers[0].timeout", () -> "2s");
         registry.add("overturn.pas.outbox.enabled", () -> "false");
         registry.add("overturn.pas.outbox.max-attempts", () -> "3");
         registry.add("overturn.pas.outbox.batch-size", () -> "2");
@@ -229,7 +230,7 @@ class PasOutboxIT extends ServerTest implements PasHttp {
     void deliverWhenPayerTimesOutThenAnswersGarbageThenGivesUpAfterTheLastAttempt() {
         String id = "PA-" + unique();
         PAYER.stubFor(submitOf(id).inScenario(id).whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
-                .willReturn(answer("A1", "late").withFixedDelay(3000)).willSetStateTo("garbage"));
+                .willReturn(answer("A1", "late").withFixedDelay(5000)).willSetStateTo("garbage"));
         PAYER.stubFor(submitOf(id).inScenario(id).whenScenarioStateIs("garbage")
                 .willReturn(aResponse().withStatus(200).withBody("<html>maintenance</html>")));
         Response r = submit(routedRequest(id));
