@@ -42,7 +42,7 @@ final class AppealCaseReader {
      * @param prescriber the Practitioner behind Claim.provider, when it is one
      */
     record Case(
-            ClaimResponse response,
+            @Nullable ClaimResponse response,
             Claim claim,
             Coverage coverage,
             Patient patient,
@@ -52,8 +52,9 @@ final class AppealCaseReader {
             @Nullable Task paTask,
             CodeableConcept product) {
 
+        /** The response appealed; only cases read from a ClaimResponse have one. */
         String responseRef() {
-            return "ClaimResponse/" + response.getIdElement().getIdPart();
+            return response == null ? "" : "ClaimResponse/" + response.getIdElement().getIdPart();
         }
 
         String claimRef() {
@@ -73,6 +74,15 @@ final class AppealCaseReader {
         String name = "ClaimResponse/" + response.getIdElement().getIdPart();
         Claim claim = required(response.getRequest(), Claim.class, name + ": ClaimResponse.request must reference the Claim it answers",
                 "ClaimResponse.request");
+        return read(claim, response);
+    }
+
+    /** The case of a Claim without a payer response (letters written before or beside a PA request). */
+    Case readClaim(Claim claim) {
+        return read(claim, null);
+    }
+
+    private Case read(Claim claim, @Nullable ClaimResponse response) {
         Claim.InsuranceComponent insurance = claim.getInsurance().stream().filter(Claim.InsuranceComponent::getFocal)
                 .findFirst().orElse(claim.getInsuranceFirstRep());
         String claimName = "Claim/" + claim.getIdElement().getIdPart();

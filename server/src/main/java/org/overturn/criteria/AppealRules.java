@@ -10,13 +10,16 @@ import org.springframework.lang.Nullable;
 /**
  * What an appeal and an external review need beside the clocks: the evidence that answers each kind of denial and the
  * fixed parts of an appeal package (rebuttals.yaml), and per regime the body that reviews a final denial, its form,
- * contacts, filing route and expedited route (external-review.yaml). Typed and checked by {@link KnowledgeLoader}.
+ * contacts, filing route and expedited route (external-review.yaml); what the access letters (step-therapy exception,
+ * expanded access, clinical-trial routine costs) rest on (access-letters.yaml). Typed and checked by
+ * {@link KnowledgeLoader}.
  */
 public record AppealRules(
         AppealPackage appealPackage,
         List<Rebuttal> rebuttals,
         List<KnowledgeModel.Sourced> commonEnclosures,
-        List<ExternalReviewBody> bodies) {
+        List<ExternalReviewBody> bodies,
+        AccessLetters access) {
 
     public AppealRules {
         rebuttals = List.copyOf(rebuttals);
@@ -134,6 +137,62 @@ public record AppealRules(
     public Optional<ExternalReviewBody> body(RegulatorKind kind, @Nullable String state) {
         return bodies.stream().filter(b -> b.serves(kind, state)).findFirst();
     }
+
+    /** access-letters.yaml: step-therapy override law, expanded access, clinical-trial routine costs. */
+    public record AccessLetters(StepTherapy stepTherapy, ExpandedAccess expandedAccess, ClinicalTrial clinicalTrial) {
+        /** The grounds a rule set's step-therapy law gives, when the sources confirm any. */
+        public Optional<Grounds> grounds(String ruleSet) {
+            return stepTherapy.grounds().stream().filter(g -> g.ruleSets().contains(ruleSet)).findFirst();
+        }
+    }
+
+    public record StepTherapy(List<Grounds> grounds, KnowledgeModel.Sourced selfFunded) {
+        public StepTherapy {
+            grounds = grounds == null ? List.of() : List.copyOf(grounds);
+        }
+    }
+
+    /** The grounds for a step-therapy exception under the law of some rule sets of jurisdictions.yaml. */
+    public record Grounds(List<String> ruleSets, String law, List<KnowledgeModel.Sourced> items, String source, String verification) {
+        public Grounds {
+            ruleSets = ruleSets == null ? List.of() : List.copyOf(ruleSets);
+            items = items == null ? List.of() : List.copyOf(items);
+        }
+    }
+
+    public record ExpandedAccess(List<Requirement> requirements, List<KnowledgeModel.Sourced> steps, KnowledgeModel.Sourced cost) {
+        public ExpandedAccess {
+            requirements = requirements == null ? List.of() : List.copyOf(requirements);
+            steps = steps == null ? List.of() : List.copyOf(steps);
+        }
+    }
+
+    /** What part of the record shows an expanded-access requirement is met. */
+    public enum ShownBy {
+        @JsonProperty("diagnosis")
+        DIAGNOSIS,
+        @JsonProperty("therapies")
+        THERAPIES,
+        @JsonProperty("physician")
+        PHYSICIAN,
+        @JsonProperty("sponsor")
+        SPONSOR
+    }
+
+    public record Requirement(String id, String text, ShownBy shownBy, String source, String verification) {}
+
+    public record ClinicalTrial(
+            KnowledgeModel.Sourced law,
+            KnowledgeModel.Sourced excluded,
+            KnowledgeModel.Sourced routineCosts,
+            List<KnowledgeModel.Sourced> toObtain) {
+        public ClinicalTrial {
+            toObtain = toObtain == null ? List.of() : List.copyOf(toObtain);
+        }
+    }
+
+    /** The shape of access-letters.yaml. */
+    record AccessLettersFile(int version, StepTherapy stepTherapy, ExpandedAccess expandedAccess, ClinicalTrial clinicalTrial) {}
 
     /** The shape of rebuttals.yaml. */
     record RebuttalFile(

@@ -25,6 +25,50 @@ final class AppealRulesCheck {
     void check(AppealRules rules, RegimeRules regimes, JurisdictionRules jurisdictions, List<KnowledgeModel.DenialReason> denials) {
         checkRebuttals(rules, denials);
         checkBodies(rules, regimes, jurisdictions);
+        checkAccess(rules.access(), jurisdictions);
+    }
+
+    private void checkAccess(AppealRules.AccessLetters access, JurisdictionRules jurisdictions) {
+        String file = "access-letters.yaml";
+        if (access.stepTherapy() == null || access.expandedAccess() == null || access.clinicalTrial() == null) {
+            problems.add(file + ": needs stepTherapy, expandedAccess and clinicalTrial");
+            return;
+        }
+        Set<String> seen = new HashSet<>();
+        for (AppealRules.Grounds g : access.stepTherapy().grounds()) {
+            String at = file + " stepTherapy " + g.ruleSets();
+            require(!g.ruleSets().isEmpty(), at + ": names no rule set");
+            for (String id : g.ruleSets()) {
+                require(jurisdictions.ruleSet(id).isPresent(), at + ": unknown rule set " + id);
+                require(seen.add(id), at + ": rule set " + id + " has grounds twice");
+            }
+            require(g.law() != null && !g.law().isBlank(), at + ": needs the law");
+            require(!g.items().isEmpty(), at + ": needs at least one ground");
+            for (int i = 0; i < g.items().size(); i++) {
+                sourced(at + " items[" + i + "]", g.items().get(i));
+            }
+            verified(at, g.source(), g.verification());
+        }
+        sourced(file + " stepTherapy.selfFunded", access.stepTherapy().selfFunded());
+        AppealRules.ExpandedAccess ea = access.expandedAccess();
+        require(!ea.requirements().isEmpty(), file + " expandedAccess: needs the requirements");
+        for (AppealRules.Requirement r : ea.requirements()) {
+            String at = file + " expandedAccess " + r.id();
+            require(r.text() != null && !r.text().isBlank(), at + ": needs the requirement's text");
+            require(r.shownBy() != null, at + ": needs shownBy (diagnosis, therapies, physician or sponsor)");
+            verified(at, r.source(), r.verification());
+        }
+        for (int i = 0; i < ea.steps().size(); i++) {
+            sourced(file + " expandedAccess.steps[" + i + "]", ea.steps().get(i));
+        }
+        sourced(file + " expandedAccess.cost", ea.cost());
+        AppealRules.ClinicalTrial ct = access.clinicalTrial();
+        sourced(file + " clinicalTrial.law", ct.law());
+        sourced(file + " clinicalTrial.excluded", ct.excluded());
+        sourced(file + " clinicalTrial.routineCosts", ct.routineCosts());
+        for (int i = 0; i < ct.toObtain().size(); i++) {
+            sourced(file + " clinicalTrial.toObtain[" + i + "]", ct.toObtain().get(i));
+        }
     }
 
     private void checkRebuttals(AppealRules rules, List<KnowledgeModel.DenialReason> denials) {

@@ -60,6 +60,9 @@ public final class KnowledgeLoader {
         JsonNode denials = read(resolver, root + "denial-reasons.yaml");
         JsonNode rebuttalFile = read(resolver, root + "rebuttals.yaml");
         JsonNode externalReviewFile = read(resolver, root + "external-review.yaml");
+        JsonNode accessFile = read(resolver, root + "access-letters.yaml");
+        AppealRules.AccessLettersFile access = accessFile == null ? null
+                : convert(accessFile, AppealRules.AccessLettersFile.class, "access-letters.yaml");
         AppealRules.RebuttalFile rebuttals = rebuttalFile == null ? null
                 : convert(rebuttalFile, AppealRules.RebuttalFile.class, "rebuttals.yaml");
         AppealRules.ExternalReviewFile externalReview = externalReviewFile == null ? null
@@ -97,10 +100,11 @@ public final class KnowledgeLoader {
         KnowledgeModel.VariantPattern pattern = biomarkers == null ? null
                 : convert(biomarkers.path("variantPattern"), KnowledgeModel.VariantPattern.class, "biomarkers.yaml variantPattern");
         if (results != null && pattern != null && jurisdictions != null && rules != null && regimes != null
-                && rebuttals != null && externalReview != null) {
+                && rebuttals != null && externalReview != null && access != null) {
             // Cross-checks run even after a parse problem elsewhere, so one start-up names every problem.
             AppealRules appeals = new AppealRules(rebuttals.appealPackage(), rebuttals.rebuttals(),
-                    externalReview.commonEnclosures(), externalReview.bodies());
+                    externalReview.commonEnclosures(), externalReview.bodies(),
+                    new AppealRules.AccessLetters(access.stepTherapy(), access.expandedAccess(), access.clinicalTrial()));
             Knowledge knowledge = new Knowledge(systems, drugList, results, pattern, biomarkerList, payerList, policies,
                     jurisdictions, rules, regimes, versions, denialList, appeals);
             check(knowledge);

@@ -76,7 +76,11 @@ class KnowledgeLoaderTest {
                 .anyMatch(c -> c.value().equals("1-800-686-1526"));
         assertThat(appeals.body(RegulatorKind.ERISA_SELF_FUNDED, "GA").orElseThrow().id()).isEqualTo("federal-external-review");
         assertThat(appeals.body(RegulatorKind.STATE_INSURANCE_DEPARTMENT, "WY")).isEmpty();
-        assertThat(k.fileVersions()).containsKeys("rebuttals.yaml", "external-review.yaml");
+        assertThat(k.fileVersions()).containsKeys("rebuttals.yaml", "external-review.yaml", "access-letters.yaml");
+        // Access letters: California's step-therapy grounds come only from the guides, so they stay UNVERIFIED
+        assertThat(appeals.access().grounds("CA-DMHC").orElseThrow().items()).allMatch(i -> i.verification().equals("UNVERIFIED"));
+        assertThat(appeals.access().grounds("GA-OCI")).isEmpty();
+        assertThat(appeals.access().clinicalTrial().law().verification()).isEqualTo("verified");
         // every criterion cites a source, every policy is versioned
         Set<String> ids = new HashSet<>();
         for (KnowledgeModel.Policy p : k.policies()) {
@@ -139,6 +143,7 @@ class KnowledgeLoaderTest {
                 && p.contains("likely"));
         assertThat(e.problems()).anyMatch(p -> p.equals(
                 "external-review.yaml: regime state-insurance-department GA of regimes.yaml needs exactly one external-review body, not 2"));
+        assertThat(e.problems()).anyMatch(p -> p.equals("access-letters.yaml stepTherapy [TX-TID]: unknown rule set TX-TID"));
         assertThat(e.getMessage()).startsWith("The knowledge files are inconsistent");
     }
 

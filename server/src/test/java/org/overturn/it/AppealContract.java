@@ -274,6 +274,68 @@ public interface AppealContract extends PasContract {
     }
 
     @Test
+    default void generateLetterWhenStepTherapyExceptionThenCaliforniaLawItsClockAndTheChartGrounds() {
+        String claimId = submittedClaim(Scenarios.ALECTINIB_CA, null);
+        Response r = letter(claimId, "step-therapy-exception");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        String letter = markdown(r.json());
+        assertThat(letter).contains("Request for Step-Therapy Exception: Alecensa (alectinib)")
+                .contains("H&S 1367.206").contains("(UNVERIFIED)")
+                // CA-DMHC stepTherapy.responseStandard, and deemed granted (H&S 1367.241)
+                .contains("within 72 hours of receiving it").contains("deemed granted")
+                .contains("Xalkori (crizotinib) was given").contains("stopped: Disease progression");
+
+        String notTried = submittedClaim(Scenarios.ALECTINIB_CA, "step-therapy-not-tried");
+        String without = markdown(letter(notTried, "step-therapy-exception").json());
+        assertThat(without).contains("records no trial of Xalkori (crizotinib)")
+                .contains("REQUIRED, not yet on file: Dated record of Xalkori (crizotinib)");
+    }
+
+    @Test
+    default void generateLetterWhenExpandedAccessThenFdaChecklistAgainstTheChartAndOnlyForInvestigationalDrugs() {
+        String claimId = submittedClaim(Scenarios.ZANZALINTINIB_GA, null);
+        Response r = letter(claimId, "expanded-access");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        String letter = markdown(r.json());
+        assertThat(letter).contains("Request for Single-Patient Expanded Access: zanzalintinib").contains("Exelixis")
+                .contains("initials D.A.").contains("serious or immediately life-threatening")
+                .contains("not tried:").contains("Form FDA 3926").contains("IRB approval")
+                .contains("REQUIRED, not yet on file: The treating physician's statement that the potential benefit justifies the risks")
+                .doesNotContain("Desmond");
+
+        String approvedClaim = submittedClaim(Scenarios.ALECTINIB_CA, null);
+        Map<String, Integer> before = appealCounts();
+        Response approved = letter(approvedClaim, "expanded-access");
+        assertThat(approved.assertOutcome(422)).isEqualTo("OVT-422-RULE");
+        assertThat(approved.body()).contains("FDA-approved");
+        assertThat(appealCounts()).isEqualTo(before);
+    }
+
+    @Test
+    default void generateLetterWhenClinicalTrialRoutineCostsThenPhsAct2709AndTheTrialDetailsToObtain() {
+        String claimId = submittedClaim(Scenarios.ZANZALINTINIB_OH, null);
+        Response r = letter(claimId, "clinical-trial-routine-costs");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        String letter = markdown(r.json());
+        assertThat(letter).contains("PHS Act section 2709").contains("approved phase I-IV clinical trial")
+                .contains("not requested from the plan")
+                .contains("REQUIRED, not yet on file: The trial's ClinicalTrials.gov identifier (NCT number)");
+    }
+
+    /** Submits a scenario through Claim/$submit and answers the stored Claim's id. */
+    default String submittedClaim(Scenario scenario, String variant) {
+        Response submitted = submit(pasRequest(scenario, variant));
+        assertThat(submitted.status()).as(submitted.body()).isEqualTo(200);
+        return submitted.json().path("entry").get(0).path("resource").path("request").path("reference").asText()
+                .substring("Claim/".length());
+    }
+
+    default Response letter(String claimId, String kind) {
+        return post("Claim/" + claimId + "/$generate-letter",
+                "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"kind\",\"valueCode\":\"" + kind + "\"}]}");
+    }
+
+    @Test
     default void metadataWhenFetchedThenDeclaresAppealAndExternalReview() {
         JsonNode rest = get("metadata").json().path("rest").get(0);
         List<String> operations = new ArrayList<>();
