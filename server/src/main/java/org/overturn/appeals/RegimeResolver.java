@@ -52,7 +52,8 @@ public final class RegimeResolver {
         this.knowledge = knowledge;
         this.rules = knowledge.regimes();
         this.keywords = rules.keywords().stream().collect(Collectors.toMap(k -> k, k -> k.words().stream()
-                .map(w -> Pattern.compile("(?<![\\p{L}\\p{N}-])" + Pattern.quote(w) + "(?![\\p{L}\\p{N}-])",
+                // A hyphen before a word negates it ("non-ERISA"); one after it does not ("CDI-regulated").
+                .map(w -> Pattern.compile("(?<![\\p{L}\\p{N}-])" + Pattern.quote(w) + "(?![\\p{L}\\p{N}])",
                         Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE))
                 .toList(), (a, b) -> a, java.util.LinkedHashMap::new));
     }

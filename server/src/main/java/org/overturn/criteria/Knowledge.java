@@ -21,7 +21,8 @@ public record Knowledge(
         JurisdictionRules jurisdictions,
         RegimeRules regimes,
         Map<String, Integer> fileVersions,
-        List<KnowledgeModel.DenialReason> denialReasons) {
+        List<KnowledgeModel.DenialReason> denialReasons,
+        AppealRules appeals) {
 
     public Knowledge {
         codeSystems = Map.copyOf(codeSystems);

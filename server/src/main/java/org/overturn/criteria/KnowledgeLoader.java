@@ -58,6 +58,15 @@ public final class KnowledgeLoader {
         JsonNode regimeFile = read(resolver, root + "regimes.yaml");
         RegimeRules regimes = regimeFile == null ? null : convert(regimeFile, RegimeRules.class, "regimes.yaml");
         JsonNode denials = read(resolver, root + "denial-reasons.yaml");
+        JsonNode rebuttalFile = read(resolver, root + "rebuttals.yaml");
+        JsonNode externalReviewFile = read(resolver, root + "external-review.yaml");
+        JsonNode accessFile = read(resolver, root + "access-letters.yaml");
+        AppealRules.AccessLettersFile access = accessFile == null ? null
+                : convert(accessFile, AppealRules.AccessLettersFile.class, "access-letters.yaml");
+        AppealRules.RebuttalFile rebuttals = rebuttalFile == null ? null
+                : convert(rebuttalFile, AppealRules.RebuttalFile.class, "rebuttals.yaml");
+        AppealRules.ExternalReviewFile externalReview = externalReviewFile == null ? null
+                : convert(externalReviewFile, AppealRules.ExternalReviewFile.class, "external-review.yaml");
         List<KnowledgeModel.Policy> policies = new ArrayList<>();
         try {
             Resource[] files = resolver.getResources(root + "policies/*.yaml");
@@ -90,12 +99,17 @@ public final class KnowledgeLoader {
                 : convert(biomarkers.path("results"), KnowledgeModel.ResultVocabulary.class, "biomarkers.yaml results");
         KnowledgeModel.VariantPattern pattern = biomarkers == null ? null
                 : convert(biomarkers.path("variantPattern"), KnowledgeModel.VariantPattern.class, "biomarkers.yaml variantPattern");
-        if (results != null && pattern != null && jurisdictions != null && rules != null && regimes != null) {
+        if (results != null && pattern != null && jurisdictions != null && rules != null && regimes != null
+                && rebuttals != null && externalReview != null && access != null) {
             // Cross-checks run even after a parse problem elsewhere, so one start-up names every problem.
+            AppealRules appeals = new AppealRules(rebuttals.appealPackage(), rebuttals.rebuttals(),
+                    externalReview.commonEnclosures(), externalReview.bodies(),
+                    new AppealRules.AccessLetters(access.stepTherapy(), access.expandedAccess(), access.clinicalTrial()));
             Knowledge knowledge = new Knowledge(systems, drugList, results, pattern, biomarkerList, payerList, policies,
-                    jurisdictions, rules, regimes, versions, denialList);
+                    jurisdictions, rules, regimes, versions, denialList, appeals);
             check(knowledge);
             checkRegimes(regimes, rules, systems);
+            new AppealRulesCheck(problems).check(appeals, regimes, rules, denialList);
             if (problems.isEmpty()) {
                 return knowledge;
             }

@@ -33,6 +33,9 @@ class FhirServerConfig {
             org.overturn.eligibility.EligibilityService eligibility,
             org.overturn.letter.LetterService letters,
             org.overturn.pas.PasService pas,
+            org.overturn.appeals.AppealService appeals,
+            org.overturn.appeals.ExternalReviewService externalReviews,
+            org.overturn.appeals.AccessLetterService accessLetters,
             org.overturn.profiles.FhirPackage fhirPackage) {
         RestfulServer server = new RestfulServer(ctx);
         server.setServerName("Overturn");
@@ -56,8 +59,9 @@ class FhirServerConfig {
         }
         providers.add(new SystemProvider(new BundleProcessor(ctx, store, validator), interactions));
         providers.add(new CoverageEligibilityOperationProvider(eligibility, validator));
-        providers.add(new ClaimLetterOperationProvider(letters));
+        providers.add(new ClaimLetterOperationProvider(letters, appeals, accessLetters));
         providers.add(new PasOperationProvider(ctx, pas, validator));
+        providers.add(new AppealOperationProvider(appeals, externalReviews));
         server.registerProviders(providers);
         server.registerInterceptor(new OutcomeInterceptor());
         server.registerInterceptor(new CapabilityStatementInterceptor(

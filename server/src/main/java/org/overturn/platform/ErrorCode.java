@@ -17,6 +17,8 @@ public enum ErrorCode {
     METHOD_NOT_ALLOWED("OVT-405", 405, IssueType.NOTSUPPORTED),
     CONCURRENT_WRITE("OVT-409", 409, IssueType.CONFLICT),
     INVALID_TRANSITION("OVT-409-TRANSITION", 409, IssueType.BUSINESSRULE),
+    /** A workflow step of the same kind is already open for the same case and differs from what was asked. */
+    STEP_IN_PROGRESS("OVT-409-STEP", 409, IssueType.CONFLICT),
     GONE("OVT-410", 410, IssueType.DELETED),
     VERSION_MISMATCH("OVT-412-VERSION", 412, IssueType.CONFLICT),
     MULTIPLE_MATCHES("OVT-412-MULTIPLE", 412, IssueType.MULTIPLEMATCHES),

@@ -116,6 +116,17 @@ class RegimeResolverTest {
     }
 
     @Test
+    void resolveWhenTheRegulatorIsWrittenAsACompoundWordThenItIsStillRead() {
+        Coverage coverage = coverage().setType(concept(ACT_CODE, "PPO"));
+        coverage.addClass_().setValue("CA-PPO-TEST-02").setName("Cigna PPO - California (synthetic test plan, fully insured, CDI-regulated)");
+
+        RegimeCandidates result = resolver.resolve(coverage, patient("CA"), null);
+
+        assertThat(result.regimes()).containsExactly(new Regime(CA_CDI, "CA"));
+        assertThat(result.findings()).anyMatch(f -> f.contains("says 'CDI'") && f.contains("rules out ca-dmhc"));
+    }
+
+    @Test
     void resolveWhenEvidenceContradictsEarlierEvidenceThenTheEarlierWinsAndTheContradictionIsReported() {
         Coverage coverage = coverage().setType(concept(SOPT, "522"));
         coverage.addClass_().setValue("P-1").setName("Knox-Keene HMO");

@@ -61,6 +61,26 @@ class KnowledgeLoaderTest {
         // Denials carry the CARC code the knowledge gives for the unmet criterion's kind
         assertThat(k.denialReason(KnowledgeModel.Kind.FDA_APPROVED).carc()).isEqualTo("55");
         assertThat(k.denialReason(KnowledgeModel.Kind.BIOMARKER_POSITIVE).carc()).isEqualTo("272");
+        // Appeals: each denial is answered by the rebuttal of its criterion kind, else its words, else its CARC code
+        AppealRules appeals = k.appeals();
+        assertThat(appeals.rebuttal(KnowledgeModel.Kind.PRIOR_THERAPY, "anything", "272").id()).isEqualTo("step-therapy");
+        assertThat(appeals.rebuttal(null, "Step therapy required: try crizotinib first", "272").id()).isEqualTo("step-therapy");
+        assertThat(appeals.rebuttal(null, "Not covered", "56").id()).isEqualTo("experimental-investigational");
+        assertThat(appeals.rebuttal(null, "Denied", "272").id()).isEqualTo("coverage-guideline");
+        assertThat(appeals.rebuttal(null, "Denied", null).isFallback()).isTrue();
+        // ... and every regime has the body that reviews its final denials, with UNVERIFIED marks kept
+        var dmhcImr = appeals.body(RegulatorKind.CA_DMHC, "CA").orElseThrow();
+        assertThat(dmhcImr.contacts()).anyMatch(c -> c.value().equals("1-888-466-2219"));
+        assertThat(dmhcImr.binding().verification()).isEqualTo("UNVERIFIED");
+        assertThat(appeals.body(RegulatorKind.STATE_INSURANCE_DEPARTMENT, "OH").orElseThrow().contacts())
+                .anyMatch(c -> c.value().equals("1-800-686-1526"));
+        assertThat(appeals.body(RegulatorKind.ERISA_SELF_FUNDED, "GA").orElseThrow().id()).isEqualTo("federal-external-review");
+        assertThat(appeals.body(RegulatorKind.STATE_INSURANCE_DEPARTMENT, "WY")).isEmpty();
+        assertThat(k.fileVersions()).containsKeys("rebuttals.yaml", "external-review.yaml", "access-letters.yaml");
+        // Access letters: California's step-therapy grounds come only from the guides, so they stay UNVERIFIED
+        assertThat(appeals.access().grounds("CA-DMHC").orElseThrow().items()).allMatch(i -> i.verification().equals("UNVERIFIED"));
+        assertThat(appeals.access().grounds("GA-OCI")).isEmpty();
+        assertThat(appeals.access().clinicalTrial().law().verification()).isEqualTo("verified");
         // every criterion cites a source, every policy is versioned
         Set<String> ids = new HashSet<>();
         for (KnowledgeModel.Policy p : k.policies()) {
@@ -115,6 +135,15 @@ class KnowledgeLoaderTest {
         assertThat(e.problems()).anyMatch(p -> p.equals("regimes.yaml keywords [indemnity]: needs either kinds or outOfScope"));
         assertThat(e.problems()).anyMatch(p -> p.contains("'fifty' is not a CARC code"));
         assertThat(e.problems()).anyMatch(p -> p.contains("kind FDA_APPROVED needs exactly one denial reason"));
+        // appeal rules: rebuttals and external-review bodies, named by file and entry
+        assertThat(e.problems()).anyMatch(p -> p.equals("rebuttals.yaml biomarker-missing: needs a source"));
+        assertThat(e.problems()).anyMatch(p -> p.equals("rebuttals.yaml: criterion kind PRIOR_THERAPY needs exactly one rebuttal, not 2"));
+        assertThat(e.problems()).anyMatch(p -> p.equals("external-review.yaml oh-odi-external-review: unknown rule set OH-OID"));
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("external-review.yaml ca-dmhc-imr contact TDD: verification must be one of")
+                && p.contains("likely"));
+        assertThat(e.problems()).anyMatch(p -> p.equals(
+                "external-review.yaml: regime state-insurance-department GA of regimes.yaml needs exactly one external-review body, not 2"));
+        assertThat(e.problems()).anyMatch(p -> p.equals("access-letters.yaml stepTherapy [TX-TID]: unknown rule set TX-TID"));
         assertThat(e.getMessage()).startsWith("The knowledge files are inconsistent");
     }
 

@@ -10,6 +10,7 @@ import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.StructureDefinition;
 import org.junit.jupiter.api.Test;
+import org.overturn.appeals.AppealProfiles;
 import org.overturn.criteria.KnowledgeLoader;
 import org.overturn.criteria.KnowledgeModel;
 import org.overturn.eligibility.EligibilityExtensions;
@@ -23,7 +24,8 @@ class FhirPackageTest {
     void everyEmittedExtensionIsDefinedInThePackage() {
         List<String> defined = fhirPackage.resources(StructureDefinition.class).stream().map(StructureDefinition::getUrl).toList();
         assertThat(defined).contains(
-                EligibilityExtensions.ASSESSMENT, EligibilityExtensions.CRITERION, EligibilityExtensions.MISSING_DOCUMENTATION);
+                EligibilityExtensions.ASSESSMENT, EligibilityExtensions.CRITERION, EligibilityExtensions.MISSING_DOCUMENTATION,
+                AppealProfiles.DEADLINE, AppealProfiles.FILING_LATE);
     }
 
     @Test
@@ -36,6 +38,10 @@ class FhirPackageTest {
         assertThat(codes.get(PasProfiles.BUSINESS_STATUS)).containsExactlyInAnyOrder(
                 PasProfiles.APPROVED, PasProfiles.DENIED, PasProfiles.PARTIALLY_APPROVED, PasProfiles.PENDED,
                 PasProfiles.SUBMITTED, PasProfiles.ERROR);
+        assertThat(codes.get(AppealProfiles.BUSINESS_STATUS)).containsExactlyInAnyOrder(
+                AppealProfiles.UPHELD, AppealProfiles.OVERTURNED, AppealProfiles.PARTIALLY_OVERTURNED);
+        assertThat(codes.get(AppealProfiles.TASK_CODES)).containsExactlyInAnyOrder(AppealProfiles.DENIAL,
+                AppealProfiles.APPEAL_LETTER, AppealProfiles.PREVIOUS_APPEAL, AppealProfiles.PACKET, AppealProfiles.DECISION);
     }
 
     @Test

@@ -1,0 +1,145 @@
+package org.overturn.appeals;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.hl7.fhir.r4.model.Claim;
+import org.hl7.fhir.r4.model.DocumentReference;
+import org.overturn.criteria.Knowledge;
+import org.overturn.criteria.RegimeRules;
+import org.overturn.deadlines.Deadline;
+import org.overturn.deadlines.DeadlineCalculator;
+import org.overturn.deadlines.DeadlineSchedule;
+import org.overturn.deadlines.Regime;
+import org.overturn.deadlines.RegimeCandidates;
+import org.overturn.deadlines.Step;
+import org.overturn.deadlines.Urgency;
+import org.overturn.eligibility.EligibilityService;
+import org.overturn.letter.AccessLetterComposer;
+import org.overturn.letter.Letter;
+import org.overturn.letter.LetterDocuments;
+import org.overturn.platform.Canonical;
+import org.overturn.platform.ErrorCode;
+import org.overturn.platform.OverturnException;
+import org.overturn.store.ResourceStore;
+import org.overturn.store.StoredResource;
+
+/**
+ * The access letters of {@code Claim/$generate-letter}: {@code step-therapy-exception} (the state's override law
+ * and its response clock, from the regime of the Claim's Coverage), and for investigational drugs
+ * {@code expanded-access} and {@code clinical-trial-routine-costs}. Each is stored as a DocumentReference (Markdown and
+ * PDF) with a Provenance.
+ */
+public final class AccessLetterService {
+    public static final String STEP_THERAPY_EXCEPTION = "step-therapy-exception";
+    public static final String EXPANDED_ACCESS = "expanded-access";
+    public static final String CLINICAL_TRIAL_ROUTINE_COSTS = "clinical-trial-routine-costs";
+    public static final List<String> KINDS = List.of(STEP_THERAPY_EXCEPTION, EXPANDED_ACCESS, CLINICAL_TRIAL_ROUTINE_COSTS);
+
+    private final ResourceStore store;
+    private final AppealCaseReader cases;
+    private final RegimeResolver resolver;
+    private final DeadlineCalculator calculator;
+    private final EligibilityService eligibility;
+    private final AccessLetterComposer letters;
+    private final Knowledge knowledge;
+    private final Clock clock;
+
+    AccessLetterService(
+            ResourceStore store,
+            RegimeResolver resolver,
+            DeadlineCalculator calculator,
+            EligibilityService eligibility,
+            AccessLetterComposer letters,
+            Knowledge knowledge,
+            Clock clock) {
+        this.store = store;
+        this.cases = new AppealCaseReader(store);
+        this.resolver = resolver;
+        this.calculator = calculator;
+        this.eligibility = eligibility;
+        this.letters = letters;
+        this.knowledge = knowledge;
+        this.clock = clock;
+    }
+
+    public DocumentReference generate(String claimId, String kind, Urgency urgency) {
+        Claim claim = (Claim) store.read("Claim", claimId).resource();
+        AppealCaseReader.Case c = cases.readClaim(claim);
+        EligibilityService.Assessment assessment = eligibility.assess(c.patient().getIdElement().getIdPart(),
+                c.coverage().getIdElement().getIdPart(), c.product(), "Claim.insurance.coverage");
+        if (assessment.drug().isEmpty()) {
+            throw new OverturnException(ErrorCode.BUSINESS_RULE, "The drug of " + c.claimRef() + " is not one Overturn knows ("
+                    + assessment.reason() + ")", "Claim.item.productOrService");
+        }
+        Instant now = clock.instant();
+        Letter letter;
+        String type;
+        if (kind.equals(STEP_THERAPY_EXCEPTION)) {
+            RegimeCandidates regimes = resolver.resolve(c.coverage(), c.subscriber(), c.patient());
+            DeadlineSchedule decision = calculator.compute(regimes, now, Step.STEP_THERAPY_EXCEPTION_DECISION, urgency);
+            ZoneId zone = decision.actOn().map(Deadline::zone).orElse(ZoneId.of("America/New_York"));
+            letter = letters.stepTherapyException(input(c, assessment, LocalDate.ofInstant(now, zone)), laws(regimes),
+                    decision.actOn().orElse(null), decision.decidingFact());
+            type = "Step-therapy exception request";
+        } else if (kind.equals(EXPANDED_ACCESS)) {
+            if (assessment.drug().get().approved()) {
+                throw new OverturnException(ErrorCode.BUSINESS_RULE, assessment.drug().get().displayName() + " is FDA-approved;"
+                        + " expanded access is for investigational drugs (ask for kind medical-necessity or appeal instead)", "kind");
+            }
+            letter = letters.expandedAccess(input(c, assessment, LocalDate.ofInstant(now, ZoneId.of("America/New_York"))));
+            type = "Expanded-access request";
+        } else if (kind.equals(CLINICAL_TRIAL_ROUTINE_COSTS)) {
+            letter = letters.clinicalTrialRoutineCosts(input(c, assessment, LocalDate.ofInstant(now, ZoneId.of("America/New_York"))));
+            type = "Clinical-trial routine costs request";
+        } else {
+            throw new OverturnException(ErrorCode.INVALID_REQUEST, "kind '" + kind + "' is not an access letter; one of " + KINDS, "kind");
+        }
+        Date date = Date.from(now);
+        DocumentReference doc = LetterDocuments.document(letter, type, c.patientRef(), c.prescriberRef(), List.of(c.claimRef()), date);
+        return store.inTransaction(() -> {
+            StoredResource stored = store.create(doc, null).stored();
+            Set<String> sources = new LinkedHashSet<>(List.of(c.claimRef(), c.patientRef(), "Coverage/" + c.coverage().getIdElement().getIdPart()));
+            assessment.evaluation().ifPresent(e -> e.results().forEach(r -> sources.addAll(r.evidence())));
+            assessment.chart().conditions().forEach(x -> sources.add(x.getIdElement().toUnqualifiedVersionless().getValue()));
+            assessment.chart().medicationStatements().forEach(x -> sources.add(x.getIdElement().toUnqualifiedVersionless().getValue()));
+            List<String> policies = new ArrayList<>();
+            for (String file : List.of("access-letters.yaml", "jurisdictions.yaml", "drugs.yaml")) {
+                policies.add(Canonical.BASE + "/knowledge/" + file + "|" + knowledge.fileVersions().getOrDefault(file, 0));
+            }
+            store.create(LetterDocuments.provenance(List.of(stored.versionedReference()), sources, policies, date), null);
+            return (DocumentReference) stored.resource();
+        });
+    }
+
+    private static AccessLetterComposer.Input input(AppealCaseReader.Case c, EligibilityService.Assessment assessment, LocalDate today) {
+        return new AccessLetterComposer.Input(assessment, c.order(), c.prescriber(), today);
+    }
+
+    /** The step-therapy law of each candidate regime, as jurisdictions.yaml names it. */
+    private List<AccessLetterComposer.RegimeLaw> laws(RegimeCandidates regimes) {
+        List<AccessLetterComposer.RegimeLaw> out = new ArrayList<>();
+        for (Regime regime : regimes.regimes()) {
+            if (regime.kind().federal()) {
+                out.add(new AccessLetterComposer.RegimeLaw(regime.toString(), null, null, null, false));
+                continue;
+            }
+            String ruleSet = knowledge.regimes().regime(regime.kind(), regime.state()).map(RegimeRules.Regime::rules)
+                    .filter(r -> !r.isEmpty()).map(r -> r.get(0)).orElse(null);
+            var step = ruleSet == null ? null : knowledge.jurisdiction(ruleSet).map(j -> j.path("stepTherapy")).orElse(null);
+            String law = step == null || !step.hasNonNull("law") ? null : step.path("law").asText();
+            String source = step == null || !step.hasNonNull("source") ? null
+                    : step.path("source").asText() + ("verified".equals(step.path("verification").asText()) ? ""
+                            : " (" + step.path("verification").asText() + ")");
+            boolean deemed = step != null && step.path("deemedGrantedIfNoResponse").asBoolean(false);
+            out.add(new AccessLetterComposer.RegimeLaw(regime.toString(), ruleSet, law, source, deemed));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,194 @@
+package org.overturn.appeals;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.hl7.fhir.r4.model.Claim;
+import org.hl7.fhir.r4.model.ClaimResponse;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coverage;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.PractitionerRole;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.Task;
+import org.overturn.pas.PasProfiles;
+import org.overturn.platform.ErrorCode;
+import org.overturn.platform.OverturnException;
+import org.overturn.store.HistoryEntry;
+import org.overturn.store.ResourceStore;
+import org.overturn.store.StoredResource;
+import org.overturn.workflow.WorkflowSteps;
+import org.springframework.lang.Nullable;
+
+/**
+ * Reads the case behind a payer's response from the store: the Claim it answers, the Coverage, Patient and
+ * subscriber (for the regime), the drug order and prescriber (for the letter), and the PA Task of the Claim.
+ * References that do not resolve are a 422 naming the element to fix.
+ */
+final class AppealCaseReader {
+    private final ResourceStore store;
+
+    AppealCaseReader(ResourceStore store) {
+        this.store = store;
+    }
+
+    /**
+     * @param product what the Claim's first item asks for, with the order's medication codes added
+     * @param prescriber the Practitioner behind Claim.provider, when it is one
+     */
+    record Case(
+            @Nullable ClaimResponse response,
+            Claim claim,
+            Coverage coverage,
+            Patient patient,
+            @Nullable Resource subscriber,
+            @Nullable MedicationRequest order,
+            @Nullable Practitioner prescriber,
+            @Nullable Task paTask,
+            CodeableConcept product) {
+
+        /** The response appealed; only cases read from a ClaimResponse have one. */
+        String responseRef() {
+            return response == null ? "" : "ClaimResponse/" + response.getIdElement().getIdPart();
+        }
+
+        String claimRef() {
+            return "Claim/" + claim.getIdElement().getIdPart();
+        }
+
+        String patientRef() {
+            return "Patient/" + patient.getIdElement().getIdPart();
+        }
+
+        @Nullable String prescriberRef() {
+            return claim.hasProvider() ? claim.getProvider().getReference() : null;
+        }
+    }
+
+    Case read(ClaimResponse response) {
+        String name = "ClaimResponse/" + response.getIdElement().getIdPart();
+        Claim claim = required(response.getRequest(), Claim.class, name + ": ClaimResponse.request must reference the Claim it answers",
+                "ClaimResponse.request");
+        return read(claim, response);
+    }
+
+    /** The case of a Claim without a payer response (letters written before or beside a PA request). */
+    Case readClaim(Claim claim) {
+        return read(claim, null);
+    }
+
+    private Case read(Claim claim, @Nullable ClaimResponse response) {
+        Claim.InsuranceComponent insurance = claim.getInsurance().stream().filter(Claim.InsuranceComponent::getFocal)
+                .findFirst().orElse(claim.getInsuranceFirstRep());
+        String claimName = "Claim/" + claim.getIdElement().getIdPart();
+        Coverage coverage = required(insurance.getCoverage(), Coverage.class,
+                claimName + ": Claim.insurance.coverage must reference the Coverage", "Claim.insurance.coverage");
+        Patient patient = required(claim.getPatient(), Patient.class, claimName + ": Claim.patient must reference the Patient",
+                "Claim.patient");
+        Resource subscriber = optional(coverage.getSubscriber(), Resource.class).orElse(null);
+        MedicationRequest order = order(claim);
+        Practitioner prescriber = prescriber(claim.getProvider());
+        Task paTask = paTask(claimName);
+        return new Case(response, claim, coverage, patient, subscriber, order, prescriber, paTask, product(claim, order));
+    }
+
+    private @Nullable MedicationRequest order(Claim claim) {
+        for (Claim.ItemComponent item : claim.getItem()) {
+            Extension requested = item.getExtensionByUrl(PasProfiles.REQUESTED_SERVICE);
+            if (requested != null && requested.getValue() instanceof Reference ref) {
+                Optional<MedicationRequest> order = optional(ref, MedicationRequest.class);
+                if (order.isPresent()) {
+                    return order.get();
+                }
+            }
+        }
+        return optional(claim.getPrescription(), MedicationRequest.class).orElse(null);
+    }
+
+    private @Nullable Practitioner prescriber(Reference provider) {
+        Optional<Resource> who = optional(provider, Resource.class);
+        if (who.isPresent() && who.get() instanceof Practitioner p) {
+            return p;
+        }
+        if (who.isPresent() && who.get() instanceof PractitionerRole role) {
+            return optional(role.getPractitioner(), Practitioner.class).orElse(null);
+        }
+        return null;
+    }
+
+    private @Nullable Task paTask(String claimRef) {
+        var found = store.search(store.parse("Task", Map.of(
+                "focus", List.of(claimRef),
+                "code", List.of(WorkflowSteps.SYSTEM + "|" + WorkflowSteps.PRIOR_AUTHORIZATION),
+                "_sort", List.of("-_lastUpdated")), false));
+        return found.items().isEmpty() ? null : (Task) found.items().get(0).resource();
+    }
+
+    /** What the Claim asks for: the first item's product, with the order's medication codes and text. */
+    private static CodeableConcept product(Claim claim, @Nullable MedicationRequest order) {
+        CodeableConcept product = claim.getItemFirstRep().getProductOrService().copy();
+        if (order != null && order.hasMedicationCodeableConcept()) {
+            CodeableConcept medication = order.getMedicationCodeableConcept();
+            medication.getCoding().forEach(c -> product.addCoding(c.copy()));
+            if (medication.hasText()) {
+                product.setText(medication.getText());
+            }
+        }
+        return product;
+    }
+
+    private <T extends Resource> T required(Reference ref, Class<T> type, String message, String where) {
+        return optional(ref, type).orElseThrow(() -> new OverturnException(ErrorCode.BUSINESS_RULE,
+                message + (ref.hasReference() ? " (" + ref.getReference() + " is not on this server)" : ""), where));
+    }
+
+    /** The resource a local reference points at, if it is on this server and of the type asked for. */
+    <T extends Resource> Optional<T> optional(@Nullable Reference ref, Class<T> type) {
+        if (ref == null || !ref.hasReferenceElement() || ref.getReferenceElement().getResourceType() == null
+                || !ref.getReferenceElement().hasIdPart() || ref.getReferenceElement().isAbsolute()) {
+            return Optional.empty();
+        }
+        try {
+            StoredResource stored = store.read(ref.getReferenceElement().getResourceType(), ref.getReferenceElement().getIdPart());
+            return type.isInstance(stored.resource()) ? Optional.of(type.cast(stored.resource())) : Optional.empty();
+        } catch (OverturnException e) {
+            if (e.code() == ErrorCode.NOT_FOUND || e.code() == ErrorCode.GONE || e.code() == ErrorCode.UNKNOWN_TYPE) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * When the plan decided an appeal: {@code Task.executionPeriod.end}, else the {@code created} of a decision
+     * ClaimResponse among its outputs, else when the Task was first written as completed.
+     */
+    Instant decidedAt(Task task) {
+        if (task.getExecutionPeriod().hasEnd()) {
+            return task.getExecutionPeriod().getEnd().toInstant();
+        }
+        for (Task.TaskOutputComponent output : task.getOutput()) {
+            if (output.getValue() instanceof Reference ref) {
+                Optional<ClaimResponse> decision = optional(ref, ClaimResponse.class);
+                if (decision.isPresent() && decision.get().hasCreated()) {
+                    return decision.get().getCreatedElement().getValue().toInstant();
+                }
+            }
+        }
+        Instant completed = null;
+        String id = task.getIdElement().getIdPart();
+        for (HistoryEntry entry : store.history("Task", id, null, 100, 0).items()) { // newest first
+            if (entry.stored().resource() instanceof Task version && version.getStatus() == Task.TaskStatus.COMPLETED) {
+                completed = entry.stored().lastUpdated();
+            } else {
+                break;
+            }
+        }
+        return completed != null ? completed : task.getMeta().getLastUpdated().toInstant();
+    }
+}

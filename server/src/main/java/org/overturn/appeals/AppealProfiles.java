@@ -1,0 +1,34 @@
+package org.overturn.appeals;
+
+import org.overturn.platform.Canonical;
+
+/** The extensions and code systems of Overturn's appeal and external-review Tasks, all defined in fhir-profiles. */
+public final class AppealProfiles {
+    private AppealProfiles() {}
+
+    /** Complex extension on Task, one per deadline: kind, step, due, from, regime, rule, citation, rulesVersion, verification, actOn, note. */
+    public static final String DEADLINE = Canonical.BASE + "/StructureDefinition/workflow-deadline";
+
+    /** Boolean extension on Task: the filing deadline had passed when the step was prepared. */
+    public static final String FILING_LATE = Canonical.BASE + "/StructureDefinition/filing-late";
+
+    /** Task.businessStatus of an appeal or external review once decided. */
+    public static final String BUSINESS_STATUS = Canonical.BASE + "/CodeSystem/appeal-business-status";
+
+    public static final String UPHELD = "upheld";
+    public static final String OVERTURNED = "overturned";
+    public static final String PARTIALLY_OVERTURNED = "partially-overturned";
+
+    /** Task.input and Task.output types. */
+    public static final String TASK_CODES = Canonical.BASE + "/CodeSystem/appeal-task";
+
+    public static final String DENIAL = "denial";
+    public static final String APPEAL_LETTER = "appeal-letter";
+    public static final String PREVIOUS_APPEAL = "previous-appeal";
+    public static final String PACKET = "external-review-packet";
+    public static final String DECISION = "decision";
+
+    /** Task.identifier system: one appeal per denial, level and attempt; one external review per appeal and attempt. */
+    public static final String APPEAL_IDENTIFIER = Canonical.BASE + "/sid/appeal";
+    public static final String EXTERNAL_REVIEW_IDENTIFIER = Canonical.BASE + "/sid/external-review";
+}

@@ -1,0 +1,133 @@
+package org.overturn.appeals;
+
+import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Date;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.TimeZone;
+import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.StringType;
+import org.hl7.fhir.r4.model.Task;
+import org.overturn.deadlines.Deadline;
+import org.overturn.deadlines.DeadlineSchedule;
+import org.overturn.deadlines.RegimeCandidates;
+import org.overturn.deadlines.Urgency;
+import org.overturn.workflow.WorkflowSteps;
+import org.springframework.lang.Nullable;
+
+/** Builds the appeal and external-review Tasks: links, deadlines as extensions, and notes that say what is uncertain. */
+final class AppealTasks {
+    private AppealTasks() {}
+
+    /** The parts common to every step Task of a case. */
+    static Task step(AppealCaseReader.Case c, String step, String display, Task.TaskStatus status, Urgency urgency, Date now) {
+        Task task = new Task();
+        task.setStatus(status);
+        task.setIntent(Task.TaskIntent.ORDER);
+        task.setPriority(urgency == Urgency.EXPEDITED ? Task.TaskPriority.URGENT : Task.TaskPriority.ROUTINE);
+        task.setCode(new CodeableConcept(new Coding(WorkflowSteps.SYSTEM, step, display)));
+        task.setFocus(new Reference(c.responseRef()));
+        task.setFor(new Reference(c.patientRef()));
+        if (c.prescriberRef() != null) {
+            task.setRequester(new Reference(c.prescriberRef()));
+            task.setOwner(new Reference(c.prescriberRef()));
+        }
+        task.setAuthoredOn(now);
+        task.setLastModified(now);
+        task.addInput(input(AppealProfiles.DENIAL, "Denial appealed", c.responseRef()));
+        return task;
+    }
+
+    static Task.ParameterComponent input(String code, String display, String reference) {
+        return new Task.ParameterComponent(new CodeableConcept(new Coding(AppealProfiles.TASK_CODES, code, display)),
+                new Reference(reference));
+    }
+
+    /**
+     * Puts the schedule's deadlines on the Task (one extension each, the earliest marked actOn), the deadline to act
+     * on in {@code restriction.period.end} when {@code restrict}, and notes on what is uncertain or missing.
+     */
+    static Optional<Deadline> deadlines(Task task, DeadlineSchedule schedule, Instant from, boolean restrict, String what) {
+        Optional<Deadline> actOn = schedule.actOn();
+        for (Deadline d : schedule.deadlines()) {
+            task.addExtension(extension(d, from, actOn.isPresent() && actOn.get() == d));
+        }
+        if (restrict && actOn.isPresent()) {
+            task.getRestriction().getPeriod().setEndElement(dateTime(actOn.get().due(), actOn.get().zone()));
+        }
+        actOn.filter(d -> d.verification().doubtful()).ifPresent(d -> task.addNote().setText("The " + what + " ("
+                + d.ruleId() + " " + d.clock() + ") is " + d.verification().label() + " in the rules on file"
+                + (d.notes().isEmpty() ? "." : ": " + String.join(" ", d.notes()))));
+        schedule.gaps().forEach(g -> task.addNote().setText("No " + what + " for " + (g.regime() == null ? "this coverage" : g.regime())
+                + ": " + g.reason()));
+        return actOn;
+    }
+
+    /** Notes naming each candidate regime and how it was decided, and the fact that would decide when it is open. */
+    static void regimeNotes(Task task, RegimeCandidates regimes, DeadlineSchedule schedule) {
+        for (RegimeCandidates.Candidate c : regimes.candidates()) {
+            task.addNote().setText("Regime " + c.regime() + ": " + c.basis() + ".");
+        }
+        if (schedule.decidingFact() != null) {
+            task.addNote().setText("The regime is not certain. " + schedule.decidingFact() + " would decide it; until then the"
+                    + " earliest deadline of the candidate regimes is used.");
+        }
+    }
+
+    static void late(Task task, Deadline filing, Instant now) {
+        task.addExtension(AppealProfiles.FILING_LATE, new BooleanType(true));
+        task.addNote().setText("Late: the filing deadline " + filing.localDue() + " (" + filing.ruleId() + " " + filing.clock()
+                + ") had passed when this step was prepared on " + now + ". It is prepared anyway; the plan or reviewer may"
+                + " refuse a late filing.");
+    }
+
+    static Extension extension(Deadline d, Instant from, boolean actOn) {
+        Extension e = new Extension(AppealProfiles.DEADLINE);
+        e.addExtension("kind", new CodeType(d.kind().name().toLowerCase(Locale.ROOT)));
+        e.addExtension("step", new CodeType(d.step().name().toLowerCase(Locale.ROOT).replace('_', '-')));
+        e.addExtension("due", dateTime(d.due(), d.zone()));
+        e.addExtension("from", dateTime(from, d.zone()));
+        e.addExtension("regime", new StringType(d.regime().toString()));
+        e.addExtension("rule", new StringType(d.ruleId() + " " + d.clock()));
+        e.addExtension("citation", new StringType(d.citation()));
+        e.addExtension("rulesVersion", new IntegerType(d.rulesVersion()));
+        e.addExtension("verification", new CodeType(d.verification().label()));
+        e.addExtension("actOn", new BooleanType(actOn));
+        d.notes().forEach(n -> e.addExtension("note", new StringType(n)));
+        return e;
+    }
+
+    /** An instant written with the offset of the zone its days were counted in (23:59:59-07:00, not 06:59:59Z). */
+    static DateTimeType dateTime(Instant instant, ZoneId zone) {
+        return new DateTimeType(Date.from(instant), TemporalPrecisionEnum.SECOND, TimeZone.getTimeZone(zone));
+    }
+
+    /** The Task's inputs of one appeal-task type, as references. */
+    static List<String> inputs(Task task, String code) {
+        return task.getInput().stream()
+                .filter(i -> i.getType().hasCoding(AppealProfiles.TASK_CODES, code) && i.getValue() instanceof Reference)
+                .map(i -> ((Reference) i.getValue()).getReference())
+                .toList();
+    }
+
+    static @Nullable String businessStatus(Task task) {
+        for (Coding c : task.getBusinessStatus().getCoding()) {
+            if (AppealProfiles.BUSINESS_STATUS.equals(c.getSystem())) {
+                return c.getCode();
+            }
+        }
+        // A decision recorded as text only still counts; the code system is preferred.
+        String text = task.getBusinessStatus().getText();
+        return text == null ? null : text.trim().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,53 @@
+package org.overturn.appeals;
+
+import java.time.Clock;
+import org.overturn.criteria.Knowledge;
+import org.overturn.deadlines.DeadlineCalculator;
+import org.overturn.eligibility.EligibilityService;
+import org.overturn.evidence.FactExtractor;
+import org.overturn.letter.AccessLetterComposer;
+import org.overturn.letter.AppealLetterComposer;
+import org.overturn.letter.ExternalReviewPacketComposer;
+import org.overturn.store.ResourceStore;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The appeal, external-review and access-letter services over the store, the knowledge and the letter composers. */
+@Configuration(proxyBeanMethods = false)
+class AppealsConfig {
+
+    @Bean
+    AppealService appealService(
+            ResourceStore store,
+            RegimeResolver resolver,
+            DeadlineCalculator calculator,
+            EligibilityService eligibility,
+            Knowledge knowledge,
+            FactExtractor facts) {
+        return new AppealService(store, resolver, calculator, eligibility, new AppealLetterComposer(knowledge, facts), knowledge,
+                Clock.systemUTC());
+    }
+
+    @Bean
+    AccessLetterService accessLetterService(
+            ResourceStore store,
+            RegimeResolver resolver,
+            DeadlineCalculator calculator,
+            EligibilityService eligibility,
+            Knowledge knowledge,
+            FactExtractor facts) {
+        return new AccessLetterService(store, resolver, calculator, eligibility, new AccessLetterComposer(knowledge, facts), knowledge,
+                Clock.systemUTC());
+    }
+
+    @Bean
+    ExternalReviewService externalReviewService(
+            ResourceStore store,
+            RegimeResolver resolver,
+            DeadlineCalculator calculator,
+            EligibilityService eligibility,
+            Knowledge knowledge) {
+        return new ExternalReviewService(store, resolver, calculator, eligibility, new ExternalReviewPacketComposer(knowledge),
+                knowledge, Clock.systemUTC());
+    }
+}

@@ -1,0 +1,63 @@
+package org.overturn.letter;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.Date;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DocumentReference;
+import org.hl7.fhir.r4.model.Enumerations;
+import org.hl7.fhir.r4.model.Provenance;
+import org.hl7.fhir.r4.model.Reference;
+import org.springframework.lang.Nullable;
+
+/**
+ * A {@link Letter} as FHIR: a DocumentReference holding it as Markdown and PDF, and the Provenance that names what it
+ * was built from. Nothing is stored here; the caller stores both in its own transaction.
+ */
+public final class LetterDocuments {
+    private LetterDocuments() {}
+
+    /**
+     * @param kind the document's type, as text (e.g. "Appeal letter")
+     * @param related what the document is about, as references (e.g. "ClaimResponse/1", "Claim/2")
+     */
+    public static DocumentReference document(
+            Letter letter, String kind, String subject, @Nullable String author, Collection<String> related, Date now) {
+        DocumentReference doc = new DocumentReference();
+        doc.setStatus(Enumerations.DocumentReferenceStatus.CURRENT);
+        doc.setDocStatus(DocumentReference.ReferredDocumentStatus.PRELIMINARY); // final once signed and sent
+        doc.setType(new CodeableConcept().setText(kind));
+        doc.setSubject(new Reference(subject));
+        doc.setDate(now);
+        doc.setDescription(letter.title());
+        if (author != null) {
+            doc.addAuthor(new Reference(author));
+        }
+        doc.addContent().getAttachment().setContentType("text/markdown").setTitle(letter.title() + " (Markdown)")
+                .setData(MarkdownRenderer.render(letter).getBytes(StandardCharsets.UTF_8)).setCreation(now);
+        doc.addContent().getAttachment().setContentType("application/pdf").setTitle(letter.title() + " (PDF)")
+                .setData(PdfRenderer.render(letter)).setCreation(now);
+        related.forEach(r -> doc.getContext().addRelated(new Reference(r)));
+        return doc;
+    }
+
+    /**
+     * The Provenance of a generated document: the targets it describes, the sources it was built from, and the
+     * knowledge it rests on as policy URIs.
+     */
+    public static Provenance provenance(Collection<String> targets, Collection<String> sources, Collection<String> policies, Date now) {
+        Provenance provenance = new Provenance();
+        targets.forEach(t -> provenance.addTarget(new Reference(t)));
+        provenance.setRecorded(now);
+        policies.forEach(provenance::addPolicy);
+        var agent = provenance.addAgent();
+        agent.setType(new CodeableConcept().addCoding(new Coding(
+                "http://terminology.hl7.org/CodeSystem/provenance-participant-type", "assembler", "Assembler")));
+        agent.setWho(new Reference().setDisplay("Overturn letter generator"));
+        for (String source : sources) {
+            provenance.addEntity().setRole(Provenance.ProvenanceEntityRole.SOURCE).setWhat(new Reference(source));
+        }
+        return provenance;
+    }
+}
