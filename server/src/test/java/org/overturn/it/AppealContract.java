@@ -360,8 +360,8 @@ public interface AppealContract extends PasContract {
     default String deniedResponse(Story story) {
         Response submitted = submit(pasRequest(story.scenario(), story.variant()));
         assertThat(submitted.status()).as(submitted.body()).isEqualTo(200);
-        JsonNode adjudication = PasContract.adjudication(submitted.json());
-        assertThat(PasContract.reviewAction(adjudication)).isEqualTo("A3");
+        JsonNode adjudication = adjudication(submitted.json());
+        assertThat(reviewAction(adjudication)).isEqualTo("A3");
         assertThat(adjudication.path("reason").path("coding").get(0).path("code").asText()).isEqualTo(story.carc());
         String responseId = submitted.json().path("entry").get(0).path("resource").path("id").asText();
         dateResponse(responseId, story.deniedOn());
