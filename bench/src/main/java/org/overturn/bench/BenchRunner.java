@@ -133,7 +133,12 @@ public final class BenchRunner {
                     // A million Tasks are copied in SQL, so only where the bench can reach the database.
                     TaskSeeder.seed(java.net.http.HttpClient.newHttpClient(), p.base(), PG_URL, def.schema(), TASKS);
                     // Bounded: until the due-date query has an index of its own, one answer takes about a second.
-                    scenarios.put("task-due", LoadDriver.measure(new LoadDriver.Options(p.base(), "task-due", 8, 200, 20)));
+                    try {
+                        scenarios.put("task-due", LoadDriver.measure(new LoadDriver.Options(p.base(), "task-due", 8, 100, 10)));
+                    } catch (IllegalStateException e) {
+                        // Answers past the server's statement timeout are 503s: reported, not a crash of the whole run.
+                        System.err.println("  task-due: not measured: " + e.getMessage());
+                    }
                 }
                 Map<Integer, LoadDriver.Result> sweep = new LinkedHashMap<>();
                 if (!quick) {

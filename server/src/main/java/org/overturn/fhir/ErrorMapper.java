@@ -49,6 +49,12 @@ final class ErrorMapper {
                         "Another request is writing the same resource; retry the request",
                         null);
             }
+            if (t instanceof java.sql.SQLException sql && "57014".equals(sql.getSQLState())) {
+                // statement_timeout: a search the database could not answer in time is cancelled, not left running.
+                log.warn("Statement cancelled after the statement timeout, request {}", requestId);
+                return mapped(ErrorCode.UNAVAILABLE, "The query took longer than the server allows; narrow the search"
+                        + " (more specific parameters, a smaller _count) or retry later", null);
+            }
             if (t instanceof CannotGetJdbcConnectionException
                     || t instanceof CannotCreateTransactionException
                     || t instanceof DataAccessResourceFailureException) {
