@@ -83,7 +83,7 @@ final class Report {
         Optional<BenchRunner.SystemResult> floor = find(results, BenchRunner.FLOOR);
         StringBuilder md = new StringBuilder();
         md.append("# Benchmarks\n\n");
-        md.append("Reproduce with `bench/run.sh` (builds what it needs, then runs every system on 127.0.0.1, one after the other).\n\n");
+        md.append("Reproduce with `bench/run.sh " + requests + "` (builds what it needs, then runs every system on 127.0.0.1, one after the other).\n\n");
         md.append(String.format(Locale.ROOT, "Run of %s on %d cores, %s, default JVM flags for every system (`java -jar`). "
                 + "Load: %d requests per scenario from 8 clients after a warm-up, by the bench module's HdrHistogram client on the "
                 + "same machine (so the client shares the cores, equally for every system). The local PostgreSQL runs with autovacuum off, "
