@@ -53,9 +53,6 @@ public final class LoadDriver {
             this(method, path, body, "application/fhir+json", null);
         }
 
-        Target(String method, String path, String body, String contentType) {
-            this(method, path, body, contentType, contentType.equals("application/json") ? HOOK_INSTANCE : null);
-        }
     }
 
     public record Options(URI base, String scenario, int clients, int requests, int warmup) {
@@ -117,7 +114,7 @@ public final class LoadDriver {
             HookRequests.Chart chart = HookRequests.split(Scenarios.ALECTINIB_CA.bundleJson());
             ehr = StubFhirServer.ehr(chart.ehrAnswers(), EHR_DELAY);
             String cds = options.base().toString().replaceFirst("/fhir$", "/cds-services/overturn-order-sign");
-            target = new Target("POST", cds, HookRequests.orderSignFromEhr(chart, ehr.base()), "application/json");
+            target = new Target("POST", cds, HookRequests.orderSignFromEhr(chart, ehr.base()), "application/json", HOOK_INSTANCE);
         } else if (options.scenario().startsWith("pas-submit")) {
             String request = Scenarios.ALECTINIB_CA.resource("pas-request.json");
             if (options.scenario().equals("pas-submit-payer")) {
@@ -174,7 +171,7 @@ public final class LoadDriver {
         if (options.scenario().equals("order-sign")) {
             // The chart travels in the hook's prefetch: nothing is seeded on the server.
             String cds = options.base().toString().replaceFirst("/fhir$", "/cds-services/overturn-order-sign");
-            return new Target("POST", cds, HookRequests.orderSign(Scenarios.ALECTINIB_CA.bundleJson()), "application/json");
+            return new Target("POST", cds, HookRequests.orderSign(Scenarios.ALECTINIB_CA.bundleJson()), "application/json", HOOK_INSTANCE);
         }
         HttpResponse<String> seeded = http.send(
                 HttpRequest.newBuilder(options.base())
@@ -236,7 +233,7 @@ public final class LoadDriver {
         Histogram histogram = new Histogram(TIMEOUT.toNanos() / 1000, 3);
         AtomicInteger remaining = new AtomicInteger(requests);
         AtomicInteger failures = new AtomicInteger();
-        boolean hook = target.unique() != null;
+        boolean perRequest = target.unique() != null;
         java.util.function.Supplier<HttpRequest> build = () -> HttpRequest.newBuilder(
                         URI.create(target.path().startsWith("http") ? target.path() : base + target.path()))
                 .timeout(TIMEOUT)
@@ -244,7 +241,7 @@ public final class LoadDriver {
                 .header("Content-Type", target.contentType())
                 .method(target.method(), target.body().isEmpty()
                         ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(hook
+                        : HttpRequest.BodyPublishers.ofString(perRequest
                                 ? target.body().replace(target.unique(), target.unique().equals(HOOK_INSTANCE)
                                         ? "\"hookInstance\":\"" + java.util.UUID.randomUUID() + "\"" : java.util.UUID.randomUUID().toString())
                                 : target.body()))
@@ -257,7 +254,7 @@ public final class LoadDriver {
                 futures.add(pool.submit(() -> {
                     Histogram mine = new Histogram(TIMEOUT.toNanos() / 1000, 3);
                     while (remaining.getAndDecrement() > 0) {
-                        HttpRequest request = hook ? build.get() : fixed;
+                        HttpRequest request = perRequest ? build.get() : fixed;
                         long t0 = System.nanoTime();
                         HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
                         mine.recordValue(Math.max(1, (System.nanoTime() - t0) / 1000));
