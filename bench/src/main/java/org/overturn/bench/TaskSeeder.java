@@ -66,7 +66,7 @@ final class TaskSeeder {
             }
             c.setAutoCommit(true);
             try (Statement s = c.createStatement()) {
-                for (String table : List.of("resource", "idx_token", "idx_date", "idx_reference", "idx_string")) {
+                for (String table : List.of("resource", "idx_token", "idx_date", "idx_token_date", "idx_reference", "idx_string")) {
                     s.execute("analyze " + table);
                 }
             }
@@ -95,6 +95,9 @@ final class TaskSeeder {
         run(c, "insert into idx_date (res_type, res_id, param, low, high, patient_id)"
                 + " select t.res_type, 'bt-' || g, t.param, case when t.param = 'deadline' then t.low + " + days + " else t.low end,"
                 + " case when t.param = 'deadline' then t.high + " + days + " else t.high end, t.patient_id" + series.formatted("idx_date"), from, to);
+        run(c, "insert into idx_token_date (res_type, res_id, param, system, code, low, high, patient_id)"
+                + " select t.res_type, 'bt-' || g, t.param, t.system, " + status + ", t.low + " + days + ", t.high + " + days + ","
+                + " t.patient_id" + series.formatted("idx_token_date"), from, to);
         run(c, "insert into idx_reference (res_type, res_id, param, target_type, target_id, target_url, patient_id)"
                 + " select t.res_type, 'bt-' || g, t.param, t.target_type, t.target_id, t.target_url, t.patient_id" + series.formatted("idx_reference"), from, to);
         run(c, "insert into idx_string (res_type, res_id, param, value_norm, value_exact, patient_id)"

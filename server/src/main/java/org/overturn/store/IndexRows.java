@@ -20,11 +20,15 @@ final class IndexRows {
 
     record UriRow(String param, String uri) {}
 
+    /** One pair of a token and a date value of a composite parameter. */
+    record TokenDateRow(String param, @Nullable String system, @Nullable String code, Instant low, Instant high) {}
+
     final List<StringRow> strings = new ArrayList<>();
     final List<TokenRow> tokens = new ArrayList<>();
     final List<ReferenceRow> references = new ArrayList<>();
     final List<DateRow> dates = new ArrayList<>();
     final List<QuantityRow> quantities = new ArrayList<>();
     final List<UriRow> uris = new ArrayList<>();
+    final List<TokenDateRow> tokenDates = new ArrayList<>();
     @Nullable String patientId;
 }

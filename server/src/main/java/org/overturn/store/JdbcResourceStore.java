@@ -252,10 +252,28 @@ final class JdbcResourceStore implements ResourceStore {
         return ctx.getResourceType(resource);
     }
 
-    private void deleteIndexes(String type, String id) {
-        for (String table : List.of("idx_string", "idx_token", "idx_reference", "idx_date", "idx_quantity", "idx_uri")) {
-            jdbc.update("delete from " + table + " where res_type = ? and res_id = ?", type, id);
+    private static final List<String> INDEX_TABLES =
+            List.of("idx_string", "idx_token", "idx_reference", "idx_date", "idx_quantity", "idx_uri", "idx_token_date");
+    // One round trip for all index tables: the deletes run as data-modifying CTEs of one statement.
+    private static final String DELETE_INDEXES;
+
+    static {
+        StringBuilder sql = new StringBuilder("with ");
+        for (int i = 0; i < INDEX_TABLES.size() - 1; i++) {
+            sql.append(i > 0 ? ", " : "").append("d").append(i).append(" as (delete from ").append(INDEX_TABLES.get(i))
+                    .append(" where res_type = ? and res_id = ?)");
         }
+        DELETE_INDEXES = sql.append(" delete from ").append(INDEX_TABLES.get(INDEX_TABLES.size() - 1))
+                .append(" where res_type = ? and res_id = ?").toString();
+    }
+
+    private void deleteIndexes(String type, String id) {
+        Object[] args = new Object[INDEX_TABLES.size() * 2];
+        for (int i = 0; i < args.length; i += 2) {
+            args[i] = type;
+            args[i + 1] = id;
+        }
+        jdbc.update(DELETE_INDEXES, args);
     }
 
     private void insertIndexes(String type, String id, IndexRows rows) {
@@ -273,6 +291,9 @@ final class JdbcResourceStore implements ResourceStore {
                 rows.quantities, q -> new Object[] {type, id, q.param(), q.value(), q.system(), q.code(), p});
         batch("insert into idx_uri (res_type, res_id, param, uri, patient_id) values (?,?,?,?,?)",
                 rows.uris, u -> new Object[] {type, id, u.param(), u.uri(), p});
+        batch("insert into idx_token_date (res_type, res_id, param, system, code, low, high, patient_id) values (?,?,?,?,?,?,?,?)",
+                rows.tokenDates, t -> new Object[] {type, id, t.param(), t.system(), t.code(), SqlSearch.utc(t.low()),
+                        SqlSearch.utc(t.high()), p});
     }
 
     private interface RowArgs<T> {
@@ -368,7 +389,7 @@ final class JdbcResourceStore implements ResourceStore {
 
     @Override
     public Page<StoredResource> search(SearchRequest request) {
-        SqlSearch.Sql page = SqlSearch.page(request, request.count() + 1);
+        SqlSearch.Sql page = SqlSearch.page(request, request.count() + 1, registry);
         List<StoredResource> rows = new ArrayList<>(jdbc.query(page.text(), (rs, n) -> stored(rs, false), page.args().toArray()));
         boolean more = rows.size() > request.count();
         if (more) {
@@ -376,7 +397,7 @@ final class JdbcResourceStore implements ResourceStore {
         }
         Integer total = null;
         if (request.total() != SearchRequest.Total.NONE) {
-            SqlSearch.Sql count = SqlSearch.count(request);
+            SqlSearch.Sql count = SqlSearch.count(request, registry);
             total = jdbc.queryForObject(count.text(), Integer.class, count.args().toArray());
         } else if (!more && (request.offset() == 0 || !rows.isEmpty())) {
             total = request.offset() + rows.size();
@@ -388,7 +409,7 @@ final class JdbcResourceStore implements ResourceStore {
         SearchRequest request = parseQuery(type, query);
         SearchRequest limited = new SearchRequest(
                 type, request.criteria(), List.of(), limit, 0, List.of(), List.of(), SearchRequest.Total.NONE);
-        SqlSearch.Sql sql = SqlSearch.page(limited, limit);
+        SqlSearch.Sql sql = SqlSearch.page(limited, limit, registry);
         return jdbc.query(sql.text(), (rs, n) -> rs.getString(2), sql.args().toArray());
     }
 

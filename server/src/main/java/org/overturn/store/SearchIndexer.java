@@ -71,7 +71,7 @@ final class SearchIndexer {
         IndexRows rows = new IndexRows();
         IFhirPath engine = fhirPath.get();
         for (SearchParam sp : registry.params(type)) {
-            if (sp.isColumn()) {
+            if (sp.isColumn() || sp.composite() != null) {
                 continue;
             }
             for (IFhirPath.IParsedExpression path : registry.parsedPaths(sp)) {
@@ -88,8 +88,27 @@ final class SearchIndexer {
                 }
             }
         }
+        for (SearchParam sp : registry.params(type)) {
+            if (sp.composite() != null) {
+                pairs(rows, sp.name(), sp.composite());
+            }
+        }
         rows.patientId = patientCompartment(type, resource, rows);
         return rows;
+    }
+
+    /** A composite evaluated on the resource itself pairs every value of its token component with every date. */
+    private static void pairs(IndexRows rows, String name, SearchParam.TokenDate composite) {
+        for (IndexRows.TokenRow token : rows.tokens) {
+            if (!token.param().equals(composite.token().name()) || token.code() == null) {
+                continue;
+            }
+            for (IndexRows.DateRow date : rows.dates) {
+                if (date.param().equals(composite.date().name())) {
+                    rows.tokenDates.add(new IndexRows.TokenDateRow(name, token.system(), token.code(), date.low(), date.high()));
+                }
+            }
+        }
     }
 
     private @Nullable String patientCompartment(String type, IBaseResource resource, IndexRows rows) {

@@ -3,10 +3,12 @@ package org.overturn.store;
 import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
 import java.util.List;
 import java.util.Set;
+import org.springframework.lang.Nullable;
 
 /**
  * One search parameter of one resource type, as HAPI's definitions (or a SearchParameter resource of ours) give it:
- * its FHIRPath expressions, parsed once, decide what gets indexed.
+ * its FHIRPath expressions, parsed once, decide what gets indexed. A composite parameter has no paths of its own: it
+ * pairs two parameters of the same type ({@link TokenDate}).
  */
 public record SearchParam(
         String resourceType,
@@ -16,12 +18,27 @@ public record SearchParam(
         String description,
         List<String> paths,
         Set<String> targets,
-        boolean inPatientCompartment) {
+        boolean inPatientCompartment,
+        @Nullable TokenDate composite) {
 
     public SearchParam {
         paths = List.copyOf(paths);
         targets = Set.copyOf(targets);
     }
+
+    public SearchParam(String resourceType, String name, RestSearchParameterTypeEnum type, String uri, String description,
+            List<String> paths, Set<String> targets, boolean inPatientCompartment) {
+        this(resourceType, name, type, uri, description, paths, targets, inPatientCompartment, null);
+    }
+
+    /**
+     * A composite of a token and a date parameter evaluated on the whole resource (such as Task's status with its
+     * deadline), indexed as one row per pair of values so that one index answers both criteria and the date order.
+     *
+     * @param singleValued each component has at most one value per resource (by the element cardinalities), so a
+     *     resource has at most one pair and the pairs can drive a search sorted by the date
+     */
+    public record TokenDate(SearchParam token, SearchParam date, boolean singleValued) {}
 
     /** Parameters answered from the resource row itself rather than from an index table. */
     public boolean isColumn() {

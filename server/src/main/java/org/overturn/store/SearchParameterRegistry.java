@@ -1,5 +1,8 @@
 package org.overturn.store;
 
+import ca.uhn.fhir.context.BaseRuntimeChildDefinition;
+import ca.uhn.fhir.context.BaseRuntimeElementCompositeDefinition;
+import ca.uhn.fhir.context.BaseRuntimeElementDefinition;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.RuntimeResourceDefinition;
 import ca.uhn.fhir.context.RuntimeSearchParam;
@@ -14,12 +17,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.SearchParameter;
 import org.springframework.lang.Nullable;
 
 /**
  * The search parameters Overturn indexes and answers, per resource type, taken from HAPI's R4 definitions. Kinds
- * with no index yet (composite, special) are left out, so the CapabilityStatement never claims them.
+ * with no index yet (R4's own composites, special) are left out, so the CapabilityStatement never claims them;
+ * Overturn's own composites of a token and a date parameter are indexed ({@link SearchParam.TokenDate}).
  */
 public final class SearchParameterRegistry {
     private static final Set<RestSearchParameterTypeEnum> INDEXED = EnumSet.of(
@@ -70,7 +75,14 @@ public final class SearchParameterRegistry {
             byType.put(type, params);
         }
         for (SearchParameter sp : custom) {
-            addCustom(sp);
+            if (sp.getType() != Enumerations.SearchParamType.COMPOSITE) {
+                addCustom(sp);
+            }
+        }
+        for (SearchParameter sp : custom) {
+            if (sp.getType() == Enumerations.SearchParamType.COMPOSITE) {
+                addComposite(ctx, sp);
+            }
         }
         byType.replaceAll((type, params) -> Collections.unmodifiableMap(params));
         parsed = CompletableFuture.supplyAsync(() -> parseAll(ctx), runnable -> {
@@ -107,6 +119,77 @@ public final class SearchParameterRegistry {
             params.put(sp.getCode(), new SearchParam(type, sp.getCode(), kind, sp.getUrl(),
                     sp.hasDescription() ? sp.getDescription() : "", paths, targets, false));
         }
+    }
+
+    /**
+     * A composite of one token and one date parameter of its base type, evaluated on the resource itself (expression
+     * = the type), so that its index rows are the pairs of the two components' rows.
+     */
+    private void addComposite(FhirContext ctx, SearchParameter sp) {
+        String name = sp.getUrl() + " (" + sp.getCode() + ")";
+        if (sp.getBase().size() != 1 || sp.getComponent().size() != 2) {
+            throw new IllegalStateException("SearchParameter " + name + ": a composite needs one base and two components");
+        }
+        String type = sp.getBase().get(0).getCode();
+        Map<String, SearchParam> params = byType.get(type);
+        if (params == null) {
+            throw new IllegalStateException("SearchParameter " + name + ": base " + type + " is not a type this server serves");
+        }
+        if (params.containsKey(sp.getCode())) {
+            throw new IllegalStateException("SearchParameter " + name + " is named like another parameter of " + type);
+        }
+        if (!type.equals(sp.getExpression())) {
+            throw new IllegalStateException("SearchParameter " + name + ": the expression must be '" + type
+                    + "' (components evaluated on the resource itself)");
+        }
+        SearchParam token = null;
+        SearchParam date = null;
+        for (SearchParameter.SearchParameterComponentComponent component : sp.getComponent()) {
+            SearchParam part = params.values().stream()
+                    .filter(p -> p.uri().equals(component.getDefinition()))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("SearchParameter " + name + ": component "
+                            + component.getDefinition() + " is not a parameter of " + type));
+            switch (part.type()) {
+                case TOKEN -> token = part;
+                case DATE -> date = part;
+                default -> throw new IllegalStateException("SearchParameter " + name + ": component " + part.name()
+                        + " is a " + part.type().getCode() + " parameter; only token with date is indexed");
+            }
+        }
+        if (token == null || date == null) {
+            throw new IllegalStateException("SearchParameter " + name + ": the components must be one token and one date parameter");
+        }
+        boolean single = singleValued(ctx, token) && singleValued(ctx, date);
+        params.put(sp.getCode(), new SearchParam(type, sp.getCode(), RestSearchParameterTypeEnum.COMPOSITE, sp.getUrl(),
+                sp.hasDescription() ? sp.getDescription() : "", List.of(), Set.of(), false,
+                new SearchParam.TokenDate(token, date, single)));
+    }
+
+    /**
+     * Whether the parameter indexes at most one value per resource: one plain path (Type.a.b, no functions), every
+     * element on it at most once, and not a CodeableConcept (whose codings are each a value).
+     */
+    private static boolean singleValued(FhirContext ctx, SearchParam sp) {
+        if (sp.paths().size() != 1) {
+            return false;
+        }
+        String[] steps = sp.paths().get(0).split("\\.");
+        if (!steps[0].equals(sp.resourceType())) {
+            return false;
+        }
+        BaseRuntimeElementDefinition<?> def = ctx.getResourceDefinition(sp.resourceType());
+        for (int i = 1; i < steps.length; i++) {
+            if (!(def instanceof BaseRuntimeElementCompositeDefinition<?> composite)) {
+                return false;
+            }
+            BaseRuntimeChildDefinition child = composite.getChildByName(steps[i]);
+            if (child == null || child.getMax() != 1) {
+                return false;
+            }
+            def = child.getChildByName(steps[i]);
+        }
+        return def != null && !def.getName().equals("CodeableConcept");
     }
 
     private Map<SearchParam, List<IFhirPath.IParsedExpression>> parseAll(FhirContext ctx) {

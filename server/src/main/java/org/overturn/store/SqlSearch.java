@@ -29,36 +29,111 @@ final class SqlSearch {
 
     private SqlSearch() {}
 
-    /** The page query: ids and content of the matches, in the requested order. */
-    static Sql page(SearchRequest request, int limit) {
+    /** The page query: ids and content of the matches, in the requested order (ties by id). */
+    static Sql page(SearchRequest request, int limit, SearchParameterRegistry registry) {
         SqlSearch s = new SqlSearch();
-        s.filter("r", request.resourceType(), request.criteria());
-        StringBuilder sql = new StringBuilder(
-                "select r.res_type, r.res_id, r.version, r.last_updated, r.content from resource r where ");
-        sql.append(s.where);
-        sql.append(" order by ");
-        for (SearchRequest.SortKey key : request.sort()) {
-            sql.append(s.sortExpression(key)).append(key.descending() ? " desc nulls last, " : " asc nulls last, ");
+        Paired paired = pair(request.criteria(), composites(registry, request.resourceType()));
+        StringBuilder sql = new StringBuilder("select r.res_type, r.res_id, r.version, r.last_updated, r.content from ");
+        if (paired != null && paired.drivesSort(request.sort())) {
+            // The due-work query (status=...&deadline=...&_sort=deadline): the composite index range yields the matches
+            // already in deadline order, so the database reads a page of rows instead of sorting every match.
+            s.where.append("i.res_type = ? and i.param = ? and ");
+            s.args.add(request.resourceType());
+            s.args.add(paired.composite().name());
+            s.pairedValues(paired);
+            s.where.append(" and ");
+            s.filter("r", request.resourceType(), without(request.criteria(), paired), null);
+            sql.append("idx_token_date i join resource r on r.res_type = i.res_type and r.res_id = i.res_id where ")
+                    .append(s.where)
+                    .append(" order by i.low, i.res_id limit ? offset ?");
+        } else {
+            s.filter("r", request.resourceType(), without(request.criteria(), paired), paired);
+            sql.append("resource r where ").append(s.where).append(" order by ");
+            for (SearchRequest.SortKey key : request.sort()) {
+                sql.append(s.sortExpression(key)).append(key.descending() ? " desc nulls last, " : " asc nulls last, ");
+            }
+            sql.append(request.sort().isEmpty() ? "r.last_updated, r.res_id" : "r.res_id").append(" limit ? offset ?");
         }
-        sql.append("r.last_updated, r.res_id limit ? offset ?");
         s.args.add(limit);
         s.args.add(request.offset());
         return new Sql(sql.toString(), s.args);
     }
 
-    static Sql count(SearchRequest request) {
+    static Sql count(SearchRequest request, SearchParameterRegistry registry) {
         SqlSearch s = new SqlSearch();
-        s.filter("r", request.resourceType(), request.criteria());
+        Paired paired = pair(request.criteria(), composites(registry, request.resourceType()));
+        s.filter("r", request.resourceType(), without(request.criteria(), paired), paired);
         return new Sql("select count(*) from resource r where " + s.where, s.args);
     }
 
-    private void filter(String alias, String type, List<Criterion> criteria) {
+    /**
+     * A token criterion and a date criterion that one composite index answers together (for example status and
+     * deadline of Task): one index range instead of two lookups per candidate row.
+     */
+    private record Paired(SearchParam composite, Criterion token, Criterion date) {
+        boolean drivesSort(List<SearchRequest.SortKey> sort) {
+            return composite.composite().singleValued() && sort.size() == 1 && !sort.get(0).descending()
+                    && sort.get(0).param().equals(composite.composite().date());
+        }
+    }
+
+    private static List<SearchParam> composites(SearchParameterRegistry registry, String type) {
+        return registry.params(type).stream().filter(p -> p.composite() != null).toList();
+    }
+
+    private static @Nullable Paired pair(List<Criterion> criteria, List<SearchParam> composites) {
+        for (SearchParam composite : composites) {
+            Criterion token = plain(criteria, composite.composite().token());
+            Criterion date = plain(criteria, composite.composite().date());
+            if (token != null && date != null) {
+                return new Paired(composite, token, date);
+            }
+        }
+        return null;
+    }
+
+    /** The first criterion on {@code param} with values and no modifier (":text", ":not" and ":missing" are not pairs). */
+    private static @Nullable Criterion plain(List<Criterion> criteria, SearchParam param) {
+        return criteria.stream()
+                .filter(c -> c.chain() == null && c.modifier() == null && !c.values().isEmpty() && c.param().equals(param))
+                .findFirst()
+                .orElse(null);
+    }
+
+    private static List<Criterion> without(List<Criterion> criteria, @Nullable Paired paired) {
+        return paired == null ? criteria : criteria.stream().filter(c -> c != paired.token() && c != paired.date()).toList();
+    }
+
+    private void filter(String alias, String type, List<Criterion> criteria, @Nullable Paired paired) {
         where.append(alias).append(".res_type = ? and not ").append(alias).append(".deleted");
         args.add(type);
         for (Criterion c : criteria) {
             where.append(" and ");
             criterion(alias, type, c);
         }
+        if (paired != null) {
+            where.append(" and exists (select 1 from idx_token_date i where i.res_type = ")
+                    .append(alias).append(".res_type and i.res_id = ").append(alias)
+                    .append(".res_id and i.param = ? and ");
+            args.add(paired.composite().name());
+            pairedValues(paired);
+            where.append(")");
+        }
+    }
+
+    /** The token values (OR) and the date values (OR) of a pair, on the composite index row {@code i}. */
+    private void pairedValues(Paired paired) {
+        where.append("(");
+        for (int i = 0; i < paired.token().values().size(); i++) {
+            where.append(i > 0 ? " or " : "");
+            tokenValue(null, paired.token().values().get(i));
+        }
+        where.append(") and (");
+        for (int i = 0; i < paired.date().values().size(); i++) {
+            where.append(i > 0 ? " or " : "");
+            datePredicate("i.low", "i.high", paired.date().values().get(i), paired.date().param().name());
+        }
+        where.append(")");
     }
 
     private void criterion(String r, String type, Criterion c) {
@@ -140,7 +215,7 @@ final class SqlSearch {
                     .append(alias)
                     .append(".res_id = i.target_id and ");
             args.add(targetType);
-            filter(alias, targetType, List.of(inner));
+            filter(alias, targetType, List.of(inner), null);
             where.append("))");
         }
         where.append("))");
@@ -154,6 +229,7 @@ final class SqlSearch {
             case DATE -> "idx_date";
             case NUMBER, QUANTITY -> "idx_quantity";
             case URI -> "idx_uri";
+            case COMPOSITE -> "idx_token_date";
             default -> throw new OverturnException(
                     ErrorCode.UNSUPPORTED_SEARCH, "Search parameter '" + sp.name() + "' cannot be searched yet");
         };
@@ -167,9 +243,24 @@ final class SqlSearch {
             case DATE -> datePredicate("i.low", "i.high", value, sp.name());
             case NUMBER, QUANTITY -> quantityValue(sp, value);
             case URI -> uriValue(modifier, value);
+            case COMPOSITE -> compositeValue(sp, value);
             default -> throw new OverturnException(
                     ErrorCode.UNSUPPORTED_SEARCH, "Search parameter '" + sp.name() + "' cannot be searched yet");
         }
+    }
+
+    /** {@code token$date}, such as {@code requested$le2026-03-01}: both on the same composite index row. */
+    private void compositeValue(SearchParam sp, String value) {
+        int dollar = value.indexOf('$');
+        if (sp.composite() == null || dollar < 0) {
+            throw new OverturnException(ErrorCode.INVALID_SEARCH, sp.name() + ": '" + value
+                    + "' is not a composite value (expected token$date, such as requested$le2026-03-01)", sp.name());
+        }
+        where.append("(");
+        tokenValue(null, value.substring(0, dollar));
+        where.append(" and ");
+        datePredicate("i.low", "i.high", value.substring(dollar + 1), sp.name());
+        where.append(")");
     }
 
     private void stringValue(@Nullable String modifier, String value) {
@@ -282,7 +373,8 @@ final class SqlSearch {
             case "gt" -> bind(high + " > ?", ph);
             case "lt" -> bind(low + " < ?", pl);
             case "ge" -> bind("(" + high + " > ? or " + eq + ")", ph, pl, ph);
-            case "le" -> bind("(" + low + " < ? or " + eq + ")", pl, pl, ph);
+            // Same as "low < pl or (low >= pl and high <= ph)", with the bound on low an index range can use.
+            case "le" -> bind("(" + low + " <= ? and (" + low + " < ? or " + high + " <= ?))", ph, pl, ph);
             case "sa" -> bind(low + " > ?", ph);
             case "eb" -> bind(high + " < ?", pl);
             case "ap" -> {

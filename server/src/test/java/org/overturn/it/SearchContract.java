@@ -147,6 +147,65 @@ public interface SearchContract extends FhirHttp {
         assertThat(taskParams.toString()).contains("http://overturn.example.org/fhir/SearchParameter/task-deadline");
     }
 
+    /**
+     * Overturn's composite status-deadline (fhir-profiles), which also answers status=...&deadline=...: the same
+     * matches as the two criteria checked one by one, in deadline order with ties by id, page after page, and kept
+     * current when a Task's status changes.
+     */
+    @Test
+    default void taskStatusDeadlineWhenBothGivenThenSameMatchesInDeadlineOrderTiesById() {
+        String u = unique();
+        java.util.function.BiFunction<String, String, String> task = (status, end) -> create("Task", "{\"resourceType\":\"Task\","
+                + "\"status\":\"" + status + "\",\"intent\":\"order\","
+                + "\"identifier\":[{\"system\":\"urn:test:status-deadline\",\"value\":\"" + u + "\"}]"
+                + (end == null ? "" : ",\"restriction\":{\"period\":{\"end\":\"" + end + "\"}}") + "}");
+        String tieA = task.apply("requested", "2026-12-20");
+        String first = task.apply("requested", "2026-12-05");
+        String tieB = task.apply("requested", "2026-12-20");
+        String completed = task.apply("completed", "2026-12-01");
+        String later = task.apply("requested", "2027-02-01");
+        String undated = task.apply("requested", null);
+        List<String> ties = new ArrayList<>(List.of(tieA, tieB));
+        ties.sort(null);
+        String scope = "Task?identifier=urn:test:status-deadline|" + u;
+
+        String due = scope + "&status=requested&deadline=le2026-12-31&_sort=deadline";
+        assertThat(ids(get(due))).containsExactly(first, ties.get(0), ties.get(1));
+        Response page1 = get(due + "&_count=2");
+        assertThat(ids(page1)).containsExactly(first, ties.get(0));
+        String next = null;
+        for (JsonNode link : page1.json().path("link")) {
+            if (link.path("relation").asText().equals("next")) {
+                next = link.path("url").asText();
+            }
+        }
+        assertThat(next).as("a next link").isNotNull();
+        assertThat(ids(get(next))).containsExactly(ties.get(1));
+        assertThat(ids(get(scope + "&status=requested&deadline=le2027-12-31&_sort=-deadline")))
+                .containsExactly(later, ties.get(0), ties.get(1), first);
+        assertThat(ids(get(scope + "&status=requested,completed&deadline=le2026-12-05")))
+                .containsExactlyInAnyOrder(first, completed);
+        assertThat(ids(get(scope + "&status=requested&_sort=deadline")))
+                .as("without a deadline criterion, the undated Task comes last")
+                .containsExactly(first, ties.get(0), ties.get(1), later, undated);
+
+        assertThat(ids(get(scope + "&status-deadline=requested$le2026-12-31"))).containsExactlyInAnyOrder(first, tieA, tieB);
+        assertThat(ids(get(scope + "&status-deadline=http://hl7.org/fhir/task-status|completed$le2026-12-31")))
+                .containsExactly(completed);
+        assertThat(ids(get(scope + "&status-deadline=requested$gt2027-01-01"))).containsExactly(later);
+
+        Response current = get("Task/" + first);
+        String changed = current.body().replace("\"status\":\"requested\"", "\"status\":\"cancelled\"");
+        assertThat(put("Task/" + first, changed).status()).isEqualTo(200);
+        assertThat(ids(get(due))).containsExactly(ties.get(0), ties.get(1));
+        assertThat(ids(get(scope + "&status-deadline=cancelled$le2026-12-31"))).containsExactly(first);
+
+        Response noDate = get(scope + "&status-deadline=requested");
+        assertThat(noDate.status()).isEqualTo(400);
+        assertThat(noDate.body()).contains("OperationOutcome").contains("token$date");
+        assertThat(get(scope + "&_sort=status-deadline").status()).isEqualTo(400);
+    }
+
     @Test
     default void quantitySearchWhenPrefixesAndUnitsThenMatches() {
         String u = unique();
