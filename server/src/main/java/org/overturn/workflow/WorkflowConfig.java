@@ -30,7 +30,7 @@ class WorkflowConfig {
             if (properties.remindersEnabled()) {
                 registrar.addFixedDelayTask(() -> {
                     try {
-                        reminders.sendDue(Instant.now());
+                        reminders.sendDueSinceLastRound(Instant.now());
                     } catch (RuntimeException e) {
                         // The next round retries; a reminder is only marked sent together with its Communication.
                         org.slf4j.LoggerFactory.getLogger(DeadlineReminders.class).warn("Deadline reminders failed", e);

@@ -43,21 +43,23 @@ class DeadlineRemindersIT extends EmbeddedServerTest {
         String patient = "reminded-" + unique();
         String id = create("Task", task(patient, "requested"));
 
-        reminders.sendDue(DEADLINE.minus(Duration.ofDays(20)));
+        reminders.sendDue(null, DEADLINE.minus(Duration.ofDays(20)));
         assertThat(remindersOf(patient)).isEmpty();
 
-        reminders.sendDue(DEADLINE.minus(Duration.ofDays(13)));
-        reminders.sendDue(DEADLINE.minus(Duration.ofDays(13)));
+        // Each round reads only what fell due since the one before.
+        reminders.sendDue(DEADLINE.minus(Duration.ofDays(20)), DEADLINE.minus(Duration.ofDays(13)));
+        reminders.sendDue(DEADLINE.minus(Duration.ofDays(13)), DEADLINE.minus(Duration.ofDays(13)));
+        reminders.sendDue(null, DEADLINE.minus(Duration.ofDays(13)));
         List<JsonNode> sent = remindersOf(patient);
         assertThat(sent).hasSize(1);
         assertThat(sent.get(0).path("payload").get(0).path("contentString").asText())
                 .startsWith("Internal appeal filing is due 2030-01-15T23:59:59Z (in 13 days)");
         assertThat(sent.get(0).path("recipient").get(0).path("reference").asText()).isEqualTo("Practitioner/owner-" + patient);
 
-        reminders.sendDue(DEADLINE.minus(Duration.ofDays(2)));
+        reminders.sendDue(DEADLINE.minus(Duration.ofDays(13)), DEADLINE.minus(Duration.ofDays(2)));
         assertThat(remindersOf(patient)).hasSize(2);
 
-        reminders.sendDue(DEADLINE.plus(Duration.ofHours(1)));
+        reminders.sendDue(DEADLINE.minus(Duration.ofDays(2)), DEADLINE.plus(Duration.ofHours(1)));
         List<JsonNode> all = remindersOf(patient);
         assertThat(all).hasSize(3);
         JsonNode overdue = all.stream().filter(c -> c.path("priority").asText().equals("urgent")).findFirst().orElseThrow();
@@ -67,8 +69,27 @@ class DeadlineRemindersIT extends EmbeddedServerTest {
         JsonNode done = get("Task/" + id).json();
         ((com.fasterxml.jackson.databind.node.ObjectNode) done).put("status", "completed");
         assertThat(put("Task/" + id, done.toString()).status()).isEqualTo(200);
-        reminders.sendDue(DEADLINE.plus(Duration.ofDays(30)));
+        reminders.sendDue(null, DEADLINE.plus(Duration.ofDays(30)));
         assertThat(remindersOf(patient)).as("a finished step is not chased").hasSize(3);
+    }
+
+    /**
+     * The scheduled rounds keep a cursor: a Task written with its deadline already passed (a late case) is found by
+     * the next round through its write time, and a round that finds nothing new sends nothing.
+     */
+    @Test
+    void roundsWhenATaskIsWrittenAlreadyOverdueThenTheNextRoundSendsItsNoticeOnce() {
+        Instant start = Instant.now();
+        assertThat(reminders.sendDueSinceLastRound(start)).isGreaterThanOrEqualTo(0);
+        String patient = "late-" + unique();
+        create("Task", task(patient, "requested").replace(DEADLINE.toString(), start.minus(Duration.ofDays(1)).toString()));
+        Instant next = Instant.now().plusSeconds(1);
+        reminders.sendDueSinceLastRound(next);
+        List<JsonNode> sent = remindersOf(patient);
+        assertThat(sent).hasSize(1);
+        assertThat(sent.get(0).path("priority").asText()).isEqualTo("urgent");
+        reminders.sendDueSinceLastRound(next.plusSeconds(60));
+        assertThat(remindersOf(patient)).hasSize(1);
     }
 
     @Test
@@ -85,7 +106,7 @@ class DeadlineRemindersIT extends EmbeddedServerTest {
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
-                return reminders.sendDue(now);
+                return reminders.sendDue(null, now);
             }));
         }
         for (CompletableFuture<Integer> f : instances) {
