@@ -2,6 +2,7 @@ package org.overturn.store;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.IParser;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -193,23 +194,8 @@ final class JdbcResourceStore implements ResourceStore {
         r.getMeta().setLastUpdated(Date.from(now));
         String content = ctx.newJsonParser().encodeResourceToString(r);
         IndexRows rows = indexer.index(r);
-        if (current == null) {
-            jdbc.update(
-                    "insert into resource (res_type, res_id, version, last_updated, deleted, patient_id, content)"
-                            + " values (?, ?, ?, ?, false, ?, ?)",
-                    type, id, version, SqlSearch.utc(now), rows.patientId, content);
-        } else {
-            jdbc.update(
-                    "update resource set version = ?, last_updated = ?, deleted = false, patient_id = ?, content = ?"
-                            + " where res_type = ? and res_id = ?",
-                    version, SqlSearch.utc(now), rows.patientId, content, type, id);
-            deleteIndexes(type, id);
-        }
-        jdbc.update(
-                "insert into resource_version (res_type, res_id, version, last_updated, deleted, method, patient_id,"
-                        + " content) values (?, ?, ?, ?, false, ?, ?, ?)",
-                type, id, version, SqlSearch.utc(now), method, rows.patientId, content);
-        insertIndexes(type, id, rows);
+        WriteStatement statement = versionWrite(type, id, version, now, method, content, rows, current != null);
+        jdbc.execute(statement::prepare, PreparedStatement::execute);
         boolean created = current == null || current.deleted;
         return new WriteResult(
                 new StoredResource(type, id, version, now, false, r),
@@ -276,37 +262,40 @@ final class JdbcResourceStore implements ResourceStore {
         jdbc.update(DELETE_INDEXES, args);
     }
 
-    private void insertIndexes(String type, String id, IndexRows rows) {
+    /**
+     * The whole write of a version as one statement (one round trip): the current row, the version row and, as
+     * data-modifying CTEs, the old index rows deleted and the new ones inserted from arrays.
+     */
+    private static WriteStatement versionWrite(String type, String id, long version, Instant now, String method,
+            String content, IndexRows rows, boolean exists) {
+        WriteStatement w = new WriteStatement();
         String p = rows.patientId;
-        batch("insert into idx_string (res_type, res_id, param, value_norm, value_exact, patient_id) values (?,?,?,?,?,?)",
-                rows.strings, s -> new Object[] {type, id, s.param(), s.norm(), s.exact(), p});
-        batch("insert into idx_token (res_type, res_id, param, system, code, text_norm, patient_id) values (?,?,?,?,?,?,?)",
-                rows.tokens, t -> new Object[] {type, id, t.param(), t.system(), t.code(), t.textNorm(), p});
-        batch("insert into idx_reference (res_type, res_id, param, target_type, target_id, target_url, patient_id)"
-                        + " values (?,?,?,?,?,?,?)",
-                rows.references, r -> new Object[] {type, id, r.param(), r.targetType(), r.targetId(), r.url(), p});
-        batch("insert into idx_date (res_type, res_id, param, low, high, patient_id) values (?,?,?,?,?,?)",
-                rows.dates, d -> new Object[] {type, id, d.param(), SqlSearch.utc(d.low()), SqlSearch.utc(d.high()), p});
-        batch("insert into idx_quantity (res_type, res_id, param, value, system, code, patient_id) values (?,?,?,?,?,?,?)",
-                rows.quantities, q -> new Object[] {type, id, q.param(), q.value(), q.system(), q.code(), p});
-        batch("insert into idx_uri (res_type, res_id, param, uri, patient_id) values (?,?,?,?,?)",
-                rows.uris, u -> new Object[] {type, id, u.param(), u.uri(), p});
-        batch("insert into idx_token_date (res_type, res_id, param, system, code, low, high, patient_id) values (?,?,?,?,?,?,?,?)",
-                rows.tokenDates, t -> new Object[] {type, id, t.param(), t.system(), t.code(), SqlSearch.utc(t.low()),
-                        SqlSearch.utc(t.high()), p});
-    }
-
-    private interface RowArgs<T> {
-        Object[] of(T row);
-    }
-
-    private <T> void batch(String sql, List<T> rows, RowArgs<T> args) {
-        if (rows.isEmpty()) {
-            return;
+        if (exists) {
+            w.step("update resource set version = ?, last_updated = ?, deleted = false, patient_id = ?, content = ?"
+                    + " where res_type = ? and res_id = ?", version, SqlSearch.utc(now), p, content, type, id);
+            for (String table : INDEX_TABLES) {
+                w.step("delete from " + table + " where res_type = ? and res_id = ?", type, id);
+            }
+        } else {
+            w.step("insert into resource (res_type, res_id, version, last_updated, deleted, patient_id, content)"
+                    + " values (?, ?, ?, ?, false, ?, ?)", type, id, version, SqlSearch.utc(now), p, content);
         }
-        List<Object[]> batch = new ArrayList<>(rows.size());
-        rows.forEach(r -> batch.add(args.of(r)));
-        jdbc.batchUpdate(sql, batch);
+        w.step("insert into resource_version (res_type, res_id, version, last_updated, deleted, method, patient_id, content)"
+                + " values (?, ?, ?, ?, false, ?, ?, ?)", type, id, version, SqlSearch.utc(now), method, p, content);
+        w.rows("idx_string", "param text, value_norm text, value_exact text", type, id, p,
+                rows.strings, s -> new Object[] {s.param(), s.norm(), s.exact()});
+        w.rows("idx_token", "param text, system text, code text, text_norm text", type, id, p,
+                rows.tokens, t -> new Object[] {t.param(), t.system(), t.code(), t.textNorm()});
+        w.rows("idx_reference", "param text, target_type text, target_id text, target_url text", type, id, p,
+                rows.references, r -> new Object[] {r.param(), r.targetType(), r.targetId(), r.url()});
+        w.rows("idx_date", "param text, low timestamptz, high timestamptz", type, id, p,
+                rows.dates, d -> new Object[] {d.param(), d.low(), d.high()});
+        w.rows("idx_quantity", "param text, value numeric, system text, code text", type, id, p,
+                rows.quantities, q -> new Object[] {q.param(), q.value(), q.system(), q.code()});
+        w.rows("idx_uri", "param text, uri text", type, id, p, rows.uris, u -> new Object[] {u.param(), u.uri()});
+        w.rows("idx_token_date", "param text, system text, code text, low timestamptz, high timestamptz", type, id, p,
+                rows.tokenDates, t -> new Object[] {t.param(), t.system(), t.code(), t.low(), t.high()});
+        return w;
     }
 
     // ---- reads ----
