@@ -6,13 +6,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Task;
 import org.overturn.platform.Canonical;
 import org.overturn.store.ResourceStore;
 import org.overturn.store.StoredResource;
+import org.overturn.subscriptions.TopicEvents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -21,7 +24,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * Sends a Communication before a workflow Task's deadline ({@code Task.restriction.period.end}) at each configured
  * lead time, and an urgent one once it is overdue while the Task is still open. Each (Task, deadline, lead) is
  * claimed by a primary-key insert in the same transaction as its Communication, so any number of server instances
- * may run this: each reminder is sent exactly once, and a moved deadline gets reminders of its own.
+ * may run this: each reminder is sent exactly once, and a moved deadline gets reminders of its own. Each reminder is
+ * also an event of the reminder subscription topic ({@link WorkflowSteps#REMINDER_TOPIC}).
  */
 final class DeadlineReminders {
     static final String CATEGORY_SYSTEM = Canonical.BASE + "/CodeSystem/communication-category";
@@ -31,11 +35,13 @@ final class DeadlineReminders {
 
     private final ResourceStore store;
     private final JdbcTemplate jdbc;
+    private final TopicEvents events;
     private final List<Duration> leads;
 
-    DeadlineReminders(ResourceStore store, JdbcTemplate jdbc, WorkflowProperties properties) {
+    DeadlineReminders(ResourceStore store, JdbcTemplate jdbc, TopicEvents events, WorkflowProperties properties) {
         this.store = store;
         this.jdbc = jdbc;
+        this.events = events;
         this.leads = properties.reminderLeads().stream().sorted(Comparator.reverseOrder()).toList();
     }
 
@@ -79,7 +85,13 @@ final class DeadlineReminders {
             if (claimed == 0) {
                 return false;
             }
-            store.create(reminder(task, taskRef, deadline, lead, now), null);
+            Communication reminder = reminder(task, taskRef, deadline, lead, now);
+            StoredResource sent = store.create(reminder, null).stored();
+            // Subscribers of the reminder topic hear of it in the same transaction (their notifications are queued).
+            Map<String, List<String>> filters = new HashMap<>();
+            filters.put("recipient", reminder.getRecipient().stream().map(Reference::getReference).filter(r -> r != null).toList());
+            filters.put("patient", patientRef == null ? List.of() : List.of(patientRef));
+            events.publish(WorkflowSteps.REMINDER_TOPIC, sent, filters, List.of(taskRef));
             log.info("Sent the {} reminder of {} (deadline {})", lead, taskRef, deadline);
             return true;
         });
