@@ -37,7 +37,7 @@ public interface SubscriptionContract extends PasHttp {
 
     /** The subscriber's endpoint, started once for the test JVM on a free loopback port. */
     final class Subscriber {
-        static final WireMockServer SERVER = start();
+        public static final WireMockServer SERVER = start();
 
         private static WireMockServer start() {
             WireMockServer server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
@@ -45,7 +45,7 @@ public interface SubscriptionContract extends PasHttp {
             return server;
         }
 
-        static String url(String path) {
+        public static String url(String path) {
             return "http://127.0.0.1:" + SERVER.port() + path;
         }
     }
