@@ -333,6 +333,10 @@ public interface SubscriptionContract extends PasHttp {
         JsonNode status = get("Subscription/" + id + "/$status").json().path("entry").get(0).path("resource");
         assertThat(param(status, "status")).isEqualTo("error");
         assertThat(status.toString()).contains("HTTP 503");
+        JsonNode inError = get("Subscription/$status?status=error&id=" + id).json();
+        assertThat(inError.path("total").asInt()).isEqualTo(1);
+        assertThat(inError.path("entry").get(0).path("resource").toString()).contains("Subscription/" + id);
+        assertThat(get("Subscription/$status?status=active&id=" + id).json().path("total").asInt()).isZero();
         ArrayNode provenances = (ArrayNode) get("Provenance?target=Subscription/" + id).json().path("entry");
         assertThat(provenances).hasSize(1);
         assertThat(provenances.get(0).path("resource").path("reason").get(0).path("text").asText()).contains("error");
