@@ -96,9 +96,9 @@ final class NotificationFactory {
             if (content.equals(BackportProfiles.FULL_RESOURCE) && event.resource() != null) {
                 entry.setResource(event.resource());
             }
-            String type0 = event.focus().substring(0, event.focus().indexOf('/'));
+            String focusType = event.focus().substring(0, event.focus().indexOf('/'));
             entry.getRequest().setMethod(event.created() ? Bundle.HTTPVerb.POST : Bundle.HTTPVerb.PUT)
-                    .setUrl(event.created() ? type0 : event.focus());
+                    .setUrl(event.created() ? focusType : event.focus());
             entry.getResponse().setStatus(event.created() ? "201" : "200");
         }
         return bundle;
