@@ -27,11 +27,13 @@ class ArchitectureTest {
 
     /**
      * Resource SQL belongs to the store. A feature may own a table of its own that is not a FHIR resource (the CDS
-     * token replay cache and feedback, the payer outbox, deadline reminders sent); those features are named here, and nothing else writes SQL.
+     * token replay cache and feedback, the payer outbox, deadline reminders sent, subscription state and notification
+     * outbox); those features are named here, and nothing else writes SQL.
      */
     @ArchTest
     static final ArchRule onlyTheStoreAndTableOwningFeaturesWriteSql = noClasses()
-            .that().resideOutsideOfPackages("org.overturn.store..", "org.overturn.cds..", "org.overturn.pas..", "org.overturn.workflow..")
+            .that().resideOutsideOfPackages("org.overturn.store..", "org.overturn.cds..", "org.overturn.pas..", "org.overturn.workflow..",
+                    "org.overturn.subscriptions..")
             .should().dependOnClassesThat().resideInAPackage("org.springframework.jdbc.core..");
 
     @ArchTest
@@ -48,4 +50,12 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage(
                     "org.overturn.store..", "org.overturn.fhir..", "org.overturn.appeals..", "org.hl7.fhir..", "ca.uhn.fhir..",
                     "org.springframework.jdbc..", "org.springframework.web..", "jakarta.servlet..");
+
+    /** Features publish to subscription topics; subscriptions knows none of them (it delivers whatever they publish). */
+    @ArchTest
+    static final ArchRule subscriptionsKnowNoFeature = noClasses()
+            .that().resideInAPackage("org.overturn.subscriptions..")
+            .should().dependOnClassesThat().resideInAnyPackage(
+                    "org.overturn.pas..", "org.overturn.workflow..", "org.overturn.appeals..", "org.overturn.fhir..",
+                    "org.overturn.cds..", "jakarta.servlet..");
 }

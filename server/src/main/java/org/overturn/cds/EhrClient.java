@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
+import org.overturn.platform.HostAllowList;
 import org.springframework.lang.Nullable;
 
 /**
@@ -49,7 +50,8 @@ final class EhrClient implements AutoCloseable {
     EhrClient(FhirContext ctx, CdsProperties properties) {
         this.ctx = ctx;
         this.settings = properties.ehr();
-        this.allowList = new HostAllowList(settings.allowedHosts(), properties.developmentMode());
+        this.allowList = new HostAllowList(settings.allowedHosts(), properties.developmentMode(), "fhirServer",
+                "overturn.cds.ehr.allowed-hosts");
         AtomicInteger n = new AtomicInteger();
         // Bounded: a burst of hook calls queues here instead of opening unbounded connections to the EHR.
         this.pool = new ThreadPoolExecutor(32, 32, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {

@@ -14,6 +14,7 @@ import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
 import org.hl7.fhir.r4.model.Enumerations;
 import org.overturn.pas.PasProfiles;
 import org.overturn.store.SearchParam;
+import org.overturn.subscriptions.BackportProfiles;
 import org.overturn.store.SearchParameterRegistry;
 
 /**
@@ -25,10 +26,12 @@ import org.overturn.store.SearchParameterRegistry;
 final class CapabilityStatementInterceptor {
     private final SearchParameterRegistry registry;
     private final CapabilityStatement packaged;
+    private final List<String> topics;
 
-    CapabilityStatementInterceptor(SearchParameterRegistry registry, CapabilityStatement packaged) {
+    CapabilityStatementInterceptor(SearchParameterRegistry registry, CapabilityStatement packaged, List<String> topics) {
         this.registry = registry;
         this.packaged = packaged;
+        this.topics = List.copyOf(topics);
     }
 
     @Hook(Pointcut.SERVER_CAPABILITY_STATEMENT_GENERATED)
@@ -55,6 +58,8 @@ final class CapabilityStatementInterceptor {
                 complete(resource, type);
                 if (type.equals("Claim")) {
                     pasOperations(resource);
+                } else if (type.equals("Subscription")) {
+                    subscriptions(resource);
                 }
             }
         }
@@ -68,6 +73,24 @@ final class CapabilityStatementInterceptor {
             } else if (operation.getName().equals("inquire")) {
                 operation.setDefinition(PasProfiles.OPERATION_INQUIRE);
             }
+        }
+    }
+
+    /**
+     * Subscriptions are the Backport IG's topic-based ones: its profile, its $status and $events, and the topics
+     * (PAS names its one topic here, spec-66).
+     */
+    private void subscriptions(CapabilityStatementRestResourceComponent subscription) {
+        subscription.addSupportedProfile(BackportProfiles.SUBSCRIPTION);
+        for (var operation : subscription.getOperation()) {
+            if (operation.getName().equals("status")) {
+                operation.setDefinition(BackportProfiles.OPERATION_STATUS);
+            } else if (operation.getName().equals("events")) {
+                operation.setDefinition(BackportProfiles.OPERATION_EVENTS);
+            }
+        }
+        for (String topic : topics) {
+            subscription.addExtension(BackportProfiles.TOPIC_CANONICAL, new org.hl7.fhir.r4.model.CanonicalType(topic));
         }
     }
 

@@ -36,6 +36,7 @@ class FhirServerConfig {
             org.overturn.appeals.AppealService appeals,
             org.overturn.appeals.ExternalReviewService externalReviews,
             org.overturn.appeals.AccessLetterService accessLetters,
+            org.overturn.subscriptions.SubscriptionService subscriptions,
             org.overturn.profiles.FhirPackage fhirPackage) {
         RestfulServer server = new RestfulServer(ctx);
         server.setServerName("Overturn");
@@ -62,10 +63,11 @@ class FhirServerConfig {
         providers.add(new ClaimLetterOperationProvider(letters, appeals, accessLetters));
         providers.add(new PasOperationProvider(ctx, pas, validator));
         providers.add(new AppealOperationProvider(appeals, externalReviews));
+        providers.add(new SubscriptionOperationProvider(subscriptions));
         server.registerProviders(providers);
         server.registerInterceptor(new OutcomeInterceptor());
         server.registerInterceptor(new CapabilityStatementInterceptor(
-                registry, fhirPackage.resources(CapabilityStatement.class).get(0)));
+                registry, fhirPackage.resources(CapabilityStatement.class).get(0), subscriptions.topicUrls()));
         return server;
     }
 

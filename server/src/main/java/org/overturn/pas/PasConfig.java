@@ -6,6 +6,8 @@ import java.util.random.RandomGenerator;
 import org.overturn.criteria.Knowledge;
 import org.overturn.eligibility.EligibilityService;
 import org.overturn.store.ResourceStore;
+import org.overturn.subscriptions.TopicEvents;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -24,6 +26,12 @@ class PasConfig {
     PasOutboxWorker pasOutboxWorker(FhirContext ctx, ResourceStore store, PasProperties properties, JdbcTemplate jdbc) {
         return new PasOutboxWorker(store, new PasOutbox(jdbc), new PayerClient(ctx), new PayerRouter(properties.payers()),
                 properties.outbox(), new PasResponseFactory(ctx), RandomGenerator.getDefault());
+    }
+
+    /** Both a store listener (ClaimResponse updates) and the topic's full-resource content. */
+    @Bean
+    PasSubscriptionTopic pasSubscriptionTopic(FhirContext ctx, ObjectProvider<ResourceStore> store, TopicEvents events) {
+        return new PasSubscriptionTopic(store::getObject, events, new PasResponseFactory(ctx));
     }
 
     @Bean

@@ -25,6 +25,10 @@ public final class PasProfiles {
     public static final String OPERATION_SUBMIT = "http://hl7.org/fhir/us/davinci-pas/OperationDefinition/Claim-submit";
     public static final String OPERATION_INQUIRE = "http://hl7.org/fhir/us/davinci-pas/OperationDefinition/Claim-inquiry";
 
+    /** The one PAS subscription topic: a pended request's response changed. Its filter names the requesting provider. */
+    public static final String SUBSCRIPTION_TOPIC = "http://hl7.org/fhir/us/davinci-pas/SubscriptionTopic/PASSubscriptionTopic";
+    public static final String TOPIC_FILTER_ORG = "org-identifier";
+
     /** X12 306 Action Code: A1 certified in total, A3 not certified, A4 pended. */
     public static final String X12_306 = "https://codesystem.x12.org/005010/306";
 

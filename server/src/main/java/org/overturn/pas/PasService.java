@@ -207,7 +207,7 @@ public final class PasService {
     }
 
     /** A provider's identifiers, and for a PractitionerRole those of its practitioner and organization. */
-    private static Set<String> providerKeys(Resource provider, Function<String, Optional<Resource>> read) {
+    static Set<String> providerKeys(Resource provider, Function<String, Optional<Resource>> read) {
         Set<String> out = new HashSet<>();
         if (provider instanceof Practitioner p) {
             out.addAll(keys(p.getIdentifier()));
@@ -221,7 +221,7 @@ public final class PasService {
         return out;
     }
 
-    private static Set<String> keys(List<Identifier> identifiers) {
+    static Set<String> keys(List<Identifier> identifiers) {
         Set<String> out = new HashSet<>();
         identifiers.stream().filter(Identifier::hasValue).forEach(i -> out.add(i.getSystem() + "|" + i.getValue()));
         return out;

@@ -42,6 +42,7 @@ final class JdbcResourceStore implements ResourceStore {
     private final TransactionTemplate tx;
     private final StoreProperties properties;
     private final Map<String, List<WriteRule>> rules;
+    private final Map<String, List<WriteListener>> listeners;
 
     JdbcResourceStore(
             FhirContext ctx,
@@ -49,8 +50,10 @@ final class JdbcResourceStore implements ResourceStore {
             JdbcTemplate jdbc,
             TransactionTemplate tx,
             StoreProperties properties,
-            List<WriteRule> rules) {
+            List<WriteRule> rules,
+            List<WriteListener> listeners) {
         this.rules = rules.stream().collect(java.util.stream.Collectors.groupingBy(WriteRule::resourceType));
+        this.listeners = listeners.stream().collect(java.util.stream.Collectors.groupingBy(WriteListener::resourceType));
         this.ctx = ctx;
         this.registry = registry;
         this.indexer = new SearchIndexer(ctx, registry);
@@ -145,6 +148,8 @@ final class JdbcResourceStore implements ResourceStore {
                         new StoredResource(type, id, current.version, current.lastUpdated, true, null),
                         WriteResult.Kind.ALREADY_DELETED);
             }
+            List<WriteListener> typeListeners = listeners.getOrDefault(type, List.of());
+            IBaseResource before = typeListeners.isEmpty() ? null : read(type, id).resource();
             long version = current.version + 1;
             Instant now = now();
             jdbc.update(
@@ -156,7 +161,9 @@ final class JdbcResourceStore implements ResourceStore {
                             + " content) values (?, ?, ?, ?, true, 'DELETE', ?, null)",
                     type, id, version, SqlSearch.utc(now), current.patientId);
             deleteIndexes(type, id);
-            return new WriteResult(new StoredResource(type, id, version, now, true, null), WriteResult.Kind.DELETED);
+            StoredResource deleted = new StoredResource(type, id, version, now, true, null);
+            typeListeners.forEach(listener -> listener.written(before, deleted));
+            return new WriteResult(deleted, WriteResult.Kind.DELETED);
         });
     }
 
@@ -182,9 +189,13 @@ final class JdbcResourceStore implements ResourceStore {
             throw versionMismatch(type, id, ifMatch, current);
         }
         List<WriteRule> typeRules = rules.getOrDefault(type, List.of());
-        if (!typeRules.isEmpty()) {
-            IBaseResource previous = current == null || current.deleted ? null : read(type, id).resource();
-            typeRules.forEach(rule -> rule.check(previous, resource));
+        List<WriteListener> typeListeners = listeners.getOrDefault(type, List.of());
+        IBaseResource previous = null;
+        if (!typeRules.isEmpty() || !typeListeners.isEmpty()) {
+            previous = current == null || current.deleted ? null : read(type, id).resource();
+        }
+        for (WriteRule rule : typeRules) {
+            rule.check(previous, resource);
         }
         long version = current == null ? 1 : current.version + 1;
         Instant now = now();
@@ -197,9 +208,11 @@ final class JdbcResourceStore implements ResourceStore {
         WriteStatement statement = versionWrite(type, id, version, now, method, content, rows, current != null);
         jdbc.execute(statement::prepare, PreparedStatement::execute);
         boolean created = current == null || current.deleted;
-        return new WriteResult(
-                new StoredResource(type, id, version, now, false, r),
-                created ? WriteResult.Kind.CREATED : WriteResult.Kind.UPDATED);
+        StoredResource written = new StoredResource(type, id, version, now, false, r);
+        for (WriteListener listener : typeListeners) {
+            listener.written(previous, written);
+        }
+        return new WriteResult(written, created ? WriteResult.Kind.CREATED : WriteResult.Kind.UPDATED);
     }
 
     private static OverturnException versionMismatch(String type, String id, long expected, @Nullable Current current) {

@@ -2,7 +2,10 @@ package org.overturn.store;
 
 import java.util.List;
 
-/** The resource types Overturn stores and serves: those of a PA or appeal case and what they reference. */
+/**
+ * The resource types Overturn stores and serves: those of a PA or appeal case and what they reference, and the
+ * Subscriptions clients are notified by.
+ */
 public final class ResourceTypes {
     public static final List<String> SUPPORTED = List.of(
             "AllergyIntolerance",
@@ -31,6 +34,7 @@ public final class ResourceTypes {
             "Provenance",
             "Questionnaire",
             "QuestionnaireResponse",
+            "Subscription",
             "Task");
 
     private ResourceTypes() {}

@@ -17,7 +17,9 @@ class StoreConfig {
             JdbcTemplate jdbc,
             TransactionTemplate tx,
             StoreProperties properties,
-            ObjectProvider<WriteRule> rules) {
-        return new JdbcResourceStore(ctx, registry, jdbc, tx, properties, rules.orderedStream().toList());
+            ObjectProvider<WriteRule> rules,
+            ObjectProvider<WriteListener> listeners) {
+        return new JdbcResourceStore(ctx, registry, jdbc, tx, properties, rules.orderedStream().toList(),
+                listeners.orderedStream().toList());
     }
 }

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +19,7 @@ import org.overturn.platform.Canonical;
 import org.overturn.store.Page;
 import org.overturn.store.ResourceStore;
 import org.overturn.store.StoredResource;
+import org.overturn.subscriptions.TopicEvents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -27,7 +29,8 @@ import org.springframework.lang.Nullable;
  * Sends a Communication before a workflow Task's deadline ({@code Task.restriction.period.end}) at each configured
  * lead time, and an urgent one once it is overdue while the Task is still open. Each (Task, deadline, lead) is
  * claimed by a primary-key insert in the same transaction as its Communication, so any number of server instances
- * may run this: each reminder is sent exactly once, and a moved deadline gets reminders of its own.
+ * may run this: each reminder is sent exactly once, and a moved deadline gets reminders of its own. Each reminder is
+ * also an event of the reminder subscription topic ({@link WorkflowSteps#REMINDER_TOPIC}).
  */
 final class DeadlineReminders {
     static final String CATEGORY_SYSTEM = Canonical.BASE + "/CodeSystem/communication-category";
@@ -40,12 +43,14 @@ final class DeadlineReminders {
 
     private final ResourceStore store;
     private final JdbcTemplate jdbc;
+    private final TopicEvents events;
     private final List<Duration> leads;
     private final Duration lease;
 
-    DeadlineReminders(ResourceStore store, JdbcTemplate jdbc, WorkflowProperties properties) {
+    DeadlineReminders(ResourceStore store, JdbcTemplate jdbc, TopicEvents events, WorkflowProperties properties) {
         this.store = store;
         this.jdbc = jdbc;
+        this.events = events;
         this.leads = properties.reminderLeads().stream().sorted(Comparator.reverseOrder()).toList();
         // A round that takes longer than this is presumed dead and taken over by another instance.
         this.lease = properties.reminderInterval().multipliedBy(5).plus(Duration.ofMinutes(5));
@@ -164,7 +169,13 @@ final class DeadlineReminders {
             if (claimed == 0) {
                 return false;
             }
-            store.create(reminder(task, taskRef, deadline, lead, now), null);
+            Communication reminder = reminder(task, taskRef, deadline, lead, now);
+            StoredResource sent = store.create(reminder, null).stored();
+            // Subscribers of the reminder topic hear of it in the same transaction (their notifications are queued).
+            Map<String, List<String>> filters = new HashMap<>();
+            filters.put("recipient", reminder.getRecipient().stream().map(Reference::getReference).filter(r -> r != null).toList());
+            filters.put("patient", patientRef == null ? List.of() : List.of(patientRef));
+            events.publish(WorkflowSteps.REMINDER_TOPIC, sent, filters, List.of(taskRef));
             log.info("Sent the {} reminder of {} (deadline {})", lead, taskRef, deadline);
             return true;
         });

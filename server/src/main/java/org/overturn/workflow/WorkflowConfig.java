@@ -3,6 +3,7 @@ package org.overturn.workflow;
 import java.time.Instant;
 import org.overturn.store.ResourceStore;
 import org.overturn.store.WriteRule;
+import org.overturn.subscriptions.TopicEvents;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -20,8 +21,8 @@ class WorkflowConfig {
     }
 
     @Bean
-    DeadlineReminders deadlineReminders(ResourceStore store, JdbcTemplate jdbc, WorkflowProperties properties) {
-        return new DeadlineReminders(store, jdbc, properties);
+    DeadlineReminders deadlineReminders(ResourceStore store, JdbcTemplate jdbc, TopicEvents events, WorkflowProperties properties) {
+        return new DeadlineReminders(store, jdbc, events, properties);
     }
 
     @Bean

@@ -17,6 +17,9 @@ public final class WorkflowSteps {
     public static final String PEER_TO_PEER = "peer-to-peer";
     public static final String EXTERNAL_REVIEW = "external-review";
 
+    /** The subscription topic of deadline reminders (subscriptions/topics.yaml); filters patient and recipient. */
+    public static final String REMINDER_TOPIC = Canonical.BASE + "/SubscriptionTopic/task-deadline-reminder";
+
     public static final List<String> ALL =
             List.of(PRIOR_AUTHORIZATION, INTERNAL_APPEAL, SECOND_LEVEL_APPEAL, PEER_TO_PEER, EXTERNAL_REVIEW);
 

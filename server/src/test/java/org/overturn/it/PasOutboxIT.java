@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -15,6 +16,7 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
@@ -29,6 +31,7 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Practitioner;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,8 +48,9 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * A payer reached over HTTP (WireMock) through the transactional outbox: the client gets a queued answer at once,
  * the worker forwards each accepted request once, retries timeouts, 5xx and garbage with backoff, gives up after
- * the configured attempts, and surfaces a 4xx as the payer's OperationOutcome on the Task. The poller is off; the
- * test drives the worker with explicit instants, so nothing waits on the clock.
+ * the configured attempts, and surfaces a 4xx as the payer's OperationOutcome on the Task; a decision reaches the
+ * requesting provider's PAS Subscription. The outbox poller is off; the test drives the worker with explicit instants,
+ * so nothing waits on the clock (only the subscription notification is awaited, as its subscriber would).
  */
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class PasOutboxIT extends ServerTest implements PasHttp {
@@ -173,6 +177,48 @@ class PasOutboxIT extends ServerTest implements PasHttp {
 
         Response found = post("Claim/$inquire", PasBundles.json(PasBundles.inquiry(request, id)));
         assertThat(reviewAction(adjudication(found.json().path("parameter").get(0).path("resource")))).isEqualTo("A1");
+    }
+
+    @Test
+    void deliverWhenTheRoutedPayerDecidesThenTheProvidersSubscriptionGetsTheDecisionInAPasResponseBundle() throws IOException {
+        String npi = "9" + unique();
+        String hook = "/pas-hook/" + unique();
+        SubscriptionContract.Subscriber.SERVER.stubFor(WireMock.post(urlEqualTo(hook)).willReturn(aResponse().withStatus(200)));
+        String subscription = create("Subscription", """
+                {"resourceType": "Subscription", "status": "requested", "reason": "PAS decisions",
+                 "criteria": "http://hl7.org/fhir/us/davinci-pas/SubscriptionTopic/PASSubscriptionTopic",
+                 "_criteria": {"extension": [{"url": "http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-filter-criteria",
+                                              "valueString": "org-identifier=%s"}]},
+                 "channel": {"type": "rest-hook", "endpoint": "%s", "payload": "application/fhir+json",
+                             "header": ["Authorization: Bearer pas-subscriber"],
+                             "_payload": {"extension": [{"url": "http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-payload-content",
+                                                         "valueCode": "full-resource"}]}}}
+                """.formatted(npi, SubscriptionContract.Subscriber.url(hook)));
+        String id = "PA-" + unique();
+        PAYER.stubFor(submitOf(id).willReturn(answer("A1", "PAYER-" + id)));
+        Bundle request = routedRequest(id);
+        Claim claim = (Claim) request.getEntryFirstRep().getResource();
+        Practitioner provider = (Practitioner) PasBundles.find(request, claim.getProvider().getReference());
+        provider.getIdentifier().clear();
+        provider.addIdentifier().setSystem("http://hl7.org/fhir/sid/us-npi").setValue(npi);
+        Response r = submit(request);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+
+        worker.deliverDue(Instant.now());
+
+        // The payer's answer became the next ClaimResponse version; its event went out after the handshake.
+        String claimResponse = r.json().path("entry").get(0).path("resource").path("id").asText();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                SubscriptionContract.Subscriber.SERVER.findAll(postRequestedFor(urlEqualTo(hook)))).hasSize(2));
+        LoggedRequest event = SubscriptionContract.Subscriber.SERVER.findAll(postRequestedFor(urlEqualTo(hook))).get(1);
+        assertThat(event.getHeader("Authorization")).isEqualTo("Bearer pas-subscriber");
+        JsonNode notification = JSON.readTree(event.getBodyAsString());
+        assertThat(notification.path("entry").get(0).path("resource").toString()).contains("event-notification")
+                .contains(base() + "/ClaimResponse/" + claimResponse);
+        JsonNode pas = notification.path("entry").get(1).path("resource");
+        assertThat(pas.path("entry").get(0).path("resource").path("preAuthRef").asText()).isEqualTo("PAYER-" + id);
+        assertThat(reviewAction(adjudication(pas))).isEqualTo("A1");
+        assertThat(get("Subscription/" + subscription).json().path("status").asText()).isEqualTo("active");
     }
 
     @Test

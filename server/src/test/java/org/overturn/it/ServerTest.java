@@ -35,6 +35,14 @@ public abstract class ServerTest implements FhirHttp {
         registry.add("overturn.cds.max-body-size", () -> "1MB");
         registry.add("overturn.cds.ehr.request-timeout", () -> "2s");
         registry.add("overturn.cds.ehr.deadline", () -> "3s");
+        // Subscriptions: the subscriber (WireMock) is on loopback; short intervals keep the tests quick.
+        registry.add("overturn.subscriptions.allow-loopback", () -> "true");
+        registry.add("overturn.subscriptions.poll-interval", () -> "200ms");
+        registry.add("overturn.subscriptions.initial-backoff", () -> "200ms");
+        registry.add("overturn.subscriptions.max-backoff", () -> "1s");
+        registry.add("overturn.subscriptions.max-attempts", () -> "3");
+        registry.add("overturn.subscriptions.min-heartbeat-period", () -> "1s");
+        registry.add("overturn.subscriptions.delivery-timeout", () -> "5s");
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.overturn.workflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
@@ -10,12 +11,15 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import org.junit.jupiter.api.Test;
+import com.github.tomakehurst.wiremock.client.WireMock;
 import org.overturn.it.EmbeddedServerTest;
+import org.overturn.it.SubscriptionContract.Subscriber;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * Deadline reminders over the real store: one per lead time, never twice, an urgent escalation when overdue, none
- * once the step is done, and exactly one when two instances look at the same moment.
+ * once the step is done, exactly one when two instances look at the same moment, and each one notified to the
+ * reminder topic's Subscriptions that match its patient or recipient.
  */
 class DeadlineRemindersIT extends EmbeddedServerTest {
     private static final Instant DEADLINE = Instant.parse("2030-01-15T23:59:59Z");
@@ -90,6 +94,56 @@ class DeadlineRemindersIT extends EmbeddedServerTest {
         assertThat(sent.get(0).path("priority").asText()).isEqualTo("urgent");
         reminders.sendDueSinceLastRound(next.plusSeconds(60));
         assertThat(remindersOf(patient)).hasSize(1);
+    }
+
+    /** A reminder-topic Subscription with one filter, full-resource, to {@code path} on the test subscriber. */
+    private String subscribe(String path, String filter) {
+        Subscriber.SERVER.stubFor(WireMock.post(WireMock.urlEqualTo(path)).willReturn(WireMock.aResponse().withStatus(200)));
+        String body = "{\"resourceType\":\"Subscription\",\"status\":\"requested\",\"reason\":\"reminders\","
+                + "\"criteria\":\"" + WorkflowSteps.REMINDER_TOPIC + "\",\"_criteria\":{\"extension\":[{\"url\":"
+                + "\"http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-filter-criteria\","
+                + "\"valueString\":\"" + filter + "\"}]},\"channel\":{\"type\":\"rest-hook\",\"endpoint\":\""
+                + Subscriber.url(path) + "\",\"payload\":\"application/fhir+json\",\"_payload\":{\"extension\":[{\"url\":"
+                + "\"http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-payload-content\","
+                + "\"valueCode\":\"full-resource\"}]}}}";
+        String id = create("Subscription", body);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(get("Subscription/" + id).json().path("status").asText()).isEqualTo("active"));
+        return id;
+    }
+
+    private String eventsSinceStart(String subscription) {
+        for (JsonNode p : get("Subscription/" + subscription + "/$status").json().path("entry").get(0).path("resource").path("parameter")) {
+            if (p.path("name").asText().equals("events-since-subscription-start")) {
+                return p.path("valueString").asText();
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void remindersWhenSubscribedByPatientOrRecipientThenEachReminderIsNotifiedToTheMatchingSubscriptions() throws Exception {
+        String patient = "subscribed-" + unique();
+        String taskId = create("Task", task(patient, "requested"));
+        String path = "/reminders/" + unique();
+        String byPatient = subscribe(path, "patient=Patient/" + patient);
+        String byRequester = subscribe(path + "-requester", "Communication?recipient=Practitioner/requester-" + patient);
+
+        reminders.sendDue(null, DEADLINE.minus(Duration.ofDays(2)));
+        reminders.sendDue(DEADLINE.minus(Duration.ofDays(2)), DEADLINE.plus(Duration.ofHours(1)));
+        // Queued with each Communication: the patient's subscriber has both, the requester only the escalation.
+        assertThat(eventsSinceStart(byPatient)).isEqualTo("2");
+        assertThat(eventsSinceStart(byRequester)).isEqualTo("1");
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(Subscriber.SERVER.findAll(WireMock.postRequestedFor(WireMock.urlEqualTo(path + "-requester")))).hasSize(2));
+        String body = Subscriber.SERVER.findAll(WireMock.postRequestedFor(WireMock.urlEqualTo(path + "-requester"))).get(1).getBodyAsString();
+        JsonNode notification = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+        JsonNode communication = notification.path("entry").get(1).path("resource");
+        assertThat(communication.path("resourceType").asText()).isEqualTo("Communication");
+        assertThat(communication.path("priority").asText()).isEqualTo("urgent");
+        assertThat(notification.path("entry").get(0).path("resource").toString())
+                .contains("\"additional-context\"").contains("/Task/" + taskId);
     }
 
     @Test

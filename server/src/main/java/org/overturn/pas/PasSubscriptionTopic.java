@@ -1,0 +1,103 @@
+package org.overturn.pas;
+
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.ClaimResponse;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.Resource;
+import org.overturn.platform.ErrorCode;
+import org.overturn.platform.OverturnException;
+import org.overturn.store.ResourceStore;
+import org.overturn.store.StoredResource;
+import org.overturn.store.WriteListener;
+import org.overturn.subscriptions.TopicContent;
+import org.overturn.subscriptions.TopicEvents;
+import org.springframework.lang.Nullable;
+
+/**
+ * The Da Vinci PAS subscription topic. Whenever the ClaimResponse of a pended request (an item with review action A4,
+ * or queued for a routed payer) gets a new version, however it is written (the outbox worker with the payer's
+ * answer or failure, a REST update, a transaction), an event for the requesting provider's identifiers is queued in
+ * the same transaction. A full-resource notification carries the PAS response Bundle.
+ */
+final class PasSubscriptionTopic implements WriteListener, TopicContent {
+    private final Supplier<ResourceStore> store;
+    private final TopicEvents events;
+    private final PasResponseFactory responses;
+
+    /** @param store looked up at use: the store itself calls this listener */
+    PasSubscriptionTopic(Supplier<ResourceStore> store, TopicEvents events, PasResponseFactory responses) {
+        this.store = store;
+        this.events = events;
+        this.responses = responses;
+    }
+
+    @Override
+    public String resourceType() {
+        return "ClaimResponse";
+    }
+
+    @Override
+    public String topic() {
+        return PasProfiles.SUBSCRIPTION_TOPIC;
+    }
+
+    @Override
+    public void written(@Nullable IBaseResource previous, StoredResource current) {
+        if (!(previous instanceof ClaimResponse before) || !(current.resource() instanceof ClaimResponse after)
+                || after.getUse() != ClaimResponse.Use.PREAUTHORIZATION || !pended(before)) {
+            return;
+        }
+        Set<String> providers = read(after.getRequestor().getReference())
+                .map(p -> PasService.providerKeys(p, this::read)).orElse(Set.of()).stream()
+                .map(k -> k.startsWith("null|") ? k.substring("null|".length()) : k)
+                .collect(Collectors.toSet());
+        List<String> context = after.getRequest().hasReference() ? List.of(after.getRequest().getReference()) : List.of();
+        events.publish(PasProfiles.SUBSCRIPTION_TOPIC, current, Map.of(PasProfiles.TOPIC_FILTER_ORG, providers), context);
+    }
+
+    /** Waiting for the payer: queued, or an item pended (A4). */
+    static boolean pended(ClaimResponse response) {
+        if (response.getOutcome() == ClaimResponse.RemittanceOutcome.QUEUED) {
+            return true;
+        }
+        for (ClaimResponse.ItemComponent item : response.getItem()) {
+            for (ClaimResponse.AdjudicationComponent adjudication : item.getAdjudication()) {
+                Extension action = adjudication.getExtensionByUrl(PasProfiles.REVIEW_ACTION);
+                Extension code = action == null ? null : action.getExtensionByUrl(PasProfiles.REVIEW_ACTION_CODE);
+                if (code != null && code.getValue() instanceof CodeableConcept concept
+                        && concept.hasCoding(PasProfiles.X12_306, "A4")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public Resource fullResource(Resource focus, String serverBase) {
+        return responses.bundle(serverBase, focus, this::read, new Date());
+    }
+
+    private Optional<Resource> read(@Nullable String reference) {
+        if (reference == null || reference.split("/").length != 2) {
+            return Optional.empty();
+        }
+        String[] parts = reference.split("/");
+        try {
+            return Optional.ofNullable((Resource) store.get().read(parts[0], parts[1]).resource());
+        } catch (OverturnException e) {
+            if (e.code() == ErrorCode.NOT_FOUND || e.code() == ErrorCode.GONE || e.code() == ErrorCode.UNKNOWN_TYPE) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+}

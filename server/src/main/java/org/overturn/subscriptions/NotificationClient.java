@@ -1,0 +1,49 @@
+package org.overturn.subscriptions;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.springframework.lang.Nullable;
+
+/**
+ * POSTs a notification to a rest-hook endpoint with the Subscription's headers, as given. Redirects are not
+ * followed (the endpoint was checked against the allow-list, a redirect target was not), and the answer is not read
+ * beyond its status.
+ */
+final class NotificationClient {
+    private final HttpClient http;
+
+    NotificationClient(Duration connectTimeout) {
+        this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    /** Null when the endpoint answered 2xx, else what went wrong. */
+    @Nullable
+    String send(BackportSubscription subscription, String body, Duration timeout) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(subscription.endpoint())
+                .timeout(timeout)
+                .header("Content-Type", subscription.mimeType())
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        for (BackportSubscription.Header header : subscription.headers()) {
+            request.header(header.name(), header.value());
+        }
+        try {
+            HttpResponse<Void> response = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
+            int status = response.statusCode();
+            return status >= 200 && status < 300 ? null : "the endpoint answered HTTP " + status;
+        } catch (HttpTimeoutException e) {
+            return "no answer within " + timeout.toSeconds() + " s";
+        } catch (IOException e) {
+            return "the endpoint could not be reached (" + e.getClass().getSimpleName() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        } catch (IllegalArgumentException e) {
+            return "a header was refused by the HTTP client: " + e.getMessage();
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package org.overturn.subscriptions;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+import org.overturn.platform.HostAllowList;
+import org.overturn.store.ResourceStore;
+import org.overturn.store.WriteListener;
+import org.overturn.store.WriteRule;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+@Configuration(proxyBeanMethods = false)
+class SubscriptionsConfig {
+
+    @Bean
+    TopicCatalog topicCatalog() {
+        return TopicCatalog.load();
+    }
+
+    @Bean
+    SubscriptionReader subscriptionReader(TopicCatalog topics, SubscriptionsProperties properties) {
+        return new SubscriptionReader(topics, new HostAllowList(properties.allowedHosts(), properties.allowLoopback(),
+                "endpoint", "overturn.subscriptions.allowed-hosts"), properties.minHeartbeatPeriod());
+    }
+
+    @Bean
+    NotificationOutbox notificationOutbox(JdbcTemplate jdbc) {
+        return new NotificationOutbox(jdbc);
+    }
+
+    @Bean
+    WriteRule subscriptionRule(SubscriptionReader reader) {
+        return new SubscriptionRule(reader);
+    }
+
+    @Bean
+    WriteListener subscriptionListener(SubscriptionReader reader, NotificationOutbox outbox) {
+        return new SubscriptionListener(reader, outbox, Clock.systemUTC());
+    }
+
+    @Bean
+    TopicEvents topicEvents(TopicCatalog topics, NotificationOutbox outbox, TransactionTemplate tx) {
+        return new OutboxTopicEvents(topics, outbox, tx, Clock.systemUTC());
+    }
+
+    @Bean
+    Notifications notifications(ResourceStore store, TopicCatalog topics, ObjectProvider<TopicContent> contents) {
+        Map<String, TopicContent> byTopic = new HashMap<>();
+        contents.orderedStream().forEach(c -> {
+            topics.require(c.topic());
+            byTopic.put(c.topic(), c);
+        });
+        return new Notifications(store, byTopic);
+    }
+
+    @Bean
+    SubscriptionService subscriptionService(ResourceStore store, NotificationOutbox outbox, SubscriptionReader reader,
+            Notifications notifications, TopicCatalog topics) {
+        return new SubscriptionService(store, outbox, reader, notifications, topics, Clock.systemUTC());
+    }
+
+    @Bean(destroyMethod = "shutdown")
+    NotificationWorker notificationWorker(FhirContext ctx, ResourceStore store, NotificationOutbox outbox,
+            SubscriptionReader reader, Notifications notifications, SubscriptionsProperties properties, Environment env) {
+        return new NotificationWorker(ctx, store, outbox, reader, new NotificationClient(properties.deliveryTimeout()),
+                notifications, new SubscriptionStatuses(store, Clock.systemUTC()), properties, serverBase(env),
+                RandomGenerator.getDefault());
+    }
+
+    @Bean
+    NotificationPoller notificationPoller(NotificationWorker worker, SubscriptionsProperties properties) {
+        return new NotificationPoller(worker, properties, Clock.systemUTC());
+    }
+
+    /**
+     * The FHIR base URL notifications name this server by: {@code overturn.fhir.base-url}, else this machine's port
+     * (a notification is sent outside any request, so there is no request URL to derive it from).
+     */
+    private static Supplier<String> serverBase(Environment env) {
+        return () -> {
+            String configured = env.getProperty("overturn.fhir.base-url");
+            if (configured != null && !configured.isBlank()) {
+                return configured;
+            }
+            return "http://localhost:" + env.getProperty("local.server.port", env.getProperty("server.port", "8080")) + "/fhir";
+        };
+    }
+}
