@@ -88,4 +88,13 @@ class FhirServerConfig {
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return registration;
     }
+
+    @Bean
+    FilterRegistrationBean<JsonReadFilter> jsonReadFilter(ResourceStore store) {
+        FilterRegistrationBean<JsonReadFilter> registration = new FilterRegistrationBean<>(new JsonReadFilter(store));
+        registration.addUrlPatterns("/fhir/*");
+        // After the request filter: requests answered here are counted, logged and carry a request id too.
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
+        return registration;
+    }
 }

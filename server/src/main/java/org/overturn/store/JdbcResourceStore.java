@@ -314,6 +314,15 @@ final class JdbcResourceStore implements ResourceStore {
     // ---- reads ----
 
     @Override
+    public @Nullable StoredJson readJson(String type, String id) {
+        List<StoredJson> rows = jdbc.query(
+                "select version, last_updated, content from resource where res_type = ? and res_id = ? and not deleted",
+                (rs, n) -> new StoredJson(type, id, rs.getLong(1), rs.getObject(2, OffsetDateTime.class).toInstant(), rs.getString(3)),
+                type, id);
+        return rows.isEmpty() ? null : rows.get(0);
+    }
+
+    @Override
     public StoredResource read(String type, String id) {
         List<StoredResource> rows = jdbc.query(
                 "select res_type, res_id, version, last_updated, content, deleted from resource where res_type = ? and res_id = ?",

@@ -32,6 +32,12 @@ public interface ResourceStore {
 
     StoredResource vread(String type, String id, long version);
 
+    /**
+     * The current version as stored JSON, unparsed, or null when the resource is unknown or deleted (the caller then
+     * takes the ordinary path, which says which).
+     */
+    @Nullable StoredJson readJson(String type, String id);
+
     /** History, newest first: of one resource, one type (id null) or everything (both null). */
     Page<HistoryEntry> history(
             @Nullable String type, @Nullable String id, @Nullable Instant since, int count, int offset);
