@@ -74,7 +74,7 @@ class PasOutboxCrashIT {
     void outboxWhenTheServerIsKilledMidDeliveryThenARestartDeliversEveryAcceptedRequestExactlyOnce() throws Exception {
         payer.start();
         payer.stubFor(WireMock.post(urlEqualTo("/Claim/$submit"))
-                .willReturn(aResponse().withFixedDelay(400).withTransformers(InquiringPayer.NAME)));
+                .willReturn(aResponse().withFixedDelay(1500).withTransformers(InquiringPayer.NAME)));
         payer.stubFor(WireMock.post(urlEqualTo("/Claim/$inquire")).willReturn(aResponse().withTransformers(InquiringPayer.NAME)));
         int port = freePort();
         Process first = start(port, "first");
