@@ -20,7 +20,8 @@ import java.util.stream.Collectors;
 import org.springframework.lang.Nullable;
 
 /**
- * OAuth 2.0 client credentials (RFC 6749 section 4.4) for payers that issue access tokens: one token per route,
+ * OAuth 2.0 client credentials (RFC 6749 section 4.4) for payers that issue access tokens, the client authenticated
+ * with its secret or a signed assertion ({@link ClientAssertions}): one token per route,
  * cached until shortly before it expires, fetched by one thread while the others wait for it, and replaced when the
  * payer refuses it. Tokens live in memory only; each server instance fetches its own.
  */
@@ -95,9 +96,12 @@ final class AccessTokens {
             // RFC 6749 2.3.1: id and secret are form-encoded before they are joined.
             String pair = formEncode(oauth.clientId()) + ":" + formEncode(oauth.clientSecret());
             request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
-        } else {
+        } else if (oauth.clientAuthentication() == PayerRoute.ClientAuthentication.CLIENT_SECRET_POST) {
             form.put("client_id", oauth.clientId());
             form.put("client_secret", oauth.clientSecret());
+        } else {
+            form.put("client_assertion_type", ClientAssertions.TYPE);
+            form.put("client_assertion", ClientAssertions.sign(oauth, clock.instant()));
         }
         String body = form.entrySet().stream().map(e -> formEncode(e.getKey()) + "=" + formEncode(e.getValue()))
                 .collect(Collectors.joining("&"));

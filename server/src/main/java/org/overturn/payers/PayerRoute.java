@@ -51,17 +51,33 @@ public record PayerRoute(
      *
      * @param tokenUrl the payer's token endpoint
      * @param clientId the client id the payer registered for this server
-     * @param clientSecret the client secret
+     * @param clientSecret the client secret (client-secret-basic and client-secret-post)
      * @param scope the scope to ask for (space-separated), if the payer wants one
-     * @param clientAuthentication how the secret is sent: {@code client-secret-basic} (HTTP Basic, RFC 6749 2.3.1) or
-     *     {@code client-secret-post} (form fields)
+     * @param clientAuthentication how the client proves who it is: {@code client-secret-basic} (HTTP Basic, RFC 6749
+     *     2.3.1), {@code client-secret-post} (form fields) or {@code private-key-jwt} (a signed assertion, RFC 7523, as
+     *     SMART Backend Services asks)
+     * @param privateKey for private-key-jwt: the signing key as a JWK (JSON, with its private part, {@code kid} and
+     *     {@code alg}; EC or RSA), whose public part the payer has registered
      */
     public record OAuth(
             @NotNull URI tokenUrl,
             @NotBlank String clientId,
-            @NotBlank String clientSecret,
+            @Nullable String clientSecret,
             @Nullable String scope,
-            @NotNull @DefaultValue("client-secret-basic") ClientAuthentication clientAuthentication) {
+            @NotNull @DefaultValue("client-secret-basic") ClientAuthentication clientAuthentication,
+            @Nullable String privateKey) {
+
+        public OAuth {
+            if (clientAuthentication == ClientAuthentication.PRIVATE_KEY_JWT) {
+                if (privateKey == null || privateKey.isBlank()) {
+                    throw new IllegalArgumentException("oauth client " + clientId + ": private-key-jwt needs oauth.private-key");
+                }
+                ClientAssertions.signingKey(privateKey); // refuses a key it cannot sign with, at start-up
+            } else if (clientSecret == null || clientSecret.isBlank()) {
+                throw new IllegalArgumentException("oauth client " + clientId + ": " + clientAuthentication.name().toLowerCase(
+                        java.util.Locale.ROOT).replace('_', '-') + " needs oauth.client-secret");
+            }
+        }
 
         @Override
         public String toString() {
@@ -70,7 +86,7 @@ public record PayerRoute(
     }
 
     /** How the client secret is sent to the token endpoint. */
-    public enum ClientAuthentication { CLIENT_SECRET_BASIC, CLIENT_SECRET_POST }
+    public enum ClientAuthentication { CLIENT_SECRET_BASIC, CLIENT_SECRET_POST, PRIVATE_KEY_JWT }
 
     @Override
     public String toString() {

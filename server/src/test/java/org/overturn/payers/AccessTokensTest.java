@@ -47,7 +47,7 @@ class AccessTokensTest {
     private PayerRoute route(PayerRoute.ClientAuthentication how) {
         return new PayerRoute("http://x|payer", URI.create("http://127.0.0.1:" + oauth.port() + "/fhir"), null,
                 new PayerRoute.OAuth(URI.create("http://127.0.0.1:" + oauth.port() + "/token"), "overturn", "s3cret:&",
-                        "system/Claim.write", how), Duration.ofSeconds(5), false);
+                        "system/Claim.write", how, null), Duration.ofSeconds(5), false);
     }
 
     private void issues(String token, int expiresIn) {
@@ -120,6 +120,37 @@ class AccessTokensTest {
             pool.shutdownNow();
         }
         oauth.verify(1, postRequestedFor(urlEqualTo("/token")));
+    }
+
+    @Test
+    void tokenWhenPrivateKeyJwtThenASignedShortLivedAssertionAboutTheClientForThisTokenEndpoint() throws Exception {
+        com.nimbusds.jose.jwk.ECKey key = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_384)
+                .keyID("overturn-key-1").algorithm(com.nimbusds.jose.JWSAlgorithm.ES384).generate();
+        URI tokenUrl = URI.create("http://127.0.0.1:" + oauth.port() + "/token");
+        PayerRoute route = new PayerRoute("http://x|payer", URI.create("http://127.0.0.1:" + oauth.port() + "/fhir"), null,
+                new PayerRoute.OAuth(tokenUrl, "overturn", null, "system/Claim.write",
+                        PayerRoute.ClientAuthentication.PRIVATE_KEY_JWT, key.toJSONString()), Duration.ofSeconds(5), false);
+        issues("tok-jwt", 3600);
+        assertThat(tokens.token(route)).isEqualTo("tok-jwt");
+
+        String body = oauth.findAll(postRequestedFor(urlEqualTo("/token"))).get(0).getBodyAsString();
+        java.util.Map<String, String> form = new java.util.HashMap<>();
+        for (String pair : body.split("&")) {
+            String[] kv = pair.split("=", 2);
+            form.put(kv[0], java.net.URLDecoder.decode(kv[1], java.nio.charset.StandardCharsets.UTF_8));
+        }
+        assertThat(form).containsEntry("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+                .doesNotContainKey("client_secret");
+        com.nimbusds.jwt.SignedJWT assertion = com.nimbusds.jwt.SignedJWT.parse(form.get("client_assertion"));
+        assertThat(assertion.verify(new com.nimbusds.jose.crypto.ECDSAVerifier(key.toPublicJWK()))).isTrue();
+        assertThat(assertion.getHeader().getKeyID()).isEqualTo("overturn-key-1");
+        assertThat(assertion.getHeader().getAlgorithm()).isEqualTo(com.nimbusds.jose.JWSAlgorithm.ES384);
+        var claims = assertion.getJWTClaimsSet();
+        assertThat(claims.getIssuer()).isEqualTo("overturn");
+        assertThat(claims.getSubject()).isEqualTo("overturn");
+        assertThat(claims.getAudience()).containsExactly(tokenUrl.toString());
+        assertThat(claims.getJWTID()).isNotBlank();
+        assertThat(claims.getExpirationTime().toInstant()).isEqualTo(clock.instant().plus(Duration.ofMinutes(5)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
     }
 
     @Test

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class PayerRouteTest {
     private static final PayerRoute.OAuth OAUTH = new PayerRoute.OAuth(URI.create("https://payer.example.org/token"),
-            "overturn", "s3cret", "system/Claim.write", PayerRoute.ClientAuthentication.CLIENT_SECRET_BASIC);
+            "overturn", "s3cret", "system/Claim.write", PayerRoute.ClientAuthentication.CLIENT_SECRET_BASIC, null);
 
     @Test
     void routeWhenBothBearerTokenAndOAuthThenRefusedSayingWhich() {
@@ -18,6 +18,18 @@ class PayerRouteTest {
                 Duration.ofSeconds(5), false))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("either bearer-token or oauth, not both");
+    }
+
+    @Test
+    void oauthWhenCredentialMissingForItsAuthenticationThenRefusedNamingTheKey() {
+        URI token = URI.create("https://payer.example.org/token");
+        assertThatThrownBy(() -> new PayerRoute.OAuth(token, "overturn", null, null, PayerRoute.ClientAuthentication.CLIENT_SECRET_POST, null))
+                .hasMessageContaining("client-secret-post needs oauth.client-secret");
+        assertThatThrownBy(() -> new PayerRoute.OAuth(token, "overturn", null, null, PayerRoute.ClientAuthentication.PRIVATE_KEY_JWT, null))
+                .hasMessageContaining("private-key-jwt needs oauth.private-key");
+        assertThatThrownBy(() -> new PayerRoute.OAuth(token, "overturn", null, null, PayerRoute.ClientAuthentication.PRIVATE_KEY_JWT,
+                "{\"kty\":\"oct\",\"k\":\"c2VjcmV0\"}"))
+                .hasMessageContaining("must be a private EC or RSA key");
     }
 
     @Test
