@@ -1,5 +1,7 @@
 package org.overturn.eligibility;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -194,9 +196,10 @@ public final class EligibilityService {
         return Optional.empty();
     }
 
+    /** A token search value part with the search syntax's special characters escaped, URL-encoded for a condition. */
     private static String escape(String s) {
         String escaped = s.replace("\\", "\\\\").replace(",", "\\,").replace("|", "\\|").replace("$", "\\$");
-        return java.net.URLEncoder.encode(escaped, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+        return URLEncoder.encode(escaped, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /**

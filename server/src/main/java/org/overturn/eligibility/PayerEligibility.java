@@ -3,6 +3,7 @@ package org.overturn.eligibility;
 import ca.uhn.fhir.context.FhirContext;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Date;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,6 +20,7 @@ import org.overturn.payers.PayerRoute;
 import org.overturn.platform.ErrorCode;
 import org.overturn.platform.OverturnException;
 import org.overturn.store.ResourceStore;
+import org.springframework.lang.Nullable;
 
 /**
  * A CoverageEligibilityRequest answered by the payer itself: R4's {@code CoverageEligibilityRequest/$submit} at the
@@ -43,7 +45,7 @@ final class PayerEligibility {
     /** The payer's answer, not yet stored. */
     CoverageEligibilityResponse ask(PayerRoute route, CoverageEligibilityRequest request, String serverBase, Instant now) {
         String name = route.identifier();
-        PayerGateway.Reply reply = gateway.call(route, "CoverageEligibilityRequest/$submit", bundle(request, serverBase), now);
+        PayerGateway.Reply reply = gateway.call(route, "CoverageEligibilityRequest/$submit", bundle(request, serverBase, now), now);
         if (reply instanceof PayerGateway.Open open) {
             throw new OverturnException(ErrorCode.PAYER_UNAVAILABLE, "The payer " + name + " is not being called after repeated"
                     + " failures (circuit breaker open); retry after " + open.retryAt());
@@ -71,7 +73,7 @@ final class PayerEligibility {
     }
 
     /** The answer as R4's $submit allows it: the response itself, a Bundle with it first, or Parameters {@code return}. */
-    private static CoverageEligibilityResponse response(IBaseResource body) {
+    private static @Nullable CoverageEligibilityResponse response(@Nullable IBaseResource body) {
         if (body instanceof CoverageEligibilityResponse response) {
             return response;
         }
@@ -89,7 +91,7 @@ final class PayerEligibility {
      * The request (references made absolute, as it has no URL of its own yet) first, then every resource of this
      * server it references, directly or through others, each under its URL here.
      */
-    private String bundle(CoverageEligibilityRequest request, String serverBase) {
+    private String bundle(CoverageEligibilityRequest request, String serverBase, Instant now) {
         String base = serverBase.endsWith("/") ? serverBase.substring(0, serverBase.length() - 1) : serverBase;
         CoverageEligibilityRequest sent = request.copy();
         sent.setId((String) null);
@@ -118,7 +120,7 @@ final class PayerEligibility {
                 }
             }
         }
-        Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION).setTimestamp(new java.util.Date());
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION).setTimestamp(Date.from(now));
         bundle.addEntry().setFullUrl("urn:uuid:" + UUID.randomUUID()).setResource(sent);
         found.forEach((ref, resource) -> bundle.addEntry().setFullUrl(base + "/" + ref).setResource(resource));
         return ctx.newJsonParser().encodeResourceToString(bundle);

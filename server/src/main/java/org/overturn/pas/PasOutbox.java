@@ -6,6 +6,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.lang.Nullable;
 
 /**
  * The table {@code pas_outbox}: accepted requests for routed payers. Writes join the caller's transaction, so a
@@ -77,7 +78,7 @@ final class PasOutbox {
     }
 
     /** The payer pended the request: ask it again for its decision at {@code next}. */
-    void awaiting(long id, Instant next, @org.springframework.lang.Nullable String note) {
+    void awaiting(long id, Instant next, @Nullable String note) {
         jdbc.update("update pas_outbox set status = 'awaiting', next_attempt_at = ?, last_error = ?, sent_at = null where id = ?",
                 ts(next), note, id);
     }

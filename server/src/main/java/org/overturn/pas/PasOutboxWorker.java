@@ -24,6 +24,7 @@ import org.overturn.payers.PayerRoutes;
 import org.overturn.store.ResourceStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.lang.Nullable;
 
 /**
  * Delivers outbox rows to their payers, exactly once where the payer answers {@code Claim/$inquire} (ADR 0005):
@@ -177,7 +178,7 @@ public final class PasOutboxWorker {
         });
     }
 
-    private void stillPended(PasOutbox.Row row, Instant now, String note) {
+    private void stillPended(PasOutbox.Row row, Instant now, @Nullable String note) {
         if (now.isAfter(row.createdAt().plus(settings.inquireMaxAge()))) {
             outbox.expired(row.id(), now, "still pended " + settings.inquireMaxAge() + " after it was accepted; no more inquiries");
         } else {
