@@ -42,6 +42,7 @@ class PayerEligibilityIT extends ServerTest {
     /** The payor of the alectinib chart's Coverage. */
     private static final String CIGNA = "http://overturn.example.org/payer-id|cigna";
     private static final String SUBMIT = "/eligibility-payer/CoverageEligibilityRequest/$submit";
+    private static final String DOWN = "http://overturn.example.org/payer-id|eligibility-down-payer";
     private static final String REQUEST_SYSTEM = "http://overturn.example.org/fhir/sid/test-eligibility-request";
     private static final WireMockServer PAYER = new WireMockServer(WireMockConfiguration.options().dynamicPort());
 
@@ -58,7 +59,13 @@ class PayerEligibilityIT extends ServerTest {
         registry.add("overturn.pas.payers[0].timeout", () -> "2s");
         registry.add("overturn.pas.payers[0].eligibility", () -> "true");
         registry.add("overturn.pas.outbox.enabled", () -> "false");
-        registry.add("overturn.pas.outbox.breaker.failure-threshold", () -> "20");
+        registry.add("overturn.pas.outbox.breaker.failure-threshold", () -> "3");
+        registry.add("overturn.pas.outbox.breaker.open-duration", () -> "10m");
+        // A payer that is down, with a circuit breaker of its own.
+        registry.add("overturn.pas.payers[1].identifier", () -> DOWN);
+        registry.add("overturn.pas.payers[1].endpoint", () -> "http://localhost:" + PAYER.port() + "/down-payer");
+        registry.add("overturn.pas.payers[1].timeout", () -> "2s");
+        registry.add("overturn.pas.payers[1].eligibility", () -> "true");
     }
 
     @AfterAll
@@ -200,5 +207,33 @@ class PayerEligibilityIT extends ServerTest {
         assertThat(no.json().path("issue").get(0).path("diagnostics").asText())
                 .contains("HTTP 422").contains("Member not eligible on the service date");
         assertThat(stored(refused)).isZero();
+    }
+
+    @Test
+    void submitWhenPayerKeepsFailingThenItsBreakerOpensAndTheNextRequestIs503WithoutCallingIt() {
+        Map<String, String> ids = load();
+        // The chart's coverage, but paid by the payer that is down.
+        String payor = create("Organization", "{\"resourceType\":\"Organization\",\"name\":\"Down Payer\",\"identifier\":[{"
+                + "\"system\":\"" + DOWN.split("\\|")[0] + "\",\"value\":\"" + DOWN.split("\\|")[1] + "\"}]}");
+        ObjectNode coverage = (ObjectNode) get("Coverage/" + ids.get("Coverage")).json();
+        coverage.remove("id");
+        coverage.remove("meta");
+        coverage.putArray("payor").addObject().put("reference", "Organization/" + payor);
+        ids.put("Coverage", create("Coverage", coverage.toString()));
+        String down = "/down-payer/CoverageEligibilityRequest/$submit";
+        PAYER.stubFor(WireMock.post(urlEqualTo(down)).willReturn(aResponse().withStatus(500)));
+
+        for (int i = 0; i < 3; i++) {
+            Response r = post("CoverageEligibilityRequest/$submit", request(ids, "E-" + unique()));
+            assertThat(r.assertOutcome(502)).isEqualTo("OVT-502-PAYER");
+        }
+        assertThat(PAYER.findAll(postRequestedFor(urlEqualTo(down)))).hasSize(3);
+
+        String id = "E-" + unique();
+        Response open = post("CoverageEligibilityRequest/$submit", request(ids, id));
+        assertThat(open.assertOutcome(503)).isEqualTo("OVT-503-PAYER");
+        assertThat(open.json().path("issue").get(0).path("diagnostics").asText()).contains("circuit breaker open");
+        assertThat(PAYER.findAll(postRequestedFor(urlEqualTo(down)))).as("not called while open").hasSize(3);
+        assertThat(stored(id)).isZero();
     }
 }
