@@ -36,6 +36,17 @@ class ArchitectureTest {
                     "org.overturn.subscriptions..")
             .should().dependOnClassesThat().resideInAPackage("org.springframework.jdbc.core..");
 
+    /**
+     * The way to payers (routes, credentials, circuit breakers) is shared by PA and eligibility, so it depends on
+     * neither, and stores nothing.
+     */
+    @ArchTest
+    static final ArchRule payersKnowNoFeature = noClasses()
+            .that().resideInAPackage("org.overturn.payers..")
+            .should().dependOnClassesThat().resideInAnyPackage(
+                    "org.overturn.pas..", "org.overturn.eligibility..", "org.overturn.store..", "org.overturn.fhir..",
+                    "org.springframework.jdbc..", "jakarta.servlet..");
+
     @ArchTest
     static final ArchRule criteriaArePure = noClasses()
             .that().resideInAPackage("org.overturn.criteria..")

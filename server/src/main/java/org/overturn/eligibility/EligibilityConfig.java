@@ -1,5 +1,6 @@
 package org.overturn.eligibility;
 
+import ca.uhn.fhir.context.FhirContext;
 import java.time.Clock;
 import org.overturn.criteria.CriteriaEvaluator;
 import org.overturn.criteria.DrugCatalog;
@@ -7,6 +8,8 @@ import org.overturn.criteria.Knowledge;
 import org.overturn.criteria.PayerDirectory;
 import org.overturn.evidence.ChartSource;
 import org.overturn.evidence.FactExtractor;
+import org.overturn.payers.PayerGateway;
+import org.overturn.payers.PayerRoutes;
 import org.overturn.store.ResourceStore;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -23,8 +26,11 @@ class EligibilityConfig {
             ChartSource charts,
             FactExtractor facts,
             CriteriaEvaluator evaluator,
-            org.overturn.profiles.FhirPackage fhirPackage) {
+            org.overturn.profiles.FhirPackage fhirPackage,
+            FhirContext ctx,
+            PayerRoutes routes,
+            PayerGateway gateway) {
         return new EligibilityService(store, knowledge, payers, drugs, charts, facts, evaluator,
-                new EligibilityResponseFactory(fhirPackage), Clock.systemUTC());
+                new EligibilityResponseFactory(fhirPackage), routes, new PayerEligibility(ctx, gateway, store), Clock.systemUTC());
     }
 }

@@ -1,5 +1,7 @@
 package org.overturn.eligibility;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -23,6 +25,8 @@ import org.overturn.criteria.PayerDirectory;
 import org.overturn.evidence.Chart;
 import org.overturn.evidence.ChartSource;
 import org.overturn.evidence.FactExtractor;
+import org.overturn.payers.PayerRoute;
+import org.overturn.payers.PayerRoutes;
 import org.overturn.platform.ErrorCode;
 import org.overturn.platform.OverturnException;
 import org.overturn.store.ResourceStore;
@@ -31,7 +35,8 @@ import org.overturn.store.WriteResult;
 
 /**
  * CoverageEligibilityRequest $submit: which payer, which drug, which policy; the chart's facts against the policy's
- * criteria; the answer as a CoverageEligibilityResponse, stored with the request in one transaction.
+ * criteria; the answer as a CoverageEligibilityResponse, stored with the request in one transaction. A payer whose
+ * route forwards eligibility ({@code overturn.pas.payers[n].eligibility}) answers itself instead.
  */
 public final class EligibilityService {
     private final ResourceStore store;
@@ -42,6 +47,8 @@ public final class EligibilityService {
     private final FactExtractor facts;
     private final CriteriaEvaluator evaluator;
     private final EligibilityResponseFactory responses;
+    private final PayerRoutes routes;
+    private final PayerEligibility payerEligibility;
     private final Clock clock;
 
     public EligibilityService(
@@ -53,6 +60,8 @@ public final class EligibilityService {
             FactExtractor facts,
             CriteriaEvaluator evaluator,
             EligibilityResponseFactory responses,
+            PayerRoutes routes,
+            PayerEligibility payerEligibility,
             Clock clock) {
         this.store = store;
         this.knowledge = knowledge;
@@ -62,6 +71,8 @@ public final class EligibilityService {
         this.facts = facts;
         this.evaluator = evaluator;
         this.responses = responses;
+        this.routes = routes;
+        this.payerEligibility = payerEligibility;
         this.clock = clock;
     }
 
@@ -78,7 +89,8 @@ public final class EligibilityService {
             Chart chart,
             Coverage coverage) {}
 
-    public CoverageEligibilityResponse submit(CoverageEligibilityRequest request) {
+    /** @param serverBase this server's FHIR base URL, for the resources a routed payer is sent */
+    public CoverageEligibilityResponse submit(CoverageEligibilityRequest request, String serverBase) {
         List<String> problems = new ArrayList<>();
         String patientId = localId(request.getPatient(), "Patient", "CoverageEligibilityRequest.patient", problems);
         Reference coverageRef = request.getInsuranceFirstRep().getCoverage();
@@ -89,27 +101,105 @@ public final class EligibilityService {
         if (!problems.isEmpty()) {
             throw new OverturnException(ErrorCode.INVALID_RESOURCE, String.join("; ", problems), "CoverageEligibilityRequest");
         }
+        Coverage routedCoverage = (Coverage) readReferenced("Coverage", coverageId, "insurance[0].coverage").resource();
+        Organization routedPayor = payor(routedCoverage);
+        Optional<PayerRoute> route = routes.eligibilityRoute(routedPayor.getIdentifier().stream()
+                .filter(Identifier::hasValue).map(i -> i.getSystem() + "|" + i.getValue()).toList());
+        if (route.isPresent()) {
+            readReferenced("Patient", patientId, "patient");
+            return forward(route.get(), request, routedPayor, serverBase);
+        }
         Assessment assessment = assess(patientId, coverageId, request.getItemFirstRep().getProductOrService(), "insurance[0].coverage");
         Coverage coverage = assessment.coverage();
         Organization payor = assessment.payorOrganization();
 
         return store.inTransaction(() -> {
-            request.setId((String) null); // $submit stores a new request; a client id would name someone else's
-            request.setStatus(CoverageEligibilityRequest.EligibilityRequestStatus.ACTIVE);
-            if (!request.hasCreated()) {
-                request.setCreated(Date.from(clock.instant()));
-            }
-            if (!request.hasInsurer()) {
-                request.setInsurer(new Reference(payor.getIdElement().toUnqualifiedVersionless().getValue()));
-            }
-            if (!request.hasPurpose()) {
-                request.addPurpose(CoverageEligibilityRequest.EligibilityRequestPurpose.AUTHREQUIREMENTS);
-            }
+            prepare(request, payor);
             WriteResult stored = store.create(request, null);
             CoverageEligibilityResponse response = responses.build(
                     (CoverageEligibilityRequest) stored.stored().resource(), coverage, assessment, Date.from(clock.instant()));
             return (CoverageEligibilityResponse) store.create(response, null).stored().resource();
         });
+    }
+
+    /** $submit stores a new request (a client id would name someone else's), active, dated, with its insurer and purpose. */
+    private void prepare(CoverageEligibilityRequest request, Organization payor) {
+        request.setId((String) null);
+        request.setStatus(CoverageEligibilityRequest.EligibilityRequestStatus.ACTIVE);
+        if (!request.hasCreated()) {
+            request.setCreated(Date.from(clock.instant()));
+        }
+        if (!request.hasInsurer()) {
+            request.setInsurer(new Reference(payor.getIdElement().toUnqualifiedVersionless().getValue()));
+        }
+        if (!request.hasPurpose()) {
+            request.addPurpose(CoverageEligibilityRequest.EligibilityRequestPurpose.AUTHREQUIREMENTS);
+        }
+    }
+
+    /**
+     * The payer answers: the request goes to it first (nothing is stored if it fails: 502, 503 or 504), then the
+     * request and the payer's CoverageEligibilityResponse are stored together, the response pointing at the stored
+     * request and carrying the request's identifier. A request whose identifier was submitted before gets the stored
+     * answer, and the payer is not asked again.
+     */
+    private CoverageEligibilityResponse forward(PayerRoute route, CoverageEligibilityRequest request, Organization payor,
+            String serverBase) {
+        prepare(request, payor);
+        Optional<Identifier> identifier = request.getIdentifier().stream().filter(Identifier::hasValue).findFirst();
+        Optional<String> condition = identifier.map(i -> "identifier=" + (i.hasSystem() ? escape(i.getSystem()) + "|" : "")
+                + escape(i.getValue()));
+        if (condition.isPresent()) {
+            Optional<CoverageEligibilityResponse> earlier = answeredBefore(condition.get());
+            if (earlier.isPresent()) {
+                return earlier.get();
+            }
+        }
+        CoverageEligibilityResponse answer = payerEligibility.ask(route, request, serverBase, clock.instant());
+        return store.inTransaction(() -> {
+            WriteResult stored = store.create(request, condition.orElse(null));
+            if (stored.kind() == WriteResult.Kind.MATCHED) {
+                Optional<CoverageEligibilityResponse> earlier = answeredBefore(condition.get());
+                if (earlier.isPresent()) {
+                    return earlier.get();
+                }
+            }
+            CoverageEligibilityRequest ours = (CoverageEligibilityRequest) stored.stored().resource();
+            answer.setId((String) null);
+            answer.setRequest(new Reference(ours.getIdElement().toUnqualifiedVersionless().getValue()));
+            answer.setPatient(ours.getPatient().copy());
+            answer.setInsurer(ours.getInsurer().copy());
+            if (ours.hasProvider()) {
+                answer.setRequestor(ours.getProvider().copy());
+            }
+            if (!answer.hasCreated()) {
+                answer.setCreated(Date.from(clock.instant()));
+            }
+            // The payer names the coverage as it knows it; the stored answer names ours, in the same order.
+            for (int i = 0; i < answer.getInsurance().size() && i < ours.getInsurance().size(); i++) {
+                answer.getInsurance().get(i).setCoverage(ours.getInsurance().get(i).getCoverage().copy());
+            }
+            identifier.ifPresent(id -> answer.addIdentifier(id.copy()));
+            return (CoverageEligibilityResponse) store.create(answer, null).stored().resource();
+        });
+    }
+
+    private Optional<CoverageEligibilityResponse> answeredBefore(String condition) {
+        var requests = store.search(store.parseQuery("CoverageEligibilityRequest", condition)).items();
+        for (StoredResource request : requests) {
+            var answers = store.search(store.parseQuery("CoverageEligibilityResponse", "request=CoverageEligibilityRequest/"
+                    + request.id())).items();
+            if (!answers.isEmpty()) {
+                return Optional.of((CoverageEligibilityResponse) answers.get(0).resource());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A token search value part with the search syntax's special characters escaped, URL-encoded for a condition. */
+    private static String escape(String s) {
+        String escaped = s.replace("\\", "\\\\").replace(",", "\\,").replace("|", "\\|").replace("$", "\\$");
+        return URLEncoder.encode(escaped, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /**

@@ -2,6 +2,7 @@ package org.overturn.fhir;
 
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.ResourceParam;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import org.hl7.fhir.r4.model.CoverageEligibilityRequest;
 import org.hl7.fhir.r4.model.CoverageEligibilityResponse;
 import org.overturn.eligibility.EligibilityService;
@@ -16,10 +17,13 @@ public final class CoverageEligibilityOperationProvider {
         this.validator = validator;
     }
 
-    /** Answers 200 with the stored CoverageEligibilityResponse; a request missing what it needs is 422. */
+    /**
+     * Answers 200 with the stored CoverageEligibilityResponse; a request missing what it needs is 422; a routed payer
+     * that fails is 502, 503 or 504.
+     */
     @Operation(name = "$submit", type = CoverageEligibilityRequest.class)
-    public CoverageEligibilityResponse submit(@ResourceParam CoverageEligibilityRequest request) {
-        CoverageEligibilityResponse response = eligibility.submit(request);
+    public CoverageEligibilityResponse submit(@ResourceParam CoverageEligibilityRequest request, RequestDetails details) {
+        CoverageEligibilityResponse response = eligibility.submit(request, details.getFhirServerBase());
         validator.check(response);
         return response;
     }

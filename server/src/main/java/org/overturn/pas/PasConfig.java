@@ -2,9 +2,13 @@ package org.overturn.pas;
 
 import ca.uhn.fhir.context.FhirContext;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.random.RandomGenerator;
 import org.overturn.criteria.Knowledge;
 import org.overturn.eligibility.EligibilityService;
+import org.overturn.payers.PayerGateway;
+import org.overturn.payers.PayerRoute;
+import org.overturn.payers.PayerRoutes;
 import org.overturn.store.ResourceStore;
 import org.overturn.subscriptions.TopicEvents;
 import org.springframework.beans.factory.ObjectProvider;
@@ -17,14 +21,16 @@ class PasConfig {
 
     @Bean
     PasService pasService(FhirContext ctx, ResourceStore store, EligibilityService eligibility, Knowledge knowledge,
-            PasProperties properties, JdbcTemplate jdbc) {
+            PayerRoutes routes, JdbcTemplate jdbc) {
         return new PasService(store, new PasBundleReader(ctx), new SandboxPayer(eligibility, knowledge),
-                new PasResponseFactory(ctx), new PayerRouter(properties.payers()), new PasOutbox(jdbc), Clock.systemUTC());
+                new PasResponseFactory(ctx), routes, new PasOutbox(jdbc), Clock.systemUTC());
     }
 
     @Bean
-    PasOutboxWorker pasOutboxWorker(FhirContext ctx, ResourceStore store, PasProperties properties, JdbcTemplate jdbc) {
-        return new PasOutboxWorker(store, new PasOutbox(jdbc), new PayerClient(ctx), new PayerRouter(properties.payers()),
+    PasOutboxWorker pasOutboxWorker(FhirContext ctx, ResourceStore store, PasProperties properties, PayerGateway gateway,
+            PayerRoutes routes, JdbcTemplate jdbc) {
+        requireLeaseLongerThanCalls(properties.outbox().lease(), routes);
+        return new PasOutboxWorker(store, new PasOutbox(jdbc), new PayerClient(gateway, ctx), gateway, routes,
                 properties.outbox(), new PasResponseFactory(ctx), RandomGenerator.getDefault());
     }
 
@@ -37,5 +43,19 @@ class PasConfig {
     @Bean
     PasOutboxPoller pasOutboxPoller(PasOutboxWorker worker, PasProperties properties) {
         return new PasOutboxPoller(worker, properties.outbox(), Clock.systemUTC());
+    }
+
+    /**
+     * A lease that ends while the delivering instance is still waiting for the payer would let another instance ask
+     * the payer too early (before the request arrived) and send it a second time. One delivery makes at most four
+     * calls that can each take the route's timeout: token, inquiry, token renewal, submit.
+     */
+    static void requireLeaseLongerThanCalls(Duration lease, PayerRoutes routes) {
+        for (PayerRoute route : routes.all()) {
+            if (lease.compareTo(route.timeout().multipliedBy(4)) <= 0) {
+                throw new IllegalStateException("overturn.pas.outbox.lease (" + lease + ") must be longer than four times the"
+                        + " timeout of payer " + route.identifier() + " (" + route.timeout() + "); raise the lease or lower the timeout");
+            }
+        }
     }
 }

@@ -6,10 +6,14 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.lang.Nullable;
 
 /**
  * The table {@code pas_outbox}: accepted requests for routed payers. Writes join the caller's transaction, so a
- * row exists exactly when its Claim was stored.
+ * row exists exactly when its Claim was stored. A row is {@code pending} until the payer has the request,
+ * {@code awaiting} while the payer has pended it (its decision is asked for on a schedule), then {@code delivered},
+ * {@code failed} or {@code expired}. {@code sent_at} marks a request that may be at the payer while its answer is
+ * not recorded yet (see ADR 0005).
  */
 final class PasOutbox {
     private final JdbcTemplate jdbc;
@@ -18,8 +22,13 @@ final class PasOutbox {
         this.jdbc = jdbc;
     }
 
+    /**
+     * @param attempts delivery attempts including this one (inquiries of an awaiting row are not counted)
+     * @param inDoubt an earlier attempt sent the request and its outcome was never recorded, or it timed out: the
+     *     payer may have it
+     */
     record Row(long id, String requestKey, String claimId, String claimResponseId, String taskId, String endpoint,
-            String payload, int attempts) {}
+            String payload, int attempts, boolean awaiting, boolean inDoubt, Instant createdAt) {}
 
     void enqueue(String requestKey, String claimId, String claimResponseId, String taskId, String endpoint, String payload,
             Instant now) {
@@ -34,29 +43,60 @@ final class PasOutbox {
      * Must run in a transaction.
      */
     List<Row> claimDue(Instant now, int limit, Duration lease) {
-        List<Row> rows = jdbc.query("select id, request_key, claim_id, claim_response_id, task_id, endpoint, payload, attempts"
-                        + " from pas_outbox where status = 'pending' and next_attempt_at <= ?"
+        List<Row> rows = jdbc.query("select id, request_key, claim_id, claim_response_id, task_id, endpoint, payload, attempts,"
+                        + " status, sent_at, created_at from pas_outbox"
+                        + " where status in ('pending', 'awaiting') and next_attempt_at <= ?"
                         + " order by next_attempt_at limit ? for update skip locked",
-                (rs, n) -> new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                        rs.getString(6), rs.getString(7), rs.getInt(8) + 1),
+                (rs, n) -> {
+                    boolean awaiting = "awaiting".equals(rs.getString(9));
+                    return new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                            rs.getString(6), rs.getString(7), rs.getInt(8) + (awaiting ? 0 : 1), awaiting,
+                            rs.getObject(10) != null, rs.getObject(11, OffsetDateTime.class).toInstant());
+                },
                 ts(now), limit);
         for (Row row : rows) {
-            jdbc.update("update pas_outbox set attempts = attempts + 1, next_attempt_at = ? where id = ?",
-                    ts(now.plus(lease)), row.id());
+            jdbc.update("update pas_outbox set attempts = ?, next_attempt_at = ? where id = ?",
+                    row.attempts(), ts(now.plus(lease)), row.id());
         }
         return rows;
     }
 
-    void delivered(long id, Instant now) {
-        jdbc.update("update pas_outbox set status = 'delivered', finished_at = ?, last_error = null where id = ?", ts(now), id);
+    /** A claimed row not tried after all (its payer's circuit breaker is open): due again at {@code at}, uncounted. */
+    void release(Row row, Instant at) {
+        jdbc.update("update pas_outbox set attempts = ?, next_attempt_at = ? where id = ?",
+                row.awaiting() ? row.attempts() : row.attempts() - 1, ts(at), row.id());
     }
 
-    void retryAt(long id, Instant at, String error) {
-        jdbc.update("update pas_outbox set next_attempt_at = ?, last_error = ? where id = ?", ts(at), error, id);
+    /** The in-flight marker, committed before the request leaves: from here on the payer may have it. */
+    void markSent(long id, Instant now) {
+        jdbc.update("update pas_outbox set sent_at = ? where id = ?", ts(now), id);
+    }
+
+    void delivered(long id, Instant now) {
+        jdbc.update("update pas_outbox set status = 'delivered', finished_at = ?, last_error = null, sent_at = null where id = ?",
+                ts(now), id);
+    }
+
+    /** The payer pended the request: ask it again for its decision at {@code next}. */
+    void awaiting(long id, Instant next, @Nullable String note) {
+        jdbc.update("update pas_outbox set status = 'awaiting', next_attempt_at = ?, last_error = ?, sent_at = null where id = ?",
+                ts(next), note, id);
+    }
+
+    /** @param inDoubt whether the payer may have the request (the next attempt asks it first) */
+    void retryAt(long id, Instant at, String error, boolean inDoubt) {
+        jdbc.update("update pas_outbox set next_attempt_at = ?, last_error = ?,"
+                + " sent_at = case when ? then coalesce(sent_at, now()) else null end where id = ?", ts(at), error, inDoubt, id);
     }
 
     void failed(long id, Instant now, String error) {
-        jdbc.update("update pas_outbox set status = 'failed', finished_at = ?, last_error = ? where id = ?", ts(now), error, id);
+        jdbc.update("update pas_outbox set status = 'failed', finished_at = ?, last_error = ?, sent_at = null where id = ?",
+                ts(now), error, id);
+    }
+
+    /** Still pended when the server stops asking: the answer on file stays pended. */
+    void expired(long id, Instant now, String why) {
+        jdbc.update("update pas_outbox set status = 'expired', finished_at = ?, last_error = ? where id = ?", ts(now), why, id);
     }
 
     private static OffsetDateTime ts(Instant instant) {

@@ -2,9 +2,15 @@ package org.overturn.pas;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
 import org.hl7.fhir.r4.model.ClaimResponse;
 import org.hl7.fhir.r4.model.CodeableConcept;
@@ -12,15 +18,30 @@ import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Task;
+import org.overturn.payers.PayerGateway;
+import org.overturn.payers.PayerRoute;
+import org.overturn.payers.PayerRoutes;
 import org.overturn.store.ResourceStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.lang.Nullable;
 
 /**
- * Delivers outbox rows to their payers. A 2xx PAS answer becomes a new version of the stored ClaimResponse and
- * moves the Task on; a timeout, connection failure, 5xx or unreadable answer is retried with exponential backoff and
- * jitter; a 4xx, too many failures, or review actions this server does not know fail the Task, with the reason as an
- * OperationOutcome in its output. Delivery is at least once: a payer recognizes a repeat by the Claim identifier.
+ * Delivers outbox rows to their payers, exactly once where the payer answers {@code Claim/$inquire} (ADR 0005):
+ * <ul>
+ *   <li>a row whose payer's circuit breaker is open is put back, due when the breaker lets a call through again,
+ *       and the attempt is not counted;</li>
+ *   <li>before the request leaves, the row is marked as sent (committed); a row claimed again while so marked (the
+ *       instance delivering it died, or the call timed out) is in doubt, and the payer is asked with
+ *       {@code $inquire} first: if it has the request, its answer is taken and nothing is sent again; only if it
+ *       does not (or does not answer inquiries: then delivery is at least once) is the request submitted;</li>
+ *   <li>a 2xx PAS answer becomes a new version of the stored ClaimResponse and moves the Task on; a pended answer
+ *       makes the row {@code awaiting}, and the payer is asked for its decision every inquire interval until it
+ *       decides or the maximum age passes;</li>
+ *   <li>a timeout, connection failure, 5xx, unreadable answer or missing access token is retried with exponential
+ *       backoff and jitter; a 4xx, too many failures, or review actions this server does not know fail the Task,
+ *       with the reason as an OperationOutcome in its output.</li>
+ * </ul>
  */
 public final class PasOutboxWorker {
     private static final Logger log = LoggerFactory.getLogger(PasOutboxWorker.class);
@@ -29,42 +50,44 @@ public final class PasOutboxWorker {
     private final ResourceStore store;
     private final PasOutbox outbox;
     private final PayerClient client;
-    private final PayerRouter router;
+    private final PayerGateway gateway;
+    private final PayerRoutes routes;
     private final PasProperties.Outbox settings;
     private final PasResponseFactory responses;
     private final RandomGenerator random;
-    private final java.util.concurrent.ExecutorService senders;
+    private final ExecutorService senders;
 
-    PasOutboxWorker(ResourceStore store, PasOutbox outbox, PayerClient client, PayerRouter router,
+    PasOutboxWorker(ResourceStore store, PasOutbox outbox, PayerClient client, PayerGateway gateway, PayerRoutes routes,
             PasProperties.Outbox settings, PasResponseFactory responses, RandomGenerator random) {
         this.store = store;
         this.outbox = outbox;
         this.client = client;
-        this.router = router;
+        this.gateway = gateway;
+        this.routes = routes;
         this.settings = settings;
         this.responses = responses;
         this.random = random;
-        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-        this.senders = java.util.concurrent.Executors.newFixedThreadPool(settings.parallelism(), r -> {
+        AtomicInteger n = new AtomicInteger();
+        this.senders = Executors.newFixedThreadPool(settings.parallelism(), r -> {
             Thread t = new Thread(r, "pas-outbox-send-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
     }
 
-    /** Claims the rows due at {@code now} and delivers each; returns how many were attempted. */
+    /** Claims the rows due at {@code now} and works on each; returns how many were claimed. */
     public int deliverDue(Instant now) {
         List<PasOutbox.Row> rows = store.inTransaction(() -> outbox.claimDue(now, settings.batchSize(), settings.lease()));
         // Rows go to payers in parallel: a slow payer would otherwise hold every row behind it. Each row is leased to
         // this instance, so the parallelism changes nothing about who delivers what.
-        List<java.util.concurrent.Future<?>> running = new java.util.ArrayList<>();
+        List<Future<?>> running = new ArrayList<>();
         for (PasOutbox.Row row : rows) {
             running.add(senders.submit(() -> deliver(row, now)));
         }
-        for (java.util.concurrent.Future<?> f : running) {
+        for (Future<?> f : running) {
             try {
                 f.get();
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 log.warn("PAS outbox delivery failed; the row is retried after its lease", e.getCause());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -75,49 +98,104 @@ public final class PasOutboxWorker {
     }
 
     private void deliver(PasOutbox.Row row, Instant now) {
-        Optional<PasProperties.PayerRoute> route = router.byEndpoint(row.endpoint());
-        PayerClient.Delivery delivery = client.send(row.endpoint(), row.payload(),
-                route.map(PasProperties.PayerRoute::bearerToken).orElse(null),
-                route.map(PasProperties.PayerRoute::timeout).orElse(null));
-        if (delivery instanceof PayerClient.Answered answered) {
-            store.inTransaction(() -> {
-                ClaimResponse ours = (ClaimResponse) store.read("ClaimResponse", row.claimResponseId()).resource();
-                Optional<String> status = responses.applyPayerAnswer(ours, answered.response());
-                if (status.isEmpty()) {
-                    fail(row, "answered with review actions Overturn does not know (X12 306 A1, A2, A3, A4, A6)",
-                            outcome("The payer's ClaimResponse carries no known X12 306 review action; read it at the payer"), now);
-                    return true;
-                }
-                store.update("ClaimResponse", row.claimResponseId(), ours, null);
-                Task task = task(row);
-                PasResponseFactory.setStatus(task, status.get(), ours.getDisposition(), Date.from(now));
-                store.update("Task", row.taskId(), task, null);
-                outbox.delivered(row.id(), now);
-                return true;
-            });
-        } else if (delivery instanceof PayerClient.Refused refused) {
-            store.inTransaction(() -> {
-                fail(row, "refused the request (HTTP " + refused.status() + ")", refused.outcome(), now);
-                return true;
-            });
-        } else if (delivery instanceof PayerClient.Failed failed) {
-            if (row.attempts() >= settings.maxAttempts()) {
-                store.inTransaction(() -> {
-                    fail(row, "could not be reached after " + row.attempts() + " attempts (last: " + failed.reason() + ")",
-                            outcome("Delivery to " + row.endpoint() + " failed " + row.attempts() + " times; last: " + failed.reason()),
-                            now);
-                    return true;
-                });
-            } else {
-                Duration wait = PayerAnswers.backoff(row.attempts(), settings.initialBackoff(), settings.maxBackoff(), random.nextDouble());
-                store.inTransaction(() -> {
-                    outbox.retryAt(row.id(), now.plus(wait), failed.reason());
-                    return true;
-                });
-                log.warn("PAS delivery of outbox row {} to {} failed ({}); attempt {} of {}, next in {}",
-                        row.id(), row.endpoint(), failed.reason(), row.attempts(), settings.maxAttempts(), wait);
+        PayerRoute route = routes.byEndpoint(row.endpoint());
+        if (!gateway.tryAcquire(route, now)) {
+            Instant again = gateway.retryAt(route, now, settings.pollInterval());
+            inTransaction(() -> outbox.release(row, again));
+            log.debug("PAS outbox row {}: circuit breaker of {} open; due again at {}", row.id(), route.identifier(), again);
+            return;
+        }
+        if (row.awaiting()) {
+            followUp(row, route, now);
+            return;
+        }
+        if (row.inDoubt()) {
+            PayerClient.Inquiry inquiry = client.inquire(route, row.payload(), row.requestKey(), now);
+            if (inquiry instanceof PayerClient.Known known) {
+                log.info("PAS request {} was already at {}; its answer is taken, the request is not sent again",
+                        row.requestKey(), route.identifier());
+                answered(row, known.response(), now);
+                return;
+            }
+            if (inquiry instanceof PayerClient.Failed failed) {
+                retry(row, failed, now);
+                return;
+            }
+            if (inquiry instanceof PayerClient.Unsupported unsupported) {
+                log.warn("PAS request {} may already be at {}, which does not answer Claim/$inquire ({}); sending it again"
+                        + " (at-least-once for this payer)", row.requestKey(), route.identifier(), unsupported.why());
             }
         }
+        inTransaction(() -> outbox.markSent(row.id(), now));
+        PayerClient.Delivery delivery = client.submit(route, row.payload(), now);
+        if (delivery instanceof PayerClient.Answered answered) {
+            answered(row, answered.response(), now);
+        } else if (delivery instanceof PayerClient.Refused refused) {
+            inTransaction(() -> fail(row, "refused the request (HTTP " + refused.status() + ")", refused.outcome(), now));
+        } else if (delivery instanceof PayerClient.Failed failed) {
+            retry(row, failed, now);
+        }
+    }
+
+    /** An awaiting (pended) row: ask the payer for its decision. */
+    private void followUp(PasOutbox.Row row, PayerRoute route, Instant now) {
+        PayerClient.Inquiry inquiry = client.inquire(route, row.payload(), row.requestKey(), now);
+        if (inquiry instanceof PayerClient.Known known) {
+            answered(row, known.response(), now);
+        } else if (inquiry instanceof PayerClient.Unsupported unsupported) {
+            inTransaction(() -> outbox.expired(row.id(), now, "the payer does not answer Claim/$inquire (" + unsupported.why()
+                    + "); its decision must come another way"));
+        } else {
+            String why = inquiry instanceof PayerClient.Failed failed ? failed.reason()
+                    : "the payer's inquiry answer does not include this request";
+            log.warn("PAS request {} pended at {}: asking for the decision failed ({})", row.requestKey(), route.identifier(), why);
+            inTransaction(() -> stillPended(row, now, why));
+        }
+    }
+
+    /** The payer's current answer for a row's request, recorded; a pended one makes the row awaiting. */
+    private void answered(PasOutbox.Row row, ClaimResponse payer, Instant now) {
+        inTransaction(() -> {
+            ClaimResponse ours = (ClaimResponse) store.read("ClaimResponse", row.claimResponseId()).resource();
+            ClaimResponse before = ours.copy();
+            Optional<String> status = responses.applyPayerAnswer(ours, payer);
+            if (status.isEmpty()) {
+                fail(row, "answered with review actions Overturn does not know (X12 306 A1, A2, A3, A4, A6)",
+                        outcome("The payer's ClaimResponse carries no known X12 306 review action; read it at the payer"), now);
+                return;
+            }
+            Task task = task(row);
+            boolean changed = !ours.equalsDeep(before) || !task.getBusinessStatus().hasCoding(PasProfiles.BUSINESS_STATUS, status.get());
+            if (changed) {
+                PasResponseFactory.setStatus(task, status.get(), ours.getDisposition(), Date.from(now));
+                updateCase(row, ours, task);
+            }
+            if (PasProfiles.PENDED.equals(status.get())) {
+                stillPended(row, now, null);
+            } else {
+                outbox.delivered(row.id(), now);
+            }
+        });
+    }
+
+    private void stillPended(PasOutbox.Row row, Instant now, @Nullable String note) {
+        if (now.isAfter(row.createdAt().plus(settings.inquireMaxAge()))) {
+            outbox.expired(row.id(), now, "still pended " + settings.inquireMaxAge() + " after it was accepted; no more inquiries");
+        } else {
+            outbox.awaiting(row.id(), now.plus(settings.inquireInterval()), note);
+        }
+    }
+
+    private void retry(PasOutbox.Row row, PayerClient.Failed failed, Instant now) {
+        if (row.attempts() >= settings.maxAttempts()) {
+            inTransaction(() -> fail(row, "could not be reached after " + row.attempts() + " attempts (last: " + failed.reason() + ")",
+                    outcome("Delivery to " + row.endpoint() + " failed " + row.attempts() + " times; last: " + failed.reason()), now));
+            return;
+        }
+        Duration wait = PayerAnswers.backoff(row.attempts(), settings.initialBackoff(), settings.maxBackoff(), random.nextDouble());
+        inTransaction(() -> outbox.retryAt(row.id(), now.plus(wait), failed.reason(), row.inDoubt() || failed.maybeReceived()));
+        log.warn("PAS delivery of outbox row {} to {} failed ({}); attempt {} of {}, next in {}",
+                row.id(), row.endpoint(), failed.reason(), row.attempts(), settings.maxAttempts(), wait);
     }
 
     /** The request ends here: Task failed with the payer's (or our) OperationOutcome, ClaimResponse outcome error. */
@@ -131,17 +209,33 @@ public final class PasOutboxWorker {
                 .setValue(new Reference("#" + OUTCOME_ID));
         task.setStatusReason(new CodeableConcept().setText("The payer " + why));
         PasResponseFactory.setStatus(task, PasProfiles.ERROR, "The payer " + why, Date.from(now));
-        store.update("Task", row.taskId(), task, null);
         ClaimResponse ours = (ClaimResponse) store.read("ClaimResponse", row.claimResponseId()).resource();
         ours.setOutcome(ClaimResponse.RemittanceOutcome.ERROR);
         ours.setDisposition("The payer " + why);
-        store.update("ClaimResponse", row.claimResponseId(), ours, null);
+        updateCase(row, ours, task);
         outbox.failed(row.id(), now, why);
         log.warn("PAS request {} to {}: the payer {}", row.requestKey(), row.endpoint(), why);
     }
 
+    /**
+     * The one place where a payer's answer (or the failure to get one) changes the case: the next version of the
+     * request's ClaimResponse and of its PA Task, written in the caller's transaction through the store. Anything that
+     * must follow a ClaimResponse update (notifications) hooks in here.
+     */
+    private void updateCase(PasOutbox.Row row, ClaimResponse response, Task task) {
+        store.update("ClaimResponse", row.claimResponseId(), response, null);
+        store.update("Task", row.taskId(), task, null);
+    }
+
     private Task task(PasOutbox.Row row) {
         return (Task) store.read("Task", row.taskId()).resource();
+    }
+
+    private void inTransaction(Runnable work) {
+        store.inTransaction(() -> {
+            work.run();
+            return true;
+        });
     }
 
     private static OperationOutcome outcome(String message) {

@@ -26,6 +26,8 @@ import org.hl7.fhir.r4.model.PractitionerRole;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Task;
+import org.overturn.payers.PayerRoute;
+import org.overturn.payers.PayerRoutes;
 import org.overturn.platform.ErrorCode;
 import org.overturn.platform.OverturnException;
 import org.overturn.store.ResourceStore;
@@ -50,17 +52,17 @@ public final class PasService {
     private final PasBundleReader reader;
     private final SandboxPayer payer;
     private final PasResponseFactory responses;
-    private final PayerRouter router;
+    private final PayerRoutes routes;
     private final PasOutbox outbox;
     private final Clock clock;
 
     PasService(ResourceStore store, PasBundleReader reader, SandboxPayer payer, PasResponseFactory responses,
-            PayerRouter router, PasOutbox outbox, Clock clock) {
+            PayerRoutes routes, PasOutbox outbox, Clock clock) {
         this.store = store;
         this.reader = reader;
         this.payer = payer;
         this.responses = responses;
-        this.router = router;
+        this.routes = routes;
         this.outbox = outbox;
         this.clock = clock;
     }
@@ -74,7 +76,7 @@ public final class PasService {
         Claim claim = request.claim();
         Identifier identifier = claim.getIdentifier().stream().filter(Identifier::hasValue).findFirst().orElseThrow();
         Organization insurer = request.resolve(claim.getInsurer(), Organization.class).orElseThrow();
-        Optional<PasProperties.PayerRoute> route = router.route(insurer);
+        Optional<PayerRoute> route = routes.route(keys(insurer.getIdentifier()));
         // The sandbox decides before anything is stored, so a request it cannot decide leaves nothing behind.
         Optional<PayerDecision> decision = route.isPresent() ? Optional.empty() : Optional.of(payer.adjudicate(request));
         Date now = Date.from(clock.instant());

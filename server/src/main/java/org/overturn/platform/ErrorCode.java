@@ -27,7 +27,13 @@ public enum ErrorCode {
     INVALID_RESOURCE("OVT-422", 422, IssueType.REQUIRED),
     BUSINESS_RULE("OVT-422-RULE", 422, IssueType.BUSINESSRULE),
     INTERNAL("OVT-500", 500, IssueType.EXCEPTION),
-    UNAVAILABLE("OVT-503", 503, IssueType.TRANSIENT);
+    UNAVAILABLE("OVT-503", 503, IssueType.TRANSIENT),
+    /** A payer asked on the client's behalf answered with an error, a refusal, or something that is not the answer. */
+    PAYER_ERROR("OVT-502-PAYER", 502, IssueType.EXCEPTION),
+    /** A payer asked on the client's behalf could not be reached (or its circuit breaker is open); nothing was stored. */
+    PAYER_UNAVAILABLE("OVT-503-PAYER", 503, IssueType.TRANSIENT),
+    /** A payer asked on the client's behalf did not answer in time; nothing was stored. */
+    PAYER_TIMEOUT("OVT-504-PAYER", 504, IssueType.TIMEOUT);
 
     /** Code system of {@link #code()} in OperationOutcome.issue.details. */
     public static final String SYSTEM = Canonical.BASE + "/CodeSystem/error-code";

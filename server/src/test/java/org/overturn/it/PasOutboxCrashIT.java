@@ -9,7 +9,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.context.FhirContext;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import java.io.File;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -21,7 +25,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Claim;
 import org.hl7.fhir.r4.model.ClaimResponse;
@@ -29,6 +35,7 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,8 +46,9 @@ import org.overturn.pas.PasProfiles;
 
 /**
  * The outbox survives a crash: a server killed with SIGKILL while forwarding PA requests to a payer, then started again
- * on the same data, delivers every request it had accepted. Delivery is at least once: only requests in flight when
- * the server died may reach the payer a second time, with the same Claim identifier, which a PAS payer recognizes.
+ * on the same data, delivers every request it had accepted to the payer's {@code Claim/$submit} exactly once. The
+ * stand-in payer answers {@code Claim/$inquire} for the Claim identifiers it has received, so the requests that were in
+ * flight when the server died are found at the payer and not sent again.
  */
 class PasOutboxCrashIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -52,7 +60,8 @@ class PasOutboxCrashIT {
     @TempDir
     Path dataDir;
 
-    private final WireMockServer payer = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+    private final InquiringPayer decisions = new InquiringPayer();
+    private final WireMockServer payer = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().extensions(decisions));
     private final List<Process> servers = new ArrayList<>();
 
     @AfterEach
@@ -62,11 +71,11 @@ class PasOutboxCrashIT {
     }
 
     @Test
-    void outboxWhenTheServerIsKilledMidDeliveryThenARestartDeliversEveryAcceptedRequest() throws Exception {
+    void outboxWhenTheServerIsKilledMidDeliveryThenARestartDeliversEveryAcceptedRequestExactlyOnce() throws Exception {
         payer.start();
         payer.stubFor(WireMock.post(urlEqualTo("/Claim/$submit"))
-                .willReturn(aResponse().withStatus(200).withFixedDelay(400).withHeader("Content-Type", "application/fhir+json")
-                        .withBody(approval())));
+                .willReturn(aResponse().withFixedDelay(1500).withTransformers(InquiringPayer.NAME)));
+        payer.stubFor(WireMock.post(urlEqualTo("/Claim/$inquire")).willReturn(aResponse().withTransformers(InquiringPayer.NAME)));
         int port = freePort();
         Process first = start(port, "first");
         List<String> ids = new ArrayList<>();
@@ -84,13 +93,14 @@ class PasOutboxCrashIT {
         start(port, "second");
         waitUntil(() -> ids.stream().allMatch(id -> calls(id) >= 1), Duration.ofSeconds(90), "every request at the payer");
         waitUntil(() -> completedTasks(port) == REQUESTS, Duration.ofSeconds(30), "every PA Task completed");
-        int duplicates = received() - REQUESTS;
-        System.out.printf("outbox crash: %d of %d requests at the payer before SIGKILL, %d sent again after the restart%n",
-                beforeCrash, REQUESTS, duplicates);
-        assertThat(duplicates).as("only requests in flight at the crash are sent again").isBetween(0, BATCH);
+        int inquiries = payer.findAll(postRequestedFor(urlEqualTo("/Claim/$inquire"))).size();
+        System.out.printf("outbox crash: %d of %d requests at the payer before SIGKILL; %d in-doubt requests asked for after"
+                + " the restart%n", beforeCrash, REQUESTS, inquiries);
+        assertThat(inquiries).as("the requests in flight at the crash were asked for, not sent blindly").isPositive();
         for (String id : ids) {
-            assertThat(calls(id)).as(id).isBetween(1, 2);
+            assertThat(calls(id)).as("Claim/$submit calls for %s", id).isEqualTo(1);
         }
+        assertThat(received()).isEqualTo(REQUESTS);
     }
 
     private Process start(int port, String name) throws Exception {
@@ -101,11 +111,11 @@ class PasOutboxCrashIT {
                 "--logging.level.org.overturn.access=WARN",
                 "--overturn.pas.payers[0].identifier=" + PAYER_ID,
                 "--overturn.pas.payers[0].endpoint=http://127.0.0.1:" + payer.port(),
-                "--overturn.pas.payers[0].timeout=5s",
+                "--overturn.pas.payers[0].timeout=3s",
                 "--overturn.pas.outbox.poll-interval=100ms",
                 "--overturn.pas.outbox.batch-size=" + BATCH,
                 "--overturn.pas.outbox.parallelism=2",
-                "--overturn.pas.outbox.lease=3s",
+                "--overturn.pas.outbox.lease=15s",
                 "--overturn.pas.outbox.initial-backoff=200ms")
                 .redirectErrorStream(true).redirectOutput(log).start();
         servers.add(p);
@@ -151,7 +161,49 @@ class PasOutboxCrashIT {
         return PasBundles.json(request);
     }
 
-    private static String approval() {
+    /**
+     * The stand-in payer's memory: {@code Claim/$submit} records the Claim identifier and approves; {@code Claim/$inquire}
+     * answers the approval (with the Claim, as PAS inquiry responses carry it) for a recorded identifier, and an empty
+     * Parameters for any other. WireMock runs this when a request has arrived, before the stub's delay: a request the
+     * server was killed waiting for is known here.
+     */
+    static final class InquiringPayer implements ResponseDefinitionTransformerV2 {
+        static final String NAME = "inquiring-payer";
+        private final Set<String> received = ConcurrentHashMap.newKeySet();
+
+        @Override
+        public String getName() {
+            return NAME;
+        }
+
+        @Override
+        public boolean applyGlobally() {
+            return false;
+        }
+
+        @Override
+        public ResponseDefinition transform(ServeEvent event) {
+            Bundle body = CTX.newJsonParser().parseResource(Bundle.class, event.getRequest().getBodyAsString());
+            Claim claim = (Claim) body.getEntryFirstRep().getResource();
+            String id = claim.getIdentifierFirstRep().getValue();
+            String answer;
+            if (event.getRequest().getUrl().endsWith("$submit")) {
+                received.add(id);
+                answer = approval(null);
+            } else {
+                Parameters parameters = new Parameters();
+                if (received.contains(id)) {
+                    parameters.addParameter().setName("return").setResource(CTX.newJsonParser().parseResource(Bundle.class, approval(claim)));
+                }
+                answer = CTX.newJsonParser().encodeResourceToString(parameters);
+            }
+            return ResponseDefinitionBuilder.like(event.getResponseDefinition()).but().withStatus(200)
+                    .withHeader("Content-Type", "application/fhir+json").withBody(answer).build();
+        }
+    }
+
+    /** The payer's approval; for an inquiry, with the inquired Claim as the request it answers. */
+    private static String approval(Claim inquired) {
         ClaimResponse response = new ClaimResponse().setStatus(ClaimResponse.ClaimResponseStatus.ACTIVE)
                 .setUse(ClaimResponse.Use.PREAUTHORIZATION).setOutcome(ClaimResponse.RemittanceOutcome.COMPLETE)
                 .setPreAuthRef("PAYER-OK").setPatient(new Reference("Patient/payer-side"));
@@ -161,6 +213,12 @@ class PasOutboxCrashIT {
         action.addExtension(PasProfiles.REVIEW_ACTION_CODE, new CodeableConcept(new Coding(PasProfiles.X12_306, "A1", null)));
         Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION);
         bundle.addEntry().setFullUrl("http://payer.example.org/fhir/ClaimResponse/1").setResource(response);
+        if (inquired != null) {
+            response.setRequest(new Reference("Claim/payer-1"));
+            Claim claim = new Claim();
+            inquired.getIdentifier().forEach(i -> claim.addIdentifier(i.copy()));
+            bundle.addEntry().setFullUrl("http://payer.example.org/fhir/Claim/payer-1").setResource(claim);
+        }
         return CTX.newJsonParser().encodeResourceToString(bundle);
     }
 

@@ -55,6 +55,10 @@ import org.springframework.test.context.DynamicPropertySource;
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class PasOutboxIT extends ServerTest implements PasHttp {
     private static final String PAYER_ID = "http://overturn.example.org/payer-id|remote-test-payer";
+    private static final String OAUTH_PAYER_ID = "http://overturn.example.org/payer-id|oauth-test-payer";
+    private static final String TOKEN_DOWN_PAYER_ID = "http://overturn.example.org/payer-id|token-down-test-payer";
+    private static final String DOWN_PAYER_ID = "http://overturn.example.org/payer-id|down-test-payer";
+    private static final String INQUIRE = "/Claim/$inquire";
     private static final String SUBMIT = "/Claim/$submit";
     private static final WireMockServer PAYER = new WireMockServer(WireMockConfiguration.options().dynamicPort());
 
@@ -74,6 +78,28 @@ class PasOutboxIT extends ServerTest implements PasHttp {
         registry.add("overturn.pas.outbox.max-attempts", () -> "3");
         registry.add("overturn.pas.outbox.batch-size", () -> "2");
         registry.add("overturn.pas.outbox.initial-backoff", () -> "1s");
+        registry.add("overturn.pas.outbox.inquire-interval", () -> "10m");
+        registry.add("overturn.pas.outbox.inquire-max-age", () -> "1h");
+        registry.add("overturn.pas.outbox.breaker.failure-threshold", () -> "3");
+        registry.add("overturn.pas.outbox.breaker.open-duration", () -> "5m");
+        // OAuth client credentials, with a token endpoint that works and one that is down.
+        registry.add("overturn.pas.payers[1].identifier", () -> OAUTH_PAYER_ID);
+        registry.add("overturn.pas.payers[1].endpoint", () -> "http://localhost:" + PAYER.port() + "/oauth-payer");
+        registry.add("overturn.pas.payers[1].timeout", () -> "2s");
+        registry.add("overturn.pas.payers[1].oauth.token-url", () -> "http://localhost:" + PAYER.port() + "/oauth/token");
+        registry.add("overturn.pas.payers[1].oauth.client-id", () -> "overturn-test");
+        registry.add("overturn.pas.payers[1].oauth.client-secret", () -> "test-secret");
+        registry.add("overturn.pas.payers[1].oauth.scope", () -> "system/Claim.write");
+        registry.add("overturn.pas.payers[2].identifier", () -> TOKEN_DOWN_PAYER_ID);
+        registry.add("overturn.pas.payers[2].endpoint", () -> "http://localhost:" + PAYER.port() + "/token-down-payer");
+        registry.add("overturn.pas.payers[2].timeout", () -> "2s");
+        registry.add("overturn.pas.payers[2].oauth.token-url", () -> "http://localhost:" + PAYER.port() + "/oauth-down/token");
+        registry.add("overturn.pas.payers[2].oauth.client-id", () -> "overturn-test");
+        registry.add("overturn.pas.payers[2].oauth.client-secret", () -> "test-secret");
+        // A payer that is down for minutes (its own circuit breaker).
+        registry.add("overturn.pas.payers[3].identifier", () -> DOWN_PAYER_ID);
+        registry.add("overturn.pas.payers[3].endpoint", () -> "http://localhost:" + PAYER.port() + "/down-payer");
+        registry.add("overturn.pas.payers[3].timeout", () -> "2s");
     }
 
     @AfterAll
@@ -91,21 +117,49 @@ class PasOutboxIT extends ServerTest implements PasHttp {
     @BeforeEach
     void onlyThisTestsRowsAreDue() {
         // Rows another test left pending would otherwise be delivered by this test's worker calls.
-        jdbc().update("update pas_outbox set status = 'failed', last_error = 'closed by the next test' where status = 'pending'");
+        jdbc().update("update pas_outbox set status = 'failed', last_error = 'closed by the next test'"
+                + " where status in ('pending', 'awaiting')");
     }
 
     /** A request for the alectinib chart whose insurer is the routed payer; its identifier is {@code requestId}. */
     private Bundle routedRequest(String requestId) {
+        return routedRequest(requestId, PAYER_ID);
+    }
+
+    private Bundle routedRequest(String requestId, String payerId) {
         Bundle request = PasBundles.request(Scenarios.ALECTINIB_CA.bundleJson(), "MB-" + unique(), requestId);
         Claim claim = (Claim) request.getEntryFirstRep().getResource();
         Organization insurer = (Organization) PasBundles.find(request, claim.getInsurer().getReference());
         insurer.setName("Remote Test Payer").getIdentifier().clear();
-        insurer.addIdentifier().setSystem(PAYER_ID.split("\\|")[0]).setValue(PAYER_ID.split("\\|")[1]);
+        insurer.addIdentifier().setSystem(payerId.split("\\|")[0]).setValue(payerId.split("\\|")[1]);
         return request;
     }
 
     /** The payer's PAS response: one item with the review action {@code code}. */
     private static ResponseDefinitionBuilder answer(String code, String preAuthRef) {
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION);
+        bundle.addEntry().setFullUrl("http://payer.example.org/fhir/ClaimResponse/1").setResource(payerResponse(code, preAuthRef));
+        return aResponse().withStatus(200).withHeader("Content-Type", "application/fhir+json")
+                .withBody(CTX.newJsonParser().encodeResourceToString(bundle));
+    }
+
+    /**
+     * The payer's answer to an inquiry for {@code requestId}: Parameters with the response Bundle, whose ClaimResponse
+     * names the request by its identifier.
+     */
+    private static ResponseDefinitionBuilder inquiryAnswer(String requestId, String code) {
+        ClaimResponse response = payerResponse(code, "PAYER-" + requestId);
+        response.setRequest(new Reference().setIdentifier(new org.hl7.fhir.r4.model.Identifier()
+                .setSystem(PasBundles.REQUEST_SYSTEM).setValue(requestId)));
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION);
+        bundle.addEntry().setFullUrl("http://payer.example.org/fhir/ClaimResponse/1").setResource(response);
+        org.hl7.fhir.r4.model.Parameters parameters = new org.hl7.fhir.r4.model.Parameters();
+        parameters.addParameter().setName("return").setResource(bundle);
+        return aResponse().withStatus(200).withHeader("Content-Type", "application/fhir+json")
+                .withBody(CTX.newJsonParser().encodeResourceToString(parameters));
+    }
+
+    private static ClaimResponse payerResponse(String code, String preAuthRef) {
         ClaimResponse response = new ClaimResponse().setStatus(ClaimResponse.ClaimResponseStatus.ACTIVE)
                 .setUse(ClaimResponse.Use.PREAUTHORIZATION).setOutcome(ClaimResponse.RemittanceOutcome.COMPLETE)
                 .setDisposition("Payer decision " + code).setPreAuthRef(preAuthRef)
@@ -115,23 +169,40 @@ class PasOutboxIT extends ServerTest implements PasHttp {
                 .setCategory(new CodeableConcept(new Coding(PasProfiles.ADJUDICATION, "submitted", null)));
         Extension action = adjudication.addExtension().setUrl(PasProfiles.REVIEW_ACTION);
         action.addExtension(PasProfiles.REVIEW_ACTION_CODE, new CodeableConcept(new Coding(PasProfiles.X12_306, code, null)));
-        Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION);
-        bundle.addEntry().setFullUrl("http://payer.example.org/fhir/ClaimResponse/1").setResource(response);
-        return aResponse().withStatus(200).withHeader("Content-Type", "application/fhir+json")
-                .withBody(CTX.newJsonParser().encodeResourceToString(bundle));
+        return response;
     }
 
     private static MappingBuilder submitOf(String requestId) {
-        return WireMock.post(urlEqualTo(SUBMIT)).withRequestBody(containing(requestId));
+        return submitOf("", requestId);
+    }
+
+    private static MappingBuilder submitOf(String prefix, String requestId) {
+        return WireMock.post(urlEqualTo(prefix + SUBMIT)).withRequestBody(containing(requestId));
+    }
+
+    private static MappingBuilder inquiryOf(String requestId) {
+        return WireMock.post(urlEqualTo(INQUIRE)).withRequestBody(containing(requestId));
     }
 
     private Map<String, Object> row(String requestId) {
-        return jdbc().queryForMap("select status, attempts, next_attempt_at, last_error from pas_outbox where request_key = ?",
+        return jdbc().queryForMap("select status, attempts, next_attempt_at, last_error, sent_at from pas_outbox where request_key = ?",
                 PasBundles.REQUEST_SYSTEM + "|" + requestId);
     }
 
     private int payerCalls(String requestId) {
-        return PAYER.findAll(postRequestedFor(urlEqualTo(SUBMIT)).withRequestBody(containing(requestId))).size();
+        return payerCalls("", requestId);
+    }
+
+    private int payerCalls(String prefix, String requestId) {
+        return PAYER.findAll(postRequestedFor(urlEqualTo(prefix + SUBMIT)).withRequestBody(containing(requestId))).size();
+    }
+
+    private int inquiries(String requestId) {
+        return PAYER.findAll(postRequestedFor(urlEqualTo(INQUIRE)).withRequestBody(containing(requestId))).size();
+    }
+
+    private String businessStatus(Response submitted) {
+        return task(submitted.json()).path("businessStatus").path("coding").get(0).path("code").asText();
     }
 
     private JsonNode claimResponse(Response submitted) {
@@ -332,5 +403,217 @@ class PasOutboxIT extends ServerTest implements PasHttp {
             assertThat(payerCalls(id)).as(id).isEqualTo(1);
             assertThat(row(id).get("status")).as(id).isEqualTo("delivered");
         }
+    }
+
+    @Test
+    void deliverWhenPayerPendsThenItsDecisionIsAskedForOnScheduleUntilItApproves() {
+        String id = "PA-" + unique();
+        PAYER.stubFor(submitOf(id).willReturn(answer("A4", "PAYER-" + id)));
+        PAYER.stubFor(inquiryOf(id).inScenario(id).whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                .willReturn(inquiryAnswer(id, "A4")).willSetStateTo("decided"));
+        PAYER.stubFor(inquiryOf(id).inScenario(id).whenScenarioStateIs("decided").willReturn(inquiryAnswer(id, "A1")));
+        Response r = submit(routedRequest(id));
+        Instant now = Instant.now();
+
+        worker.deliverDue(now);
+        assertThat(row(id).get("status")).isEqualTo("awaiting");
+        assertThat(businessStatus(r)).isEqualTo(PasProfiles.PENDED);
+        assertThat(task(r.json()).path("status").asText()).isEqualTo("in-progress");
+        assertThat(claimResponse(r).path("meta").path("versionId").asText()).isEqualTo("2");
+
+        worker.deliverDue(now.plus(5, ChronoUnit.MINUTES));
+        assertThat(inquiries(id)).as("not asked before the inquire interval").isZero();
+
+        worker.deliverDue(now.plus(11, ChronoUnit.MINUTES));
+        assertThat(inquiries(id)).isEqualTo(1);
+        assertThat(row(id).get("status")).isEqualTo("awaiting");
+        assertThat(claimResponse(r).path("meta").path("versionId").asText()).as("the same pended answer is no new version")
+                .isEqualTo("2");
+
+        worker.deliverDue(now.plus(22, ChronoUnit.MINUTES));
+        assertThat(inquiries(id)).isEqualTo(2);
+        assertThat(row(id).get("status")).isEqualTo("delivered");
+        assertThat(row(id).get("attempts")).as("inquiries are not delivery attempts").isEqualTo(1);
+        JsonNode decided = claimResponse(r);
+        assertThat(decided.path("meta").path("versionId").asText()).isEqualTo("3");
+        assertThat(decided.path("preAuthRef").asText()).isEqualTo("PAYER-" + id);
+        assertThat(businessStatus(r)).isEqualTo(PasProfiles.APPROVED);
+        assertThat(task(r.json()).path("status").asText()).isEqualTo("completed");
+        assertThat(payerCalls(id)).isEqualTo(1);
+
+        worker.deliverDue(now.plus(1, ChronoUnit.DAYS));
+        assertThat(inquiries(id)).as("no inquiries after the decision").isEqualTo(2);
+    }
+
+    @Test
+    void deliverWhenPayerPendsThenDeniesThenTheTaskEndsDenied() {
+        String id = "PA-" + unique();
+        PAYER.stubFor(submitOf(id).willReturn(answer("A4", "none")));
+        PAYER.stubFor(inquiryOf(id).willReturn(inquiryAnswer(id, "A3")));
+        Response r = submit(routedRequest(id));
+        Instant now = Instant.now();
+
+        worker.deliverDue(now);
+        assertThat(businessStatus(r)).isEqualTo(PasProfiles.PENDED);
+        worker.deliverDue(now.plus(11, ChronoUnit.MINUTES));
+        assertThat(row(id).get("status")).isEqualTo("delivered");
+        assertThat(businessStatus(r)).isEqualTo(PasProfiles.DENIED);
+        assertThat(task(r.json()).path("status").asText()).isEqualTo("completed");
+        assertThat(reviewAction(claimResponse(r).path("item").get(0).path("adjudication").get(0))).isEqualTo("A3");
+    }
+
+    @Test
+    void deliverWhenPayerNeverDecidesThenAskingStopsAfterTheMaximumAgeAndTheRequestStaysPended() {
+        String id = "PA-" + unique();
+        PAYER.stubFor(submitOf(id).willReturn(answer("A4", "none")));
+        PAYER.stubFor(inquiryOf(id).willReturn(inquiryAnswer(id, "A4")));
+        Response r = submit(routedRequest(id));
+        Instant now = Instant.now();
+
+        worker.deliverDue(now);
+        worker.deliverDue(now.plus(2, ChronoUnit.HOURS));
+        assertThat(row(id).get("status")).isEqualTo("expired");
+        assertThat(row(id).get("last_error").toString()).contains("still pended");
+        assertThat(businessStatus(r)).isEqualTo(PasProfiles.PENDED);
+        worker.deliverDue(now.plus(1, ChronoUnit.DAYS));
+        assertThat(inquiries(id)).isEqualTo(1);
+    }
+
+    @Test
+    void deliverWhenPayerTimedOutButHadTheRequestThenItsAnswerIsTakenWithoutSendingAgain() {
+        String id = "PA-" + unique();
+        PAYER.stubFor(submitOf(id).willReturn(answer("A1", "late").withFixedDelay(5000)));
+        PAYER.stubFor(inquiryOf(id).willReturn(inquiryAnswer(id, "A1")));
+        Response r = submit(routedRequest(id));
+        Instant now = Instant.now();
+
+        worker.deliverDue(now);
+        Map<String, Object> afterTimeout = row(id);
+        assertThat(afterTimeout.get("last_error").toString()).startsWith("timed out");
+        assertThat(afterTimeout.get("sent_at")).as("in doubt: the payer may have it").isNotNull();
+        assertThat(inquiries(id)).isZero();
+
+        worker.deliverDue(now.plus(1, ChronoUnit.HOURS));
+        assertThat(inquiries(id)).isEqualTo(1);
+        assertThat(payerCalls(id)).as("the request is not sent again").isEqualTo(1);
+        assertThat(row(id).get("status")).isEqualTo("delivered");
+        assertThat(businessStatus(r)).isEqualTo(PasProfiles.APPROVED);
+        assertThat(claimResponse(r).path("preAuthRef").asText()).isEqualTo("PAYER-" + id);
+    }
+
+    @Test
+    void deliverWhenPayerIsDownForMinutesThenItsBreakerOpensStopsCallingAndClosesWhenItIsBack() {
+        String prefix = "/down-payer";
+        PAYER.stubFor(WireMock.post(urlEqualTo(prefix + SUBMIT)).willReturn(aResponse().withStatus(503)));
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String id = "PA-" + unique();
+            ids.add(id);
+            assertThat(submit(routedRequest(id, DOWN_PAYER_ID)).status()).isEqualTo(200);
+        }
+        Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS); // the database keeps microseconds
+        while (worker.deliverDue(t0) > 0) {
+            // three failed calls (two batches): the breaker opens
+        }
+        assertThat(breakerOpen()).isEqualTo(1.0);
+        for (String id : ids) {
+            assertThat(payerCalls(prefix, id)).isEqualTo(1);
+        }
+
+        Instant t2 = t0.plus(2, ChronoUnit.MINUTES);
+        int claimed = 0;
+        for (int n; (n = worker.deliverDue(t2)) > 0; ) {
+            claimed += n;
+        }
+        assertThat(claimed).as("the rows were due").isEqualTo(3);
+        for (String id : ids) {
+            assertThat(payerCalls(prefix, id)).as("not called while the breaker is open").isEqualTo(1);
+            assertThat(row(id).get("attempts")).as("not counted as an attempt").isEqualTo(1);
+            assertThat(row(id).get("status")).isEqualTo("pending");
+            assertThat(jdbc().queryForObject("select next_attempt_at from pas_outbox where request_key = ?", OffsetDateTime.class,
+                    PasBundles.REQUEST_SYSTEM + "|" + id).toInstant()).isEqualTo(t0.plus(5, ChronoUnit.MINUTES));
+        }
+
+        PAYER.stubFor(WireMock.post(urlEqualTo(prefix + SUBMIT)).willReturn(answer("A1", "BACK")));
+        Instant t6 = t0.plus(6, ChronoUnit.MINUTES);
+        worker.deliverDue(t6); // half-open: one trial call goes through, and closes the breaker
+        assertThat(ids.stream().mapToInt(id -> payerCalls(prefix, id)).sum()).isEqualTo(4);
+        assertThat(breakerOpen()).isEqualTo(0.0);
+        Instant t7 = t0.plus(7, ChronoUnit.MINUTES);
+        for (int i = 0; i < 5 && worker.deliverDue(t7) > 0; i++) {
+            // the rest, now that the breaker is closed
+        }
+        for (String id : ids) {
+            assertThat(row(id).get("status")).as(id).isEqualTo("delivered");
+            assertThat(row(id).get("attempts")).as(id).isEqualTo(2);
+            assertThat(payerCalls(prefix, id)).as(id).isEqualTo(2);
+        }
+    }
+
+    private double breakerOpen() {
+        String metrics = get("http://localhost:" + port + "/actuator/prometheus").body();
+        String prefix = "overturn_payer_breaker_open{payer=\"" + DOWN_PAYER_ID + "\"} ";
+        return metrics.lines().filter(l -> l.startsWith(prefix)).map(l -> Double.parseDouble(l.substring(prefix.length())))
+                .findFirst().orElseThrow(() -> new AssertionError("no breaker gauge for " + DOWN_PAYER_ID + " in " + metrics));
+    }
+
+    @Test
+    void deliverWhenPayerUsesOAuthThenOneTokenServesManyRequestsAndA401FetchesANewOne() {
+        String prefix = "/oauth-payer";
+        PAYER.stubFor(WireMock.post(urlEqualTo("/oauth/token")).inScenario("tokens")
+                .whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                .willReturn(token("tok-1")).willSetStateTo("second"));
+        PAYER.stubFor(WireMock.post(urlEqualTo("/oauth/token")).inScenario("tokens").whenScenarioStateIs("second")
+                .willReturn(token("tok-2")));
+        String first = "PA-" + unique();
+        String second = "PA-" + unique();
+        for (String id : List.of(first, second)) {
+            PAYER.stubFor(submitOf(prefix, id).withHeader("Authorization", WireMock.equalTo("Bearer tok-1"))
+                    .willReturn(answer("A1", "P-" + id)));
+            assertThat(submit(routedRequest(id, OAUTH_PAYER_ID)).status()).isEqualTo(200);
+        }
+        Instant now = Instant.now();
+        worker.deliverDue(now);
+        assertThat(row(first).get("status")).isEqualTo("delivered");
+        assertThat(row(second).get("status")).isEqualTo("delivered");
+        List<LoggedRequest> tokenCalls = PAYER.findAll(postRequestedFor(urlEqualTo("/oauth/token")));
+        assertThat(tokenCalls).as("one token for both requests").hasSize(1);
+        assertThat(tokenCalls.get(0).getBodyAsString()).contains("grant_type=client_credentials").contains("scope=system%2FClaim.write");
+        assertThat(tokenCalls.get(0).getHeader("Authorization")).isEqualTo("Basic " + java.util.Base64.getEncoder()
+                .encodeToString("overturn-test:test-secret".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+
+        String third = "PA-" + unique();
+        PAYER.stubFor(submitOf(prefix, third).withHeader("Authorization", WireMock.equalTo("Bearer tok-1"))
+                .willReturn(aResponse().withStatus(401)));
+        PAYER.stubFor(submitOf(prefix, third).withHeader("Authorization", WireMock.equalTo("Bearer tok-2"))
+                .willReturn(answer("A1", "P-" + third)));
+        Response r = submit(routedRequest(third, OAUTH_PAYER_ID));
+        worker.deliverDue(now.plusSeconds(1));
+        assertThat(PAYER.findAll(postRequestedFor(urlEqualTo("/oauth/token")))).as("one new token after the 401").hasSize(2);
+        assertThat(payerCalls(prefix, third)).isEqualTo(2);
+        assertThat(row(third).get("status")).isEqualTo("delivered");
+        assertThat(row(third).get("attempts")).isEqualTo(1);
+        assertThat(businessStatus(r)).isEqualTo(PasProfiles.APPROVED);
+    }
+
+    private static ResponseDefinitionBuilder token(String value) {
+        return aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                .withBody("{\"access_token\":\"" + value + "\",\"token_type\":\"Bearer\",\"expires_in\":3600}");
+    }
+
+    @Test
+    void deliverWhenTokenEndpointIsDownThenRetriedLaterWithTheReasonAndThePayerIsNotCalled() {
+        PAYER.stubFor(WireMock.post(urlEqualTo("/oauth-down/token")).willReturn(aResponse().withStatus(503)));
+        String id = "PA-" + unique();
+        Response r = submit(routedRequest(id, TOKEN_DOWN_PAYER_ID));
+        worker.deliverDue(Instant.now());
+        Map<String, Object> after = row(id);
+        assertThat(after.get("status")).isEqualTo("pending");
+        assertThat(after.get("attempts")).isEqualTo(1);
+        assertThat(after.get("last_error").toString()).startsWith("no access token: the token endpoint")
+                .contains("/oauth-down/token answered HTTP 503");
+        assertThat(after.get("sent_at")).as("nothing reached the payer").isNull();
+        assertThat(payerCalls("/token-down-payer", id)).isZero();
+        assertThat(businessStatus(r)).isEqualTo(PasProfiles.SUBMITTED);
     }
 }
