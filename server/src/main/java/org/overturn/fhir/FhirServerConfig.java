@@ -36,6 +36,7 @@ class FhirServerConfig {
             org.overturn.appeals.AppealService appeals,
             org.overturn.appeals.ExternalReviewService externalReviews,
             org.overturn.appeals.AccessLetterService accessLetters,
+            org.overturn.fax.FaxPacketService faxPackets,
             org.overturn.profiles.FhirPackage fhirPackage) {
         RestfulServer server = new RestfulServer(ctx);
         server.setServerName("Overturn");
@@ -62,6 +63,7 @@ class FhirServerConfig {
         providers.add(new ClaimLetterOperationProvider(letters, appeals, accessLetters));
         providers.add(new PasOperationProvider(ctx, pas, validator));
         providers.add(new AppealOperationProvider(appeals, externalReviews));
+        providers.add(new ClaimCaseOperationProvider(faxPackets));
         server.registerProviders(providers);
         server.registerInterceptor(new OutcomeInterceptor());
         server.registerInterceptor(new CapabilityStatementInterceptor(

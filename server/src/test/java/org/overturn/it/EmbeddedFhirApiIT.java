@@ -3,4 +3,4 @@ package org.overturn.it;
 /** The whole FHIR API contract on the embedded PostgreSQL. */
 class EmbeddedFhirApiIT extends EmbeddedServerTest
         implements CrudContract, SearchContract, TransactionContract, ErrorContract, LetterContract, CdsHooksContract,
-                CdsTrustContract, CdsEhrContract, HookFixturesContract, WorkflowContract, PasContract, AppealContract {}
+                CdsTrustContract, CdsEhrContract, HookFixturesContract, WorkflowContract, PasContract, AppealContract, CaseKitContract {}

@@ -3,4 +3,4 @@ package org.overturn.it;
 /** The same contract on an external PostgreSQL (runs when OVERTURN_TEST_JDBC_URL is set). */
 class ExternalFhirApiIT extends ExternalServerTest
         implements CrudContract, SearchContract, TransactionContract, ErrorContract, LetterContract, CdsHooksContract,
-                CdsTrustContract, WorkflowContract, PasContract, AppealContract {}
+                CdsTrustContract, WorkflowContract, PasContract, AppealContract, CaseKitContract {}

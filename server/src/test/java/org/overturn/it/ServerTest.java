@@ -35,6 +35,9 @@ public abstract class ServerTest implements FhirHttp {
         registry.add("overturn.cds.max-body-size", () -> "1MB");
         registry.add("overturn.cds.ehr.request-timeout", () -> "2s");
         registry.add("overturn.cds.ehr.deadline", () -> "3s");
+        // ClinicalTrials.gov is never called from tests: its stand-in answers what each test stubs.
+        registry.add("overturn.trials.base-url", TrialRegistryStub::apiBase);
+        registry.add("overturn.trials.timeout", () -> "2s");
     }
 
     @Override
