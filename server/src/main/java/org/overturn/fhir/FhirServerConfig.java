@@ -37,6 +37,7 @@ class FhirServerConfig {
             org.overturn.appeals.ExternalReviewService externalReviews,
             org.overturn.appeals.AccessLetterService accessLetters,
             org.overturn.fax.FaxPacketService faxPackets,
+            org.overturn.summary.PatientSummaryService summaries,
             org.overturn.profiles.FhirPackage fhirPackage) {
         RestfulServer server = new RestfulServer(ctx);
         server.setServerName("Overturn");
@@ -63,7 +64,7 @@ class FhirServerConfig {
         providers.add(new ClaimLetterOperationProvider(letters, appeals, accessLetters));
         providers.add(new PasOperationProvider(ctx, pas, validator));
         providers.add(new AppealOperationProvider(appeals, externalReviews));
-        providers.add(new ClaimCaseOperationProvider(faxPackets));
+        providers.add(new ClaimCaseOperationProvider(faxPackets, summaries));
         server.registerProviders(providers);
         server.registerInterceptor(new OutcomeInterceptor());
         server.registerInterceptor(new CapabilityStatementInterceptor(
