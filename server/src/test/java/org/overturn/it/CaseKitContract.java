@@ -28,7 +28,7 @@ import org.overturn.letter.CaseDocuments;
  * letters (its stand-in serving hand-written v2 answers, or failing), and the plain-language patient summary. Each case
  * is set up through PAS $submit, $generate-letter and $appeal as a client would.
  */
-public interface CaseKitContract extends AppealContract {
+public interface CaseKitContract extends AppealContract, LetterContract {
 
     List<String> PACKET_TYPES = List.of("DocumentReference", "Provenance");
 
@@ -191,7 +191,97 @@ public interface CaseKitContract extends AppealContract {
         assertThat(none).contains("found none. Search again before sending");
     }
 
+    // ---- the patient summary ----
+
+    @Test
+    default void patientSummaryWhenApprovedThenYesTheApprovalNumberThePharmacyWhomToCallAndHelpWithCosts() {
+        String claimId = submittedClaim(Scenarios.ALECTINIB_CA, null);
+        Response r = patientSummary(claimId);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonNode doc = r.json();
+        assertThat(doc.path("type").path("coding").get(0).path("code").asText()).isEqualTo("patient-summary");
+        assertThat(doc.path("content").get(1).path("attachment").path("contentType").asText()).isEqualTo("application/pdf");
+        String text = AppealContract.markdown(doc);
+        assertThat(text).contains("# Your request for Alecensa (alectinib): where things stand").contains("Dear Lena Marwick,")
+                .contains("Dr. Aaron Petrosky asked Cigna Healthcare to pay for Alecensa (alectinib)")
+                .contains("It is for your adenocarcinoma of right upper lobe of lung")
+                .contains("Cigna Healthcare said yes on").contains("The approval number is")
+                .contains("Next, Alecensa (alectinib) will come from Accredo (Express Scripts)")
+                .contains("Cigna Healthcare member services: 1-800-244-6224 (24/7).")
+                .contains("Cigna Cancer Support Program: 1-800-615-2909")
+                .contains("Your doctor's office, Example Capitol Oncology Group (synthetic): 916-555-0110")
+                .contains("Genentech Patient Foundation: Free medication for eligible patients")
+                .contains("Medi-Cal (California Medicaid): Coverage if you qualify, or secondary coverage beside your plan.")
+                .contains("We could not confirm this yet").doesNotContain("said no").doesNotContain("Pfizer");
+        JsonNode provenance = get("Provenance?target=DocumentReference/" + doc.path("id").asText()).json();
+        assertThat(provenance.path("entry").get(0).path("resource").path("policy").toString()).contains("cost-assistance.yaml|1");
+        assertThat(provenance.path("entry").get(0).path("resource").path("entity").toString()).contains("Claim/" + claimId)
+                .contains("ClaimResponse/");
+    }
+
+    @Test
+    default void patientSummaryWhenDeniedThenTheReasonAndUntilWhenTheDoctorCanAppealUnderTheStatesRule() {
+        // CA-CDI internalAppeal.filingWindow: 180 days from Sep 14, 2026 = Mar 13, 2027.
+        String responseId = deniedResponse(new Story(Scenarios.LAROTRECTINIB_CA, "wrong-diagnosis", "50", "2026-09-14T08:00:00-07:00",
+                "standard", null, null, null, null, null, null, null));
+        String claimId = get("ClaimResponse/" + responseId).json().path("request").path("reference").asText().substring("Claim/".length());
+        String text = AppealContract.markdown(patientSummary(claimId).json());
+        assertThat(text).contains("Cigna Healthcare said no on September 14, 2026. This is called a denial.")
+                .contains("The reason they gave:").contains("This is called an appeal.")
+                .contains("Your doctor can appeal until March 13, 2027.").contains("CA-CDI internalAppeal.filingWindow")
+                .contains("California Department of Insurance (CDI)").contains("1-800-927-4357 (help with appeals and outside reviews)")
+                .contains("Bayer/Loxo Oncology Access Services").contains("1-833-848-7258")
+                .contains("CancerCare Co-Payment Assistance Foundation").contains("If it is approved, Vitrakvi (larotrectinib) will come from");
+    }
+
+    @Test
+    default void patientSummaryWhenAppealedThenTheOpenAppealItsDeadlinesThenTheUpheldDecision() {
+        Story story = new Story(Scenarios.ZANZALINTINIB_OH, null, "55", "2026-07-20T13:00:00-04:00", "standard", null, null, null, null,
+                null, null, null);
+        String responseId = deniedResponse(story);
+        JsonNode task = AppealContract.entry(appeal(responseId, "standard"), 0);
+        String claimId = get("ClaimResponse/" + responseId).json().path("request").path("reference").asText().substring("Claim/".length());
+        String open = AppealContract.markdown(patientSummary(claimId).json());
+        // OH-ODI internalAppeal.filingWindow 180 days: Jul 20, 2026 + 180 = Jan 16, 2027.
+        assertThat(open).contains("zanzalintinib is a study drug. The FDA has not approved it yet.")
+                .contains("Cigna Healthcare said no on July 20, 2026.").contains("Your doctor started an appeal on")
+                .contains("There is no answer yet.").contains("Your doctor must send an appeal by January 16, 2027.")
+                .contains("OH-ODI internalAppeal.filingWindow").contains("Task/" + task.path("id").asText())
+                .contains("Cigna Healthcare must answer an appeal by about")
+                .contains("Exelixis (the sponsor) through a clinical trial or expanded access")
+                .contains("Ohio Department of Insurance (ODI)").contains("1-800-686-1526 (help with appeals and outside reviews)");
+
+        recordDecision(task.path("id").asText(), "upheld", "2026-09-30T15:00:00-04:00");
+        String decided = AppealContract.markdown(patientSummary(claimId).json());
+        assertThat(decided).contains("On September 30, 2026, the answer was still no.").doesNotContain("There is no answer yet.");
+    }
+
+    @Test
+    default void patientSummaryWhenPendedThenWhatThePayerAsksForAndTheLegalDecisionClock() {
+        String claimId = submittedClaim(Scenarios.ALECTINIB_CA, "biomarker-missing");
+        String text = AppealContract.markdown(patientSummary(claimId).json());
+        assertThat(text).contains("Cigna Healthcare has not decided yet.").contains("They asked your doctor for more papers:")
+                .contains("ALK test report").contains("Cigna Healthcare must decide by about").contains("rxPriorAuth.standard");
+    }
+
+    @Test
+    default void patientSummaryWhenClaimUnknownOrNotAPaRequestThen4xxAndNothingStored() {
+        Map<String, String> ids = load(Scenarios.ALECTINIB_CA.bundleJson());
+        String notPa = claim(ids, "claim");
+        Map<String, Integer> before = packetCounts();
+        assertThat(patientSummary("no-such-claim").assertOutcome(404)).isEqualTo("OVT-404");
+        Response r = patientSummary(notPa);
+        assertThat(r.assertOutcome(422)).isEqualTo("OVT-422-RULE");
+        assertThat(r.body()).contains("is not a prior authorization request");
+        Map<String, Integer> after = packetCounts();
+        assertThat(after).isEqualTo(before);
+    }
+
     // ---- helpers ----
+
+    default Response patientSummary(String claimId) {
+        return post("Claim/" + claimId + "/$patient-summary", "{\"resourceType\":\"Parameters\"}");
+    }
 
     default Response faxPacket(String claimId, String letterRef) {
         String body = letterRef == null ? "{\"resourceType\":\"Parameters\"}"
