@@ -24,7 +24,8 @@ public final class Dispensing {
     /** " (provider line 877-826-7657, UNVERIFIED)", or "" when the sources give no number. */
     static String line(KnowledgeModel.SpecialtyPharmacy p) {
         return p.contacts().stream().filter(c -> c.use().equals("provider-line")).findFirst()
-                .map(c -> " (provider line " + c.value() + mark(c.verification()) + ")").orElse("");
+                .map(c -> " (provider line " + c.value() + (KnowledgeModel.UNVERIFIED.equals(c.verification()) ? ", UNVERIFIED" : "") + ")")
+                .orElse("");
     }
 
     static String mark(@Nullable String verification) {

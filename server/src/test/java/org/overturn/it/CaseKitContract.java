@@ -38,6 +38,9 @@ public interface CaseKitContract extends AppealContract, LetterContract {
     default void faxPacketWhenMedicalNecessityLetterThenCoverSheetLetterQuestionnaireAndEnclosuresInOrder() {
         String claimId = submittedClaim(Scenarios.ALECTINIB_CA, null);
         JsonNode letter = letter(claimId, "medical-necessity").json();
+        assertThat(AppealContract.markdown(letter)).as("the payer's specialty pharmacy is named in the letter")
+                .contains("Dispensing: once approved, Alecensa (alectinib) is dispensed by Accredo (Express Scripts), the specialty"
+                        + " pharmacy Cigna Healthcare uses for pharmacy-benefit drugs (provider line 877-826-7657, UNVERIFIED) (UNVERIFIED)");
         Response r = faxPacket(claimId, null);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         JsonNode packet = r.json();
@@ -107,6 +110,8 @@ public interface CaseKitContract extends AppealContract, LetterContract {
         String responseId = deniedResponse(new Story(Scenarios.ZANZALINTINIB_GA, null, "55", "2026-08-03T11:00:00-04:00", "standard",
                 null, null, null, null, null, null, null));
         JsonNode appealed = appeal(responseId, "standard").json();
+        assertThat(AppealContract.markdown(appealed.path("entry").get(1).path("resource")))
+                .as("no source names a pharmacy for an investigational drug").doesNotContain("Dispensing:");
         String claimId = get("ClaimResponse/" + responseId).json().path("request").path("reference").asText().substring("Claim/".length());
         Response r = faxPacket(claimId, null);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
