@@ -12,6 +12,10 @@ import java.util.Set;
 import org.hl7.fhir.r4.model.Claim;
 import org.hl7.fhir.r4.model.DocumentReference;
 import org.overturn.criteria.Knowledge;
+import org.overturn.criteria.KnowledgeModel;
+import org.overturn.trials.TrialQuery;
+import org.overturn.trials.TrialRegistry;
+import org.overturn.trials.TrialSearch;
 import org.overturn.criteria.RegimeRules;
 import org.overturn.deadlines.Deadline;
 import org.overturn.deadlines.DeadlineCalculator;
@@ -22,6 +26,7 @@ import org.overturn.deadlines.Step;
 import org.overturn.deadlines.Urgency;
 import org.overturn.eligibility.EligibilityService;
 import org.overturn.letter.AccessLetterComposer;
+import org.overturn.letter.CaseDocuments;
 import org.overturn.letter.Letter;
 import org.overturn.letter.LetterDocuments;
 import org.overturn.platform.Canonical;
@@ -49,6 +54,7 @@ public final class AccessLetterService {
     private final EligibilityService eligibility;
     private final AccessLetterComposer letters;
     private final Knowledge knowledge;
+    private final TrialRegistry registry;
     private final Clock clock;
 
     AccessLetterService(
@@ -58,6 +64,7 @@ public final class AccessLetterService {
             EligibilityService eligibility,
             AccessLetterComposer letters,
             Knowledge knowledge,
+            TrialRegistry registry,
             Clock clock) {
         this.store = store;
         this.cases = new AppealCaseReader(store);
@@ -66,6 +73,7 @@ public final class AccessLetterService {
         this.eligibility = eligibility;
         this.letters = letters;
         this.knowledge = knowledge;
+        this.registry = registry;
         this.clock = clock;
     }
 
@@ -80,24 +88,26 @@ public final class AccessLetterService {
         }
         Instant now = clock.instant();
         Letter letter;
-        String type;
+        CaseDocuments.Kind type;
         if (kind.equals(STEP_THERAPY_EXCEPTION)) {
             RegimeCandidates regimes = resolver.resolve(c.coverage(), c.subscriber(), c.patient());
             DeadlineSchedule decision = calculator.compute(regimes, now, Step.STEP_THERAPY_EXCEPTION_DECISION, urgency);
             ZoneId zone = decision.actOn().map(Deadline::zone).orElse(ZoneId.of("America/New_York"));
             letter = letters.stepTherapyException(input(c, assessment, LocalDate.ofInstant(now, zone)), laws(regimes),
                     decision.actOn().orElse(null), decision.decidingFact());
-            type = "Step-therapy exception request";
+            type = CaseDocuments.Kind.STEP_THERAPY_EXCEPTION_REQUEST;
         } else if (kind.equals(EXPANDED_ACCESS)) {
             if (assessment.drug().get().approved()) {
                 throw new OverturnException(ErrorCode.BUSINESS_RULE, assessment.drug().get().displayName() + " is FDA-approved;"
                         + " expanded access is for investigational drugs (ask for kind medical-necessity or appeal instead)", "kind");
             }
-            letter = letters.expandedAccess(input(c, assessment, LocalDate.ofInstant(now, ZoneId.of("America/New_York"))));
-            type = "Expanded-access request";
+            letter = letters.expandedAccess(input(c, assessment, LocalDate.ofInstant(now, ZoneId.of("America/New_York"))),
+                    trials(assessment.drug().get()));
+            type = CaseDocuments.Kind.EXPANDED_ACCESS_REQUEST;
         } else if (kind.equals(CLINICAL_TRIAL_ROUTINE_COSTS)) {
-            letter = letters.clinicalTrialRoutineCosts(input(c, assessment, LocalDate.ofInstant(now, ZoneId.of("America/New_York"))));
-            type = "Clinical-trial routine costs request";
+            letter = letters.clinicalTrialRoutineCosts(input(c, assessment, LocalDate.ofInstant(now, ZoneId.of("America/New_York"))),
+                    assessment.drug().get().approved() ? null : trials(assessment.drug().get()));
+            type = CaseDocuments.Kind.CLINICAL_TRIAL_ROUTINE_COSTS_REQUEST;
         } else {
             throw new OverturnException(ErrorCode.INVALID_REQUEST, "kind '" + kind + "' is not an access letter; one of " + KINDS, "kind");
         }
@@ -116,6 +126,11 @@ public final class AccessLetterService {
             store.create(LetterDocuments.provenance(List.of(stored.versionedReference()), sources, policies, date), null);
             return (DocumentReference) stored.resource();
         });
+    }
+
+    /** The registry's open studies of the drug, by every name drugs.yaml knows it by (an answer even when the registry is down). */
+    private TrialSearch trials(KnowledgeModel.Drug drug) {
+        return registry.search(new TrialQuery(drug.names(), null));
     }
 
     private static AccessLetterComposer.Input input(AppealCaseReader.Case c, EligibilityService.Assessment assessment, LocalDate today) {

@@ -30,10 +30,10 @@ import org.springframework.lang.Nullable;
  * subscriber (for the regime), the drug order and prescriber (for the letter), and the PA Task of the Claim.
  * References that do not resolve are a 422 naming the element to fix.
  */
-final class AppealCaseReader {
+public final class AppealCaseReader {
     private final ResourceStore store;
 
-    AppealCaseReader(ResourceStore store) {
+    public AppealCaseReader(ResourceStore store) {
         this.store = store;
     }
 
@@ -41,7 +41,7 @@ final class AppealCaseReader {
      * @param product what the Claim's first item asks for, with the order's medication codes added
      * @param prescriber the Practitioner behind Claim.provider, when it is one
      */
-    record Case(
+    public record Case(
             @Nullable ClaimResponse response,
             Claim claim,
             Coverage coverage,
@@ -53,19 +53,19 @@ final class AppealCaseReader {
             CodeableConcept product) {
 
         /** The response appealed; only cases read from a ClaimResponse have one. */
-        String responseRef() {
+        public String responseRef() {
             return response == null ? "" : "ClaimResponse/" + response.getIdElement().getIdPart();
         }
 
-        String claimRef() {
+        public String claimRef() {
             return "Claim/" + claim.getIdElement().getIdPart();
         }
 
-        String patientRef() {
+        public String patientRef() {
             return "Patient/" + patient.getIdElement().getIdPart();
         }
 
-        @Nullable String prescriberRef() {
+        public @Nullable String prescriberRef() {
             return claim.hasProvider() ? claim.getProvider().getReference() : null;
         }
     }
@@ -78,7 +78,7 @@ final class AppealCaseReader {
     }
 
     /** The case of a Claim without a payer response (letters written before or beside a PA request). */
-    Case readClaim(Claim claim) {
+    public Case readClaim(Claim claim) {
         return read(claim, null);
     }
 
@@ -148,7 +148,7 @@ final class AppealCaseReader {
     }
 
     /** The resource a local reference points at, if it is on this server and of the type asked for. */
-    <T extends Resource> Optional<T> optional(@Nullable Reference ref, Class<T> type) {
+    public <T extends Resource> Optional<T> optional(@Nullable Reference ref, Class<T> type) {
         if (ref == null || !ref.hasReferenceElement() || ref.getReferenceElement().getResourceType() == null
                 || !ref.getReferenceElement().hasIdPart() || ref.getReferenceElement().isAbsolute()) {
             return Optional.empty();

@@ -31,6 +31,7 @@ import org.overturn.deadlines.Step;
 import org.overturn.deadlines.Urgency;
 import org.overturn.eligibility.EligibilityService;
 import org.overturn.letter.AppealLetterComposer;
+import org.overturn.letter.CaseDocuments;
 import org.overturn.letter.Letter;
 import org.overturn.letter.LetterDocuments;
 import org.overturn.platform.Canonical;
@@ -121,7 +122,7 @@ public final class AppealService {
         }
         Prepared p = prepare(c, appeals, urgency);
         Date now = Date.from(clock.instant());
-        DocumentReference doc = LetterDocuments.document(p.letter(), "Appeal letter", c.patientRef(), c.prescriberRef(),
+        DocumentReference doc = LetterDocuments.document(p.letter(), CaseDocuments.Kind.APPEAL_LETTER, c.patientRef(), c.prescriberRef(),
                 List.of(c.responseRef(), c.claimRef()), now);
         doc.setId(UUID.randomUUID().toString());
         Task task = appealTask(p, urgency, "DocumentReference/" + doc.getIdElement().getIdPart(), now);
@@ -159,7 +160,7 @@ public final class AppealService {
         AppealCaseReader.Case c = cases.read(response);
         Prepared p = prepare(c, appeals(c.responseRef()), urgency);
         Date now = Date.from(clock.instant());
-        DocumentReference doc = LetterDocuments.document(p.letter(), "Appeal letter", c.patientRef(), c.prescriberRef(),
+        DocumentReference doc = LetterDocuments.document(p.letter(), CaseDocuments.Kind.APPEAL_LETTER, c.patientRef(), c.prescriberRef(),
                 List.of(c.responseRef(), c.claimRef()), now);
         return store.inTransaction(() -> {
             StoredResource stored = store.create(doc, null).stored();

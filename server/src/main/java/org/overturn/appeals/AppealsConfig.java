@@ -9,6 +9,7 @@ import org.overturn.letter.AccessLetterComposer;
 import org.overturn.letter.AppealLetterComposer;
 import org.overturn.letter.ExternalReviewPacketComposer;
 import org.overturn.store.ResourceStore;
+import org.overturn.trials.TrialRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -35,9 +36,10 @@ class AppealsConfig {
             DeadlineCalculator calculator,
             EligibilityService eligibility,
             Knowledge knowledge,
-            FactExtractor facts) {
+            FactExtractor facts,
+            TrialRegistry trials) {
         return new AccessLetterService(store, resolver, calculator, eligibility, new AccessLetterComposer(knowledge, facts), knowledge,
-                Clock.systemUTC());
+                trials, Clock.systemUTC());
     }
 
     @Bean

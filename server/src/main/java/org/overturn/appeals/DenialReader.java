@@ -21,7 +21,7 @@ import org.springframework.lang.Nullable;
  * a CARC code (one note per denial reason; the sandbox payer also names the policy criterion there), else each CARC
  * coding of the item's adjudication reasons, else the response's disposition.
  */
-final class DenialReader {
+public final class DenialReader {
     private static final Pattern NOTE_CARC = Pattern.compile("CARC\\s+([A-Z]?\\d{1,3})");
     private static final Pattern NOTE_PREFIX = Pattern.compile("^\\s*Denied\\s*\\(CARC\\s+[A-Z]?\\d{1,3}\\)\\s*:\\s*");
     private static final Pattern NOTE_CRITERION = Pattern.compile("\\[[^\\]]*criterion\\s+([A-Za-z0-9._-]+)\\]\\s*$");
@@ -29,7 +29,7 @@ final class DenialReader {
 
     private DenialReader() {}
 
-    enum Outcome {
+    public enum Outcome {
         APPROVED,
         DENIED,
         PENDED,
@@ -37,14 +37,14 @@ final class DenialReader {
     }
 
     /** The decision on the whole response, the reasons for each denied item, and what a pended item waits for. */
-    record Decision(Outcome outcome, List<DenialPoint> points, List<String> pendedNotes) {
-        Decision {
+    public record Decision(Outcome outcome, List<DenialPoint> points, List<String> pendedNotes) {
+        public Decision {
             points = List.copyOf(points);
             pendedNotes = List.copyOf(pendedNotes);
         }
     }
 
-    static Decision read(ClaimResponse response) {
+    public static Decision read(ClaimResponse response) {
         Map<Integer, String> notes = new HashMap<>();
         response.getProcessNote().forEach(n -> notes.put(n.getNumber(), n.getText()));
         List<DenialPoint> points = new ArrayList<>();

@@ -28,6 +28,7 @@ import org.overturn.deadlines.Step;
 import org.overturn.deadlines.Urgency;
 import org.overturn.eligibility.EligibilityService;
 import org.overturn.letter.ExternalReviewPacketComposer;
+import org.overturn.letter.CaseDocuments;
 import org.overturn.letter.Letter;
 import org.overturn.letter.LetterDocuments;
 import org.overturn.platform.Canonical;
@@ -147,7 +148,7 @@ public final class ExternalReviewService {
                 primary.toString(), body, filing == null ? null : of(filing, primary), of(standard, primary), of(expedited, primary),
                 urgency == Urgency.EXPEDITED, alternatives, filing == null ? standard.decidingFact() : filing.decidingFact(), gaps,
                 c.prescriber(), LocalDate.ofInstant(now, zone)));
-        DocumentReference doc = LetterDocuments.document(letter, "External review packet", c.patientRef(), c.prescriberRef(),
+        DocumentReference doc = LetterDocuments.document(letter, CaseDocuments.Kind.EXTERNAL_REVIEW_PACKET, c.patientRef(), c.prescriberRef(),
                 List.of(c.responseRef(), appealRef), nowDate);
         doc.setId(java.util.UUID.randomUUID().toString());
 

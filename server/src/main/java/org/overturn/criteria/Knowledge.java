@@ -22,7 +22,8 @@ public record Knowledge(
         RegimeRules regimes,
         Map<String, Integer> fileVersions,
         List<KnowledgeModel.DenialReason> denialReasons,
-        AppealRules appeals) {
+        AppealRules appeals,
+        List<KnowledgeModel.CostProgram> costAssistance) {
 
     public Knowledge {
         codeSystems = Map.copyOf(codeSystems);
@@ -32,6 +33,13 @@ public record Knowledge(
         policies = List.copyOf(policies);
         fileVersions = Map.copyOf(fileVersions);
         denialReasons = List.copyOf(denialReasons);
+        costAssistance = List.copyOf(costAssistance);
+    }
+
+    /** The cost-assistance programs the sources name for {@code drugId}, for a patient in {@code state} covered by {@code payerId}. */
+    public List<KnowledgeModel.CostProgram> costAssistance(String drugId, @org.springframework.lang.Nullable String state,
+            @org.springframework.lang.Nullable String payerId) {
+        return costAssistance.stream().filter(p -> p.appliesTo(drugId, state, payerId)).toList();
     }
 
     /** The denial reason and CARC code for an unmet criterion of {@code kind}; the loader checks every kind has one. */

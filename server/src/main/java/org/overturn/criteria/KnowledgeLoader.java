@@ -61,6 +61,7 @@ public final class KnowledgeLoader {
         JsonNode rebuttalFile = read(resolver, root + "rebuttals.yaml");
         JsonNode externalReviewFile = read(resolver, root + "external-review.yaml");
         JsonNode accessFile = read(resolver, root + "access-letters.yaml");
+        JsonNode costFile = read(resolver, root + "cost-assistance.yaml");
         AppealRules.AccessLettersFile access = accessFile == null ? null
                 : convert(accessFile, AppealRules.AccessLettersFile.class, "access-letters.yaml");
         AppealRules.RebuttalFile rebuttals = rebuttalFile == null ? null
@@ -93,6 +94,8 @@ public final class KnowledgeLoader {
         List<KnowledgeModel.Drug> drugList = list(drugs, "drugs", KnowledgeModel.Drug.class, "drugs.yaml");
         List<KnowledgeModel.Biomarker> biomarkerList = list(biomarkers, "biomarkers", KnowledgeModel.Biomarker.class, "biomarkers.yaml");
         List<KnowledgeModel.Payer> payerList = list(payers, "payers", KnowledgeModel.Payer.class, "payers.yaml");
+        List<KnowledgeModel.CostProgram> programs =
+                list(costFile, "programs", KnowledgeModel.CostProgram.class, "cost-assistance.yaml");
         List<KnowledgeModel.DenialReason> denialList =
                 list(denials, "denialReasons", KnowledgeModel.DenialReason.class, "denial-reasons.yaml");
         KnowledgeModel.ResultVocabulary results = biomarkers == null ? null
@@ -106,7 +109,7 @@ public final class KnowledgeLoader {
                     externalReview.commonEnclosures(), externalReview.bodies(),
                     new AppealRules.AccessLetters(access.stepTherapy(), access.expandedAccess(), access.clinicalTrial()));
             Knowledge knowledge = new Knowledge(systems, drugList, results, pattern, biomarkerList, payerList, policies,
-                    jurisdictions, rules, regimes, versions, denialList, appeals);
+                    jurisdictions, rules, regimes, versions, denialList, appeals, programs);
             check(knowledge);
             checkRegimes(regimes, rules, systems);
             new AppealRulesCheck(problems).check(appeals, regimes, rules, denialList);
@@ -216,6 +219,36 @@ public final class KnowledgeLoader {
             String at = "payers.yaml " + p.id();
             sourced(at, p.source(), p.verification());
             require(!p.identifiers().isEmpty() || !p.namePatterns().isEmpty(), at + ": needs identifiers or name patterns to be recognized by");
+            p.contacts().forEach(c -> contact(at, c, KnowledgeModel.PAYER_CONTACT_USES));
+            for (KnowledgeModel.SpecialtyPharmacy sp : p.specialtyPharmacies()) {
+                String where = at + " specialty pharmacy " + sp.name();
+                sourced(where, sp.source(), sp.verification());
+                require(!sp.benefits().isEmpty() && BENEFITS.containsAll(sp.benefits()), where + ": benefits must be some of " + BENEFITS);
+                sp.contacts().forEach(c -> contact(where, c, KnowledgeModel.PHARMACY_CONTACT_USES));
+                sp.notes().forEach(n -> sourced(where + " note", n.source(), n.verification()));
+            }
+        }
+        Set<String> programIds = new HashSet<>();
+        for (KnowledgeModel.CostProgram c : k.costAssistance()) {
+            String at = "cost-assistance.yaml " + c.id();
+            require(programIds.add(c.id()), "cost-assistance.yaml program id '" + c.id() + "' appears twice");
+            sourced(at, c.source(), c.verification());
+            require(KnowledgeModel.PROGRAM_KINDS.contains(c.kind()), at + ": kind must be one of " + KnowledgeModel.PROGRAM_KINDS
+                    + ", not " + c.kind());
+            require(!c.drugs().isEmpty(), at + ": needs the drugs whose sources name it");
+            require(!c.offers().isEmpty(), at + ": needs what it offers");
+            c.states().forEach(st -> require(st != null && STATE.matcher(st).matches(), at + ": '" + st + "' is not a two-letter state code"));
+            c.contacts().forEach(x -> contact(at, x, List.of("phone")));
+            for (String drug : c.drugs()) {
+                require(drugIds.contains(drug), at + ": names unknown drug " + drug);
+                if ("manufacturer".equals(c.kind())) {
+                    String sponsor = k.drug(drug).map(KnowledgeModel.Drug::sponsor).orElse(null);
+                    require(c.sponsor() != null && c.sponsor().equals(sponsor), at + ": a manufacturer program's sponsor must be the"
+                            + " sponsor of " + drug + " in drugs.yaml (" + sponsor + "), not " + c.sponsor());
+                }
+            }
+            require("payer-program".equals(c.kind()) == (c.payer() != null), at + ": a payer-program names its payer, other kinds none");
+            require(c.payer() == null || payerIds.contains(c.payer()), at + ": unknown payer " + c.payer());
         }
         for (KnowledgeModel.Policy p : k.policies()) {
             String at = "policy " + p.id();
@@ -250,6 +283,18 @@ public final class KnowledgeLoader {
     }
 
     private static final Pattern STATE = Pattern.compile("[A-Z]{2}");
+    /** A US phone or fax number as the sources write it: 1-800-882-4462 or 877-826-7657. */
+    private static final Pattern PHONE = Pattern.compile("(1-)?\\d{3}-\\d{3}-\\d{4}");
+
+    /** A number is sourced, says what it is for, and looks like a number: a typo here reaches a fax machine. */
+    private void contact(String at, KnowledgeModel.PayerContact c, List<String> uses) {
+        String where = at + " contact " + c.what();
+        sourced(where, c.source(), c.verification());
+        require(uses.contains(c.use()), where + ": use must be one of " + uses + ", not " + c.use());
+        require(c.value() != null && PHONE.matcher(c.value()).matches(), where + ": '" + c.value()
+                + "' is not a phone or fax number like 1-800-555-0100");
+        c.states().forEach(st -> require(st != null && STATE.matcher(st).matches(), where + ": '" + st + "' is not a two-letter state code"));
+    }
 
     /** Every regime names known rule sets and zones; every recognition entry is sourced and says what it means. */
     private void checkRegimes(RegimeRules r, JurisdictionRules rules, Map<String, List<String>> systems) {

@@ -97,13 +97,56 @@ public final class KnowledgeModel {
 
     public record Contact(String what, String value, String verification, String source) {}
 
+    /**
+     * A payer's or pharmacy's phone or fax number and what it is for.
+     *
+     * @param use one of {@link #PAYER_CONTACT_USES} for a payer, {@link #PHARMACY_CONTACT_USES} for a pharmacy,
+     *     {@code phone} for a cost-assistance program
+     * @param states the states it serves (all when empty)
+     */
+    public record PayerContact(
+            String use, String what, String value, @Nullable List<String> states, @Nullable String hours, String verification, String source) {
+        public PayerContact {
+            states = states == null ? List.of() : List.copyOf(states);
+        }
+
+        public boolean serves(@Nullable String state) {
+            return states.isEmpty() || (state != null && states.contains(state));
+        }
+    }
+
+    public static final String PA_FAX = "pa-fax";
+    public static final String PA_PHONE = "pa-phone";
+    public static final String EXCEPTION_FAX = "exception-fax";
+    public static final String MEMBER_SERVICES = "member-services";
+    public static final String MEMBER_SUPPORT = "member-support";
+    public static final List<String> PAYER_CONTACT_USES = List.of(PA_FAX, PA_PHONE, EXCEPTION_FAX, MEMBER_SERVICES, MEMBER_SUPPORT);
+    public static final List<String> PHARMACY_CONTACT_USES = List.of("provider-line", "patient-line");
+
+    /** The pharmacy that dispenses a payer's approved drugs of the given benefits ("pharmacy", "medical"). */
+    public record SpecialtyPharmacy(
+            String name,
+            List<String> benefits,
+            @Nullable List<PayerContact> contacts,
+            @Nullable String portal,
+            @Nullable List<Sourced> notes,
+            String source,
+            String verification) {
+        public SpecialtyPharmacy {
+            benefits = benefits == null ? List.of() : List.copyOf(benefits);
+            contacts = contacts == null ? List.of() : List.copyOf(contacts);
+            notes = notes == null ? List.of() : List.copyOf(notes);
+        }
+    }
+
     public record Payer(
             String id,
             String name,
             List<Identifier> identifiers,
             List<String> namePatterns,
-            @Nullable List<Contact> contacts,
+            @Nullable List<PayerContact> contacts,
             @Nullable List<String> submissionRoutes,
+            @Nullable List<SpecialtyPharmacy> specialtyPharmacies,
             String source,
             String verification) {
         public Payer {
@@ -111,6 +154,56 @@ public final class KnowledgeModel {
             namePatterns = namePatterns == null ? List.of() : List.copyOf(namePatterns);
             contacts = contacts == null ? List.of() : List.copyOf(contacts);
             submissionRoutes = submissionRoutes == null ? List.of() : List.copyOf(submissionRoutes);
+            specialtyPharmacies = specialtyPharmacies == null ? List.of() : List.copyOf(specialtyPharmacies);
+        }
+
+        /** The first number for {@code use} that serves {@code state}; empty when the sources give none. */
+        public java.util.Optional<PayerContact> contact(String use, @Nullable String state) {
+            return contacts.stream().filter(c -> c.use().equals(use) && c.serves(state)).findFirst();
+        }
+
+        /** The specialty pharmacy that dispenses drugs of {@code benefit}, when the sources name one. */
+        public java.util.Optional<SpecialtyPharmacy> specialtyPharmacy(String benefit) {
+            return specialtyPharmacies.stream().filter(p -> p.benefits().contains(benefit)).findFirst();
+        }
+    }
+
+    /** The kinds of cost-assistance programs; see knowledge/cost-assistance.yaml. */
+    public static final List<String> PROGRAM_KINDS = List.of("manufacturer", "foundation", "state-program", "payer-program");
+
+    /**
+     * Help with the cost of a drug, as the sources name it for that drug.
+     *
+     * @param sponsor for a manufacturer program, the drug's sponsor
+     * @param payer for a payer program, the payer whose members it serves
+     * @param states where it applies (everywhere when empty)
+     */
+    public record CostProgram(
+            String id,
+            String name,
+            String kind,
+            @Nullable String sponsor,
+            @Nullable String payer,
+            List<String> drugs,
+            @Nullable List<String> states,
+            List<String> offers,
+            @Nullable String eligibility,
+            @Nullable String restrictions,
+            @Nullable List<PayerContact> contacts,
+            String source,
+            String verification) {
+        public CostProgram {
+            drugs = drugs == null ? List.of() : List.copyOf(drugs);
+            states = states == null ? List.of() : List.copyOf(states);
+            offers = offers == null ? List.of() : List.copyOf(offers);
+            contacts = contacts == null ? List.of() : List.copyOf(contacts);
+        }
+
+        /** Whether the program is named for this drug and serves a patient in {@code state} covered by {@code payerId}. */
+        public boolean appliesTo(String drugId, @Nullable String state, @Nullable String payerId) {
+            return drugs.contains(drugId)
+                    && (states.isEmpty() || (state != null && states.contains(state)))
+                    && (payer == null || payer.equals(payerId));
         }
     }
 
@@ -167,8 +260,7 @@ public final class KnowledgeModel {
             String source,
             String verification,
             List<Criterion> criteria,
-            List<String> documentation,
-            @Nullable Sourced specialtyPharmacy) {
+            List<String> documentation) {
         public Policy {
             criteria = criteria == null ? List.of() : List.copyOf(criteria);
             documentation = documentation == null ? List.of() : List.copyOf(documentation);

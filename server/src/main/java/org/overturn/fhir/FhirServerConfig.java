@@ -37,6 +37,8 @@ class FhirServerConfig {
             org.overturn.appeals.ExternalReviewService externalReviews,
             org.overturn.appeals.AccessLetterService accessLetters,
             org.overturn.subscriptions.SubscriptionService subscriptions,
+            org.overturn.fax.FaxPacketService faxPackets,
+            org.overturn.summary.PatientSummaryService summaries,
             org.overturn.profiles.FhirPackage fhirPackage) {
         RestfulServer server = new RestfulServer(ctx);
         server.setServerName("Overturn");
@@ -64,6 +66,7 @@ class FhirServerConfig {
         providers.add(new PasOperationProvider(ctx, pas, validator));
         providers.add(new AppealOperationProvider(appeals, externalReviews));
         providers.add(new SubscriptionOperationProvider(subscriptions));
+        providers.add(new ClaimCaseOperationProvider(faxPackets, summaries));
         server.registerProviders(providers);
         server.registerInterceptor(new OutcomeInterceptor());
         server.registerInterceptor(new CapabilityStatementInterceptor(

@@ -16,6 +16,8 @@ import org.overturn.criteria.KnowledgeModel;
 import org.overturn.deadlines.Deadline;
 import org.overturn.eligibility.EligibilityService;
 import org.overturn.evidence.FactExtractor;
+import org.overturn.trials.Trial;
+import org.overturn.trials.TrialSearch;
 import org.springframework.lang.Nullable;
 
 /**
@@ -125,7 +127,8 @@ public final class AccessLetterComposer {
                 "Request: step-therapy exception for " + p.drug.displayName(), "To the reviewer:");
     }
 
-    public Letter expandedAccess(Input in) {
+    /** @param trials the registry search for the drug; null when none was made */
+    public Letter expandedAccess(Input in, @Nullable TrialSearch trials) {
         Parts p = parts(in);
         AppealRules.ExpandedAccess ea = knowledge.appeals().access().expandedAccess();
         String sponsor = p.drug.sponsor() == null ? "the sponsor" : p.drug.sponsor();
@@ -186,6 +189,7 @@ public final class AccessLetterComposer {
         }
         steps.add(new Letter.Statement("Cost: " + ea.cost().text() + mark(ea.cost()) + ".", AppealLetterComposer.cite(ea.cost())));
         p.sections.add(new Letter.Section("Steps", steps));
+        trials(p, trials, false);
         clinical(p);
         literature(p);
         p.extraEnclosures.add("Form FDA 3926, completed and signed (REQUIRED, not yet on file)");
@@ -197,7 +201,8 @@ public final class AccessLetterComposer {
                         + p.drug.displayName(), "To the " + sponsor + " medical affairs team:", true);
     }
 
-    public Letter clinicalTrialRoutineCosts(Input in) {
+    /** @param trials the registry search for the drug; null when none was made */
+    public Letter clinicalTrialRoutineCosts(Input in, @Nullable TrialSearch trials) {
         Parts p = parts(in);
         AppealRules.ClinicalTrial ct = knowledge.appeals().access().clinicalTrial();
         List<Letter.Statement> request = new ArrayList<>();
@@ -228,6 +233,7 @@ public final class AccessLetterComposer {
                 + " the chart; they are listed as still to obtain.", List.of()));
         ct.toObtain().forEach(t -> p.missing(t.text(), "from the trial site or ClinicalTrials.gov"));
         p.sections.add(new Letter.Section("The patient and the trial", qualifies));
+        trials(p, trials, true);
         clinical(p);
         return p.letter("Request for Coverage of Routine Costs in a Clinical Trial: " + p.drug.displayName(),
                 List.of(p.payer, "Clinical Trials / Prior Authorization Review"), "Request: routine patient costs in a clinical trial of "
@@ -306,6 +312,94 @@ public final class AccessLetterComposer {
 
     private Parts parts(Input in) {
         return new Parts(in);
+    }
+
+    /**
+     * The open studies of the drug the registry lists, each with its NCT id, status, phase, sites, contact and link; or
+     * that the registry could not be searched, with the search for the sender to repeat. Never fails the letter.
+     */
+    private void trials(Parts p, @Nullable TrialSearch search, boolean routineCosts) {
+        if (search == null) {
+            return;
+        }
+        List<Letter.Statement> out = new ArrayList<>();
+        String browse = search.query().browseUrl();
+        String what = "studies of " + search.query().interventionExpression() + " that are recruiting, not yet recruiting, enrolling by"
+                + " invitation or offering expanded access";
+        String toObtain = "Candidate clinical trials or expanded-access programs for " + p.drug.displayName() + " from ClinicalTrials.gov";
+        if (search instanceof TrialSearch.Found found) {
+            String on = LocalDate.ofInstant(found.searchedAt(), java.time.ZoneOffset.UTC).format(AppealLetterComposer.LONG_DATE);
+            if (found.trials().isEmpty()) {
+                out.add(new Letter.Statement("A search of ClinicalTrials.gov on " + on + " for " + what + " found none. Search again before"
+                        + " sending: " + browse + ".", List.of(browse)));
+                p.missing(toObtain + " (none open on " + on + ")", "search " + browse + " again, or ask the sponsor");
+            } else {
+                out.add(new Letter.Statement("A search of ClinicalTrials.gov on " + on + " for " + what + " found " + found.total()
+                        + (found.total() > found.trials().size() ? " (the first " + found.trials().size() + " are listed)" : "") + ":",
+                        List.of(browse)));
+                for (Trial t : found.trials()) {
+                    out.add(new Letter.Statement(trialLine(t), List.of(t.url())));
+                }
+                found.trials().stream().filter(Trial::expandedAccess).findFirst().ifPresent(t -> out.add(new Letter.Statement(
+                        "ClinicalTrials.gov lists an expanded-access program for " + p.drug.displayName() + " (" + t.nctId() + ", "
+                                + status(t.status()) + "); ask " + (t.sponsor() == null ? "its sponsor" : t.sponsor())
+                                + " whether this patient can be treated under it.", List.of(t.url()))));
+                if (routineCosts) {
+                    out.add(new Letter.Statement("The trial the patient joins is chosen with the trial site from these; its NCT number,"
+                            + " phase and sponsor go with this request.", List.of()));
+                }
+            }
+        } else if (search instanceof TrialSearch.Unavailable unavailable) {
+            out.add(new Letter.Statement("ClinicalTrials.gov could not be searched when this letter was written (" + unavailable.reason()
+                    + "). Search it before sending: " + browse + ".", List.of(browse)));
+            p.missing(toObtain + " (the registry could not be reached)", "search " + browse);
+        } else {
+            out.add(new Letter.Statement("The ClinicalTrials.gov search is turned off on this server. Search it before sending: "
+                    + browse + ".", List.of(browse)));
+            p.missing(toObtain, "search " + browse);
+        }
+        p.sections.add(new Letter.Section("Clinical trials and expanded access on ClinicalTrials.gov", out));
+    }
+
+    /** "NCT09990001: title. Recruiting; Phase 2, Phase 3; sponsor Exelixis; sites: ...; contact: ...; link." */
+    static String trialLine(Trial t) {
+        List<String> parts = new ArrayList<>();
+        parts.add(status(t.status()));
+        List<String> phases = t.phases().stream().filter(ph -> !ph.equals("NA")).map(AccessLetterComposer::phase).toList();
+        if (!phases.isEmpty()) {
+            parts.add(String.join(", ", phases));
+        }
+        if (t.sponsor() != null) {
+            parts.add("sponsor " + t.sponsor());
+        }
+        if (!t.locations().isEmpty()) {
+            List<String> sites = t.locations().stream().map(l -> String.join(", ", java.util.stream.Stream.of(l.facility(), l.city(),
+                    l.state(), l.country()).filter(x -> x != null && !x.isBlank()).toList())).toList();
+            int more = t.locationCount() - t.locations().size();
+            parts.add("sites: " + String.join("; ", sites) + (more > 0 ? " (and " + more + " more)" : ""));
+        }
+        for (Trial.Contact c : t.contacts()) {
+            String contact = String.join(", ", java.util.stream.Stream.of(c.name(), c.phone(), c.email())
+                    .filter(x -> x != null && !x.isBlank()).toList());
+            if (!contact.isEmpty()) {
+                parts.add("contact: " + contact);
+            }
+        }
+        return t.nctId() + ": " + t.title() + ". " + String.join("; ", parts) + "; " + t.url() + ".";
+    }
+
+    static String status(String code) {
+        return switch (code) {
+            case "RECRUITING" -> "Recruiting";
+            case "NOT_YET_RECRUITING" -> "Not yet recruiting";
+            case "ENROLLING_BY_INVITATION" -> "Enrolling by invitation";
+            case "AVAILABLE" -> "Expanded access available";
+            default -> code.charAt(0) + code.substring(1).toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+        };
+    }
+
+    private static String phase(String code) {
+        return code.equals("EARLY_PHASE1") ? "Early phase 1" : code.replace("PHASE", "Phase ");
     }
 
     /** Diagnosis, biomarkers, prior therapies and ECOG, each cited and enclosed. */

@@ -245,6 +245,7 @@ public final class AppealLetterComposer {
         } else {
             plan.add(new Letter.Statement("Requested: " + drug.displayName() + ".", List.of(drug.source())));
         }
+        Dispensing.statement(assessment.payer().orElse(null), drug).ifPresent(plan::add);
         sections.add(new Letter.Section("Requested treatment", plan));
 
         // Enclosures, in the order of the appeal package: denial, records, attestation, literature, certification.

@@ -167,6 +167,7 @@ final class LetterComposer {
         if (drug.dosing() != null) {
             plan.add(new Letter.Statement("Labeled dosing: " + drug.dosing().text() + ".", List.of(drug.source())));
         }
+        Dispensing.statement(assessment.payer().orElse(null), drug).ifPresent(plan::add);
         sections.add(new Letter.Section("Requested treatment", plan));
 
         List<String> signature = new ArrayList<>();

@@ -19,15 +19,16 @@ public final class LetterDocuments {
     private LetterDocuments() {}
 
     /**
-     * @param kind the document's type, as text (e.g. "Appeal letter")
+     * @param kind the document's type
      * @param related what the document is about, as references (e.g. "ClaimResponse/1", "Claim/2")
      */
     public static DocumentReference document(
-            Letter letter, String kind, String subject, @Nullable String author, Collection<String> related, Date now) {
+            Letter letter, CaseDocuments.Kind kind, String subject, @Nullable String author, Collection<String> related, Date now) {
         DocumentReference doc = new DocumentReference();
         doc.setStatus(Enumerations.DocumentReferenceStatus.CURRENT);
         doc.setDocStatus(DocumentReference.ReferredDocumentStatus.PRELIMINARY); // final once signed and sent
-        doc.setType(new CodeableConcept().setText(kind));
+        doc.setType(kind.type());
+        doc.addCategory(CaseDocuments.category());
         doc.setSubject(new Reference(subject));
         doc.setDate(now);
         doc.setDescription(letter.title());

@@ -111,7 +111,8 @@ public final class LetterService {
             DocumentReference doc = new DocumentReference();
             doc.setStatus(Enumerations.DocumentReferenceStatus.CURRENT);
             doc.setDocStatus(DocumentReference.ReferredDocumentStatus.PRELIMINARY); // final once the physician signs
-            doc.setType(new CodeableConcept().setText("Letter of medical necessity"));
+            doc.setType(CaseDocuments.Kind.MEDICAL_NECESSITY_LETTER.type());
+            doc.addCategory(CaseDocuments.category());
             doc.setSubject(new Reference("Patient/" + patientId));
             doc.setDate(now);
             doc.setDescription(letter.title());

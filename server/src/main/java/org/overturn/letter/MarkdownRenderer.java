@@ -1,8 +1,24 @@
 package org.overturn.letter;
 
 /** Renders a letter as Markdown, citations as bracketed references after each statement. */
-final class MarkdownRenderer {
+public final class MarkdownRenderer {
     private MarkdownRenderer() {}
+
+    /** The items of a rendered letter's "Enclosures" list, in order (what a packet sends with the letter). */
+    public static java.util.List<String> enclosures(String markdown) {
+        java.util.List<String> items = new java.util.ArrayList<>();
+        boolean inList = false;
+        for (String line : markdown.split("\n")) {
+            if (line.equals("## Enclosures")) {
+                inList = true;
+            } else if (inList && line.startsWith("- ")) {
+                items.add(line.substring(2).trim());
+            } else if (inList && (line.startsWith("#") || (line.isBlank() && !items.isEmpty()))) {
+                break;
+            }
+        }
+        return items;
+    }
 
     static String render(Letter letter) {
         StringBuilder md = new StringBuilder();

@@ -9,11 +9,15 @@ import java.io.UncheckedIOException;
  * Renders a letter as a PDF a physician can sign: letterhead-style header, dated, addressed, with footnoted
  * citations. HTML and CSS are laid out by openhtmltopdf; the PDF standard fonts are used.
  */
-final class PdfRenderer {
+public final class PdfRenderer {
     private PdfRenderer() {}
 
     static byte[] render(Letter letter) {
-        String html = html(letter);
+        return renderHtml(html(letter));
+    }
+
+    /** Lays out one XHTML document (standard PDF fonts only; see {@link #esc}) as a PDF. */
+    public static byte[] renderHtml(String html) {
         try (ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             PdfRendererBuilder builder = new PdfRendererBuilder();
             builder.withHtmlContent(html, null);
@@ -82,7 +86,7 @@ final class PdfRenderer {
     }
 
     /** Escapes for XHTML and keeps to characters the PDF standard fonts can draw. */
-    static String esc(String s) {
+    public static String esc(String s) {
         String plain = s.replace("\u2265", ">=").replace("\u2264", "<=").replace("\u2013", "-").replace("\u2014", "-")
                 .replace("\u2018", "'").replace("\u2019", "'").replace("\u201c", "\"").replace("\u201d", "\"");
         StringBuilder out = new StringBuilder();

@@ -55,7 +55,7 @@ class CriteriaEvaluatorTest {
         assertThat(e.results().get(1).evidence()).containsExactly("Observation/2");
         assertThat(e.results().get(1).reason()).contains("FISH");
         assertThat(e.missingDocumentation()).isEmpty();
-        assertThat(e.policyVersion()).isEqualTo(1);
+        assertThat(e.policyVersion()).isEqualTo(2);
     }
 
     @Test

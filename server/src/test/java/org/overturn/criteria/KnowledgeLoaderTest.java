@@ -81,6 +81,31 @@ class KnowledgeLoaderTest {
         assertThat(appeals.access().grounds("CA-DMHC").orElseThrow().items()).allMatch(i -> i.verification().equals("UNVERIFIED"));
         assertThat(appeals.access().grounds("GA-OCI")).isEmpty();
         assertThat(appeals.access().clinicalTrial().law().verification()).isEqualTo("verified");
+        // Payer contacts by use; the numbers only the guides give stay UNVERIFIED, and what no source gives is absent
+        KnowledgeModel.Payer cigna = k.payer("cigna").orElseThrow();
+        assertThat(cigna.contact(KnowledgeModel.PA_FAX, "GA").orElseThrow().value()).isEqualTo("1-866-873-8279");
+        assertThat(cigna.contact(KnowledgeModel.PA_FAX, "GA").orElseThrow().verification()).isEqualTo("UNVERIFIED");
+        assertThat(cigna.contact(KnowledgeModel.EXCEPTION_FAX, "CA")).isPresent();
+        assertThat(cigna.contact(KnowledgeModel.EXCEPTION_FAX, "OH")).as("the exception fax is California's").isEmpty();
+        assertThat(cigna.specialtyPharmacy("pharmacy").orElseThrow().name()).startsWith("Accredo");
+        assertThat(cigna.specialtyPharmacy("medical")).as("no source names the pharmacy for infused drugs").isEmpty();
+        assertThat(k.fileVersions()).containsEntry("payers.yaml", 2).containsKey("cost-assistance.yaml");
+        // Cost assistance: only what the sources name for the drug, state and payer
+        assertThat(k.costAssistance("alectinib", "CA", "cigna")).extracting(KnowledgeModel.CostProgram::id)
+                .contains("genentech-patient-foundation", "medi-cal", "cigna-cancer-support-program")
+                .doesNotContain("pfizer-rxpathways", "leukemia-lymphoma-society");
+        assertThat(k.costAssistance("alectinib", "GA", "cigna")).extracting(KnowledgeModel.CostProgram::id)
+                .doesNotContain("medi-cal");
+        assertThat(k.costAssistance("alectinib", "CA", "aetna")).extracting(KnowledgeModel.CostProgram::id)
+                .doesNotContain("cigna-cancer-support-program");
+        assertThat(k.costAssistance("inotuzumab-ozogamicin", "CA", "cigna")).extracting(KnowledgeModel.CostProgram::id)
+                .contains("pfizer-rxpathways", "cancercare-copay-foundation", "leukemia-lymphoma-society");
+        assertThat(k.costAssistance("larotrectinib", "OH", null)).extracting(KnowledgeModel.CostProgram::id)
+                .containsExactly("bayer-loxo-access-services", "bayer-trak-assist", "pan-foundation", "leukemia-lymphoma-society",
+                        "cancercare-copay-foundation");
+        assertThat(k.costAssistance("larotrectinib", "OH", null).get(0).contacts().get(0).value()).isEqualTo("1-833-848-7258");
+        assertThat(k.costAssistance("zanzalintinib", "GA", "cigna")).extracting(KnowledgeModel.CostProgram::id)
+                .containsExactly("exelixis-expanded-access");
         // every criterion cites a source, every policy is versioned
         Set<String> ids = new HashSet<>();
         for (KnowledgeModel.Policy p : k.policies()) {
@@ -95,7 +120,10 @@ class KnowledgeLoaderTest {
         assertThatThrownBy(() -> new KnowledgeLoader().loadFrom(new PathMatchingResourcePatternResolver(), "classpath*:knowledge-typo/"))
                 .isInstanceOf(KnowledgeException.class)
                 .hasMessageContaining("policies/typo.yaml")
-                .hasMessageContaining("critera");
+                .hasMessageContaining("critera")
+                .hasMessageContaining("cost-assistance.yaml programs[0]")
+                .hasMessageContaining("ofers")
+                .hasMessageContaining("portl");
     }
 
     @Test
@@ -144,6 +172,19 @@ class KnowledgeLoaderTest {
         assertThat(e.problems()).anyMatch(p -> p.equals(
                 "external-review.yaml: regime state-insurance-department GA of regimes.yaml needs exactly one external-review body, not 2"));
         assertThat(e.problems()).anyMatch(p -> p.equals("access-letters.yaml stepTherapy [TX-TID]: unknown rule set TX-TID"));
+        // payer contacts and cost assistance
+        assertThat(e.problems()).anyMatch(p -> p.equals("payers.yaml cigna contact PA fax (pharmacy): '1-866-873-827' is not a phone"
+                + " or fax number like 1-800-555-0100"));
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("payers.yaml cigna contact appeals fax: use must be one of") && p.contains("appeal-fax"));
+        assertThat(e.problems()).anyMatch(p -> p.equals("payers.yaml cigna contact exception fax: 'California' is not a two-letter state code"));
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("payers.yaml cigna specialty pharmacy Accredo (Express Scripts): benefits must be"));
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("cost-assistance.yaml genentech-patient-foundation: a manufacturer program's"
+                + " sponsor must be the sponsor of alectinib") && p.endsWith("not Pfizer"));
+        assertThat(e.problems()).anyMatch(p -> p.equals("cost-assistance.yaml program id 'genentech-patient-foundation' appears twice"));
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("cost-assistance.yaml mystery-fund: kind must be one of") && p.endsWith("lottery"));
+        assertThat(e.problems()).anyMatch(p -> p.equals("cost-assistance.yaml mystery-fund: names unknown drug unobtainium-2"));
+        assertThat(e.problems()).anyMatch(p -> p.equals("cost-assistance.yaml mystery-fund: needs what it offers"));
+        assertThat(e.problems()).anyMatch(p -> p.equals("cost-assistance.yaml mystery-fund: needs a source"));
         assertThat(e.getMessage()).startsWith("The knowledge files are inconsistent");
     }
 

@@ -43,6 +43,9 @@ public abstract class ServerTest implements FhirHttp {
         registry.add("overturn.subscriptions.max-attempts", () -> "3");
         registry.add("overturn.subscriptions.min-heartbeat-period", () -> "1s");
         registry.add("overturn.subscriptions.delivery-timeout", () -> "5s");
+        // ClinicalTrials.gov is never called from tests: its stand-in answers what each test stubs.
+        registry.add("overturn.trials.base-url", TrialRegistryStub::apiBase);
+        registry.add("overturn.trials.timeout", () -> "2s");
     }
 
     @Override

@@ -42,6 +42,10 @@ class FhirPackageTest {
                 AppealProfiles.UPHELD, AppealProfiles.OVERTURNED, AppealProfiles.PARTIALLY_OVERTURNED);
         assertThat(codes.get(AppealProfiles.TASK_CODES)).containsExactlyInAnyOrder(AppealProfiles.DENIAL,
                 AppealProfiles.APPEAL_LETTER, AppealProfiles.PREVIOUS_APPEAL, AppealProfiles.PACKET, AppealProfiles.DECISION);
+        List<String> documents = new java.util.ArrayList<>(java.util.Arrays.stream(org.overturn.letter.CaseDocuments.Kind.values())
+                .map(org.overturn.letter.CaseDocuments.Kind::code).toList());
+        documents.add(org.overturn.letter.CaseDocuments.CATEGORY);
+        assertThat(codes.get(org.overturn.letter.CaseDocuments.SYSTEM)).containsExactlyInAnyOrderElementsOf(documents);
     }
 
     @Test

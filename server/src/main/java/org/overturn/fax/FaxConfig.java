@@ -1,0 +1,18 @@
+package org.overturn.fax;
+
+import java.time.Clock;
+import org.overturn.criteria.DrugCatalog;
+import org.overturn.criteria.Knowledge;
+import org.overturn.criteria.PayerDirectory;
+import org.overturn.store.ResourceStore;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class FaxConfig {
+
+    @Bean
+    FaxPacketService faxPacketService(ResourceStore store, PayerDirectory payers, DrugCatalog drugs, Knowledge knowledge) {
+        return new FaxPacketService(store, payers, drugs, knowledge, Clock.systemUTC());
+    }
+}

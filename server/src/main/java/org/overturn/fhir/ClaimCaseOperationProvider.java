@@ -1,0 +1,43 @@
+package org.overturn.fhir;
+
+import ca.uhn.fhir.rest.annotation.IdParam;
+import ca.uhn.fhir.rest.annotation.Operation;
+import ca.uhn.fhir.rest.annotation.OperationParam;
+import org.hl7.fhir.r4.model.Claim;
+import org.hl7.fhir.r4.model.DocumentReference;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Reference;
+import org.overturn.fax.FaxPacketService;
+import org.overturn.summary.PatientSummaryService;
+import org.overturn.platform.ErrorCode;
+import org.overturn.platform.OverturnException;
+import org.springframework.lang.Nullable;
+
+/**
+ * Around the request, for a PA Claim: {@code POST /fhir/Claim/{id}/$fax-packet} (optional {@code letter}, a reference to
+ * the letter to send; default the Claim's latest letter to the payer) answers the stored fax packet DocumentReference;
+ * {@code POST /fhir/Claim/{id}/$patient-summary} (no parameters) answers the stored plain-language status summary.
+ */
+public final class ClaimCaseOperationProvider {
+    private final FaxPacketService faxPackets;
+    private final PatientSummaryService summaries;
+
+    ClaimCaseOperationProvider(FaxPacketService faxPackets, PatientSummaryService summaries) {
+        this.faxPackets = faxPackets;
+        this.summaries = summaries;
+    }
+
+    @Operation(name = "$patient-summary", type = Claim.class)
+    public DocumentReference patientSummary(@IdParam IdType claimId) {
+        return summaries.summarize(claimId.getIdPart());
+    }
+
+    @Operation(name = "$fax-packet", type = Claim.class)
+    public DocumentReference faxPacket(@IdParam IdType claimId, @OperationParam(name = "letter", max = 1) @Nullable Reference letter) {
+        if (letter != null && !letter.hasReference()) {
+            throw new OverturnException(ErrorCode.INVALID_REQUEST, "Parameter 'letter' must be a valueReference with a reference"
+                    + " (DocumentReference/<id>)", "Parameters.parameter[letter]");
+        }
+        return faxPackets.build(claimId.getIdPart(), letter == null ? null : letter.getReference());
+    }
+}

@@ -1,0 +1,21 @@
+package org.overturn.summary;
+
+import java.time.Clock;
+import org.overturn.appeals.RegimeResolver;
+import org.overturn.criteria.DrugCatalog;
+import org.overturn.criteria.Knowledge;
+import org.overturn.criteria.PayerDirectory;
+import org.overturn.deadlines.DeadlineCalculator;
+import org.overturn.store.ResourceStore;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class SummaryConfig {
+
+    @Bean
+    PatientSummaryService patientSummaryService(ResourceStore store, PayerDirectory payers, DrugCatalog drugs, RegimeResolver resolver,
+            DeadlineCalculator calculator, Knowledge knowledge) {
+        return new PatientSummaryService(store, payers, drugs, resolver, calculator, knowledge, Clock.systemUTC());
+    }
+}
