@@ -9,6 +9,7 @@ import org.overturn.eligibility.EligibilityService;
 import org.overturn.payers.PayerGateway;
 import org.overturn.payers.PayerRoute;
 import org.overturn.payers.PayerRoutes;
+import org.overturn.platform.Poller;
 import org.overturn.store.ResourceStore;
 import org.overturn.subscriptions.TopicEvents;
 import org.springframework.beans.factory.ObjectProvider;
@@ -41,8 +42,14 @@ class PasConfig {
     }
 
     @Bean
-    PasOutboxPoller pasOutboxPoller(PasOutboxWorker worker, PasProperties properties) {
-        return new PasOutboxPoller(worker, properties.outbox(), Clock.systemUTC());
+    Poller pasOutboxPoller(PasOutboxWorker worker, PasProperties properties) {
+        PasProperties.Outbox outbox = properties.outbox();
+        Clock clock = Clock.systemUTC();
+        return new Poller("pas-outbox", outbox.enabled(), outbox.pollInterval(), () -> {
+            while (worker.deliverDue(clock.instant()) == outbox.batchSize()) {
+                // a full batch: more may be due
+            }
+        });
     }
 
     /**

@@ -1,6 +1,6 @@
-package org.overturn.pas;
+package org.overturn.platform;
 
-import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -9,43 +9,47 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.lang.Nullable;
 
-/** Runs the outbox worker every poll interval on one thread of its own, from start-up to shutdown. */
-final class PasOutboxPoller implements SmartLifecycle {
-    private static final Logger log = LoggerFactory.getLogger(PasOutboxPoller.class);
+/**
+ * Runs a feature's round (deliver what is due from its outbox table) every interval on one daemon thread of its own,
+ * from start-up to shutdown. A failed round is logged and the next one retries: the rows stay in the database.
+ */
+public final class Poller implements SmartLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(Poller.class);
 
-    private final PasOutboxWorker worker;
-    private final PasProperties.Outbox settings;
-    private final Clock clock;
+    private final String name;
+    private final boolean enabled;
+    private final Duration interval;
+    private final Runnable round;
     private @Nullable ScheduledExecutorService executor;
 
-    PasOutboxPoller(PasOutboxWorker worker, PasProperties.Outbox settings, Clock clock) {
-        this.worker = worker;
-        this.settings = settings;
-        this.clock = clock;
+    /** @param enabled false: this instance never runs the round (another instance may) */
+    public Poller(String name, boolean enabled, Duration interval, Runnable round) {
+        this.name = name;
+        this.enabled = enabled;
+        this.interval = interval;
+        this.round = round;
     }
 
     @Override
     public synchronized void start() {
-        if (!settings.enabled() || executor != null) {
+        if (!enabled || executor != null) {
             return;
         }
         executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "pas-outbox");
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
         });
-        long every = settings.pollInterval().toMillis();
+        long every = interval.toMillis();
         executor.scheduleWithFixedDelay(this::poll, every, every, TimeUnit.MILLISECONDS);
     }
 
     private void poll() {
         try {
-            while (worker.deliverDue(clock.instant()) == settings.batchSize()) {
-                // a full batch: more may be due
-            }
+            round.run();
         } catch (RuntimeException e) {
-            // The database may be briefly unavailable; the rows stay and the next poll retries.
-            log.warn("PAS outbox poll failed: {}", e.toString());
+            // The database may be briefly unavailable; the rows stay and the next round retries.
+            log.warn("{} poll failed: {}", name, e.toString());
         }
     }
 
