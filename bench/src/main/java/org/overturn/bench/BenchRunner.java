@@ -101,7 +101,11 @@ public final class BenchRunner {
     static List<SystemResult> run(Path root, int requests, boolean quick) throws Exception {
         List<SystemResult> results = new ArrayList<>();
         Path logs = Files.createTempDirectory("overturn-bench-logs-");
-        for (SystemDef def : systems(root, quick)) {
+        List<SystemDef> systems = systems(root, quick);
+        if (!quick) {
+            dropSchemas(systems); // every run starts from empty databases, as on a new machine
+        }
+        for (SystemDef def : systems) {
             long cold = -1;
             if (!quick) {
                 System.err.printf(Locale.ROOT, "%s: first start%n", def.name());
@@ -158,6 +162,17 @@ public final class BenchRunner {
      * Refreshes planner statistics of a schema on the local PostgreSQL, as autovacuum would on a production server
      * (the PostgreSQL of this machine runs with autovacuum off). Applied to every system that uses it, equally.
      */
+    private static void dropSchemas(List<SystemDef> systems) throws java.sql.SQLException {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(PG_URL)) {
+            for (SystemDef def : systems) {
+                if (!def.schema().isEmpty()) {
+                    System.err.printf(Locale.ROOT, "dropping schema %s of an earlier run, if any%n", def.schema());
+                    c.createStatement().execute("drop schema if exists " + def.schema() + " cascade");
+                }
+            }
+        }
+    }
+
     static void analyze(String schema) throws java.sql.SQLException {
         if (schema.isEmpty()) {
             return;

@@ -17,9 +17,11 @@ import java.util.Locale;
 /**
  * Fills an Overturn schema with {@code count} workflow Tasks for the due-date search scenario. One template Task is
  * written through the API (so its content and index rows are exactly what the server writes), then copied in SQL
- * with new ids, a status (one in ten requested, the rest completed) and a deadline spread over {@link #DAYS} days:
- * a million Tasks through the API would take longer than the rest of the benchmark. The copies have no history rows;
- * searches and reads do not need them. Generated here, never committed.
+ * with new ids, a status (one in ten requested, the rest completed) and a deadline spread over {@link #DAYS} days: a
+ * million Tasks through the API would take longer than the rest of the benchmark. The copies carry a write time a
+ * month back, as if written over time, so the deadline reminder rounds (which read what was written since their last
+ * round) are not handed a million Tasks in the middle of the measurement. The copies have no history rows; searches
+ * and reads do not need them. Generated here, never committed.
  */
 final class TaskSeeder {
     static final int DAYS = 730;
@@ -85,7 +87,7 @@ final class TaskSeeder {
         String status = "case when g % 10 = 0 then 'requested' else 'completed' end";
         String days = "((g % " + DAYS + ") || ' days')::interval";
         run(c, "insert into resource (res_type, res_id, version, last_updated, deleted, patient_id, content)"
-                + " select 'Task', 'bt-' || g, 1, t.last_updated, false, t.patient_id,"
+                + " select 'Task', 'bt-' || g, 1, t.last_updated - interval '30 days', false, t.patient_id,"
                 + " replace(replace(replace(t.content, '\"id\":\"" + TEMPLATE + "\"', '\"id\":\"bt-' || g || '\"'),"
                 + " '\"end\":\"2026-01-01\"', '\"end\":\"' || to_char(date '2026-01-01' + (g % " + DAYS + "), 'YYYY-MM-DD') || '\"'),"
                 + " '\"status\":\"requested\"', '\"status\":\"' || " + status + " || '\"')" + series.formatted("resource"), from, to);
