@@ -48,6 +48,7 @@ final class Report {
         json.writeValue(dir.resolve(date + "-start.json").toFile(), start);
         List<String> scenarios = new ArrayList<>(BenchRunner.COMMON);
         scenarios.addAll(BenchRunner.OVERTURN_ONLY);
+        scenarios.add("task-due");
         for (String scenario : scenarios) {
             ObjectNode file = json.createObjectNode();
             file.set("machine", BenchRunner.machine());
@@ -87,8 +88,8 @@ final class Report {
         md.append(String.format(Locale.ROOT, "Run of %s on %d cores, %s, default JVM flags for every system (`java -jar`). "
                 + "Load: %d requests per scenario from 8 clients after a warm-up, by the bench module's HdrHistogram client on the "
                 + "same machine (so the client shares the cores, equally for every system). The local PostgreSQL runs with autovacuum off, "
-                + "so the runner refreshes planner statistics (ANALYZE) of each system's schema before measuring and after the ingest "
-                + "scenario, as autovacuum would. Results: `bench/results/%s-*.json`.\n\n",
+                + "so the runner refreshes planner statistics (ANALYZE) of each system's schema before each scenario, as autovacuum "
+                + "would. Results: `bench/results/%s-*.json`.\n\n",
                 date, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
                 requests, date));
         md.append("## Start and memory\n\n");
@@ -106,6 +107,7 @@ final class Report {
         md.append("| scenario | system | req/s | vs HAPI JPA | p50 ms | p90 ms | p99 ms | p99 vs floor | max ms |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
         List<String> scenarios = new ArrayList<>(BenchRunner.COMMON);
         scenarios.addAll(BenchRunner.OVERTURN_ONLY);
+        scenarios.add("task-due");
         for (String scenario : scenarios) {
             for (BenchRunner.SystemResult r : results) {
                 LoadDriver.Result x = r.scenarios().get(scenario);

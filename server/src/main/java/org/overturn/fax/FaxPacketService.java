@@ -22,7 +22,6 @@ import org.hl7.fhir.r4.model.Claim;
 import org.hl7.fhir.r4.model.ContactPoint;
 import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.Enumerations;
-import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
@@ -40,6 +39,7 @@ import org.overturn.letter.CaseDocuments;
 import org.overturn.letter.Dispensing;
 import org.overturn.letter.LetterDocuments;
 import org.overturn.letter.MarkdownRenderer;
+import org.overturn.letter.PersonNames;
 import org.overturn.platform.Canonical;
 import org.overturn.platform.ErrorCode;
 import org.overturn.platform.OverturnException;
@@ -133,7 +133,7 @@ public final class FaxPacketService {
                 to.fax() == null ? "Unknown: " + to.unknownHint() : to.fax().value() + verification(to.fax()),
                 payer == null ? null : payer.contact(KnowledgeModel.PA_PHONE, state).map(p -> p.value() + verification(p)).orElse(null),
                 from(c),
-                name(c.patient().getNameFirstRep()),
+                PersonNames.withSuffixes(c.patient().getNameFirstRep()),
                 c.patient().hasBirthDate() ? c.patient().getBirthDateElement().getValueAsString() : null,
                 memberId(c),
                 letter.hasDescription() ? letter.getDescription() : kind.display(),
@@ -290,7 +290,7 @@ public final class FaxPacketService {
         List<String> lines = new ArrayList<>();
         Practitioner p = c.prescriber();
         if (p != null) {
-            lines.add(name(p.getNameFirstRep()) + p.getIdentifier().stream().filter(i -> "http://hl7.org/fhir/sid/us-npi".equals(i.getSystem()))
+            lines.add(PersonNames.withSuffixes(p.getNameFirstRep()) + p.getIdentifier().stream().filter(i -> "http://hl7.org/fhir/sid/us-npi".equals(i.getSystem()))
                     .findFirst().map(i -> ", NPI " + i.getValue()).orElse(""));
         } else {
             lines.add("The requesting provider (" + (c.prescriberRef() == null ? "Claim.provider not set" : c.prescriberRef()) + ")");
@@ -373,16 +373,6 @@ public final class FaxPacketService {
         }
         pharmacyLine(payer, drug).ifPresent(line -> md.append("- [ ] ").append(line).append("\n"));
         return md.toString();
-    }
-
-    static String name(HumanName n) {
-        if (n.hasText()) {
-            return n.getText();
-        }
-        String given = String.join(" ", n.getGiven().stream().map(g -> g.getValue()).toList());
-        String prefix = n.getPrefix().isEmpty() ? "" : n.getPrefixAsSingleString() + " ";
-        String suffix = n.getSuffix().isEmpty() ? "" : ", " + n.getSuffixAsSingleString();
-        return (prefix + given + " " + (n.getFamily() == null ? "" : n.getFamily())).trim() + suffix;
     }
 
     /** The specialty pharmacy line of the checklist, when the payer knowledge names one for the drug's benefit. */

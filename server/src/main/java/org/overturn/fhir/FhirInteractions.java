@@ -45,11 +45,7 @@ final class FhirInteractions {
     }
 
     Bundle search(String type, RequestDetails request) {
-        Map<String, List<String>> params = new LinkedHashMap<>();
-        String localPrefix = request.getFhirServerBase() + "/";
-        // A reference to this server by absolute URL means the same as the relative reference stored.
-        request.getParameters().forEach((k, v) -> params.put(
-                k, Arrays.stream(v).map(x -> x.startsWith(localPrefix) ? x.substring(localPrefix.length()) : x).toList()));
+        Map<String, List<String>> params = searchParams(request.getFhirServerBase(), request.getParameters());
         boolean countOnly = "count".equals(first(request.getParameters().get(Constants.PARAM_SUMMARY)));
         SearchRequest parsed = store.parse(type, params, lenient(request));
         if (countOnly) {
@@ -58,6 +54,15 @@ final class FhirInteractions {
         }
         Page<StoredResource> page = store.search(parsed);
         return SearchBundles.searchSet(request.getFhirServerBase(), type, request.getParameters(), parsed, page);
+    }
+
+    /** The search parameters as the store reads them: a reference to this server by absolute URL means the relative one. */
+    static Map<String, List<String>> searchParams(String base, Map<String, String[]> raw) {
+        Map<String, List<String>> params = new LinkedHashMap<>();
+        String localPrefix = base + "/";
+        raw.forEach((k, v) -> params.put(
+                k, Arrays.stream(v).map(x -> x.startsWith(localPrefix) ? x.substring(localPrefix.length()) : x).toList()));
+        return params;
     }
 
     /** History as HAPI's offset paging expects it: the provider answers the page that _offset/_count name. */
@@ -153,7 +158,11 @@ final class FhirInteractions {
     }
 
     static boolean lenient(RequestDetails request) {
-        String prefer = request.getHeader(Constants.HEADER_PREFER);
+        return lenient(request.getHeader(Constants.HEADER_PREFER));
+    }
+
+    /** FHIR {@code Prefer: handling=lenient}: unknown search parameters are ignored rather than refused. */
+    static boolean lenient(@Nullable String prefer) {
         return prefer != null && prefer.replace(" ", "").contains("handling=lenient");
     }
 

@@ -5,6 +5,7 @@ import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.api.PreferReturnEnum;
 import ca.uhn.fhir.rest.server.ETagSupportEnum;
 import ca.uhn.fhir.rest.server.HardcodedServerAddressStrategy;
+import ca.uhn.fhir.rest.server.IServerAddressStrategy;
 import ca.uhn.fhir.rest.server.IncomingRequestAddressStrategy;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import java.util.ArrayList;
@@ -48,10 +49,7 @@ class FhirServerConfig {
         server.setDefaultPreferReturn(PreferReturnEnum.REPRESENTATION);
         server.setDefaultPageSize(storeProperties.defaultPageSize());
         server.setMaximumPageSize(storeProperties.maxPageSize());
-        server.setServerAddressStrategy(
-                properties.baseUrl() == null || properties.baseUrl().isBlank()
-                        ? new IncomingRequestAddressStrategy()
-                        : new HardcodedServerAddressStrategy(properties.baseUrl()));
+        server.setServerAddressStrategy(addressStrategy(properties));
 
         RequiredElementsValidator validator = new RequiredElementsValidator(ctx);
         FhirInteractions interactions = new FhirInteractions(store, storeProperties.defaultPageSize());
@@ -92,9 +90,17 @@ class FhirServerConfig {
         return registration;
     }
 
+    /** The base URL the server names itself by in links: configured, else taken from each request. */
+    private static IServerAddressStrategy addressStrategy(FhirProperties properties) {
+        return properties.baseUrl() == null || properties.baseUrl().isBlank()
+                ? new IncomingRequestAddressStrategy()
+                : new HardcodedServerAddressStrategy(properties.baseUrl());
+    }
+
     @Bean
-    FilterRegistrationBean<JsonReadFilter> jsonReadFilter(ResourceStore store) {
-        FilterRegistrationBean<JsonReadFilter> registration = new FilterRegistrationBean<>(new JsonReadFilter(store));
+    FilterRegistrationBean<StoredJsonFilter> storedJsonFilter(FhirContext ctx, ResourceStore store, FhirProperties properties) {
+        FilterRegistrationBean<StoredJsonFilter> registration =
+                new FilterRegistrationBean<>(new StoredJsonFilter(ctx, store, addressStrategy(properties)));
         registration.addUrlPatterns("/fhir/*");
         // After the request filter: requests answered here are counted, logged and carry a request id too.
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);

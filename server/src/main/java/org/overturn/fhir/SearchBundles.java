@@ -1,17 +1,22 @@
 package org.overturn.fhir;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.InstantType;
 import org.hl7.fhir.r4.model.Resource;
 import org.overturn.store.Page;
 import org.overturn.store.SearchRequest;
+import org.overturn.store.StoredJson;
 import org.overturn.store.StoredResource;
 
 /**
@@ -39,14 +44,7 @@ final class SearchBundles {
             // which is wrong: total counts every match. An absent-reason marks it unknown instead.
             bundle.getTotalElement().addExtension(DATA_ABSENT_REASON, new CodeType("unknown"));
         }
-        bundle.addLink().setRelation("self").setUrl(link(base, path, params, request.offset(), request.count()));
-        if (page.hasMore()) {
-            bundle.addLink().setRelation("next").setUrl(link(base, path, params, request.offset() + request.count(), request.count()));
-        }
-        if (request.offset() > 0) {
-            bundle.addLink().setRelation("previous")
-                    .setUrl(link(base, path, params, Math.max(0, request.offset() - request.count()), request.count()));
-        }
+        links(base, path, params, request, page.hasMore()).forEach((relation, url) -> bundle.addLink().setRelation(relation).setUrl(url));
         for (StoredResource match : page.items()) {
             entry(bundle, base, match).getSearch().setMode(Bundle.SearchEntryMode.MATCH);
         }
@@ -56,6 +54,69 @@ final class SearchBundles {
         return bundle;
     }
 
+    /**
+     * The same searchset Bundle, written as JSON around the matches' stored JSON (no _include): what HAPI would
+     * encode from {@link #searchSet}, element for element, without parsing each match into a resource.
+     */
+    static void writeJson(JsonGenerator json, String base, String path, Map<String, String[]> params, SearchRequest request,
+            Page<StoredJson> page) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("resourceType", "Bundle");
+        json.writeStringField("id", UUID.randomUUID().toString());
+        json.writeObjectFieldStart("meta");
+        json.writeStringField("lastUpdated", new InstantType(new Date()).getValueAsString());
+        json.writeEndObject();
+        json.writeStringField("type", "searchset");
+        if (page.total() != null) {
+            json.writeNumberField("total", page.total());
+        } else {
+            json.writeObjectFieldStart("_total");
+            json.writeArrayFieldStart("extension");
+            json.writeStartObject();
+            json.writeStringField("url", DATA_ABSENT_REASON);
+            json.writeStringField("valueCode", "unknown");
+            json.writeEndObject();
+            json.writeEndArray();
+            json.writeEndObject();
+        }
+        json.writeArrayFieldStart("link");
+        for (Map.Entry<String, String> link : links(base, path, params, request, page.hasMore()).entrySet()) {
+            json.writeStartObject();
+            json.writeStringField("relation", link.getKey());
+            json.writeStringField("url", link.getValue());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        if (!page.items().isEmpty()) {
+            json.writeArrayFieldStart("entry");
+            for (StoredJson match : page.items()) {
+                json.writeStartObject();
+                json.writeStringField("fullUrl", base + "/" + match.type() + "/" + match.id());
+                json.writeFieldName("resource");
+                json.writeRawValue(match.content());
+                json.writeObjectFieldStart("search");
+                json.writeStringField("mode", "match");
+                json.writeEndObject();
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+        }
+        json.writeEndObject();
+    }
+
+    /** self, next and previous, in that order; paging repeats the query with another {@code _offset}. */
+    private static Map<String, String> links(String base, String path, Map<String, String[]> params, SearchRequest request, boolean more) {
+        Map<String, String> links = new LinkedHashMap<>();
+        links.put("self", link(base, path, params, request.offset(), request.count()));
+        if (more) {
+            links.put("next", link(base, path, params, request.offset() + request.count(), request.count()));
+        }
+        if (request.offset() > 0) {
+            links.put("previous", link(base, path, params, Math.max(0, request.offset() - request.count()), request.count()));
+        }
+        return links;
+    }
+
     private static Bundle.BundleEntryComponent entry(Bundle bundle, String base, StoredResource stored) {
         return bundle.addEntry()
                 .setFullUrl(base + "/" + stored.type() + "/" + stored.id())
@@ -63,7 +124,8 @@ final class SearchBundles {
     }
 
     private static String link(String base, String path, Map<String, String[]> params, int offset, int count) {
-        String query = params.entrySet().stream()
+        // Parameters by name: the same link whichever order the request (or HAPI's copy of it) holds them in.
+        String query = new java.util.TreeMap<>(params).entrySet().stream()
                 .filter(e -> !e.getKey().equals("_offset") && !e.getKey().equals("_count"))
                 .flatMap(e -> List.of(e.getValue()).stream().map(v -> encode(e.getKey()) + "=" + encode(v)))
                 .collect(Collectors.joining("&"));

@@ -262,7 +262,7 @@ public final class AccessLetterComposer {
             String orderRef = in.order() == null ? null : in.order().getIdElement().toUnqualifiedVersionless().getValue();
             this.chart = facts.facts(in.assessment().chart(), orderRef);
             this.patientRef = patient.getIdElement().toUnqualifiedVersionless().getValue();
-            this.patientName = AppealLetterComposer.name(patient.getNameFirstRep());
+            this.patientName = PersonNames.of(patient.getNameFirstRep());
             this.born = patient.hasBirthDateElement() ? ", born " + patient.getBirthDateElement().getValueAsString() : "";
             this.payer = in.assessment().payer().map(KnowledgeModel.Payer::name).orElse(in.assessment().payorOrganization().getName());
         }

@@ -10,7 +10,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
@@ -90,7 +89,7 @@ public final class AppealLetterComposer {
         AppealRules.AppealPackage pkg = knowledge.appeals().appealPackage();
         Patient patient = assessment.chart().patient();
         String patientRef = patient.getIdElement().toUnqualifiedVersionless().getValue();
-        String patientName = name(patient.getNameFirstRep());
+        String patientName = PersonNames.of(patient.getNameFirstRep());
         String payer = assessment.payer().map(KnowledgeModel.Payer::name).orElse(assessment.payorOrganization().getName());
         String orderRef = in.order() == null ? null : in.order().getIdElement().toUnqualifiedVersionless().getValue();
         ChartFacts chart = facts.facts(assessment.chart(), orderRef);
@@ -391,7 +390,7 @@ public final class AppealLetterComposer {
     static List<String> signature(@Nullable Practitioner prescriber) {
         List<String> signature = new ArrayList<>();
         if (prescriber != null) {
-            signature.add(name(prescriber.getNameFirstRep()));
+            signature.add(PersonNames.of(prescriber.getNameFirstRep()));
             prescriber.getIdentifier().stream().filter(i -> "http://hl7.org/fhir/sid/us-npi".equals(i.getSystem()))
                     .findFirst().ifPresent(i -> signature.add("NPI " + i.getValue()));
         } else {
@@ -404,15 +403,6 @@ public final class AppealLetterComposer {
     private static String headline(String reason) {
         String first = reason.split(" - |\\. ", 2)[0].trim();
         return first.length() > 90 ? first.substring(0, 87) + "..." : first;
-    }
-
-    static String name(HumanName n) {
-        if (n.hasText()) {
-            return n.getText();
-        }
-        String given = String.join(" ", n.getGiven().stream().map(g -> g.getValue()).toList());
-        String prefix = n.getPrefix().isEmpty() ? "" : n.getPrefixAsSingleString() + " ";
-        return (prefix + given + " " + (n.getFamily() == null ? "" : n.getFamily())).trim();
     }
 
     static String lowerFirst(String s) {

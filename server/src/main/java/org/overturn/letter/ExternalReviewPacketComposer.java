@@ -66,7 +66,7 @@ public final class ExternalReviewPacketComposer {
 
     public Letter packet(Input in) {
         AppealRules.ExternalReviewBody body = in.body();
-        String patientName = AppealLetterComposer.name(in.patient().getNameFirstRep());
+        String patientName = PersonNames.of(in.patient().getNameFirstRep());
         String patientRef = in.patient().getIdElement().toUnqualifiedVersionless().getValue();
         List<Letter.Section> sections = new ArrayList<>();
         List<Letter.Missing> missing = new ArrayList<>();

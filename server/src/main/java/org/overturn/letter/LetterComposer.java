@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.hl7.fhir.r4.model.Coverage;
-import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
@@ -43,7 +42,7 @@ final class LetterComposer {
         String orderRef = order == null ? null : order.getIdElement().toUnqualifiedVersionless().getValue();
         ChartFacts chart = facts.facts(assessment.chart(), orderRef);
         String patientRef = patient.getIdElement().toUnqualifiedVersionless().getValue();
-        String patientName = name(patient.getNameFirstRep());
+        String patientName = PersonNames.of(patient.getNameFirstRep());
         List<Letter.Section> sections = new ArrayList<>();
         List<String> enclosures = new ArrayList<>();
         List<Letter.Missing> missing = new ArrayList<>();
@@ -172,7 +171,7 @@ final class LetterComposer {
 
         List<String> signature = new ArrayList<>();
         if (prescriber != null) {
-            signature.add(name(prescriber.getNameFirstRep()));
+            signature.add(PersonNames.of(prescriber.getNameFirstRep()));
             prescriber.getIdentifier().stream().filter(i -> "http://hl7.org/fhir/sid/us-npi".equals(i.getSystem()))
                     .findFirst().ifPresent(i -> signature.add("NPI " + i.getValue()));
         } else {
@@ -201,15 +200,6 @@ final class LetterComposer {
 
     private static List<String> drugBiomarkers(KnowledgeModel.Drug drug) {
         return drug.indications().stream().map(KnowledgeModel.Indication::biomarker).filter(b -> b != null).distinct().toList();
-    }
-
-    private static String name(HumanName n) {
-        if (n.hasText()) {
-            return n.getText();
-        }
-        String given = String.join(" ", n.getGiven().stream().map(g -> g.getValue()).toList());
-        String prefix = n.getPrefix().isEmpty() ? "" : n.getPrefixAsSingleString() + " ";
-        return (prefix + given + " " + (n.getFamily() == null ? "" : n.getFamily())).trim();
     }
 
     private static String lowerFirst(String s) {

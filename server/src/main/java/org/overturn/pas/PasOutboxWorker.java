@@ -21,6 +21,7 @@ import org.hl7.fhir.r4.model.Task;
 import org.overturn.payers.PayerGateway;
 import org.overturn.payers.PayerRoute;
 import org.overturn.payers.PayerRoutes;
+import org.overturn.platform.Backoff;
 import org.overturn.store.ResourceStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -192,7 +193,7 @@ public final class PasOutboxWorker {
                     outcome("Delivery to " + row.endpoint() + " failed " + row.attempts() + " times; last: " + failed.reason()), now));
             return;
         }
-        Duration wait = PayerAnswers.backoff(row.attempts(), settings.initialBackoff(), settings.maxBackoff(), random.nextDouble());
+        Duration wait = Backoff.of(row.attempts(), settings.initialBackoff(), settings.maxBackoff(), random.nextDouble());
         inTransaction(() -> outbox.retryAt(row.id(), now.plus(wait), failed.reason(), row.inDoubt() || failed.maybeReceived()));
         log.warn("PAS delivery of outbox row {} to {} failed ({}); attempt {} of {}, next in {}",
                 row.id(), row.endpoint(), failed.reason(), row.attempts(), settings.maxAttempts(), wait);

@@ -1,6 +1,5 @@
 package org.overturn.pas;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -30,20 +29,5 @@ final class PayerAnswers {
             return Optional.of(PasProfiles.DENIED);
         }
         return Optional.of(PasProfiles.PARTIALLY_APPROVED);
-    }
-
-    /**
-     * Exponential backoff with equal jitter: attempt n waits between half and all of initial * 2^(n-1), capped at
-     * max, so instances retrying the same payer spread out.
-     *
-     * @param random a value in [0, 1)
-     */
-    static Duration backoff(int attempt, Duration initial, Duration max, double random) {
-        int doublings = Math.min(Math.max(attempt - 1, 0), 30);
-        long capped = Math.min(max.toMillis(), initial.toMillis() * (1L << doublings));
-        if (capped < 0) {
-            capped = max.toMillis();
-        }
-        return Duration.ofMillis(capped / 2 + (long) (random * (capped - capped / 2)));
     }
 }

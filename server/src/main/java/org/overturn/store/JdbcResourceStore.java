@@ -23,6 +23,7 @@ import org.hl7.fhir.r4.model.Resource;
 import org.overturn.platform.ErrorCode;
 import org.overturn.platform.OverturnException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.lang.Nullable;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -400,8 +401,23 @@ final class JdbcResourceStore implements ResourceStore {
 
     @Override
     public Page<StoredResource> search(SearchRequest request) {
+        Page<StoredResource> matches = matches(request, (rs, n) -> stored(rs, false));
+        return new Page<>(matches.items(), includes(request, matches.items()), matches.total(), matches.hasMore());
+    }
+
+    @Override
+    public Page<StoredJson> searchJson(SearchRequest request) {
+        if (!request.includes().isEmpty() || !request.revIncludes().isEmpty()) {
+            throw new IllegalArgumentException("searchJson answers searches without _include or _revinclude");
+        }
+        return matches(request, (rs, n) -> new StoredJson(rs.getString(1), rs.getString(2), rs.getLong(3),
+                rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getString(5)));
+    }
+
+    /** One page of matches (one more row is read to know whether more follow) and the total when known or asked. */
+    private <T> Page<T> matches(SearchRequest request, RowMapper<T> row) {
         SqlSearch.Sql page = SqlSearch.page(request, request.count() + 1, registry);
-        List<StoredResource> rows = new ArrayList<>(jdbc.query(page.text(), (rs, n) -> stored(rs, false), page.args().toArray()));
+        List<T> rows = new ArrayList<>(jdbc.query(page.text(), row, page.args().toArray()));
         boolean more = rows.size() > request.count();
         if (more) {
             rows = rows.subList(0, request.count());
@@ -413,7 +429,7 @@ final class JdbcResourceStore implements ResourceStore {
         } else if (!more && (request.offset() == 0 || !rows.isEmpty())) {
             total = request.offset() + rows.size();
         }
-        return new Page<>(rows, includes(request, rows), total, more);
+        return new Page<>(rows, List.of(), total, more);
     }
 
     private List<String> matchIds(String type, String query, int limit) {

@@ -44,6 +44,9 @@ public interface ResourceStore {
 
     Page<StoredResource> search(SearchRequest request);
 
+    /** The matches as stored JSON, unparsed, for a search without _include or _revinclude. */
+    Page<StoredJson> searchJson(SearchRequest request);
+
     /** Parses a search query ({@code name=value&...}) for {@code type}. */
     SearchRequest parseQuery(String type, String query);
 

@@ -16,8 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.Subscription;
 import org.hl7.fhir.r4.model.Subscription.SubscriptionStatus;
+import org.hl7.fhir.r4.model.Subscription;
+import org.overturn.platform.Backoff;
 import org.overturn.platform.ErrorCode;
 import org.overturn.platform.OverturnException;
 import org.overturn.store.ResourceStore;
@@ -144,7 +145,7 @@ public final class NotificationWorker {
         if (row.attempts() >= settings.maxAttempts()) {
             giveUp(row, failure + " (" + row.attempts() + " attempts)", now);
         } else {
-            Duration wait = backoff(row.attempts(), settings.initialBackoff(), settings.maxBackoff(), random.nextDouble());
+            Duration wait = Backoff.of(row.attempts(), settings.initialBackoff(), settings.maxBackoff(), random.nextDouble());
             store.inTransaction(() -> {
                 outbox.retryAt(row.id(), now.plus(wait), failure);
                 return true;
@@ -173,20 +174,6 @@ public final class NotificationWorker {
 
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    /**
-     * Exponential backoff with equal jitter: attempt n waits between half and all of initial * 2^(n-1), capped at max.
-     *
-     * @param random a value in [0, 1)
-     */
-    static Duration backoff(int attempt, Duration initial, Duration max, double random) {
-        int doublings = Math.min(Math.max(attempt - 1, 0), 30);
-        long capped = Math.min(max.toMillis(), initial.toMillis() * (1L << doublings));
-        if (capped < 0) {
-            capped = max.toMillis();
-        }
-        return Duration.ofMillis(capped / 2 + (long) (random * (capped - capped / 2)));
     }
 
     void shutdown() {

@@ -21,7 +21,6 @@ import org.hl7.fhir.r4.model.ContactPoint;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.Extension;
-import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Task;
@@ -43,6 +42,7 @@ import org.overturn.letter.CaseDocuments;
 import org.overturn.letter.Dispensing;
 import org.overturn.letter.Letter;
 import org.overturn.letter.LetterDocuments;
+import org.overturn.letter.PersonNames;
 import org.overturn.platform.Canonical;
 import org.overturn.platform.ErrorCode;
 import org.overturn.platform.OverturnException;
@@ -167,9 +167,9 @@ public final class PatientSummaryService {
             sources.add(conditionRef);
         }
         Letter letter = composer.compose(new PatientSummaryComposer.Input(
-                name(c.patient().getNameFirstRep()), c.patientRef(), drug.displayName(), !drug.approved(), drug.source(),
+                PersonNames.of(c.patient().getNameFirstRep()), c.patientRef(), drug.displayName(), !drug.approved(), drug.source(),
                 condition == null ? null : conditionText(condition), conditionRef,
-                c.prescriber() == null ? "Your doctor" : name(c.prescriber().getNameFirstRep()), c.claimRef(),
+                c.prescriber() == null ? "Your doctor" : PersonNames.of(c.prescriber().getNameFirstRep()), c.claimRef(),
                 claim.hasCreated() ? LocalDate.ofInstant(claim.getCreated().toInstant(), zone) : null, payerName, decision,
                 stepLines, next, pharmacy, calls, programs, LocalDate.ofInstant(now, zone)));
 
@@ -321,14 +321,5 @@ public final class PatientSummaryService {
 
     private static @Nullable LocalDate date(DateTimeType value, ZoneId zone) {
         return value == null || value.getValue() == null ? null : LocalDate.ofInstant(value.getValue().toInstant(), zone);
-    }
-
-    private static String name(HumanName n) {
-        if (n.hasText()) {
-            return n.getText();
-        }
-        String given = String.join(" ", n.getGiven().stream().map(g -> g.getValue()).toList());
-        String prefix = n.getPrefix().isEmpty() ? "" : n.getPrefixAsSingleString() + " ";
-        return (prefix + given + " " + (n.getFamily() == null ? "" : n.getFamily())).trim();
     }
 }

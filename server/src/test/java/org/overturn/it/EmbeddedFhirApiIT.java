@@ -2,6 +2,6 @@ package org.overturn.it;
 
 /** The whole FHIR API contract on the embedded PostgreSQL. */
 class EmbeddedFhirApiIT extends EmbeddedServerTest
-        implements CrudContract, JsonReadContract, SearchContract, TransactionContract, ErrorContract, LetterContract,
+        implements CrudContract, StoredJsonContract, SearchContract, TransactionContract, ErrorContract, LetterContract,
                 CdsHooksContract, CdsTrustContract, CdsEhrContract, HookFixturesContract, WorkflowContract, PasContract,
                 AppealContract, SubscriptionContract, CaseKitContract {}

@@ -1,0 +1,141 @@
+package org.overturn.fhir;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.server.IServerAddressStrategy;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.overturn.platform.OverturnException;
+import org.overturn.store.Page;
+import org.overturn.store.ResourceStore;
+import org.overturn.store.SearchRequest;
+import org.overturn.store.StoredJson;
+import org.springframework.lang.Nullable;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Plain JSON reads ({@code GET /fhir/Type/id}) and searches ({@code GET /fhir/Type?...}) answered with the JSON the
+ * store holds, which HAPI encoded when each version was written: parsing it into resources only for HAPI to encode
+ * them again was most of the cost of these requests. Only requests HAPI would answer the same way are taken (JSON,
+ * no conditional headers, no _format, _pretty, _summary, _elements or _include); everything else, including every
+ * error, unknown and deleted resources and searches the store refuses, goes on to HAPI. {@code StoredJsonContract}
+ * compares the two answers.
+ */
+final class StoredJsonFilter extends OncePerRequestFilter {
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+    private static final Pattern TYPE = Pattern.compile("[A-Z][A-Za-z]{1,63}");
+    /** Parameters that change what HAPI writes; a search with any of them is left to HAPI. */
+    private static final Set<String> HAPI_PARAMS = Set.of("_format", "_pretty", "_summary", "_elements", "_include",
+            "_revinclude", "_contained", "_containedType", "_bundletype", "_getpages");
+    static final String CONTENT_TYPE = "application/fhir+json;charset=utf-8";
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final FhirContext ctx;
+    private final ResourceStore store;
+    private final IServerAddressStrategy addresses;
+
+    StoredJsonFilter(FhirContext ctx, ResourceStore store, IServerAddressStrategy addresses) {
+        this.ctx = ctx;
+        this.store = store;
+        this.addresses = addresses;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String[] parts = plainGet(request);
+        boolean answered = false;
+        try {
+            if (parts != null && parts.length == 2) {
+                answered = read(parts[0], parts[1], request, response);
+            } else if (parts != null && parts.length == 1) {
+                answered = search(parts[0], request, response);
+            }
+        } catch (OverturnException e) {
+            answered = false; // a request the store refuses: HAPI's path says so, as an OperationOutcome
+        } catch (RuntimeException e) {
+            // The database failed (a timeout, say): answered as HAPI's path would, through the one error mapping.
+            ErrorMapper.Mapped mapped = ErrorMapper.map(e, RequestIds.current());
+            OutcomeResponses.write(ctx, response, mapped.status(), mapped.outcome());
+            return;
+        }
+        if (!answered) {
+            chain.doFilter(request, response);
+        }
+    }
+
+    private boolean read(String type, String id, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (request.getQueryString() != null || !ID.matcher(id).matches()) {
+            return false;
+        }
+        StoredJson stored = store.readJson(type, id);
+        if (stored == null) {
+            return false;
+        }
+        response.setHeader("ETag", "W/\"" + stored.version() + "\"");
+        response.setDateHeader("Last-Modified", stored.lastUpdated().toEpochMilli());
+        write(response, stored.content().getBytes(StandardCharsets.UTF_8));
+        return true;
+    }
+
+    private boolean search(String type, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Map<String, String[]> raw = request.getParameterMap();
+        for (String key : raw.keySet()) {
+            if (HAPI_PARAMS.contains(key.contains(":") ? key.substring(0, key.indexOf(':')) : key)) {
+                return false;
+            }
+        }
+        String base = addresses.determineServerBase(getServletContext(), request);
+        SearchRequest parsed = store.parse(type, FhirInteractions.searchParams(base, raw), FhirInteractions.lenient(request.getHeader("Prefer")));
+        Page<StoredJson> page = store.searchJson(parsed);
+        ByteArrayOutputStream body = new ByteArrayOutputStream(1024 + page.items().size() * 1024);
+        try (JsonGenerator json = JSON.createGenerator(body)) {
+            SearchBundles.writeJson(json, base, type, raw, parsed, page);
+        }
+        write(response, body.toByteArray());
+        return true;
+    }
+
+    private static void write(HttpServletResponse response, byte[] body) throws IOException {
+        response.setStatus(200);
+        response.setContentType(CONTENT_TYPE);
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+
+    /** [type, id] or [type] of a GET under /fhir/ that accepts JSON and is not conditional; null for anything else. */
+    private @Nullable String[] plainGet(HttpServletRequest request) {
+        if (!"GET".equals(request.getMethod()) || request.getHeader("If-None-Match") != null
+                || request.getHeader("If-Modified-Since") != null || !acceptsJson(request.getHeader("Accept"))) {
+            return null;
+        }
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        if (!path.startsWith("/fhir/")) {
+            return null;
+        }
+        String[] parts = path.substring("/fhir/".length()).split("/", -1);
+        if (parts.length > 2 || !TYPE.matcher(parts[0]).matches() || !store.supports(parts[0])) {
+            return null;
+        }
+        return parts;
+    }
+
+    /** No Accept, any type, or a JSON type and neither XML nor HTML (HAPI's choice for those is left to HAPI). */
+    private static boolean acceptsJson(@Nullable String accept) {
+        if (accept == null || accept.isBlank() || accept.trim().equals("*/*")) {
+            return true;
+        }
+        String a = accept.toLowerCase(Locale.ROOT);
+        return a.contains("json") && !a.contains("xml") && !a.contains("html");
+    }
+}

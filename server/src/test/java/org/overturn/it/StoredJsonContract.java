@@ -1,0 +1,93 @@
+package org.overturn.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Plain JSON reads and searches are answered from the stored JSON; a parameter such as {@code _format} sends them
+ * through HAPI. Both must give the same answer: status, body (but for a searchset's own id and time), headers.
+ * Unknown, deleted, XML and conditional reads, and refused searches, are HAPI's.
+ */
+public interface StoredJsonContract extends FhirHttp {
+
+    @Test
+    default void readWhenPlainJsonThenTheSameAnswerAsHapisRead() throws Exception {
+        String id = create("Patient", """
+                {"resourceType":"Patient","name":[{"family":"Lecture","given":["Zoë"]}],"birthDate":"1961-04-02",
+                 "identifier":[{"system":"http://overturn.example.org/mrn","value":"%s"}]}
+                """.formatted(unique()));
+        assertThat(put("Patient/" + id, get("Patient/" + id).body().replace("Lecture", "Lektüre")).status()).isEqualTo(200);
+        ObjectMapper json = new ObjectMapper();
+        for (String accept : new String[] {null, "application/fhir+json", "*/*", "application/json"}) {
+            Response plain = accept == null ? get("Patient/" + id) : get("Patient/" + id, "Accept", accept);
+            Response hapi = accept == null ? get("Patient/" + id + "?_format=json") : get("Patient/" + id + "?_format=json", "Accept", accept);
+            assertThat(plain.status()).as(accept).isEqualTo(200);
+            assertThat(json.readTree(plain.body())).as(accept).isEqualTo(json.readTree(hapi.body()));
+            assertThat(plain.body()).contains("Lektüre");
+            assertThat(plain.header("ETag")).isEqualTo("W/\"2\"").isEqualTo(hapi.header("ETag"));
+            assertThat(plain.header("Last-Modified")).isNotNull().isEqualTo(hapi.header("Last-Modified"));
+            assertThat(plain.header("Content-Type").toLowerCase()).isEqualTo(hapi.header("Content-Type").toLowerCase());
+        }
+
+        Response xml = get("Patient/" + id, "Accept", "application/fhir+xml");
+        assertThat(xml.header("Content-Type")).contains("xml");
+        assertThat(xml.body()).startsWith("<Patient");
+        assertThat(get("Patient/" + id, "If-None-Match", "W/\"2\"").status()).isEqualTo(304);
+        assertThat(get("Patient/" + id + "/_history/1").body()).contains("Lecture");
+
+        assertThat(delete("Patient/" + id).status()).isIn(200, 204);
+        Response gone = get("Patient/" + id);
+        assertThat(gone.status()).isEqualTo(410);
+        assertThat(gone.body()).contains("OperationOutcome");
+        Response unknown = get("Patient/never-" + unique());
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.body()).contains("OperationOutcome");
+    }
+
+    /** The Bundle as compared: its own id and time left out, and the marker that sent the request to HAPI. */
+    private static com.fasterxml.jackson.databind.JsonNode comparable(Response r, String marker) throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode bundle = (com.fasterxml.jackson.databind.node.ObjectNode)
+                new ObjectMapper().readTree(r.body().replace("&" + marker, "").replace(marker + "&", ""));
+        assertThat(bundle.path("id").asText()).isNotEmpty();
+        assertThat(bundle.path("meta").path("lastUpdated").asText()).isNotEmpty();
+        bundle.remove("id");
+        bundle.remove("meta");
+        return bundle;
+    }
+
+    @Test
+    default void searchWhenPlainJsonThenTheSameBundleAsHapisSearch() throws Exception {
+        String u = unique();
+        for (int i = 0; i < 3; i++) {
+            create("Patient", """
+                    {"resourceType":"Patient","name":[{"family":"Sammlung%s","given":["Nr%d"]}],"birthDate":"1970-01-0%d"}
+                    """.formatted(u, i, i + 1));
+        }
+        String marker = "_format=json";
+        for (String query : new String[] {
+                "Patient?family=Sammlung" + u,
+                "Patient?family=Sammlung" + u + "&_count=2&_sort=birthdate",
+                "Patient?family=Sammlung" + u + "&_count=2&_offset=2&_sort=-birthdate",
+                "Patient?family=Sammlung" + u + "&_count=1&_total=accurate",
+                "Patient?family=Nobody" + u,
+                "Patient?family=Sammlung" + u + "&birthdate=ge1970-01-02&_count=5"}) {
+            Response plain = get(query);
+            Response hapi = get(query + "&" + marker);
+            assertThat(plain.status()).as(query).isEqualTo(200);
+            assertThat(comparable(plain, marker)).as(query).isEqualTo(comparable(hapi, marker));
+            assertThat(plain.header("Content-Type").toLowerCase()).isEqualTo(hapi.header("Content-Type").toLowerCase());
+        }
+        assertThat(new ObjectMapper().readTree(get("Patient?family=Sammlung" + u + "&_count=2").body()).path("_total").toString())
+                .as("more pages, no count asked: total marked unknown").contains("data-absent-reason");
+
+        Response unknown = get("Patient?nonsense=1");
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.body()).contains("OperationOutcome").contains("nonsense");
+        assertThat(get("Patient?nonsense=1&family=Sammlung" + u, "Prefer", "handling=lenient").status()).isEqualTo(200);
+        Response badDate = get("Patient?birthdate=notadate");
+        assertThat(badDate.status()).isEqualTo(400);
+        assertThat(badDate.body()).contains("OperationOutcome");
+    }
+}
