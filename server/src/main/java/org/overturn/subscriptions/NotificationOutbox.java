@@ -44,6 +44,16 @@ final class NotificationOutbox {
                 id, topic, status, json(filters), heartbeatSeconds);
     }
 
+    /**
+     * Deletes finished notifications: handshakes and heartbeats a day after they finished, events after
+     * {@code retention}. Any instance may run it at any time; answers how many rows went.
+     */
+    int purgeFinished(Instant now, Duration retention) {
+        return jdbc.update("delete from subscription_notification where status <> 'pending' and (finished_at < ?"
+                        + " or (kind <> 'event-notification' and finished_at < ?))",
+                ts(now.minus(retention)), ts(now.minus(Duration.ofDays(1))));
+    }
+
     void saveStatus(String id, String status) {
         jdbc.update("update subscription_state set status = ? where subscription_id = ?", status, id);
     }
@@ -146,7 +156,7 @@ final class NotificationOutbox {
                     long version = rs.getLong(8);
                     Long focusVersion = rs.wasNull() ? null : version;
                     return new Row(rs.getLong(1), rs.getString(2), rs.getString(3), eventNumber, rs.getString(5),
-                            rs.getString(6), rs.getString(7), focusVersion, parse(rs.getString(9), STRINGS),
+                            rs.getString(6), rs.getString(7), focusVersion, context(rs.getString(9)),
                             rs.getObject(10, OffsetDateTime.class).toInstant(), rs.getInt(11) + 1);
                 },
                 ts(now), limit);
@@ -184,7 +194,7 @@ final class NotificationOutbox {
                         + " additional_context, event_at, attempts from subscription_notification where subscription_id = ?"
                         + " and kind = 'event-notification' and event_number between ? and ? order by event_number limit ?",
                 (rs, n) -> new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5),
-                        rs.getString(6), rs.getString(7), rs.getLong(8), parse(rs.getString(9), STRINGS),
+                        rs.getString(6), rs.getString(7), rs.getLong(8), context(rs.getString(9)),
                         rs.getObject(10, OffsetDateTime.class).toInstant(), rs.getInt(11)),
                 id, from, to, limit);
     }
@@ -201,6 +211,11 @@ final class NotificationOutbox {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The additional-context references of a row; none when the column is empty. */
+    private static List<String> context(@Nullable String json) {
+        return json == null ? List.of() : parse(json, STRINGS);
     }
 
     private static <T> T parse(String json, TypeReference<T> type) {

@@ -2,6 +2,7 @@ package org.overturn.subscriptions;
 
 import ca.uhn.fhir.context.FhirContext;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -74,6 +75,14 @@ class SubscriptionsConfig {
         return new NotificationWorker(ctx, store, outbox, reader, new NotificationClient(properties.deliveryTimeout()),
                 notifications, new SubscriptionStatuses(store, Clock.systemUTC()), properties, serverBase(env),
                 RandomGenerator.getDefault());
+    }
+
+    /** Finished notifications past their retention are deleted once an hour, by every instance (a delete is idempotent). */
+    @Bean
+    Poller notificationPurge(NotificationOutbox outbox, SubscriptionsProperties properties) {
+        Clock clock = Clock.systemUTC();
+        return new Poller("subscription-purge", properties.enabled(), Duration.ofHours(1),
+                () -> outbox.purgeFinished(clock.instant(), properties.retention()));
     }
 
     /** Rounds one poll may run back to back while rows keep coming (a handshake unblocks the events behind it). */

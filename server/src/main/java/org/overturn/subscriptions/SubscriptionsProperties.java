@@ -24,6 +24,8 @@ import org.springframework.validation.annotation.Validated;
  * @param allowedHosts endpoint hosts notifications may go to: {@code host}, {@code host:port}, {@code *.domain}, or
  *     {@code *} for any (https only; never loopback unless {@code allowLoopback})
  * @param allowLoopback whether endpoints on this machine are accepted (also over plain http): development and tests
+ * @param retention how long finished event notifications are kept ({@code $events} answers from them); handshakes and
+ *     heartbeats are kept one day
  */
 @Validated
 @ConfigurationProperties("overturn.subscriptions")
@@ -39,4 +41,5 @@ public record SubscriptionsProperties(
         @NotNull @DefaultValue("10s") Duration deliveryTimeout,
         @NotNull @DefaultValue("60s") Duration minHeartbeatPeriod,
         @NotNull @DefaultValue("*") List<String> allowedHosts,
-        @DefaultValue("false") boolean allowLoopback) {}
+        @DefaultValue("false") boolean allowLoopback,
+        @NotNull @DefaultValue("30d") Duration retention) {}

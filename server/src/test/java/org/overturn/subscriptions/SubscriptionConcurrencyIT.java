@@ -118,4 +118,32 @@ class SubscriptionConcurrencyIT extends EmbeddedServerTest {
                 + " and kind = 'heartbeat'", Integer.class, id);
         assertThat(after - before).isEqualTo(1);
     }
+
+    /** Finished notifications go after the retention (handshakes and heartbeats after a day); pending ones stay. */
+    @Test
+    void purgeWhenFinishedNotificationsAreOldThenOnlyThoseGo() {
+        String id = subscription("purged-" + unique(), "");
+        Instant now = Instant.now();
+        JdbcTemplate jdbc = jdbc();
+        // The pending row is due tomorrow, so the delivering instance leaves it alone during the test.
+        String insert = "insert into subscription_notification (subscription_id, kind, event_number, topic, additional_context,"
+                + " event_at, status, next_attempt_at, finished_at) values (?, ?, ?, ?, '[]', ?, ?, ?, ?)";
+        java.util.function.BiFunction<Duration, Object[], Integer> row = (age, values) -> jdbc.update(insert, id, values[0],
+                values[1], WorkflowSteps.REMINDER_TOPIC, java.sql.Timestamp.from(now.minus(age)), values[2],
+                java.sql.Timestamp.from(now.plus(Duration.ofDays(1))),
+                values[3] == null ? null : java.sql.Timestamp.from(now.minus(age)));
+        row.apply(Duration.ofDays(40), new Object[] {"event-notification", 9001L, "delivered", true});
+        row.apply(Duration.ofDays(40), new Object[] {"event-notification", 9002L, "failed", true});
+        row.apply(Duration.ofDays(10), new Object[] {"event-notification", 9003L, "delivered", true});
+        row.apply(Duration.ofDays(2), new Object[] {"heartbeat", null, "delivered", true});
+        row.apply(Duration.ofDays(40), new Object[] {"event-notification", 9004L, "pending", null});
+
+        assertThat(outbox.purgeFinished(now, Duration.ofDays(30))).isGreaterThanOrEqualTo(3);
+
+        List<Map<String, Object>> left = jdbc.queryForList(
+                "select kind, event_number, status from subscription_notification where subscription_id = ? order by id", id);
+        assertThat(left).extracting(r -> r.get("kind") + "/" + r.get("event_number") + "/" + r.get("status"))
+                .as("the handshake (finished just now), the event 10 days old and the pending one stay")
+                .containsExactly("handshake/null/delivered", "event-notification/9003/delivered", "event-notification/9004/pending");
+    }
 }
