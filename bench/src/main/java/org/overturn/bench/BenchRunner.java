@@ -127,11 +127,14 @@ public final class BenchRunner {
                 }
                 for (String scenario : names) {
                     // Planner statistics as autovacuum would keep them (it is off on this machine's PostgreSQL): the
-                    // scenarios before this one stored charts, assessments and PA requests.
+                    // scenarios before this one stored charts, assessments and PA requests, and the writing scenarios
+                    // grow tables while they run.
                     analyze(def.schema());
                     int n = List.of("letter", "submit", "pas-submit", "pas-submit-payer").contains(scenario)
                             ? Math.max(100, requests / 4) : requests;
-                    scenarios.put(scenario, LoadDriver.measure(new LoadDriver.Options(p.base(), scenario, 8, n, Math.max(50, n / 4))));
+                    try (AutoCloseable analyzing = analyzeEvery(ANALYZE_INTERVAL, def.schema())) {
+                        scenarios.put(scenario, LoadDriver.measure(new LoadDriver.Options(p.base(), scenario, 8, n, Math.max(50, n / 4))));
+                    }
                 }
                 if (def.name().equals(EXTERNAL)) {
                     // A million Tasks are copied in SQL, so only where the bench can reach the database.
@@ -170,6 +173,32 @@ public final class BenchRunner {
                 }
             }
         }
+    }
+
+    /** How often statistics are refreshed while a scenario runs (autovacuum looks once a minute by default). */
+    static final java.time.Duration ANALYZE_INTERVAL = java.time.Duration.ofSeconds(15);
+
+    /** Refreshes a schema's statistics every {@code interval} until closed, as autovacuum would while tables grow. */
+    static AutoCloseable analyzeEvery(java.time.Duration interval, String schema) {
+        if (schema.isEmpty()) {
+            return () -> {};
+        }
+        var timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "bench-analyze");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                analyze(schema);
+            } catch (java.sql.SQLException e) {
+                System.err.println("  analyze " + schema + " failed: " + e.getMessage());
+            }
+        }, interval.toMillis(), interval.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        return () -> {
+            timer.shutdownNow();
+            timer.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+        };
     }
 
     static void analyze(String schema) throws java.sql.SQLException {
