@@ -169,14 +169,7 @@ final class LetterComposer {
         Dispensing.statement(assessment.payer().orElse(null), drug).ifPresent(plan::add);
         sections.add(new Letter.Section("Requested treatment", plan));
 
-        List<String> signature = new ArrayList<>();
-        if (prescriber != null) {
-            signature.add(PersonNames.of(prescriber.getNameFirstRep()));
-            prescriber.getIdentifier().stream().filter(i -> "http://hl7.org/fhir/sid/us-npi".equals(i.getSystem()))
-                    .findFirst().ifPresent(i -> signature.add("NPI " + i.getValue()));
-        } else {
-            signature.add("Treating physician");
-        }
+        List<String> signature = AppealLetterComposer.signature(prescriber);
         missing.forEach(m -> enclosures.add("REQUIRED, not yet on file: " + m.item()));
         Coverage coverage = assessment.coverage();
         List<String> regarding = new ArrayList<>();

@@ -153,15 +153,14 @@ final class JdbcResourceStore implements ResourceStore {
             IBaseResource before = typeListeners.isEmpty() ? null : read(type, id).resource();
             long version = current.version + 1;
             Instant now = now();
-            jdbc.update(
-                    "update resource set version = ?, last_updated = ?, deleted = true, content = null"
-                            + " where res_type = ? and res_id = ?",
-                    version, SqlSearch.utc(now), type, id);
-            jdbc.update(
-                    "insert into resource_version (res_type, res_id, version, last_updated, deleted, method, patient_id,"
-                            + " content) values (?, ?, ?, ?, true, 'DELETE', ?, null)",
+            WriteStatement w = new WriteStatement();
+            w.step("update resource set version = ?, last_updated = ?, deleted = true, content = null"
+                    + " where res_type = ? and res_id = ?", version, SqlSearch.utc(now), type, id);
+            w.step("insert into resource_version (res_type, res_id, version, last_updated, deleted, method, patient_id,"
+                    + " content) values (?, ?, ?, ?, true, 'DELETE', ?, null)",
                     type, id, version, SqlSearch.utc(now), current.patientId);
-            deleteIndexes(type, id);
+            deleteIndexes(w, type, id);
+            jdbc.execute(w::prepare, PreparedStatement::execute);
             StoredResource deleted = new StoredResource(type, id, version, now, true, null);
             typeListeners.forEach(listener -> listener.written(before, deleted));
             return new WriteResult(deleted, WriteResult.Kind.DELETED);
@@ -254,26 +253,12 @@ final class JdbcResourceStore implements ResourceStore {
 
     private static final List<String> INDEX_TABLES =
             List.of("idx_string", "idx_token", "idx_reference", "idx_date", "idx_quantity", "idx_uri", "idx_token_date");
-    // One round trip for all index tables: the deletes run as data-modifying CTEs of one statement.
-    private static final String DELETE_INDEXES;
 
-    static {
-        StringBuilder sql = new StringBuilder("with ");
-        for (int i = 0; i < INDEX_TABLES.size() - 1; i++) {
-            sql.append(i > 0 ? ", " : "").append("d").append(i).append(" as (delete from ").append(INDEX_TABLES.get(i))
-                    .append(" where res_type = ? and res_id = ?)");
+    /** The resource's index rows go, as steps of the statement that writes its new version (or its deletion). */
+    private static void deleteIndexes(WriteStatement w, String type, String id) {
+        for (String table : INDEX_TABLES) {
+            w.step("delete from " + table + " where res_type = ? and res_id = ?", type, id);
         }
-        DELETE_INDEXES = sql.append(" delete from ").append(INDEX_TABLES.get(INDEX_TABLES.size() - 1))
-                .append(" where res_type = ? and res_id = ?").toString();
-    }
-
-    private void deleteIndexes(String type, String id) {
-        Object[] args = new Object[INDEX_TABLES.size() * 2];
-        for (int i = 0; i < args.length; i += 2) {
-            args[i] = type;
-            args[i + 1] = id;
-        }
-        jdbc.update(DELETE_INDEXES, args);
     }
 
     /**
@@ -287,9 +272,7 @@ final class JdbcResourceStore implements ResourceStore {
         if (exists) {
             w.step("update resource set version = ?, last_updated = ?, deleted = false, patient_id = ?, content = ?"
                     + " where res_type = ? and res_id = ?", version, SqlSearch.utc(now), p, content, type, id);
-            for (String table : INDEX_TABLES) {
-                w.step("delete from " + table + " where res_type = ? and res_id = ?", type, id);
-            }
+            deleteIndexes(w, type, id);
         } else {
             w.step("insert into resource (res_type, res_id, version, last_updated, deleted, patient_id, content)"
                     + " values (?, ?, ?, ?, false, ?, ?)", type, id, version, SqlSearch.utc(now), p, content);
