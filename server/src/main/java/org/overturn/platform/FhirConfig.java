@@ -15,6 +15,8 @@ class FhirConfig {
         // Inbound bodies are checked strictly (unknown elements, bad values are client errors); Overturn writes only
         // what it parsed, so stored content always passes too.
         ctx.setParserErrorHandler(new StrictErrorHandler());
+        // FHIRPath (search indexing) needs only the type hierarchy, not HAPI's full StructureDefinitions.
+        ctx.setValidationSupport(new FhirPathTypes(ctx));
         return ctx;
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.uhn.fhir.context.FhirContext;
 import java.math.BigDecimal;
 import java.util.List;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coverage;
 import org.hl7.fhir.r4.model.DateTimeType;
@@ -15,6 +16,9 @@ import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.BeforeAll;
+import org.overturn.fixtures.Scenario;
+import org.overturn.fixtures.Scenarios;
+import org.overturn.platform.FhirPathTypes;
 import org.junit.jupiter.api.Test;
 
 /** Index rows come from HAPI's search-parameter paths, whatever the resource type. */
@@ -82,5 +86,38 @@ class SearchIndexerTest {
         List<IndexRows.DateRow> period = task.dates.stream().filter(d -> d.param().equals("period")).toList();
         assertThat(period.get(0).high()).isEqualTo(DateRange.MAX);
         assertThat(task.patientId).isEqualTo("p3");
+    }
+
+    @Test
+    void everyFixtureResourceWhenIndexedWithSkeletalTypesThenRowsEqualThoseFromHapisFullDefinitions() {
+        FhirContext full = FhirContext.forR4(); // DefaultProfileValidationSupport: every R4 StructureDefinition
+        FhirContext skeletal = FhirContext.forR4();
+        skeletal.setValidationSupport(new FhirPathTypes(skeletal));
+        SearchIndexer withFull = new SearchIndexer(full, new SearchParameterRegistry(full, ResourceTypes.SUPPORTED));
+        SearchIndexer withSkeletal = new SearchIndexer(skeletal, new SearchParameterRegistry(skeletal, ResourceTypes.SUPPORTED));
+        int indexed = 0;
+        for (Scenario scenario : Scenarios.all()) {
+            for (String file : List.of("bundle.json", "pas-request.json", "hooks/ehr-chart.json")) {
+                if (Scenario.class.getClassLoader().getResource("scenarios/" + scenario.id() + "/" + file) == null) {
+                    continue; // not every scenario has a PAS request
+                }
+                Bundle bundle = full.newJsonParser().parseResource(Bundle.class, scenario.resource(file));
+                for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+                    IndexRows a = withFull.index(entry.getResource());
+                    IndexRows b = withSkeletal.index(entry.getResource());
+                    String what = scenario + " " + file + " " + entry.getResource().getIdElement();
+                    assertThat(b.strings).as(what).isEqualTo(a.strings);
+                    assertThat(b.tokens).as(what).isEqualTo(a.tokens);
+                    assertThat(b.references).as(what).isEqualTo(a.references);
+                    assertThat(b.dates).as(what).isEqualTo(a.dates);
+                    assertThat(b.quantities).as(what).isEqualTo(a.quantities);
+                    assertThat(b.uris).as(what).isEqualTo(a.uris);
+                    assertThat(b.tokenDates).as(what).isEqualTo(a.tokenDates);
+                    assertThat(b.patientId).as(what).isEqualTo(a.patientId);
+                    indexed++;
+                }
+            }
+        }
+        assertThat(indexed).isGreaterThan(100);
     }
 }
