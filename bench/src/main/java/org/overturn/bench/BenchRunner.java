@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -29,6 +28,8 @@ public final class BenchRunner {
     static final String HAPI = "hapi-jpa";
     static final String EMBEDDED = "overturn-embedded";
     static final String EXTERNAL = "overturn-external";
+    static final String EXTERNAL_JAR = "overturn-external-jar";
+    static final String HAPI_LAUNCHER = "hapi-jpa-launcher";
     static final List<String> COMMON = List.of("read", "search", "ingest");
     static final String PG_URL = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
     /** Tasks stored for the due-date search scenario. */
@@ -45,7 +46,16 @@ public final class BenchRunner {
     static final int[] SWEEP = {1, 8, 32, 128};
 
     /** @param schema the schema of the local PostgreSQL the system uses, or empty */
-    record SystemDef(String name, String label, List<String> command, int port, String dataMarker, String schema) {}
+    /**
+     * One system to start. {@code startOnly}: measured for start and memory alone (another way of starting a system
+     * whose load figures come from its main row).
+     */
+    record SystemDef(String name, String label, List<String> command, Map<String, String> env, int port, String dataMarker,
+            String schema, boolean startOnly) {
+        SystemDef(String name, String label, List<String> command, int port, String dataMarker, String schema) {
+            this(name, label, command, Map.of(), port, dataMarker, schema, false);
+        }
+    }
 
     record SystemResult(
             String name, String label, long coldStartMs, long startMs, long jvmRssMib, long rssMib,
@@ -84,16 +94,25 @@ public final class BenchRunner {
         } else if (!quick) {
             System.err.println("skipping the HAPI JPA baseline: " + (postgres ? "build it first (bench/run.sh does)" : "no PostgreSQL on 127.0.0.1:5432"));
         }
+        // Overturn starts as documented (server/bin/overturn: the jar extracted, a class-data-sharing archive recorded by
+        // the first start); start-only rows show plain `java -jar` and the HAPI JPA server started the same way.
+        String launcher = root.resolve("server/bin/overturn").toString();
+        if (!quick && postgres && Files.isRegularFile(hapi)) {
+            systems.add(new SystemDef(HAPI_LAUNCHER, "HAPI FHIR JPA server 8.8.0, started like Overturn (server/bin/overturn)",
+                    List.of(launcher, "--server.port=18101"), Map.of("OVERTURN_JAR", hapi.toString()), 18101, "", "hapi_baseline", true));
+        }
         Path data = Files.createTempDirectory("overturn-bench-");
         systems.add(new SystemDef(EMBEDDED, "Overturn, embedded PostgreSQL",
-                concat(List.of(java, "-jar", server.toString(), "--server.port=18102", "--overturn.data-dir=" + data), OVERTURN_FLAGS),
+                concat(List.of(launcher, "--server.port=18102", "--overturn.data-dir=" + data), OVERTURN_FLAGS),
                 18102, data.toString(), ""));
         if (!quick && postgres) {
-            systems.add(new SystemDef(EXTERNAL, "Overturn, PostgreSQL 127.0.0.1",
-                    concat(List.of(java, "-jar", server.toString(), "--server.port=18103",
-                            "--spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/test?user=postgres&currentSchema=overturn_bench",
-                            "--spring.flyway.schemas=overturn_bench", "--overturn.data-dir=" + data.resolve("external")), OVERTURN_FLAGS),
+            List<String> external = concat(List.of("--server.port=18103",
+                    "--spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/test?user=postgres&currentSchema=overturn_bench",
+                    "--spring.flyway.schemas=overturn_bench", "--overturn.data-dir=" + data.resolve("external")), OVERTURN_FLAGS);
+            systems.add(new SystemDef(EXTERNAL, "Overturn, PostgreSQL 127.0.0.1", concat(List.of(launcher), external),
                     18103, "", "overturn_bench"));
+            systems.add(new SystemDef(EXTERNAL_JAR, "Overturn, PostgreSQL 127.0.0.1, plain java -jar",
+                    concat(List.of(java, "-jar", server.toString()), external), Map.of(), 18103, "", "overturn_bench", true));
         }
         return systems;
     }
@@ -109,14 +128,19 @@ public final class BenchRunner {
             long cold = -1;
             if (!quick) {
                 System.err.printf(Locale.ROOT, "%s: first start%n", def.name());
-                try (ServerProcess first = ServerProcess.start(def.command(), def.port(), logs.resolve(def.name() + "-cold.log"), def.dataMarker())) {
+                try (ServerProcess first = ServerProcess.start(def.command(), def.env(), def.port(), logs.resolve(def.name() + "-cold.log"), def.dataMarker())) {
                     cold = first.startMillis();
                 }
             }
             System.err.printf(Locale.ROOT, "%s: warm start%n", def.name());
-            try (ServerProcess p = ServerProcess.start(def.command(), def.port(), logs.resolve(def.name() + ".log"), def.dataMarker())) {
+            try (ServerProcess p = ServerProcess.start(def.command(), def.env(), def.port(), logs.resolve(def.name() + ".log"), def.dataMarker())) {
                 long jvmRss = p.jvmRssMib();
                 long rss = p.rssMib();
+                if (def.startOnly()) {
+                    results.add(new SystemResult(def.name(), def.label(), cold, p.startMillis(), jvmRss, rss, Map.of(), Map.of()));
+                    System.err.printf(Locale.ROOT, "%s: start %d ms, RSS %d MiB%n", def.name(), p.startMillis(), rss);
+                    continue;
+                }
                 analyze(def.schema());
                 Map<String, LoadDriver.Result> scenarios = new LinkedHashMap<>();
                 List<String> names = new ArrayList<>(COMMON);
@@ -239,11 +263,6 @@ public final class BenchRunner {
         }
     }
 
-    static String jvmFlags() {
-        List<String> flags = ManagementFactory.getRuntimeMXBean().getInputArguments();
-        return flags.isEmpty() ? "default" : String.join(" ", flags);
-    }
-
     static ObjectMapper json() {
         return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     }
@@ -252,7 +271,7 @@ public final class BenchRunner {
         ObjectNode m = json().createObjectNode();
         m.put("cores", Runtime.getRuntime().availableProcessors());
         m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-        m.put("jvmFlags", "default (java -jar, no flags) for every system");
+        m.put("jvmFlags", "no heap, GC or JIT flags for any system; Overturn's launcher adds -XX:SharedArchiveFile (CDS)");
         m.put("date", LocalDate.now().toString());
         return m;
     }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One system under test, started as its own process on loopback: its start is timed to the first answered
@@ -35,9 +36,13 @@ final class ServerProcess implements AutoCloseable {
      * @param dataMarker a string in the command lines of helper processes to count in memory (the embedded
      *     PostgreSQL's data directory), or empty
      */
-    static ServerProcess start(List<String> command, int port, Path log, String dataMarker) throws IOException, InterruptedException {
+    static ServerProcess start(List<String> command, Map<String, String> env, int port, Path log, String dataMarker)
+            throws IOException, InterruptedException {
         long t0 = System.nanoTime();
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home")); // launchers use the bench's own JVM
+        builder.environment().putAll(env);
+        Process process = builder.start();
         URI metadata = URI.create("http://127.0.0.1:" + port + "/fhir/metadata");
         long deadline = t0 + START_LIMIT.toNanos();
         while (System.nanoTime() < deadline) {
