@@ -132,12 +132,13 @@ public final class BenchRunner {
                     cold = first.startMillis();
                 }
             }
+            String label = def.label() + launcherNote(def, root);
             System.err.printf(Locale.ROOT, "%s: warm start%n", def.name());
             try (ServerProcess p = ServerProcess.start(def.command(), def.env(), def.port(), logs.resolve(def.name() + ".log"), def.dataMarker())) {
                 long jvmRss = p.jvmRssMib();
                 long rss = p.rssMib();
                 if (def.startOnly()) {
-                    results.add(new SystemResult(def.name(), def.label(), cold, p.startMillis(), jvmRss, rss, Map.of(), Map.of()));
+                    results.add(new SystemResult(def.name(), label, cold, p.startMillis(), jvmRss, rss, Map.of(), Map.of()));
                     System.err.printf(Locale.ROOT, "%s: start %d ms, RSS %d MiB%n", def.name(), p.startMillis(), rss);
                     continue;
                 }
@@ -177,11 +178,24 @@ public final class BenchRunner {
                         sweep.put(clients, LoadDriver.measure(new LoadDriver.Options(p.base(), "read", clients, n, Math.max(100, clients * 5))));
                     }
                 }
-                results.add(new SystemResult(def.name(), def.label(), cold, p.startMillis(), jvmRss, rss, scenarios, sweep));
+                results.add(new SystemResult(def.name(), label, cold, p.startMillis(), jvmRss, rss, scenarios, sweep));
                 System.err.printf(Locale.ROOT, "%s: start %d ms, RSS %d MiB%n", def.name(), p.startMillis(), rss);
             }
         }
         return results;
+    }
+
+    /** Says so when the launcher could not record its class-data-sharing archive for a system (it then starts without). */
+    private static String launcherNote(SystemDef def, Path root) {
+        if (!def.command().get(0).endsWith("server/bin/overturn")) {
+            return "";
+        }
+        String jar = def.env().getOrDefault("OVERTURN_JAR", root.resolve("server/target/overturn-server.jar").toString());
+        Path app = Path.of(jar.substring(0, jar.length() - ".jar".length())).toAbsolutePath();
+        return Files.exists(app.resolve("training.failed"))
+                ? " (no archive: its training start failed on this JVM, so extracted jar only; see "
+                        + root.toAbsolutePath().relativize(app.resolve("training.log")) + ")"
+                : "";
     }
 
     /**
