@@ -213,10 +213,15 @@ public final class BenchRunner {
         }
     }
 
-    /** How often statistics are refreshed while a scenario runs (autovacuum looks once a minute by default). */
-    static final java.time.Duration ANALYZE_INTERVAL = java.time.Duration.ofSeconds(15);
+    /**
+     * How often the tables that changed enough are looked for while a scenario runs. Autovacuum's own rule picks them
+     * (more than 50 rows plus 10% changed since the last ANALYZE); its default naptime is a minute, shorter here
+     * because a scenario lasts seconds. Measured: PA requests written into tables last analyzed nearly empty ran at
+     * 5 per second (a scan of every Claim per identifier lookup) against 47 to 67 once analyzed.
+     */
+    static final java.time.Duration ANALYZE_INTERVAL = java.time.Duration.ofSeconds(2);
 
-    /** Refreshes a schema's statistics every {@code interval} until closed, as autovacuum would while tables grow. */
+    /** Until closed, analyzes every {@code interval} the tables of {@code schema} that autovacuum's rule would. */
     static AutoCloseable analyzeEvery(java.time.Duration interval, String schema) {
         if (schema.isEmpty()) {
             return () -> {};
@@ -228,7 +233,7 @@ public final class BenchRunner {
         });
         timer.scheduleWithFixedDelay(() -> {
             try {
-                analyze(schema);
+                analyzeChanged(schema);
             } catch (java.sql.SQLException e) {
                 System.err.println("  analyze " + schema + " failed: " + e.getMessage());
             }
@@ -237,6 +242,24 @@ public final class BenchRunner {
             timer.shutdownNow();
             timer.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
         };
+    }
+
+    /** Analyzes the tables of {@code schema} with more than 50 rows plus 10% changed since their last ANALYZE. */
+    static void analyzeChanged(String schema) throws java.sql.SQLException {
+        try (var c = java.sql.DriverManager.getConnection(PG_URL);
+                var q = c.prepareStatement("select s.relname from pg_stat_user_tables s join pg_class t on t.oid = s.relid "
+                        + "where s.schemaname = ? and s.n_mod_since_analyze > 50 + 0.1 * greatest(t.reltuples, 0)")) {
+            q.setString(1, schema);
+            List<String> tables = new ArrayList<>();
+            try (var rs = q.executeQuery()) {
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                }
+            }
+            for (String table : tables) {
+                c.createStatement().execute("analyze " + schema + ".\"" + table + "\"");
+            }
+        }
     }
 
     static void analyze(String schema) throws java.sql.SQLException {
