@@ -89,7 +89,7 @@ final class Report {
                 + "Load: %d requests per scenario from 8 clients after a warm-up, by the bench module's HdrHistogram client on the "
                 + "same machine (so the client shares the cores, equally for every system). The local PostgreSQL runs with autovacuum off, "
                 + "so the runner refreshes planner statistics (ANALYZE) of each system's schema before each scenario and, every "
-                + BenchRunner.ANALYZE_INTERVAL.toSeconds() + " s while it runs, of the tables autovacuum's rule would pick (more than 50 rows plus 10% changed since their last ANALYZE). Results: `bench/results/%s-*.json`.\n\n",
+                + BenchRunner.ANALYZE_INTERVAL.toSeconds() + " s while it runs, of the tables autovacuum's rule would pick (more than 50 rows plus 10%% changed since their last ANALYZE). Results: `bench/results/%s-*.json`.\n\n",
                 date, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
                 requests, date));
         md.append("## Start and memory\n\n");
