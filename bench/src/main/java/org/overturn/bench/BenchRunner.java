@@ -45,10 +45,9 @@ public final class BenchRunner {
             "--overturn.pas.payers[0].endpoint=http://127.0.0.1:" + LoadDriver.STUB_PAYER_PORT + "/fhir");
     static final int[] SWEEP = {1, 8, 32, 128};
 
-    /** @param schema the schema of the local PostgreSQL the system uses, or empty */
     /**
-     * One system to start. {@code startOnly}: measured for start and memory alone (another way of starting a system
-     * whose load figures come from its main row).
+     * One system to start. {@code schema}: the schema of the local PostgreSQL it uses, or empty. {@code startOnly}:
+     * measured for start and memory alone (another way of starting a system whose load figures come from its main row).
      */
     record SystemDef(String name, String label, List<String> command, Map<String, String> env, int port, String dataMarker,
             String schema, boolean startOnly) {
@@ -142,7 +141,7 @@ public final class BenchRunner {
                     System.err.printf(Locale.ROOT, "%s: start %d ms, RSS %d MiB%n", def.name(), p.startMillis(), rss);
                     continue;
                 }
-                analyze(def.schema());
+                analyze(def.schema(), false);
                 Map<String, LoadDriver.Result> scenarios = new LinkedHashMap<>();
                 List<String> names = new ArrayList<>(COMMON);
                 if (def.name().startsWith("overturn") && !quick) {
@@ -154,7 +153,7 @@ public final class BenchRunner {
                     // Planner statistics as autovacuum would keep them (it is off on this machine's PostgreSQL): the
                     // scenarios before this one stored charts, assessments and PA requests, and the writing scenarios
                     // grow tables while they run.
-                    analyze(def.schema());
+                    analyze(def.schema(), false);
                     int n = List.of("letter", "submit", "pas-submit", "pas-submit-payer").contains(scenario)
                             ? Math.max(100, requests / 4) : requests;
                     try (AutoCloseable analyzing = analyzeEvery(ANALYZE_INTERVAL, def.schema())) {
@@ -233,7 +232,7 @@ public final class BenchRunner {
         });
         timer.scheduleWithFixedDelay(() -> {
             try {
-                analyzeChanged(schema);
+                analyze(schema, true);
             } catch (java.sql.SQLException e) {
                 System.err.println("  analyze " + schema + " failed: " + e.getMessage());
             }
@@ -244,34 +243,24 @@ public final class BenchRunner {
         };
     }
 
-    /** Analyzes the tables of {@code schema} with more than 50 rows plus 10% changed since their last ANALYZE. */
-    static void analyzeChanged(String schema) throws java.sql.SQLException {
+    /**
+     * Analyzes the tables of {@code schema} (none if it is empty): all of them, or with {@code changedOnly} those with
+     * more than 50 rows plus 10% changed since their last ANALYZE, as autovacuum's rule picks them.
+     */
+    static void analyze(String schema, boolean changedOnly) throws java.sql.SQLException {
+        if (schema.isEmpty()) {
+            return;
+        }
         try (var c = java.sql.DriverManager.getConnection(PG_URL);
                 var q = c.prepareStatement("select s.relname from pg_stat_user_tables s join pg_class t on t.oid = s.relid "
-                        + "where s.schemaname = ? and s.n_mod_since_analyze > 50 + 0.1 * greatest(t.reltuples, 0)")) {
+                        + "where s.schemaname = ? and (not ? or s.n_mod_since_analyze > 50 + 0.1 * greatest(t.reltuples, 0))")) {
             q.setString(1, schema);
+            q.setBoolean(2, changedOnly);
             List<String> tables = new ArrayList<>();
             try (var rs = q.executeQuery()) {
                 while (rs.next()) {
                     tables.add(rs.getString(1));
                 }
-            }
-            for (String table : tables) {
-                c.createStatement().execute("analyze " + schema + ".\"" + table + "\"");
-            }
-        }
-    }
-
-    static void analyze(String schema) throws java.sql.SQLException {
-        if (schema.isEmpty()) {
-            return;
-        }
-        try (var c = java.sql.DriverManager.getConnection(PG_URL);
-                var rs = c.createStatement().executeQuery(
-                        "select tablename from pg_tables where schemaname = '" + schema + "'")) {
-            List<String> tables = new ArrayList<>();
-            while (rs.next()) {
-                tables.add(rs.getString(1));
             }
             for (String table : tables) {
                 c.createStatement().execute("analyze " + schema + ".\"" + table + "\"");
