@@ -67,6 +67,7 @@ class FhirServerConfig {
         providers.add(new ClaimCaseOperationProvider(faxPackets, summaries));
         server.registerProviders(providers);
         server.registerInterceptor(new OutcomeInterceptor());
+        server.registerInterceptor(new StoredBundleInterceptor(ctx));
         server.registerInterceptor(new CapabilityStatementInterceptor(
                 registry, fhirPackage.resources(CapabilityStatement.class).get(0), subscriptions.topicUrls()));
         return server;

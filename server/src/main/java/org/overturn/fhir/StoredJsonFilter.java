@@ -90,10 +90,8 @@ final class StoredJsonFilter extends OncePerRequestFilter {
 
     private boolean search(String type, HttpServletRequest request, HttpServletResponse response) throws IOException {
         Map<String, String[]> raw = request.getParameterMap();
-        for (String key : raw.keySet()) {
-            if (HAPI_PARAMS.contains(key.contains(":") ? key.substring(0, key.indexOf(':')) : key)) {
-                return false;
-            }
+        if (!plainJson(raw.keySet(), request.getHeader("Accept"))) {
+            return false;
         }
         String base = addresses.determineServerBase(getServletContext(), request);
         SearchRequest parsed = store.parse(type, FhirInteractions.searchParams(base, raw), FhirInteractions.lenient(request.getHeader("Prefer")));
@@ -128,6 +126,16 @@ final class StoredJsonFilter extends OncePerRequestFilter {
             return null;
         }
         return parts;
+    }
+
+    /** Whether HAPI would answer a request with these parameters and this Accept header in JSON, as stored. */
+    static boolean plainJson(Set<String> parameters, @Nullable String accept) {
+        for (String key : parameters) {
+            if (HAPI_PARAMS.contains(key.contains(":") ? key.substring(0, key.indexOf(':')) : key)) {
+                return false;
+            }
+        }
+        return acceptsJson(accept);
     }
 
     /** No Accept, any type, or a JSON type and neither XML nor HTML (HAPI's choice for those is left to HAPI). */

@@ -21,6 +21,7 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Task;
+import org.overturn.store.StoredJson;
 import org.overturn.workflow.WorkflowSteps;
 import org.springframework.lang.Nullable;
 
@@ -214,6 +215,8 @@ final class PasResponseFactory {
         Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION).setTimestamp(now);
         String base = serverBase.endsWith("/") ? serverBase.substring(0, serverBase.length() - 1) : serverBase;
         found.forEach((ref, resource) -> bundle.addEntry().setFullUrl(base + "/" + ref).setResource(resource));
+        // Every caller passes resources as the store wrote or read them: the edge may answer with their stored JSON.
+        bundle.setUserData(StoredJson.ENTRIES_AS_STORED, Boolean.TRUE);
         return bundle;
     }
 

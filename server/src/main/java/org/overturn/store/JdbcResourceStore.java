@@ -204,6 +204,7 @@ final class JdbcResourceStore implements ResourceStore {
         r.getMeta().setVersionId(Long.toString(version));
         r.getMeta().setLastUpdated(Date.from(now));
         String content = ctx.newJsonParser().encodeResourceToString(r);
+        r.setUserData(StoredJson.USER_DATA, content);
         IndexRows rows = indexer.index(r);
         WriteStatement statement = versionWrite(type, id, version, now, method, content, rows, current != null);
         jdbc.execute(statement::prepare, PreparedStatement::execute);
@@ -517,6 +518,7 @@ final class JdbcResourceStore implements ResourceStore {
         if (content != null) {
             IParser json = ctx.newJsonParser();
             resource = json.parseResource(content);
+            resource.setUserData(StoredJson.USER_DATA, content);
         }
         return new StoredResource(
                 rs.getString(1),

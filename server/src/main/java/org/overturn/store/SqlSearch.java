@@ -107,17 +107,23 @@ final class SqlSearch {
     private void filter(String alias, String type, List<Criterion> criteria, @Nullable Paired paired) {
         where.append(alias).append(".res_type = ? and not ").append(alias).append(".deleted");
         args.add(type);
+        // With an identifier among the criteria, the others are tested on its few matches only: "(...) is true" keeps
+        // the planner from turning them into joins it might start from.
+        boolean identified = criteria.stream().anyMatch(SqlSearch::identifies);
+        String open = identified ? " and (" : " and ";
+        String close = identified ? ") is true" : "";
         for (Criterion c : criteria) {
-            where.append(" and ");
+            where.append(identifies(c) ? " and " : open);
             criterion(alias, type, c);
+            where.append(identifies(c) ? "" : close);
         }
         if (paired != null) {
-            where.append(" and exists (select 1 from idx_token_date i where i.res_type = ")
+            where.append(open).append("exists (select 1 from idx_token_date i where i.res_type = ")
                     .append(alias).append(".res_type and i.res_id = ").append(alias)
                     .append(".res_id and i.param = ? and ");
             args.add(paired.composite().name());
             pairedValues(paired);
-            where.append(")");
+            where.append(")").append(close);
         }
     }
 
@@ -176,6 +182,20 @@ final class SqlSearch {
             where.append(")");
             return;
         }
+        if (identifies(c)) {
+            // An identifier names one resource or a handful: its matches are found first, once, whatever the
+            // planner's statistics say. Tested per candidate row (as below), a conditional create's lookup such as
+            // "use=preauthorization&identifier=..." started from every Claim when statistics were stale (ADR 0001).
+            where.append(r).append(".res_id = any(array(select i.res_id from idx_token i where i.res_type = ? and i.param = ? and (");
+            args.add(type);
+            args.add(sp.name());
+            for (int i = 0; i < c.values().size(); i++) {
+                where.append(i > 0 ? " or " : "");
+                tokenValue(null, c.values().get(i));
+            }
+            where.append(")))");
+            return;
+        }
         boolean negate = sp.type() == RestSearchParameterTypeEnum.TOKEN && "not".equals(c.modifier());
         where.append(negate ? "not exists" : "exists")
                 .append(" (select 1 from ")
@@ -193,6 +213,12 @@ final class SqlSearch {
             value(sp, c.modifier(), c.values().get(i));
         }
         where.append("))");
+    }
+
+    /** A plain identifier criterion whose every value names a code: few resources match it. */
+    private static boolean identifies(Criterion c) {
+        return c.param().name().equals("identifier") && c.param().type() == RestSearchParameterTypeEnum.TOKEN
+                && c.modifier() == null && c.values().stream().allMatch(v -> !v.isEmpty() && !v.endsWith("|"));
     }
 
     private void chain(String r, Criterion c) {

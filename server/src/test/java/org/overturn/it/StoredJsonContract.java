@@ -2,15 +2,19 @@ package org.overturn.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.hl7.fhir.r4.model.Bundle;
 import org.junit.jupiter.api.Test;
+import org.overturn.fixtures.Scenarios;
 
 /**
- * Plain JSON reads and searches are answered from the stored JSON; a parameter such as {@code _format} sends them
- * through HAPI. Both must give the same answer: status, body (but for a searchset's own id and time), headers.
- * Unknown, deleted, XML and conditional reads, and refused searches, are HAPI's.
+ * Plain JSON reads and searches are answered from the stored JSON, and so are the entries of PAS response Bundles; a
+ * parameter such as {@code _format} sends them through HAPI. Both must give the same answer: status, body (but for a
+ * Bundle's own id and time), headers. Unknown, deleted, XML and conditional reads, and refused searches, are HAPI's.
  */
-public interface StoredJsonContract extends FhirHttp {
+public interface StoredJsonContract extends PasHttp {
 
     @Test
     default void readWhenPlainJsonThenTheSameAnswerAsHapisRead() throws Exception {
@@ -89,5 +93,35 @@ public interface StoredJsonContract extends FhirHttp {
         Response badDate = get("Patient?birthdate=notadate");
         assertThat(badDate.status()).isEqualTo(400);
         assertThat(badDate.body()).contains("OperationOutcome");
+    }
+
+    /** A PAS answer without its time, which differs between two answers. */
+    private static JsonNode withoutTimestamp(Response r) throws Exception {
+        ObjectNode bundle = (ObjectNode) new ObjectMapper().readTree(r.body());
+        assertThat(bundle.path("timestamp").asText()).isNotEmpty();
+        bundle.remove("timestamp");
+        return bundle;
+    }
+
+    @Test
+    default void pasSubmitWhenPlainJsonThenTheSameBundleAsHapiEncodes() throws Exception {
+        Bundle request = pasRequest(Scenarios.ALECTINIB_CA, null);
+        String body = PasBundles.json(request);
+        Response first = post("Claim/$submit", body);
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        assertThat(first.json().path("entry").size()).as("the ClaimResponse and what it references").isGreaterThan(5);
+        // A resubmission is answered with what was stored for the first: in JSON from the store, and through HAPI.
+        Response again = post("Claim/$submit", body);
+        Response hapi = post("Claim/$submit?_format=json", body);
+        Response pretty = post("Claim/$submit?_pretty=true", body);
+        for (Response r : new Response[] {again, hapi, pretty}) {
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            assertThat(withoutTimestamp(r)).isEqualTo(withoutTimestamp(first));
+            assertThat(r.header("Content-Type").toLowerCase()).isEqualTo(first.header("Content-Type").toLowerCase());
+        }
+        assertThat(pretty.body()).as("_pretty is HAPI's").contains("\n  ");
+        Response xml = post("Claim/$submit", body, "Accept", "application/fhir+xml");
+        assertThat(xml.status()).isEqualTo(200);
+        assertThat(xml.body()).startsWith("<Bundle");
     }
 }
