@@ -44,6 +44,8 @@ public final class BenchRunner {
             "--overturn.pas.payers[0].identifier=http://overturn.example.org/payer-id|" + LoadDriver.STUB_PAYER_ID,
             "--overturn.pas.payers[0].endpoint=http://127.0.0.1:" + LoadDriver.STUB_PAYER_PORT + "/fhir");
     static final int[] SWEEP = {1, 8, 32, 128};
+    /** The due-date search again, from one client (results key; the scenario is task-due). */
+    static final String TASK_DUE_ONE_CLIENT = "task-due-1-client";
 
     /**
      * One system to start. {@code schema}: the schema of the local PostgreSQL it uses, or empty. {@code startOnly}:
@@ -165,6 +167,8 @@ public final class BenchRunner {
                     TaskSeeder.seed(java.net.http.HttpClient.newHttpClient(), p.base(), PG_URL, def.schema(), TASKS);
                     try {
                         scenarios.put("task-due", LoadDriver.measure(new LoadDriver.Options(p.base(), "task-due", 8, requests, 100)));
+                        // The same query from one client: the server's own time, without 8 clients queueing on the cores.
+                        scenarios.put(TASK_DUE_ONE_CLIENT, LoadDriver.measure(new LoadDriver.Options(p.base(), "task-due", 1, requests / 2, 100)));
                     } catch (IllegalStateException e) {
                         // Answers past the server's statement timeout are 503s: reported, not a crash of the whole run.
                         System.err.println("  task-due: not measured: " + e.getMessage());
