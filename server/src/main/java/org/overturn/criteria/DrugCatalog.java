@@ -1,8 +1,10 @@
 package org.overturn.criteria;
 
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -17,9 +19,16 @@ public final class DrugCatalog {
     public record Coded(@Nullable String system, @Nullable String code, @Nullable String display) {}
 
     private final Knowledge knowledge;
+    /** Each drug's names as whole-word patterns, compiled once (every hook call and assessment looks them up). */
+    private final Map<KnowledgeModel.Drug, List<Pattern>> names = new LinkedHashMap<>();
 
     public DrugCatalog(Knowledge knowledge) {
         this.knowledge = knowledge;
+        for (KnowledgeModel.Drug drug : knowledge.drugs()) {
+            names.put(drug, drug.names().stream()
+                    .map(name -> Pattern.compile("(^|[^a-z0-9])" + Pattern.quote(name.toLowerCase(Locale.ROOT)) + "($|[^a-z0-9])"))
+                    .toList());
+        }
     }
 
     /** The first drug recognized by code, else by name; empty when none is. */
@@ -50,14 +59,11 @@ public final class DrugCatalog {
         codings.forEach(c -> words.append(' ').append(c.display() == null ? "" : c.display()));
         String haystack = words.toString().toLowerCase(Locale.ROOT);
         Set<KnowledgeModel.Drug> found = new LinkedHashSet<>();
-        for (KnowledgeModel.Drug drug : knowledge.drugs()) {
-            for (String name : drug.names()) {
-                Pattern word = Pattern.compile("(^|[^a-z0-9])" + Pattern.quote(name.toLowerCase(Locale.ROOT)) + "($|[^a-z0-9])");
-                if (word.matcher(haystack).find()) {
-                    found.add(drug);
-                }
+        names.forEach((drug, patterns) -> {
+            if (patterns.stream().anyMatch(word -> word.matcher(haystack).find())) {
+                found.add(drug);
             }
-        }
+        });
         return found;
     }
 
