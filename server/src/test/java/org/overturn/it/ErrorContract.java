@@ -82,6 +82,32 @@ public interface ErrorContract extends FhirHttp {
         assertThat(put("Patient/" + id, body).status()).isEqualTo(200);
     }
 
+    /** The lock wait is bounded for every write of a transaction, not only its first: 409, and nothing stored. */
+    @Test
+    default void transactionWhoseSecondWriteFindsTheResourceHeldThen409AndNothingStored() throws Exception {
+        String free = create("Patient", CrudContract.patient("Free", unique()));
+        String held = create("Patient", CrudContract.patient("Held", unique()));
+        String bundle = """
+                {"resourceType":"Bundle","type":"transaction","entry":[
+                 {"resource":{"resourceType":"Patient","id":"%s","name":[{"family":"Free2"}]},"request":{"method":"PUT","url":"Patient/%s"}},
+                 {"resource":{"resourceType":"Patient","id":"%s","name":[{"family":"Held2"}]},"request":{"method":"PUT","url":"Patient/%s"}}]}
+                """.formatted(free, free, held, held);
+        try (Connection c = dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement lock = c.prepareStatement(
+                    "select 1 from resource where res_type = 'Patient' and res_id = ? for update")) {
+                lock.setString(1, held);
+                lock.executeQuery().close();
+                assertThat(post("", bundle).assertOutcome(409)).isEqualTo("OVT-409");
+            } finally {
+                c.rollback();
+            }
+        }
+        assertThat(get("Patient/" + free).json().path("meta").path("versionId").asText()).isEqualTo("1");
+        assertThat(post("", bundle).status()).isEqualTo(200);
+        assertThat(get("Patient/" + held).json().path("meta").path("versionId").asText()).isEqualTo("2");
+    }
+
     @Test
     default void deletedThen410() {
         String id = create("Patient", CrudContract.patient("Del", unique()));
