@@ -259,11 +259,13 @@ final class Report {
         return results.stream().filter(r -> r.name().equals(name)).findFirst();
     }
 
+    /** Unrounded: a target is judged on the ratio itself (0.198 is under 0.2, 1.996 is not 2). */
     static double ratio(double value, double baseline) {
-        return baseline == 0 ? 0 : Math.round(value / baseline * 100) / 100.0;
+        return baseline == 0 ? 0 : value / baseline;
     }
 
+    /** Two decimals, three below 1 (where a fifth or a half is the target). */
     private static String fmt(double ratio) {
-        return String.format(Locale.ROOT, "%.2fx", ratio);
+        return String.format(Locale.ROOT, ratio < 1 ? "%.3fx" : "%.2fx", ratio);
     }
 }
