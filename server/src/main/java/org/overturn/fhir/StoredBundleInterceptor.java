@@ -10,6 +10,8 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.overturn.store.StoredJson;
@@ -66,9 +68,15 @@ final class StoredBundleInterceptor {
                     .append("\",\"resource\":").append(json).append('}');
         }
         // HAPI writes a Bundle's elements in their definition order, where entry comes last but for signature (none here).
-        Bundle shell = bundle.copy();
-        shell.getEntry().clear();
-        String head = ctx.newJsonParser().encodeResourceToString(shell);
+        // The entries are set aside while the rest is encoded (a copy of the Bundle would copy every resource).
+        List<Bundle.BundleEntryComponent> aside = bundle.getEntry();
+        bundle.setEntry(new ArrayList<>());
+        String head;
+        try {
+            head = ctx.newJsonParser().encodeResourceToString(bundle);
+        } finally {
+            bundle.setEntry(aside);
+        }
         return head.substring(0, head.length() - 1) + ",\"entry\":[" + entries + "]}";
     }
 }
