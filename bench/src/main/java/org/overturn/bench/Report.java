@@ -46,14 +46,11 @@ final class Report {
             });
         }
         json.writeValue(dir.resolve(date + "-start.json").toFile(), start);
-        List<String> scenarios = new ArrayList<>(BenchRunner.COMMON);
-        scenarios.addAll(BenchRunner.OVERTURN_ONLY);
-        scenarios.add("task-due");
-        scenarios.add(BenchRunner.TASK_DUE_ONE_CLIENT);
-        for (String scenario : scenarios) {
+        for (String scenario : scenarios()) {
             ObjectNode file = json.createObjectNode();
             file.set("machine", BenchRunner.machine());
-            file.put("clients", scenario.equals(BenchRunner.TASK_DUE_ONE_CLIENT) ? 1 : 8);
+            results.stream().map(r -> r.scenarios().get(scenario)).filter(java.util.Objects::nonNull).findFirst()
+                    .ifPresent(x -> file.put("clients", x.clients()));
             file.put("baselines", "throughput vs hapi-jpa; p99 vs floor");
             for (BenchRunner.SystemResult r : results) {
                 LoadDriver.Result x = r.scenarios().get(scenario);
@@ -110,11 +107,7 @@ final class Report {
                 + "(their shared memory is counted once per process, so it overstates).\n\n");
         md.append("## Throughput and latency (8 clients, but `" + BenchRunner.TASK_DUE_ONE_CLIENT + "`: 1)\n\n");
         md.append("| scenario | system | req/s | vs HAPI JPA | p50 ms | p90 ms | p99 ms | p99 vs floor | max ms |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
-        List<String> scenarios = new ArrayList<>(BenchRunner.COMMON);
-        scenarios.addAll(BenchRunner.OVERTURN_ONLY);
-        scenarios.add("task-due");
-        scenarios.add(BenchRunner.TASK_DUE_ONE_CLIENT);
-        for (String scenario : scenarios) {
+        for (String scenario : scenarios()) {
             for (BenchRunner.SystemResult r : results) {
                 LoadDriver.Result x = r.scenarios().get(scenario);
                 if (x == null) {
@@ -158,10 +151,9 @@ final class Report {
                 double m = ratio(o.jvmRssMib(), hapi.get().jvmRssMib());
                 // The target compares with the HAPI JPA server as it is usually run (java -jar); the other ways of
                 // starting either system are shown beside it.
-                String startAlso = (o == external.orElse(null) ? externalJar.map(j -> "; Overturn by plain java -jar: " + fmt(ratio(j.startMs(), hapi.get().startMs()))).orElse("") : "")
-                        + hapiLauncher.map(l -> "; vs HAPI JPA started like Overturn: " + fmt(ratio(o.startMs(), l.startMs()))).orElse("");
-                String rssAlso = (o == external.orElse(null) ? externalJar.map(j -> "; Overturn by plain java -jar: " + fmt(ratio(j.jvmRssMib(), hapi.get().jvmRssMib()))).orElse("") : "")
-                        + hapiLauncher.map(l -> "; vs HAPI JPA started like Overturn: " + fmt(ratio(o.jvmRssMib(), l.jvmRssMib()))).orElse("");
+                Optional<BenchRunner.SystemResult> jar = o == external.orElse(null) ? externalJar : Optional.empty();
+                String startAlso = otherWays(o, jar, hapi.get(), hapiLauncher, BenchRunner.SystemResult::startMs);
+                String rssAlso = otherWays(o, jar, hapi.get(), hapiLauncher, BenchRunner.SystemResult::jvmRssMib);
                 md.append(String.format(Locale.ROOT, "| %s: start under 1/5 of HAPI JPA's | %s (%d vs %d ms%s) | %s |\n",
                         o.name(), fmt(s), o.startMs(), hapi.get().startMs(), startAlso, s < 0.2 ? "yes" : "no"));
                 md.append(String.format(Locale.ROOT, "| %s: JVM RSS after start under 1/2 of HAPI JPA's | %s (%d vs %d MiB%s) | %s |\n",
@@ -257,6 +249,23 @@ final class Report {
 
     private static Optional<BenchRunner.SystemResult> find(List<BenchRunner.SystemResult> results, String name) {
         return results.stream().filter(r -> r.name().equals(name)).findFirst();
+    }
+
+    /** The scenarios reported, in order. */
+    private static List<String> scenarios() {
+        List<String> scenarios = new ArrayList<>(BenchRunner.COMMON);
+        scenarios.addAll(BenchRunner.OVERTURN_ONLY);
+        scenarios.add("task-due");
+        scenarios.add(BenchRunner.TASK_DUE_ONE_CLIENT);
+        return scenarios;
+    }
+
+    /** A figure's ratios for the other ways of starting: Overturn by plain java -jar, HAPI JPA by the launcher. */
+    private static String otherWays(BenchRunner.SystemResult ours, Optional<BenchRunner.SystemResult> plainJar,
+            BenchRunner.SystemResult hapi, Optional<BenchRunner.SystemResult> hapiLauncher,
+            java.util.function.ToLongFunction<BenchRunner.SystemResult> figure) {
+        return plainJar.map(j -> "; Overturn by plain java -jar: " + fmt(ratio(figure.applyAsLong(j), figure.applyAsLong(hapi)))).orElse("")
+                + hapiLauncher.map(l -> "; vs HAPI JPA started like Overturn: " + fmt(ratio(figure.applyAsLong(ours), figure.applyAsLong(l)))).orElse("");
     }
 
     /** Unrounded: a target is judged on the ratio itself (0.198 is under 0.2, 1.996 is not 2). */
