@@ -67,18 +67,7 @@ public interface ErrorContract extends FhirHttp {
         String id = create("Patient", CrudContract.patient("Busy", unique()));
         String body = CrudContract.patient("Busy2", unique())
                 .replace("{\"resourceType\":\"Patient\",", "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",");
-        try (Connection c = dataSource().getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement lock = c.prepareStatement(
-                    "select 1 from resource where res_type = 'Patient' and res_id = ? for update")) {
-                lock.setString(1, id);
-                lock.executeQuery().close();
-                Response r = put("Patient/" + id, body);
-                assertThat(r.assertOutcome(409)).isEqualTo("OVT-409");
-            } finally {
-                c.rollback();
-            }
-        }
+        whilePatientRowHeld(id, () -> assertThat(put("Patient/" + id, body).assertOutcome(409)).isEqualTo("OVT-409"));
         assertThat(put("Patient/" + id, body).status()).isEqualTo(200);
     }
 
@@ -92,20 +81,25 @@ public interface ErrorContract extends FhirHttp {
                  {"resource":{"resourceType":"Patient","id":"%s","name":[{"family":"Free2"}]},"request":{"method":"PUT","url":"Patient/%s"}},
                  {"resource":{"resourceType":"Patient","id":"%s","name":[{"family":"Held2"}]},"request":{"method":"PUT","url":"Patient/%s"}}]}
                 """.formatted(free, free, held, held);
+        whilePatientRowHeld(held, () -> assertThat(post("", bundle).assertOutcome(409)).isEqualTo("OVT-409"));
+        assertThat(get("Patient/" + free).json().path("meta").path("versionId").asText()).isEqualTo("1");
+        assertThat(post("", bundle).status()).isEqualTo(200);
+        assertThat(get("Patient/" + held).json().path("meta").path("versionId").asText()).isEqualTo("2");
+    }
+
+    /** Runs {@code check} while another transaction holds the row lock of Patient/{@code id}. */
+    private void whilePatientRowHeld(String id, Runnable check) throws Exception {
         try (Connection c = dataSource().getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement lock = c.prepareStatement(
                     "select 1 from resource where res_type = 'Patient' and res_id = ? for update")) {
-                lock.setString(1, held);
+                lock.setString(1, id);
                 lock.executeQuery().close();
-                assertThat(post("", bundle).assertOutcome(409)).isEqualTo("OVT-409");
+                check.run();
             } finally {
                 c.rollback();
             }
         }
-        assertThat(get("Patient/" + free).json().path("meta").path("versionId").asText()).isEqualTo("1");
-        assertThat(post("", bundle).status()).isEqualTo(200);
-        assertThat(get("Patient/" + held).json().path("meta").path("versionId").asText()).isEqualTo("2");
     }
 
     @Test
