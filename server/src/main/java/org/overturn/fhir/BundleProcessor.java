@@ -214,15 +214,11 @@ final class BundleProcessor {
                 if (e.id() != null && bodyId != null && !bodyId.equals(e.id())) {
                     throw new OverturnException(ErrorCode.INVALID_BUNDLE, "the resource id '" + bodyId + "' differs from the id in request.url");
                 }
-                Long ifMatch = null;
-                if (e.raw().getRequest().hasIfMatch()) {
-                    ifMatch = FhirInteractions.version(ca.uhn.fhir.rest.param.ParameterUtil.parseETagValue(e.raw().getRequest().getIfMatch()));
-                }
-                return written(out, store.update(e.type(), requireId(id), resource, ifMatch), base, representation);
+                return written(out, store.update(e.type(), requireId(id), resource, ifMatch(e)), base, representation);
             }
             case DELETE -> {
                 if (e.id() != null) {
-                    store.delete(e.type(), e.id(), null);
+                    store.delete(e.type(), e.id(), ifMatch(e));
                 } else {
                     store.conditionalDelete(e.type(), requireId(e.query()));
                 }
@@ -248,6 +244,14 @@ final class BundleProcessor {
             }
             default -> throw new OverturnException(ErrorCode.METHOD_NOT_ALLOWED, e.method().toCode() + " is not supported in a Bundle");
         }
+    }
+
+    /** The version {@code request.ifMatch} names, null when the entry sent none. */
+    private static @Nullable Long ifMatch(Entry e) {
+        if (!e.raw().getRequest().hasIfMatch()) {
+            return null;
+        }
+        return FhirInteractions.version(ca.uhn.fhir.rest.param.ParameterUtil.parseETagValue(e.raw().getRequest().getIfMatch()));
     }
 
     private static String requireId(@Nullable String id) {
@@ -276,19 +280,11 @@ final class BundleProcessor {
         if (query == null || query.isBlank()) {
             throw new OverturnException(ErrorCode.INVALID_BUNDLE, "a conditional request needs search parameters");
         }
-        SearchRequest parsed = store.parseQuery(type, query);
-        SearchRequest two = new SearchRequest(type, parsed.criteria(), List.of(), 2, 0, List.of(), List.of(), SearchRequest.Total.NONE);
-        List<StoredResource> found = store.search(two).items();
-        if (found.size() > 1) {
-            throw new OverturnException(ErrorCode.MULTIPLE_MATCHES, "'" + type + "?" + query + "' matches more than one resource");
+        String found = store.matchOne(type, query);
+        if (found == null && !allowNone) {
+            throw new OverturnException(ErrorCode.INVALID_BUNDLE, "'" + type + "?" + query + "' matches nothing");
         }
-        if (found.isEmpty()) {
-            if (!allowNone) {
-                throw new OverturnException(ErrorCode.INVALID_BUNDLE, "'" + type + "?" + query + "' matches nothing");
-            }
-            return null;
-        }
-        return found.get(0).id();
+        return found;
     }
 
     private static void remember(Map<String, String> ids, Entry e, String base, String local) {

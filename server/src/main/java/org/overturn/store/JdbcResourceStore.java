@@ -85,15 +85,9 @@ final class JdbcResourceStore implements ResourceStore {
         String type = typeOf(resource);
         return inTransaction(() -> {
             if (ifNoneExist != null && !ifNoneExist.isBlank()) {
-                lockCondition(type, ifNoneExist);
-                List<String> matches = matchIds(type, ifNoneExist, 2);
-                if (matches.size() > 1) {
-                    throw new OverturnException(
-                            ErrorCode.MULTIPLE_MATCHES,
-                            "If-None-Exist '" + ifNoneExist + "' matches more than one " + type + "; make it more specific");
-                }
-                if (matches.size() == 1) {
-                    return new WriteResult(read(type, matches.get(0)), WriteResult.Kind.MATCHED);
+                String match = matchOne(type, ifNoneExist);
+                if (match != null) {
+                    return new WriteResult(read(type, match), WriteResult.Kind.MATCHED);
                 }
             }
             String given = resource.getIdElement().getIdPart();
@@ -109,19 +103,13 @@ final class JdbcResourceStore implements ResourceStore {
     @Override
     public WriteResult conditionalUpdate(String type, String query, IBaseResource resource) {
         return inTransaction(() -> {
-            lockCondition(type, query);
-            List<String> matches = matchIds(type, query, 2);
-            if (matches.size() > 1) {
-                throw new OverturnException(
-                        ErrorCode.MULTIPLE_MATCHES,
-                        "Conditional update '" + query + "' matches more than one " + type);
-            }
+            String match = matchOne(type, query);
             String bodyId = resource.getIdElement().getIdPart();
             String id;
-            if (matches.isEmpty()) {
+            if (match == null) {
                 id = bodyId != null ? bodyId : UUID.randomUUID().toString();
             } else {
-                id = matches.get(0);
+                id = match;
                 if (bodyId != null && !bodyId.equals(id)) {
                     throw new OverturnException(
                             ErrorCode.INVALID_REQUEST,
@@ -149,8 +137,12 @@ final class JdbcResourceStore implements ResourceStore {
                         new StoredResource(type, id, current.version, current.lastUpdated, true, null),
                         WriteResult.Kind.ALREADY_DELETED);
             }
+            List<WriteRule> typeRules = rules.getOrDefault(type, List.of());
             List<WriteListener> typeListeners = listeners.getOrDefault(type, List.of());
-            IBaseResource before = typeListeners.isEmpty() ? null : read(type, id).resource();
+            IBaseResource before = typeRules.isEmpty() && typeListeners.isEmpty() ? null : read(type, id).resource();
+            for (WriteRule rule : typeRules) {
+                rule.checkDelete(requireResource(before));
+            }
             long version = current.version + 1;
             Instant now = now();
             WriteStatement w = new WriteStatement();
@@ -170,7 +162,7 @@ final class JdbcResourceStore implements ResourceStore {
     @Override
     public int conditionalDelete(String type, String query) {
         return inTransaction(() -> {
-            List<String> matches = matchIds(type, query, properties.maxPageSize() + 1);
+            List<String> matches = matchIds(condition(type, query), properties.maxPageSize() + 1);
             if (matches.size() > properties.maxPageSize()) {
                 throw new OverturnException(
                         ErrorCode.MULTIPLE_MATCHES,
@@ -194,8 +186,16 @@ final class JdbcResourceStore implements ResourceStore {
         if (!typeRules.isEmpty() || !typeListeners.isEmpty()) {
             previous = current == null || current.deleted ? null : read(type, id).resource();
         }
-        for (WriteRule rule : typeRules) {
-            rule.check(previous, resource);
+        if (current != null && current.deleted && !typeRules.isEmpty()) {
+            // Brought back after a deletion: the rules judge it against the version before the deletion.
+            IBaseResource last = requireResource(vread(type, id, current.version - 1).resource());
+            for (WriteRule rule : typeRules) {
+                rule.checkRevival(last, resource);
+            }
+        } else {
+            for (WriteRule rule : typeRules) {
+                rule.check(previous, resource);
+            }
         }
         long version = current == null ? 1 : current.version + 1;
         Instant now = now();
@@ -239,9 +239,58 @@ final class JdbcResourceStore implements ResourceStore {
         jdbc.execute("set local lock_timeout = " + properties.lockTimeout().toMillis());
     }
 
-    /** Serializes conditional writes with the same condition, so two instances cannot both create. */
-    private void lockCondition(String type, String query) {
-        jdbc.query("select pg_advisory_xact_lock(hashtext(?))", rs -> {}, type + "?" + query);
+    @Override
+    public @Nullable String matchOne(String type, String query) {
+        SearchRequest condition = condition(type, query);
+        // Serializes conditional writes with the same criteria until this transaction ends, however the client spelled
+        // them (encoded or not, in any order), so that two writers, on any instance, cannot both create.
+        jdbc.query("select pg_advisory_xact_lock(hashtext(?))", rs -> {}, conditionKey(condition));
+        List<String> matches = matchIds(condition, 2);
+        if (matches.size() > 1) {
+            throw new OverturnException(
+                    ErrorCode.MULTIPLE_MATCHES,
+                    "The condition '" + query + "' matches more than one " + type + "; make it more specific");
+        }
+        return matches.isEmpty() ? null : matches.get(0);
+    }
+
+    /**
+     * A condition parsed for a conditional write. One with no criterion left after parsing (only result parameters such
+     * as _summary or _count, or empty values) would match every resource of the type, so it is refused.
+     */
+    private SearchRequest condition(String type, String query) {
+        SearchRequest request = parseQuery(type, query);
+        if (request.criteria().isEmpty()) {
+            throw new OverturnException(
+                    ErrorCode.INVALID_REQUEST,
+                    "The condition '" + query + "' holds no search criterion (result parameters such as _summary, _format"
+                            + " or _count and empty values are not criteria), so it would match every " + type
+                            + "; name the resource with at least one search parameter, such as identifier");
+        }
+        return request;
+    }
+
+    /** The criteria of a condition in one canonical form: decoded values, sorted within each criterion and overall. */
+    static String conditionKey(SearchRequest condition) {
+        return condition.resourceType() + "?" + condition.criteria().stream()
+                .map(JdbcResourceStore::criterionKey)
+                .sorted()
+                .collect(java.util.stream.Collectors.joining("&"));
+    }
+
+    private static String criterionKey(SearchRequest.Criterion c) {
+        String name = c.param().name() + (c.modifier() == null ? "" : ":" + c.modifier());
+        if (c.chain() != null) {
+            return name + "." + String.join(",", c.chainTypes()) + "." + criterionKey(c.chain());
+        }
+        return name + "=" + c.values().stream().sorted().collect(java.util.stream.Collectors.joining(","));
+    }
+
+    private static IBaseResource requireResource(@Nullable IBaseResource resource) {
+        if (resource == null) {
+            throw new IllegalStateException("a live version has no content");
+        }
+        return resource;
     }
 
     private static Instant now() {
@@ -416,8 +465,8 @@ final class JdbcResourceStore implements ResourceStore {
         return new Page<>(rows, List.of(), total, more);
     }
 
-    private List<String> matchIds(String type, String query, int limit) {
-        SearchRequest request = parseQuery(type, query);
+    private List<String> matchIds(SearchRequest request, int limit) {
+        String type = request.resourceType();
         SearchRequest limited = new SearchRequest(
                 type, request.criteria(), List.of(), limit, 0, List.of(), List.of(), SearchRequest.Total.NONE);
         SqlSearch.Sql sql = SqlSearch.page(limited, limit, registry);

@@ -24,7 +24,14 @@ public interface ResourceStore {
 
     WriteResult delete(String type, String id, @Nullable Long ifMatch);
 
-    /** Deletes every match of {@code query}; returns how many were deleted. */
+    /**
+     * The id of the one resource matching a condition (If-None-Exist, conditional update, conditional reference), or
+     * null when none does. Within the current transaction, concurrent callers with the same criteria (however encoded
+     * or ordered) wait for each other. A condition with no search criterion is a 400, several matches a 412.
+     */
+    @Nullable String matchOne(String type, String condition);
+
+    /** Deletes every match of {@code query} (which needs at least one search criterion); returns how many were deleted. */
     int conditionalDelete(String type, String query);
 
     /** The current version; NOT_FOUND if never stored, GONE if deleted. */

@@ -72,7 +72,11 @@ public final class SearchRequestParser {
                         continue;
                     }
                     for (String occurrence : occurrences) {
-                        criteria.add(withValues(first, splitOr(occurrence)));
+                        // An empty value is no criterion: FHIR search ignores it (family:contains= matches as if absent).
+                        List<String> values = splitOr(occurrence).stream().filter(v -> !v.isEmpty()).toList();
+                        if (!values.isEmpty()) {
+                            criteria.add(withValues(first, values));
+                        }
                     }
                 }
             }

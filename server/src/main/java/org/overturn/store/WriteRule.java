@@ -18,4 +18,16 @@ public interface WriteRule {
      * resource is new or deleted); {@code next} is what is about to be written.
      */
     void check(@Nullable IBaseResource previous, IBaseResource next);
+
+    /** Refuses the deletion of {@code current} by throwing an OverturnException; allowed unless a rule says otherwise. */
+    default void checkDelete(IBaseResource current) {}
+
+    /**
+     * Refuses bringing a deleted resource back by throwing an OverturnException. {@code last} is its version before the
+     * deletion, so that a rule can keep a deleted resource from returning in a state it could not have reached; by
+     * default a resource brought back is checked as a new one.
+     */
+    default void checkRevival(IBaseResource last, IBaseResource next) {
+        check(null, next);
+    }
 }

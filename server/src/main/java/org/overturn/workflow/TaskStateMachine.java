@@ -87,6 +87,23 @@ final class TaskStateMachine implements WriteRule {
         }
     }
 
+    /** A workflow Task is part of the case's record: it is corrected by its status, never removed. */
+    @Override
+    public void checkDelete(IBaseResource current) {
+        Task task = (Task) current;
+        String step = WorkflowSteps.stepOf(task);
+        if (step != null) {
+            throw refused("Task/" + task.getIdElement().getIdPart() + " is the '" + step + "' step of a case and cannot be"
+                    + " deleted; set its status to entered-in-error (a mistake) or cancelled (work stopped) instead", "Task");
+        }
+    }
+
+    /** A deleted Task comes back only by a transition its last status allows, and only as the step it was. */
+    @Override
+    public void checkRevival(IBaseResource last, IBaseResource next) {
+        check(last, next);
+    }
+
     private static OverturnException refused(String message, String where) {
         return new OverturnException(ErrorCode.INVALID_TRANSITION, message, where);
     }
