@@ -35,14 +35,22 @@ final class BundleProcessor {
     private final FhirContext ctx;
     private final ResourceStore store;
     private final RequiredElementsValidator validator;
+    private final int maxEntries;
 
-    BundleProcessor(FhirContext ctx, ResourceStore store, RequiredElementsValidator validator) {
+    BundleProcessor(FhirContext ctx, ResourceStore store, RequiredElementsValidator validator, int maxEntries) {
         this.ctx = ctx;
         this.store = store;
         this.validator = validator;
+        this.maxEntries = maxEntries;
     }
 
     Bundle process(Bundle bundle, RequestDetails request) {
+        if (bundle.getEntry().size() > maxEntries) {
+            // A transaction holds its connection and row locks until its last entry: bound how long that can be.
+            throw new OverturnException(ErrorCode.BUNDLE_TOO_LARGE, "The Bundle has " + bundle.getEntry().size()
+                    + " entries; this server takes at most " + maxEntries + " (overturn.fhir.max-bundle-entries): split it",
+                    "Bundle.entry");
+        }
         String base = request.getFhirServerBase();
         boolean representation = returnRepresentation(request);
         if (bundle.getType() == Bundle.BundleType.TRANSACTION) {

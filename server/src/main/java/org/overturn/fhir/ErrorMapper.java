@@ -64,6 +64,13 @@ final class ErrorMapper {
             if (t instanceof DataFormatException) {
                 return mapped(ErrorCode.MALFORMED_BODY, "The request body could not be parsed: " + t.getMessage(), null);
             }
+            if (thrownByParser(t)) {
+                // HAPI's parser fails on some shapes that fit JSON but not FHIR (an array of arrays where objects go)
+                // with a bare NullPointerException or ClassCastException: still the client's body, not our fault.
+                log.debug("Parser failure on a request body, request {}", requestId, t);
+                return mapped(ErrorCode.MALFORMED_BODY, "The request body could not be parsed: its structure does not"
+                        + " fit a FHIR resource (check for arrays inside arrays, or objects where a value belongs)", null);
+            }
             if (t instanceof BaseServerResponseException http && !(t instanceof InternalErrorException)) {
                 OperationOutcome outcome = hapiOutcome(http);
                 return new Mapped(http.getStatusCode(), outcome);
@@ -71,6 +78,12 @@ final class ErrorMapper {
         }
         log.error("Unhandled error, request {}", requestId, thrown);
         return mapped(ErrorCode.INTERNAL, "Internal error; request id " + requestId, null);
+    }
+
+    /** Whether {@code t} was thrown inside HAPI's JSON or XML parser, which only ever reads the request body here. */
+    private static boolean thrownByParser(Throwable t) {
+        StackTraceElement[] frames = t.getStackTrace();
+        return t instanceof RuntimeException && frames.length > 0 && frames[0].getClassName().startsWith("ca.uhn.fhir.parser.");
     }
 
     private static Mapped mapped(ErrorCode code, String message, @Nullable String expression) {

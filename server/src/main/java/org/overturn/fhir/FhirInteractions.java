@@ -22,6 +22,8 @@ import org.overturn.store.HistoryEntry;
 import org.overturn.store.Page;
 import org.overturn.store.ResourceStore;
 import org.overturn.store.SearchRequest;
+import org.overturn.store.SearchRequestParser;
+import org.overturn.store.StoreProperties;
 import org.overturn.store.StoredResource;
 import org.overturn.store.WriteResult;
 import org.springframework.lang.Nullable;
@@ -29,11 +31,11 @@ import org.springframework.lang.Nullable;
 /** What the type-level and system-level providers share: search, history, and write outcomes. */
 final class FhirInteractions {
     private final ResourceStore store;
-    private final int defaultPageSize;
+    private final StoreProperties limits;
 
-    FhirInteractions(ResourceStore store, int defaultPageSize) {
+    FhirInteractions(ResourceStore store, StoreProperties limits) {
         this.store = store;
-        this.defaultPageSize = defaultPageSize;
+        this.limits = limits;
     }
 
     IBaseResource resourceOf(StoredResource stored) {
@@ -68,9 +70,9 @@ final class FhirInteractions {
     /** History as HAPI's offset paging expects it: the provider answers the page that _offset/_count name. */
     IBundleProvider history(
             @Nullable String type, @Nullable String id, @Nullable Date since, @Nullable Integer count, RequestDetails request) {
-        int pageSize = count == null ? defaultPageSize : Math.max(0, count);
+        int pageSize = count == null ? limits.defaultPageSize() : Math.min(Math.max(0, count), limits.maxPageSize());
         String offsetParam = first(request.getParameters().get(Constants.PARAM_OFFSET));
-        int offset = offsetParam == null ? 0 : parseOffset(offsetParam);
+        int offset = offsetParam == null ? 0 : SearchRequestParser.checkOffset(parseOffset(offsetParam), limits.maxOffset());
         Page<HistoryEntry> page = store.history(type, id, since == null ? null : since.toInstant(), pageSize, offset);
         List<IBaseResource> resources = new ArrayList<>();
         for (HistoryEntry entry : page.items()) {

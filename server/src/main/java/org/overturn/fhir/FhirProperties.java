@@ -12,10 +12,12 @@ import org.springframework.validation.annotation.Validated;
  * @param baseUrl absolute base URL the server names itself by (links, Location); unset = taken from each request
  * @param maxBodySize largest request body accepted; larger ones get 413
  * @param corsAllowedOrigins origins browsers may call from ("*" = any)
+ * @param maxBundleEntries most entries of one transaction or batch Bundle; more get 413
  */
 @Validated
 @ConfigurationProperties("overturn.fhir")
 public record FhirProperties(
         @Nullable String baseUrl,
         @NotNull @DefaultValue("10MB") DataSize maxBodySize,
-        @NotNull @DefaultValue("*") List<String> corsAllowedOrigins) {}
+        @NotNull @DefaultValue("*") List<String> corsAllowedOrigins,
+        @jakarta.validation.constraints.Min(1) @DefaultValue("1000") int maxBundleEntries) {}

@@ -52,13 +52,13 @@ class FhirServerConfig {
         server.setServerAddressStrategy(addressStrategy(properties));
 
         RequiredElementsValidator validator = new RequiredElementsValidator(ctx);
-        FhirInteractions interactions = new FhirInteractions(store, storeProperties.defaultPageSize());
+        FhirInteractions interactions = new FhirInteractions(store, storeProperties);
         List<Object> providers = new ArrayList<>();
         for (String type : registry.resourceTypes()) {
             Class<? extends IBaseResource> implementing = ctx.getResourceDefinition(type).getImplementingClass();
             providers.add(new ResourceProvider(implementing, type, store, validator, interactions));
         }
-        providers.add(new SystemProvider(new BundleProcessor(ctx, store, validator), interactions));
+        providers.add(new SystemProvider(new BundleProcessor(ctx, store, validator, properties.maxBundleEntries()), interactions));
         providers.add(new CoverageEligibilityOperationProvider(eligibility, validator));
         providers.add(new ClaimLetterOperationProvider(letters, appeals, accessLetters));
         providers.add(new PasOperationProvider(ctx, pas, validator));

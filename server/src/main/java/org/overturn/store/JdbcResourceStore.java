@@ -58,7 +58,7 @@ final class JdbcResourceStore implements ResourceStore {
         this.ctx = ctx;
         this.registry = registry;
         this.indexer = new SearchIndexer(ctx, registry);
-        this.parser = new SearchRequestParser(registry, properties.defaultPageSize(), properties.maxPageSize());
+        this.parser = new SearchRequestParser(registry, properties);
         this.jdbc = jdbc;
         this.tx = tx;
         this.properties = properties;

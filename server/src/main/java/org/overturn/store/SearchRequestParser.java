@@ -28,11 +28,24 @@ public final class SearchRequestParser {
     private final SearchParameterRegistry registry;
     private final int defaultCount;
     private final int maxCount;
+    private final int maxOffset;
+    private final int maxSortKeys;
 
-    public SearchRequestParser(SearchParameterRegistry registry, int defaultCount, int maxCount) {
+    public SearchRequestParser(SearchParameterRegistry registry, StoreProperties limits) {
         this.registry = registry;
-        this.defaultCount = defaultCount;
-        this.maxCount = maxCount;
+        this.defaultCount = limits.defaultPageSize();
+        this.maxCount = limits.maxPageSize();
+        this.maxOffset = limits.maxOffset();
+        this.maxSortKeys = limits.maxSortKeys();
+    }
+
+    /** Refuses an offset past {@code max}: the database would read and skip every row before the page. */
+    public static int checkOffset(int offset, int max) {
+        if (offset > max) {
+            throw new OverturnException(ErrorCode.INVALID_SEARCH, "_offset " + offset + " is past the deepest page this server"
+                    + " serves (" + max + " resources in); narrow the search instead, for example with _lastUpdated", "_offset");
+        }
+        return offset;
     }
 
     /**
@@ -58,7 +71,7 @@ public final class SearchRequestParser {
             String bare = key.contains(":") ? key.substring(0, key.indexOf(':')) : key;
             switch (bare) {
                 case "_count" -> count = Math.min(integer(key, last(occurrences), 0), maxCount);
-                case "_offset" -> offset = integer(key, last(occurrences), 0);
+                case "_offset" -> offset = checkOffset(integer(key, last(occurrences), 0), maxOffset);
                 case "_sort" -> occurrences.forEach(v -> sort.addAll(sortKeys(type, v)));
                 case "_include" -> occurrences.forEach(v -> includes.add(include(key, v, type, false)));
                 case "_revinclude" -> occurrences.forEach(v -> revIncludes.add(include(key, v, type, true)));
@@ -80,6 +93,10 @@ public final class SearchRequestParser {
                     }
                 }
             }
+        }
+        if (sort.size() > maxSortKeys) {
+            throw new OverturnException(ErrorCode.INVALID_SEARCH, "_sort has " + sort.size() + " keys; this server sorts by at"
+                    + " most " + maxSortKeys, "_sort");
         }
         if (!unknown.isEmpty()) {
             throw new OverturnException(

@@ -13,6 +13,9 @@ import org.springframework.validation.annotation.Validated;
  * @param defaultPageSize search page size when the client sends no _count
  * @param maxPageSize largest _count honoured
  * @param maxIncludes most resources one page may add through _include/_revinclude
+ * @param maxOffset largest _offset honoured (search and history); deeper pages are refused, since the database reads
+ *     and skips every row before the page
+ * @param maxSortKeys most _sort keys one search may have
  */
 @Validated
 @ConfigurationProperties("overturn.store")
@@ -20,4 +23,6 @@ public record StoreProperties(
         @NotNull @DefaultValue("5s") Duration lockTimeout,
         @Min(1) @Max(1000) @DefaultValue("20") int defaultPageSize,
         @Min(1) @Max(10000) @DefaultValue("1000") int maxPageSize,
-        @Min(0) @DefaultValue("1000") int maxIncludes) {}
+        @Min(0) @DefaultValue("1000") int maxIncludes,
+        @Min(0) @DefaultValue("10000") int maxOffset,
+        @Min(1) @DefaultValue("5") int maxSortKeys) {}
