@@ -15,6 +15,8 @@ import org.springframework.lang.Nullable;
  * beyond its status.
  */
 final class NotificationClient {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(NotificationClient.class);
+
     private final HttpClient http;
 
     NotificationClient(Duration connectTimeout) {
@@ -38,7 +40,10 @@ final class NotificationClient {
         } catch (HttpTimeoutException e) {
             return "no answer within " + timeout.toSeconds() + " s";
         } catch (IOException e) {
-            return "the endpoint could not be reached (" + e.getClass().getSimpleName() + ")";
+            // Which failure it was (refused, reset, unknown host) goes to the log only: told to the subscriber, it would
+            // make Subscriptions a way to map which ports answer where.
+            log.info("Notification to {} failed: {}", subscription.endpoint().getHost(), e.getClass().getSimpleName());
+            return "the endpoint could not be reached";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "interrupted";

@@ -33,7 +33,7 @@ class HostAllowListTest {
         assertThat(cds(List.of(), true).refusal(URI.create("http://127.0.0.1:9999/fhir"))).isNull();
         assertThat(cds(List.of(), true).refusal(URI.create("http://localhost/fhir"))).isNull();
         assertThat(cds(List.of("127.0.0.1:9999"), false).refusal(URI.create("http://127.0.0.1:9999/fhir"))).isNull();
-        assertThat(cds(List.of(), true).refusal(URI.create("https://169.254.169.254/latest"))).contains("not on the allow-list");
+        assertThat(cds(List.of(), true).refusal(URI.create("https://169.254.169.254/latest"))).contains("link-local");
     }
 
     @Test
