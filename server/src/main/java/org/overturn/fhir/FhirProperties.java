@@ -13,6 +13,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxBodySize largest request body accepted; larger ones get 413
  * @param corsAllowedOrigins origins browsers may call from ("*" = any)
  * @param maxBundleEntries most entries of one transaction or batch Bundle; more get 413
+ * @param maxConcurrentRequestsPerClient requests one client (bearer token) may have in progress; more
+ *     get 429 with Retry-After, so that one client cannot hold the whole database pool
  */
 @Validated
 @ConfigurationProperties("overturn.fhir")
@@ -20,4 +22,5 @@ public record FhirProperties(
         @Nullable String baseUrl,
         @NotNull @DefaultValue("10MB") DataSize maxBodySize,
         @NotNull @DefaultValue("*") List<String> corsAllowedOrigins,
-        @jakarta.validation.constraints.Min(1) @DefaultValue("1000") int maxBundleEntries) {}
+        @jakarta.validation.constraints.Min(1) @DefaultValue("1000") int maxBundleEntries,
+        @jakarta.validation.constraints.Min(1) @DefaultValue("4") int maxConcurrentRequestsPerClient) {}

@@ -39,11 +39,13 @@ final class FhirRequestFilter extends OncePerRequestFilter {
     private final FhirContext ctx;
     private final long maxBodyBytes;
     private final MeterRegistry meters;
+    private final ClientConcurrency clients;
 
-    FhirRequestFilter(FhirContext ctx, long maxBodyBytes, MeterRegistry meters) {
+    FhirRequestFilter(FhirContext ctx, long maxBodyBytes, MeterRegistry meters, ClientConcurrency clients) {
         this.ctx = ctx;
         this.maxBodyBytes = maxBodyBytes;
         this.meters = meters;
+        this.clients = clients;
     }
 
     @Override
@@ -63,7 +65,21 @@ final class FhirRequestFilter extends OncePerRequestFilter {
                         ctx, response, refused.code().httpStatus(), Outcomes.error(refused.code(), refused.getMessage()));
                 return;
             }
-            chain.doFilter(new LimitedBodyRequest(request, maxBodyBytes, this::tooLarge), response);
+            String client = ClientConcurrency.clientOf(request);
+            if (client != null && !clients.tryEnter(client)) {
+                response.setHeader("Retry-After", "1");
+                OutcomeResponses.write(ctx, response, ErrorCode.TOO_MANY_REQUESTS.httpStatus(), Outcomes.error(
+                        ErrorCode.TOO_MANY_REQUESTS, "This client already has " + clients.limit() + " requests in progress"
+                                + " (overturn.fhir.max-concurrent-requests-per-client); wait for one to finish, then retry"));
+                return;
+            }
+            try {
+                chain.doFilter(new LimitedBodyRequest(request, maxBodyBytes, this::tooLarge), response);
+            } finally {
+                if (client != null) {
+                    clients.leave(client);
+                }
+            }
         } finally {
             long nanos = System.nanoTime() - start;
             long micros = nanos / 1000;

@@ -85,7 +85,8 @@ class FhirServerConfig {
     FilterRegistrationBean<FhirRequestFilter> fhirRequestFilter(
             FhirContext ctx, FhirProperties properties, io.micrometer.core.instrument.MeterRegistry meters) {
         FilterRegistrationBean<FhirRequestFilter> registration =
-                new FilterRegistrationBean<>(new FhirRequestFilter(ctx, properties.maxBodySize().toBytes(), meters));
+                new FilterRegistrationBean<>(new FhirRequestFilter(ctx, properties.maxBodySize().toBytes(), meters,
+                        new ClientConcurrency(properties.maxConcurrentRequestsPerClient())));
         registration.addUrlPatterns("/fhir/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return registration;

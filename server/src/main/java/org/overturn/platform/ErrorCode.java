@@ -28,6 +28,7 @@ public enum ErrorCode {
     INVALID_RESOURCE("OVT-422", 422, IssueType.REQUIRED),
     BUSINESS_RULE("OVT-422-RULE", 422, IssueType.BUSINESSRULE),
     INTERNAL("OVT-500", 500, IssueType.EXCEPTION),
+    TOO_MANY_REQUESTS("OVT-429", 429, IssueType.THROTTLED),
     UNAVAILABLE("OVT-503", 503, IssueType.TRANSIENT),
     /** A payer asked on the client's behalf answered with an error, a refusal, or something that is not the answer. */
     PAYER_ERROR("OVT-502-PAYER", 502, IssueType.EXCEPTION),

@@ -242,6 +242,7 @@ final class JdbcResourceStore implements ResourceStore {
     @Override
     public @Nullable String matchOne(String type, String query) {
         SearchRequest condition = condition(type, query);
+        setLockTimeout(); // the wait for the condition's lock is bounded like any other lock wait
         // Serializes conditional writes with the same criteria until this transaction ends, however the client spelled
         // them (encoded or not, in any order), so that two writers, on any instance, cannot both create.
         jdbc.query("select pg_advisory_xact_lock(hashtext(?))", rs -> {}, conditionKey(condition));
