@@ -485,20 +485,27 @@ final class JdbcResourceStore implements ResourceStore {
         List<StoredResource> result = new ArrayList<>();
         List<StoredResource> current = matches;
         for (int depth = 0; depth < MAX_INCLUDE_DEPTH && !current.isEmpty(); depth++) {
+            // Every query below is limited to what the page may still take, so that a resource referenced by a
+            // million others costs one page, not a million rows read and dropped.
+            int budget = properties.maxIncludes() - result.size();
             Map<String, Set<String>> wanted = new LinkedHashMap<>();
             for (SearchRequest.Include inc : request.includes()) {
                 if (depth == 0 || inc.iterate()) {
-                    forwardTargets(inc, current, wanted);
+                    forwardTargets(inc, current, wanted, budget + seen.size());
                 }
             }
             for (SearchRequest.Include inc : request.revIncludes()) {
                 if (depth == 0 || inc.iterate()) {
-                    reverseSources(inc, current, wanted);
+                    reverseSources(inc, current, wanted, budget + seen.size());
                 }
             }
             List<StoredResource> found = new ArrayList<>();
             for (Map.Entry<String, Set<String>> e : wanted.entrySet()) {
-                List<String> ids = e.getValue().stream().filter(i -> seen.add(e.getKey() + "/" + i)).toList();
+                int left = budget - found.size();
+                if (left <= 0) {
+                    break;
+                }
+                List<String> ids = e.getValue().stream().filter(i -> seen.add(e.getKey() + "/" + i)).limit(left).toList();
                 if (!ids.isEmpty()) {
                     found.addAll(fetch(e.getKey(), ids));
                 }
@@ -512,7 +519,8 @@ final class JdbcResourceStore implements ResourceStore {
         return result;
     }
 
-    private void forwardTargets(SearchRequest.Include inc, List<StoredResource> sources, Map<String, Set<String>> wanted) {
+    private void forwardTargets(
+            SearchRequest.Include inc, List<StoredResource> sources, Map<String, Set<String>> wanted, int limit) {
         String[] ids = sources.stream().filter(s -> s.type().equals(inc.sourceType())).map(StoredResource::id).toArray(String[]::new);
         if (ids.length == 0) {
             return;
@@ -528,6 +536,8 @@ final class JdbcResourceStore implements ResourceStore {
             sql.append(" and target_type = ?");
             args.add(inc.targetType());
         }
+        sql.append(" limit ?");
+        args.add(limit);
         jdbc.query(sql.toString(), rs -> {
             if (registry.supports(rs.getString(1))) {
                 wanted.computeIfAbsent(rs.getString(1), k -> new java.util.LinkedHashSet<>()).add(rs.getString(2));
@@ -535,7 +545,8 @@ final class JdbcResourceStore implements ResourceStore {
         }, args.toArray());
     }
 
-    private void reverseSources(SearchRequest.Include inc, List<StoredResource> targets, Map<String, Set<String>> wanted) {
+    private void reverseSources(
+            SearchRequest.Include inc, List<StoredResource> targets, Map<String, Set<String>> wanted, int limit) {
         Map<String, List<String>> byType = new LinkedHashMap<>();
         targets.forEach(t -> byType.computeIfAbsent(t.type(), k -> new ArrayList<>()).add(t.id()));
         for (Map.Entry<String, List<String>> e : byType.entrySet()) {
@@ -549,6 +560,8 @@ final class JdbcResourceStore implements ResourceStore {
                 sql.append(" and param = ?");
                 args.add(inc.param());
             }
+            sql.append(" limit ?");
+            args.add(limit);
             jdbc.query(sql.toString(), rs -> {
                 wanted.computeIfAbsent(inc.sourceType(), k -> new java.util.LinkedHashSet<>()).add(rs.getString(1));
             }, args.toArray());

@@ -68,6 +68,22 @@ public interface CdsTrustContract extends CdsHooksContract {
     }
 
     @Test
+    default void hookWhenTokenIsNotYetValidThen401() {
+        String body = hookRequest(Scenarios.ALECTINIB_CA, "order-sign", "nbf-" + unique() + "-");
+        String early = CdsTestClient.token(serviceUrl(), c -> c.notBeforeTime(Date.from(Instant.now().plusSeconds(600))));
+        FhirHttp.Response r = signedHook(body, early);
+        assertThat(r.status()).as(r.body()).isEqualTo(401);
+        assertThat(r.json().path("message").asText()).contains("nbf");
+    }
+
+    @Test
+    default void hookWhenTokenIsBadThenRefusedBeforeTheBodyIsRead() {
+        FhirHttp.Response r = signedHook("{\"hook\": [[[ not json", "not-a-jwt");
+        assertThat(r.status()).as("the token is judged first: " + r.body()).isEqualTo(401);
+        assertThat(r.json().path("error").asText()).isEqualTo("unauthorized");
+    }
+
+    @Test
     default void hookWhenTheSameTokenIsSentTwiceThenTheReplayIsRefused() {
         String body = hookRequest(Scenarios.ALECTINIB_CA, "order-sign");
         String token = CdsTestClient.token(serviceUrl(), c -> {});
