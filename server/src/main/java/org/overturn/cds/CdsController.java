@@ -10,7 +10,6 @@ import org.springframework.lang.Nullable;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -24,10 +23,13 @@ class CdsController {
     private final CdsTokenVerifier tokens;
     private final FeedbackStore feedback;
     private final CdsProperties properties;
+    private final com.fasterxml.jackson.databind.ObjectMapper json;
 
-    CdsController(CoverageHookService services, CdsTokenVerifier tokens, FeedbackStore feedback, CdsProperties properties) {
+    CdsController(CoverageHookService services, CdsTokenVerifier tokens, FeedbackStore feedback, CdsProperties properties,
+            com.fasterxml.jackson.databind.ObjectMapper json) {
         this.services = services;
         this.tokens = tokens;
+        this.json = json;
         this.feedback = feedback;
         this.properties = properties;
     }
@@ -37,21 +39,40 @@ class CdsController {
         return new CdsJson.Discovery(services.descriptors());
     }
 
+    // The body is read only after the caller's JWT passed: an unknown caller costs no parsing.
     @PostMapping(path = "/{id}", consumes = "application/json", produces = "application/json")
-    CdsJson.Response call(@PathVariable String id, @RequestBody CdsJson.Request request, HttpServletRequest http,
+    CdsJson.Response call(@PathVariable String id, HttpServletRequest http,
             @Nullable @RequestHeader(name = "Authorization", required = false) String authorization) {
         CoverageHookService.requireKnown(id);
         CdsTokenVerifier.Caller caller = tokens.verify(authorization, audiences(http, id, ""));
+        CdsJson.Request request = body(http, CdsJson.Request.class);
         return services.call(id, request, caller, smartLaunchUrl(http));
     }
 
     @PostMapping(path = "/{id}/feedback", consumes = "application/json")
-    ResponseEntity<Void> feedback(@PathVariable String id, @RequestBody JsonNode body, HttpServletRequest http,
+    ResponseEntity<Void> feedback(@PathVariable String id, HttpServletRequest http,
             @Nullable @RequestHeader(name = "Authorization", required = false) String authorization) {
         CoverageHookService.requireKnown(id);
         CdsTokenVerifier.Caller caller = tokens.verify(authorization, audiences(http, id, "/feedback"));
-        feedback.store(id, body, caller.client());
+        feedback.store(id, body(http, JsonNode.class), caller.client());
         return ResponseEntity.ok().build();
+    }
+
+    private <T> T body(HttpServletRequest http, Class<T> type) {
+        try {
+            T value = json.readValue(http.getInputStream(), type);
+            if (value == null) {
+                throw new CdsException(400, "The request body is empty; send the hook call as CDS Hooks JSON");
+            }
+            return value;
+        } catch (java.io.IOException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof CdsException known) {
+                    throw known; // the body size limit
+                }
+            }
+            throw new CdsException(400, "The request body is not valid CDS Hooks JSON");
+        }
     }
 
     /** The feedback received for a service, newest first; for one card with {@code card=<uuid>}. */
@@ -68,8 +89,9 @@ class CdsController {
     }
 
     /**
-     * The URLs a client may name in {@code aud}: the configured public service URL and the URL this request came in
-     * on (the spec's "the service endpoint being invoked"); the service URL also stands for its feedback endpoint.
+     * The URLs a client may name in {@code aud}: the configured public service URL when there is one, else the URL
+     * this request came in on (the spec's "the service endpoint being invoked"), which rests on the Host header the
+     * client sent, so production configures the URL; the service URL also stands for its feedback endpoint.
      */
     private List<String> audiences(HttpServletRequest http, String id, String suffix) {
         List<String> out = new ArrayList<>();
@@ -77,6 +99,7 @@ class CdsController {
             String base = properties.serviceBaseUrl().replaceAll("/+$", "") + "/" + id;
             out.add(base + suffix);
             out.add(base);
+            return out;
         }
         String here = http.getRequestURL().toString();
         out.add(here);

@@ -126,6 +126,9 @@ final class CdsTokenVerifier {
         if (exp.plus(clockSkew).isBefore(now)) {
             throw refused("The JWT expired at " + exp);
         }
+        if (claims.getNotBeforeTime() != null && claims.getNotBeforeTime().toInstant().minus(clockSkew).isAfter(now)) {
+            throw refused("The JWT is not valid before its 'nbf' " + claims.getNotBeforeTime().toInstant());
+        }
         Instant iat = claims.getIssueTime() == null ? null : claims.getIssueTime().toInstant();
         if (iat != null && iat.minus(clockSkew).isAfter(now)) {
             throw refused("The JWT's 'iat' is in the future");
