@@ -42,7 +42,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * and v2 allow exactly their interactions; a patient-scoped token sees only its patient's compartment.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SmartSecurityIT extends EmbeddedServerTest {
+class SmartSecurityIT extends ServerTest {
     static final String EMPTY_BUNDLE = "{\"resourceType\":\"Bundle\",\"type\":\"collection\"}";
     static final String AUDIENCE = "https://overturn.test/fhir";
     static final String ISSUER_A = "https://auth-a.test";
@@ -61,7 +61,9 @@ class SmartSecurityIT extends EmbeddedServerTest {
     }
 
     @DynamicPropertySource
-    static void trustedIssuers(DynamicPropertyRegistry registry) {
+    static void trustedIssuers(DynamicPropertyRegistry registry) throws java.io.IOException {
+        // A data directory of its own: the other embedded-database tests' server may still be running in this JVM.
+        registry.add("overturn.data-dir", java.nio.file.Files.createTempDirectory("overturn-security-it-")::toString);
         registry.add("overturn.security.issuers[0].issuer", () -> ISSUER_A);
         registry.add("overturn.security.issuers[0].jwks-uri", () -> keys("/a/jwks.json"));
         registry.add("overturn.security.issuers[1].issuer", () -> ISSUER_B);
