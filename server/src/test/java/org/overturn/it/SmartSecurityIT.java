@@ -131,7 +131,10 @@ class SmartSecurityIT extends ServerTest {
     @Test
     void requestWhenKidUnknownThenUnauthorized() throws JOSEException {
         RSAKey stranger = rsa("unknown-kid");
+        KEYS.resetRequests();
         assertRefusedEverywhere(sign(new RSASSASigner(stranger), JWSAlgorithm.RS384, "unknown-kid", null, claims(ISSUER_A, c -> c)));
+        // An unknown kid may make the decoder look at the issuer's key set again, but not once per request.
+        assertThat(KEYS.findAll(getRequestedFor(urlPathEqualTo("/a/jwks.json")))).hasSizeLessThanOrEqualTo(2);
     }
 
     @Test
