@@ -47,6 +47,8 @@ class SmartSecurityIT extends ServerTest {
     static final String AUDIENCE = "https://overturn.test/fhir";
     static final String ISSUER_A = "https://auth-a.test";
     static final String ISSUER_B = "https://auth-b.test";
+    /** A trusted issuer whose key set cannot be read (its server fails). */
+    static final String ISSUER_C = "https://auth-c.test";
     static final WireMockServer KEYS = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
     static final RSAKey KEY_A = rsa("a1");
     static final ECKey KEY_B = ec("b1");
@@ -57,6 +59,8 @@ class SmartSecurityIT extends ServerTest {
         KEYS.start();
         KEYS.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get("/a/jwks.json").willReturn(jwks(new JWKSet(KEY_A.toPublicJWK()))));
         KEYS.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get("/b/jwks.json").willReturn(jwks(new JWKSet(KEY_B.toPublicJWK()))));
+        KEYS.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get("/c/jwks.json")
+                .willReturn(aResponse().withStatus(500)));
         KEYS.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get("/evil/jwks.json").willReturn(jwks(new JWKSet(EVIL.toPublicJWK()))));
     }
 
@@ -68,6 +72,8 @@ class SmartSecurityIT extends ServerTest {
         registry.add("overturn.security.issuers[0].jwks-uri", () -> keys("/a/jwks.json"));
         registry.add("overturn.security.issuers[1].issuer", () -> ISSUER_B);
         registry.add("overturn.security.issuers[1].jwks-uri", () -> keys("/b/jwks.json"));
+        registry.add("overturn.security.issuers[2].issuer", () -> ISSUER_C);
+        registry.add("overturn.security.issuers[2].jwks-uri", () -> keys("/c/jwks.json"));
         registry.add("overturn.security.audience", () -> AUDIENCE);
         registry.add("overturn.security.authorization-endpoint", () -> ISSUER_A + "/authorize");
         registry.add("overturn.security.token-endpoint", () -> ISSUER_A + "/token");
@@ -154,6 +160,20 @@ class SmartSecurityIT extends ServerTest {
         URI jku = URI.create(keys("/evil/jwks.json"));
         assertRefusedEverywhere(sign(new RSASSASigner(EVIL), JWSAlgorithm.RS384, "evil", jku, claims(ISSUER_A, c -> c)));
         KEYS.verify(0, getRequestedFor(urlPathEqualTo("/evil/jwks.json")));
+    }
+
+    @Test
+    void requestWhenIssuersKeysCannotBeReadThenUnauthorizedNotServerError() throws JOSEException {
+        RSAKey keyC = rsa("c1");
+        assertRefusedEverywhere(sign(new RSASSASigner(keyC), JWSAlgorithm.RS384, "c1", null, claims(ISSUER_C, c -> c)));
+    }
+
+    @Test
+    void requestWhenTokenHasNoScopeThenForbidden() {
+        String auth = bearer(tokenA(c -> c.claim("scope", null)));
+        assertThat(get("Observation/" + observationA, "Authorization", auth).assertOutcome(403)).isEqualTo("OVT-403-SCOPE");
+        assertThat(get("Observation?patient=" + patientA, "Authorization", auth).status()).isEqualTo(403);
+        assertThat(get("metadata", "Authorization", auth).status()).isEqualTo(200);
     }
 
     @Test
