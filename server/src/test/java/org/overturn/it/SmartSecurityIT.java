@@ -28,7 +28,9 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -325,6 +327,77 @@ class SmartSecurityIT extends ServerTest {
         assertThat(d.status()).isIn(200, 404);
         assertThat(get("Observation/" + observationB, "Authorization", bearer(systemToken("system/*.read"))).status())
                 .isEqualTo(200);
+    }
+
+    /**
+     * Cross-patient probes: one resource of each patient-compartment type for patient B, then every way this slice
+     * offers to read or search it, with patient A's v1 and v2 tokens. No answer may contain it.
+     */
+    @Test
+    void patientTokenWhenProbingEveryTypeOfAnotherPatientThenNothingLeaks() {
+        String admin = bearer(systemToken("system/*.cruds"));
+        String b = "Patient/" + patientB;
+        Map<String, String> others = new LinkedHashMap<>();
+        others.put("Condition", "{\"resourceType\":\"Condition\",\"subject\":{\"reference\":\"" + b + "\"}}");
+        others.put("Observation", observation(patientB, "probe"));
+        others.put("MedicationStatement", "{\"resourceType\":\"MedicationStatement\",\"status\":\"active\","
+                + "\"medicationCodeableConcept\":{\"text\":\"alectinib\"},\"subject\":{\"reference\":\"" + b + "\"}}");
+        others.put("MedicationRequest", "{\"resourceType\":\"MedicationRequest\",\"status\":\"draft\",\"intent\":\"order\","
+                + "\"medicationCodeableConcept\":{\"text\":\"alectinib\"},\"subject\":{\"reference\":\"" + b + "\"}}");
+        others.put("Procedure", "{\"resourceType\":\"Procedure\",\"status\":\"completed\",\"subject\":{\"reference\":\"" + b + "\"}}");
+        others.put("AllergyIntolerance", "{\"resourceType\":\"AllergyIntolerance\",\"patient\":{\"reference\":\"" + b + "\"}}");
+        others.put("DiagnosticReport", "{\"resourceType\":\"DiagnosticReport\",\"status\":\"final\",\"code\":{\"text\":\"NGS\"},"
+                + "\"subject\":{\"reference\":\"" + b + "\"}}");
+        others.put("DocumentReference", "{\"resourceType\":\"DocumentReference\",\"status\":\"current\",\"content\":[{\"attachment\":"
+                + "{\"contentType\":\"text/plain\",\"data\":\"c3ludGhldGlj\"}}],\"subject\":{\"reference\":\"" + b + "\"}}");
+        others.put("Coverage", "{\"resourceType\":\"Coverage\",\"status\":\"active\",\"beneficiary\":{\"reference\":\"" + b + "\"},"
+                + "\"payor\":[{\"display\":\"Synthetic payer\"}]}");
+        others.put("QuestionnaireResponse", "{\"resourceType\":\"QuestionnaireResponse\",\"status\":\"completed\","
+                + "\"subject\":{\"reference\":\"" + b + "\"}}");
+        others.put("Communication", "{\"resourceType\":\"Communication\",\"status\":\"completed\",\"subject\":{\"reference\":\"" + b + "\"}}");
+        Map<String, String> ids = new LinkedHashMap<>();
+        others.forEach((type, json) -> ids.put(type, createAs(admin, type, json)));
+        ids.put("Patient", patientB);
+
+        int probes = 0;
+        for (String scope : List.of("patient/*.read", "patient/*.rs")) {
+            String auth = bearer(patientToken(patientA, scope));
+            for (Map.Entry<String, String> e : ids.entrySet()) {
+                String ref = e.getKey() + "/" + e.getValue();
+                for (String read : List.of(ref, ref + "?_format=xml", ref + "?_pretty=true", ref + "?_format=json",
+                        ref + "?_summary=true", ref + "?_elements=id", ref + "/_history/1", ref + "/_history")) {
+                    Response r = get(read, "Authorization", auth);
+                    assertThat(r.status()).as(read).isEqualTo(404);
+                    assertThat(r.body()).as(read).doesNotContain(marker + "B").doesNotContain("\"" + e.getValue() + "\",");
+                    probes++;
+                }
+                Response xml = get(ref, "Authorization", auth, "Accept", "application/fhir+xml");
+                assertThat(xml.status()).as(ref + " as XML").isEqualTo(404);
+                probes++;
+                String type = e.getKey();
+                int own = 0;
+                for (String search : List.of(type, type + "?patient=" + patientB, type + "?_id=" + e.getValue(),
+                        type + "?_lastUpdated=gt2000-01-01", type + "?_format=xml", type + "?_count=1000&_total=accurate",
+                        type + "?_summary=count")) {
+                    Response r = get(search, "Authorization", auth);
+                    probes++;
+                    if (r.status() != 200) {
+                        assertThat(r.status()).as(search).isIn(400, 403); // refused, never answered with data
+                        continue;
+                    }
+                    JsonNode bundle = r.json();
+                    List<String> found = new ArrayList<>();
+                    bundle.path("entry").forEach(x -> found.add(x.path("resource").path("id").asText()));
+                    assertThat(found).as(search).doesNotContainAnyElementsOf(ids.values());
+                    if (search.equals(type)) {
+                        own = found.size(); // what patient A may see of this type (all on one page)
+                    } else if (bundle.has("total")) {
+                        assertThat(bundle.path("total").asInt()).as(search + " total counts only A's").isLessThanOrEqualTo(own);
+                    }
+                }
+            }
+        }
+        assertThat(probes).isGreaterThanOrEqualTo(2 * 12 * 16);
     }
 
     // ---- item 5: discovery ----
