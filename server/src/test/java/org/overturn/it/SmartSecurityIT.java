@@ -217,7 +217,10 @@ class SmartSecurityIT extends ServerTest {
         assertThat(get("Observation?patient=" + patientA, "Authorization", auth).status()).isEqualTo(200);
         assertThat(post("Observation", observation(patientA, "x"), "Authorization", auth).assertOutcome(403))
                 .isEqualTo("OVT-403-SCOPE");
-        assertThat(get("Patient/" + patientA, "Authorization", auth).assertOutcome(403)).isEqualTo("OVT-403-SCOPE");
+        Response patient = get("Patient/" + patientA, "Authorization", auth);
+        assertThat(patient.assertOutcome(403)).isEqualTo("OVT-403-SCOPE");
+        assertThat(patient.header("WWW-Authenticate")).isEqualTo("Bearer error=\"insufficient_scope\"");
+        assertThat(patient.body()).doesNotContain(marker);
         assertThat(get("Patient?_id=" + patientA, "Authorization", auth).status()).isEqualTo(403);
         assertThat(post("Claim/$submit", EMPTY_BUNDLE, "Authorization", auth).status()).isEqualTo(403);
     }
