@@ -137,24 +137,25 @@ final class AccessInterceptor {
             return true;
         }
         String patient = caller.patient();
-        if (response instanceof Bundle bundle && request.getRestOperationType() != RestOperationTypeEnum.READ
-                && request.getRestOperationType() != RestOperationTypeEnum.VREAD) {
+        RestOperationTypeEnum op = request.getRestOperationType();
+        if (response instanceof Bundle bundle && op != RestOperationTypeEnum.READ && op != RestOperationTypeEnum.VREAD) {
+            // A search's matches need s (a scope may allow searching without reading by id), anything else r.
+            Interaction needed = op == RestOperationTypeEnum.SEARCH_TYPE ? Interaction.SEARCH : Interaction.READ;
             bundle.getEntry().removeIf(e -> e.getResource() != null
                     && !(e.getResource() instanceof OperationOutcome)
-                    && !inReach(caller, e.getResource(), patient));
+                    && !inReach(caller, e.getResource(), patient, needed));
             return true;
         }
-        RestOperationTypeEnum op = request.getRestOperationType();
         if ((op == RestOperationTypeEnum.READ || op == RestOperationTypeEnum.VREAD)
-                && !inReach(caller, response, patient)) {
+                && !inReach(caller, response, patient, Interaction.READ)) {
             throw notKnown(request.getResourceName(), request.getId().getIdPart());
         }
         return true;
     }
 
-    private boolean inReach(SmartAccess caller, IBaseResource resource, String patient) {
+    private boolean inReach(SmartAccess caller, IBaseResource resource, String patient, Interaction interaction) {
         String type = resource.fhirType();
-        Reach reach = caller.reach(type, Interaction.READ);
+        Reach reach = caller.reach(type, interaction);
         return reach == Reach.ALL || (reach == Reach.PATIENT && patient.equals(store.patientCompartment(resource)));
     }
 

@@ -1,5 +1,8 @@
 package org.overturn.security;
 
+import java.util.Collection;
+import java.util.stream.Collectors;
+import org.springframework.lang.Nullable;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -25,9 +28,18 @@ public final class AccessContext {
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
         if (authentication instanceof JwtAuthenticationToken token && token.isAuthenticated()) {
             Jwt jwt = token.getToken();
-            return SmartAccess.ofToken(jwt.getClaimAsString("scope"), jwt.getClaimAsString("patient"), jwt.getSubject() == null ? "" : jwt.getSubject());
+            return SmartAccess.ofToken(scopes(jwt.getClaim("scope")), jwt.getClaimAsString("patient"),
+                    jwt.getSubject() == null ? "" : jwt.getSubject());
         }
         return NOTHING;
+    }
+
+    /** SMART's {@code scope} is one space-separated string; some servers send a JSON array: both are read. */
+    private static @Nullable String scopes(@Nullable Object claim) {
+        if (claim instanceof Collection<?> list) {
+            return list.stream().map(String::valueOf).collect(Collectors.joining(" "));
+        }
+        return claim instanceof String text ? text : null;
     }
 
     public boolean developmentMode() {

@@ -246,6 +246,15 @@ class SmartSecurityIT extends ServerTest {
         assertThat(delete("Observation/" + created, "Authorization", c).status()).isEqualTo(403);
         String cruds = bearer(systemToken("user/Observation.cruds"));
         assertThat(delete("Observation/" + created, "Authorization", cruds).status()).isIn(200, 204);
+        // A scope claim sent as a JSON array (as some authorization servers do) counts too.
+        String listed = bearer(tokenA(x -> x.claim("scope", List.of("openid", "user/Observation.rs"))));
+        assertThat(get("Observation/" + observationA, "Authorization", listed).status()).isEqualTo(200);
+        // Search without read: the matches are answered (s), a read by id is not (r).
+        String searchOnly = bearer(patientToken(patientA, "patient/Observation.s"));
+        Response matches = get("Observation?patient=" + patientA, "Authorization", searchOnly);
+        assertThat(matches.status()).isEqualTo(200);
+        assertThat(matches.json().path("entry")).isNotEmpty();
+        assertThat(get("Observation/" + observationA, "Authorization", searchOnly).status()).isEqualTo(403);
         // Letters out of order, and search restrictions (not supported yet), grant nothing.
         assertThat(get("Observation/" + observationA, "Authorization", bearer(systemToken("user/Observation.sr"))).status())
                 .isEqualTo(403);
