@@ -47,7 +47,7 @@ final class SmartConfigurationServlet extends HttpServlet {
         body.put("scopes_supported", SmartDiscovery.SCOPES);
         body.put("response_types_supported", List.of("code"));
         body.put("code_challenge_methods_supported", List.of("S256"));
-        body.put("capabilities", SmartDiscovery.CAPABILITIES);
+        body.put("capabilities", discovery.capabilities());
         response.setStatus(200);
         response.setContentType("application/json");
         response.setHeader("Cache-Control", "max-age=3600");

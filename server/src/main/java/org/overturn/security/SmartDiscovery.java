@@ -8,12 +8,6 @@ import org.springframework.lang.Nullable;
  * {@code rest.security} are both made from it.
  */
 public final class SmartDiscovery {
-    /** SMART App Launch 2.0 capabilities of the configured authorization server and this resource server. */
-    static final List<String> CAPABILITIES = List.of(
-            "launch-ehr", "launch-standalone", "client-public", "client-confidential-symmetric",
-            "client-confidential-asymmetric", "context-ehr-patient", "context-standalone-patient",
-            "permission-patient", "permission-user", "permission-v1", "permission-v2", "sso-openid-connect");
-
     static final List<String> SCOPES = List.of(
             "openid", "fhirUser", "launch", "launch/patient", "offline_access", "online_access",
             "patient/*.read", "patient/*.rs", "patient/*.cruds", "user/*.read", "user/*.rs", "user/*.cruds",
@@ -34,6 +28,11 @@ public final class SmartDiscovery {
 
     public boolean developmentMode() {
         return properties.developmentMode();
+    }
+
+    /** SMART App Launch 2.0 capabilities of the configured authorization server and this resource server. */
+    List<String> capabilities() {
+        return properties.capabilities();
     }
 
     public @Nullable String authorizationEndpoint() {

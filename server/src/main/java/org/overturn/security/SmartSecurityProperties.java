@@ -22,6 +22,7 @@ import org.springframework.validation.annotation.Validated;
  * @param jwksTimeout connect and read timeout when fetching an issuer's JWKS
  * @param authorizationEndpoint the authorization server's authorize URL, advertised in discovery
  * @param tokenEndpoint the authorization server's token URL, advertised in discovery
+ * @param capabilities the SMART capabilities advertised in discovery (those of the authorization server in front)
  */
 @Validated
 @ConfigurationProperties("overturn.security")
@@ -31,7 +32,13 @@ public record SmartSecurityProperties(
         @NotNull @DefaultValue("60s") Duration clockSkew,
         @NotNull @DefaultValue("5s") Duration jwksTimeout,
         @Nullable URI authorizationEndpoint,
-        @Nullable URI tokenEndpoint) {
+        @Nullable URI tokenEndpoint,
+        @NotNull @DefaultValue({
+                    "launch-ehr", "launch-standalone", "client-public", "client-confidential-symmetric",
+                    "client-confidential-asymmetric", "context-ehr-patient", "context-standalone-patient",
+                    "permission-patient", "permission-user", "permission-v1", "permission-v2", "sso-openid-connect"
+                })
+                List<String> capabilities) {
 
     /** A trusted issuer: the exact {@code iss} of its tokens and the URL of its JSON Web Key Set. */
     public record Issuer(@NotBlank String issuer, @NotNull URI jwksUri) {}
