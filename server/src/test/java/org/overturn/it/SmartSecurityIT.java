@@ -165,6 +165,26 @@ class SmartSecurityIT extends ServerTest {
     }
 
     @Test
+    void requestWhenX5uOrEmbeddedJwkNameTheAttackersKeyThenNeitherIsUsed() throws JOSEException {
+        KEYS.resetRequests();
+        JWSHeader x5u = new JWSHeader.Builder(JWSAlgorithm.RS384).keyID("evil")
+                .x509CertURL(URI.create(keys("/evil/cert.pem"))).build();
+        assertRefusedEverywhere(signWith(x5u, new RSASSASigner(EVIL), claims(ISSUER_A, c -> c)));
+        JWSHeader embedded = new JWSHeader.Builder(JWSAlgorithm.RS384).keyID("evil").jwk(EVIL.toPublicJWK()).build();
+        assertRefusedEverywhere(signWith(embedded, new RSASSASigner(EVIL), claims(ISSUER_A, c -> c)));
+        KEYS.verify(0, getRequestedFor(urlPathEqualTo("/evil/cert.pem")));
+    }
+
+    @Test
+    void requestWhenValidTokenSentInTheQueryStringThenNotAccepted() {
+        // Tokens in URLs end up in logs and browser histories: only the Authorization header is read.
+        String token = systemToken("system/*.read");
+        Response r = get("Observation/" + observationB + "?access_token=" + token);
+        assertThat(r.assertOutcome(401)).isEqualTo("OVT-401");
+        assertThat(r.body()).doesNotContain(marker);
+    }
+
+    @Test
     void requestWhenIssuersKeysCannotBeReadThenUnauthorizedNotServerError() throws JOSEException {
         RSAKey keyC = rsa("c1");
         assertRefusedEverywhere(sign(new RSASSASigner(keyC), JWSAlgorithm.RS384, "c1", null, claims(ISSUER_C, c -> c)));
@@ -510,6 +530,16 @@ class SmartSecurityIT extends ServerTest {
             header.jwkURL(jku);
         }
         SignedJWT jwt = new SignedJWT(header.build(), claims);
+        try {
+            jwt.sign(signer);
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+        return jwt.serialize();
+    }
+
+    private static String signWith(JWSHeader header, JWSSigner signer, JWTClaimsSet claims) {
+        SignedJWT jwt = new SignedJWT(header, claims);
         try {
             jwt.sign(signer);
         } catch (JOSEException e) {
