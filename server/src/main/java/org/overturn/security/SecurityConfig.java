@@ -18,6 +18,7 @@ import org.springframework.security.config.annotation.web.configurers.AbstractHt
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
 
 /**
  * The HTTP edge of SMART on FHIR authorization. With trusted issuers, every {@code /fhir} request but the
@@ -61,16 +62,17 @@ class SecurityConfig {
             return http.build();
         }
         String audience = audience(properties, baseUrl);
-        http.authorizeHttpRequests(a -> a.requestMatchers(
+        // Only the FHIR API: elsewhere an Authorization header is not ours to check (CDS Hooks clients send their own
+        // JWTs to /cds-services), and the status page and health probes are public.
+        http.securityMatcher(new OrRequestMatcher(path.matcher("/fhir"), path.matcher("/fhir/**")))
+                .authorizeHttpRequests(a -> a.requestMatchers(
                                 path.matcher("/fhir/metadata"),
                                 path.matcher("/fhir/.well-known/smart-configuration"),
                                 path.matcher(HttpMethod.OPTIONS, "/fhir"),
                                 path.matcher(HttpMethod.OPTIONS, "/fhir/"))
                         .permitAll()
-                        .requestMatchers(path.matcher("/fhir"), path.matcher("/fhir/**"))
-                        .authenticated()
                         .anyRequest()
-                        .permitAll())
+                        .authenticated())
                 .oauth2ResourceServer(oauth -> oauth.authenticationManagerResolver(
                                 TokenDecoders.resolver(properties, audience))
                         .authenticationEntryPoint(refusals)

@@ -228,6 +228,14 @@ class SmartSecurityIT extends ServerTest {
         assertThat(refused.raw().headers().allValues("Access-Control-Allow-Origin")).hasSize(1);
     }
 
+    @Test
+    void cdsHooksWhenCalledWithItsOwnClientJwtThenNotCheckedAsASmartToken() {
+        // CDS clients sign their own JWTs (CDS Hooks 2.0); the FHIR API's issuers do not apply to them.
+        String discovery = root() + "/cds-services";
+        Response r = get(discovery, "Authorization", "Bearer " + CdsTestClient.token(discovery, c -> {}));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+    }
+
     // ---- item 4: scopes, v1 and v2 ----
 
     @Test
