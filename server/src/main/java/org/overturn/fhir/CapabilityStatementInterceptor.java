@@ -13,6 +13,7 @@ import org.hl7.fhir.r4.model.CapabilityStatement.ResourceInteractionComponent;
 import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
 import org.hl7.fhir.r4.model.Enumerations;
 import org.overturn.pas.PasProfiles;
+import org.overturn.security.SmartDiscovery;
 import org.overturn.store.SearchParam;
 import org.overturn.subscriptions.BackportProfiles;
 import org.overturn.store.SearchParameterRegistry;
@@ -27,11 +28,14 @@ final class CapabilityStatementInterceptor {
     private final SearchParameterRegistry registry;
     private final CapabilityStatement packaged;
     private final List<String> topics;
+    private final SmartDiscovery discovery;
 
-    CapabilityStatementInterceptor(SearchParameterRegistry registry, CapabilityStatement packaged, List<String> topics) {
+    CapabilityStatementInterceptor(
+            SearchParameterRegistry registry, CapabilityStatement packaged, List<String> topics, SmartDiscovery discovery) {
         this.registry = registry;
         this.packaged = packaged;
         this.topics = List.copyOf(topics);
+        this.discovery = discovery;
     }
 
     @Hook(Pointcut.SERVER_CAPABILITY_STATEMENT_GENERATED)
@@ -47,6 +51,7 @@ final class CapabilityStatementInterceptor {
         cs.getImplementation().setDescription(packaged.getImplementation().getDescription());
         cs.setFormat(List.of(new org.hl7.fhir.r4.model.CodeType("application/fhir+json"), new org.hl7.fhir.r4.model.CodeType("application/fhir+xml")));
         for (var rest : cs.getRest()) {
+            security(rest);
             if (rest.getInteraction().stream().noneMatch(i -> i.getCode() == CapabilityStatement.SystemRestfulInteraction.BATCH)) {
                 rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.BATCH);
             }
@@ -62,6 +67,27 @@ final class CapabilityStatementInterceptor {
                     subscriptions(resource);
                 }
             }
+        }
+    }
+
+    /** SMART on FHIR: the authorization server's endpoints (INTEROP.md 2.2), or development mode said plainly. */
+    private void security(CapabilityStatement.CapabilityStatementRestComponent rest) {
+        var security = rest.getSecurity().setCors(true);
+        if (discovery.developmentMode()) {
+            security.setDescription("DEVELOPMENT MODE: no trusted token issuer is configured; this server asks for no"
+                    + " token and listens on loopback only. Not for real patient data.");
+            return;
+        }
+        security.addService().addCoding()
+                .setSystem("http://terminology.hl7.org/CodeSystem/restful-security-service")
+                .setCode("SMART-on-FHIR")
+                .setDisplay("SMART-on-FHIR");
+        security.setDescription("SMART on FHIR: bearer tokens from the trusted issuers; scopes v1 and v2;"
+                + " discovery at .well-known/smart-configuration");
+        if (discovery.advertised()) {
+            var uris = security.addExtension().setUrl("http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris");
+            uris.addExtension("authorize", new org.hl7.fhir.r4.model.UriType(discovery.authorizationEndpoint()));
+            uris.addExtension("token", new org.hl7.fhir.r4.model.UriType(discovery.tokenEndpoint()));
         }
     }
 

@@ -12,9 +12,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.overturn.security.AccessContext;
+import org.overturn.security.SmartDiscovery;
 import org.overturn.store.ResourceStore;
 import org.overturn.store.SearchParameterRegistry;
 import org.overturn.store.StoreProperties;
+import org.springframework.boot.autoconfigure.security.SecurityProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -40,7 +43,9 @@ class FhirServerConfig {
             org.overturn.subscriptions.SubscriptionService subscriptions,
             org.overturn.fax.FaxPacketService faxPackets,
             org.overturn.summary.PatientSummaryService summaries,
-            org.overturn.profiles.FhirPackage fhirPackage) {
+            org.overturn.profiles.FhirPackage fhirPackage,
+            AccessContext access,
+            SmartDiscovery discovery) {
         RestfulServer server = new RestfulServer(ctx);
         server.setServerName("Overturn");
         server.setDefaultResponseEncoding(EncodingEnum.JSON);
@@ -58,7 +63,8 @@ class FhirServerConfig {
             Class<? extends IBaseResource> implementing = ctx.getResourceDefinition(type).getImplementingClass();
             providers.add(new ResourceProvider(implementing, type, store, validator, interactions));
         }
-        providers.add(new SystemProvider(new BundleProcessor(ctx, store, validator, properties.maxBundleEntries()), interactions));
+        AccessInterceptor accessChecks = new AccessInterceptor(access, store, registry);
+        providers.add(new SystemProvider(new BundleProcessor(ctx, store, validator, properties.maxBundleEntries()), interactions, access, accessChecks));
         providers.add(new CoverageEligibilityOperationProvider(eligibility, validator));
         providers.add(new ClaimLetterOperationProvider(letters, appeals, accessLetters));
         providers.add(new PasOperationProvider(ctx, pas, validator));
@@ -66,10 +72,12 @@ class FhirServerConfig {
         providers.add(new SubscriptionOperationProvider(subscriptions));
         providers.add(new ClaimCaseOperationProvider(faxPackets, summaries));
         server.registerProviders(providers);
+        // First: the access check sees every request and every response before any other interceptor.
+        server.registerInterceptor(accessChecks);
         server.registerInterceptor(new OutcomeInterceptor());
         server.registerInterceptor(new StoredBundleInterceptor(ctx));
         server.registerInterceptor(new CapabilityStatementInterceptor(
-                registry, fhirPackage.resources(CapabilityStatement.class).get(0), subscriptions.topicUrls()));
+                registry, fhirPackage.resources(CapabilityStatement.class).get(0), subscriptions.topicUrls(), discovery));
         return server;
     }
 
@@ -100,12 +108,14 @@ class FhirServerConfig {
     }
 
     @Bean
-    FilterRegistrationBean<StoredJsonFilter> storedJsonFilter(FhirContext ctx, ResourceStore store, FhirProperties properties) {
+    FilterRegistrationBean<StoredJsonFilter> storedJsonFilter(
+            FhirContext ctx, ResourceStore store, FhirProperties properties, AccessContext access) {
         FilterRegistrationBean<StoredJsonFilter> registration =
-                new FilterRegistrationBean<>(new StoredJsonFilter(ctx, store, addressStrategy(properties)));
+                new FilterRegistrationBean<>(new StoredJsonFilter(ctx, store, addressStrategy(properties), access));
         registration.addUrlPatterns("/fhir/*");
-        // After the request filter: requests answered here are counted, logged and carry a request id too.
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
+        // After the request filter (requests answered here are counted, logged and carry a request id too) and after
+        // Spring Security's chain: a request without a valid token never gets here.
+        registration.setOrder(SecurityProperties.DEFAULT_FILTER_ORDER + 10);
         return registration;
     }
 }

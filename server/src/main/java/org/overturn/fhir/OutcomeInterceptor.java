@@ -16,6 +16,10 @@ final class OutcomeInterceptor {
         BaseServerResponseException response =
                 BaseServerResponseException.newInstance(mapped.status(), mapped.outcome().getIssueFirstRep().getDiagnostics());
         response.setOperationOutcome(mapped.outcome());
+        if (mapped.status() == 403) {
+            // RFC 6750 §3.1: a valid token that does not allow the request is challenged with insufficient_scope.
+            response.addResponseHeader("WWW-Authenticate", "Bearer error=\"insufficient_scope\"");
+        }
         return response;
     }
 }

@@ -16,6 +16,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.overturn.platform.OverturnException;
+import org.overturn.security.AccessContext;
+import org.overturn.security.Interaction;
+import org.overturn.security.SmartAccess;
 import org.overturn.store.Page;
 import org.overturn.store.ResourceStore;
 import org.overturn.store.SearchRequest;
@@ -29,7 +32,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * them again was most of the cost of these requests. Only requests HAPI would answer the same way are taken (JSON,
  * no conditional headers, no _format, _pretty, _summary, _elements or _include); everything else, including every
  * error, unknown and deleted resources and searches the store refuses, goes on to HAPI. {@code StoredJsonContract}
- * compares the two answers.
+ * compares the two answers. It runs after Spring Security's filter chain and answers only callers whose scopes reach
+ * every resource of the type; patient-scoped and other callers go on to HAPI, where {@link AccessInterceptor} checks.
  */
 final class StoredJsonFilter extends OncePerRequestFilter {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
@@ -43,17 +47,22 @@ final class StoredJsonFilter extends OncePerRequestFilter {
     private final FhirContext ctx;
     private final ResourceStore store;
     private final IServerAddressStrategy addresses;
+    private final AccessContext access;
 
-    StoredJsonFilter(FhirContext ctx, ResourceStore store, IServerAddressStrategy addresses) {
+    StoredJsonFilter(FhirContext ctx, ResourceStore store, IServerAddressStrategy addresses, AccessContext access) {
         this.ctx = ctx;
         this.store = store;
         this.addresses = addresses;
+        this.access = access;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String[] parts = plainGet(request);
+        if (parts != null && !reachesAll(parts)) {
+            parts = null; // scoped to a compartment, or not allowed at all: HAPI's path checks and answers
+        }
         boolean answered = false;
         try {
             if (parts != null && parts.length == 2) {
@@ -72,6 +81,12 @@ final class StoredJsonFilter extends OncePerRequestFilter {
         if (!answered) {
             chain.doFilter(request, response);
         }
+    }
+
+    /** Only a caller whose scopes reach every resource of the type is answered here. */
+    private boolean reachesAll(String[] parts) {
+        Interaction interaction = parts.length == 2 ? Interaction.READ : Interaction.SEARCH;
+        return access.current().reach(parts[0], interaction) == SmartAccess.Reach.ALL;
     }
 
     private boolean read(String type, String id, HttpServletRequest request, HttpServletResponse response) throws IOException {

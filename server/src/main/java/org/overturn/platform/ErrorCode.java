@@ -12,6 +12,12 @@ public enum ErrorCode {
     INVALID_SEARCH("OVT-400-SEARCH", 400, IssueType.INVALID),
     UNSUPPORTED_SEARCH("OVT-400-SEARCH-UNSUPPORTED", 400, IssueType.NOTSUPPORTED),
     INVALID_BUNDLE("OVT-400-BUNDLE", 400, IssueType.INVALID),
+    /** No bearer token, or one that is not valid (signature, issuer, audience, time, algorithm). */
+    UNAUTHORIZED("OVT-401", 401, IssueType.LOGIN),
+    /** The token is valid but its scopes do not allow the interaction. */
+    INSUFFICIENT_SCOPE("OVT-403-SCOPE", 403, IssueType.FORBIDDEN),
+    /** Something this server cannot yet do within a patient-restricted token's compartment. */
+    NOT_SUPPORTED_FOR_PATIENT_SCOPE("OVT-403-PATIENT", 403, IssueType.NOTSUPPORTED),
     NOT_FOUND("OVT-404", 404, IssueType.NOTFOUND),
     UNKNOWN_TYPE("OVT-404-TYPE", 404, IssueType.NOTSUPPORTED),
     METHOD_NOT_ALLOWED("OVT-405", 405, IssueType.NOTSUPPORTED),

@@ -65,6 +65,11 @@ final class JdbcResourceStore implements ResourceStore {
     }
 
     @Override
+    public @Nullable String patientCompartment(IBaseResource resource) {
+        return indexer.index(resource).patientId;
+    }
+
+    @Override
     public boolean supports(String type) {
         return registry.supports(type);
     }

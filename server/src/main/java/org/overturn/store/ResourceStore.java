@@ -62,6 +62,12 @@ public interface ResourceStore {
     /** Runs {@code work} in one database transaction: every write in it lands, or none does. */
     <T> T inTransaction(Supplier<T> work);
 
+    /**
+     * The patient whose compartment {@code resource} is stored in (the {@code patient_id} its rows carry), or null
+     * when it is in none.
+     */
+    @Nullable String patientCompartment(IBaseResource resource);
+
     /** Whether {@code type} is a resource type this store indexes. */
     boolean supports(String type);
 }

@@ -4,4 +4,5 @@ package org.overturn.it;
 class EmbeddedFhirApiIT extends EmbeddedServerTest
         implements CrudContract, StoredJsonContract, SearchContract, TransactionContract, ErrorContract, LetterContract,
                 CdsHooksContract, CdsTrustContract, CdsEhrContract, HookFixturesContract, WorkflowContract, PasContract,
-                AppealContract, SubscriptionContract, CaseKitContract, WriteIntegrityContract, AbuseLimitsContract {}
+                AppealContract, SubscriptionContract, CaseKitContract, WriteIntegrityContract, AbuseLimitsContract,
+                DevelopmentModeContract {}

@@ -1,0 +1,305 @@
+package org.overturn.fhir;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.Constants;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.overturn.platform.ErrorCode;
+import org.overturn.platform.OverturnException;
+import org.overturn.security.AccessContext;
+import org.overturn.security.Interaction;
+import org.overturn.security.SmartAccess;
+import org.overturn.security.SmartAccess.Reach;
+import org.overturn.store.ResourceStore;
+import org.overturn.store.SearchParameterRegistry;
+import org.overturn.store.StoredResource;
+import org.springframework.lang.Nullable;
+
+/**
+ * Checks each FHIR interaction against the caller's SMART scopes: by resource type and interaction (read, vread,
+ * search and history need {@code r}/{@code s}, create {@code c}, update {@code u}, delete {@code d}), each entry of a
+ * transaction or batch, and operations (which read and write across types, so for now only a token reaching every
+ * type and interaction may call them). A patient scope reaches only the compartment of the token's patient: searches
+ * are narrowed to it, reads of other patients' resources answer 404 as unknown ones do, writes may not move anything
+ * in or out of it, and what this first cut cannot narrow yet (includes, type and system history, conditional writes,
+ * reads inside Bundles) is refused. Registered first, so it sees every response before other interceptors.
+ */
+@Interceptor
+final class AccessInterceptor {
+    private static final int FIRST = -1000;
+
+    private final AccessContext access;
+    private final ResourceStore store;
+    private final SearchParameterRegistry registry;
+
+    AccessInterceptor(AccessContext access, ResourceStore store, SearchParameterRegistry registry) {
+        this.access = access;
+        this.store = store;
+        this.registry = registry;
+    }
+
+    @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED, order = FIRST)
+    public void check(RequestDetails request, RestOperationTypeEnum operation) {
+        SmartAccess caller = access.current();
+        if (caller.unrestricted()) {
+            return;
+        }
+        String type = request.getResourceName();
+        String id = request.getId() != null && request.getId().hasIdPart() ? request.getId().getIdPart() : null;
+        switch (operation) {
+            case METADATA -> {}
+            case READ, VREAD -> stored(caller, require(caller, type, Interaction.READ), type, id);
+            case HISTORY_INSTANCE -> stored(caller, require(caller, type, Interaction.READ), type, id);
+            case HISTORY_TYPE -> requireAll(caller, type, Interaction.READ, "type history");
+            case HISTORY_SYSTEM -> requireAll(caller, "*", Interaction.READ, "system history");
+            case SEARCH_TYPE -> narrow(request, caller, type, require(caller, type, Interaction.SEARCH));
+            case CREATE -> create(caller, type, request.getResource(), request.getHeader(Constants.HEADER_IF_NONE_EXIST));
+            case UPDATE -> update(caller, type, id, request.getResource());
+            case DELETE -> delete(caller, type, id);
+            case TRANSACTION, BATCH -> {
+                if (request.getResource() instanceof Bundle bundle) {
+                    bundle(caller, bundle);
+                } // else SystemProvider calls bundle(...) with the parsed Bundle
+            }
+            case EXTENDED_OPERATION_SERVER, EXTENDED_OPERATION_TYPE, EXTENDED_OPERATION_INSTANCE -> {
+                if (!caller.everything()) {
+                    throw new OverturnException(ErrorCode.INSUFFICIENT_SCOPE, "Operations read and write across"
+                            + " resource types; for now they need a user or system scope for every type (user/*.cruds)");
+                }
+            }
+            default -> {
+                if (!caller.everything()) {
+                    throw new OverturnException(ErrorCode.INSUFFICIENT_SCOPE,
+                            "The token's scopes do not allow " + operation.getCode());
+                }
+            }
+        }
+    }
+
+    /** Each entry of a transaction or batch, as if it came alone. */
+    void bundle(SmartAccess caller, Bundle bundle) {
+        if (caller.unrestricted()) {
+            return;
+        }
+        for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+            var req = entry.getRequest();
+            String url = req.getUrl() == null ? "" : req.getUrl();
+            String path = url.split("\\?", 2)[0];
+            String[] parts = path.replaceFirst("^/", "").split("/");
+            String type = parts[0];
+            String id = parts.length > 1 && !parts[1].isEmpty() ? parts[1] : null;
+            boolean conditional = url.contains("?");
+            HTTPVerb method = req.getMethod();
+            if (method == HTTPVerb.GET || method == HTTPVerb.HEAD) {
+                Interaction i = id == null ? Interaction.SEARCH : Interaction.READ;
+                requireAll(caller, type.isEmpty() || type.startsWith("_") ? "*" : type, i, "reads inside a Bundle");
+            } else if (method == HTTPVerb.POST) {
+                if (type.startsWith("$") || (parts.length > 1 && parts[parts.length - 1].startsWith("$"))) {
+                    requireEverything(caller);
+                } else {
+                    create(caller, type, entry.getResource(), req.getIfNoneExist());
+                }
+            } else if (method == HTTPVerb.PUT) {
+                if (conditional || id == null) {
+                    requireAll(caller, type, Interaction.UPDATE, "conditional update");
+                } else {
+                    update(caller, type, id, entry.getResource());
+                }
+            } else if (method == HTTPVerb.DELETE) {
+                if (conditional || id == null) {
+                    requireAll(caller, type, Interaction.DELETE, "conditional delete");
+                } else {
+                    delete(caller, type, id);
+                }
+            } else {
+                requireEverything(caller);
+            }
+        }
+    }
+
+    /**
+     * A patient-scoped caller sees only resources of its compartment: anything else in a response is a resource it
+     * cannot know of (read: 404 as for an unknown id; a Bundle: the entry is left out).
+     */
+    @Hook(value = Pointcut.SERVER_OUTGOING_RESPONSE, order = FIRST)
+    public boolean outgoing(RequestDetails request, @Nullable IBaseResource response) {
+        SmartAccess caller = access.current();
+        if (caller.unrestricted() || caller.patient() == null || response == null) {
+            return true;
+        }
+        String patient = caller.patient();
+        RestOperationTypeEnum op = request.getRestOperationType();
+        if (response instanceof Bundle bundle && op != RestOperationTypeEnum.READ && op != RestOperationTypeEnum.VREAD) {
+            // A search's matches need s (a scope may allow searching without reading by id), anything else r.
+            Interaction needed = op == RestOperationTypeEnum.SEARCH_TYPE ? Interaction.SEARCH : Interaction.READ;
+            bundle.getEntry().removeIf(e -> e.getResource() != null
+                    && !(e.getResource() instanceof OperationOutcome)
+                    && !inReach(caller, e.getResource(), patient, needed));
+            return true;
+        }
+        if ((op == RestOperationTypeEnum.READ || op == RestOperationTypeEnum.VREAD)
+                && !inReach(caller, response, patient, Interaction.READ)) {
+            throw notKnown(request.getResourceName(), request.getId().getIdPart());
+        }
+        return true;
+    }
+
+    private boolean inReach(SmartAccess caller, IBaseResource resource, String patient, Interaction interaction) {
+        String type = resource.fhirType();
+        Reach reach = caller.reach(type, interaction);
+        return reach == Reach.ALL || (reach == Reach.PATIENT && patient.equals(store.patientCompartment(resource)));
+    }
+
+    private static Reach require(SmartAccess caller, String type, Interaction interaction) {
+        Reach reach = caller.reach(type, interaction);
+        if (reach == Reach.NONE) {
+            throw new OverturnException(ErrorCode.INSUFFICIENT_SCOPE, "The token's scopes do not allow "
+                    + interaction.name().toLowerCase(java.util.Locale.ROOT) + " of " + type);
+        }
+        return reach;
+    }
+
+    private static void requireAll(SmartAccess caller, String type, Interaction interaction, String what) {
+        if (require(caller, type, interaction) != Reach.ALL) {
+            throw new OverturnException(ErrorCode.NOT_SUPPORTED_FOR_PATIENT_SCOPE,
+                    "A " + what + " is not yet available to patient-scoped tokens");
+        }
+    }
+
+    private static void requireEverything(SmartAccess caller) {
+        if (!caller.everything()) {
+            throw new OverturnException(ErrorCode.INSUFFICIENT_SCOPE, "Operations read and write across resource"
+                    + " types; for now they need a user or system scope for every type (user/*.cruds)");
+        }
+    }
+
+    /** Reads and instance history in a patient scope: the current version must be in the compartment. */
+    private void stored(SmartAccess caller, Reach reach, String type, @Nullable String id) {
+        if (reach == Reach.PATIENT && id != null) {
+            String owner = compartmentOfStored(type, id);
+            if (!Objects.equals(owner, caller.patient())) {
+                throw notKnown(type, id);
+            }
+        }
+    }
+
+    /** The compartment of the stored current version; an unknown, deleted or foreign one is answered as unknown. */
+    private @Nullable String compartmentOfStored(String type, String id) {
+        StoredResource stored;
+        try {
+            stored = store.read(type, id);
+        } catch (OverturnException e) {
+            if (e.code() == ErrorCode.GONE || e.code() == ErrorCode.NOT_FOUND) {
+                throw notKnown(type, id); // a deleted resource answers 404 too: its compartment is not known here
+            }
+            throw e;
+        }
+        return stored.resource() == null ? null : store.patientCompartment(stored.resource());
+    }
+
+    /** Narrows a search to the token patient's compartment, or refuses what this cut cannot narrow. */
+    private void narrow(RequestDetails request, SmartAccess caller, String type, Reach reach) {
+        if (reach != Reach.PATIENT) {
+            return;
+        }
+        Map<String, String[]> params = new LinkedHashMap<>(request.getParameters());
+        for (String name : params.keySet()) {
+            String bare = name.contains(":") ? name.substring(0, name.indexOf(':')) : name;
+            if (bare.equals("_include") || bare.equals("_revinclude") || bare.equals("_has")) {
+                throw new OverturnException(ErrorCode.NOT_SUPPORTED_FOR_PATIENT_SCOPE,
+                        bare + " is not yet available to patient-scoped tokens");
+            }
+        }
+        String patient = Objects.requireNonNull(caller.patient());
+        if (type.equals("Patient")) {
+            params.merge("_id", new String[] {patient}, AccessInterceptor::and);
+        } else if (registry.find(type, "patient") != null) {
+            params.merge("patient", new String[] {"Patient/" + patient}, AccessInterceptor::and);
+        } else {
+            throw new OverturnException(ErrorCode.NOT_SUPPORTED_FOR_PATIENT_SCOPE,
+                    "A search of " + type + " is not yet available to patient-scoped tokens");
+        }
+        request.setParameters(params);
+    }
+
+    private static String[] and(String[] existing, String[] added) {
+        String[] both = java.util.Arrays.copyOf(existing, existing.length + added.length);
+        System.arraycopy(added, 0, both, existing.length, added.length);
+        return both;
+    }
+
+    private void create(SmartAccess caller, String type, @Nullable IBaseResource resource, @Nullable String ifNoneExist) {
+        Reach reach = require(caller, type, Interaction.CREATE);
+        if (reach == Reach.PATIENT) {
+            if (ifNoneExist != null && !ifNoneExist.isBlank()) {
+                throw new OverturnException(ErrorCode.NOT_SUPPORTED_FOR_PATIENT_SCOPE,
+                        "A conditional create is not yet available to patient-scoped tokens");
+            }
+            inCompartment(caller, resource);
+        }
+    }
+
+    private void update(SmartAccess caller, String type, @Nullable String id, @Nullable IBaseResource resource) {
+        Reach reach = require(caller, type, Interaction.UPDATE);
+        if (reach != Reach.PATIENT) {
+            return;
+        }
+        if (id == null) {
+            throw new OverturnException(ErrorCode.NOT_SUPPORTED_FOR_PATIENT_SCOPE,
+                    "A conditional update is not yet available to patient-scoped tokens");
+        }
+        inCompartment(caller, resource);
+        String owner;
+        try {
+            StoredResource stored = store.read(type, id);
+            owner = stored.resource() == null ? null : store.patientCompartment(stored.resource());
+        } catch (OverturnException e) {
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                return; // update as create, inside the compartment
+            }
+            if (e.code() == ErrorCode.GONE) {
+                throw notKnown(type, id);
+            }
+            throw e;
+        }
+        if (!Objects.equals(owner, caller.patient())) {
+            throw notKnown(type, id);
+        }
+    }
+
+    private void delete(SmartAccess caller, String type, @Nullable String id) {
+        Reach reach = require(caller, type, Interaction.DELETE);
+        if (reach != Reach.PATIENT) {
+            return;
+        }
+        if (id == null) {
+            throw new OverturnException(ErrorCode.NOT_SUPPORTED_FOR_PATIENT_SCOPE,
+                    "A conditional delete is not yet available to patient-scoped tokens");
+        }
+        if (!Objects.equals(compartmentOfStored(type, id), caller.patient())) {
+            throw notKnown(type, id);
+        }
+    }
+
+    /** A resource written with a patient scope must belong to the token patient's compartment. */
+    private void inCompartment(SmartAccess caller, @Nullable IBaseResource resource) {
+        if (resource == null || !Objects.equals(store.patientCompartment(resource), caller.patient())) {
+            throw new OverturnException(ErrorCode.INSUFFICIENT_SCOPE,
+                    "The token's patient scope allows writing only resources of its own patient's compartment");
+        }
+    }
+
+    /** The same answer as for an id never stored, so that a refusal reveals nothing. */
+    private static OverturnException notKnown(String type, @Nullable String id) {
+        return new OverturnException(ErrorCode.NOT_FOUND, type + "/" + id + " is not known");
+    }
+}

@@ -1,0 +1,48 @@
+package org.overturn.security;
+
+import java.util.Collection;
+import java.util.stream.Collectors;
+import org.springframework.lang.Nullable;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+
+/**
+ * The caller's access for the request on this thread, from the token Spring Security checked. With trusted issuers
+ * configured, a request without a checked token reaches nothing (fail closed), whatever path it came by.
+ */
+public final class AccessContext {
+    private static final SmartAccess NOTHING = SmartAccess.ofToken(null, null, "anonymous");
+
+    private final boolean developmentMode;
+
+    public AccessContext(boolean developmentMode) {
+        this.developmentMode = developmentMode;
+    }
+
+    public SmartAccess current() {
+        if (developmentMode) {
+            return SmartAccess.development();
+        }
+        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+        if (authentication instanceof JwtAuthenticationToken token && token.isAuthenticated()) {
+            Jwt jwt = token.getToken();
+            return SmartAccess.ofToken(scopes(jwt.getClaim("scope")), jwt.getClaimAsString("patient"),
+                    jwt.getSubject() == null ? "" : jwt.getSubject());
+        }
+        return NOTHING;
+    }
+
+    /** SMART's {@code scope} is one space-separated string; some servers send a JSON array: both are read. */
+    private static @Nullable String scopes(@Nullable Object claim) {
+        if (claim instanceof Collection<?> list) {
+            return list.stream().map(String::valueOf).collect(Collectors.joining(" "));
+        }
+        return claim instanceof String text ? text : null;
+    }
+
+    public boolean developmentMode() {
+        return developmentMode;
+    }
+}

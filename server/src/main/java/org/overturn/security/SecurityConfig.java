@@ -1,0 +1,127 @@
+package org.overturn.security;
+
+import ca.uhn.fhir.context.FhirContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.web.ServerProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.server.AbstractConfigurableWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+
+/**
+ * The HTTP edge of SMART on FHIR authorization. With trusted issuers, every {@code /fhir} request but the
+ * CapabilityStatement and SMART discovery needs a valid bearer token; what the token's scopes allow is checked per
+ * interaction inside the FHIR server ({@code fhir.AccessInterceptor}). CORS preflights are answered before this chain
+ * by the one CORS filter ({@code platform.CorsConfig}); CDS Hooks keeps its own client JWTs ({@code cds}).
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebSecurity
+@EnableConfigurationProperties(SmartSecurityProperties.class)
+class SecurityConfig {
+    private static final Logger log = LoggerFactory.getLogger(SecurityConfig.class);
+
+    @Bean
+    AccessContext accessContext(SmartSecurityProperties properties) {
+        return new AccessContext(properties.developmentMode());
+    }
+
+    @Bean
+    SecurityFilterChain securityFilterChain(
+            HttpSecurity http,
+            SmartSecurityProperties properties,
+            FhirContext ctx,
+            @Value("${overturn.fhir.base-url:}") String baseUrl)
+            throws Exception {
+        PathPatternRequestMatcher.Builder path = PathPatternRequestMatcher.withDefaults();
+        OutcomeEntryPoint refusals = new OutcomeEntryPoint(ctx);
+        http.csrf(AbstractHttpConfigurer::disable)
+                .cors(AbstractHttpConfigurer::disable) // one CORS layer: platform.CorsConfig, before this chain
+                .httpBasic(AbstractHttpConfigurer::disable)
+                .formLogin(AbstractHttpConfigurer::disable)
+                .logout(AbstractHttpConfigurer::disable)
+                .requestCache(AbstractHttpConfigurer::disable)
+                .headers(headers -> headers.frameOptions(frame -> frame.disable())) // SMART apps run in EHR frames
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .exceptionHandling(e -> e.authenticationEntryPoint(refusals).accessDeniedHandler(refusals));
+        if (properties.developmentMode()) {
+            // Nothing to check: no request goes through the chain (measured: its filters cost about a sixth of the
+            // read and search throughput), so development mode answers as the server did before security existed.
+            http.securityMatcher(request -> false).authorizeHttpRequests(a -> a.anyRequest().permitAll());
+            return http.build();
+        }
+        String audience = audience(properties, baseUrl);
+        // Only the FHIR API: elsewhere an Authorization header is not ours to check (CDS Hooks clients send their own
+        // JWTs to /cds-services), and the status page and health probes are public.
+        http.securityMatcher(new OrRequestMatcher(path.matcher("/fhir"), path.matcher("/fhir/**")))
+                .authorizeHttpRequests(a -> a.requestMatchers(
+                                path.matcher("/fhir/metadata"),
+                                path.matcher("/fhir/.well-known/smart-configuration"),
+                                path.matcher(HttpMethod.OPTIONS, "/fhir"),
+                                path.matcher(HttpMethod.OPTIONS, "/fhir/"))
+                        .permitAll()
+                        .anyRequest()
+                        .authenticated())
+                .oauth2ResourceServer(oauth -> oauth.authenticationManagerResolver(
+                                TokenDecoders.resolver(properties, audience))
+                        .authenticationEntryPoint(refusals)
+                        .accessDeniedHandler(refusals));
+        return http.build();
+    }
+
+    @Bean
+    SmartDiscovery smartDiscovery(SmartSecurityProperties properties) {
+        return new SmartDiscovery(properties);
+    }
+
+    @Bean
+    org.springframework.boot.web.servlet.ServletRegistrationBean<SmartConfigurationServlet> smartConfiguration(
+            SmartDiscovery discovery, com.fasterxml.jackson.databind.ObjectMapper json) {
+        var registration = new org.springframework.boot.web.servlet.ServletRegistrationBean<>(
+                new SmartConfigurationServlet(discovery, json), SmartConfigurationServlet.PATH);
+        registration.setName("smartConfiguration");
+        return registration;
+    }
+
+    /** The audience tokens must name: configured, else the FHIR base URL; never guessed from a request's Host. */
+    static String audience(SmartSecurityProperties properties, String baseUrl) {
+        String audience = properties.audience() != null && !properties.audience().isBlank()
+                ? properties.audience()
+                : baseUrl;
+        if (audience == null || audience.isBlank()) {
+            throw new IllegalStateException("A trusted token issuer is configured but not the audience tokens must"
+                    + " carry: set overturn.security.audience, or overturn.fhir.base-url (the audience defaults to"
+                    + " it), to this server's FHIR base URL, for example https://fhir.example.org/fhir");
+        }
+        return audience;
+    }
+
+    /** Development mode binds to loopback only; a non-loopback address needs a trusted issuer (see {@link BindCheck}). */
+    @Bean
+    WebServerFactoryCustomizer<AbstractConfigurableWebServerFactory> bindCheck(
+            SmartSecurityProperties properties, ServerProperties server) {
+        return new WebServerFactoryCustomizer<>() {
+            @Override
+            public void customize(AbstractConfigurableWebServerFactory factory) {
+                factory.setAddress(BindCheck.bindAddress(properties.developmentMode(), server.getAddress()));
+                if (properties.developmentMode()) {
+                    log.warn("DEVELOPMENT MODE: no trusted token issuer is configured (overturn.security.issuers),"
+                            + " so the FHIR API answers without any token; the server listens on {} only."
+                            + " Configure overturn.security.issuers[0].issuer and .jwks-uri before serving real data.",
+                            factory.getAddress() == null ? "loopback" : factory.getAddress().getHostAddress());
+                }
+            }
+        };
+    }
+}

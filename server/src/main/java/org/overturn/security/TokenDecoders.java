@@ -1,0 +1,109 @@
+package org.overturn.security;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
+import org.springframework.security.oauth2.server.resource.authentication.JwtIssuerAuthenticationManagerResolver;
+
+/**
+ * One JWT decoder per trusted issuer, chosen by the token's {@code iss}: signature checked with the issuer's
+ * configured JWKS (asymmetric algorithms only, so {@code alg: none} and HMAC tokens fail), then issuer, audience,
+ * {@code exp} (required) and {@code nbf} with the configured clock skew. A token's {@code jku}, {@code x5u} or
+ * embedded {@code jwk} is never used to find its key.
+ */
+final class TokenDecoders {
+    private static final Logger log = LoggerFactory.getLogger(TokenDecoders.class);
+    /** RFC 7518 asymmetric signatures; SMART asks for RS384 and ES384 at least. */
+    private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(
+            JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
+            JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512,
+            JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512);
+    /** A key set larger than this is not a key set. */
+    private static final int JWKS_SIZE_LIMIT = 256 * 1024;
+
+    private TokenDecoders() {}
+
+    static JwtIssuerAuthenticationManagerResolver resolver(SmartSecurityProperties properties, String audience) {
+        Map<String, AuthenticationManager> managers = new HashMap<>();
+        for (SmartSecurityProperties.Issuer issuer : properties.issuers()) {
+            NimbusJwtDecoder decoder = new NimbusJwtDecoder(processor(issuer, properties.jwksTimeout()));
+            decoder.setJwtValidator(validator(issuer.issuer(), audience, properties.clockSkew()));
+            managers.put(issuer.issuer(), new JwtAuthenticationProvider(decoder)::authenticate);
+        }
+        Map<String, AuthenticationManager> trusted = Map.copyOf(managers);
+        // An unknown issuer resolves to null, which the resolver answers as an invalid token.
+        return new JwtIssuerAuthenticationManagerResolver(trusted::get);
+    }
+
+    /**
+     * Signature checks with the issuer's key set, cached for five minutes; a token naming an unknown {@code kid} makes
+     * the set be fetched again at most once per 30 s, so a stream of such tokens cannot turn into a stream of requests
+     * to the issuer. Claims are checked by {@link #validator}.
+     */
+    private static DefaultJWTProcessor<SecurityContext> processor(SmartSecurityProperties.Issuer issuer, Duration timeout) {
+        int millis = (int) timeout.toMillis();
+        URL jwks;
+        try {
+            jwks = issuer.jwksUri().toURL();
+        } catch (MalformedURLException | IllegalArgumentException e) {
+            throw new IllegalStateException("overturn.security.issuers: the jwks-uri of " + issuer.issuer()
+                    + " is not a URL: " + issuer.jwksUri(), e);
+        }
+        JWKSource<SecurityContext> keys = JWKSourceBuilder.<SecurityContext>create(
+                        jwks, new DefaultResourceRetriever(millis, millis, JWKS_SIZE_LIMIT))
+                .cache(Duration.ofMinutes(5).toMillis(), timeout.toMillis())
+                .rateLimited(Duration.ofSeconds(30).toMillis())
+                .retrying(false)
+                .build();
+        // No key found (the refresh was rate-limited, or the issuer could not be reached): the token cannot be
+        // verified, which is a 401, not a server error.
+        JWKSource<SecurityContext> found = (selector, context) -> {
+            try {
+                return keys.get(selector, context);
+            } catch (RateLimitReachedException e) {
+                return List.of();
+            } catch (KeySourceException e) {
+                log.warn("The key set of trusted issuer {} could not be read: {}", issuer.issuer(), e.getMessage());
+                return List.of();
+            }
+        };
+        DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, found));
+        processor.setJWTClaimsSetVerifier((claims, context) -> {}); // Spring's validators check the claims
+        return processor;
+    }
+
+    static OAuth2TokenValidator<Jwt> validator(String issuer, String audience, Duration clockSkew) {
+        return new DelegatingOAuth2TokenValidator<>(
+                new JwtTimestampValidator(clockSkew),
+                new JwtIssuerValidator(issuer),
+                new JwtClaimValidator<Object>(JwtClaimNames.EXP, Objects::nonNull),
+                new JwtClaimValidator<List<String>>(JwtClaimNames.AUD, aud -> aud != null && aud.contains(audience)));
+    }
+}

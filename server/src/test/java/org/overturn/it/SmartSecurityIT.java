@@ -1,0 +1,590 @@
+package org.overturn.it;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.PlainJWT;
+import com.nimbusds.jwt.SignedJWT;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * SMART on FHIR authorization over real HTTP: two trusted issuers (RSA and EC keys, JWKS served by WireMock), tokens
+ * minted here. Every attack on the token is answered 401 with an OperationOutcome and no data on every path; scopes v1
+ * and v2 allow exactly their interactions; a patient-scoped token sees only its patient's compartment.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SmartSecurityIT extends ServerTest {
+    static final String EMPTY_BUNDLE = "{\"resourceType\":\"Bundle\",\"type\":\"collection\"}";
+    static final String AUDIENCE = "https://overturn.test/fhir";
+    static final String ISSUER_A = "https://auth-a.test";
+    static final String ISSUER_B = "https://auth-b.test";
+    /** A trusted issuer whose key set cannot be read (its server fails). */
+    static final String ISSUER_C = "https://auth-c.test";
+    static final WireMockServer KEYS = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+    static final RSAKey KEY_A = rsa("a1");
+    static final ECKey KEY_B = ec("b1");
+    /** An attacker's key, published only at a URL the attacker names in jku. */
+    static final RSAKey EVIL = rsa("evil");
+
+    static {
+        KEYS.start();
+        KEYS.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get("/a/jwks.json").willReturn(jwks(new JWKSet(KEY_A.toPublicJWK()))));
+        KEYS.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get("/b/jwks.json").willReturn(jwks(new JWKSet(KEY_B.toPublicJWK()))));
+        KEYS.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get("/c/jwks.json")
+                .willReturn(aResponse().withStatus(500)));
+        KEYS.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get("/evil/jwks.json").willReturn(jwks(new JWKSet(EVIL.toPublicJWK()))));
+    }
+
+    @DynamicPropertySource
+    static void trustedIssuers(DynamicPropertyRegistry registry) throws java.io.IOException {
+        // A data directory of its own: the other embedded-database tests' server may still be running in this JVM.
+        registry.add("overturn.data-dir", java.nio.file.Files.createTempDirectory("overturn-security-it-")::toString);
+        registry.add("overturn.security.issuers[0].issuer", () -> ISSUER_A);
+        registry.add("overturn.security.issuers[0].jwks-uri", () -> keys("/a/jwks.json"));
+        registry.add("overturn.security.issuers[1].issuer", () -> ISSUER_B);
+        registry.add("overturn.security.issuers[1].jwks-uri", () -> keys("/b/jwks.json"));
+        registry.add("overturn.security.issuers[2].issuer", () -> ISSUER_C);
+        registry.add("overturn.security.issuers[2].jwks-uri", () -> keys("/c/jwks.json"));
+        registry.add("overturn.security.audience", () -> AUDIENCE);
+        registry.add("overturn.security.authorization-endpoint", () -> ISSUER_A + "/authorize");
+        registry.add("overturn.security.token-endpoint", () -> ISSUER_A + "/token");
+    }
+
+    /** Synthetic data: two patients, each with one Observation; the names mark what must never leak. */
+    String marker;
+    String patientA;
+    String patientB;
+    String observationA;
+    String observationB;
+
+    @BeforeAll
+    void twoPatients() {
+        marker = "Leak" + unique();
+        String admin = bearer(systemToken("system/*.cruds"));
+        patientA = createAs(admin, "Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + marker + "A\"}]}");
+        patientB = createAs(admin, "Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + marker + "B\"}]}");
+        observationA = createAs(admin, "Observation", observation(patientA, "A"));
+        observationB = createAs(admin, "Observation", observation(patientB, "B"));
+    }
+
+    // ---- item 1: every attack on the token is a 401 with an OperationOutcome, on every path ----
+
+    @Test
+    void requestWhenNoTokenThenUnauthorizedEverywhere() {
+        assertRefusedEverywhere(null);
+    }
+
+    @Test
+    void requestWhenAlgNoneThenUnauthorized() {
+        assertRefusedEverywhere(new PlainJWT(claims(ISSUER_A, c -> c)).serialize());
+    }
+
+    @Test
+    void requestWhenHs256SignedWithThePublicKeyThenUnauthorized() throws JOSEException {
+        byte[] secret = KEY_A.toRSAPublicKey().getEncoded();
+        assertRefusedEverywhere(sign(new MACSigner(secret), JWSAlgorithm.HS256, "a1", null, claims(ISSUER_A, c -> c)));
+    }
+
+    @Test
+    void requestWhenAudienceIsAnotherServerThenUnauthorized() {
+        assertRefusedEverywhere(tokenA(c -> c.audience("https://other.example/fhir")));
+    }
+
+    @Test
+    void requestWhenExpiredThenUnauthorized() {
+        assertRefusedEverywhere(tokenA(c -> c.expirationTime(Date.from(Instant.now().minusSeconds(600)))));
+    }
+
+    @Test
+    void requestWhenNotYetValidThenUnauthorized() {
+        assertRefusedEverywhere(tokenA(c -> c.notBeforeTime(Date.from(Instant.now().plusSeconds(600)))));
+    }
+
+    @Test
+    void requestWhenNoExpiryThenUnauthorized() {
+        assertRefusedEverywhere(tokenA(c -> c.expirationTime(null)));
+    }
+
+    @Test
+    void requestWhenKidUnknownThenUnauthorized() throws JOSEException {
+        RSAKey stranger = rsa("unknown-kid");
+        KEYS.resetRequests();
+        assertRefusedEverywhere(sign(new RSASSASigner(stranger), JWSAlgorithm.RS384, "unknown-kid", null, claims(ISSUER_A, c -> c)));
+        // An unknown kid may make the decoder look at the issuer's key set again, but not once per request.
+        assertThat(KEYS.findAll(getRequestedFor(urlPathEqualTo("/a/jwks.json")))).hasSizeLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void requestWhenSignedWithAnotherIssuersKeyThenUnauthorized() throws JOSEException {
+        // Issuer B's name, issuer A's key: each issuer's tokens are checked with its own keys only.
+        assertRefusedEverywhere(sign(new RSASSASigner(KEY_A), JWSAlgorithm.RS384, "a1", null, claims(ISSUER_B, c -> c)));
+    }
+
+    @Test
+    void requestWhenIssuerUnknownThenUnauthorized() throws JOSEException {
+        assertRefusedEverywhere(sign(new RSASSASigner(KEY_A), JWSAlgorithm.RS384, "a1", null, claims("https://evil.example", c -> c)));
+    }
+
+    @Test
+    void requestWhenJkuPointsElsewhereThenItIsNotFollowed() throws JOSEException {
+        KEYS.resetRequests();
+        URI jku = URI.create(keys("/evil/jwks.json"));
+        assertRefusedEverywhere(sign(new RSASSASigner(EVIL), JWSAlgorithm.RS384, "evil", jku, claims(ISSUER_A, c -> c)));
+        KEYS.verify(0, getRequestedFor(urlPathEqualTo("/evil/jwks.json")));
+    }
+
+    @Test
+    void requestWhenX5uOrEmbeddedJwkNameTheAttackersKeyThenNeitherIsUsed() throws JOSEException {
+        KEYS.resetRequests();
+        JWSHeader x5u = new JWSHeader.Builder(JWSAlgorithm.RS384).keyID("evil")
+                .x509CertURL(URI.create(keys("/evil/cert.pem"))).build();
+        assertRefusedEverywhere(signWith(x5u, new RSASSASigner(EVIL), claims(ISSUER_A, c -> c)));
+        JWSHeader embedded = new JWSHeader.Builder(JWSAlgorithm.RS384).keyID("evil").jwk(EVIL.toPublicJWK()).build();
+        assertRefusedEverywhere(signWith(embedded, new RSASSASigner(EVIL), claims(ISSUER_A, c -> c)));
+        KEYS.verify(0, getRequestedFor(urlPathEqualTo("/evil/cert.pem")));
+    }
+
+    @Test
+    void requestWhenValidTokenSentInTheQueryStringThenNotAccepted() {
+        // Tokens in URLs end up in logs and browser histories: only the Authorization header is read.
+        String token = systemToken("system/*.read");
+        Response r = get("Observation/" + observationB + "?access_token=" + token);
+        assertThat(r.assertOutcome(401)).isEqualTo("OVT-401");
+        assertThat(r.body()).doesNotContain(marker);
+    }
+
+    @Test
+    void requestWhenIssuersKeysCannotBeReadThenUnauthorizedNotServerError() throws JOSEException {
+        RSAKey keyC = rsa("c1");
+        assertRefusedEverywhere(sign(new RSASSASigner(keyC), JWSAlgorithm.RS384, "c1", null, claims(ISSUER_C, c -> c)));
+    }
+
+    @Test
+    void requestWhenTokenHasNoScopeThenForbidden() {
+        String auth = bearer(tokenA(c -> c.claim("scope", null)));
+        assertThat(get("Observation/" + observationA, "Authorization", auth).assertOutcome(403)).isEqualTo("OVT-403-SCOPE");
+        assertThat(get("Observation?patient=" + patientA, "Authorization", auth).status()).isEqualTo(403);
+        assertThat(get("metadata", "Authorization", auth).status()).isEqualTo(200);
+    }
+
+    @Test
+    void requestWhenTokenIsGarbageThenUnauthorized() {
+        assertRefusedEverywhere("not.a.token");
+    }
+
+    @Test
+    void requestWhenValidTokenOfEitherIssuerThenAnswered() {
+        assertThat(get("Observation/" + observationA, "Authorization", bearer(systemToken("system/*.read"))).status())
+                .isEqualTo(200);
+        String tokenB = sign(ecSigner(), JWSAlgorithm.ES384, "b1", null, claims(ISSUER_B, c -> c.claim("scope", "user/*.read")));
+        Response read = get("Observation/" + observationB + "?_format=xml", "Authorization", bearer(tokenB));
+        assertThat(read.status()).isEqualTo(200);
+        assertThat(read.body()).contains(marker + "-obs-B");
+    }
+
+    @Test
+    void publicPathsWhenNoTokenThenAnswered() {
+        assertThat(get("metadata").status()).isEqualTo(200);
+        assertThat(get(root() + "/actuator/health/liveness").status()).isEqualTo(200);
+        assertThat(get(root() + "/cds-services").status()).isEqualTo(200); // CDS Hooks keeps its own scheme
+        Response preflight = send("OPTIONS", "Patient/" + patientA, null, null,
+                "Origin", "https://app.example", "Access-Control-Request-Method", "GET",
+                "Access-Control-Request-Headers", "authorization");
+        assertThat(preflight.status()).isEqualTo(200);
+        assertThat(preflight.raw().headers().allValues("Access-Control-Allow-Origin")).hasSize(1);
+        Response refused = get("Patient/" + patientA, "Origin", "https://app.example");
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.raw().headers().allValues("Access-Control-Allow-Origin")).hasSize(1);
+    }
+
+    @Test
+    void cdsHooksWhenCalledWithItsOwnClientJwtThenNotCheckedAsASmartToken() {
+        // CDS clients sign their own JWTs (CDS Hooks 2.0); the FHIR API's issuers do not apply to them.
+        String discovery = root() + "/cds-services";
+        Response r = get(discovery, "Authorization", "Bearer " + CdsTestClient.token(discovery, c -> {}));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+    }
+
+    // ---- item 4: scopes, v1 and v2 ----
+
+    @Test
+    void v1ReadScopeWhenReadingAndWritingThenOnlyReadsAllowed() {
+        String auth = bearer(systemToken("user/Observation.read"));
+        assertThat(get("Observation/" + observationA, "Authorization", auth).status()).isEqualTo(200);
+        assertThat(get("Observation?patient=" + patientA, "Authorization", auth).status()).isEqualTo(200);
+        assertThat(post("Observation", observation(patientA, "x"), "Authorization", auth).assertOutcome(403))
+                .isEqualTo("OVT-403-SCOPE");
+        Response patient = get("Patient/" + patientA, "Authorization", auth);
+        assertThat(patient.assertOutcome(403)).isEqualTo("OVT-403-SCOPE");
+        assertThat(patient.header("WWW-Authenticate")).isEqualTo("Bearer error=\"insufficient_scope\"");
+        assertThat(patient.body()).doesNotContain(marker);
+        assertThat(get("Patient?_id=" + patientA, "Authorization", auth).status()).isEqualTo(403);
+        assertThat(post("Claim/$submit", EMPTY_BUNDLE, "Authorization", auth).status()).isEqualTo(403);
+    }
+
+    @Test
+    void v1WriteScopeWhenWritingThenAllowedButNotReading() {
+        String auth = bearer(systemToken("user/Observation.write"));
+        assertThat(post("Observation", observation(patientA, "w"), "Authorization", auth).status()).isEqualTo(201);
+        assertThat(get("Observation/" + observationA, "Authorization", auth).status()).isEqualTo(403);
+    }
+
+    @Test
+    void v2ScopesWhenUsedThenEachLetterAllowsItsInteraction() {
+        String rs = bearer(systemToken("user/Observation.rs"));
+        assertThat(get("Observation/" + observationA, "Authorization", rs).status()).isEqualTo(200);
+        assertThat(get("Observation?patient=" + patientA, "Authorization", rs).status()).isEqualTo(200);
+        assertThat(post("Observation", observation(patientA, "v2"), "Authorization", rs).status()).isEqualTo(403);
+        String r = bearer(systemToken("user/Observation.r"));
+        assertThat(get("Observation/" + observationA, "Authorization", r).status()).isEqualTo(200);
+        assertThat(get("Observation?patient=" + patientA, "Authorization", r).status()).isEqualTo(403);
+        String c = bearer(systemToken("system/Observation.c"));
+        String created = createAs(c, "Observation", observation(patientA, "c"));
+        assertThat(delete("Observation/" + created, "Authorization", c).status()).isEqualTo(403);
+        String cruds = bearer(systemToken("user/Observation.cruds"));
+        assertThat(delete("Observation/" + created, "Authorization", cruds).status()).isIn(200, 204);
+        // A scope claim sent as a JSON array (as some authorization servers do) counts too.
+        String listed = bearer(tokenA(x -> x.claim("scope", List.of("openid", "user/Observation.rs"))));
+        assertThat(get("Observation/" + observationA, "Authorization", listed).status()).isEqualTo(200);
+        // Search without read: the matches are answered (s), a read by id is not (r).
+        String searchOnly = bearer(patientToken(patientA, "patient/Observation.s"));
+        Response matches = get("Observation?patient=" + patientA, "Authorization", searchOnly);
+        assertThat(matches.status()).isEqualTo(200);
+        assertThat(matches.json().path("entry")).isNotEmpty();
+        assertThat(get("Observation/" + observationA, "Authorization", searchOnly).status()).isEqualTo(403);
+        // Letters out of order, and search restrictions (not supported yet), grant nothing.
+        assertThat(get("Observation/" + observationA, "Authorization", bearer(systemToken("user/Observation.sr"))).status())
+                .isEqualTo(403);
+        assertThat(get("Observation/" + observationA, "Authorization",
+                        bearer(systemToken("user/Observation.rs?category=laboratory"))).status())
+                .isEqualTo(403);
+    }
+
+    // ---- patient compartment ----
+
+    @Test
+    void patientTokenWhenReadingAnotherPatientsDataThenNotFoundOnEveryPath() {
+        for (String scope : List.of("patient/*.read", "patient/Observation.rs patient/Patient.rs")) {
+            String auth = bearer(patientToken(patientA, scope));
+            assertThat(get("Observation/" + observationA, "Authorization", auth).status()).isEqualTo(200);
+            assertThat(get("Patient/" + patientA, "Authorization", auth).status()).isEqualTo(200);
+            for (String path : List.of("Observation/" + observationB, "Observation/" + observationB + "?_format=xml",
+                    "Observation/" + observationB + "?_pretty=true", "Observation/" + observationB + "/_history/1",
+                    "Patient/" + patientB, "Observation/" + observationB + "/_history")) {
+                Response r = get(path, "Authorization", auth);
+                assertThat(r.assertOutcome(404)).as(path).isEqualTo("OVT-404");
+                assertThat(r.body()).as(path).doesNotContain(marker + "B").doesNotContain(marker + "-obs-B");
+            }
+            // An unknown id and another patient's resource get the same answer.
+            assertThat(get("Observation/" + observationB, "Authorization", auth).json().path("issue").get(0).path("diagnostics").asText())
+                    .isEqualTo("Observation/" + observationB + " is not known");
+        }
+    }
+
+    @Test
+    void patientTokenWhenSearchingThenOnlyItsCompartment() {
+        String auth = bearer(patientToken(patientA, "patient/*.rs"));
+        for (String path : List.of("Observation", "Observation?patient=" + patientB, "Observation?subject=Patient/" + patientB,
+                "Observation?code=http://loinc.org|8480-6", "Patient", "Patient?_id=" + patientB,
+                "Patient?family=" + marker + "B", "Observation?_format=xml", "Observation?_pretty=true")) {
+            Response r = get(path, "Authorization", auth);
+            assertThat(r.status()).as(path).isEqualTo(200);
+            List<String> ids = new ArrayList<>();
+            r.json().path("entry").forEach(e -> ids.add(e.path("resource").path("id").asText()));
+            assertThat(ids).as(path).doesNotContain(patientB, observationB);
+            assertThat(r.body()).as(path).doesNotContain(marker + "-obs-B"); // the query itself is echoed in links
+        }
+        JsonNode own = get("Observation?patient=" + patientA, "Authorization", auth).json();
+        assertThat(own.path("entry")).isNotEmpty();
+        assertThat(get("Observation?_include=Observation:subject", "Authorization", auth).assertOutcome(403))
+                .isEqualTo("OVT-403-PATIENT");
+        assertThat(get("Observation/_history", "Authorization", auth).status()).isEqualTo(403);
+        assertThat(post("Claim/$submit", EMPTY_BUNDLE, "Authorization", auth).status()).isEqualTo(403);
+    }
+
+    @Test
+    void patientTokenWhenWritingOutsideItsCompartmentThenRefused() {
+        String auth = bearer(patientToken(patientA, "patient/Observation.cruds"));
+        assertThat(post("Observation", observation(patientB, "planted"), "Authorization", auth).status()).isEqualTo(403);
+        String ownId = createAs(auth, "Observation", observation(patientA, "own"));
+        String moved = observation(patientB, "moved").replace("{\"resourceType\":\"Observation\"",
+                "{\"resourceType\":\"Observation\",\"id\":\"" + ownId + "\"");
+        assertThat(put("Observation/" + ownId, moved, "Authorization", auth).status()).isEqualTo(403);
+        String taken = observation(patientA, "taken").replace("{\"resourceType\":\"Observation\"",
+                "{\"resourceType\":\"Observation\",\"id\":\"" + observationB + "\"");
+        assertThat(put("Observation/" + observationB, taken, "Authorization", auth).assertOutcome(404)).isEqualTo("OVT-404");
+        assertThat(delete("Observation/" + observationB, "Authorization", auth).assertOutcome(404)).isEqualTo("OVT-404");
+        assertThat(delete("Observation?patient=" + patientB, "Authorization", auth).status()).isEqualTo(403);
+        String admin = bearer(systemToken("system/*.read"));
+        assertThat(get("Observation/" + observationB, "Authorization", admin).body()).contains(marker + "-obs-B");
+    }
+
+    @Test
+    void patientTokenWhenTransactionReachesOutsideThenRefused() {
+        String auth = bearer(patientToken(patientA, "patient/*.cruds"));
+        String reading = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"request\":{\"method\":\"GET\","
+                + "\"url\":\"Observation/" + observationB + "\"}}]}";
+        Response r = post("", reading, "Authorization", auth);
+        assertThat(r.status()).isEqualTo(403);
+        assertThat(r.body()).doesNotContain(marker + "-obs-B");
+        String planting = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"resource\":"
+                + observation(patientB, "tx") + ",\"request\":{\"method\":\"POST\",\"url\":\"Observation\"}}]}";
+        assertThat(post("", planting, "Authorization", auth).status()).isEqualTo(403);
+        String deleting = "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[{\"request\":{\"method\":\"DELETE\","
+                + "\"url\":\"Observation/" + observationB + "\"}}]}";
+        Response d = post("", deleting, "Authorization", auth);
+        assertThat(d.status()).isIn(200, 404);
+        assertThat(get("Observation/" + observationB, "Authorization", bearer(systemToken("system/*.read"))).status())
+                .isEqualTo(200);
+    }
+
+    /**
+     * Cross-patient probes: one resource of each patient-compartment type for patient B, then every way this slice
+     * offers to read or search it, with patient A's v1 and v2 tokens. No answer may contain it.
+     */
+    @Test
+    void patientTokenWhenProbingEveryTypeOfAnotherPatientThenNothingLeaks() {
+        String admin = bearer(systemToken("system/*.cruds"));
+        String b = "Patient/" + patientB;
+        Map<String, String> others = new LinkedHashMap<>();
+        others.put("Condition", "{\"resourceType\":\"Condition\",\"subject\":{\"reference\":\"" + b + "\"}}");
+        others.put("Observation", observation(patientB, "probe"));
+        others.put("MedicationStatement", "{\"resourceType\":\"MedicationStatement\",\"status\":\"active\","
+                + "\"medicationCodeableConcept\":{\"text\":\"alectinib\"},\"subject\":{\"reference\":\"" + b + "\"}}");
+        others.put("MedicationRequest", "{\"resourceType\":\"MedicationRequest\",\"status\":\"draft\",\"intent\":\"order\","
+                + "\"medicationCodeableConcept\":{\"text\":\"alectinib\"},\"subject\":{\"reference\":\"" + b + "\"}}");
+        others.put("Procedure", "{\"resourceType\":\"Procedure\",\"status\":\"completed\",\"subject\":{\"reference\":\"" + b + "\"}}");
+        others.put("AllergyIntolerance", "{\"resourceType\":\"AllergyIntolerance\",\"patient\":{\"reference\":\"" + b + "\"}}");
+        others.put("DiagnosticReport", "{\"resourceType\":\"DiagnosticReport\",\"status\":\"final\",\"code\":{\"text\":\"NGS\"},"
+                + "\"subject\":{\"reference\":\"" + b + "\"}}");
+        others.put("DocumentReference", "{\"resourceType\":\"DocumentReference\",\"status\":\"current\",\"content\":[{\"attachment\":"
+                + "{\"contentType\":\"text/plain\",\"data\":\"c3ludGhldGlj\"}}],\"subject\":{\"reference\":\"" + b + "\"}}");
+        others.put("Coverage", "{\"resourceType\":\"Coverage\",\"status\":\"active\",\"beneficiary\":{\"reference\":\"" + b + "\"},"
+                + "\"payor\":[{\"display\":\"Synthetic payer\"}]}");
+        others.put("QuestionnaireResponse", "{\"resourceType\":\"QuestionnaireResponse\",\"status\":\"completed\","
+                + "\"subject\":{\"reference\":\"" + b + "\"}}");
+        others.put("Communication", "{\"resourceType\":\"Communication\",\"status\":\"completed\",\"subject\":{\"reference\":\"" + b + "\"}}");
+        Map<String, String> ids = new LinkedHashMap<>();
+        others.forEach((type, json) -> ids.put(type, createAs(admin, type, json)));
+        ids.put("Patient", patientB);
+
+        int probes = 0;
+        for (String scope : List.of("patient/*.read", "patient/*.rs")) {
+            String auth = bearer(patientToken(patientA, scope));
+            for (Map.Entry<String, String> e : ids.entrySet()) {
+                String ref = e.getKey() + "/" + e.getValue();
+                for (String read : List.of(ref, ref + "?_format=xml", ref + "?_pretty=true", ref + "?_format=json",
+                        ref + "?_summary=true", ref + "?_elements=id", ref + "/_history/1", ref + "/_history")) {
+                    Response r = get(read, "Authorization", auth);
+                    assertThat(r.status()).as(read).isEqualTo(404);
+                    assertThat(r.body()).as(read).doesNotContain(marker + "B").doesNotContain("\"" + e.getValue() + "\",");
+                    probes++;
+                }
+                Response xml = get(ref, "Authorization", auth, "Accept", "application/fhir+xml");
+                assertThat(xml.status()).as(ref + " as XML").isEqualTo(404);
+                probes++;
+                String type = e.getKey();
+                int own = 0;
+                for (String search : List.of(type, type + "?patient=" + patientB, type + "?_id=" + e.getValue(),
+                        type + "?_lastUpdated=gt2000-01-01", type + "?_format=xml", type + "?_count=1000&_total=accurate",
+                        type + "?_summary=count")) {
+                    Response r = get(search, "Authorization", auth);
+                    probes++;
+                    if (r.status() != 200) {
+                        assertThat(r.status()).as(search).isIn(400, 403); // refused, never answered with data
+                        continue;
+                    }
+                    JsonNode bundle = r.json();
+                    List<String> found = new ArrayList<>();
+                    bundle.path("entry").forEach(x -> found.add(x.path("resource").path("id").asText()));
+                    assertThat(found).as(search).doesNotContainAnyElementsOf(ids.values());
+                    if (search.equals(type)) {
+                        own = found.size(); // what patient A may see of this type (all on one page)
+                    } else if (bundle.has("total")) {
+                        assertThat(bundle.path("total").asInt()).as(search + " total counts only A's").isLessThanOrEqualTo(own);
+                    }
+                }
+            }
+        }
+        assertThat(probes).isGreaterThanOrEqualTo(2 * 12 * 16);
+    }
+
+    // ---- item 5: discovery ----
+
+    @Test
+    void discoveryWhenAskedWithoutTokenThenSmartConfiguration() {
+        Response r = get(".well-known/smart-configuration", "Origin", "https://app.example");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.raw().headers().allValues("Access-Control-Allow-Origin")).hasSize(1);
+        JsonNode json = r.json();
+        assertThat(json.path("authorization_endpoint").asText()).isEqualTo(ISSUER_A + "/authorize");
+        assertThat(json.path("token_endpoint").asText()).isEqualTo(ISSUER_A + "/token");
+        assertThat(json.path("code_challenge_methods_supported").toString()).isEqualTo("[\"S256\"]");
+        assertThat(json.path("capabilities").toString())
+                .contains("launch-ehr", "launch-standalone", "context-ehr-patient", "permission-v1", "permission-v2");
+        JsonNode security = get("metadata").json().path("rest").get(0).path("security");
+        assertThat(security.path("cors").asBoolean()).isTrue();
+        assertThat(security.path("service").get(0).path("coding").get(0).path("code").asText()).isEqualTo("SMART-on-FHIR");
+        assertThat(security.path("extension").get(0).path("extension").toString())
+                .contains(ISSUER_A + "/authorize", ISSUER_A + "/token");
+    }
+
+    // ---- helpers ----
+
+    /** 401 + WWW-Authenticate: Bearer + OperationOutcome, no data, on each way of asking. */
+    private void assertRefusedEverywhere(String token) {
+        String[] auth = token == null ? new String[0] : new String[] {"Authorization", bearer(token)};
+        List<Response> answers = new ArrayList<>();
+        for (String path : List.of("Observation/" + observationB, "Observation/" + observationB + "?_format=xml",
+                "Observation/" + observationB + "?_pretty=true", "Observation?patient=" + patientB,
+                "Patient?family=" + marker + "B", "Patient/" + patientB + "/_history", "_history")) {
+            answers.add(get(path, auth));
+        }
+        String transaction = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"request\":{\"method\":"
+                + "\"GET\",\"url\":\"Observation/" + observationB + "\"}}]}";
+        answers.add(post("", transaction, auth));
+        answers.add(post("Claim/$submit", "{\"resourceType\":\"Bundle\"}", auth));
+        answers.add(send("GET", "Subscription/x/$status", null, null, auth));
+        answers.add(post("Observation", observation(patientB, "planted"), auth));
+        for (Response r : answers) {
+            assertThat(r.assertOutcome(401)).as(r.raw().uri().toString()).isEqualTo("OVT-401");
+            assertThat(r.header("WWW-Authenticate")).startsWith("Bearer");
+            assertThat(r.body()).doesNotContain(marker);
+        }
+    }
+
+    private String root() {
+        return base().substring(0, base().length() - "/fhir".length());
+    }
+
+    private String createAs(String authorization, String type, String json) {
+        Response r = post(type, json, "Authorization", authorization);
+        assertThat(r.status()).as("create %s: %s", type, r.body()).isEqualTo(201);
+        return r.json().path("id").asText();
+    }
+
+    private String observation(String patient, String label) {
+        return "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"coding\":[{\"system\":\"http://loinc.org\","
+                + "\"code\":\"8480-6\"}],\"text\":\"" + marker + "-obs-" + label + "\"},\"subject\":{\"reference\":\"Patient/"
+                + patient + "\"}}";
+    }
+
+    private static String bearer(String token) {
+        return "Bearer " + token;
+    }
+
+    private static String systemToken(String scope) {
+        return tokenA(c -> c.claim("scope", scope));
+    }
+
+    private static String patientToken(String patient, String scope) {
+        return tokenA(c -> c.claim("scope", "launch/patient openid " + scope).claim("patient", patient));
+    }
+
+    private static String tokenA(UnaryOperator<JWTClaimsSet.Builder> change) {
+        try {
+            return sign(new RSASSASigner(KEY_A), JWSAlgorithm.RS384, "a1", null, claims(ISSUER_A, change));
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JWTClaimsSet claims(String issuer, UnaryOperator<JWTClaimsSet.Builder> change) {
+        Instant now = Instant.now();
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+                .issuer(issuer)
+                .subject("test-client")
+                .audience(AUDIENCE)
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plusSeconds(300)))
+                .claim("scope", "system/*.cruds");
+        return change.apply(claims).build();
+    }
+
+    private static String sign(JWSSigner signer, JWSAlgorithm alg, String kid, URI jku, JWTClaimsSet claims) {
+        JWSHeader.Builder header = new JWSHeader.Builder(alg).keyID(kid);
+        if (jku != null) {
+            header.jwkURL(jku);
+        }
+        SignedJWT jwt = new SignedJWT(header.build(), claims);
+        try {
+            jwt.sign(signer);
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+        return jwt.serialize();
+    }
+
+    private static String signWith(JWSHeader header, JWSSigner signer, JWTClaimsSet claims) {
+        SignedJWT jwt = new SignedJWT(header, claims);
+        try {
+            jwt.sign(signer);
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+        return jwt.serialize();
+    }
+
+    private static JWSSigner ecSigner() {
+        try {
+            return new ECDSASigner(KEY_B);
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String keys(String path) {
+        return "http://127.0.0.1:" + KEYS.port() + path;
+    }
+
+    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder jwks(JWKSet set) {
+        return aResponse().withHeader("Content-Type", "application/json").withBody(set.toString());
+    }
+
+    private static RSAKey rsa(String kid) {
+        try {
+            return new RSAKeyGenerator(2048).keyID(kid).generate();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ECKey ec(String kid) {
+        try {
+            return new ECKeyGenerator(Curve.P_384).keyID(kid).generate();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
