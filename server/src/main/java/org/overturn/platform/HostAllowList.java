@@ -94,7 +94,8 @@ public final class HostAllowList {
         }
         if (wildcardMatched) {
             return what + " host '" + host + "' is " + (loopback ? "on this machine" : "a private-network address")
-                    + ", which a wildcard of " + setting + " does not reach; name the host exactly to allow it";
+                    + ": not on the allow-list (" + setting + "), whose wildcards reach public addresses only; name the"
+                    + " host exactly to allow it";
         }
         return what + " host '" + host + "' is not on the allow-list (" + setting + ")";
     }
