@@ -176,6 +176,53 @@ public interface CdsHooksContract extends FhirHttp {
         assertThat(ext(r.json().path("systemActions").get(0).path("resource").path("extension").get(0), "doc-needed")).isEqualTo("clinical");
     }
 
+    /** CDS Hooks 2.0: a response always carries cards, an empty array when there is nothing to say. */
+    @Test
+    default void orderSignWhenTheOrderIsNoSpecialtyDrugThenNoCardButAnEmptyCardsArray() {
+        ObjectNode request = (ObjectNode) tree(hookRequest(Scenarios.ALECTINIB_CA, "order-sign", "plain-" + unique() + "-"));
+        ObjectNode order = (ObjectNode) request.path("context").path("draftOrders").path("entry").get(0).path("resource");
+        order.putObject("medicationCodeableConcept").put("text", "lisinopril 10 mg tablet").putArray("coding").addObject()
+                .put("system", "http://www.nlm.nih.gov/research/umls/rxnorm").put("code", "314076");
+        Response r = hook("overturn-order-sign", request.toString());
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().has("cards")).as(r.body()).isTrue();
+        assertThat(r.json().path("cards").isArray()).isTrue();
+        assertThat(r.json().path("cards")).as("no 'cannot assess' card on ordinary prescriptions").isEmpty();
+    }
+
+    /** The hook is about context.draftOrders: a prefetch copy of the same order (another status) does not hide it. */
+    @Test
+    default void orderSignWhenPrefetchHoldsTheSameOrderIdThenTheDraftIsStillAssessed() {
+        ObjectNode request = (ObjectNode) tree(hookRequest(Scenarios.ALECTINIB_CA, "order-sign", "dup-" + unique() + "-"));
+        ObjectNode draft = (ObjectNode) request.path("context").path("draftOrders").path("entry").get(0).path("resource");
+        ObjectNode copy = draft.deepCopy();
+        copy.put("status", "active");
+        ObjectNode bundle = ((ObjectNode) request.path("prefetch")).putObject("medicationRequests");
+        bundle.put("resourceType", "Bundle").put("type", "searchset");
+        bundle.putArray("entry").addObject().set("resource", copy);
+        Response r = hook("overturn-order-sign", request.toString());
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().path("cards").get(0).path("summary").asText()).contains("Alecensa");
+        assertThat(r.json().path("systemActions").get(0).path("resource").path("id").asText()).isEqualTo(draft.path("id").asText());
+    }
+
+    /** patient-view has no draft orders: it speaks of the patient's current specialty-drug orders. */
+    @Test
+    default void patientViewWhenTheChartHasAnActiveSpecialtyDrugOrderThenACardForIt() {
+        ObjectNode request = (ObjectNode) tree(hookRequest(Scenarios.ALECTINIB_CA, "patient-view", "pv-" + unique() + "-"));
+        ObjectNode context = (ObjectNode) request.path("context");
+        ObjectNode order = (ObjectNode) context.path("draftOrders").path("entry").get(0).path("resource");
+        order.put("status", "active");
+        ObjectNode bundle = ((ObjectNode) request.path("prefetch")).putObject("medicationRequests");
+        bundle.put("resourceType", "Bundle").put("type", "searchset");
+        bundle.putArray("entry").addObject().set("resource", order.deepCopy());
+        context.remove("draftOrders");
+        Response r = hook("overturn-patient-view", request.toString());
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().path("cards")).isNotEmpty();
+        assertThat(r.json().path("cards").get(0).path("summary").asText()).contains("Alecensa");
+    }
+
     @Test
     default void hookWhenMalformedOrIncompleteThen400WithJsonErrorAndUnknownServiceThen404() {
         Response malformed = hook("overturn-order-sign", "{\"hook\": ");
