@@ -46,7 +46,7 @@ final class CdsJson {
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     record Action(String type, String description, JsonNode resource) {}
 
-    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    /** Both arrays are always sent, empty when there is nothing to say (CDS Hooks 2.0 requires cards). */
     record Response(List<Card> cards, List<Action> systemActions) {}
 
     record Error(String error, String message) {}

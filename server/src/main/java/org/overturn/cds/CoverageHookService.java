@@ -135,9 +135,10 @@ final class CoverageHookService {
 
         Optional<Patient> patient = resources.all(Patient.class).stream()
                 .filter(p -> patientId.equals(p.getIdElement().getIdPart())).findFirst();
-        List<MedicationRequest> orders = resources.all(MedicationRequest.class).stream()
-                .filter(m -> m.getStatus() == MedicationRequest.MedicationRequestStatus.DRAFT)
-                .toList();
+        List<MedicationRequest> orders = hook.equals("patient-view") ? resources.currentOrders() : resources.draftOrders();
+        if (orders.isEmpty() && hook.equals("patient-view")) {
+            return new CdsJson.Response(List.of(), List.of()); // no current order: nothing to say on opening the chart
+        }
         if (patient.isEmpty() || resources.coverages().isEmpty()) {
             String what = patient.isEmpty() ? "the Patient" : "an active Coverage";
             String why = problems.getOrDefault(patient.isEmpty() ? "patient" : "coverage", "not found");
@@ -153,12 +154,15 @@ final class CoverageHookService {
             }
             EligibilityService.Assessment assessment =
                     eligibility.assess(resources.chart(patient.get()), coverage, payor, order.getMedicationCodeableConcept());
+            if (assessment.drug().isEmpty()) {
+                continue; // not a drug Overturn knows: a card on every ordinary prescription would be alert fatigue
+            }
             out.add(cards.assessment(assessment, recordAndLink(request, fhirServer, patientId, coverage, payor, order, assessment, smartLaunchUrl)));
             if (!hook.equals("patient-view")) {
                 actions.add(cards.coverageInformation(order, assessment, LocalDate.now()));
             }
         }
-        if (!problems.isEmpty()) {
+        if (!problems.isEmpty() && !out.isEmpty()) { // what could not be read matters only to an assessed order
             out.add(cards.partial(problems));
         }
         return new CdsJson.Response(out, actions);

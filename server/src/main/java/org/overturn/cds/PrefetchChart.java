@@ -20,19 +20,40 @@ import org.hl7.fhir.r4.model.Procedure;
 import org.hl7.fhir.r4.model.Reference;
 import org.overturn.evidence.Chart;
 
-/** The resources of a CDS Hooks call (prefetch values and context.draftOrders), sorted by type. */
+/**
+ * The resources of a CDS Hooks call (context.draftOrders, prefetch values, EHR answers), sorted by type. The draft
+ * orders come first, so that where the prefetch holds another version of the same order (another status), the draft
+ * the hook is about is the one assessed and counted.
+ */
 final class PrefetchChart {
     final List<IBaseResource> resources = new ArrayList<>();
+    private int drafts;
 
     static PrefetchChart of(FhirContext ctx, Map<String, JsonNode> prefetch, JsonNode draftOrders) {
         PrefetchChart chart = new PrefetchChart();
-        for (JsonNode value : prefetch.values()) {
-            chart.add(ctx, value);
-        }
         if (draftOrders != null && !draftOrders.isMissingNode() && !draftOrders.isNull()) {
             chart.add(ctx, draftOrders);
         }
+        chart.drafts = chart.resources.size();
+        for (JsonNode value : prefetch.values()) {
+            chart.add(ctx, value);
+        }
         return chart;
+    }
+
+    /** The orders in context.draftOrders: what order-select and order-sign are about. */
+    List<MedicationRequest> draftOrders() {
+        return resources.subList(0, drafts).stream()
+                .filter(MedicationRequest.class::isInstance).map(MedicationRequest.class::cast).toList();
+    }
+
+    /** The patient's current medication orders (draft, active, on hold): what patient-view speaks of. */
+    List<MedicationRequest> currentOrders() {
+        return all(MedicationRequest.class).stream()
+                .filter(m -> m.getStatus() == MedicationRequest.MedicationRequestStatus.DRAFT
+                        || m.getStatus() == MedicationRequest.MedicationRequestStatus.ACTIVE
+                        || m.getStatus() == MedicationRequest.MedicationRequestStatus.ONHOLD)
+                .toList();
     }
 
     private void add(FhirContext ctx, JsonNode value) {

@@ -13,7 +13,8 @@ import org.springframework.web.filter.CorsFilter;
 
 /**
  * CORS for every browser-facing path, configured once: preflights are answered here, before anything else runs.
- * Allowed origins come from {@code overturn.fhir.cors-allowed-origins}.
+ * Allowed origins come from {@code overturn.fhir.cors-allowed-origins}. Right after it, the headers every answer
+ * carries ({@link SecurityHeadersFilter}).
  */
 @Configuration(proxyBeanMethods = false)
 class CorsConfig {
@@ -39,6 +40,15 @@ class CorsConfig {
             @org.springframework.beans.factory.annotation.Qualifier("corsConfigurationSource") CorsConfigurationSource source) {
         FilterRegistrationBean<CorsFilter> registration = new FilterRegistrationBean<>(new CorsFilter(source));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+
+    @Bean
+    FilterRegistrationBean<SecurityHeadersFilter> securityHeadersFilter(
+            @Value("${overturn.operations.metrics-public:false}") boolean metricsPublic) {
+        FilterRegistrationBean<SecurityHeadersFilter> registration =
+                new FilterRegistrationBean<>(new SecurityHeadersFilter(metricsPublic));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
         return registration;
     }
 }
