@@ -92,7 +92,7 @@ final class FhirRequestFilter extends OncePerRequestFilter {
                     .register(meters)
                     .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
             // Parameter names only: values (names, identifiers, dates of birth) may be PHI and never go to the log.
-            String params = String.join(",", new java.util.TreeSet<>(request.getParameterMap().keySet()));
+            String params = parameterNames(request.getParameterMap().keySet());
             access.info(
                     "request id={} method={} path={}{} status={} duration_ms={}",
                     requestId,
@@ -155,5 +155,32 @@ final class FhirRequestFilter extends OncePerRequestFilter {
         return new OverturnException(
                 ErrorCode.BODY_TOO_LARGE,
                 "The request body exceeds the limit of " + maxBodyBytes + " bytes (setting overturn.fhir.max-body-size)");
+    }
+
+    /**
+     * The query's parameter names for the access log, sorted, each escaped (a decoded name may hold a line break that
+     * would forge a log line) and the whole bounded in length.
+     */
+    static String parameterNames(java.util.Collection<String> names) {
+        StringBuilder out = new StringBuilder();
+        for (String name : new java.util.TreeSet<>(names)) {
+            if (out.length() > 0) {
+                out.append(',');
+            }
+            for (int i = 0; i < name.length() && out.length() < 256; i++) {
+                char c = name.charAt(i);
+                if (c == '\n') {
+                    out.append("\\n");
+                } else if (c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029') {
+                    out.append(String.format("\\u%04x", (int) c));
+                } else {
+                    out.append(c);
+                }
+            }
+            if (out.length() >= 256) {
+                return out.append("...").toString();
+            }
+        }
+        return out.toString();
     }
 }

@@ -22,7 +22,8 @@ import org.springframework.validation.annotation.Validated;
  * @param deliveryTimeout the longest one delivery may take (a Subscription's backport-timeout may ask for less)
  * @param minHeartbeatPeriod the shortest backport-heartbeat-period accepted
  * @param allowedHosts endpoint hosts notifications may go to: {@code host}, {@code host:port}, {@code *.domain}, or
- *     {@code *} for any (https only; never loopback unless {@code allowLoopback})
+ *     {@code *} for any (https only; never loopback unless {@code allowLoopback}); none by default, so that a deployment
+ *     names whom it notifies
  * @param allowLoopback whether endpoints on this machine are accepted (also over plain http): development and tests
  * @param retention how long finished event notifications are kept ({@code $events} answers from them); handshakes and
  *     heartbeats are kept one day
@@ -40,6 +41,6 @@ public record SubscriptionsProperties(
         @NotNull @DefaultValue("2m") Duration lease,
         @NotNull @DefaultValue("10s") Duration deliveryTimeout,
         @NotNull @DefaultValue("60s") Duration minHeartbeatPeriod,
-        @NotNull @DefaultValue("*") List<String> allowedHosts,
+        @NotNull @DefaultValue("") List<String> allowedHosts,
         @DefaultValue("false") boolean allowLoopback,
         @NotNull @DefaultValue("30d") Duration retention) {}
