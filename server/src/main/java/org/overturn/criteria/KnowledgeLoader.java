@@ -277,8 +277,22 @@ public final class KnowledgeLoader {
             require(d.carc() != null && CARC.matcher(d.carc()).matches(), at + ": '" + d.carc() + "' is not a CARC code");
             require(d.reason() != null && !d.reason().isBlank(), at + ": needs the reason a denial states");
         }
-        for (KnowledgeModel.Code c : k.results().positiveCodes()) {
-            require(k.codeSystems().containsKey(c.system()), "biomarkers.yaml results: unknown system " + c.system());
+        KnowledgeModel.ResultVocabulary results = k.results();
+        require(results.indeterminateCodes() != null && results.uncertainWords() != null && results.negationPatterns() != null
+                && results.positivePatterns() != null, "biomarkers.yaml results: needs indeterminateCodes, uncertainWords,"
+                + " negationPatterns and positivePatterns (lists, possibly empty)");
+        if (results.indeterminateCodes() != null && results.uncertainWords() != null && results.negationPatterns() != null
+                && results.positivePatterns() != null) {
+            for (List<KnowledgeModel.Code> codes : List.of(results.positiveCodes(), results.negativeCodes(), results.indeterminateCodes())) {
+                for (KnowledgeModel.Code c : codes) {
+                    require(k.codeSystems().containsKey(c.system()), "biomarkers.yaml results: unknown system " + c.system());
+                }
+            }
+            try {
+                ResultReading.check(results);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                require(false, "biomarkers.yaml results: a pattern does not compile: " + e.getMessage());
+            }
         }
     }
 

@@ -61,8 +61,12 @@ public final class KnowledgeModel {
     public record ResultVocabulary(
             List<Code> positiveCodes,
             List<Code> negativeCodes,
+            List<Code> indeterminateCodes,
+            List<String> uncertainWords,
+            List<String> negationPatterns,
             List<String> negativeWords,
             List<String> positiveWords,
+            List<String> positivePatterns,
             List<String> finalStatuses,
             List<String> pendingStatuses,
             String source,

@@ -4,9 +4,7 @@ import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -22,6 +20,7 @@ import org.overturn.criteria.ChartFacts.Polarity;
 import org.overturn.criteria.DrugCatalog;
 import org.overturn.criteria.Knowledge;
 import org.overturn.criteria.KnowledgeModel;
+import org.overturn.criteria.ResultReading;
 import org.springframework.lang.Nullable;
 
 /**
@@ -31,8 +30,10 @@ import org.springframework.lang.Nullable;
 public final class FactExtractor {
     private final Knowledge knowledge;
     private final DrugCatalog drugs;
+    private final ResultReading reading;
 
     public FactExtractor(Knowledge knowledge, DrugCatalog drugs) {
+        this.reading = new ResultReading(knowledge.results());
         this.knowledge = knowledge;
         this.drugs = drugs;
     }
@@ -142,32 +143,21 @@ public final class FactExtractor {
             codings.addAll(o.getValueCodeableConcept().getCoding());
         }
         o.getInterpretation().forEach(i -> codings.addAll(i.getCoding()));
-        for (Coding c : codings) {
-            if (matches(v.negativeCodes(), c)) {
-                return Polarity.NEGATIVE;
-            }
+        // Codes say it first; codes that disagree (a Positive answer with a NEG interpretation) say nothing certain.
+        boolean negative = codings.stream().anyMatch(c -> matches(v.negativeCodes(), c));
+        boolean positive = codings.stream().anyMatch(c -> matches(v.positiveCodes(), c));
+        boolean indeterminate = codings.stream().anyMatch(c -> matches(v.indeterminateCodes(), c));
+        if (indeterminate || (negative && positive)) {
+            return Polarity.INDETERMINATE;
         }
-        for (Coding c : codings) {
-            if (matches(v.positiveCodes(), c)) {
-                return Polarity.POSITIVE;
-            }
+        if (negative || positive) {
+            return negative ? Polarity.NEGATIVE : Polarity.POSITIVE;
         }
-        String words = resultText(o).toLowerCase(Locale.ROOT);
-        if (v.negativeWords().stream().anyMatch(w -> wordIn(w, words))) {
-            return Polarity.NEGATIVE;
-        }
-        if (v.positiveWords().stream().anyMatch(w -> wordIn(w, words))) {
-            return Polarity.POSITIVE;
-        }
-        return Polarity.INDETERMINATE;
+        return reading.read(resultText(o));
     }
 
     private boolean matches(List<KnowledgeModel.Code> known, Coding c) {
         return known.stream().anyMatch(k -> knowledge.isSystem(k.system(), c.getSystem()) && k.code().equals(c.getCode()));
-    }
-
-    private static boolean wordIn(String word, String text) {
-        return Pattern.compile("(^|[^a-z])" + Pattern.quote(word) + "($|[^a-z])").matcher(text).find();
     }
 
     private static String resultText(Observation o) {
