@@ -64,4 +64,37 @@ class FactExtractorTest {
                 "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation", "IND", "Indeterminate")));
         assertThat(read(ind)).isEqualTo(Polarity.INDETERMINATE);
     }
+
+    /** An mCODE/genomics-reporting variant Observation naming the gene studied in the given coding. */
+    private static Observation ntrkVariant(String id, Coding gene, String text) {
+        Observation o = new Observation();
+        o.setId(id);
+        o.setStatus(Observation.ObservationStatus.FINAL);
+        o.setSubject(new Reference("Patient/p1"));
+        o.setCode(new CodeableConcept(new Coding("http://loinc.org", "69548-6", "Genetic variant assessment")));
+        o.setValue(new CodeableConcept(new Coding("http://loinc.org", "LA9633-4", "Present")));
+        CodeableConcept studied = new CodeableConcept();
+        if (gene != null) {
+            studied.addCoding(gene);
+        }
+        studied.setText(text);
+        o.addComponent().setCode(new CodeableConcept(new Coding("http://loinc.org", "48018-6", "Gene studied")))
+                .setValue(studied);
+        return o;
+    }
+
+    @Test
+    void geneStudiedIsRecognisedInEverySystemFormInUse() {
+        List<Coding> forms = List.of(
+                new Coding("http://www.genenames.org/geneId", "HGNC:8033", "NTRK3"),
+                new Coding("http://www.genenames.org", "HGNC:8031", null),
+                new Coding("http://www.genenames.org/geneId", "8032", null),
+                new Coding("http://www.genenames.org", "hgnc:8031", null));
+        int n = 0;
+        for (Coding gene : forms) {
+            assertThat(read(ntrkVariant("v" + (++n), gene, null))).as(gene.getSystem() + " " + gene.getCode())
+                    .isEqualTo(Polarity.POSITIVE);
+        }
+        assertThat(read(ntrkVariant("v-text", null, "NTRK1"))).as("the gene symbol in text").isEqualTo(Polarity.POSITIVE);
+    }
 }
