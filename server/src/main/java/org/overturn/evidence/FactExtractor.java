@@ -112,22 +112,45 @@ public final class FactExtractor {
             return true;
         }
         if (loinc.contains(knowledge.variantPattern().observationCode())) {
-            Set<String> hgnc = b.genes().stream().map(KnowledgeModel.Gene::hgnc).collect(Collectors.toSet());
-            return genesStudied(o).stream().anyMatch(hgnc::contains);
+            Set<String> studied = genesStudied(o);
+            return b.genes().stream().anyMatch(g -> studied.contains(hgncId(g.hgnc()))
+                    || studied.contains(g.symbol().toUpperCase(java.util.Locale.ROOT)));
         }
         return false;
     }
 
-    private List<String> genesStudied(Observation o) {
-        List<String> genes = new ArrayList<>();
+    /**
+     * The genes a variant Observation studied, each as its HGNC id ("HGNC:8031", whether written with the prefix or
+     * without) and as the symbols its codings and text name ("NTRK1").
+     */
+    private Set<String> genesStudied(Observation o) {
+        Set<String> genes = new java.util.HashSet<>();
         for (Observation.ObservationComponentComponent c : o.getComponent()) {
             if (codes(c.getCode(), "loinc").contains(knowledge.variantPattern().geneStudiedComponent()) && c.hasValueCodeableConcept()) {
-                c.getValueCodeableConcept().getCoding().stream()
-                        .filter(cd -> knowledge.isSystem("hgnc", cd.getSystem()))
-                        .forEach(cd -> genes.add(cd.getCode()));
+                CodeableConcept value = c.getValueCodeableConcept();
+                for (Coding cd : value.getCoding()) {
+                    if (knowledge.isSystem("hgnc", cd.getSystem()) && cd.hasCode()) {
+                        genes.add(hgncId(cd.getCode()));
+                        genes.add(cd.getCode().toUpperCase(java.util.Locale.ROOT)); // some labs send the symbol as code
+                    }
+                    if (cd.hasDisplay()) {
+                        genes.add(cd.getDisplay().trim().toUpperCase(java.util.Locale.ROOT));
+                    }
+                }
+                if (value.hasText()) {
+                    for (String token : value.getText().toUpperCase(java.util.Locale.ROOT).split("[^A-Z0-9]+")) {
+                        genes.add(token);
+                    }
+                }
             }
         }
         return genes;
+    }
+
+    /** "HGNC:8031", "hgnc:8031" and "8031" are one gene. */
+    private static String hgncId(String code) {
+        String c = code.trim();
+        return "HGNC:" + (c.regionMatches(true, 0, "HGNC:", 0, 5) ? c.substring(5) : c);
     }
 
     private Polarity polarity(Observation o, KnowledgeModel.Biomarker b) {
