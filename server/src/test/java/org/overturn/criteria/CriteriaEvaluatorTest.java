@@ -98,6 +98,23 @@ class CriteriaEvaluatorTest {
                 .containsEntry("diagnosis-nsclc", "unknown");
     }
 
+    /** A therapy that was never taken, was cancelled or is paused was not tried; one whose course is unknown is unknown. */
+    @Test
+    void priorTherapyWhenNotTakenCancelledOrOnHoldThenNotTriedAndWhenOfUnknownCourseThenUnknown() {
+        for (String status : List.of("not-taken", "cancelled", "on-hold", "entered-in-error")) {
+            TherapyFact notTried = new TherapyFact("MedicationStatement/5", Set.of("crizotinib"), "crizotinib", status,
+                    "2025-02-20", null, "Disease progression");
+            Evaluation e = alectinib(new ChartFacts(null, List.of(NSCLC), List.of(alk("Observation/2", Polarity.POSITIVE, true)),
+                    List.of(notTried), List.of(ECOG)));
+            assertThat(statuses(e)).as(status).containsEntry("step-crizotinib", status.equals("on-hold") ? "unknown" : "not-met");
+        }
+        TherapyFact unknown = new TherapyFact("MedicationStatement/5", Set.of("crizotinib"), "crizotinib", "unknown",
+                "2025-02-20", null, "Disease progression");
+        Evaluation e = alectinib(new ChartFacts(null, List.of(NSCLC), List.of(alk("Observation/2", Polarity.POSITIVE, true)),
+                List.of(unknown), List.of(ECOG)));
+        assertThat(statuses(e)).containsEntry("step-crizotinib", "unknown");
+    }
+
     @Test
     void stepTherapyNotTriedThenNotMetButOptionalSoItDoesNotBlock() {
         TherapyFact other = new TherapyFact("MedicationStatement/8", Set.of(), "carboplatin", "completed", null, null, "completed");
