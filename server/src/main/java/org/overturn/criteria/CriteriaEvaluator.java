@@ -123,14 +123,29 @@ public final class CriteriaEvaluator {
                 .toList();
     }
 
+    /**
+     * A prior therapy counts as tried when its course ended: completed or stopped (MedicationStatement and
+     * MedicationRequest statuses alike). Active, draft and intended are not prior; not-taken, cancelled and
+     * entered-in-error were never tried; on-hold and unknown may or may not have been, so they make the criterion
+     * unknown rather than met or not met.
+     */
+    private static final java.util.Set<String> TRIED = java.util.Set.of("completed", "stopped");
+    private static final java.util.Set<String> UNCLEAR = java.util.Set.of("on-hold", "unknown");
+
     private CriterionResult priorTherapy(Criterion c, ChartFacts chart) {
         String names = c.drugs().isEmpty() ? "prior therapy" : String.join(" or ", c.drugs());
         String needed = documentation(c, "Dated record of " + names + " with the reason it was stopped");
-        List<ChartFacts.TherapyFact> tried = chart.therapies().stream()
-                .filter(t -> !t.status().equals("active") && !t.status().equals("draft") && !t.status().equals("intended"))
+        List<ChartFacts.TherapyFact> named = chart.therapies().stream()
                 .filter(t -> c.drugs().isEmpty() || t.drugIds().stream().anyMatch(c.drugs()::contains))
                 .toList();
+        List<ChartFacts.TherapyFact> tried = named.stream().filter(t -> TRIED.contains(t.status())).toList();
+        List<ChartFacts.TherapyFact> unclear = named.stream().filter(t -> UNCLEAR.contains(t.status())).toList();
         int minimum = c.minimum() == null ? 1 : c.minimum();
+        if (tried.size() < minimum && tried.size() + unclear.size() >= minimum) {
+            return result(c, Status.UNKNOWN, names + " on file, but whether it was taken and ended is not recorded ("
+                    + unclear.stream().map(t -> t.text() + ": " + t.status()).collect(java.util.stream.Collectors.joining("; "))
+                    + ")", unclear.stream().map(ChartFacts.TherapyFact::reference).toList(), needed);
+        }
         if (tried.size() < minimum) {
             return result(c, tried.isEmpty() && chart.therapies().isEmpty() ? Status.UNKNOWN : Status.NOT_MET,
                     tried.isEmpty() ? "No record of " + names + " on file" : "Only " + tried.size() + " of " + minimum + " required therapies on file",
