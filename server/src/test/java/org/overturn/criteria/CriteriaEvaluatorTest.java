@@ -116,6 +116,16 @@ class CriteriaEvaluatorTest {
     }
 
     @Test
+    void observationWhenSeveralThenTheLatestByDateIsTheOneStatedWhateverTheChartOrder() {
+        ObservationFact recent = new ObservationFact("Observation/11", "89247-1", "ECOG", "2", true, "2026-11-20");
+        ObservationFact old = new ObservationFact("Observation/10", "89247-1", "ECOG", "0", true, "2025-03-01");
+        Evaluation e = alectinib(new ChartFacts(null, List.of(NSCLC), List.of(alk("Observation/2", Polarity.POSITIVE, true)),
+                List.of(CRIZOTINIB), List.of(recent, old)));
+        Evaluation.CriterionResult ecog = e.results().stream().filter(r -> r.id().equals("performance-status")).findFirst().orElseThrow();
+        assertThat(ecog.reason()).endsWith(": 2").contains("2026-11-20");
+    }
+
+    @Test
     void stepTherapyNotTriedThenNotMetButOptionalSoItDoesNotBlock() {
         TherapyFact other = new TherapyFact("MedicationStatement/8", Set.of(), "carboplatin", "completed", null, null, "completed");
         Evaluation e = alectinib(new ChartFacts(null, List.of(NSCLC), List.of(alk("Observation/2", Polarity.POSITIVE, true)),
