@@ -53,5 +53,11 @@ public record ChartFacts(
             @Nullable String end,
             @Nullable String stopReason) {}
 
-    public record ObservationFact(String reference, String loinc, String text, String value, boolean isFinal) {}
+    /** {@code effective} is when it was observed (ISO date or date-time), null when the chart does not say. */
+    public record ObservationFact(
+            String reference, String loinc, String text, String value, boolean isFinal, @Nullable String effective) {
+        public ObservationFact(String reference, String loinc, String text, String value, boolean isFinal) {
+            this(reference, loinc, text, value, isFinal, null);
+        }
+    }
 }

@@ -195,14 +195,18 @@ public final class CriteriaEvaluator {
 
     private static CriterionResult observation(Criterion c, ChartFacts chart) {
         String needed = documentation(c, "Observation " + String.join(" or ", c.loinc()));
+        // Oldest first, undated before dated: the one stated is the latest the chart dates.
         List<ChartFacts.ObservationFact> found = chart.observations().stream()
                 .filter(o -> o.isFinal() && c.loinc().contains(o.loinc()))
+                .sorted(java.util.Comparator.comparing(ChartFacts.ObservationFact::effective,
+                        java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())))
                 .toList();
         if (found.isEmpty()) {
             return result(c, Status.UNKNOWN, "Not documented", List.of(), needed);
         }
         ChartFacts.ObservationFact latest = found.get(found.size() - 1);
-        return result(c, Status.MET, latest.text() + ": " + latest.value(),
+        return result(c, Status.MET, latest.text() + (latest.effective() == null ? "" : " (" + latest.effective() + ")")
+                        + ": " + latest.value(),
                 found.stream().map(ChartFacts.ObservationFact::reference).toList(), needed);
     }
 }
