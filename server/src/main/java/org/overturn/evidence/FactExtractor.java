@@ -64,7 +64,7 @@ public final class FactExtractor {
             }
             for (String loinc : codes(o.getCode(), "loinc")) {
                 observations.add(new ChartFacts.ObservationFact(ref(o), loinc, text(o.getCode()), resultText(o), isFinal,
-                        effective(o)));
+                        date(o)));
             }
         }
         List<ChartFacts.TherapyFact> therapies = new ArrayList<>();
@@ -94,17 +94,6 @@ public final class FactExtractor {
 
     private static String padDate(String value) {
         return value.length() == 4 ? value + "-01-01" : value.length() == 7 ? value + "-01" : value.substring(0, 10);
-    }
-
-    /** When the Observation was made, as written: effective date-time or period start, else when it was issued. */
-    private static @Nullable String effective(Observation o) {
-        if (o.hasEffectiveDateTimeType()) {
-            return o.getEffectiveDateTimeType().getValueAsString();
-        }
-        if (o.hasEffectivePeriod() && o.getEffectivePeriod().hasStart()) {
-            return o.getEffectivePeriod().getStartElement().getValueAsString();
-        }
-        return o.hasIssued() ? o.getIssuedElement().getValueAsString() : null;
     }
 
     private static boolean isCurrent(Condition c) {
@@ -225,6 +214,7 @@ public final class FactExtractor {
         return o.getPerformer().stream().filter(p -> p.hasDisplay()).map(p -> p.getDisplay()).findFirst().orElse(null);
     }
 
+    /** When the Observation was made, as written: effective date-time or period start, else when it was issued. */
     private static @Nullable String date(Observation o) {
         if (o.hasEffectiveDateTimeType()) {
             return o.getEffectiveDateTimeType().getValueAsString();
