@@ -21,7 +21,6 @@ import org.overturn.security.SmartAccess;
 import org.overturn.security.SmartAccess.Reach;
 import org.overturn.store.ResourceStore;
 import org.overturn.store.SearchParameterRegistry;
-import org.overturn.store.StoredResource;
 import org.springframework.lang.Nullable;
 
 /**
@@ -194,16 +193,14 @@ final class AccessInterceptor {
 
     /** The compartment of the stored current version; an unknown, deleted or foreign one is answered as unknown. */
     private @Nullable String compartmentOfStored(String type, String id) {
-        StoredResource stored;
         try {
-            stored = store.read(type, id);
+            return store.storedCompartment(type, id);
         } catch (OverturnException e) {
             if (e.code() == ErrorCode.GONE || e.code() == ErrorCode.NOT_FOUND) {
                 throw notKnown(type, id); // a deleted resource answers 404 too: its compartment is not known here
             }
             throw e;
         }
-        return stored.resource() == null ? null : store.patientCompartment(stored.resource());
     }
 
     /** Narrows a search to the token patient's compartment, or refuses what this cut cannot narrow. */
@@ -260,8 +257,7 @@ final class AccessInterceptor {
         inCompartment(caller, resource);
         String owner;
         try {
-            StoredResource stored = store.read(type, id);
-            owner = stored.resource() == null ? null : store.patientCompartment(stored.resource());
+            owner = store.storedCompartment(type, id);
         } catch (OverturnException e) {
             if (e.code() == ErrorCode.NOT_FOUND) {
                 return; // update as create, inside the compartment

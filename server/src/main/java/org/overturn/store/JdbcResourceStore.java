@@ -70,6 +70,19 @@ final class JdbcResourceStore implements ResourceStore {
     }
 
     @Override
+    public @Nullable String storedCompartment(String type, String id) {
+        List<String[]> rows = jdbc.query("select deleted, patient_id from resource where res_type = ? and res_id = ?",
+                (rs, n) -> new String[] {Boolean.toString(rs.getBoolean(1)), rs.getString(2)}, type, id);
+        if (rows.isEmpty()) {
+            throw new OverturnException(ErrorCode.NOT_FOUND, type + "/" + id + " does not exist");
+        }
+        if (Boolean.parseBoolean(rows.get(0)[0])) {
+            throw new OverturnException(ErrorCode.GONE, type + "/" + id + " is deleted");
+        }
+        return rows.get(0)[1];
+    }
+
+    @Override
     public boolean supports(String type) {
         return registry.supports(type);
     }

@@ -68,6 +68,12 @@ public interface ResourceStore {
      */
     @Nullable String patientCompartment(IBaseResource resource);
 
+    /**
+     * The patient whose compartment the current version of {@code type/id} is stored in, read from its row (nothing
+     * parsed or indexed again), or null when in none; NOT_FOUND if never stored, GONE if deleted, as {@link #read}.
+     */
+    @Nullable String storedCompartment(String type, String id);
+
     /** Whether {@code type} is a resource type this store indexes. */
     boolean supports(String type);
 }
