@@ -125,7 +125,7 @@ final class CoverageHookService {
             } else {
                 String token = accessToken(request);
                 // Cached per EHR token, not per CDS client: one client's users may each see different charts.
-                String cacheScope = caller.client() + " " + (token == null ? "-" : fingerprint(token));
+                String cacheScope = caller.client() + " " + (token == null ? "-" : org.overturn.platform.TokenFingerprint.of(token));
                 EhrClient.Result fetched = ehr.fetch(fhirServer, token, missing, cacheScope);
                 fetched.resources().values().forEach(resources::addAll);
                 problems.putAll(fetched.problems());
@@ -221,17 +221,6 @@ final class CoverageHookService {
             return uri;
         } catch (IllegalArgumentException e) {
             throw new CdsException(400, "fhirServer must be an absolute URL, not '" + request.fhirServer() + "'");
-        }
-    }
-
-    /** A digest of a token, so that the cache keys by it without holding it. */
-    private static String fingerprint(String token) {
-        try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(digest, 0, 16);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
     }
 

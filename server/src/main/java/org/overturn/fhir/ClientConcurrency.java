@@ -1,12 +1,9 @@
 package org.overturn.fhir;
 
 import jakarta.servlet.http.HttpServletRequest;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.overturn.platform.TokenFingerprint;
 import org.springframework.lang.Nullable;
 
 /**
@@ -53,15 +50,6 @@ final class ClientConcurrency {
         if (authorization == null || authorization.isBlank()) {
             return null;
         }
-        return sha256(authorization.trim());
-    }
-
-    private static String sha256(String value) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return TokenFingerprint.of(authorization.trim());
     }
 }
