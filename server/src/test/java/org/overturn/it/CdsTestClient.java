@@ -6,13 +6,10 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.time.Instant;
@@ -24,10 +21,10 @@ import java.util.function.Consumer;
 /** A CDS client (an EHR) the test server trusts: its issuer, its keys, and the JWTs it signs. */
 final class CdsTestClient {
     static final String ISSUER = "https://ehr.test.example";
-    static final ECKey ES384 = generateEc("test-es384");
-    static final RSAKey RS384 = generateRsa("test-rs384");
+    static final ECKey ES384 = TestKeys.ec("test-es384");
+    static final RSAKey RS384 = TestKeys.rsa("test-rs384");
     /** A key with a known kid that the server was never given. */
-    static final ECKey STRANGER = generateEc("test-es384");
+    static final ECKey STRANGER = TestKeys.ec("test-es384");
 
     private CdsTestClient() {}
 
@@ -55,22 +52,6 @@ final class CdsTestClient {
             SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(alg).keyID(key.getKeyID()).build(), claims.build());
             jwt.sign(signer);
             return jwt.serialize();
-        } catch (JOSEException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private static ECKey generateEc(String kid) {
-        try {
-            return new ECKeyGenerator(Curve.P_384).keyID(kid).generate();
-        } catch (JOSEException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private static RSAKey generateRsa(String kid) {
-        try {
-            return new RSAKeyGenerator(2048).keyID(kid).generate();
         } catch (JOSEException e) {
             throw new AssertionError(e);
         }

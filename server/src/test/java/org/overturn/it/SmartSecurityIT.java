@@ -15,12 +15,9 @@ import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
@@ -52,10 +49,10 @@ class SmartSecurityIT extends ServerTest {
     /** A trusted issuer whose key set cannot be read (its server fails). */
     static final String ISSUER_C = "https://auth-c.test";
     static final WireMockServer KEYS = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
-    static final RSAKey KEY_A = rsa("a1");
-    static final ECKey KEY_B = ec("b1");
+    static final RSAKey KEY_A = TestKeys.rsa("a1");
+    static final ECKey KEY_B = TestKeys.ec("b1");
     /** An attacker's key, published only at a URL the attacker names in jku. */
-    static final RSAKey EVIL = rsa("evil");
+    static final RSAKey EVIL = TestKeys.rsa("evil");
 
     static {
         KEYS.start();
@@ -138,7 +135,7 @@ class SmartSecurityIT extends ServerTest {
 
     @Test
     void requestWhenKidUnknownThenUnauthorized() throws JOSEException {
-        RSAKey stranger = rsa("unknown-kid");
+        RSAKey stranger = TestKeys.rsa("unknown-kid");
         KEYS.resetRequests();
         assertRefusedEverywhere(sign(new RSASSASigner(stranger), JWSAlgorithm.RS384, "unknown-kid", null, claims(ISSUER_A, c -> c)));
         // An unknown kid may make the decoder look at the issuer's key set again, but not once per request.
@@ -186,7 +183,7 @@ class SmartSecurityIT extends ServerTest {
 
     @Test
     void requestWhenIssuersKeysCannotBeReadThenUnauthorizedNotServerError() throws JOSEException {
-        RSAKey keyC = rsa("c1");
+        RSAKey keyC = TestKeys.rsa("c1");
         assertRefusedEverywhere(sign(new RSASSASigner(keyC), JWSAlgorithm.RS384, "c1", null, claims(ISSUER_C, c -> c)));
     }
 
@@ -570,21 +567,5 @@ class SmartSecurityIT extends ServerTest {
 
     private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder jwks(JWKSet set) {
         return aResponse().withHeader("Content-Type", "application/json").withBody(set.toString());
-    }
-
-    private static RSAKey rsa(String kid) {
-        try {
-            return new RSAKeyGenerator(2048).keyID(kid).generate();
-        } catch (JOSEException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static ECKey ec(String kid) {
-        try {
-            return new ECKeyGenerator(Curve.P_384).keyID(kid).generate();
-        } catch (JOSEException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
