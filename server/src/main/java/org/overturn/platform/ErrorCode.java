@@ -12,6 +12,8 @@ public enum ErrorCode {
     INVALID_SEARCH("OVT-400-SEARCH", 400, IssueType.INVALID),
     UNSUPPORTED_SEARCH("OVT-400-SEARCH-UNSUPPORTED", 400, IssueType.NOTSUPPORTED),
     INVALID_BUNDLE("OVT-400-BUNDLE", 400, IssueType.INVALID),
+    /** A search that ran past overturn.store.search-budget and was cancelled; narrower criteria will do. */
+    SEARCH_TOO_COSTLY("OVT-400-SEARCH-COST", 400, IssueType.TOOCOSTLY),
     /** No bearer token, or one that is not valid (signature, issuer, audience, time, algorithm). */
     UNAUTHORIZED("OVT-401", 401, IssueType.LOGIN),
     /** The token is valid but its scopes do not allow the interaction. */

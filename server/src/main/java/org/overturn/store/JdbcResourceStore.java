@@ -25,6 +25,7 @@ import org.overturn.platform.OverturnException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.lang.Nullable;
+import org.springframework.transaction.TransactionTimedOutException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -41,6 +42,8 @@ final class JdbcResourceStore implements ResourceStore {
     private final SearchRequestParser parser;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
+    /** Read-only work (searches, history) under overturn.store.search-budget. */
+    private final TransactionTemplate budgeted;
     private final StoreProperties properties;
     private final Map<String, List<WriteRule>> rules;
     private final Map<String, List<WriteListener>> listeners;
@@ -61,6 +64,9 @@ final class JdbcResourceStore implements ResourceStore {
         this.parser = new SearchRequestParser(registry, properties);
         this.jdbc = jdbc;
         this.tx = tx;
+        this.budgeted = new TransactionTemplate(tx.getTransactionManager());
+        this.budgeted.setTimeout((int) properties.searchBudget().toSeconds());
+        this.budgeted.setReadOnly(true);
         this.properties = properties;
     }
 
@@ -425,20 +431,22 @@ final class JdbcResourceStore implements ResourceStore {
             where.append(" and last_updated >= ?");
             args.add(SqlSearch.utc(since));
         }
-        Integer total = jdbc.queryForObject("select count(*) from resource_version" + where, Integer.class, args.toArray());
-        if (id != null && type != null && total != null && total == 0) {
-            read(type, id); // 404 for an unknown resource rather than an empty history
-        }
-        List<Object> pageArgs = new ArrayList<>(args);
-        pageArgs.add(count);
-        pageArgs.add(offset);
-        List<HistoryEntry> entries = jdbc.query(
-                "select res_type, res_id, version, last_updated, content, deleted, method from resource_version" + where
-                        + " order by last_updated desc, version desc limit ? offset ?",
-                (rs, n) -> new HistoryEntry(stored(rs, rs.getBoolean(6)), rs.getString(7)),
-                pageArgs.toArray());
-        int known = total == null ? 0 : total;
-        return new Page<>(entries, List.of(), total, offset + entries.size() < known);
+        return withinBudget(() -> {
+            Integer total = cappedCount("select 1 from resource_version" + where, args);
+            if (id != null && type != null && total != null && total == 0) {
+                read(type, id); // 404 for an unknown resource rather than an empty history
+            }
+            List<Object> pageArgs = new ArrayList<>(args);
+            pageArgs.add(count + 1);
+            pageArgs.add(offset);
+            List<HistoryEntry> entries = jdbc.query(
+                    "select res_type, res_id, version, last_updated, content, deleted, method from resource_version" + where
+                            + " order by last_updated desc, version desc limit ? offset ?",
+                    (rs, n) -> new HistoryEntry(stored(rs, rs.getBoolean(6)), rs.getString(7)),
+                    pageArgs.toArray());
+            boolean more = entries.size() > count;
+            return new Page<>(more ? entries.subList(0, count) : entries, List.of(), total, more);
+        });
     }
 
     @Override
@@ -453,8 +461,10 @@ final class JdbcResourceStore implements ResourceStore {
 
     @Override
     public Page<StoredResource> search(SearchRequest request) {
-        Page<StoredResource> matches = matches(request, (rs, n) -> stored(rs, false));
-        return new Page<>(matches.items(), includes(request, matches.items()), matches.total(), matches.hasMore());
+        return withinBudget(() -> {
+            Page<StoredResource> matches = matches(request, (rs, n) -> stored(rs, false));
+            return new Page<>(matches.items(), includes(request, matches.items()), matches.total(), matches.hasMore());
+        });
     }
 
     @Override
@@ -462,8 +472,45 @@ final class JdbcResourceStore implements ResourceStore {
         if (!request.includes().isEmpty() || !request.revIncludes().isEmpty()) {
             throw new IllegalArgumentException("searchJson answers searches without _include or _revinclude");
         }
-        return matches(request, (rs, n) -> new StoredJson(rs.getString(1), rs.getString(2), rs.getLong(3),
-                rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getString(5)));
+        return withinBudget(() -> matches(request, (rs, n) -> new StoredJson(rs.getString(1), rs.getString(2),
+                rs.getLong(3), rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getString(5))));
+    }
+
+    /**
+     * Runs read-only work within the search budget: each statement may use only what is left of it, and the database
+     * cancels what runs past it, so a costly search frees its connection long before the statement timeout. Inside a
+     * caller's transaction (a transaction Bundle, a feature's unit of work) the caller's bounds apply instead.
+     */
+    private <T> T withinBudget(Supplier<T> read) {
+        try {
+            return budgeted.execute(status -> read.get());
+        } catch (RuntimeException e) {
+            if (!ranPastBudget(e)) {
+                throw e;
+            }
+            throw new OverturnException(ErrorCode.SEARCH_TOO_COSTLY, "The search ran past the "
+                    + properties.searchBudget().toSeconds() + " s this server gives one request and was stopped;"
+                    + " narrow it (more specific criteria, a smaller _count, fewer _include) and retry", null);
+        }
+    }
+
+    private static boolean ranPastBudget(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof TransactionTimedOutException
+                    || (t instanceof SQLException sql && "57014".equals(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code count(*)} of what {@code select} returns, or null when that is more than overturn.store.max-total. */
+    private @Nullable Integer cappedCount(String select, List<Object> args) {
+        List<Object> capped = new ArrayList<>(args);
+        capped.add(properties.maxTotal() + 1);
+        Integer n = jdbc.queryForObject("select count(*) from (" + select + " limit ?) counted", Integer.class,
+                capped.toArray());
+        return n == null || n > properties.maxTotal() ? null : n;
     }
 
     /** One page of matches (one more row is read to know whether more follow) and the total when known or asked. */
@@ -477,7 +524,7 @@ final class JdbcResourceStore implements ResourceStore {
         Integer total = null;
         if (request.total() != SearchRequest.Total.NONE) {
             SqlSearch.Sql count = SqlSearch.count(request, registry);
-            total = jdbc.queryForObject(count.text(), Integer.class, count.args().toArray());
+            total = cappedCount(count.text(), count.args());
         } else if (!more && (request.offset() == 0 || !rows.isEmpty())) {
             total = request.offset() + rows.size();
         }

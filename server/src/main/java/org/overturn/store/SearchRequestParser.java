@@ -88,6 +88,7 @@ public final class SearchRequestParser {
                         // An empty value is no criterion: FHIR search ignores it (family:contains= matches as if absent).
                         List<String> values = splitOr(occurrence).stream().filter(v -> !v.isEmpty()).toList();
                         if (!values.isEmpty()) {
+                            checkSubstrings(first, key, values);
                             criteria.add(withValues(first, values));
                         }
                     }
@@ -106,6 +107,25 @@ public final class SearchRequestParser {
                     String.join(",", unknown));
         }
         return new SearchRequest(type, criteria, sort, count, offset, includes, revIncludes, total);
+    }
+
+    /** Shortest substring for :contains and :text: the trigram indexes that serve them need three characters. */
+    static final int MIN_SUBSTRING = 3;
+
+    private static void checkSubstrings(SearchRequest.Criterion c, String key, List<String> values) {
+        SearchRequest.Criterion leaf = c;
+        while (leaf.chain() != null) {
+            leaf = leaf.chain();
+        }
+        if (!"contains".equals(leaf.modifier()) && !"text".equals(leaf.modifier())) {
+            return;
+        }
+        for (String v : values) {
+            if (Text.normalize(v).length() < MIN_SUBSTRING) {
+                throw new OverturnException(ErrorCode.INVALID_SEARCH, key + "=" + v + ": a :" + leaf.modifier()
+                        + " search needs at least " + MIN_SUBSTRING + " characters to look for", key);
+            }
+        }
     }
 
     private static SearchRequest.Criterion withValues(SearchRequest.Criterion c, List<String> values) {

@@ -59,11 +59,12 @@ final class SqlSearch {
         return new Sql(sql.toString(), s.args);
     }
 
+    /** The rows to count for {@code _total}: one per match, to be wrapped in a bounded count. */
     static Sql count(SearchRequest request, SearchParameterRegistry registry) {
         SqlSearch s = new SqlSearch();
         Paired paired = pair(request.criteria(), composites(registry, request.resourceType()));
         s.filter("r", request.resourceType(), without(request.criteria(), paired), paired);
-        return new Sql("select count(*) from resource r where " + s.where, s.args);
+        return new Sql("select 1 from resource r where " + s.where, s.args);
     }
 
     /**
@@ -196,6 +197,20 @@ final class SqlSearch {
             where.append(")))");
             return;
         }
+        if (substring(c)) {
+            // A substring anywhere in the value: only the trigram index (V11) can narrow it, so its matches are found
+            // first, once. Type and parameter are compared as one string so that no B-tree serves the subquery: with
+            // statistics from when the table was small, the planner would otherwise walk every row of the parameter.
+            where.append(r).append(".res_id = any(array(select i.res_id from ").append(table(sp))
+                    .append(" i where i.res_type || '/' || i.param = ? and (");
+            args.add(type + "/" + sp.name());
+            for (int i = 0; i < c.values().size(); i++) {
+                where.append(i > 0 ? " or " : "");
+                value(sp, c.modifier(), c.values().get(i));
+            }
+            where.append(")))");
+            return;
+        }
         boolean negate = sp.type() == RestSearchParameterTypeEnum.TOKEN && "not".equals(c.modifier());
         where.append(negate ? "not exists" : "exists")
                 .append(" (select 1 from ")
@@ -213,6 +228,11 @@ final class SqlSearch {
             value(sp, c.modifier(), c.values().get(i));
         }
         where.append("))");
+    }
+
+    private static boolean substring(Criterion c) {
+        return (c.param().type() == RestSearchParameterTypeEnum.STRING && "contains".equals(c.modifier()))
+                || (c.param().type() == RestSearchParameterTypeEnum.TOKEN && "text".equals(c.modifier()));
     }
 
     /** A plain identifier criterion whose every value names a code: few resources match it. */
