@@ -7,25 +7,34 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.overturn.platform.HostAllowList;
 import org.springframework.lang.Nullable;
 
 /**
- * POSTs a notification to a rest-hook endpoint with the Subscription's headers, as given. Redirects are not
- * followed (the endpoint was checked against the allow-list, a redirect target was not), and the answer is not read
- * beyond its status.
+ * POSTs a notification to a rest-hook endpoint with the Subscription's headers, as given. The endpoint is checked
+ * against the allow-list again before each delivery: its name may resolve elsewhere than when the Subscription was
+ * stored (the JVM's own 30 s address cache then keeps the check and the connection on the same address). Redirects
+ * are not followed (a redirect target was never checked), and the answer is not read beyond its status.
  */
 final class NotificationClient {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(NotificationClient.class);
 
     private final HttpClient http;
+    private final HostAllowList hosts;
 
-    NotificationClient(Duration connectTimeout) {
+    NotificationClient(Duration connectTimeout, HostAllowList hosts) {
+        this.hosts = hosts;
         this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     /** Null when the endpoint answered 2xx, else what went wrong. */
     @Nullable
     String send(BackportSubscription subscription, String body, Duration timeout) {
+        if (hosts.refusal(subscription.endpoint()) != null) {
+            // Why goes to the log only: the subscriber would learn what its name resolves to inside our network.
+            log.info("Notification to {} not sent: the endpoint is no longer allowed", subscription.endpoint().getHost());
+            return "the endpoint is not allowed now (overturn.subscriptions.allowed-hosts); nothing was sent";
+        }
         HttpRequest.Builder request = HttpRequest.newBuilder(subscription.endpoint())
                 .timeout(timeout)
                 .header("Content-Type", subscription.mimeType())

@@ -27,10 +27,15 @@ class SubscriptionsConfig {
         return TopicCatalog.load();
     }
 
+    /** Which endpoints may be called: judged when a Subscription is stored and again at each delivery. */
+    private static HostAllowList endpoints(SubscriptionsProperties properties) {
+        return new HostAllowList(properties.allowedHosts(), properties.allowLoopback(), "endpoint",
+                "overturn.subscriptions.allowed-hosts");
+    }
+
     @Bean
     SubscriptionReader subscriptionReader(TopicCatalog topics, SubscriptionsProperties properties) {
-        return new SubscriptionReader(topics, new HostAllowList(properties.allowedHosts(), properties.allowLoopback(),
-                "endpoint", "overturn.subscriptions.allowed-hosts"), properties.minHeartbeatPeriod());
+        return new SubscriptionReader(topics, endpoints(properties), properties.minHeartbeatPeriod());
     }
 
     @Bean
@@ -72,7 +77,7 @@ class SubscriptionsConfig {
     @Bean(destroyMethod = "shutdown")
     NotificationWorker notificationWorker(FhirContext ctx, ResourceStore store, NotificationOutbox outbox,
             SubscriptionReader reader, Notifications notifications, SubscriptionsProperties properties, Environment env) {
-        return new NotificationWorker(ctx, store, outbox, reader, new NotificationClient(properties.deliveryTimeout()),
+        return new NotificationWorker(ctx, store, outbox, reader, new NotificationClient(properties.deliveryTimeout(), endpoints(properties)),
                 notifications, new SubscriptionStatuses(store, Clock.systemUTC()), properties, serverBase(env),
                 RandomGenerator.getDefault());
     }
