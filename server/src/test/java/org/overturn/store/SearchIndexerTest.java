@@ -57,6 +57,40 @@ class SearchIndexerTest {
     }
 
     @Test
+    void referenceWhenAbsoluteToAnotherServerThenNotLocalAndNoCompartment() {
+        Observation obs = new Observation();
+        obs.setId("o2");
+        obs.setSubject(new Reference("https://ehr.example.org/fhir/Patient/p1"));
+
+        IndexRows rows = indexer.index(obs);
+
+        // The EHR's Patient/p1 is not this server's Patient/p1: only its URL is kept, and it makes no compartment.
+        assertThat(rows.references).contains(
+                new IndexRows.ReferenceRow("subject", null, null, "https://ehr.example.org/fhir/Patient/p1"));
+        assertThat(rows.references).noneMatch(r -> "p1".equals(r.targetId()));
+        assertThat(rows.patientId).isNull();
+    }
+
+    @Test
+    void referenceWhenAbsoluteToThisServersBaseThenLocal() {
+        SearchIndexer withBase = new SearchIndexer(ctx, new SearchParameterRegistry(ctx, ResourceTypes.SUPPORTED),
+                List.of("https://overturn.example.org/fhir"));
+        Observation obs = new Observation();
+        obs.setId("o3");
+        obs.setSubject(new Reference("https://overturn.example.org/fhir/Patient/p1"));
+        Observation elsewhere = new Observation();
+        elsewhere.setId("o4");
+        elsewhere.setSubject(new Reference("https://overturn.example.org/fhir-other/Patient/p1"));
+
+        IndexRows rows = withBase.index(obs);
+
+        assertThat(rows.references).contains(new IndexRows.ReferenceRow(
+                "subject", "Patient", "p1", "https://overturn.example.org/fhir/Patient/p1"));
+        assertThat(rows.patientId).isEqualTo("p1");
+        assertThat(withBase.index(elsewhere).patientId).as("a base that only starts like ours").isNull();
+    }
+
+    @Test
     void patientWhenIndexedThenNamesAreNormalizedAndCompartmentIsItself() {
         Patient p = new Patient();
         p.setId("p9");
