@@ -83,6 +83,25 @@ public interface SearchContract extends FhirHttp {
     }
 
     @Test
+    default void referenceSearchWhenTheReferenceIsAbsoluteToAnotherServerThenOnlyItsUrlMatches() {
+        String u = unique();
+        String p = patientNamed("Abs" + u, "A", "1990-05-05", "Macon");
+        String local = observation(p, "76042-8", "2025-03-01", "1");
+        String ehrPatient = "https://ehr.example.org/fhir/Patient/" + p;
+        String remote = create("Observation", """
+                {"resourceType":"Observation","status":"final","code":{"text":"ALK"},"subject":{"reference":"%s"}}
+                """.formatted(ehrPatient));
+        // The EHR's patient with the same id is another person: nothing about them is found under the local one.
+        assertThat(ids(get("Observation?subject=Patient/" + p))).containsExactly(local);
+        assertThat(ids(get("Observation?patient=" + p))).containsExactly(local);
+        assertThat(ids(get("Observation?subject=" + base() + "/Patient/" + p))).containsExactly(local);
+        assertThat(ids(get("Observation?subject=" + ehrPatient))).containsExactly(remote);
+        assertThat(ids(get("Observation?patient=" + ehrPatient))).containsExactly(remote);
+        Response withObservations = get("Patient?_id=" + p + "&_revinclude=Observation:subject");
+        assertThat(withObservations.json().path("entry").findValuesAsText("id")).contains(local).doesNotContain(remote);
+    }
+
+    @Test
     default void dateSearchWhenPrefixesThenFollowsPrecisionRanges() {
         String u = unique();
         String p = patientNamed("Date" + u, "D", "1975-06-15", "Dayton");

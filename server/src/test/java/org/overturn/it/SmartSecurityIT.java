@@ -310,6 +310,20 @@ class SmartSecurityIT extends ServerTest {
     }
 
     @Test
+    void patientTokenWhenAResourceNamesAnotherServersPatientWithTheSameIdThenItIsNotInTheCompartment() {
+        // A CDS assessment or an EHR's copy points at the EHR's Patient/<id>: a different person from ours.
+        String admin = bearer(systemToken("system/*.cruds"));
+        String elsewhere = createAs(admin, "Observation", observation(patientA, "EHR")
+                .replace("\"Patient/" + patientA + "\"", "\"https://ehr.example.org/fhir/Patient/" + patientA + "\""));
+        String auth = bearer(patientToken(patientA, "patient/*.rs"));
+        assertThat(get("Observation/" + elsewhere, "Authorization", auth).assertOutcome(404)).isEqualTo("OVT-404");
+        assertThat(get("Observation/" + elsewhere + "?_format=xml", "Authorization", auth).status()).isEqualTo(404);
+        Response search = get("Observation?patient=" + patientA, "Authorization", auth);
+        assertThat(search.json().path("entry").findValuesAsText("id")).contains(observationA).doesNotContain(elsewhere);
+        assertThat(search.body()).doesNotContain(marker + "-obs-EHR");
+    }
+
+    @Test
     void patientTokenWhenSearchingThenOnlyItsCompartment() {
         String auth = bearer(patientToken(patientA, "patient/*.rs"));
         for (String path : List.of("Observation", "Observation?patient=" + patientB, "Observation?subject=Patient/" + patientB,
