@@ -54,13 +54,14 @@ final class JdbcResourceStore implements ResourceStore {
             JdbcTemplate jdbc,
             TransactionTemplate tx,
             StoreProperties properties,
+            List<String> localBases,
             List<WriteRule> rules,
             List<WriteListener> listeners) {
         this.rules = rules.stream().collect(java.util.stream.Collectors.groupingBy(WriteRule::resourceType));
         this.listeners = listeners.stream().collect(java.util.stream.Collectors.groupingBy(WriteListener::resourceType));
         this.ctx = ctx;
         this.registry = registry;
-        this.indexer = new SearchIndexer(ctx, registry);
+        this.indexer = new SearchIndexer(ctx, registry, localBases);
         this.parser = new SearchRequestParser(registry, properties);
         this.jdbc = jdbc;
         this.tx = tx;

@@ -40,10 +40,18 @@ final class SearchIndexer {
     private final SearchParameterRegistry registry;
     // FHIRPath engines keep per-evaluation state; one per thread, parsed expressions are shared.
     private final ThreadLocal<IFhirPath> fhirPath;
+    /** This server's base URLs, each ending in "/": an absolute reference under one of them is a local reference. */
+    private final List<String> localBases;
 
     SearchIndexer(FhirContext ctx, SearchParameterRegistry registry) {
+        this(ctx, registry, List.of());
+    }
+
+    /** @param localBases this server's FHIR base URLs (overturn.fhir.base-url); absolute references elsewhere are remote */
+    SearchIndexer(FhirContext ctx, SearchParameterRegistry registry, List<String> localBases) {
         this.ctx = ctx;
         this.registry = registry;
+        this.localBases = localBases.stream().map(b -> b.endsWith("/") ? b : b + "/").toList();
         this.fhirPath = ThreadLocal.withInitial(this::newFhirPath);
     }
 
@@ -220,7 +228,7 @@ final class SearchIndexer {
                 display == null ? null : Text.normalize(display));
     }
 
-    private static void reference(IndexRows rows, String param, IBase value) {
+    private void reference(IndexRows rows, String param, IBase value) {
         if (value instanceof Reference ref) {
             if (!ref.hasReference() || ref.getReference().startsWith("#")) {
                 return;
@@ -229,14 +237,25 @@ final class SearchIndexer {
             String url = ref.getReference();
             if (id.hasResourceType() && id.hasIdPart() && !id.isAbsolute()) {
                 rows.references.add(new IndexRows.ReferenceRow(param, id.getResourceType(), id.getIdPart(), url));
-            } else if (id.isAbsolute() && id.hasResourceType() && id.hasIdPart()) {
+            } else if (id.isAbsolute() && id.hasResourceType() && id.hasIdPart() && isLocal(url)) {
                 rows.references.add(new IndexRows.ReferenceRow(param, id.getResourceType(), id.getIdPart(), url));
             } else {
+                // Another server's Patient/p1 is not ours: found by its URL only, and it places nothing in a
+                // compartment here.
                 rows.references.add(new IndexRows.ReferenceRow(param, null, null, url));
             }
         } else if (value instanceof UriType uri && uri.getValue() != null) {
             rows.references.add(new IndexRows.ReferenceRow(param, null, null, uri.getValue()));
         }
+    }
+
+    private boolean isLocal(String url) {
+        for (String base : localBases) {
+            if (url.startsWith(base) && url.indexOf('/', base.length()) > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static @Nullable DateRange dateRange(IBase value) {

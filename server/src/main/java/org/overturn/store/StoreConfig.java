@@ -1,7 +1,9 @@
 package org.overturn.store;
 
 import ca.uhn.fhir.context.FhirContext;
+import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -10,6 +12,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Configuration(proxyBeanMethods = false)
 class StoreConfig {
 
+    /** Absolute references under these count as local (SearchIndexer); none when the base URL is taken per request. */
+    static List<String> localBases(String baseUrl) {
+        return baseUrl.isBlank() ? List.of() : List.of(baseUrl.trim());
+    }
+
     @Bean
     ResourceStore resourceStore(
             FhirContext ctx,
@@ -17,9 +24,10 @@ class StoreConfig {
             JdbcTemplate jdbc,
             TransactionTemplate tx,
             StoreProperties properties,
+            @Value("${overturn.fhir.base-url:}") String baseUrl,
             ObjectProvider<WriteRule> rules,
             ObjectProvider<WriteListener> listeners) {
-        return new JdbcResourceStore(ctx, registry, jdbc, tx, properties, rules.orderedStream().toList(),
+        return new JdbcResourceStore(ctx, registry, jdbc, tx, properties, localBases(baseUrl), rules.orderedStream().toList(),
                 listeners.orderedStream().toList());
     }
 }
