@@ -331,7 +331,7 @@ final class JdbcResourceStore implements ResourceStore {
             List.of("idx_string", "idx_token", "idx_reference", "idx_date", "idx_quantity", "idx_uri", "idx_token_date");
 
     /** The resource's index rows go, as steps of the statement that writes its new version (or its deletion). */
-    private static void deleteIndexes(WriteStatement w, String type, String id) {
+    static void deleteIndexes(WriteStatement w, String type, String id) {
         for (String table : INDEX_TABLES) {
             w.step("delete from " + table + " where res_type = ? and res_id = ?", type, id);
         }
@@ -355,6 +355,13 @@ final class JdbcResourceStore implements ResourceStore {
         }
         w.step("insert into resource_version (res_type, res_id, version, last_updated, deleted, method, patient_id, content)"
                 + " values (?, ?, ?, ?, false, ?, ?, ?)", type, id, version, SqlSearch.utc(now), method, p, content);
+        indexRows(w, type, id, rows);
+        return w;
+    }
+
+    /** Inserts a resource's index rows, each carrying its patient compartment. */
+    static void indexRows(WriteStatement w, String type, String id, IndexRows rows) {
+        String p = rows.patientId;
         w.rows("idx_string", "param text, value_norm text, value_exact text", type, id, p,
                 rows.strings, s -> new Object[] {s.param(), s.norm(), s.exact()});
         w.rows("idx_token", "param text, system text, code text, text_norm text", type, id, p,
@@ -368,7 +375,6 @@ final class JdbcResourceStore implements ResourceStore {
         w.rows("idx_uri", "param text, uri text", type, id, p, rows.uris, u -> new Object[] {u.param(), u.uri()});
         w.rows("idx_token_date", "param text, system text, code text, low timestamptz, high timestamptz", type, id, p,
                 rows.tokenDates, t -> new Object[] {t.param(), t.system(), t.code(), t.low(), t.high()});
-        return w;
     }
 
     // ---- reads ----

@@ -2,6 +2,7 @@ package org.overturn.store;
 
 import ca.uhn.fhir.context.FhirContext;
 import java.util.List;
+import org.flywaydb.core.api.migration.JavaMigration;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -29,5 +30,12 @@ class StoreConfig {
             ObjectProvider<WriteListener> listeners) {
         return new JdbcResourceStore(ctx, registry, jdbc, tx, properties, localBases(baseUrl), rules.orderedStream().toList(),
                 listeners.orderedStream().toList());
+    }
+
+    /** Picked up by Spring Boot's Flyway set-up with the SQL migrations (db/migration), and run in version order. */
+    @Bean
+    JavaMigration localReferencesMigration(
+            FhirContext ctx, SearchParameterRegistry registry, @Value("${overturn.fhir.base-url:}") String baseUrl) {
+        return new V12__Local_references(ctx, registry, localBases(baseUrl));
     }
 }
