@@ -453,6 +453,58 @@ class SmartSecurityIT extends ServerTest {
 
     // ---- item 5: discovery ----
 
+    // ---- item 8: audit ----
+
+    @Test
+    void requestsWhenAnsweredThenEachLeavesAnAuditEventNamingWhoWhatWhenAndOutcome() throws Exception {
+        String patientAuth = bearer(patientToken(patientA, "patient/*.rs"));
+        String admin = bearer(systemToken("system/*.cruds"));
+        String missing = "no-such-" + unique();
+        assertThat(get("Observation/" + observationA, "Authorization", patientAuth).status()).isEqualTo(200);
+        assertThat(get("Observation/" + missing, "Authorization", patientAuth).status()).isEqualTo(404);
+        assertThat(get("Observation?code=http://loinc.org|8480-6&_count=7", "Authorization", patientAuth).status()).isEqualTo(200);
+        String created = createAs(admin, "Observation", observation(patientA, "audited"));
+
+        JsonNode read = awaitAudit("entity=Observation/" + observationA + "&subtype=read");
+        assertThat(read.path("action").asText()).isEqualTo("R");
+        assertThat(read.path("outcome").asText()).isEqualTo("0");
+        assertThat(read.path("recorded").asText()).isNotEmpty();
+        JsonNode agent = read.path("agent").get(0);
+        assertThat(agent.path("who").path("identifier").path("system").asText()).isEqualTo(ISSUER_A);
+        assertThat(agent.path("who").path("identifier").path("value").asText()).isEqualTo("test-client");
+        assertThat(agent.path("requestor").asBoolean()).isTrue();
+        assertThat(read.path("entity").findValuesAsText("reference")).contains("Patient/" + patientA);
+
+        JsonNode notFound = awaitAudit("entity=Observation/" + missing);
+        assertThat(notFound.path("outcome").asText()).as("a refused read is recorded as failed").isEqualTo("4");
+
+        JsonNode search = awaitAudit("subtype=search-type&patient=" + patientA + "&_sort=-date&_count=1");
+        String query = null;
+        for (JsonNode e : search.path("entity")) {
+            if (e.has("query")) {
+                query = new String(java.util.Base64.getDecoder().decode(e.path("query").asText()), java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
+        assertThat(query).contains("code=http://loinc.org|8480-6").contains("_count=7");
+
+        JsonNode create = awaitAudit("entity=Observation/" + created + "&subtype=create");
+        assertThat(create.path("action").asText()).isEqualTo("C");
+        assertThat(create.toString()).doesNotContain("Bearer").doesNotContain(admin.substring(7, 40));
+    }
+
+    /** The newest AuditEvent matching {@code query}, waiting for the batched writer (a few hundred ms) to store it. */
+    private JsonNode awaitAudit(String query) throws InterruptedException {
+        String auditor = bearer(systemToken("system/AuditEvent.rs"));
+        for (int i = 0; i < 50; i++) {
+            JsonNode found = get("AuditEvent?" + query, "Authorization", auditor).json().path("entry");
+            if (!found.isEmpty()) {
+                return found.get(0).path("resource");
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no AuditEvent for " + query);
+    }
+
     @Test
     void discoveryWhenAskedWithoutTokenThenSmartConfiguration() {
         Response r = get(".well-known/smart-configuration", "Origin", "https://app.example");
