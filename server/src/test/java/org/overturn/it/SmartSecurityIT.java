@@ -457,6 +457,7 @@ class SmartSecurityIT extends ServerTest {
 
     @Test
     void requestsWhenAnsweredThenEachLeavesAnAuditEventNamingWhoWhatWhenAndOutcome() throws Exception {
+        auditSince = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         String patientAuth = bearer(patientToken(patientA, "patient/*.rs"));
         String admin = bearer(systemToken("system/*.cruds"));
         String missing = "no-such-" + unique();
@@ -478,25 +479,33 @@ class SmartSecurityIT extends ServerTest {
         JsonNode notFound = awaitAudit("entity=Observation/" + missing);
         assertThat(notFound.path("outcome").asText()).as("a refused read is recorded as failed").isEqualTo("4");
 
-        JsonNode search = awaitAudit("subtype=search-type&patient=" + patientA + "&_sort=-date&_count=1");
+        JsonNode search = awaitAudit("subtype=search-type&patient=" + patientA);
         String query = null;
         for (JsonNode e : search.path("entity")) {
             if (e.has("query")) {
                 query = new String(java.util.Base64.getDecoder().decode(e.path("query").asText()), java.nio.charset.StandardCharsets.UTF_8);
             }
         }
-        assertThat(query).contains("code=http://loinc.org|8480-6").contains("_count=7");
+        // The query as it was sent, encoding included.
+        assertThat(java.net.URLDecoder.decode(query, java.nio.charset.StandardCharsets.UTF_8))
+                .contains("code=http://loinc.org|8480-6").contains("_count=7");
 
         JsonNode create = awaitAudit("entity=Observation/" + created + "&subtype=create");
         assertThat(create.path("action").asText()).isEqualTo("C");
         assertThat(create.toString()).doesNotContain("Bearer").doesNotContain(admin.substring(7, 40));
     }
 
-    /** The newest AuditEvent matching {@code query}, waiting for the batched writer (a few hundred ms) to store it. */
+    Instant auditSince;
+
+    /**
+     * The newest AuditEvent recorded since the test began that matches {@code query}, waiting for the batched writer
+     * (a few hundred ms) to store it.
+     */
     private JsonNode awaitAudit(String query) throws InterruptedException {
         String auditor = bearer(systemToken("system/AuditEvent.rs"));
         for (int i = 0; i < 50; i++) {
-            JsonNode found = get("AuditEvent?" + query, "Authorization", auditor).json().path("entry");
+            JsonNode found = get("AuditEvent?" + query + "&date=ge" + auditSince + "&_sort=-date", "Authorization", auditor)
+                    .json().path("entry");
             if (!found.isEmpty()) {
                 return found.get(0).path("resource");
             }

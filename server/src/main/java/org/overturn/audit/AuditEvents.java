@@ -1,0 +1,127 @@
+package org.overturn.audit;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Date;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Reference;
+import org.overturn.store.ResourceTypes;
+import org.springframework.lang.Nullable;
+
+/**
+ * Builds the AuditEvent of one request in the shape of the FHIR basic audit pattern: type "rest" with the RESTful
+ * interaction as subtype, the caller as requesting agent (issuer and subject of its token), this server as source,
+ * and as entities the resource read or written, the patient concerned when known, and a search's query.
+ */
+final class AuditEvents {
+    static final String INTERACTION = "http://hl7.org/fhir/restful-interaction";
+    private static final String EVENT_TYPE = "http://terminology.hl7.org/CodeSystem/audit-event-type";
+    private static final String ENTITY_TYPE = "http://terminology.hl7.org/CodeSystem/audit-entity-type";
+    private static final String OBJECT_ROLE = "http://terminology.hl7.org/CodeSystem/object-role";
+    private static final String SOURCE_TYPE = "http://terminology.hl7.org/CodeSystem/security-source-type";
+    private static final String CLIENT_ID = "urn:ietf:params:oauth:client-id";
+    /** A patient named by a search's criteria: patient=7, patient=Patient/7, subject=Patient/7, beneficiary=... */
+    private static final Pattern PATIENT_CRITERION =
+            Pattern.compile("(?:^|&)(?:patient|subject|beneficiary)(?::Patient)?=(?:Patient/|Patient%2F)?([A-Za-z0-9\\-.]{1,64})(?:&|$)");
+
+    private AuditEvents() {}
+
+    static AuditEvent of(AuditRecord r) {
+        Interaction interaction = Interaction.of(r.method(), r.path(), r.query());
+        AuditEvent event = new AuditEvent();
+        event.setType(new Coding(EVENT_TYPE, "rest", "RESTful Operation"));
+        event.addSubtype(new Coding(INTERACTION, interaction.code(), null));
+        event.setAction(interaction.action());
+        event.setRecorded(Date.from(r.recorded()));
+        event.setOutcome(outcome(r.status()));
+        event.setOutcomeDesc("HTTP " + r.status() + (r.requestId() == null ? "" : ", request " + r.requestId()));
+
+        AuditEvent.AuditEventAgentComponent agent = event.addAgent().setRequestor(true);
+        agent.getWho().setIdentifier(new Identifier().setSystem(r.issuer()).setValue(r.subject()));
+        if (r.clientId() != null) {
+            agent.setAltId(r.clientId());
+            agent.addPolicy(CLIENT_ID + ":" + r.clientId());
+        }
+        if (r.address() != null) {
+            agent.getNetwork().setAddress(r.address()).setType(AuditEvent.AuditEventAgentNetworkType._2);
+        }
+        event.getSource().setSite("Overturn").getObserver().setDisplay("Overturn FHIR server");
+        event.getSource().addType(new Coding(SOURCE_TYPE, "4", "Application Server"));
+
+        String resource = interaction.resource() != null ? interaction.resource() : r.written();
+        if (resource != null) {
+            event.addEntity().setWhat(new Reference(resource))
+                    .setType(new Coding(ENTITY_TYPE, "2", "System Object"));
+        }
+        for (String patient : patients(r, interaction)) {
+            event.addEntity().setWhat(new Reference("Patient/" + patient))
+                    .setType(new Coding(ENTITY_TYPE, "1", "Person"))
+                    .setRole(new Coding(OBJECT_ROLE, "1", "Patient"));
+        }
+        if (r.query() != null && !r.query().isEmpty()) {
+            event.addEntity().setType(new Coding(ENTITY_TYPE, "2", "System Object"))
+                    .setDescription(r.method() + " " + r.path())
+                    .setQuery(r.query().getBytes(StandardCharsets.UTF_8));
+        }
+        return event;
+    }
+
+    private static Set<String> patients(AuditRecord r, Interaction interaction) {
+        Set<String> patients = new LinkedHashSet<>();
+        if (r.patient() != null) {
+            patients.add(r.patient());
+        }
+        String resource = interaction.resource() != null ? interaction.resource() : r.written();
+        if (resource != null && resource.startsWith("Patient/")) {
+            patients.add(resource.substring("Patient/".length()));
+        }
+        if (r.query() != null) {
+            Matcher m = PATIENT_CRITERION.matcher(r.query());
+            while (m.find()) {
+                patients.add(m.group(1));
+            }
+        }
+        return patients;
+    }
+
+    /** 0 success, 4 the request was refused (4xx), 8 the server failed (5xx). */
+    private static AuditEvent.AuditEventOutcome outcome(int status) {
+        if (status < 400) {
+            return AuditEvent.AuditEventOutcome._0;
+        }
+        return status < 500 ? AuditEvent.AuditEventOutcome._4 : AuditEvent.AuditEventOutcome._8;
+    }
+
+    /** The RESTful interaction a request is, and the resource it names ("Observation/7"), read from method and path. */
+    record Interaction(String code, AuditEvent.AuditEventAction action, @Nullable String resource) {
+        static Interaction of(String method, String path, @Nullable String query) {
+            String[] s = path.isEmpty() ? new String[0] : path.split("/");
+            boolean typed = s.length > 0 && ResourceTypes.SUPPORTED.contains(s[0]);
+            String last = s.length == 0 ? "" : s[s.length - 1];
+            if (last.startsWith("$")) {
+                String target = typed && s.length == 3 ? s[0] + "/" + s[1] : null;
+                return new Interaction("operation", AuditEvent.AuditEventAction.E, target);
+            }
+            if (path.contains("_history")) {
+                String target = typed && s.length >= 2 && !s[1].equals("_history") ? s[0] + "/" + s[1] : null;
+                String code = s.length == 4 ? "vread" : s.length == 3 ? "history-instance" : typed ? "history-type" : "history-system";
+                return new Interaction(code, AuditEvent.AuditEventAction.R, target);
+            }
+            String target = typed && s.length == 2 && !s[1].equals("_search") ? s[0] + "/" + s[1] : null;
+            return switch (method) {
+                case "POST" -> s.length == 0 ? new Interaction("transaction", AuditEvent.AuditEventAction.E, null)
+                        : s.length == 2 && s[1].equals("_search") ? new Interaction("search-type", AuditEvent.AuditEventAction.R, null)
+                        : new Interaction("create", AuditEvent.AuditEventAction.C, null);
+                case "PUT" -> new Interaction("update", AuditEvent.AuditEventAction.U, target);
+                case "DELETE" -> new Interaction("delete", AuditEvent.AuditEventAction.D, target);
+                default -> target != null ? new Interaction("read", AuditEvent.AuditEventAction.R, target)
+                        : new Interaction(typed ? "search-type" : "search-system", AuditEvent.AuditEventAction.R, null);
+            };
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package org.overturn.audit;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.overturn.store.ResourceStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * The audit trail's writer: requests are recorded on their own thread into a bounded queue, and one thread of this
+ * instance stores them as AuditEvents in batches, each batch one transaction, so a request pays for a queue insert,
+ * not for a write. What a crash can lose is at most one flush interval. A full queue makes requests wait for the
+ * writer: an unaudited access is worse than a slow one. Each instance writes its own; nothing is shared to coordinate.
+ */
+final class AuditLog implements SmartLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
+
+    private final ResourceStore store;
+    private final AuditProperties properties;
+    private final BlockingQueue<AuditRecord> queue;
+    private volatile boolean running;
+    private Thread writer;
+    /** A batch the database refused, tried again before anything newer. */
+    private List<AuditRecord> pending = List.of();
+
+    AuditLog(ResourceStore store, AuditProperties properties) {
+        this.store = store;
+        this.properties = properties;
+        this.queue = new ArrayBlockingQueue<>(properties.capacity());
+    }
+
+    void record(AuditRecord record) {
+        if (queue.offer(record)) {
+            return;
+        }
+        log.warn("Audit queue full ({} requests): this request waits for the audit writer", properties.capacity());
+        try {
+            queue.put(record);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.error("Interrupted while waiting to audit {} {}", record.method(), record.path());
+        }
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        writer = new Thread(this::run, "audit-writer");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        writer.interrupt();
+        try {
+            writer.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        flush(); // what was recorded before the server stopped taking requests
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Stops after the web server (which stops in the default phase and below) has stopped taking requests. */
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE - 1;
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                Thread.sleep(properties.flushInterval().toMillis());
+                flush();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.error("Audit writer could not store {} AuditEvents; retrying in {}", pending.size(),
+                        properties.flushInterval(), e);
+            }
+        }
+    }
+
+    /** Stores everything recorded so far, a batch per transaction. */
+    synchronized void flush() {
+        while (true) {
+            List<AuditRecord> batch = pending.isEmpty() ? drain() : pending;
+            if (batch.isEmpty()) {
+                return;
+            }
+            try {
+                store.inTransaction(() -> {
+                    batch.forEach(r -> store.create(AuditEvents.of(r), null));
+                    return batch.size();
+                });
+                pending = List.of();
+            } catch (RuntimeException e) {
+                pending = batch;
+                throw e;
+            }
+        }
+    }
+
+    private List<AuditRecord> drain() {
+        List<AuditRecord> batch = new ArrayList<>(Math.min(properties.batchSize(), queue.size()));
+        queue.drainTo(batch, properties.batchSize());
+        return batch;
+    }
+}
