@@ -168,16 +168,40 @@ public interface PasContract extends PasHttp {
     }
 
     @Test
-    default void submitWhenPayerHasNoRulesThen422BusinessRule() {
+    default void submitWhenPayerHasNoRulesThenPendedForReviewSayingWhy() {
+        // PAS: an answer, not an error. The sandbox has no rules for this payer, so a person must decide.
         Bundle request = pasRequest(Scenarios.ALECTINIB_CA, null);
         Claim claim = (Claim) request.getEntryFirstRep().getResource();
         Organization insurer = (Organization) PasBundles.find(request, claim.getInsurer().getReference());
         insurer.setName("Acme Health Plan").getIdentifierFirstRep().setValue("acme");
-        Map<String, Integer> before = counts();
         Response r = submit(request);
-        assertThat(r.assertOutcome(422)).isEqualTo("OVT-422-RULE");
-        assertThat(r.body()).contains("Acme Health Plan");
-        assertThat(counts()).isEqualTo(before);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(reviewAction(adjudication(r.json()))).isEqualTo("A4");
+        JsonNode response = r.json().path("entry").get(0).path("resource");
+        assertThat(response.path("processNote").toString()).contains("Acme Health Plan").contains("review");
+        assertThat(response.path("item").get(0).path("noteNumber").size()).isPositive();
+        assertThat(task(r.json()).path("businessStatus").path("coding").get(0).path("code").asText()).isEqualTo("pended");
+    }
+
+    @Test
+    default void submitWhenBundleCarriesEntriesTheClaimDoesNotReachThenDecidedAndThoseEntriesNamed() {
+        // The PAS request Bundle profile has no rule that every entry be reached from the Claim.
+        Bundle request = pasRequest(Scenarios.ALECTINIB_CA, null);
+        Organization clinic = new Organization().setName("Unreached Oncology Group");
+        clinic.setId("unreached-org");
+        org.hl7.fhir.r4.model.PractitionerRole role = new org.hl7.fhir.r4.model.PractitionerRole()
+                .setOrganization(new Reference("urn:uuid:0b6f3a5e-7d1c-4f0e-9a51-unreached00001"));
+        request.addEntry().setFullUrl("urn:uuid:0b6f3a5e-7d1c-4f0e-9a51-unreached00002").setResource(role);
+        request.addEntry().setFullUrl("urn:uuid:0b6f3a5e-7d1c-4f0e-9a51-unreached00001").setResource(clinic);
+        int rolesBefore = get("PractitionerRole?_summary=count").json().path("total").asInt();
+        Response r = submit(request);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(reviewAction(adjudication(r.json()))).as("decided as without them").isEqualTo("A1");
+        JsonNode response = r.json().path("entry").get(0).path("resource");
+        assertThat(response.path("processNote").toString()).contains("PractitionerRole").contains("Organization")
+                .contains("not stored");
+        assertThat(get("PractitionerRole?_summary=count").json().path("total").asInt()).as("ignored, not stored")
+                .isEqualTo(rolesBefore);
     }
 
     @Test
