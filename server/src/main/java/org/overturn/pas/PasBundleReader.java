@@ -31,7 +31,7 @@ import org.springframework.lang.Nullable;
 /**
  * Checks a PAS request or inquiry Bundle (PAS 2.2.1 "Prior authorization submission"): a collection whose first
  * entry is a Claim with use = preauthorization, and which holds every resource the Claim references, directly or
- * through other entries. A Bundle that is not one is a 400 naming each entry or reference to fix; a resource lacking
+ * through other entries. Entries the Claim does not reach are left out and named ({@link PasRequest#ignored()}). A Bundle that is not one is a 400 naming each entry or reference to fix; a resource lacking
  * an element R4 or PAS requires is a 422 listing them. Nothing is read from or written to the store here.
  */
 final class PasBundleReader {
@@ -87,20 +87,14 @@ final class PasBundleReader {
         Map<String, Integer> keys = keys(entries);
         Map<Reference, Integer> targets = new IdentityHashMap<>(); // HAPI elements have identity equality
         Map<Integer, List<Integer>> edges = new HashMap<>();
-        List<String> problems = new ArrayList<>();
-        String firstPath = null;
+        Map<Integer, List<Found>> dangling = new HashMap<>();
         for (int i = 0; i < entries.size(); i++) {
             Resource resource = entries.get(i).getResource();
             List<Integer> out = new ArrayList<>();
             for (Found found : references(resource)) {
-                String value = found.reference().getReference();
-                Integer target = lookup(keys, value);
-                String path = "Bundle.entry[" + i + "].resource" + found.path();
+                Integer target = lookup(keys, found.reference().getReference());
                 if (target == null) {
-                    firstPath = firstPath == null ? path : firstPath;
-                    if (problems.size() < MAX_PROBLEMS) {
-                        problems.add(path + " refers to '" + value + "', which is not in the Bundle");
-                    }
+                    dangling.computeIfAbsent(i, k -> new ArrayList<>()).add(found);
                 } else {
                     targets.put(found.reference(), target);
                     out.add(target);
@@ -108,18 +102,35 @@ final class PasBundleReader {
             }
             edges.put(i, out);
         }
+        boolean[] reached = reachable(entries.size(), edges);
+        // Only what the Claim reaches must be complete: an entry it does not reach is left out, not checked.
+        List<String> problems = new ArrayList<>();
+        String firstPath = null;
+        for (int i = 0; i < entries.size(); i++) {
+            for (Found d : reached[i] ? dangling.getOrDefault(i, List.of()) : List.<Found>of()) {
+                String path = "Bundle.entry[" + i + "].resource" + d.path();
+                firstPath = firstPath == null ? path : firstPath;
+                if (problems.size() < MAX_PROBLEMS) {
+                    problems.add(path + " refers to '" + d.reference().getReference() + "', which is not in the Bundle");
+                }
+            }
+        }
         if (!problems.isEmpty()) {
             throw invalid(String.join("; ", problems) + ". A " + what + " must hold every resource it references;"
                     + " add them as entries (fullUrl = the reference)", firstPath);
         }
         checkClaimTargets(claim, entries, targets, inquiry);
-        checkReachable(entries, edges);
 
-        for (Bundle.BundleEntryComponent entry : entries) {
-            requiredElements.accept(entry.getResource());
+        List<String> ignored = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            if (reached[i]) {
+                requiredElements.accept(entries.get(i).getResource());
+            } else {
+                ignored.add("Bundle.entry[" + i + "] (" + entries.get(i).getResource().fhirType() + ")");
+            }
         }
         checkPasElements(claim, inquiry);
-        return assignIds(entries, targets);
+        return assignIds(entries, targets, reached, ignored);
     }
 
     /** Every key an entry can be referenced by: its fullUrl, the Type/id tail of a RESTful fullUrl, its Type/id. */
@@ -200,9 +211,12 @@ final class PasBundleReader {
         }
     }
 
-    /** PAS: every resource in the Bundle is the Claim or is reached from it (supporting information via supportingInfo). */
-    private static void checkReachable(List<Bundle.BundleEntryComponent> entries, Map<Integer, List<Integer>> edges) {
-        boolean[] seen = new boolean[entries.size()];
+    /**
+     * Which entries the Claim reaches, directly or through other entries. PAS sends supporting information through
+     * Claim.supportingInfo; the request Bundle profile has no rule against other entries, so those are left out.
+     */
+    private static boolean[] reachable(int size, Map<Integer, List<Integer>> edges) {
+        boolean[] seen = new boolean[size];
         Deque<Integer> queue = new ArrayDeque<>(List.of(0));
         seen[0] = true;
         while (!queue.isEmpty()) {
@@ -213,13 +227,7 @@ final class PasBundleReader {
                 }
             }
         }
-        for (int i = 0; i < seen.length; i++) {
-            if (!seen[i]) {
-                throw invalid("Bundle.entry[" + i + "] (" + entries.get(i).getResource().fhirType() + ") is not referenced"
-                        + " from the Claim or anything it references; list supporting information in Claim.supportingInfo",
-                        "Bundle.entry[" + i + "]");
-            }
-        }
+        return seen;
     }
 
     /** What PAS requires beyond R4: a business identifier, the insurer, and (for a request) at least one item. */
@@ -240,8 +248,9 @@ final class PasBundleReader {
         }
     }
 
-    /** New server ids for every entry, and every reference rewritten to the target's Type/id. */
-    private static PasRequest assignIds(List<Bundle.BundleEntryComponent> entries, Map<Reference, Integer> targets) {
+    /** New server ids for every entry the Claim reaches, and every reference rewritten to the target's Type/id. */
+    private static PasRequest assignIds(
+            List<Bundle.BundleEntryComponent> entries, Map<Reference, Integer> targets, boolean[] reached, List<String> ignored) {
         List<String> ids = new ArrayList<>();
         for (Bundle.BundleEntryComponent entry : entries) {
             ids.add(entry.getResource().fhirType() + "/" + UUID.randomUUID());
@@ -253,12 +262,15 @@ final class PasBundleReader {
         List<Resource> resources = new ArrayList<>();
         Map<String, Resource> byReference = new HashMap<>();
         for (int i = 0; i < entries.size(); i++) {
+            if (!reached[i]) {
+                continue;
+            }
             Resource resource = entries.get(i).getResource();
             resource.setIdElement(new IdType(ids.get(i)));
             resources.add(resource);
             byReference.put(ids.get(i), resource);
         }
-        return new PasRequest((Claim) resources.get(0), resources, byReference);
+        return new PasRequest((Claim) resources.get(0), resources, byReference, ignored);
     }
 
     /** Every populated Reference with a literal reference, with its FHIRPath-like path below the resource. */

@@ -22,8 +22,9 @@ class PasConfig {
 
     @Bean
     PasService pasService(FhirContext ctx, ResourceStore store, EligibilityService eligibility, Knowledge knowledge,
-            PayerRoutes routes, JdbcTemplate jdbc) {
-        return new PasService(store, new PasBundleReader(ctx), new SandboxPayer(eligibility, knowledge),
+            PayerRoutes routes, JdbcTemplate jdbc, PasProperties properties) {
+        return new PasService(store, new PasBundleReader(ctx),
+                new SandboxPayer(eligibility, knowledge, properties.sandbox().unmatched()),
                 new PasResponseFactory(ctx), routes, new PasOutbox(jdbc), Clock.systemUTC());
     }
 

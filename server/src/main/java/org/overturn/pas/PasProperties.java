@@ -16,7 +16,18 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("overturn.pas")
-public record PasProperties(@Valid @NotNull @DefaultValue Outbox outbox) {
+public record PasProperties(@Valid @NotNull @DefaultValue Outbox outbox, @Valid @NotNull @DefaultValue Sandbox sandbox) {
+
+    /** What the sandbox payer answers for an item no policy in the knowledge files covers. */
+    public enum Unmatched {
+        /** A4, referred to a person for review, saying why. */
+        PEND,
+        /** A1, so that test suites with their own payers and drugs can run a PA flow end to end. */
+        APPROVE
+    }
+
+    /** @param unmatched what the sandbox answers for an item no policy covers (another payer, another drug) */
+    public record Sandbox(@NotNull @DefaultValue("pend") Unmatched unmatched) {}
 
     /**
      * @param enabled whether this instance polls the outbox (every instance may; rows are claimed with SKIP LOCKED)

@@ -10,12 +10,15 @@ import org.hl7.fhir.r4.model.Resource;
 /**
  * A checked PAS request (or inquiry) Bundle: the Claim first, then every resource it references, each with a new
  * server id and every reference rewritten to {@code Type/id}, so the resources can be stored as they are.
+ *
+ * @param ignored the entries the Claim does not reach ("Bundle.entry[3] (PractitionerRole)"), left out
  */
-record PasRequest(Claim claim, List<Resource> resources, Map<String, Resource> byReference) {
+record PasRequest(Claim claim, List<Resource> resources, Map<String, Resource> byReference, List<String> ignored) {
 
     PasRequest {
         resources = List.copyOf(resources);
         byReference = Map.copyOf(byReference);
+        ignored = List.copyOf(ignored);
     }
 
     /** The resource a (rewritten) reference points at, if it is of {@code type}. */

@@ -89,6 +89,11 @@ final class PasResponseFactory {
                 response.addProcessNote().setNumber(note).setType(Enumerations.NoteType.DISPLAY)
                         .setText("Pended: send " + missing + " [" + item.policy() + "]");
             }
+            if (item.review() != null) {
+                out.addNoteNumber(++note);
+                response.addProcessNote().setNumber(note).setType(Enumerations.NoteType.DISPLAY)
+                        .setText("Pended for review: " + item.review());
+            }
         }
         return response;
     }
@@ -99,11 +104,23 @@ final class PasResponseFactory {
             String what = switch (item.action()) {
                 case APPROVED -> "approved (authorization " + item.number() + ")";
                 case DENIED -> "denied: " + item.denials().get(0).reason();
-                case PENDED -> "pended until the payer receives: " + String.join("; ", item.missing());
+                case PENDED -> item.review() != null ? "pended for review"
+                        : "pended until the payer receives: " + String.join("; ", item.missing());
             };
             parts.add(item.product() + " " + what);
         }
         return decision.payer() + " sandbox decision: " + String.join(". ", parts);
+    }
+
+    /** Says which entries of the request Bundle were left out because the Claim does not reach them. */
+    static void noteIgnored(ClaimResponse response, List<String> ignored) {
+        if (ignored.isEmpty()) {
+            return;
+        }
+        int number = response.getProcessNote().size() + 1;
+        response.addProcessNote().setNumber(number).setType(Enumerations.NoteType.DISPLAY)
+                .setText("Not stored: " + String.join(", ", ignored) + " of the request Bundle, which the Claim does not"
+                        + " reference directly or through its other entries; list supporting information in Claim.supportingInfo");
     }
 
     /** The PA step as a Task: done when the payer decided, in progress while the request is pended. */

@@ -97,6 +97,7 @@ public final class PasService {
             ClaimResponse response = decision.isPresent()
                     ? responses.claimResponse(claim, decision.get(), now)
                     : responses.queued(claim, payerName(insurer), now);
+            PasResponseFactory.noteIgnored(response, request.ignored());
             store.create(response, null);
             stored.put(PasResponseFactory.reference(response), response);
             Task task = decision.isPresent()

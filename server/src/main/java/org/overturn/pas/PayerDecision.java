@@ -31,6 +31,7 @@ record PayerDecision(List<ItemDecision> items, @Nullable String preAuthRef, Stri
     /**
      * @param number the item-level review number (the authorization number of an approved item)
      * @param missing documentation the payer needs before it can decide (pended items)
+     * @param review why the item went to a person instead of rules (pended items), when that is the reason
      */
     record ItemDecision(
             int sequence,
@@ -39,7 +40,8 @@ record PayerDecision(List<ItemDecision> items, @Nullable String preAuthRef, Stri
             @Nullable String number,
             List<Denial> denials,
             List<String> missing,
-            String policy) {
+            String policy,
+            @Nullable String review) {
         ItemDecision {
             denials = List.copyOf(denials);
             missing = List.copyOf(missing);

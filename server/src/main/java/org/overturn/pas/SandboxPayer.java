@@ -29,8 +29,6 @@ import org.overturn.criteria.Knowledge;
 import org.overturn.criteria.KnowledgeModel;
 import org.overturn.eligibility.EligibilityService;
 import org.overturn.evidence.Chart;
-import org.overturn.platform.ErrorCode;
-import org.overturn.platform.OverturnException;
 
 /**
  * The built-in payer for demos and interoperability tests: decides each item deterministically from the knowledge
@@ -38,15 +36,18 @@ import org.overturn.platform.OverturnException;
  * authorization number derived from the Claim identifier. A required criterion not met: A3 with the denial reason and
  * CARC code the knowledge gives for the criterion's kind (an unapproved drug: experimental/investigational). Otherwise,
  * when something required cannot be decided from the Bundle: A4, listing the documentation that would decide it.
+ * An item no policy covers: A4 for review, saying why (or A1, when set so for test suites).
  * A pended request stays pended until the provider sends a new request with that documentation.
  */
 public final class SandboxPayer {
     private final EligibilityService eligibility;
     private final Knowledge knowledge;
+    private final PasProperties.Unmatched unmatched;
 
-    public SandboxPayer(EligibilityService eligibility, Knowledge knowledge) {
+    public SandboxPayer(EligibilityService eligibility, Knowledge knowledge, PasProperties.Unmatched unmatched) {
         this.eligibility = eligibility;
         this.knowledge = knowledge;
+        this.unmatched = unmatched;
     }
 
     PayerDecision adjudicate(PasRequest request) {
@@ -68,9 +69,8 @@ public final class SandboxPayer {
             CodeableConcept product = product(item, request);
             EligibilityService.Assessment assessment = eligibility.assess(chart, coverage, insurer, product);
             if (assessment.evaluation().isEmpty()) {
-                throw new OverturnException(ErrorCode.BUSINESS_RULE, "Claim.item[" + i + "]: " + assessment.reason()
-                        + ". The sandbox payer decides only drugs and payers with a policy in Overturn's knowledge files",
-                        "Claim.item[" + i + "]");
+                items.add(unmatched(item.getSequence(), product, assessment.reason(), authorization));
+                continue;
             }
             payer = assessment.payer().map(KnowledgeModel.Payer::name).orElse(payer);
             Evaluation evaluation = assessment.evaluation().get();
@@ -81,15 +81,31 @@ public final class SandboxPayer {
         return new PayerDecision(items, anyApproved ? authorization : null, payer);
     }
 
+    /**
+     * An item no policy in the knowledge files covers (another payer, another drug). PAS asks for an answer, not an
+     * error: pended for a person to review, saying why; or approved, where a test suite needs the flow to run end to
+     * end (overturn.pas.sandbox.unmatched).
+     */
+    private PayerDecision.ItemDecision unmatched(int sequence, CodeableConcept product, String reason, String authorization) {
+        String what = product.hasText() ? product.getText()
+                : product.getCoding().stream().map(c -> c.hasDisplay() ? c.getDisplay() : c.getCode()).findFirst().orElse("item");
+        String policy = "no policy";
+        return unmatched == PasProperties.Unmatched.APPROVE
+                ? new PayerDecision.ItemDecision(sequence, what, PayerDecision.ReviewAction.APPROVED,
+                        authorization + "-" + sequence, List.of(), List.of(), policy, null)
+                : new PayerDecision.ItemDecision(sequence, what, PayerDecision.ReviewAction.PENDED, null, List.of(),
+                        List.of(), policy, reason + "; the sandbox payer refers it to a person for review");
+    }
+
     private PayerDecision.ItemDecision decide(int sequence, String drug, Evaluation evaluation, String authorization) {
         String policy = evaluation.policyId() + " v" + evaluation.policyVersion();
         return switch (evaluation.outcome()) {
             case CRITERIA_MET -> new PayerDecision.ItemDecision(sequence, drug, PayerDecision.ReviewAction.APPROVED,
-                    authorization + "-" + sequence, List.of(), List.of(), policy);
+                    authorization + "-" + sequence, List.of(), List.of(), policy, null);
             case CRITERIA_NOT_MET -> new PayerDecision.ItemDecision(sequence, drug, PayerDecision.ReviewAction.DENIED,
-                    null, denials(evaluation), List.of(), policy);
+                    null, denials(evaluation), List.of(), policy, null);
             case INCOMPLETE -> new PayerDecision.ItemDecision(sequence, drug, PayerDecision.ReviewAction.PENDED,
-                    null, List.of(), evaluation.missingDocumentation(), policy);
+                    null, List.of(), evaluation.missingDocumentation(), policy, null);
         };
     }
 

@@ -199,7 +199,7 @@ public interface PasContract extends PasHttp {
         assertThat(reviewAction(adjudication(r.json()))).as("decided as without them").isEqualTo("A1");
         JsonNode response = r.json().path("entry").get(0).path("resource");
         assertThat(response.path("processNote").toString()).contains("PractitionerRole").contains("Organization")
-                .contains("not stored");
+                .contains("Not stored");
         assertThat(get("PractitionerRole?_summary=count").json().path("total").asInt()).as("ignored, not stored")
                 .isEqualTo(rolesBefore);
     }

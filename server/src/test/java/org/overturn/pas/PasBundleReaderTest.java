@@ -67,12 +67,17 @@ class PasBundleReaderTest {
     }
 
     @Test
-    void readWhenAnEntryIsReachedFromNothingThenRefusedNamingIt() {
+    void readWhenAnEntryIsReachedFromNothingThenLeftOutUncheckedAndNamed() {
         Bundle bundle = request();
-        bundle.addEntry().setFullUrl(EHR + "Organization/stray").setResource(new Organization().setName("Stray"));
-        assertThatThrownBy(() -> reader.read(bundle, false, PasBundleReaderTest::none))
-                .isInstanceOfSatisfying(OverturnException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_BUNDLE))
-                .hasMessageContaining("Bundle.entry[5] (Organization) is not referenced");
+        // Reached from nothing, and itself pointing outside the Bundle: neither is the request's concern.
+        bundle.addEntry().setFullUrl(EHR + "Organization/stray")
+                .setResource(new Organization().setName("Stray").setPartOf(new Reference("Organization/elsewhere")));
+        List<String> checked = new ArrayList<>();
+        PasRequest request = reader.read(bundle, false, r -> checked.add(r.fhirType()));
+        assertThat(request.ignored()).containsExactly("Bundle.entry[5] (Organization)");
+        assertThat(request.resources()).extracting(r -> r.fhirType())
+                .containsExactly("Claim", "Patient", "Organization", "Practitioner", "Coverage");
+        assertThat(checked).hasSize(5);
     }
 
     @Test
