@@ -451,6 +451,82 @@ class SmartSecurityIT extends ServerTest {
         assertThat(probes).isGreaterThanOrEqualTo(2 * 12 * 16);
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
+    org.overturn.store.SearchParameterRegistry registry;
+
+    /**
+     * Every reference search parameter of every served type that can name a Patient, in every form a client may
+     * write it (id, Type/id, absolute URL, type modifier, chained to the patient's name, in an OR list), alone and
+     * with other parameters, through each answer path (JSON stored fast path, HAPI JSON, XML, _pretty, _summary,
+     * _elements, POST _search), under each kind of patient scope: patient A's token never gets patient B's data.
+     */
+    @Test
+    void patientTokenWhenSearchingByEveryParameterThatCanNamePatientBThenNothingLeaks() {
+        String admin = bearer(systemToken("system/*.cruds"));
+        String obs = createAs(admin, "Observation", observation(patientB, "probe2"));
+        List<String> forbidden = List.of(patientB, observationB, obs);
+        String base = base();
+        List<String> forms = List.of(patientB, "Patient/" + patientB, base + "/Patient/" + patientB,
+                patientA + "," + patientB, "Patient/" + patientA + ",Patient/" + patientB);
+        List<String> tails = List.of("", "&_format=xml", "&_pretty=true", "&_summary=true", "&_elements=id",
+                "&_count=1000&_total=accurate", "&_sort=-_lastUpdated", "&_summary=count");
+        List<String> scopes = List.of("patient/*.read", "patient/*.rs", "patient/*.cruds",
+                "patient/Observation.rs patient/Patient.rs patient/Condition.rs patient/Coverage.rs");
+        int probes = 0;
+        for (String scope : scopes) {
+            String auth = bearer(patientToken(patientA, scope));
+            for (String type : org.overturn.store.ResourceTypes.SUPPORTED) {
+                for (org.overturn.store.SearchParam sp : registry.params(type)) {
+                    if (sp.type() != ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum.REFERENCE
+                            || !(sp.targets().contains("Patient") || sp.targets().isEmpty())) {
+                        continue;
+                    }
+                    List<String> queries = new ArrayList<>();
+                    for (String form : forms) {
+                        for (String tail : tails) {
+                            queries.add(type + "?" + sp.name() + "=" + form + tail);
+                        }
+                    }
+                    queries.add(type + "?" + sp.name() + ":Patient=" + patientB);
+                    queries.add(type + "?" + sp.name() + ":Patient.family=" + marker + "B");
+                    queries.add(type + "?" + sp.name() + ":Patient._id=" + patientB + "&_format=xml");
+                    for (String query : queries) {
+                        probes++;
+                        assertNothingOfB(get(query, "Authorization", auth), query, forbidden);
+                    }
+                    probes++;
+                    String form = sp.name() + "=Patient/" + patientB;
+                    assertNothingOfB(send("POST", type + "/_search", "application/x-www-form-urlencoded", form,
+                            "Authorization", auth), "POST " + type + "/_search " + form, forbidden);
+                }
+            }
+        }
+        System.out.println("Cross-patient search probes made, none answered with patient B's data: " + probes);
+        assertThat(probes).isGreaterThanOrEqualTo(10_000);
+    }
+
+    /** Refused (400, 403) or answered without any of B's resources or B's name. */
+    private void assertNothingOfB(Response r, String what, List<String> forbidden) {
+        if (r.status() != 200) {
+            assertThat(r.status()).as(what + ": " + r.body()).isIn(400, 403, 404);
+            return;
+        }
+        // The links echo the query the client sent (which may name B): they are its own words, not data.
+        String body;
+        if (r.body().trim().startsWith("{")) {
+            com.fasterxml.jackson.databind.node.ObjectNode json = (com.fasterxml.jackson.databind.node.ObjectNode) r.json();
+            json.remove("link");
+            body = json.toString();
+        } else {
+            body = r.body().replaceAll("(?s)<link>.*?</link>", "");
+        }
+        assertThat(body).as(what).doesNotContain(marker + "B").doesNotContain(marker + "-obs-B")
+                .doesNotContain(marker + "-obs-probe2");
+        for (String id : forbidden) {
+            assertThat(body).as(what).doesNotContain("\"id\":\"" + id + "\"").doesNotContain("<id value=\"" + id + "\"");
+        }
+    }
+
     // ---- item 5: discovery ----
 
     // ---- item 8: audit ----
