@@ -205,6 +205,51 @@ public interface PasContract extends PasHttp {
     }
 
     @Test
+    default void submitWhenTheClaimUpdatesAnEarlierOneCarriedInTheBundleThenDecidedAndTheEarlierNotStoredAgain() {
+        // PAS claim update: the new Claim's related.claim names the earlier request, which the Bundle may carry.
+        Bundle first = pasRequest(Scenarios.ALECTINIB_CA, null);
+        assertThat(submit(first).status()).isEqualTo(200);
+        Claim earlier = (Claim) first.getEntryFirstRep().getResource();
+        Bundle update = pasRequest(Scenarios.ALECTINIB_CA, null);
+        Claim claim = (Claim) update.getEntryFirstRep().getResource();
+        String earlierUrl = "urn:uuid:" + java.util.UUID.randomUUID();
+        claim.addRelated().setClaim(new Reference(earlierUrl))
+                .setRelationship(new org.hl7.fhir.r4.model.CodeableConcept(
+                        new org.hl7.fhir.r4.model.Coding("http://terminology.hl7.org/CodeSystem/ex-relatedclaimrelationship", "prior", null)));
+        Claim earlierCopy = earlier.copy();
+        earlierCopy.setId((String) null);
+        earlierCopy.getRelated().clear();
+        // The copy's references are this Bundle's own entries, as a client sending the update would write them.
+        earlierCopy.setPatient(claim.getPatient().copy()).setInsurer(claim.getInsurer().copy()).setProvider(claim.getProvider().copy());
+        earlierCopy.getInsurance().clear();
+        earlierCopy.addInsurance(claim.getInsuranceFirstRep().copy());
+        earlierCopy.getItem().clear();
+        earlierCopy.addItem(claim.getItemFirstRep().copy());
+        update.addEntry().setFullUrl(earlierUrl).setResource(earlierCopy);
+        int claimsBefore = counts().get("Claim");
+
+        Response r = submit(update);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(reviewAction(adjudication(r.json()))).isEqualTo("A1");
+        assertThat(counts().get("Claim")).as("only the new Claim is stored").isEqualTo(claimsBefore + 1);
+        JsonNode stored = get("Claim?identifier=" + claim.getIdentifierFirstRep().getSystem() + "|"
+                + claim.getIdentifierFirstRep().getValue()).json().path("entry").get(0).path("resource");
+        assertThat(stored.path("related").get(0).path("claim").path("identifier").path("value").asText())
+                .as("the earlier Claim named by its business identifier").isEqualTo(earlier.getIdentifierFirstRep().getValue());
+    }
+
+    @Test
+    default void inquireWhenTheClaimNamesARelatedClaimNotInTheBundleThenAnswered() {
+        Bundle request = pasRequest(Scenarios.ALECTINIB_CA, "biomarker-missing");
+        assertThat(submit(request).status()).isEqualTo(200);
+        Bundle inquiry = PasBundles.inquiry(request, "INQ-" + unique());
+        ((Claim) inquiry.getEntryFirstRep().getResource()).addRelated()
+                .setClaim(new Reference("https://payer.example.org/fhir/Claim/earlier-" + unique()));
+        Response r = post("Claim/$inquire", PasBundles.json(inquiry));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+    }
+
+    @Test
     default void inquireWhenRequestPendedThenParametersHoldItsCurrentResponse() {
         Bundle request = pasRequest(Scenarios.ALECTINIB_CA, "biomarker-missing");
         Response submitted = submit(request);
