@@ -37,6 +37,7 @@ import org.springframework.lang.Nullable;
 final class PasBundleReader {
     private static final Pattern RESTFUL_TAIL = Pattern.compile("^https?://.+/([A-Z][A-Za-z]+)/([A-Za-z0-9\\-.]{1,64})$");
     private static final int MAX_PROBLEMS = 20;
+    private static final Pattern RELATED_CLAIM = Pattern.compile("\\.related\\[\\d+]\\.claim");
 
     private final FhirContext ctx;
 
@@ -73,18 +74,20 @@ final class PasBundleReader {
             throw invalid("Bundle.entry[0] must be the Claim, not a " + entries.get(0).getResource().fhirType()
                     + "; PAS puts the Claim first", "Bundle.entry[0].resource");
         }
-        for (int i = 1; i < entries.size(); i++) {
-            if (entries.get(i).getResource() instanceof Claim) {
-                throw invalid("Bundle.entry[" + i + "] is a second Claim; a " + what + " holds exactly one Claim, the first entry",
-                        "Bundle.entry[" + i + "]");
-            }
-        }
         if (claim.getUse() != Claim.Use.PREAUTHORIZATION) {
             throw invalid("Claim.use must be 'preauthorization' for PAS, not '"
                     + (claim.getUse() == null ? "" : claim.getUse().toCode()) + "'", "Bundle.entry[0].resource.use");
         }
 
         Map<String, Integer> keys = keys(entries);
+        Set<Integer> earlier = earlierClaims(claim, keys);
+        for (int i = 1; i < entries.size(); i++) {
+            if (entries.get(i).getResource() instanceof Claim && !earlier.contains(i)) {
+                throw invalid("Bundle.entry[" + i + "] is a second Claim that Claim.related does not name; a " + what
+                        + " holds one Claim, the first entry, and may carry the earlier Claims it updates",
+                        "Bundle.entry[" + i + "]");
+            }
+        }
         Map<Reference, Integer> targets = new IdentityHashMap<>(); // HAPI elements have identity equality
         Map<Integer, List<Integer>> edges = new HashMap<>();
         Map<Integer, List<Found>> dangling = new HashMap<>();
@@ -94,6 +97,9 @@ final class PasBundleReader {
             for (Found found : references(resource)) {
                 Integer target = lookup(keys, found.reference().getReference());
                 if (target == null) {
+                    if (i == 0 && RELATED_CLAIM.matcher(found.path()).matches()) {
+                        continue; // an earlier Claim the payer already has: named, not carried
+                    }
                     dangling.computeIfAbsent(i, k -> new ArrayList<>()).add(found);
                 } else {
                     targets.put(found.reference(), target);
@@ -123,14 +129,45 @@ final class PasBundleReader {
 
         List<String> ignored = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
-            if (reached[i]) {
+            if (earlier.contains(i)) {
+                reached[i] = false; // the earlier request is stored already (or at the payer): named, not stored again
+            } else if (reached[i]) {
                 requiredElements.accept(entries.get(i).getResource());
             } else {
                 ignored.add("Bundle.entry[" + i + "] (" + entries.get(i).getResource().fhirType() + ")");
             }
         }
         checkPasElements(claim, inquiry);
+        nameEarlierClaims(claim, entries, keys);
         return assignIds(entries, targets, reached, ignored);
+    }
+
+    /** Entries that the first Claim's related.claim points at: the earlier requests a claim update replaces. */
+    private static Set<Integer> earlierClaims(Claim claim, Map<String, Integer> keys) {
+        Set<Integer> earlier = new java.util.HashSet<>();
+        for (Claim.RelatedClaimComponent related : claim.getRelated()) {
+            Integer target = related.getClaim().hasReference() ? lookup(keys, related.getClaim().getReference()) : null;
+            if (target != null && target > 0) {
+                earlier.add(target);
+            }
+        }
+        return earlier;
+    }
+
+    /**
+     * A related Claim carried in the Bundle is not stored again: the reference to it names it by its business
+     * identifier, which is how $inquire and the stored case find the earlier request.
+     */
+    private static void nameEarlierClaims(Claim claim, List<Bundle.BundleEntryComponent> entries, Map<String, Integer> keys) {
+        for (Claim.RelatedClaimComponent related : claim.getRelated()) {
+            Integer target = related.getClaim().hasReference() ? lookup(keys, related.getClaim().getReference()) : null;
+            if (target != null && target > 0 && entries.get(target).getResource() instanceof Claim earlier) {
+                Reference named = new Reference().setType("Claim");
+                earlier.getIdentifier().stream().filter(id -> id.hasValue()).findFirst()
+                        .ifPresentOrElse(id -> named.setIdentifier(id.copy()), () -> named.setDisplay("earlier request"));
+                related.setClaim(named);
+            }
+        }
     }
 
     /** Every key an entry can be referenced by: its fullUrl, the Type/id tail of a RESTful fullUrl, its Type/id. */
