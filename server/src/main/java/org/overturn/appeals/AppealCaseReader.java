@@ -149,19 +149,11 @@ public final class AppealCaseReader {
 
     /** The resource a local reference points at, if it is on this server and of the type asked for. */
     public <T extends Resource> Optional<T> optional(@Nullable Reference ref, Class<T> type) {
-        if (ref == null || !ref.hasReferenceElement() || ref.getReferenceElement().getResourceType() == null
-                || !ref.getReferenceElement().hasIdPart() || ref.getReferenceElement().isAbsolute()) {
+        if (ref == null || !ref.hasReferenceElement() || ref.getReferenceElement().isAbsolute()) {
             return Optional.empty();
         }
-        try {
-            StoredResource stored = store.read(ref.getReferenceElement().getResourceType(), ref.getReferenceElement().getIdPart());
-            return type.isInstance(stored.resource()) ? Optional.of(type.cast(stored.resource())) : Optional.empty();
-        } catch (OverturnException e) {
-            if (e.code() == ErrorCode.NOT_FOUND || e.code() == ErrorCode.GONE || e.code() == ErrorCode.UNKNOWN_TYPE) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+        return store.find(ref.getReferenceElement().toUnqualifiedVersionless().getValue())
+                .map(StoredResource::resource).filter(type::isInstance).map(type::cast);
     }
 
     /**

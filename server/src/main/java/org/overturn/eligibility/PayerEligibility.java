@@ -110,13 +110,11 @@ final class PayerEligibility {
                     ref.setReference(base + "/" + target);
                 }
                 if (!found.containsKey(target)) {
-                    try {
-                        Resource resource = (Resource) store.read(id.getResourceType(), id.getIdPart()).resource();
+                    // Not here (or deleted): the payer gets the reference without the resource.
+                    store.find(target).map(s -> (Resource) s.resource()).ifPresent(resource -> {
                         found.put(target, resource);
                         queue.add(resource);
-                    } catch (OverturnException e) {
-                        // Not here (or deleted): the payer gets the reference without the resource.
-                    }
+                    });
                 }
             }
         }

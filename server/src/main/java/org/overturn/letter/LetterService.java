@@ -173,11 +173,8 @@ public final class LetterService {
         if (ref == null || !"Practitioner".equals(ref.getReferenceElement().getResourceType())) {
             return null;
         }
-        try {
-            return (Practitioner) store.read("Practitioner", ref.getReferenceElement().getIdPart()).resource();
-        } catch (OverturnException e) {
-            return null;
-        }
+        return store.find("Practitioner/" + ref.getReferenceElement().getIdPart())
+                .map(s -> (Practitioner) s.resource()).orElse(null);
     }
 
     private static String id(Reference ref, String type, String where, List<String> problems) {

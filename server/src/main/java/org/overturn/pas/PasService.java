@@ -231,18 +231,7 @@ public final class PasService {
     }
 
     private Optional<Resource> read(@Nullable String reference) {
-        if (reference == null || !reference.contains("/")) {
-            return Optional.empty();
-        }
-        String[] parts = reference.split("/");
-        try {
-            return Optional.ofNullable((Resource) store.read(parts[0], parts[1]).resource());
-        } catch (OverturnException e) {
-            if (e.code() == ErrorCode.NOT_FOUND || e.code() == ErrorCode.GONE || e.code() == ErrorCode.UNKNOWN_TYPE) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+        return store.find(reference).map(s -> (Resource) s.resource());
     }
 
     /** A token search value ({@code system|value}) with the search syntax's special characters escaped. */

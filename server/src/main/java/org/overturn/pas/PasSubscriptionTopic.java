@@ -12,8 +12,6 @@ import org.hl7.fhir.r4.model.ClaimResponse;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.Resource;
-import org.overturn.platform.ErrorCode;
-import org.overturn.platform.OverturnException;
 import org.overturn.store.ResourceStore;
 import org.overturn.store.StoredResource;
 import org.overturn.store.WriteListener;
@@ -87,17 +85,6 @@ final class PasSubscriptionTopic implements WriteListener, TopicContent {
     }
 
     private Optional<Resource> read(@Nullable String reference) {
-        if (reference == null || reference.split("/").length != 2) {
-            return Optional.empty();
-        }
-        String[] parts = reference.split("/");
-        try {
-            return Optional.ofNullable((Resource) store.get().read(parts[0], parts[1]).resource());
-        } catch (OverturnException e) {
-            if (e.code() == ErrorCode.NOT_FOUND || e.code() == ErrorCode.GONE || e.code() == ErrorCode.UNKNOWN_TYPE) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+        return store.get().find(reference).map(s -> (Resource) s.resource());
     }
 }

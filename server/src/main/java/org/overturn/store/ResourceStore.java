@@ -3,8 +3,11 @@ package org.overturn.store;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.overturn.platform.ErrorCode;
+import org.overturn.platform.OverturnException;
 import org.springframework.lang.Nullable;
 
 /**
@@ -36,6 +39,26 @@ public interface ResourceStore {
 
     /** The current version; NOT_FOUND if never stored, GONE if deleted. */
     StoredResource read(String type, String id);
+
+    /**
+     * The current version of the local resource {@code reference} names ({@code Type/id}), or empty when it is not
+     * one (absent, absolute, a type not served), was never stored, or is deleted: for callers to whom a missing
+     * resource is an ordinary case, not an error.
+     */
+    default Optional<StoredResource> find(@Nullable String reference) {
+        String[] parts = reference == null ? new String[0] : reference.split("/");
+        if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty() || !supports(parts[0])) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(read(parts[0], parts[1]));
+        } catch (OverturnException e) {
+            if (e.code() == ErrorCode.NOT_FOUND || e.code() == ErrorCode.GONE) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
 
     StoredResource vread(String type, String id, long version);
 
