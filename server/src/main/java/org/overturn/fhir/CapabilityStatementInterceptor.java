@@ -65,6 +65,9 @@ final class CapabilityStatementInterceptor {
                     pasOperations(resource);
                 } else if (type.equals("Subscription")) {
                     subscriptions(resource);
+                } else if (type.equals("Questionnaire")) {
+                    resource.getOperation().stream().filter(o -> o.getName().equals("questionnaire-package"))
+                            .forEach(o -> o.setDefinition(DTR_QUESTIONNAIRE_PACKAGE));
                 }
             }
         }
@@ -90,6 +93,8 @@ final class CapabilityStatementInterceptor {
             uris.addExtension("token", new org.hl7.fhir.r4.model.UriType(discovery.tokenEndpoint()));
         }
     }
+
+    static final String DTR_QUESTIONNAIRE_PACKAGE = "http://hl7.org/fhir/us/davinci-dtr/OperationDefinition/questionnaire-package";
 
     /** Claim $submit and $inquire are the Da Vinci PAS operations: name their definitions. */
     private static void pasOperations(CapabilityStatementRestResourceComponent claim) {

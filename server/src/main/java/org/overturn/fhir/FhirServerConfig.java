@@ -44,6 +44,7 @@ class FhirServerConfig {
             org.overturn.fax.FaxPacketService faxPackets,
             org.overturn.summary.PatientSummaryService summaries,
             org.overturn.profiles.FhirPackage fhirPackage,
+            org.overturn.profiles.QuestionnairePackages questionnairePackages,
             AccessContext access,
             SmartDiscovery discovery) {
         RestfulServer server = new RestfulServer(ctx);
@@ -71,6 +72,7 @@ class FhirServerConfig {
         providers.add(new AppealOperationProvider(appeals, externalReviews));
         providers.add(new SubscriptionOperationProvider(subscriptions));
         providers.add(new ClaimCaseOperationProvider(faxPackets, summaries));
+        providers.add(new QuestionnairePackageOperationProvider(questionnairePackages));
         server.registerProviders(providers);
         // First: the access check sees every request and every response before any other interceptor.
         server.registerInterceptor(accessChecks);

@@ -22,6 +22,11 @@ class ProfilesConfig {
         return FhirPackage.load(ctx);
     }
 
+    @Bean
+    QuestionnairePackages questionnairePackages(FhirPackage fhirPackage, org.overturn.criteria.DrugCatalog drugs) {
+        return new QuestionnairePackages(fhirPackage, drugs);
+    }
+
     /** The store indexes HAPI's R4 search parameters and the package's own (the store cannot see this package). */
     @Bean
     SearchParameterRegistry searchParameterRegistry(FhirContext ctx, FhirPackage fhirPackage) {

@@ -40,6 +40,8 @@ public interface QuestionnairePackageContract extends EligibilityContract {
         JsonNode questionnaire = pkg.path("resource").path("entry").get(0).path("resource");
         assertThat(questionnaire.path("resourceType").asText()).isEqualTo("Questionnaire");
         assertThat(questionnaire.path("url").asText()).endsWith("/Questionnaire/pa-alectinib");
+        assertThat(get("metadata").body()).as("declared with DTR's definition")
+                .contains("http://hl7.org/fhir/us/davinci-dtr/OperationDefinition/questionnaire-package");
     }
 
     @Test
