@@ -31,8 +31,10 @@ import org.springframework.lang.Nullable;
 /**
  * Checks a PAS request or inquiry Bundle (PAS 2.2.1 "Prior authorization submission"): a collection whose first
  * entry is a Claim with use = preauthorization, and which holds every resource the Claim references, directly or
- * through other entries. Entries the Claim does not reach are left out and named ({@link PasRequest#ignored()}). A Bundle that is not one is a 400 naming each entry or reference to fix; a resource lacking
- * an element R4 or PAS requires is a 422 listing them. Nothing is read from or written to the store here.
+ * through other entries. Entries the Claim does not reach are left out and named ({@link PasRequest#ignored()}); an
+ * earlier Claim that {@code Claim.related} names (a claim update) is named by its identifier, not stored again. A
+ * Bundle that is not one is a 400 naming each entry or reference to fix; a resource lacking an element R4 or PAS
+ * requires is a 422 listing them. Nothing is read from or written to the store here.
  */
 final class PasBundleReader {
     private static final Pattern RESTFUL_TAIL = Pattern.compile("^https?://.+/([A-Z][A-Za-z]+)/([A-Za-z0-9\\-.]{1,64})$");
@@ -80,7 +82,7 @@ final class PasBundleReader {
         }
 
         Map<String, Integer> keys = keys(entries);
-        Set<Integer> earlier = earlierClaims(claim, keys);
+        Set<Integer> earlier = earlierClaims(claim, entries, keys);
         for (int i = 1; i < entries.size(); i++) {
             if (entries.get(i).getResource() instanceof Claim && !earlier.contains(i)) {
                 throw invalid("Bundle.entry[" + i + "] is a second Claim that Claim.related does not name; a " + what
@@ -143,11 +145,11 @@ final class PasBundleReader {
     }
 
     /** Entries that the first Claim's related.claim points at: the earlier requests a claim update replaces. */
-    private static Set<Integer> earlierClaims(Claim claim, Map<String, Integer> keys) {
+    private static Set<Integer> earlierClaims(Claim claim, List<Bundle.BundleEntryComponent> entries, Map<String, Integer> keys) {
         Set<Integer> earlier = new java.util.HashSet<>();
         for (Claim.RelatedClaimComponent related : claim.getRelated()) {
             Integer target = related.getClaim().hasReference() ? lookup(keys, related.getClaim().getReference()) : null;
-            if (target != null && target > 0) {
+            if (target != null && target > 0 && entries.get(target).getResource() instanceof Claim) {
                 earlier.add(target);
             }
         }
