@@ -288,6 +288,47 @@ class SmartSecurityIT extends ServerTest {
                 .isEqualTo(403);
     }
 
+    @Test
+    void v2ScopeWithASearchRestrictionWhenUsedThenOnlyMatchingResourcesAreReadOrFound() {
+        String admin = bearer(systemToken("system/*.cruds"));
+        String lab = createAs(admin, "Observation", categorized(patientA, "laboratory", "restricted-lab"));
+        String vitals = createAs(admin, "Observation", categorized(patientA, "vital-signs", "restricted-vitals"));
+        String labOfB = createAs(admin, "Observation", categorized(patientB, "laboratory", "restricted-lab-B"));
+        String category = "category=http://terminology.hl7.org/CodeSystem/observation-category|laboratory";
+
+        String system = bearer(systemToken("system/Observation.rs?" + category));
+        assertThat(get("Observation/" + lab, "Authorization", system).status()).isEqualTo(200);
+        for (String path : List.of("Observation/" + vitals, "Observation/" + vitals + "?_format=xml",
+                "Observation/" + vitals + "/_history/1", "Observation/" + vitals + "/_history")) {
+            assertThat(get(path, "Authorization", system).assertOutcome(404)).as(path).isEqualTo("OVT-404");
+        }
+        for (String search : List.of("Observation?_count=1000", "Observation?_count=1000&_format=xml",
+                "Observation?code=http://loinc.org|8480-6&_count=1000", "Observation?category=vital-signs")) {
+            Response r = get(search, "Authorization", system);
+            assertThat(r.status()).as(search).isEqualTo(200);
+            assertThat(r.body()).as(search).doesNotContain(vitals).doesNotContain("restricted-vitals");
+        }
+        assertThat(get("Observation?_count=1000", "Authorization", system).body()).contains(lab).contains(labOfB);
+        assertThat(get("Observation?_include=Observation:subject", "Authorization", system).status()).isEqualTo(403);
+        assertThat(get("Observation/_history", "Authorization", system).status()).isEqualTo(403);
+        // A restriction narrows reading and searching; it grants no writes.
+        assertThat(post("Observation", categorized(patientA, "laboratory", "restricted-write"), "Authorization",
+                bearer(systemToken("system/Observation.cruds?" + category))).status()).isEqualTo(403);
+
+        String patient = bearer(patientToken(patientA, "patient/Observation.rs?" + category));
+        Response own = get("Observation?_count=1000", "Authorization", patient);
+        assertThat(own.body()).contains(lab).doesNotContain(vitals).doesNotContain(labOfB);
+        assertThat(get("Observation/" + labOfB, "Authorization", patient).status()).isEqualTo(404);
+        assertThat(get("Observation/" + vitals, "Authorization", patient).status()).isEqualTo(404);
+    }
+
+    private static String categorized(String patient, String category, String label) {
+        return "{\"resourceType\":\"Observation\",\"status\":\"final\",\"category\":[{\"coding\":[{\"system\":"
+                + "\"http://terminology.hl7.org/CodeSystem/observation-category\",\"code\":\"" + category + "\"}]}],"
+                + "\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"8480-6\"}],\"text\":\"" + label + "\"},"
+                + "\"subject\":{\"reference\":\"Patient/" + patient + "\"}}";
+    }
+
     // ---- patient compartment ----
 
     @Test
