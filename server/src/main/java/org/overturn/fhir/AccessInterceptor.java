@@ -7,6 +7,7 @@ import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -19,7 +20,9 @@ import org.overturn.security.AccessContext;
 import org.overturn.security.Interaction;
 import org.overturn.security.SmartAccess;
 import org.overturn.security.SmartAccess.Reach;
+import org.overturn.store.QueryString;
 import org.overturn.store.ResourceStore;
+import org.overturn.store.SearchRequest;
 import org.overturn.store.SearchParameterRegistry;
 import org.springframework.lang.Nullable;
 
@@ -56,11 +59,16 @@ final class AccessInterceptor {
         String id = request.getId() != null && request.getId().hasIdPart() ? request.getId().getIdPart() : null;
         switch (operation) {
             case METADATA -> {}
-            case READ, VREAD -> stored(caller, require(caller, type, Interaction.READ), type, id);
-            case HISTORY_INSTANCE -> stored(caller, require(caller, type, Interaction.READ), type, id);
+            case READ, VREAD, HISTORY_INSTANCE -> {
+                stored(caller, require(caller, type, Interaction.READ), type, id);
+                matchesRestriction(caller, type, id);
+            }
             case HISTORY_TYPE -> requireAll(caller, type, Interaction.READ, "type history");
             case HISTORY_SYSTEM -> requireAll(caller, "*", Interaction.READ, "system history");
-            case SEARCH_TYPE -> narrow(request, caller, type, require(caller, type, Interaction.SEARCH));
+            case SEARCH_TYPE -> {
+                narrow(request, caller, type, require(caller, type, Interaction.SEARCH));
+                restrict(request, caller, type);
+            }
             case CREATE -> create(caller, type, request.getResource(), request.getHeader(Constants.HEADER_IF_NONE_EXIST));
             case UPDATE -> update(caller, type, id, request.getResource());
             case DELETE -> delete(caller, type, id);
@@ -168,10 +176,51 @@ final class AccessInterceptor {
     }
 
     private static void requireAll(SmartAccess caller, String type, Interaction interaction, String what) {
-        if (require(caller, type, interaction) != Reach.ALL) {
+        if (require(caller, type, interaction) != Reach.ALL || !caller.restrictions(type, interaction).isEmpty()) {
             throw new OverturnException(ErrorCode.NOT_SUPPORTED_FOR_PATIENT_SCOPE,
-                    "A " + what + " is not yet available to patient-scoped tokens");
+                    "A " + what + " is not yet available to patient-scoped or search-restricted tokens");
         }
+    }
+
+    /**
+     * A read under search-restricted scopes (SMART v2, {@code Observation.rs?category=laboratory}): the current
+     * version must match one of the restrictions, else it is answered as unknown.
+     */
+    private void matchesRestriction(SmartAccess caller, String type, @Nullable String id) {
+        List<String> restrictions = caller.restrictions(type, Interaction.READ);
+        if (restrictions.isEmpty() || id == null) {
+            return;
+        }
+        for (String restriction : restrictions) {
+            SearchRequest match = store.parseQuery(type, restriction + "&_id=" + id + "&_count=1");
+            if (!store.search(match).items().isEmpty()) {
+                return;
+            }
+        }
+        throw notKnown(type, id);
+    }
+
+    /** A search under one search-restricted scope gets its criteria added; several are not combined yet. */
+    private void restrict(RequestDetails request, SmartAccess caller, String type) {
+        List<String> restrictions = caller.restrictions(type, Interaction.SEARCH);
+        if (restrictions.isEmpty()) {
+            return;
+        }
+        if (restrictions.size() > 1) {
+            throw new OverturnException(ErrorCode.NOT_SUPPORTED_FOR_PATIENT_SCOPE, "The token has " + restrictions.size()
+                    + " search-restricted scopes for " + type + "; a search under more than one is not available yet");
+        }
+        Map<String, String[]> params = new LinkedHashMap<>(request.getParameters());
+        for (String name : params.keySet()) {
+            String bare = name.contains(":") ? name.substring(0, name.indexOf(':')) : name;
+            if (bare.equals("_include") || bare.equals("_revinclude") || bare.equals("_has")) {
+                throw new OverturnException(ErrorCode.NOT_SUPPORTED_FOR_PATIENT_SCOPE,
+                        bare + " is not yet available to search-restricted tokens");
+            }
+        }
+        QueryString.parse(restrictions.get(0)).forEach((name, values) ->
+                params.merge(name, values.toArray(new String[0]), AccessInterceptor::and));
+        request.setParameters(params);
     }
 
     private static void requireEverything(SmartAccess caller) {

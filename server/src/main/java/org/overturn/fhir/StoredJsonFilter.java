@@ -86,7 +86,7 @@ final class StoredJsonFilter extends OncePerRequestFilter {
     /** Only a caller whose scopes reach every resource of the type is answered here. */
     private boolean reachesAll(String[] parts) {
         Interaction interaction = parts.length == 2 ? Interaction.READ : Interaction.SEARCH;
-        return access.current().reach(parts[0], interaction) == SmartAccess.Reach.ALL;
+        return access.current().reachesAll(parts[0], interaction);
     }
 
     private boolean read(String type, String id, HttpServletRequest request, HttpServletResponse response) throws IOException {

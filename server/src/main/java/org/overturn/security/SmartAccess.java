@@ -45,13 +45,22 @@ public record SmartAccess(boolean unrestricted, @Nullable String patient, List<S
         return new SmartAccess(false, patient == null || patient.isBlank() ? null : patient, parsed, subject);
     }
 
+    /**
+     * How far the interaction reaches. Scopes without a search restriction decide when any of them grants it;
+     * otherwise restricted ones do, and {@link #restrictions} says what a resource must match.
+     */
     public Reach reach(String type, Interaction interaction) {
         if (unrestricted) {
             return Reach.ALL;
         }
+        Reach plain = reach(type, interaction, false);
+        return plain != Reach.NONE ? plain : reach(type, interaction, true);
+    }
+
+    private Reach reach(String type, Interaction interaction, boolean restricted) {
         Reach reach = Reach.NONE;
         for (SmartScope scope : scopes) {
-            if (!scope.allows(type, interaction)) {
+            if (!scope.allows(type, interaction) || (scope.restriction() != null) != restricted) {
                 continue;
             }
             if (scope.context() != SmartScope.Context.PATIENT) {
@@ -63,6 +72,23 @@ public record SmartAccess(boolean unrestricted, @Nullable String patient, List<S
             }
         }
         return reach;
+    }
+
+    /**
+     * The searches (query strings) of which a resource must match one for the interaction to reach it; empty when
+     * a scope without a restriction grants the interaction.
+     */
+    public List<String> restrictions(String type, Interaction interaction) {
+        if (unrestricted || reach(type, interaction, false) != Reach.NONE) {
+            return List.of();
+        }
+        return scopes.stream().filter(s -> s.restriction() != null && s.allows(type, interaction))
+                .map(SmartScope::restriction).distinct().toList();
+    }
+
+    /** Whether the interaction reaches every resource of the type: no compartment, no search restriction. */
+    public boolean reachesAll(String type, Interaction interaction) {
+        return reach(type, interaction) == Reach.ALL && restrictions(type, interaction).isEmpty();
     }
 
     /** Whether every interaction on every type is allowed beyond any compartment (user or system {@code *.*}). */

@@ -31,8 +31,27 @@ class SmartScopeTest {
     }
 
     @Test
-    void parseWhenRestrictedOrNotClinicalThenNothing() {
-        assertThat(SmartScope.parse("patient/Observation.rs?category=laboratory")).isEmpty();
+    void parseWhenRestrictedThenReadAndSearchOfOneTypeOnly() {
+        assertThat(SmartScope.parse("patient/Observation.rs?category=laboratory").map(SmartScope::restriction))
+                .contains("category=laboratory");
+        assertThat(SmartScope.parse("patient/Observation.cruds?category=laboratory")).as("no restricted writes").isEmpty();
+        assertThat(SmartScope.parse("patient/*.rs?category=laboratory")).as("no restricted wildcard").isEmpty();
+        assertThat(SmartScope.parse("patient/Observation.rs?")).isEmpty();
+    }
+
+    @Test
+    void restrictionsWhenAnUnrestrictedScopeAlsoGrantsThenNone() {
+        SmartAccess restricted = SmartAccess.ofToken("system/Observation.rs?category=laboratory", null, "s");
+        assertThat(restricted.reach("Observation", Interaction.SEARCH)).isEqualTo(Reach.ALL);
+        assertThat(restricted.restrictions("Observation", Interaction.SEARCH)).containsExactly("category=laboratory");
+        assertThat(restricted.reachesAll("Observation", Interaction.SEARCH)).isFalse();
+        SmartAccess both = SmartAccess.ofToken("system/Observation.rs?category=laboratory patient/Observation.rs", "p1", "s");
+        assertThat(both.restrictions("Observation", Interaction.READ)).isEmpty();
+        assertThat(both.reach("Observation", Interaction.READ)).isEqualTo(Reach.PATIENT);
+    }
+
+    @Test
+    void parseWhenNotClinicalThenNothing() {
         assertThat(SmartScope.parse("openid")).isEmpty();
         assertThat(SmartScope.parse("launch/patient")).isEmpty();
         assertThat(SmartScope.parse("patient/observation.read")).isEmpty();
