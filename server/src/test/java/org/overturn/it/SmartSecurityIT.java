@@ -76,6 +76,8 @@ class SmartSecurityIT extends ServerTest {
         registry.add("overturn.security.audience", () -> AUDIENCE);
         registry.add("overturn.security.authorization-endpoint", () -> ISSUER_A + "/authorize");
         registry.add("overturn.security.token-endpoint", () -> ISSUER_A + "/token");
+        // Thousands of probe requests: their access lines would bury the build log.
+        registry.add("logging.level.org.overturn.access", () -> "WARN");
     }
 
     /** Synthetic data: two patients, each with one Observation; the names mark what must never leak. */
