@@ -48,6 +48,7 @@ class SearchCostIT implements FhirHttp {
         registry.add("overturn.data-dir", java.nio.file.Files.createTempDirectory("overturn-search-cost-it-")::toString);
         registry.add("overturn.store.search-budget", () -> "1s");
         registry.add("overturn.store.max-total", () -> "5");
+        registry.add("overturn.store.lock-timeout", () -> "1s");
         registry.add("overturn.workflow.reminders-enabled", () -> "false");
         registry.add("logging.level.org.overturn.access", () -> "WARN");
     }
@@ -79,6 +80,34 @@ class SearchCostIT implements FhirHttp {
             blocker.rollback();
         }
         assertThat(get("Patient?family=Budget").status()).isEqualTo(200);
+    }
+
+    @Test
+    void transactionWhenALaterEntryWaitsOnALockThenTheLockTimeoutStillBoundsIt() throws Exception {
+        // The lock timeout is set once per transaction (not per write): it must still bound the second entry's wait.
+        String held = create("Patient", CrudContract.patient("Held", unique()));
+        String first = "First" + unique().replace("-", "");
+        String update = CrudContract.patient("Held", unique())
+                .replace("{\"resourceType\":\"Patient\",", "{\"resourceType\":\"Patient\",\"id\":\"" + held + "\",");
+        String bundle = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["
+                + "{\"resource\":" + CrudContract.patient(first, unique()) + ",\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}},"
+                + "{\"resource\":" + update + ",\"request\":{\"method\":\"PUT\",\"url\":\"Patient/" + held + "\"}}]}";
+        try (Connection blocker = dataSource.getConnection()) {
+            blocker.setAutoCommit(false);
+            try (Statement s = blocker.createStatement()) {
+                s.execute("select 1 from resource where res_type = 'Patient' and res_id = '" + held + "' for update");
+                CompletableFuture<HttpResponse<String>> answer = HTTP.sendAsync(HttpRequest.newBuilder(URI.create(base()))
+                                .header("Content-Type", "application/fhir+json")
+                                .POST(HttpRequest.BodyPublishers.ofString(bundle)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = answer.get(15, TimeUnit.SECONDS);
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(409);
+                assertThat(r.body()).contains("OVT-409");
+            }
+            blocker.rollback();
+        }
+        assertThat(get("Patient?family=" + first).json().path("entry").size())
+                .as("nothing of the refused transaction stored").isZero();
     }
 
     @Test
