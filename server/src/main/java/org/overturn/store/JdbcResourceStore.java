@@ -25,7 +25,10 @@ import org.overturn.platform.OverturnException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.lang.Nullable;
+import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.transaction.TransactionTimedOutException;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -260,7 +263,30 @@ final class JdbcResourceStore implements ResourceStore {
         return rows.isEmpty() ? null : rows.get(0);
     }
 
+    /** Marks a transaction (by its connection) whose lock timeout is set already. */
+    private record LockTimeoutSet(java.sql.Connection connection) {}
+
+    /**
+     * Bounds lock waits for the rest of the transaction; once per transaction, not once per write, since a
+     * transaction Bundle of 1,000 entries would otherwise pay 1,000 extra round trips.
+     */
     private void setLockTimeout() {
+        javax.sql.DataSource dataSource = java.util.Objects.requireNonNull(jdbc.getDataSource());
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            java.sql.Connection connection = DataSourceUtils.getConnection(dataSource);
+            LockTimeoutSet key = new LockTimeoutSet(connection);
+            DataSourceUtils.releaseConnection(connection, dataSource);
+            if (TransactionSynchronizationManager.hasResource(key)) {
+                return;
+            }
+            TransactionSynchronizationManager.bindResource(key, Boolean.TRUE);
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    TransactionSynchronizationManager.unbindResourceIfPossible(key);
+                }
+            });
+        }
         jdbc.execute("set local lock_timeout = " + properties.lockTimeout().toMillis());
     }
 
