@@ -6,12 +6,23 @@ import org.springframework.lang.Nullable;
 /**
  * Where the server may listen. Without a trusted token issuer (development mode) the FHIR API answers anyone, so it
  * listens on loopback only: 127.0.0.1 when {@code server.address} is unset, and a non-loopback address stops
- * start-up with a message saying how to configure an issuer.
+ * start-up with a message saying how to configure an issuer. The bundled development authorization server signs in
+ * anyone who reaches it, so it too keeps the server on loopback.
  */
 final class BindCheck {
     private BindCheck() {}
 
-    static @Nullable InetAddress bindAddress(boolean developmentMode, @Nullable InetAddress configured) {
+    static @Nullable InetAddress bindAddress(
+            boolean developmentMode, boolean developmentAuthServer, @Nullable InetAddress configured) {
+        if (developmentAuthServer && configured != null && !configured.isLoopbackAddress()) {
+            throw new IllegalStateException("server.address=" + configured.getHostAddress() + " is not a loopback"
+                    + " address, and the development authorization server (overturn.auth-server.enabled, profile"
+                    + " dev-auth) signs in anyone who reaches it. Turn it off and trust your EHR's or payer's"
+                    + " authorization server (overturn.security.issuers), or leave server.address unset.");
+        }
+        if (developmentAuthServer && configured == null) {
+            return InetAddress.getLoopbackAddress();
+        }
         if (!developmentMode) {
             return configured;
         }

@@ -110,11 +110,14 @@ class SecurityConfig {
     /** Development mode binds to loopback only; a non-loopback address needs a trusted issuer (see {@link BindCheck}). */
     @Bean
     WebServerFactoryCustomizer<AbstractConfigurableWebServerFactory> bindCheck(
-            SmartSecurityProperties properties, ServerProperties server) {
+            SmartSecurityProperties properties,
+            ServerProperties server,
+            @Value("${overturn.auth-server.enabled:false}") boolean developmentAuthServer) {
         return new WebServerFactoryCustomizer<>() {
             @Override
             public void customize(AbstractConfigurableWebServerFactory factory) {
-                factory.setAddress(BindCheck.bindAddress(properties.developmentMode(), server.getAddress()));
+                factory.setAddress(BindCheck.bindAddress(
+                        properties.developmentMode(), developmentAuthServer, server.getAddress()));
                 if (properties.developmentMode()) {
                     log.warn("DEVELOPMENT MODE: no trusted token issuer is configured (overturn.security.issuers),"
                             + " so the FHIR API answers without any token; the server listens on {} only."

@@ -11,21 +11,21 @@ class BindCheckTest {
 
     @Test
     void developmentModeWhenNoAddressThenLoopback() {
-        assertThat(BindCheck.bindAddress(true, null)).isEqualTo(InetAddress.getLoopbackAddress());
+        assertThat(BindCheck.bindAddress(true, false, null)).isEqualTo(InetAddress.getLoopbackAddress());
     }
 
     @Test
     void developmentModeWhenLoopbackAddressThenKept() throws UnknownHostException {
         InetAddress loopback = InetAddress.getByName("127.0.0.1");
-        assertThat(BindCheck.bindAddress(true, loopback)).isEqualTo(loopback);
+        assertThat(BindCheck.bindAddress(true, false, loopback)).isEqualTo(loopback);
         InetAddress v6 = InetAddress.getByName("::1");
-        assertThat(BindCheck.bindAddress(true, v6)).isEqualTo(v6);
+        assertThat(BindCheck.bindAddress(true, false, v6)).isEqualTo(v6);
     }
 
     @Test
     void developmentModeWhenPublicAddressThenStartRefusedWithHowToConfigureAnIssuer() throws UnknownHostException {
         for (String address : new String[] {"0.0.0.0", "192.0.2.10", "::"}) {
-            assertThatThrownBy(() -> BindCheck.bindAddress(true, InetAddress.getByName(address)))
+            assertThatThrownBy(() -> BindCheck.bindAddress(true, false, InetAddress.getByName(address)))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("A trusted issuer must be configured")
                     .hasMessageContaining("overturn.security.issuers[0].issuer=")
@@ -36,8 +36,20 @@ class BindCheckTest {
     @Test
     void issuerConfiguredWhenAnyAddressThenKept() throws UnknownHostException {
         InetAddress any = InetAddress.getByName("0.0.0.0");
-        assertThat(BindCheck.bindAddress(false, any)).isEqualTo(any);
-        assertThat(BindCheck.bindAddress(false, null)).isNull();
+        assertThat(BindCheck.bindAddress(false, false, any)).isEqualTo(any);
+        assertThat(BindCheck.bindAddress(false, false, null)).isNull();
+    }
+
+    @Test
+    void developmentAuthServerWhenNonLoopbackThenStartRefused() throws UnknownHostException {
+        InetAddress any = InetAddress.getByName("0.0.0.0");
+        assertThatThrownBy(() -> BindCheck.bindAddress(false, true, any))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("development authorization server")
+                .hasMessageContaining("overturn.security.issuers");
+        assertThat(BindCheck.bindAddress(false, true, null)).isEqualTo(InetAddress.getLoopbackAddress());
+        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        assertThat(BindCheck.bindAddress(false, true, loopback)).isEqualTo(loopback);
     }
 
     @Test

@@ -1,0 +1,103 @@
+package org.overturn.authserver;
+
+import com.nimbusds.jwt.SignedJWT;
+import java.text.ParseException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
+import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AccessTokenAuthenticationContext;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AccessTokenAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
+
+/**
+ * What makes the library's tokens SMART tokens: the access token names this FHIR server as its audience, carries
+ * {@code scope} as one space-separated string, the launch {@code patient} and the signed-in user's {@code fhirUser};
+ * the token response repeats {@code patient} beside the token, as SMART App Launch asks.
+ */
+final class SmartTokens {
+    static final String LAUNCH = "launch";
+    static final String PATIENT = "patient";
+    static final String FHIR_USER = "fhirUser";
+
+    private final String audience;
+    private final LaunchContexts launches;
+    private final Map<String, String> fhirUsers;
+
+    SmartTokens(String audience, LaunchContexts launches, List<AuthServerProperties.User> users) {
+        this.audience = audience;
+        this.launches = launches;
+        Map<String, String> byName = new HashMap<>();
+        users.stream().filter(u -> u.fhirUser() != null).forEach(u -> byName.put(u.username(), u.fhirUser()));
+        this.fhirUsers = Map.copyOf(byName);
+    }
+
+    OAuth2TokenCustomizer<JwtEncodingContext> claims() {
+        return context -> {
+            boolean userGrant = AuthorizationGrantType.AUTHORIZATION_CODE.equals(context.getAuthorizationGrantType())
+                    || AuthorizationGrantType.REFRESH_TOKEN.equals(context.getAuthorizationGrantType());
+            String user = userGrant ? fhirUsers.get(context.getPrincipal().getName()) : null;
+            if (OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
+                context.getClaims()
+                        .audience(List.of(audience))
+                        .claim("scope", String.join(" ", new TreeSet<>(context.getAuthorizedScopes())))
+                        .claim("client_id", context.getRegisteredClient().getClientId());
+                if (userGrant) {
+                    patient(context.getAuthorization()).ifPresent(p -> context.getClaims().claim(PATIENT, p));
+                }
+                if (user != null) {
+                    context.getClaims().claim(FHIR_USER, user);
+                }
+            } else if (OidcParameterNames.ID_TOKEN.equals(context.getTokenType().getValue())
+                    && user != null
+                    && context.getAuthorizedScopes().contains(FHIR_USER)) {
+                context.getClaims().claim(FHIR_USER, user);
+            }
+        };
+    }
+
+    /** The launch patient of an authorization whose request carried {@code launch}; refused once it has expired. */
+    private Optional<String> patient(OAuth2Authorization authorization) {
+        OAuth2AuthorizationRequest request = authorization == null
+                ? null
+                : authorization.getAttribute(OAuth2AuthorizationRequest.class.getName());
+        Object launch = request == null ? null : request.getAdditionalParameters().get(LAUNCH);
+        if (launch == null) {
+            return Optional.empty();
+        }
+        return Optional.of(launches.patient(launch.toString()).orElseThrow(() -> new OAuth2AuthenticationException(
+                new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT, "The launch context has expired; launch again", null))));
+    }
+
+    /** Adds {@code patient} to the token response when the access token carries it. */
+    Consumer<OAuth2AccessTokenAuthenticationContext> response() {
+        return context -> {
+            OAuth2AccessTokenAuthenticationToken token = context.getAuthentication();
+            Map<String, Object> parameters = new HashMap<>(token.getAdditionalParameters());
+            claim(token.getAccessToken().getTokenValue(), PATIENT).ifPresent(p -> parameters.put(PATIENT, p));
+            if (parameters.containsKey(PATIENT)) {
+                parameters.put("need_patient_banner", true);
+            }
+            context.getAccessTokenResponse().additionalParameters(parameters);
+        };
+    }
+
+    private static Optional<String> claim(String jwt, String name) {
+        try {
+            return Optional.ofNullable(SignedJWT.parse(jwt).getJWTClaimsSet().getStringClaim(name));
+        } catch (ParseException e) {
+            return Optional.empty();
+        }
+    }
+}
