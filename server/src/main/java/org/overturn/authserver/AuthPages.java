@@ -5,8 +5,11 @@ import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.Patient;
+import org.overturn.platform.SystemWork;
 import org.overturn.store.ResourceStore;
 import org.overturn.store.StoredResource;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -20,9 +23,11 @@ import org.springframework.web.util.UriComponentsBuilder;
 /**
  * The pages of the development authorization server: sign-in (pick a development user), the patient picker of a
  * standalone launch, and a development EHR that launches a registered app on a patient. Plain HTML, no scripts.
+ * Only with the development authorization server.
  */
 @RestController
-final class AuthPages {
+@ConditionalOnProperty(name = "overturn.auth-server.enabled", havingValue = "true")
+class AuthPages {
     static final String LOGIN = "/auth/login";
     static final String PATIENTS = "/auth/patients";
     static final String PICK = "/auth/patients/pick";
@@ -34,7 +39,8 @@ final class AuthPages {
     private final List<AuthServerProperties.Client> clients;
     private final String fhirBase;
 
-    AuthPages(ResourceStore store, LaunchContexts launches, AuthServerProperties properties, String fhirBase) {
+    AuthPages(ResourceStore store, LaunchContexts launches, AuthServerProperties properties,
+            @Value("${overturn.fhir.base-url:}") String fhirBase) {
         this.store = store;
         this.launches = launches;
         this.users = properties.users();
@@ -62,7 +68,10 @@ final class AuthPages {
     @GetMapping(value = PATIENTS, produces = MediaType.TEXT_HTML_VALUE)
     String patients(HttpServletRequest request) {
         StringBuilder rows = new StringBuilder();
-        for (StoredResource stored : store.search(store.parseQuery("Patient", "_count=200")).items()) {
+        // The signed-in development user has no token: the picker lists patients as the server.
+        List<StoredResource> found = SystemWork.call("auth-server",
+                () -> store.search(store.parseQuery("Patient", "_count=200")).items());
+        for (StoredResource stored : found) {
             if (!(stored.resource() instanceof Patient patient)) {
                 continue;
             }
@@ -81,7 +90,7 @@ final class AuthPages {
     /** Back to the authorize request with a launch context for the chosen patient. */
     @GetMapping(PICK)
     ResponseEntity<Void> pick(HttpServletRequest request, @RequestParam String patient) {
-        if (store.find("Patient/" + patient).filter(s -> !s.deleted()).isEmpty()) {
+        if (!known(patient)) {
             return ResponseEntity.status(HttpStatus.NOT_FOUND).build();
         }
         // The query is the app's authorize request as it came, still encoded; "continue" is the sign-in's mark.
@@ -103,7 +112,7 @@ final class AuthPages {
             return ResponseEntity.badRequest().contentType(MediaType.TEXT_PLAIN)
                     .body("launch_uri must be on the origin of a registered client's redirect URI");
         }
-        if (store.find("Patient/" + patient).filter(s -> !s.deleted()).isEmpty()) {
+        if (!known(patient)) {
             return ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(MediaType.TEXT_PLAIN)
                     .body("No patient " + patient + " on this server");
         }
@@ -112,6 +121,10 @@ final class AuthPages {
                 .queryParam(SmartTokens.LAUNCH, launches.launch(patient))
                 .build().toUri();
         return ResponseEntity.status(HttpStatus.FOUND).location(app).build();
+    }
+
+    private boolean known(String patient) {
+        return SystemWork.call("auth-server", () -> store.find("Patient/" + patient).isPresent());
     }
 
     private Optional<String> registeredOrigin(URI launchUri) {

@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
-import org.overturn.store.ResourceStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -85,12 +84,6 @@ class AuthServerConfig {
     @Bean
     LaunchContexts launchContexts() {
         return new LaunchContexts();
-    }
-
-    @Bean
-    AuthPages authPages(ResourceStore store, LaunchContexts launches, AuthServerProperties properties,
-            @Value("${overturn.fhir.base-url:}") String fhirBase) {
-        return new AuthPages(store, launches, properties, fhirBase);
     }
 
     @Bean

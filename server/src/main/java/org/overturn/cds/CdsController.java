@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.http.ResponseEntity;
 import org.springframework.lang.Nullable;
+import org.overturn.platform.SystemWork;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -46,7 +47,8 @@ class CdsController {
         CoverageHookService.requireKnown(id);
         CdsTokenVerifier.Caller caller = tokens.verify(authorization, audiences(http, id, ""));
         CdsJson.Request request = body(http, CdsJson.Request.class);
-        return services.call(id, request, caller, smartLaunchUrl(http));
+        // A verified CDS client is trusted with the assessment it asks for; the store sees it as the server's work.
+        return SystemWork.call("cds-hooks:" + caller.client(), () -> services.call(id, request, caller, smartLaunchUrl(http)));
     }
 
     @PostMapping(path = "/{id}/feedback", consumes = "application/json")

@@ -29,8 +29,8 @@ import org.springframework.lang.Nullable;
 /**
  * Checks each FHIR interaction against the caller's SMART scopes: by resource type and interaction (read, vread,
  * search and history need {@code r}/{@code s}, create {@code c}, update {@code u}, delete {@code d}), each entry of a
- * transaction or batch, and operations (which read and write across types, so for now only a token reaching every
- * type and interaction may call them). A patient scope reaches only the compartment of the token's patient: searches
+ * transaction or batch, and operations by what each declares it reads and writes ({@link OperationScopes}; the
+ * store checks each resource they read). A patient scope reaches only the compartment of the token's patient: searches
  * are narrowed to it, reads of other patients' resources answer 404 as unknown ones do, writes may not move anything
  * in or out of it, and what this first cut cannot narrow yet (includes, type and system history, conditional writes,
  * reads inside Bundles) is refused. Registered first, so it sees every response before other interceptors.
@@ -77,12 +77,8 @@ final class AccessInterceptor {
                     bundle(caller, bundle);
                 } // else SystemProvider calls bundle(...) with the parsed Bundle
             }
-            case EXTENDED_OPERATION_SERVER, EXTENDED_OPERATION_TYPE, EXTENDED_OPERATION_INSTANCE -> {
-                if (!caller.everything()) {
-                    throw new OverturnException(ErrorCode.INSUFFICIENT_SCOPE, "Operations read and write across"
-                            + " resource types; for now they need a user or system scope for every type (user/*.cruds)");
-                }
-            }
+            case EXTENDED_OPERATION_SERVER, EXTENDED_OPERATION_TYPE, EXTENDED_OPERATION_INSTANCE ->
+                    operation(caller, type, id, request.getOperation());
             default -> {
                 if (!caller.everything()) {
                     throw new OverturnException(ErrorCode.INSUFFICIENT_SCOPE,
@@ -215,6 +211,44 @@ final class AccessInterceptor {
         QueryString.parse(restrictions.get(0)).forEach((name, values) ->
                 params.merge(name, values.toArray(new String[0]), AccessInterceptor::and));
         request.setParameters(params);
+    }
+
+    /**
+     * An operation: the token must allow what it declares it reads and writes, all of it beyond any compartment
+     * unless the operation may run for one patient; its target must be in reach. Undeclared ones need everything.
+     */
+    private void operation(SmartAccess caller, String type, @Nullable String id, @Nullable String name) {
+        OperationScopes.Declaration declared = OperationScopes.of(type, name);
+        if (declared == null) {
+            requireEverything(caller);
+            return;
+        }
+        for (String read : declared.reads()) {
+            requireFor(caller, declared, read, Interaction.READ, name);
+            requireFor(caller, declared, read, Interaction.SEARCH, name);
+        }
+        for (String written : declared.writes()) {
+            requireFor(caller, declared, written, Interaction.CREATE, name);
+            requireFor(caller, declared, written, Interaction.UPDATE, name);
+        }
+        if (id != null) {
+            stored(caller, require(caller, type, Interaction.READ), type, id);
+            matchesRestriction(caller, type, id);
+        }
+    }
+
+    private static void requireFor(SmartAccess caller, OperationScopes.Declaration declared, String type,
+            Interaction interaction, @Nullable String name) {
+        Reach reach = caller.reach(type, interaction);
+        if (reach == Reach.NONE) {
+            throw new OverturnException(ErrorCode.INSUFFICIENT_SCOPE, name + " needs "
+                    + interaction.name().toLowerCase(java.util.Locale.ROOT) + " of " + type
+                    + ", which the token's scopes do not allow");
+        }
+        if (!declared.patientScopes() && (reach != Reach.ALL || !caller.restrictions(type, interaction).isEmpty())) {
+            throw new OverturnException(ErrorCode.NOT_SUPPORTED_FOR_PATIENT_SCOPE,
+                    name + " needs a user or system scope (" + type + "), not a patient-scoped or search-restricted one");
+        }
     }
 
     private static void requireEverything(SmartAccess caller) {

@@ -22,6 +22,7 @@ import org.overturn.payers.PayerGateway;
 import org.overturn.payers.PayerRoute;
 import org.overturn.payers.PayerRoutes;
 import org.overturn.platform.Backoff;
+import org.overturn.platform.SystemWork;
 import org.overturn.store.ResourceStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,7 +84,7 @@ public final class PasOutboxWorker {
         // this instance, so the parallelism changes nothing about who delivers what.
         List<Future<?>> running = new ArrayList<>();
         for (PasOutbox.Row row : rows) {
-            running.add(senders.submit(() -> deliver(row, now)));
+            running.add(senders.submit(() -> SystemWork.run("pas-outbox", () -> deliver(row, now))));
         }
         for (Future<?> f : running) {
             try {

@@ -12,6 +12,7 @@ import org.hl7.fhir.r4.model.ClaimResponse;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.Resource;
+import org.overturn.platform.SystemWork;
 import org.overturn.store.ResourceStore;
 import org.overturn.store.StoredResource;
 import org.overturn.store.WriteListener;
@@ -84,7 +85,9 @@ final class PasSubscriptionTopic implements WriteListener, TopicContent {
         return responses.bundle(serverBase, focus, this::read, new Date());
     }
 
+    /** The topic's own bookkeeping, whoever made the write: it reads the requestor as the server. */
     private Optional<Resource> read(@Nullable String reference) {
-        return store.get().find(reference).map(s -> (Resource) s.resource());
+        return SystemWork.call("pas-subscription-topic",
+                () -> store.get().find(reference).map(s -> (Resource) s.resource()));
     }
 }

@@ -46,7 +46,7 @@ public final class Poller implements SmartLifecycle {
 
     private void poll() {
         try {
-            round.run();
+            SystemWork.run(name, round);
         } catch (RuntimeException e) {
             // The database may be briefly unavailable; the rows stay and the next round retries.
             log.warn("{} poll failed: {}", name, e.toString());

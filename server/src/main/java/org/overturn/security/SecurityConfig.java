@@ -3,6 +3,8 @@ package org.overturn.security;
 import ca.uhn.fhir.context.FhirContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.overturn.store.ResourceStore;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.web.ServerProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -10,6 +12,7 @@ import org.springframework.boot.web.server.AbstractConfigurableWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -33,8 +36,32 @@ class SecurityConfig {
     private static final Logger log = LoggerFactory.getLogger(SecurityConfig.class);
 
     @Bean
-    AccessContext accessContext(SmartSecurityProperties properties) {
-        return new AccessContext(properties.developmentMode());
+    AccessContext accessContext(SmartSecurityProperties properties, FhirContext ctx) {
+        for (String type : properties.sharedTypes()) {
+            if (!ctx.getResourceTypes().contains(type) || inPatientCompartment(ctx, type)) {
+                throw new IllegalStateException("overturn.security.shared-types: " + type + " is not a FHIR R4 type"
+                        + " outside every patient compartment; a patient scope may read such types whole, so list only"
+                        + " directories and forms (Organization, Practitioner, Questionnaire, ...)");
+            }
+        }
+        return new AccessContext(properties.developmentMode(), java.util.Set.copyOf(properties.sharedTypes()));
+    }
+
+    /** Whether the R4 Patient CompartmentDefinition holds resources of the type (HAPI knows it per search parameter). */
+    static boolean inPatientCompartment(FhirContext ctx, String type) {
+        return type.equals("Patient") || ctx.getResourceDefinition(type).getSearchParams().stream()
+                .anyMatch(p -> p.getProvidesMembershipInCompartments() != null
+                        && p.getProvidesMembershipInCompartments().contains("Patient"));
+    }
+
+    /**
+     * The store everyone else is given: reads checked against the caller's access on every path (the raw store is
+     * the bean {@code resourceStore}, for the store's own configuration only).
+     */
+    @Bean
+    @Primary
+    ResourceStore accessCheckedStore(@Qualifier("resourceStore") ResourceStore store, AccessContext access) {
+        return new AccessCheckedStore(store, access);
     }
 
     @Bean

@@ -34,6 +34,39 @@ public record SmartAccess(boolean unrestricted, @Nullable String patient, List<S
         return new SmartAccess(true, null, List.of(), "development");
     }
 
+    /**
+     * This access with a patient scope's reading and searching extended to every resource of {@code shared} types,
+     * which no patient compartment holds (a patient's prescriber, payer, forms): {@code patient/*.rs} or
+     * {@code patient/Practitioner.rs} then reach every Practitioner. Writes and search-restricted scopes are not
+     * extended.
+     */
+    public SmartAccess sharing(java.util.Set<String> shared) {
+        if (unrestricted || patient == null || shared.isEmpty()) {
+            return this;
+        }
+        List<SmartScope> extended = new ArrayList<>(scopes);
+        for (SmartScope scope : scopes) {
+            java.util.Set<Interaction> reading = java.util.EnumSet.noneOf(Interaction.class);
+            scope.interactions().stream()
+                    .filter(i -> i == Interaction.READ || i == Interaction.SEARCH)
+                    .forEach(reading::add);
+            if (scope.context() != SmartScope.Context.PATIENT || scope.restriction() != null || reading.isEmpty()) {
+                continue;
+            }
+            for (String type : shared) {
+                if (scope.type().equals("*") || scope.type().equals(type)) {
+                    extended.add(new SmartScope(SmartScope.Context.USER, type, reading));
+                }
+            }
+        }
+        return new SmartAccess(false, patient, extended, subject);
+    }
+
+    /** The server's own work (a worker, bookkeeping a write triggers), named for logs and audit. */
+    public static SmartAccess system(String name) {
+        return new SmartAccess(true, null, List.of(), "system:" + name);
+    }
+
     /** The access of a token's {@code scope} (space-separated) and {@code patient} claims. */
     public static SmartAccess ofToken(@Nullable String scope, @Nullable String patient, String subject) {
         List<SmartScope> parsed = new ArrayList<>();

@@ -23,6 +23,8 @@ import org.springframework.validation.annotation.Validated;
  * @param authorizationEndpoint the authorization server's authorize URL, advertised in discovery
  * @param tokenEndpoint the authorization server's token URL, advertised in discovery
  * @param capabilities the SMART capabilities advertised in discovery (those of the authorization server in front)
+ * @param sharedTypes types no patient compartment holds (directories, forms) that a patient scope reads and searches
+ *     whole: {@code patient/Practitioner.rs} reads every Practitioner, as a letter for the patient names its prescriber
  */
 @Validated
 @ConfigurationProperties("overturn.security")
@@ -38,7 +40,12 @@ public record SmartSecurityProperties(
                     "client-confidential-asymmetric", "context-ehr-patient", "context-standalone-patient",
                     "permission-patient", "permission-user", "permission-v1", "permission-v2", "sso-openid-connect"
                 })
-                List<String> capabilities) {
+                List<String> capabilities,
+        @NotNull @DefaultValue({
+                    "Organization", "Practitioner", "PractitionerRole", "Location", "HealthcareService", "Endpoint",
+                    "Medication", "Questionnaire", "InsurancePlan"
+                })
+                List<String> sharedTypes) {
 
     /** A trusted issuer: the exact {@code iss} of its tokens and the URL of its JSON Web Key Set. */
     public record Issuer(@NotBlank String issuer, @NotNull URI jwksUri) {}

@@ -21,6 +21,7 @@ import org.hl7.fhir.r4.model.Subscription;
 import org.overturn.platform.Backoff;
 import org.overturn.platform.ErrorCode;
 import org.overturn.platform.OverturnException;
+import org.overturn.platform.SystemWork;
 import org.overturn.store.ResourceStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,11 +79,11 @@ public final class NotificationWorker {
         rows.forEach(r -> bySubscription.computeIfAbsent(r.subscriptionId(), k -> new ArrayList<>()).add(r));
         List<Future<?>> running = new ArrayList<>();
         for (List<NotificationOutbox.Row> group : bySubscription.values()) {
-            running.add(senders.submit(() -> {
+            running.add(senders.submit(() -> SystemWork.run("subscription-notifications", () -> {
                 for (NotificationOutbox.Row row : group) {
                     deliver(row, now);
                 }
-            }));
+            })));
         }
         for (Future<?> f : running) {
             try {

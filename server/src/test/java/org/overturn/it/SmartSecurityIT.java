@@ -387,6 +387,96 @@ class SmartSecurityIT extends ServerTest {
         assertThat(post("Claim/$submit", EMPTY_BUNDLE, "Authorization", auth).status()).isEqualTo(403);
     }
 
+    // ---- item 2 and 4: operations declare what they read and write; the store checks every read ----
+
+    @Test
+    void operationWhenPatientTokenThenItsOwnCaseOnlyAndNothingOfAnotherPatientByReference() {
+        String admin = bearer(systemToken("system/*.cruds"));
+        Map<String, String> ids = loadAs(admin, org.overturn.fixtures.Scenarios.ALECTINIB_CA.bundleJson());
+        String patient = ids.get("Patient");
+        JsonNode coverage = get("Coverage/" + ids.get("Coverage"), "Authorization", admin).json();
+        String family = get("Patient/" + patient, "Authorization", admin).json().path("name").path(0).path("family").asText();
+        String member = coverage.path("subscriberId").asText();
+        assertThat(family).isNotBlank();
+        String claim = createAs(admin, "Claim", claim(patient, ids, ids.get("Coverage")));
+
+        // The patient's own app writes the letter for the patient's own case.
+        String own = bearer(patientToken(patient, "patient/*.cruds"));
+        Response letter = post("Claim/" + claim + "/$generate-letter", KIND, "Authorization", own);
+        assertThat(letter.status()).as(letter.body()).isEqualTo(200);
+        assertThat(letter.json().path("subject").path("reference").asText()).isEqualTo("Patient/" + patient);
+
+        // Another patient's token: the case is unknown to it.
+        String other = bearer(patientToken(patientA, "patient/*.cruds"));
+        assertThat(post("Claim/" + claim + "/$generate-letter", KIND, "Authorization", other).assertOutcome(404))
+                .isEqualTo("OVT-404");
+        // A case of its own that names the first patient's coverage and order: the operation follows the
+        // references, and the store answers them as unknown, so nothing of the first patient reaches the answer.
+        String planted = createAs(admin, "Claim", claim(patientA, ids, ids.get("Coverage")));
+        Response crossed = post("Claim/" + planted + "/$generate-letter", KIND, "Authorization", other);
+        assertThat(decoded(crossed.body())).as("answer %s", crossed.status())
+                .doesNotContain(family).doesNotContain(ids.get("Coverage"));
+        if (!member.isBlank()) {
+            assertThat(decoded(crossed.body())).doesNotContain(member);
+        }
+        // Without a write scope for what the operation writes, it is refused before it runs.
+        String readOnly = bearer(patientToken(patient, "patient/*.rs"));
+        assertThat(post("Claim/" + claim + "/$generate-letter", KIND, "Authorization", readOnly).assertOutcome(403))
+                .isEqualTo("OVT-403-SCOPE");
+        // $submit stores what it is sent: a user or system scope only.
+        assertThat(post("Claim/$submit", EMPTY_BUNDLE, "Authorization", own).assertOutcome(403))
+                .isEqualTo("OVT-403-PATIENT");
+    }
+
+    @Test
+    void patientTokenWhenReadingDirectoriesThenTheyAreShared() {
+        String admin = bearer(systemToken("system/*.cruds"));
+        String practitioner = createAs(admin, "Practitioner",
+                "{\"resourceType\":\"Practitioner\",\"name\":[{\"family\":\"" + marker + "Prescriber\"}]}");
+        String auth = bearer(patientToken(patientA, "patient/*.rs"));
+        assertThat(get("Practitioner/" + practitioner, "Authorization", auth).status()).isEqualTo(200);
+        assertThat(get("Practitioner?_id=" + practitioner, "Authorization", auth).json().path("entry")).hasSize(1);
+        // Shared for reading only.
+        String writer = bearer(patientToken(patientA, "patient/*.cruds"));
+        assertThat(post("Practitioner", "{\"resourceType\":\"Practitioner\"}", "Authorization", writer).status())
+                .isEqualTo(403);
+    }
+
+    private static final String KIND =
+            "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"kind\",\"valueCode\":\"medical-necessity\"}]}";
+
+    private Map<String, String> loadAs(String authorization, String bundle) {
+        Response r = post("", bundle, "Authorization", authorization);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        Map<String, String> ids = new LinkedHashMap<>();
+        for (JsonNode e : r.json().path("entry")) {
+            String[] location = e.path("response").path("location").asText().split("/");
+            ids.putIfAbsent(location[0], location[1]);
+        }
+        return ids;
+    }
+
+    private static String claim(String patient, Map<String, String> ids, String coverage) {
+        return "{\"resourceType\":\"Claim\",\"status\":\"active\",\"use\":\"preauthorization\","
+                + "\"type\":{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/claim-type\",\"code\":\"pharmacy\"}]},"
+                + "\"patient\":{\"reference\":\"Patient/" + patient + "\"},\"created\":\"2026-12-01\","
+                + "\"provider\":{\"reference\":\"Practitioner/" + ids.get("Practitioner") + "\"},"
+                + "\"priority\":{\"coding\":[{\"code\":\"normal\"}]},"
+                + "\"prescription\":{\"reference\":\"MedicationRequest/" + ids.get("MedicationRequest") + "\"},"
+                + "\"insurance\":[{\"sequence\":1,\"focal\":true,\"coverage\":{\"reference\":\"Coverage/" + coverage + "\"}}],"
+                + "\"item\":[{\"sequence\":1,\"productOrService\":{\"text\":\"alectinib\"}}]}";
+    }
+
+    /** The answer with every base64 attachment decoded, so that a letter's text is searched too. */
+    private static String decoded(String body) {
+        StringBuilder all = new StringBuilder(body);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"data\"\\s*:\\s*\"([A-Za-z0-9+/=]+)\"").matcher(body);
+        while (m.find()) {
+            all.append('\n').append(new String(java.util.Base64.getDecoder().decode(m.group(1)), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return all.toString();
+    }
+
     @Test
     void patientTokenWhenWritingOutsideItsCompartmentThenRefused() {
         String auth = bearer(patientToken(patientA, "patient/Observation.cruds"));

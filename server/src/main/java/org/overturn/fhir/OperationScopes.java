@@ -1,0 +1,58 @@
+package org.overturn.fhir;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.springframework.lang.Nullable;
+
+/**
+ * What each operation reads and writes, so that a token is checked for exactly that before the operation runs
+ * (403 naming the missing scope). The store then checks every resource the operation reads, reference by reference,
+ * against the same token (security.AccessCheckedStore): a patient-scoped token reaches only its patient's chart. An
+ * operation that stores resources it was sent ({@code $submit}) or answers by identifiers across patients
+ * ({@code $inquire}) needs a user or system scope; an operation not declared here needs a token reaching everything.
+ */
+final class OperationScopes {
+    /**
+     * One operation's declaration.
+     *
+     * @param patientScopes whether a patient-scoped token may call it (its reads are then held to the compartment)
+     * @param reads the types it reads (read and search)
+     * @param writes the types it creates or updates
+     */
+    record Declaration(boolean patientScopes, Set<String> reads, Set<String> writes) {}
+
+    /** The chart and case a document is written from. */
+    private static final Set<String> CASE = Set.of(
+            "Claim", "ClaimResponse", "Patient", "Coverage", "Condition", "Observation", "DiagnosticReport",
+            "MedicationRequest", "MedicationStatement", "Medication", "Procedure", "AllergyIntolerance",
+            "Practitioner", "PractitionerRole", "Organization", "DocumentReference", "Task", "Questionnaire",
+            "QuestionnaireResponse", "CoverageEligibilityRequest", "CoverageEligibilityResponse");
+    private static final Set<String> DOCUMENT = Set.of("DocumentReference", "Provenance");
+
+    private static final Map<String, Declaration> DECLARED = Map.of(
+            "Claim/$generate-letter", new Declaration(true, CASE, union(DOCUMENT, Set.of("QuestionnaireResponse"))),
+            "Claim/$patient-summary", new Declaration(true, CASE, DOCUMENT),
+            "Claim/$fax-packet", new Declaration(true, CASE, DOCUMENT),
+            "ClaimResponse/$appeal", new Declaration(true, CASE, union(DOCUMENT, Set.of("Task"))),
+            "Task/$external-review", new Declaration(true, CASE, union(DOCUMENT, Set.of("Task"))),
+            "Questionnaire/$questionnaire-package", new Declaration(true, Set.of("Questionnaire", "Coverage"), Set.of()),
+            "Claim/$submit", new Declaration(false, CASE, Set.of("Claim", "ClaimResponse", "Bundle", "Patient",
+                    "Coverage", "Organization", "Practitioner", "PractitionerRole", "MedicationRequest", "Provenance")),
+            "Claim/$inquire", new Declaration(false, Set.of("Claim", "ClaimResponse", "Patient", "Organization",
+                    "Practitioner", "PractitionerRole", "Coverage"), Set.of()),
+            "CoverageEligibilityRequest/$submit", new Declaration(false, CASE,
+                    Set.of("CoverageEligibilityRequest", "CoverageEligibilityResponse")));
+
+    private OperationScopes() {}
+
+    /** The declaration of {@code operation} (with its {@code $}) on {@code type}, or null when it has none. */
+    static @Nullable Declaration of(@Nullable String type, @Nullable String operation) {
+        return type == null || operation == null ? null : DECLARED.get(type + "/" + operation);
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        return Stream.concat(a.stream(), b.stream()).collect(Collectors.toUnmodifiableSet());
+    }
+}

@@ -1,0 +1,268 @@
+package org.overturn.security;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.overturn.platform.ErrorCode;
+import org.overturn.platform.OverturnException;
+import org.overturn.security.SmartAccess.Reach;
+import org.overturn.store.HistoryEntry;
+import org.overturn.store.Page;
+import org.overturn.store.ResourceStore;
+import org.overturn.store.SearchRequest;
+import org.overturn.store.StoredJson;
+import org.overturn.store.StoredResource;
+import org.overturn.store.WriteResult;
+import org.springframework.lang.Nullable;
+
+/**
+ * The store as the caller may see it: every read, search and history goes through the caller's access
+ * ({@link AccessContext}), whatever asked for it (the FHIR edge, an operation following a reference, the stored-JSON
+ * fast path, CDS Hooks). A type the scopes do not allow is refused (403) before anything is read; a resource outside
+ * the caller's patient compartment, or not matching its search restriction, is answered exactly as an unknown one
+ * (404 on a read, left out of a search); a deleted one outside reach is unknown too, not gone. The server's own work
+ * ({@code platform.SystemWork}) and development mode reach everything.
+ *
+ * <p>Writes pass through: the FHIR edge checks each REST write (fhir.AccessInterceptor), and an operation's writes are
+ * the ones it declares, allowed there before it runs. The compartment computations and transactions pass through.
+ */
+final class AccessCheckedStore implements ResourceStore {
+    private final ResourceStore store;
+    private final AccessContext access;
+
+    AccessCheckedStore(ResourceStore store, AccessContext access) {
+        this.store = store;
+        this.access = access;
+    }
+
+    // ---- reads: checked ----
+
+    @Override
+    public StoredResource read(String type, String id) {
+        SmartAccess caller = access.current();
+        Reach reach = require(caller, type, Interaction.READ);
+        StoredResource stored = unknownIfGone(caller, reach, type, id, () -> store.read(type, id));
+        return visible(caller, reach, type, id, stored);
+    }
+
+    @Override
+    public StoredResource vread(String type, String id, long version) {
+        SmartAccess caller = access.current();
+        Reach reach = require(caller, type, Interaction.READ);
+        StoredResource stored = unknownIfGone(caller, reach, type, id, () -> store.vread(type, id, version));
+        return visible(caller, reach, type, id, stored);
+    }
+
+    @Override
+    public @Nullable StoredJson readJson(String type, String id) {
+        SmartAccess caller = access.current();
+        Reach reach = require(caller, type, Interaction.READ);
+        if (!caller.reachesAll(type, Interaction.READ)) {
+            String owner;
+            try {
+                owner = store.storedCompartment(type, id);
+            } catch (OverturnException e) {
+                if (e.code() == ErrorCode.NOT_FOUND || e.code() == ErrorCode.GONE) {
+                    return null; // the caller takes the ordinary path, which answers for itself
+                }
+                throw e;
+            }
+            if ((reach == Reach.PATIENT && !Objects.equals(owner, caller.patient()))
+                    || !matchesRestriction(caller, type, id)) {
+                throw notKnown(type, id);
+            }
+        }
+        return store.readJson(type, id);
+    }
+
+    @Override
+    public Page<HistoryEntry> history(
+            @Nullable String type, @Nullable String id, @Nullable Instant since, int count, int offset) {
+        SmartAccess caller = access.current();
+        if (type != null && id != null) {
+            Reach reach = require(caller, type, Interaction.READ);
+            if (!caller.reachesAll(type, Interaction.READ)) {
+                String owner = unknownIfGone(caller, reach, type, id, () -> store.storedCompartment(type, id));
+                if ((reach == Reach.PATIENT && !Objects.equals(owner, caller.patient()))
+                        || !matchesRestriction(caller, type, id)) {
+                    throw notKnown(type, id);
+                }
+            }
+        } else if (!caller.reachesAll(type == null ? "*" : type, Interaction.READ)) {
+            throw new OverturnException(ErrorCode.NOT_SUPPORTED_FOR_PATIENT_SCOPE, (type == null ? "System" : "Type")
+                    + " history is not available to patient-scoped or search-restricted tokens");
+        }
+        return store.history(type, id, since, count, offset);
+    }
+
+    @Override
+    public Page<StoredResource> search(SearchRequest request) {
+        SmartAccess caller = access.current();
+        String type = request.resourceType();
+        require(caller, type, Interaction.SEARCH);
+        Page<StoredResource> page = store.search(request);
+        if (caller.unrestricted()) {
+            return page;
+        }
+        List<StoredResource> items = page.items().stream()
+                .filter(s -> inReach(caller, s, Interaction.SEARCH))
+                .toList();
+        List<StoredResource> includes = page.includes().stream()
+                .filter(s -> inReach(caller, s, Interaction.READ))
+                .toList();
+        if (items.size() == page.items().size() && includes.size() == page.includes().size()) {
+            return page;
+        }
+        // What was left out must not show in the count either.
+        return new Page<>(items, includes, null, page.hasMore());
+    }
+
+    @Override
+    public Page<StoredJson> searchJson(SearchRequest request) {
+        SmartAccess caller = access.current();
+        require(caller, request.resourceType(), Interaction.SEARCH);
+        if (!caller.reachesAll(request.resourceType(), Interaction.SEARCH)) {
+            throw new OverturnException(ErrorCode.NOT_SUPPORTED_FOR_PATIENT_SCOPE,
+                    "Stored-JSON searches are only for callers who reach every " + request.resourceType());
+        }
+        Page<StoredJson> page = store.searchJson(request);
+        List<StoredResource> includes = page.includes().stream()
+                .filter(s -> inReach(caller, s, Interaction.READ))
+                .toList();
+        return includes.size() == page.includes().size()
+                ? page
+                : new Page<>(page.items(), includes, null, page.hasMore());
+    }
+
+    // ---- the rest: passed through ----
+
+    @Override
+    public WriteResult create(IBaseResource resource, @Nullable String ifNoneExist) {
+        return store.create(resource, ifNoneExist);
+    }
+
+    @Override
+    public WriteResult update(String type, String id, IBaseResource resource, @Nullable Long ifMatch) {
+        return store.update(type, id, resource, ifMatch);
+    }
+
+    @Override
+    public WriteResult conditionalUpdate(String type, String query, IBaseResource resource) {
+        return store.conditionalUpdate(type, query, resource);
+    }
+
+    @Override
+    public WriteResult delete(String type, String id, @Nullable Long ifMatch) {
+        return store.delete(type, id, ifMatch);
+    }
+
+    @Override
+    public @Nullable String matchOne(String type, String condition) {
+        return store.matchOne(type, condition);
+    }
+
+    @Override
+    public int conditionalDelete(String type, String query) {
+        return store.conditionalDelete(type, query);
+    }
+
+    @Override
+    public SearchRequest parseQuery(String type, String query) {
+        return store.parseQuery(type, query);
+    }
+
+    @Override
+    public SearchRequest parse(String type, Map<String, List<String>> params, boolean lenient) {
+        return store.parse(type, params, lenient);
+    }
+
+    @Override
+    public <T> T inTransaction(Supplier<T> work) {
+        return store.inTransaction(work);
+    }
+
+    @Override
+    public @Nullable String patientCompartment(IBaseResource resource) {
+        return store.patientCompartment(resource);
+    }
+
+    @Override
+    public @Nullable String storedCompartment(String type, String id) {
+        return store.storedCompartment(type, id);
+    }
+
+    @Override
+    public boolean supports(String type) {
+        return store.supports(type);
+    }
+
+    // ---- the checks ----
+
+    private static Reach require(SmartAccess caller, String type, Interaction interaction) {
+        Reach reach = caller.reach(type, interaction);
+        if (reach == Reach.NONE) {
+            throw new OverturnException(ErrorCode.INSUFFICIENT_SCOPE, "The token's scopes do not allow "
+                    + interaction.name().toLowerCase(Locale.ROOT) + " of " + type);
+        }
+        return reach;
+    }
+
+    /** A deleted resource is gone only to a caller who could see it; to anyone else it is unknown. */
+    private <T> T unknownIfGone(SmartAccess caller, Reach reach, String type, String id, Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (OverturnException e) {
+            if (e.code() == ErrorCode.GONE && !caller.reachesAll(type, Interaction.READ)) {
+                throw notKnown(type, id);
+            }
+            throw e;
+        }
+    }
+
+    private StoredResource visible(SmartAccess caller, Reach reach, String type, String id, StoredResource stored) {
+        if (caller.reachesAll(type, Interaction.READ) || stored.resource() == null) {
+            return stored;
+        }
+        if ((reach == Reach.PATIENT && !Objects.equals(store.patientCompartment(stored.resource()), caller.patient()))
+                || !matchesRestriction(caller, type, id)) {
+            throw notKnown(type, id);
+        }
+        return stored;
+    }
+
+    private boolean inReach(SmartAccess caller, StoredResource stored, Interaction interaction) {
+        if (stored.resource() == null) {
+            return false;
+        }
+        Reach reach = caller.reach(stored.type(), interaction);
+        if (reach == Reach.NONE) {
+            return false;
+        }
+        if (reach == Reach.PATIENT && !Objects.equals(store.patientCompartment(stored.resource()), caller.patient())) {
+            return false;
+        }
+        return matchesRestriction(caller, stored.type(), stored.id());
+    }
+
+    /** Under search-restricted scopes (SMART v2), the current version must match one of the restrictions. */
+    private boolean matchesRestriction(SmartAccess caller, String type, String id) {
+        List<String> restrictions = caller.restrictions(type, Interaction.READ);
+        if (restrictions.isEmpty()) {
+            return true;
+        }
+        for (String restriction : restrictions) {
+            if (!store.search(store.parseQuery(type, restriction + "&_id=" + id + "&_count=1")).items().isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static OverturnException notKnown(String type, String id) {
+        return new OverturnException(ErrorCode.NOT_FOUND, type + "/" + id + " is not known");
+    }
+}
