@@ -134,10 +134,21 @@ class DeadlineCalculatorTest {
         state-insurance-department | NY    | INITIAL_DECISION                | STANDARD  | 2026-01-16T18:00:00Z | 2026-01-22T04:59:59Z | NY-DFS           | priorAuth.utilizationReviewDecision        | SECONDARY
         state-insurance-department | NY    | INITIAL_DECISION                | STANDARD  | 2026-01-17T15:00:00Z | 2026-01-22T04:59:59Z | NY-DFS           | priorAuth.utilizationReviewDecision        | SECONDARY
         state-insurance-department | NY    | INITIAL_DECISION                | STANDARD  | 2026-01-17T03:00:00Z | 2026-01-22T04:59:59Z | NY-DFS           | priorAuth.utilizationReviewDecision        | SECONDARY
-        # Month ends: Jan 31 + 4 months = May 31; Oct 31 + 4 months = Feb 28 (2027); Aug 31 + 6 months = Feb 29 (2028)
+        # State month clocks keep the last day of a shorter month (their counting rule is not on file): Jan 31 + 4 months =
+        # May 31; Oct 31 + 4 months = Feb 28 (2027); Aug 31 + 6 months = Feb 29 (2028)
         state-insurance-department | NY    | EXTERNAL_REVIEW_FILING          | STANDARD  | 2026-01-31T17:00:00Z | 2026-06-01T03:59:59Z | NY-DFS           | externalReview.filingWindow                | VERIFIED
         state-insurance-department | NY    | EXTERNAL_REVIEW_FILING          | STANDARD  | 2026-10-31T16:00:00Z | 2027-03-01T04:59:59Z | NY-DFS           | externalReview.filingWindow                | VERIFIED
         ca-dmhc                    | CA    | EXTERNAL_REVIEW_FILING          | STANDARD  | 2027-08-31T19:00:00Z | 2028-03-01T07:59:59Z | CA-DMHC          | externalReview.filingWindow                | VERIFIED
+        # Federal external review, 4 months from the notice (45 CFR 147.136(d)(2)(i), 29 CFR 2590.715-2719(d)(2)(i)): the same
+        # day number four months on, or, when that month has no such day, the first day of the fifth month
+        erisa-self-funded          | GA    | EXTERNAL_REVIEW_FILING          | STANDARD  | 2026-10-30T16:00:00Z | 2027-03-02T04:59:59Z | ACA-147.136      | externalReviewFederal.filingWindow         | SECONDARY
+        erisa-self-funded          | GA    | EXTERNAL_REVIEW_FILING          | STANDARD  | 2026-10-31T16:00:00Z | 2027-03-02T04:59:59Z | ACA-147.136      | externalReviewFederal.filingWindow         | SECONDARY
+        erisa-self-funded          | GA    | EXTERNAL_REVIEW_FILING          | STANDARD  | 2026-10-28T16:00:00Z | 2027-03-01T04:59:59Z | ACA-147.136      | externalReviewFederal.filingWindow         | SECONDARY
+        erisa-self-funded          | GA    | EXTERNAL_REVIEW_FILING          | STANDARD  | 2027-10-29T16:00:00Z | 2028-03-01T04:59:59Z | ACA-147.136      | externalReviewFederal.filingWindow         | SECONDARY
+        erisa-self-funded          | GA    | EXTERNAL_REVIEW_FILING          | STANDARD  | 2027-10-30T16:00:00Z | 2028-03-02T04:59:59Z | ACA-147.136      | externalReviewFederal.filingWindow         | SECONDARY
+        erisa-self-funded          | GA    | EXTERNAL_REVIEW_FILING          | STANDARD  | 2026-05-31T16:00:00Z | 2026-10-02T03:59:59Z | ACA-147.136      | externalReviewFederal.filingWindow         | SECONDARY
+        erisa-self-funded          | GA    | EXTERNAL_REVIEW_FILING          | STANDARD  | 2026-06-30T16:00:00Z | 2026-10-31T03:59:59Z | ACA-147.136      | externalReviewFederal.filingWindow         | SECONDARY
+        aca-federal-external-review | FL    | EXTERNAL_REVIEW_FILING          | STANDARD  | 2026-01-31T17:00:00Z | 2026-06-01T03:59:59Z | ACA-147.136      | externalReviewFederal.filingWindow         | SECONDARY
         # The local date counts: 2026-01-31T03:00Z is Jan 30, 19:00 in Los Angeles, so Jul 30
         ca-dmhc                    | CA    | EXTERNAL_REVIEW_FILING          | STANDARD  | 2026-01-31T03:00:00Z | 2026-07-31T06:59:59Z | CA-DMHC          | externalReview.filingWindow                | VERIFIED
         # Across the start of daylight saving time: days end at local midnight, hours are exact
@@ -177,6 +188,45 @@ class DeadlineCalculatorTest {
         Deadline ga = only(calculator.compute(regime("state-insurance-department", "GA"), thursday, Step.INITIAL_DECISION, Urgency.STANDARD));
         assertThat(ga.duration()).isEqualTo(new RuleDuration(7, Unit.CALENDAR_DAYS));
         assertThat(ga.source()).contains("33-46-26");
+    }
+
+    @Test
+    void computeWhenFourMonthsLaterHasNoSuchDayThenTheFederalWindowEndsOnTheFirstDayOfTheFifthMonthAndSaysWhy() {
+        // Notice received Oct 30, 2026: there is no Feb 30, 2027, so the request is due by Mar 1, 2027 (the rule's own example).
+        Deadline federal = only(calculator.compute(regime("erisa-self-funded", "GA"),
+                Instant.parse("2026-10-30T16:00:00Z"), Step.EXTERNAL_REVIEW_FILING, Urgency.STANDARD));
+
+        assertThat(federal.localDue().toLocalDate()).isEqualTo(java.time.LocalDate.of(2027, 3, 1));
+        assertThat(federal.source()).contains("45 CFR 147.136(d)(2)(i)").contains("29 CFR 2590.715-2719(d)(2)(i)");
+        assertThat(federal.notes()).anyMatch(n -> n.contains("no February 30, 2027") && n.contains("March 1, 2027"));
+        // A state's own month clock is not read the federal way: New York's 4 months from Oct 31 stay Feb 28.
+        Deadline ny = only(calculator.compute(regime("state-insurance-department", "NY"),
+                Instant.parse("2026-10-31T16:00:00Z"), Step.EXTERNAL_REVIEW_FILING, Urgency.STANDARD));
+        assertThat(ny.localDue().toLocalDate()).isEqualTo(java.time.LocalDate.of(2027, 2, 28));
+        assertThat(ny.notes()).noneMatch(n -> n.contains("no February"));
+    }
+
+    @ParameterizedTest(name = "{0} + {1} months, {2} -> {3}")
+    @CsvSource({
+        "2026-10-30, 4, LAST_DAY_OF_MONTH,       2027-02-28",
+        "2026-10-30, 4, FIRST_DAY_OF_NEXT_MONTH, 2027-03-01",
+        "2026-10-31, 4, FIRST_DAY_OF_NEXT_MONTH, 2027-03-01",
+        "2026-10-28, 4, FIRST_DAY_OF_NEXT_MONTH, 2027-02-28",
+        "2027-10-29, 4, FIRST_DAY_OF_NEXT_MONTH, 2028-02-29",
+        "2027-10-31, 4, FIRST_DAY_OF_NEXT_MONTH, 2028-03-01",
+        "2026-12-31, 2, FIRST_DAY_OF_NEXT_MONTH, 2027-03-01",
+        "2026-08-31, 1, FIRST_DAY_OF_NEXT_MONTH, 2026-10-01",
+        "2026-01-31, 4, FIRST_DAY_OF_NEXT_MONTH, 2026-05-31",
+        "2026-03-15, 6, FIRST_DAY_OF_NEXT_MONTH, 2026-09-15",
+    })
+    void dueWhenMonthsAreCountedThenAMissingDayIsResolvedAsTheClockSays(
+            java.time.LocalDate start, int months, org.overturn.criteria.JurisdictionRules.MonthEnd end, java.time.LocalDate last) {
+        ZoneId zone = ZoneId.of("America/New_York");
+        Instant event = start.atTime(12, 0).atZone(zone).toInstant();
+
+        Instant due = DeadlineCalculator.due(event, new RuleDuration(months, Unit.MONTHS), end, zone);
+
+        assertThat(due).isEqualTo(last.atTime(23, 59, 59).atZone(zone).toInstant());
     }
 
     @Test
