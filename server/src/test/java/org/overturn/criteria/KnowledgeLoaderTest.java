@@ -40,7 +40,10 @@ class KnowledgeLoaderTest {
                 .containsExactly(new RuleDuration(180, Unit.DAYS));
         assertThat(dmhcFiling.verification()).isEqualTo(Verification.UNVERIFIED);
         assertThat(clock(rules, "CA-DMHC", "internalAppeal.decisionUrgent").verification()).isEqualTo(Verification.VERIFIED);
-        assertThat(clock(rules, "OH-ODI", "externalReview.decisionStandard").verification()).isEqualTo(Verification.UNVERIFIED);
+        assertThat(clock(rules, "OH-ODI", "externalReview.decisionStandard").verification()).isEqualTo(Verification.CONFLICT_UNVERIFIED);
+        assertThat(clock(rules, "OH-ODI", "externalReview.decisionStandard").options()).extracting(JurisdictionRules.Option::duration)
+                .containsExactly(new RuleDuration(45, Unit.DAYS), new RuleDuration(30, Unit.DAYS));
+        assertThat(clock(rules, "OH-ODI", "priorAuth.urgent").options().get(0).duration()).isEqualTo(new RuleDuration(48, Unit.HOURS));
         assertThat(clock(rules, "OH-ODI", "externalReview.decisionExpedited").verification()).isEqualTo(Verification.SECONDARY);
         assertThat(clock(rules, "FL-DFS", "externalReview.decisionExpedited").verification())
                 .isEqualTo(Verification.CONFLICT_UNVERIFIED);

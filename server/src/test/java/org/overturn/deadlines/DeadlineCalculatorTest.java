@@ -62,14 +62,15 @@ class DeadlineCalculatorTest {
         state-insurance-department | GA    | EXTERNAL_REVIEW_DECISION        | EXPEDITED | 2026-01-15T18:00:00Z | 2026-01-18T18:00:00Z | GA-OCI           | externalReview.decisionExpedited           | SECONDARY
         state-insurance-department | GA    | STEP_THERAPY_EXCEPTION_DECISION | STANDARD  | 2026-01-15T18:00:00Z | 2026-01-18T18:00:00Z | GA-OCI           | stepTherapy.responseStandard               | SECONDARY
         state-insurance-department | GA    | STEP_THERAPY_EXCEPTION_DECISION | EXPEDITED | 2026-01-15T18:00:00Z | 2026-01-16T18:00:00Z | GA-OCI           | stepTherapy.responseUrgent                 | SECONDARY
-        # Ohio ODI: no PA clock in the file, so the federal floor (ERISA 15 days / 72 h), marked UNVERIFIED
-        state-insurance-department | OH    | INITIAL_DECISION                | STANDARD  | 2026-01-15T18:00:00Z | 2026-01-31T04:59:59Z | ERISA-2560.503-1 | initialDecision.preService                 | UNVERIFIED
-        state-insurance-department | OH    | INITIAL_DECISION                | EXPEDITED | 2026-01-15T18:00:00Z | 2026-01-18T18:00:00Z | ERISA-2560.503-1 | initialDecision.urgent                     | UNVERIFIED
+        # Ohio ODI: PA 10 calendar days / 48 h (ORC 3923.041, 1751.72), before the federal floor of 15 days / 72 h
+        state-insurance-department | OH    | INITIAL_DECISION                | STANDARD  | 2026-01-15T18:00:00Z | 2026-01-26T04:59:59Z | OH-ODI           | priorAuth.standard                         | SECONDARY
+        state-insurance-department | OH    | INITIAL_DECISION                | EXPEDITED | 2026-01-15T18:00:00Z | 2026-01-17T18:00:00Z | OH-ODI           | priorAuth.urgent                           | SECONDARY
         state-insurance-department | OH    | INTERNAL_APPEAL_FILING          | STANDARD  | 2026-01-15T18:00:00Z | 2026-07-15T03:59:59Z | OH-ODI           | internalAppeal.filingWindow                | UNVERIFIED
         state-insurance-department | OH    | INTERNAL_APPEAL_DECISION        | STANDARD  | 2026-01-15T18:00:00Z | 2026-02-15T04:59:59Z | OH-ODI           | internalAppeal.decisionStandard            | UNVERIFIED
         state-insurance-department | OH    | INTERNAL_APPEAL_DECISION        | EXPEDITED | 2026-01-15T18:00:00Z | 2026-01-18T18:00:00Z | OH-ODI           | internalAppeal.decisionUrgent              | UNVERIFIED
-        state-insurance-department | OH    | EXTERNAL_REVIEW_FILING          | STANDARD  | 2026-01-15T18:00:00Z | 2026-07-15T03:59:59Z | OH-ODI           | externalReview.filingWindow                | SECONDARY
-        state-insurance-department | OH    | EXTERNAL_REVIEW_DECISION        | STANDARD  | 2026-01-15T18:00:00Z | 2026-03-02T04:59:59Z | OH-ODI           | externalReview.decisionStandard            | UNVERIFIED
+        # External review: filed within 180 days (ORC 3922.02); IRO decision disputed, 30 days (seed 001) or 45 -> 30
+        state-insurance-department | OH    | EXTERNAL_REVIEW_FILING          | STANDARD  | 2026-01-15T18:00:00Z | 2026-07-15T03:59:59Z | OH-ODI           | externalReview.filingWindow                | VERIFIED
+        state-insurance-department | OH    | EXTERNAL_REVIEW_DECISION        | STANDARD  | 2026-01-15T18:00:00Z | 2026-02-15T04:59:59Z | OH-ODI           | externalReview.decisionStandard            | CONFLICT_UNVERIFIED
         state-insurance-department | OH    | EXTERNAL_REVIEW_DECISION        | EXPEDITED | 2026-01-15T18:00:00Z | 2026-01-18T18:00:00Z | OH-ODI           | externalReview.decisionExpedited           | SECONDARY
         state-insurance-department | OH    | STEP_THERAPY_EXCEPTION_DECISION | STANDARD  | 2026-01-15T18:00:00Z | 2026-01-26T04:59:59Z | OH-ODI           | stepTherapy.responseStandard               | SECONDARY
         state-insurance-department | OH    | STEP_THERAPY_EXCEPTION_DECISION | EXPEDITED | 2026-01-15T18:00:00Z | 2026-01-17T18:00:00Z | OH-ODI           | stepTherapy.responseUrgent                 | SECONDARY
@@ -251,8 +252,29 @@ class DeadlineCalculatorTest {
         assertThat(ga.verification()).isEqualTo(Verification.CONFLICT_UNVERIFIED);
         assertThat(ga.source()).contains("Counterforce");
         assertThat(ga.notes()).anyMatch(n -> n.contains("120 days") && n.contains("60 days") && n.contains("4 months"));
+        assertThat(ga.notes()).anyMatch(n -> n.contains("33-20A-35") && n.contains("no time limit"));
         assertThat(ga.kind()).isEqualTo(Deadline.Kind.FILING);
         assertThat(ga.zone()).isEqualTo(ZoneId.of("America/New_York"));
+    }
+
+    @Test
+    void computeWhenOhioExternalReviewDecisionIsDisputedThenThirtyDaysIsUsedAndBothFiguresAreNoted() {
+        Deadline oh = only(calculator.compute(regime("state-insurance-department", "OH"),
+                Instant.parse("2026-01-15T18:00:00Z"), Step.EXTERNAL_REVIEW_DECISION, Urgency.STANDARD));
+
+        assertThat(oh.duration()).isEqualTo(new RuleDuration(30, Unit.DAYS));
+        assertThat(oh.verification()).isEqualTo(Verification.CONFLICT_UNVERIFIED);
+        assertThat(oh.notes()).anyMatch(n -> n.contains("30 days") && n.contains("45 days"));
+    }
+
+    @Test
+    void computeWhenOhioPaIsUrgentThenTheStatutes48HoursComeBeforeTheFederal72() {
+        Deadline oh = only(calculator.compute(regime("state-insurance-department", "OH"),
+                Instant.parse("2026-01-15T18:00:00Z"), Step.INITIAL_DECISION, Urgency.EXPEDITED));
+
+        assertThat(oh.duration()).isEqualTo(new RuleDuration(48, Unit.HOURS));
+        assertThat(oh.source()).contains("3923.041").contains("1751.72");
+        assertThat(oh.notes()).noneMatch(n -> n.contains("federal floor"));
     }
 
     @Test
