@@ -194,8 +194,8 @@ class RegimeResolverTest {
         assertThat(schedule.actOn().orElseThrow().due()).isEqualTo(Instant.parse("2026-07-15T03:59:59Z"));
         assertThat(schedule.decidingFact()).isEqualTo("Whether the plan is self-funded (ERISA) or fully insured; "
                 + "whether it is regulated by DMHC (a Knox-Keene health care service plan) or CDI (an insurance policy); "
-                + "which state's law governs the plan (no state on the Coverage's regulator extension, the subscriber's "
-                + "address or the patient's address)");
+                + "which state's law governs the plan (no state on the Coverage's regulator or situs extension, the "
+                + "subscriber's address or the patient's address)");
     }
 
     @Test

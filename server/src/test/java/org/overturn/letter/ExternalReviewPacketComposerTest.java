@@ -41,11 +41,11 @@ class ExternalReviewPacketComposerTest {
 
         Letter packet = composer.packet(input(filing, federal, List.of(
                 new ExternalReviewPacketComposer.Alternative(DMHC.toString(), imr, of(filing, DMHC))),
-                "the patient's address (California)"));
+                "California, from the patient's address"));
 
         Letter.Section who = section(packet, "Which body reviews the denial");
         assertThat(who.statements()).extracting(Letter.Statement::text)
-                .anySatisfy(t -> assertThat(t).contains("Whether the plan is self-funded (ERISA) or fully insured".toLowerCase(java.util.Locale.ROOT)))
+                .anySatisfy(t -> assertThat(t).contains("depends on whether the plan is self-funded (ERISA) or fully insured"))
                 .anySatisfy(t -> assertThat(t).startsWith(imr.body()).contains(imr.appliesWhen().text())
                         .contains("file by May 20, 2027"))
                 .anySatisfy(t -> assertThat(t).startsWith(federal.body()).contains(federal.appliesWhen().text())
@@ -67,7 +67,7 @@ class ExternalReviewPacketComposerTest {
                 Urgency.STANDARD);
         AppealRules.ExternalReviewBody odi = KNOWLEDGE.appeals().body(RegulatorKind.STATE_INSURANCE_DEPARTMENT, "OH").orElseThrow();
 
-        Letter packet = composer.packet(input(filing, odi, List.of(), "the plan's situs (Ohio), recorded on the coverage"));
+        Letter packet = composer.packet(input(filing, odi, List.of(), "Ohio, from the plan's situs recorded on the coverage"));
 
         Letter.Section who = section(packet, "Which body reviews the denial");
         assertThat(who.statements()).extracting(Letter.Statement::text)
