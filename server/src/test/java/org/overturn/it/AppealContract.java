@@ -457,7 +457,9 @@ public interface AppealContract extends PasContract {
         assertThat(text(deadline(task, "decision", true), "step")).isEqualTo("external-review-decision");
         String packet = markdown(entry(r, 1));
         assertThat(packet).contains(story.body()).contains(story.phone()).contains("File by").contains("## Enclosures")
-                .contains("ClaimResponse/").contains("Every denial letter and all correspondence");
+                .contains("ClaimResponse/").contains("Every denial letter and all correspondence")
+                .contains("## Which body reviews the denial").contains("State whose law governs the plan: ")
+                .doesNotContain("(regime ");
         Response again = post("Task/" + appealId + "/$external-review", "{\"resourceType\":\"Parameters\"}");
         assertThat(again.status()).as("asking again answers the same Task").isEqualTo(200);
         assertThat(entry(again, 0).path("id").asText()).isEqualTo(task.path("id").asText());
