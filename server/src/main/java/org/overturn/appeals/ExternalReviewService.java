@@ -147,7 +147,7 @@ public final class ExternalReviewService {
                 finalDenial == null ? null : finalDenial.atZone(zone), appeal.getStatus().toCode(), appealDecision,
                 primary.toString(), body, filing == null ? null : of(filing, primary), of(standard, primary), of(expedited, primary),
                 urgency == Urgency.EXPEDITED, alternatives, filing == null ? standard.decidingFact() : filing.decidingFact(), gaps,
-                c.prescriber(), LocalDate.ofInstant(now, zone)));
+                c.prescriber(), LocalDate.ofInstant(now, zone), stateBasis(regimes)));
         DocumentReference doc = LetterDocuments.document(letter, CaseDocuments.Kind.EXTERNAL_REVIEW_PACKET, c.patientRef(), c.prescriberRef(),
                 List.of(c.responseRef(), appealRef), nowDate);
         doc.setId(java.util.UUID.randomUUID().toString());
@@ -255,6 +255,25 @@ public final class ExternalReviewService {
                 "_sort", List.of("-_lastUpdated"),
                 "_count", List.of("100")), false));
         return found.items().stream().map(s -> (Task) s.resource()).toList();
+    }
+
+    /**
+     * The state taken to govern the plan and the fact it came from, in plain words for the packet. For a self-funded
+     * plan federal law governs and the state only sets the time zone; an address is not the plan's situs, so it says so.
+     */
+    private String stateBasis(RegimeCandidates regimes) {
+        String state = regimes.state();
+        if (state == null) {
+            return "not known; nothing on file names it, so the deadlines of every state on file were considered";
+        }
+        String name = knowledge.regimes().state(state).filter(s -> !s.names().isEmpty()).map(s -> s.names().get(0)).orElse(state);
+        String text = name + ", from " + regimes.stateSource().phrase();
+        if (regimes.regimes().stream().allMatch(r -> r.kind().federal())) {
+            text += " (federal law governs a self-funded plan; the state sets only the time zone the days are counted in)";
+        } else if (regimes.stateSource().fromAnAddress()) {
+            text += "; the plan's situs is not on file, and if the plan was issued in another state, that state's law governs";
+        }
+        return text;
     }
 
     private AppealRules.ExternalReviewBody body(Regime regime) {

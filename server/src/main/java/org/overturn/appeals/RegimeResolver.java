@@ -30,7 +30,8 @@ import org.springframework.lang.Nullable;
  * the Coverage (regulator and state); {@code Coverage.type} codes; words on {@code Coverage.type.text} and
  * {@code Coverage.class} names and values. The codes and words are data (knowledge/regimes.yaml); each only narrows
  * the candidates, evidence that contradicts earlier evidence is reported and ignored, and what nothing decides stays
- * open. The state comes from the extension, else the subscriber's address, else the patient's.
+ * open. The state comes from the regulator extension, else the plan's situs extension, else the subscriber's address,
+ * else the patient's; which one gave it is kept ({@link RegimeCandidates#stateSource()}).
  */
 public final class RegimeResolver {
     /** Complex extension on Coverage, defined in fhir-profiles: sub-extensions {@code regulator} and {@code state}. */
@@ -38,6 +39,12 @@ public final class RegimeResolver {
 
     public static final String REGULATOR = "regulator";
     public static final String STATE = "state";
+
+    /**
+     * Simple extension on Coverage, defined in fhir-profiles: the plan's situs, the state where the policy or contract
+     * was issued and whose law governs it (valueCode: a two-letter USPS code or a state name regimes.yaml lists).
+     */
+    public static final String SITUS = Canonical.BASE + "/StructureDefinition/coverage-situs";
 
     private static final Pattern TWO_LETTERS = Pattern.compile("[A-Za-z]{2}");
     private static final List<Address.AddressUse> ADDRESS_PREFERENCE = List.of(
@@ -77,6 +84,7 @@ public final class RegimeResolver {
         RegulatorKind named = null;
         String state = null;
         String stateFinding = null;
+        RegimeCandidates.StateSource source = RegimeCandidates.StateSource.NONE;
         Extension extension = coverage.getExtensionByUrl(EXTENSION);
         if (extension != null) {
             String code = text(extension.getExtensionByUrl(REGULATOR));
@@ -93,27 +101,45 @@ public final class RegimeResolver {
                         ? "state " + state + " from Coverage.extension[coverage-regulator].state"
                         : "Coverage.extension[coverage-regulator].state '" + written + "' is not a state; ignored";
                 findings.add(stateFinding);
+                source = state != null ? RegimeCandidates.StateSource.REGULATOR : source;
+            }
+        }
+        String situsWritten = text(coverage.getExtensionByUrl(SITUS));
+        if (situsWritten != null) {
+            String situs = state(situsWritten);
+            if (situs == null) {
+                findings.add("Coverage.extension[coverage-situs] '" + situsWritten + "' is not a state; ignored");
+            } else if (state == null) {
+                state = situs;
+                stateFinding = "state " + state + " from Coverage.extension[coverage-situs]";
+                findings.add(stateFinding);
+                source = RegimeCandidates.StateSource.SITUS;
+            } else if (!situs.equals(state)) {
+                findings.add("Coverage.extension[coverage-situs] says " + situs + ", which contradicts " + stateFinding + "; ignored");
             }
         }
         if (state == null) {
-            for (var who : List.of(new Person(sub, "the subscriber"), new Person(patient, "the patient"))) {
+            for (var who : List.of(new Person(sub, "the subscriber", RegimeCandidates.StateSource.SUBSCRIBER_ADDRESS),
+                    new Person(patient, "the patient", RegimeCandidates.StateSource.PATIENT_ADDRESS))) {
                 String found = addressState(who, findings);
                 if (found != null) {
                     state = found;
                     stateFinding = findings.get(findings.size() - 1);
+                    source = who.source();
                     break;
                 }
             }
         }
         if (state == null) {
-            stateFinding = "no state on the regulator extension, the subscriber's address or the patient's address";
+            stateFinding = "no state on the regulator extension, the situs extension, the subscriber's address or the"
+                    + " patient's address";
             findings.add(stateFinding);
         }
 
         if (named != null) {
             Regime regime = new Regime(named, state);
             String basis = "named by Coverage.extension[coverage-regulator]; " + stateFinding;
-            return new RegimeCandidates(List.of(new RegimeCandidates.Candidate(regime, basis)), findings, null);
+            return new RegimeCandidates(List.of(new RegimeCandidates.Candidate(regime, basis)), findings, null, state, source);
         }
         Narrowing narrowing = new Narrowing(defaults(state), findings);
         for (Coding coding : coverage.getType().getCoding()) {
@@ -136,7 +162,7 @@ public final class RegimeResolver {
                 }
             }
         }
-        return narrowing.result(stateFinding);
+        return narrowing.result(stateFinding, state, source);
     }
 
     /** Narrows the candidates step by step, remembering which evidence did it. */
@@ -176,13 +202,13 @@ public final class RegimeResolver {
             return new RegimeCandidates(List.of(), findings, outOfScope);
         }
 
-        RegimeCandidates result(String stateFinding) {
+        RegimeCandidates result(String stateFinding, @Nullable String state, RegimeCandidates.StateSource source) {
             String evidence = decisive.isEmpty() ? "nothing on the Coverage decides" : "narrowed by " + String.join(", ", decisive);
             String prefix = possible.size() == 1 ? "" : "one of " + possible.size() + " candidates: ";
             List<RegimeCandidates.Candidate> candidates = possible.stream()
                     .map(r -> new RegimeCandidates.Candidate(r, prefix + evidence + "; " + stateFinding))
                     .toList();
-            return new RegimeCandidates(candidates, findings, null);
+            return new RegimeCandidates(candidates, findings, null, state, source);
         }
 
         private static String kinds(List<Regime> regimes) {
@@ -190,7 +216,7 @@ public final class RegimeResolver {
         }
     }
 
-    private record Person(@Nullable Resource resource, String role) {}
+    private record Person(@Nullable Resource resource, String role, RegimeCandidates.StateSource source) {}
 
     private record Text(String element, String value) {}
 

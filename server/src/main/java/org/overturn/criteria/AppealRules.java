@@ -81,6 +81,7 @@ public record AppealRules(
             String ruleSet,
             String body,
             String process,
+            KnowledgeModel.Sourced appliesWhen,
             KnowledgeModel.Sourced form,
             List<KnowledgeModel.Contact> contacts,
             KnowledgeModel.Sourced filingRoute,

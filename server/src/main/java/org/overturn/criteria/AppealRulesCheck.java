@@ -127,6 +127,7 @@ final class AppealRulesCheck {
                 require(c.value() != null && !c.value().isBlank(), at + " contact " + c.what() + ": needs a value");
                 verified(at + " contact " + c.what(), c.source(), c.verification());
             }
+            sourced(at + " appliesWhen", b.appliesWhen());
             sourced(at + " form", b.form());
             sourced(at + " filingRoute", b.filingRoute());
             sourced(at + " fileableWhen", b.fileableWhen());

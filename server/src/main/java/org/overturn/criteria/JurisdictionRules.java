@@ -95,8 +95,36 @@ public record JurisdictionRules(int version, Map<String, RuleSet> ruleSets) {
         }
     }
 
-    /** One value a clock may take, with the source that gives it. */
-    public record Option(RuleDuration duration, String source) {}
+    /**
+     * What a clock in months ends on when the last month has no day with the starting day's number (Oct 31 + 4 months):
+     * the last day of that shorter month (the default, the earlier of the two), or the first day of the month after it,
+     * as 45 CFR 147.136(d)(2)(i) counts the federal external-review window. Written {@code ifNoSuchDay} on the clock.
+     */
+    public enum MonthEnd {
+        LAST_DAY_OF_MONTH("lastDayOfMonth"),
+        FIRST_DAY_OF_NEXT_MONTH("firstDayOfNextMonth");
+
+        private final String label;
+
+        MonthEnd(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+
+        public static Optional<MonthEnd> fromLabel(String label) {
+            return Arrays.stream(values()).filter(m -> m.label.equals(label)).findFirst();
+        }
+    }
+
+    /** One value a clock may take, with the source that gives it and, for months, how a missing day is counted. */
+    public record Option(RuleDuration duration, String source, MonthEnd ifNoSuchDay) {
+        public Option(RuleDuration duration, String source) {
+            this(duration, source, MonthEnd.LAST_DAY_OF_MONTH);
+        }
+    }
 
     /**
      * A named clock of a rule set, e.g. {@code internalAppeal.filingWindow} of {@code CA-DMHC}. Usually one option;

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.overturn.criteria.JurisdictionRules.Clock;
+import org.overturn.criteria.JurisdictionRules.MonthEnd;
 import org.overturn.criteria.JurisdictionRules.Option;
 import org.overturn.criteria.JurisdictionRules.RuleDuration;
 import org.overturn.criteria.JurisdictionRules.RuleSet;
@@ -24,8 +25,9 @@ import org.springframework.lang.Nullable;
 final class JurisdictionRulesReader {
     static final String FILE = "jurisdictions.yaml";
     private static final Pattern STATE = Pattern.compile("[A-Z]{2}");
-    private static final Set<String> CLOCK_FIELDS = Set.of("value", "unit", "rule", "source");
+    private static final Set<String> CLOCK_FIELDS = Set.of("value", "unit", "rule", "source", "ifNoSuchDay");
     private static final String UNITS = Arrays.stream(Unit.values()).map(Unit::label).toList().toString();
+    private static final String MONTH_ENDS = Arrays.stream(MonthEnd.values()).map(MonthEnd::label).toList().toString();
     private static final String VERIFICATIONS =
             Arrays.stream(Verification.values()).map(Verification::label).toList().toString();
 
@@ -85,8 +87,10 @@ final class JurisdictionRulesReader {
             JsonNode value = field.getValue();
             String name = path.isEmpty() ? key : path + "." + key;
             if (isDuration(value)) {
-                RuleDuration d = duration(value, FILE + " " + id + "." + name);
-                List<Option> options = d == null ? List.of() : List.of(new Option(d, value.path("source").asText(source)));
+                String clockAt = FILE + " " + id + "." + name;
+                RuleDuration d = duration(value, clockAt);
+                List<Option> options = d == null ? List.of()
+                        : List.of(new Option(d, value.path("source").asText(source), monthEnd(value, d, clockAt)));
                 clocks.put(name, clock(id, name, key, node, options, own, source, at));
             } else if (value.isNull()) {
                 clocks.put(name, clock(id, name, key, node, candidates(id, name, node.path(key + "Candidates")), own, source, at));
@@ -144,7 +148,7 @@ final class JurisdictionRulesReader {
             String source = candidate.path("source").asText();
             require(!source.isBlank(), at + ": needs a source");
             if (d != null && !source.isBlank()) {
-                options.add(new Option(d, source));
+                options.add(new Option(d, source, monthEnd(candidate, d, at)));
             }
         }
         return options;
@@ -161,6 +165,19 @@ final class JurisdictionRulesReader {
         boolean whole = value.isIntegralNumber() && value.canConvertToInt() && value.asInt() >= 1;
         require(whole, at + ": a duration needs a positive whole number as its value, not " + value);
         return unit != null && whole ? new RuleDuration(value.asInt(), unit) : null;
+    }
+
+    /** The clock's {@code ifNoSuchDay}: only for months; the last day of the shorter month when absent. */
+    private MonthEnd monthEnd(JsonNode node, RuleDuration duration, String at) {
+        if (!node.has("ifNoSuchDay")) {
+            return MonthEnd.LAST_DAY_OF_MONTH;
+        }
+        String label = node.path("ifNoSuchDay").asText();
+        MonthEnd end = MonthEnd.fromLabel(label).orElse(null);
+        require(end != null, at + ": ifNoSuchDay '" + label + "' must be one of " + MONTH_ENDS);
+        require(duration.unit() == Unit.MONTHS,
+                at + ": ifNoSuchDay applies only to a clock in months, not " + duration.unit().label());
+        return end == null ? MonthEnd.LAST_DAY_OF_MONTH : end;
     }
 
     private @Nullable Verification verification(JsonNode value, String at) {

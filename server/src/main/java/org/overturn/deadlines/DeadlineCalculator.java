@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
+import java.time.format.TextStyle;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -16,6 +17,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.overturn.criteria.JurisdictionRules;
 import org.overturn.criteria.JurisdictionRules.Clock;
+import org.overturn.criteria.JurisdictionRules.MonthEnd;
 import org.overturn.criteria.JurisdictionRules.Option;
 import org.overturn.criteria.JurisdictionRules.RuleDuration;
 import org.overturn.criteria.JurisdictionRules.RuleSet;
@@ -33,8 +35,10 @@ import org.springframework.lang.Nullable;
  * local dates in the regime's zone (the state's zone from regimes.yaml; for federal regimes the patient's state's, or
  * the default America/New_York, whose end of day comes first in the continental US): the event's local date is day 0,
  * and the deadline is the end of the last day, 23:59:59 local time. Business days skip Saturdays and Sundays only; the
- * file names no holidays. Months are calendar months, ending on the last day of a shorter month (Jan 31 + 1 month =
- * Feb 28 or 29).
+ * file names no holidays. Months are calendar months: the same day number that many months later; when that month has
+ * no such day, the last day of the shorter month (Jan 31 + 1 month = Feb 28 or 29), unless the clock says
+ * {@code ifNoSuchDay: firstDayOfNextMonth}, as the federal external-review window does (45 CFR 147.136(d)(2)(i): Oct 30
+ * + 4 months = Mar 1).
  *
  * <p>Rules: a regime's rule sets are searched in order for the step's clocks; a state regime without a clock for the
  * step falls back to the federal floor (regimes.yaml stateFloors), marked UNVERIFIED because the state may set a
@@ -113,9 +117,10 @@ public final class DeadlineCalculator {
             Regime regime, Instant event, Step step, Urgency urgency, ZoneId zone, Clock clock, boolean floor,
             List<String> own, List<String> unstated) {
         Option chosen = clock.options().stream()
-                .min(Comparator.comparing(o -> due(event, o.duration(), zone)))
+                .min(Comparator.comparing(o -> due(event, o.duration(), o.ifNoSuchDay(), zone)))
                 .orElseThrow();
         List<String> notes = new ArrayList<>(clock.notes());
+        missingDay(event, chosen, zone).ifPresent(notes::add);
         if (clock.options().size() > 1) {
             notes.add("Sources disagree; the earliest is used: " + clock.options().stream()
                     .map(o -> o.duration() + " (" + o.source() + ")").collect(Collectors.joining(", ")) + ".");
@@ -129,12 +134,12 @@ public final class DeadlineCalculator {
         Verification verification = floor || !unstated.isEmpty()
                 ? clock.verification().weakest(Verification.UNVERIFIED)
                 : clock.verification();
-        return new Deadline(regime, step, urgency, step.kind(), due(event, chosen.duration(), zone), zone,
+        return new Deadline(regime, step, urgency, step.kind(), due(event, chosen.duration(), chosen.ifNoSuchDay(), zone), zone,
                 clock.ruleSet(), clock.name(), chosen.duration(), chosen.source(), rules.version(), verification, notes);
     }
 
     /** The last instant still in time: see the class comment for how each unit counts. */
-    static Instant due(Instant event, RuleDuration duration, ZoneId zone) {
+    static Instant due(Instant event, RuleDuration duration, MonthEnd ifNoSuchDay, ZoneId zone) {
         if (duration.unit() == JurisdictionRules.Unit.HOURS) {
             return event.plus(Duration.ofHours(duration.value()));
         }
@@ -142,10 +147,39 @@ public final class DeadlineCalculator {
         LocalDate last = switch (duration.unit()) {
             case DAYS, CALENDAR_DAYS -> start.plusDays(duration.value());
             case BUSINESS_DAYS -> plusBusinessDays(start, duration.value());
-            case MONTHS -> start.plusMonths(duration.value());
+            case MONTHS -> plusMonths(start, duration.value(), ifNoSuchDay);
             case HOURS -> throw new IllegalStateException("hours are handled above");
         };
         return last.atTime(END_OF_DAY).atZone(zone).toInstant();
+    }
+
+    /**
+     * The same day number {@code months} later. Where that month is too short, {@code plusMonths} gives its last day;
+     * a clock that counts to the first day of the next month moves one day on from there.
+     */
+    private static LocalDate plusMonths(LocalDate start, int months, MonthEnd ifNoSuchDay) {
+        LocalDate same = start.plusMonths(months);
+        boolean missing = same.getDayOfMonth() != start.getDayOfMonth();
+        return missing && ifNoSuchDay == MonthEnd.FIRST_DAY_OF_NEXT_MONTH ? same.plusDays(1) : same;
+    }
+
+    /** Says so when a month clock's last month has no day with the starting day's number and the rule moved the day. */
+    private static Optional<String> missingDay(Instant event, Option option, ZoneId zone) {
+        if (option.duration().unit() != JurisdictionRules.Unit.MONTHS || option.ifNoSuchDay() != MonthEnd.FIRST_DAY_OF_NEXT_MONTH) {
+            return Optional.empty();
+        }
+        LocalDate start = event.atZone(zone).toLocalDate();
+        LocalDate same = start.plusMonths(option.duration().value());
+        if (same.getDayOfMonth() == start.getDayOfMonth()) {
+            return Optional.empty();
+        }
+        return Optional.of("There is no " + month(same) + " " + start.getDayOfMonth() + ", " + same.getYear() + ", so the last day is the"
+                + " first day of the following month, " + month(same.plusDays(1)) + " 1, " + same.plusDays(1).getYear() + " ("
+                + option.source() + ").");
+    }
+
+    private static String month(LocalDate date) {
+        return date.getMonth().getDisplayName(TextStyle.FULL, Locale.US);
     }
 
     private static LocalDate plusBusinessDays(LocalDate start, int days) {

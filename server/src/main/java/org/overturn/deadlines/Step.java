@@ -10,7 +10,11 @@ public enum Step {
     /** The payer's decision on a PA request; event: the request was received. */
     INITIAL_DECISION(
             Deadline.Kind.DECISION,
-            List.of("rxPriorAuth.standard", "priorAuth.utilizationReviewDecision", "initialDecision.preService"),
+            List.of(
+                    "rxPriorAuth.standard",
+                    "priorAuth.utilizationReviewDecision",
+                    "priorAuth.standard",
+                    "initialDecision.preService"),
             List.of("rxPriorAuth.exigent", "rxPriorAuth.urgent", "priorAuth.urgent", "initialDecision.urgent")),
     /** Filing the internal appeal; event: the denial ({@code ClaimResponse.created}). */
     INTERNAL_APPEAL_FILING(

@@ -25,13 +25,14 @@ public final class ExternalReviewPacketComposer {
         this.knowledge = knowledge;
     }
 
-    /** Another body that would review the case under another candidate regime, with its filing deadline. */
+    /** Another body that would review the case under another candidate regime, with its filing deadline there. */
     public record Alternative(String regime, AppealRules.ExternalReviewBody body, @Nullable Deadline filing) {}
 
     /**
      * @param finalDenial when the plan upheld its denial on the last internal appeal; null while it has not
      * @param appealDecision the plan's decision clock on the open appeal, when the case is not yet fileable
      * @param appealLetter the appeal letter's DocumentReference, when there is one
+     * @param stateBasis the state whose law was taken to govern the plan and the fact it came from, in plain words
      */
     public record Input(
             Patient patient,
@@ -56,7 +57,8 @@ public final class ExternalReviewPacketComposer {
             @Nullable String decidingFact,
             List<String> gaps,
             @Nullable Practitioner prescriber,
-            LocalDate today) {
+            LocalDate today,
+            @Nullable String stateBasis) {
         public Input {
             decisionDocuments = List.copyOf(decisionDocuments);
             alternatives = List.copyOf(alternatives);
@@ -94,9 +96,12 @@ public final class ExternalReviewPacketComposer {
         }
         sections.add(new Letter.Section("Status", status));
 
-        // 2. Where and how
+        // 2. Which body reviews: every candidate body with the fact that makes it the one, and where the state came from
+        sections.add(new Letter.Section("Which body reviews the denial", whoReviews(in)));
+
+        // 3. Where and how
         List<Letter.Statement> where = new ArrayList<>();
-        where.add(new Letter.Statement("Reviewing body: " + body.body() + ", " + body.process() + " (regime " + in.regime() + ").",
+        where.add(new Letter.Statement("Reviewing body: " + body.body() + ", " + body.process() + ".",
                 List.of(body.source() + verification(body.verification()))));
         where.add(new Letter.Statement("Form: " + body.form().text() + mark(body.form()) + ".", AppealLetterComposer.cite(body.form())));
         where.add(new Letter.Statement("How to file: " + body.filingRoute().text() + mark(body.filingRoute()) + ".",
@@ -114,7 +119,7 @@ public final class ExternalReviewPacketComposer {
         }
         sections.add(new Letter.Section("Where and how to file", where));
 
-        // 3. Deadlines
+        // 4. Deadlines
         List<Letter.Statement> deadlines = new ArrayList<>();
         if (in.filing() != null) {
             Deadline f = in.filing();
@@ -140,7 +145,7 @@ public final class ExternalReviewPacketComposer {
         in.gaps().forEach(g -> deadlines.add(new Letter.Statement("No deadline could be computed: " + g, List.of())));
         sections.add(new Letter.Section("Deadlines", deadlines));
 
-        // 4. Expedited route
+        // 5. Expedited route
         List<Letter.Statement> expedited = new ArrayList<>();
         expedited.add(new Letter.Statement(body.expeditedRoute().text() + mark(body.expeditedRoute()) + ".",
                 AppealLetterComposer.cite(body.expeditedRoute())));
@@ -150,27 +155,12 @@ public final class ExternalReviewPacketComposer {
         }
         sections.add(new Letter.Section("Expedited review", expedited));
 
-        // 5. Investigational drugs
+        // 6. Investigational drugs
         if (in.investigational() && body.experimental() != null) {
             List<Letter.Statement> experimental = new ArrayList<>();
             experimental.add(new Letter.Statement(body.experimental().text() + mark(body.experimental()) + ".",
                     AppealLetterComposer.cite(body.experimental())));
             sections.add(new Letter.Section("Experimental or investigational denials", experimental));
-        }
-
-        // 6. Other possible bodies, when the regime is not certain
-        if (!in.alternatives().isEmpty()) {
-            List<Letter.Statement> others = new ArrayList<>();
-            for (Alternative a : in.alternatives()) {
-                String phone = a.body().contacts().stream().filter(c -> c.what().startsWith("phone")).map(KnowledgeModel.Contact::value)
-                        .findFirst().orElse("");
-                others.add(new Letter.Statement("Under " + a.regime() + ": " + a.body().body() + ", " + a.body().process()
-                        + (phone.isEmpty() ? "" : ", " + phone)
-                        + (a.filing() == null ? "" : "; file by " + a.filing().localDue().format(AppealLetterComposer.DUE)
-                                + AppealLetterComposer.doubt(a.filing())) + ".",
-                        a.filing() == null ? List.of(a.body().source()) : List.of(a.body().source(), a.filing().citation())));
-            }
-            sections.add(new Letter.Section("If another regime governs the plan", others));
         }
 
         // What to enclose, in order
@@ -207,9 +197,54 @@ public final class ExternalReviewPacketComposer {
         List<String> signature = new ArrayList<>();
         signature.add("Prepared for " + patientName + " and the treating physician");
         signature.addAll(AppealLetterComposer.signature(in.prescriber()));
-        return new Letter("External Review Packet: " + body.process(), in.today().format(AppealLetterComposer.LONG_DATE),
+        List<String> processes = new ArrayList<>(List.of(body.process()));
+        in.alternatives().stream().map(a -> a.body().process()).filter(p -> !processes.contains(p)).forEach(processes::add);
+        return new Letter("External Review Packet: " + String.join(" or ", processes), in.today().format(AppealLetterComposer.LONG_DATE),
                 List.of(body.body(), body.process()), regarding, "What to file, where, and by when:", sections, enclosures,
                 missing, signature);
+    }
+
+    /**
+     * Every body that may review the denial, the one whose filing date comes first listed first, each with the fact
+     * that would make it the right one; the date to meet is the earliest of theirs until the plan says which applies.
+     */
+    private static List<Letter.Statement> whoReviews(Input in) {
+        List<Letter.Statement> who = new ArrayList<>();
+        if (in.alternatives().isEmpty()) {
+            who.add(new Letter.Statement(in.body().body() + " (" + in.body().process() + ") reviews the denial: "
+                    + in.body().appliesWhen().text() + ".", AppealLetterComposer.cite(in.body().appliesWhen())));
+        } else {
+            who.add(new Letter.Statement("Which body reviews this denial depends on "
+                    + (in.decidingFact() == null ? "facts about the plan that are not on file" : lowerFirst(in.decidingFact()))
+                    + ". Each body that may be the one is listed with the fact that makes it so; ask the plan, or check the"
+                    + " plan documents, to learn which applies.", List.of()));
+            who.add(candidate(in.body(), in.filing()));
+            in.alternatives().forEach(a -> who.add(candidate(a.body(), a.filing())));
+            if (in.filing() != null) {
+                who.add(new Letter.Statement("Until it is known which body applies, file by "
+                        + in.filing().localDue().format(AppealLetterComposer.LONG_DATE) + ", the earliest of these dates.",
+                        List.of(in.filing().citation())));
+            } else {
+                who.add(new Letter.Statement("Once the plan decides the internal appeal, the earliest of the bodies' filing"
+                        + " dates is the one to meet.", List.of()));
+            }
+        }
+        if (in.stateBasis() != null) {
+            who.add(new Letter.Statement("State whose law governs the plan: " + in.stateBasis() + ".", List.of()));
+        }
+        return who;
+    }
+
+    private static Letter.Statement candidate(AppealRules.ExternalReviewBody body, @Nullable Deadline filing) {
+        String phone = body.contacts().stream().filter(c -> c.what().startsWith("phone")).map(KnowledgeModel.Contact::value)
+                .findFirst().orElse("");
+        List<String> citations = new ArrayList<>(AppealLetterComposer.cite(body.appliesWhen()));
+        if (filing != null) {
+            citations.add(filing.citation());
+        }
+        return new Letter.Statement(body.body() + " (" + body.process() + ") if " + body.appliesWhen().text()
+                + (filing == null ? "" : "; file by " + filing.localDue().format(AppealLetterComposer.LONG_DATE))
+                + (phone.isEmpty() ? "" : "; phone " + phone) + ".", citations);
     }
 
     private static String mark(KnowledgeModel.Sourced fact) {

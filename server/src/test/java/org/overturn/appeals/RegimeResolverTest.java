@@ -17,6 +17,8 @@ import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.RelatedPerson;
 import org.hl7.fhir.r4.model.StructureDefinition;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.overturn.criteria.Knowledge;
 import org.overturn.criteria.KnowledgeLoader;
 import org.overturn.criteria.RegulatorKind;
@@ -192,8 +194,8 @@ class RegimeResolverTest {
         assertThat(schedule.actOn().orElseThrow().due()).isEqualTo(Instant.parse("2026-07-15T03:59:59Z"));
         assertThat(schedule.decidingFact()).isEqualTo("Whether the plan is self-funded (ERISA) or fully insured; "
                 + "whether it is regulated by DMHC (a Knox-Keene health care service plan) or CDI (an insurance policy); "
-                + "which state's law governs the plan (no state on the Coverage's regulator extension, the subscriber's "
-                + "address or the patient's address)");
+                + "which state's law governs the plan (no state on the Coverage's regulator or situs extension, the "
+                + "subscriber's address or the patient's address)");
     }
 
     @Test
@@ -235,6 +237,69 @@ class RegimeResolverTest {
         assertThat(result.regimes()).containsExactly(new Regime(ERISA_SELF_FUNDED, "CA"));
         assertThat(result.findings()).contains(
                 "Coverage.extension[coverage-regulator].regulator 'dmv' is not a known regulator; ignored");
+    }
+
+    @Test
+    void resolveWhenTheCoverageCarriesThePlansSitusThenItDecidesTheStateBeforeAnyAddress() {
+        Coverage coverage = coverage();
+        coverage.addExtension(new Extension(RegimeResolver.SITUS, new CodeType("OH")));
+
+        RegimeCandidates result = resolver.resolve(coverage, patient("GA"), patient("CA"));
+
+        assertThat(result.regimes()).containsExactly(
+                new Regime(STATE_INSURANCE_DEPARTMENT, "OH"), new Regime(ERISA_SELF_FUNDED, "OH"));
+        assertThat(result.state()).isEqualTo("OH");
+        assertThat(result.stateSource()).isEqualTo(RegimeCandidates.StateSource.SITUS);
+        assertThat(result.findings()).contains("state OH from Coverage.extension[coverage-situs]");
+        assertThat(result.candidates().get(0).basis()).contains("state OH from Coverage.extension[coverage-situs]");
+    }
+
+    @Test
+    void resolveWhenTheSitusContradictsTheRegulatorsStateThenTheRegulatorsStateIsUsedAndTheContradictionSaid() {
+        Coverage coverage = coverage();
+        coverage.addExtension(regulatorExtension("ca-dmhc", "CA"));
+        coverage.addExtension(new Extension(RegimeResolver.SITUS, new CodeType("Georgia")));
+
+        RegimeCandidates result = resolver.resolve(coverage, patient("OH"), null);
+
+        assertThat(result.regimes()).containsExactly(new Regime(CA_DMHC, "CA"));
+        assertThat(result.stateSource()).isEqualTo(RegimeCandidates.StateSource.REGULATOR);
+        assertThat(result.findings()).contains(
+                "Coverage.extension[coverage-situs] says GA, which contradicts state CA from Coverage.extension[coverage-regulator].state; ignored");
+    }
+
+    @ParameterizedTest(name = "situs {0}, subscriber {1}, patient {2} -> {3} from {4}")
+    @CsvSource(nullValues = "-", value = {
+        "TX,       GA, OH, TX, SITUS",
+        "Atlantis, GA, OH, GA, SUBSCRIBER_ADDRESS",
+        "-,        -,  OH, OH, PATIENT_ADDRESS",
+        "-,        -,  -,  -,  NONE",
+    })
+    void resolveWhenTheStateComesFromOneSourceThenTheCandidatesSayWhichOne(
+            String situs, String subscriber, String beneficiary, String state, RegimeCandidates.StateSource source) {
+        Coverage coverage = coverage().setType(concept(SOPT, "522"));
+        if (situs != null) {
+            coverage.addExtension(new Extension(RegimeResolver.SITUS, new CodeType(situs)));
+        }
+
+        RegimeCandidates result = resolver.resolve(coverage, subscriber == null ? null : patient(subscriber),
+                beneficiary == null ? null : patient(beneficiary));
+
+        assertThat(result.state()).isEqualTo(state);
+        assertThat(result.stateSource()).isEqualTo(source);
+        if ("Atlantis".equals(situs)) {
+            assertThat(result.findings()).contains("Coverage.extension[coverage-situs] 'Atlantis' is not a state; ignored");
+        }
+    }
+
+    @Test
+    void theSitusExtensionIsDefinedInTheFhirPackageOnCoverageWithACode() {
+        StructureDefinition definition = FhirPackage.load(FhirContext.forR4Cached()).resources(StructureDefinition.class)
+                .stream().filter(sd -> sd.getUrl().equals(RegimeResolver.SITUS)).findFirst().orElseThrow();
+
+        assertThat(definition.getContext()).extracting(c -> c.getExpression()).containsExactly("Coverage");
+        assertThat(definition.getDifferential().getElement()).anyMatch(e -> "Extension.value[x]".equals(e.getId())
+                && e.getMin() == 1 && e.getType().get(0).getCode().equals("code"));
     }
 
     @Test

@@ -40,7 +40,10 @@ class KnowledgeLoaderTest {
                 .containsExactly(new RuleDuration(180, Unit.DAYS));
         assertThat(dmhcFiling.verification()).isEqualTo(Verification.UNVERIFIED);
         assertThat(clock(rules, "CA-DMHC", "internalAppeal.decisionUrgent").verification()).isEqualTo(Verification.VERIFIED);
-        assertThat(clock(rules, "OH-ODI", "externalReview.decisionStandard").verification()).isEqualTo(Verification.UNVERIFIED);
+        assertThat(clock(rules, "OH-ODI", "externalReview.decisionStandard").verification()).isEqualTo(Verification.CONFLICT_UNVERIFIED);
+        assertThat(clock(rules, "OH-ODI", "externalReview.decisionStandard").options()).extracting(JurisdictionRules.Option::duration)
+                .containsExactly(new RuleDuration(45, Unit.DAYS), new RuleDuration(30, Unit.DAYS));
+        assertThat(clock(rules, "OH-ODI", "priorAuth.urgent").options().get(0).duration()).isEqualTo(new RuleDuration(48, Unit.HOURS));
         assertThat(clock(rules, "OH-ODI", "externalReview.decisionExpedited").verification()).isEqualTo(Verification.SECONDARY);
         assertThat(clock(rules, "FL-DFS", "externalReview.decisionExpedited").verification())
                 .isEqualTo(Verification.CONFLICT_UNVERIFIED);
@@ -50,6 +53,10 @@ class KnowledgeLoaderTest {
         assertThat(gaFiling.options()).extracting(JurisdictionRules.Option::duration).containsExactly(
                 new RuleDuration(120, Unit.DAYS), new RuleDuration(60, Unit.DAYS), new RuleDuration(4, Unit.MONTHS));
         assertThat(gaFiling.verification()).isEqualTo(Verification.CONFLICT_UNVERIFIED);
+        assertThat(clock(rules, "ACA-147.136", "externalReviewFederal.filingWindow").options().get(0).ifNoSuchDay())
+                .isEqualTo(JurisdictionRules.MonthEnd.FIRST_DAY_OF_NEXT_MONTH);
+        assertThat(clock(rules, "NY-DFS", "externalReview.filingWindow").options().get(0).ifNoSuchDay())
+                .isEqualTo(JurisdictionRules.MonthEnd.LAST_DAY_OF_MONTH);
         JurisdictionRules.Clock txUrgent = clock(rules, "TX-TDI", "internalAppeal.decisionUrgent");
         assertThat(txUrgent.stated()).isFalse();
         assertThat(txUrgent.notes()).anyMatch(n -> n.contains("UNVERIFIED"));
@@ -156,6 +163,10 @@ class KnowledgeLoaderTest {
         assertThat(e.problems()).anyMatch(p -> p.equals("jurisdictions.yaml NY-DFS: needs a source"));
         assertThat(e.problems()).anyMatch(p -> p.startsWith("jurisdictions.yaml GA-OCI.externalReview.filingWindowVerification: 'CONFLICT-MAYBE'"));
         assertThat(e.problems()).anyMatch(p -> p.equals("jurisdictions.yaml GA-OCI.externalReview.filingWindowCandidates[1]: needs a source"));
+        assertThat(e.problems()).anyMatch(p -> p.equals("jurisdictions.yaml ACA-147.136.externalReviewFederal.decisionStandard:"
+                + " ifNoSuchDay applies only to a clock in months, not days"));
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("jurisdictions.yaml ACA-147.136.stateProcessMinimum.filingWindow:"
+                + " ifNoSuchDay 'lastDayOrSo' must be one of") && p.contains("firstDayOfNextMonth"));
         // regimes
         assertThat(e.problems()).anyMatch(p -> p.equals("regimes.yaml regimes state-insurance-department GA: unknown rule set GA-OIC"));
         assertThat(e.problems()).anyMatch(p -> p.startsWith("regimes.yaml states OH: 'America/Columbus' is not a time zone id"));

@@ -62,14 +62,15 @@ class DeadlineCalculatorTest {
         state-insurance-department | GA    | EXTERNAL_REVIEW_DECISION        | EXPEDITED | 2026-01-15T18:00:00Z | 2026-01-18T18:00:00Z | GA-OCI           | externalReview.decisionExpedited           | SECONDARY
         state-insurance-department | GA    | STEP_THERAPY_EXCEPTION_DECISION | STANDARD  | 2026-01-15T18:00:00Z | 2026-01-18T18:00:00Z | GA-OCI           | stepTherapy.responseStandard               | SECONDARY
         state-insurance-department | GA    | STEP_THERAPY_EXCEPTION_DECISION | EXPEDITED | 2026-01-15T18:00:00Z | 2026-01-16T18:00:00Z | GA-OCI           | stepTherapy.responseUrgent                 | SECONDARY
-        # Ohio ODI: no PA clock in the file, so the federal floor (ERISA 15 days / 72 h), marked UNVERIFIED
-        state-insurance-department | OH    | INITIAL_DECISION                | STANDARD  | 2026-01-15T18:00:00Z | 2026-01-31T04:59:59Z | ERISA-2560.503-1 | initialDecision.preService                 | UNVERIFIED
-        state-insurance-department | OH    | INITIAL_DECISION                | EXPEDITED | 2026-01-15T18:00:00Z | 2026-01-18T18:00:00Z | ERISA-2560.503-1 | initialDecision.urgent                     | UNVERIFIED
+        # Ohio ODI: PA 10 calendar days / 48 h (ORC 3923.041, 1751.72), before the federal floor of 15 days / 72 h
+        state-insurance-department | OH    | INITIAL_DECISION                | STANDARD  | 2026-01-15T18:00:00Z | 2026-01-26T04:59:59Z | OH-ODI           | priorAuth.standard                         | SECONDARY
+        state-insurance-department | OH    | INITIAL_DECISION                | EXPEDITED | 2026-01-15T18:00:00Z | 2026-01-17T18:00:00Z | OH-ODI           | priorAuth.urgent                           | SECONDARY
         state-insurance-department | OH    | INTERNAL_APPEAL_FILING          | STANDARD  | 2026-01-15T18:00:00Z | 2026-07-15T03:59:59Z | OH-ODI           | internalAppeal.filingWindow                | UNVERIFIED
         state-insurance-department | OH    | INTERNAL_APPEAL_DECISION        | STANDARD  | 2026-01-15T18:00:00Z | 2026-02-15T04:59:59Z | OH-ODI           | internalAppeal.decisionStandard            | UNVERIFIED
         state-insurance-department | OH    | INTERNAL_APPEAL_DECISION        | EXPEDITED | 2026-01-15T18:00:00Z | 2026-01-18T18:00:00Z | OH-ODI           | internalAppeal.decisionUrgent              | UNVERIFIED
-        state-insurance-department | OH    | EXTERNAL_REVIEW_FILING          | STANDARD  | 2026-01-15T18:00:00Z | 2026-07-15T03:59:59Z | OH-ODI           | externalReview.filingWindow                | SECONDARY
-        state-insurance-department | OH    | EXTERNAL_REVIEW_DECISION        | STANDARD  | 2026-01-15T18:00:00Z | 2026-03-02T04:59:59Z | OH-ODI           | externalReview.decisionStandard            | UNVERIFIED
+        # External review: filed within 180 days (ORC 3922.02); IRO decision disputed, 30 days (seed 001) or 45 -> 30
+        state-insurance-department | OH    | EXTERNAL_REVIEW_FILING          | STANDARD  | 2026-01-15T18:00:00Z | 2026-07-15T03:59:59Z | OH-ODI           | externalReview.filingWindow                | VERIFIED
+        state-insurance-department | OH    | EXTERNAL_REVIEW_DECISION        | STANDARD  | 2026-01-15T18:00:00Z | 2026-02-15T04:59:59Z | OH-ODI           | externalReview.decisionStandard            | CONFLICT_UNVERIFIED
         state-insurance-department | OH    | EXTERNAL_REVIEW_DECISION        | EXPEDITED | 2026-01-15T18:00:00Z | 2026-01-18T18:00:00Z | OH-ODI           | externalReview.decisionExpedited           | SECONDARY
         state-insurance-department | OH    | STEP_THERAPY_EXCEPTION_DECISION | STANDARD  | 2026-01-15T18:00:00Z | 2026-01-26T04:59:59Z | OH-ODI           | stepTherapy.responseStandard               | SECONDARY
         state-insurance-department | OH    | STEP_THERAPY_EXCEPTION_DECISION | EXPEDITED | 2026-01-15T18:00:00Z | 2026-01-17T18:00:00Z | OH-ODI           | stepTherapy.responseUrgent                 | SECONDARY
@@ -134,10 +135,21 @@ class DeadlineCalculatorTest {
         state-insurance-department | NY    | INITIAL_DECISION                | STANDARD  | 2026-01-16T18:00:00Z | 2026-01-22T04:59:59Z | NY-DFS           | priorAuth.utilizationReviewDecision        | SECONDARY
         state-insurance-department | NY    | INITIAL_DECISION                | STANDARD  | 2026-01-17T15:00:00Z | 2026-01-22T04:59:59Z | NY-DFS           | priorAuth.utilizationReviewDecision        | SECONDARY
         state-insurance-department | NY    | INITIAL_DECISION                | STANDARD  | 2026-01-17T03:00:00Z | 2026-01-22T04:59:59Z | NY-DFS           | priorAuth.utilizationReviewDecision        | SECONDARY
-        # Month ends: Jan 31 + 4 months = May 31; Oct 31 + 4 months = Feb 28 (2027); Aug 31 + 6 months = Feb 29 (2028)
+        # State month clocks keep the last day of a shorter month (their counting rule is not on file): Jan 31 + 4 months =
+        # May 31; Oct 31 + 4 months = Feb 28 (2027); Aug 31 + 6 months = Feb 29 (2028)
         state-insurance-department | NY    | EXTERNAL_REVIEW_FILING          | STANDARD  | 2026-01-31T17:00:00Z | 2026-06-01T03:59:59Z | NY-DFS           | externalReview.filingWindow                | VERIFIED
         state-insurance-department | NY    | EXTERNAL_REVIEW_FILING          | STANDARD  | 2026-10-31T16:00:00Z | 2027-03-01T04:59:59Z | NY-DFS           | externalReview.filingWindow                | VERIFIED
         ca-dmhc                    | CA    | EXTERNAL_REVIEW_FILING          | STANDARD  | 2027-08-31T19:00:00Z | 2028-03-01T07:59:59Z | CA-DMHC          | externalReview.filingWindow                | VERIFIED
+        # Federal external review, 4 months from the notice (45 CFR 147.136(d)(2)(i), 29 CFR 2590.715-2719(d)(2)(i)): the same
+        # day number four months on, or, when that month has no such day, the first day of the fifth month
+        erisa-self-funded          | GA    | EXTERNAL_REVIEW_FILING          | STANDARD  | 2026-10-30T16:00:00Z | 2027-03-02T04:59:59Z | ACA-147.136      | externalReviewFederal.filingWindow         | SECONDARY
+        erisa-self-funded          | GA    | EXTERNAL_REVIEW_FILING          | STANDARD  | 2026-10-31T16:00:00Z | 2027-03-02T04:59:59Z | ACA-147.136      | externalReviewFederal.filingWindow         | SECONDARY
+        erisa-self-funded          | GA    | EXTERNAL_REVIEW_FILING          | STANDARD  | 2026-10-28T16:00:00Z | 2027-03-01T04:59:59Z | ACA-147.136      | externalReviewFederal.filingWindow         | SECONDARY
+        erisa-self-funded          | GA    | EXTERNAL_REVIEW_FILING          | STANDARD  | 2027-10-29T16:00:00Z | 2028-03-01T04:59:59Z | ACA-147.136      | externalReviewFederal.filingWindow         | SECONDARY
+        erisa-self-funded          | GA    | EXTERNAL_REVIEW_FILING          | STANDARD  | 2027-10-30T16:00:00Z | 2028-03-02T04:59:59Z | ACA-147.136      | externalReviewFederal.filingWindow         | SECONDARY
+        erisa-self-funded          | GA    | EXTERNAL_REVIEW_FILING          | STANDARD  | 2026-05-31T16:00:00Z | 2026-10-02T03:59:59Z | ACA-147.136      | externalReviewFederal.filingWindow         | SECONDARY
+        erisa-self-funded          | GA    | EXTERNAL_REVIEW_FILING          | STANDARD  | 2026-06-30T16:00:00Z | 2026-10-31T03:59:59Z | ACA-147.136      | externalReviewFederal.filingWindow         | SECONDARY
+        aca-federal-external-review | FL    | EXTERNAL_REVIEW_FILING          | STANDARD  | 2026-01-31T17:00:00Z | 2026-06-01T03:59:59Z | ACA-147.136      | externalReviewFederal.filingWindow         | SECONDARY
         # The local date counts: 2026-01-31T03:00Z is Jan 30, 19:00 in Los Angeles, so Jul 30
         ca-dmhc                    | CA    | EXTERNAL_REVIEW_FILING          | STANDARD  | 2026-01-31T03:00:00Z | 2026-07-31T06:59:59Z | CA-DMHC          | externalReview.filingWindow                | VERIFIED
         # Across the start of daylight saving time: days end at local midnight, hours are exact
@@ -180,6 +192,45 @@ class DeadlineCalculatorTest {
     }
 
     @Test
+    void computeWhenFourMonthsLaterHasNoSuchDayThenTheFederalWindowEndsOnTheFirstDayOfTheFifthMonthAndSaysWhy() {
+        // Notice received Oct 30, 2026: there is no Feb 30, 2027, so the request is due by Mar 1, 2027 (the rule's own example).
+        Deadline federal = only(calculator.compute(regime("erisa-self-funded", "GA"),
+                Instant.parse("2026-10-30T16:00:00Z"), Step.EXTERNAL_REVIEW_FILING, Urgency.STANDARD));
+
+        assertThat(federal.localDue().toLocalDate()).isEqualTo(java.time.LocalDate.of(2027, 3, 1));
+        assertThat(federal.source()).contains("45 CFR 147.136(d)(2)(i)").contains("29 CFR 2590.715-2719(d)(2)(i)");
+        assertThat(federal.notes()).anyMatch(n -> n.contains("no February 30, 2027") && n.contains("March 1, 2027"));
+        // A state's own month clock is not read the federal way: New York's 4 months from Oct 31 stay Feb 28.
+        Deadline ny = only(calculator.compute(regime("state-insurance-department", "NY"),
+                Instant.parse("2026-10-31T16:00:00Z"), Step.EXTERNAL_REVIEW_FILING, Urgency.STANDARD));
+        assertThat(ny.localDue().toLocalDate()).isEqualTo(java.time.LocalDate.of(2027, 2, 28));
+        assertThat(ny.notes()).noneMatch(n -> n.contains("no February"));
+    }
+
+    @ParameterizedTest(name = "{0} + {1} months, {2} -> {3}")
+    @CsvSource({
+        "2026-10-30, 4, LAST_DAY_OF_MONTH,       2027-02-28",
+        "2026-10-30, 4, FIRST_DAY_OF_NEXT_MONTH, 2027-03-01",
+        "2026-10-31, 4, FIRST_DAY_OF_NEXT_MONTH, 2027-03-01",
+        "2026-10-28, 4, FIRST_DAY_OF_NEXT_MONTH, 2027-02-28",
+        "2027-10-29, 4, FIRST_DAY_OF_NEXT_MONTH, 2028-02-29",
+        "2027-10-31, 4, FIRST_DAY_OF_NEXT_MONTH, 2028-03-01",
+        "2026-12-31, 2, FIRST_DAY_OF_NEXT_MONTH, 2027-03-01",
+        "2026-08-31, 1, FIRST_DAY_OF_NEXT_MONTH, 2026-10-01",
+        "2026-01-31, 4, FIRST_DAY_OF_NEXT_MONTH, 2026-05-31",
+        "2026-03-15, 6, FIRST_DAY_OF_NEXT_MONTH, 2026-09-15",
+    })
+    void dueWhenMonthsAreCountedThenAMissingDayIsResolvedAsTheClockSays(
+            java.time.LocalDate start, int months, org.overturn.criteria.JurisdictionRules.MonthEnd end, java.time.LocalDate last) {
+        ZoneId zone = ZoneId.of("America/New_York");
+        Instant event = start.atTime(12, 0).atZone(zone).toInstant();
+
+        Instant due = DeadlineCalculator.due(event, new RuleDuration(months, Unit.MONTHS), end, zone);
+
+        assertThat(due).isEqualTo(last.atTime(23, 59, 59).atZone(zone).toInstant());
+    }
+
+    @Test
     void computeWhenNewYorkExpeditedAppealThenBothTheBusinessDayClockAndItsHourCapAreListed() {
         // Friday 13:00 in New York: 2 business days = Tuesday end of day; the 72 h cap ends Monday 13:00.
         DeadlineSchedule schedule = calculator.compute(regime("state-insurance-department", "NY"),
@@ -201,8 +252,29 @@ class DeadlineCalculatorTest {
         assertThat(ga.verification()).isEqualTo(Verification.CONFLICT_UNVERIFIED);
         assertThat(ga.source()).contains("Counterforce");
         assertThat(ga.notes()).anyMatch(n -> n.contains("120 days") && n.contains("60 days") && n.contains("4 months"));
+        assertThat(ga.notes()).anyMatch(n -> n.contains("33-20A-35") && n.contains("no time limit"));
         assertThat(ga.kind()).isEqualTo(Deadline.Kind.FILING);
         assertThat(ga.zone()).isEqualTo(ZoneId.of("America/New_York"));
+    }
+
+    @Test
+    void computeWhenOhioExternalReviewDecisionIsDisputedThenThirtyDaysIsUsedAndBothFiguresAreNoted() {
+        Deadline oh = only(calculator.compute(regime("state-insurance-department", "OH"),
+                Instant.parse("2026-01-15T18:00:00Z"), Step.EXTERNAL_REVIEW_DECISION, Urgency.STANDARD));
+
+        assertThat(oh.duration()).isEqualTo(new RuleDuration(30, Unit.DAYS));
+        assertThat(oh.verification()).isEqualTo(Verification.CONFLICT_UNVERIFIED);
+        assertThat(oh.notes()).anyMatch(n -> n.contains("30 days") && n.contains("45 days"));
+    }
+
+    @Test
+    void computeWhenOhioPaIsUrgentThenTheStatutes48HoursComeBeforeTheFederal72() {
+        Deadline oh = only(calculator.compute(regime("state-insurance-department", "OH"),
+                Instant.parse("2026-01-15T18:00:00Z"), Step.INITIAL_DECISION, Urgency.EXPEDITED));
+
+        assertThat(oh.duration()).isEqualTo(new RuleDuration(48, Unit.HOURS));
+        assertThat(oh.source()).contains("3923.041").contains("1751.72");
+        assertThat(oh.notes()).noneMatch(n -> n.contains("federal floor"));
     }
 
     @Test

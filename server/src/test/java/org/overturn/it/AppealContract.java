@@ -13,9 +13,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Coverage;
+import org.hl7.fhir.r4.model.Extension;
 import org.junit.jupiter.api.Test;
 import org.overturn.appeals.AppealProfiles;
+import org.overturn.appeals.RegimeResolver;
 import org.overturn.fixtures.Scenario;
 import org.overturn.fixtures.Scenarios;
 import org.overturn.workflow.WorkflowSteps;
@@ -257,6 +260,42 @@ public interface AppealContract extends PasContract {
     }
 
     @Test
+    default void externalReviewWhenAnHmoDoesNotSayHowItIsFundedThenThePacketNamesEveryBodyWithTheFactThatDecides() {
+        // An HMO is a Knox-Keene plan (DMHC) unless it is self-funded: nothing on this Coverage says which. Its situs,
+        // recorded on the Coverage, gives the state.
+        Bundle request = pasRequest(Scenarios.ALECTINIB_CA, "biomarker-negative");
+        for (Bundle.BundleEntryComponent e : request.getEntry()) {
+            if (e.getResource() instanceof Coverage coverage) {
+                coverage.getClass_().forEach(c -> c.setName("Cigna HMO (synthetic test plan)"));
+                coverage.addExtension(new Extension(RegimeResolver.SITUS, new CodeType("CA")));
+            }
+        }
+        Response submitted = submit(request);
+        assertThat(submitted.status()).as(submitted.body()).isEqualTo(200);
+        String responseId = submitted.json().path("entry").get(0).path("resource").path("id").asText();
+        dateResponse(responseId, "2026-10-05T09:15:00-07:00");
+        Response appealed = appeal(responseId, "standard");
+        assertThat(appealed.status()).as(appealed.body()).isEqualTo(201);
+        String appealId = entry(appealed, 0).path("id").asText();
+        recordDecision(appealId, "upheld", "2026-11-20T14:00:00-08:00");
+
+        Response r = post("Task/" + appealId + "/$external-review", "{\"resourceType\":\"Parameters\"}");
+
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        // Federal external review: 4 months from Nov 20, 2026 = Mar 20, 2027 (PDT), before the IMR's 6 months (May 20).
+        JsonNode task = entry(r, 0);
+        assertThat(task.path("restriction").path("period").path("end").asText()).isEqualTo("2027-03-20T23:59:59-07:00");
+        String packet = markdown(entry(r, 1));
+        assertThat(packet).contains("## Which body reviews the denial")
+                .contains("depends on whether the plan is self-funded (ERISA) or fully insured")
+                .contains("(Independent Medical Review (IMR)) if the plan is fully insured and licensed by DMHC")
+                .contains("if the plan is self-funded by the employer")
+                .contains("file by May 20, 2027").contains("file by March 20, 2027, the earliest of these dates")
+                .contains("State whose law governs the plan: California, from the plan's situs")
+                .doesNotContain("If another regime governs the plan");
+    }
+
+    @Test
     default void generateLetterWhenKindAppealThenLetterAnswersTheLatestDenialWithoutATask() {
         Bundle request = pasRequest(Scenarios.ALECTINIB_CA, "biomarker-negative");
         JsonNode response = submit(request).json().path("entry").get(0).path("resource");
@@ -457,7 +496,9 @@ public interface AppealContract extends PasContract {
         assertThat(text(deadline(task, "decision", true), "step")).isEqualTo("external-review-decision");
         String packet = markdown(entry(r, 1));
         assertThat(packet).contains(story.body()).contains(story.phone()).contains("File by").contains("## Enclosures")
-                .contains("ClaimResponse/").contains("Every denial letter and all correspondence");
+                .contains("ClaimResponse/").contains("Every denial letter and all correspondence")
+                .contains("## Which body reviews the denial").contains("State whose law governs the plan: ")
+                .doesNotContain("(regime ");
         Response again = post("Task/" + appealId + "/$external-review", "{\"resourceType\":\"Parameters\"}");
         assertThat(again.status()).as("asking again answers the same Task").isEqualTo(200);
         assertThat(entry(again, 0).path("id").asText()).isEqualTo(task.path("id").asText());
