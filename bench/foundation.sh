@@ -2,6 +2,8 @@
 # Foundation figures: cold start to first answered request, RSS after start, and read/search latency under a small
 # load, for the server on its embedded PostgreSQL. Loopback only; every loop is bounded; the server is stopped at the end.
 # Usage: bench/foundation.sh [clients] [requests]      (run from the repository root after ./mvnw -B -DskipTests package)
+# TOKENS=on: the server trusts a bench issuer (bench.BenchIssuer, loopback) and every request carries its token
+# (scope TOKEN_SCOPE, default system/*.cruds), so the figures include token checks, access checks and auditing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CLIENTS=${1:-4}
@@ -13,7 +15,12 @@ BENCH=bench/target/overturn-bench.jar
 
 DATA=$(mktemp -d -t overturn-bench-XXXXXX)
 LOG="$DATA/server.log"
-cleanup() { [ -n "${PID:-}" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null; [ -n "$KEEP_LOG" ] && cp "$LOG" "$KEEP_LOG"; rm -rf "$DATA"; }
+cleanup() {  # each step runs whatever the one before answered (a killed process waits with a non-zero status)
+  if [ -n "${PID:-}" ]; then kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null || true; fi
+  if [ -n "${ISSUER_PID:-}" ]; then kill "$ISSUER_PID" 2>/dev/null; wait "$ISSUER_PID" 2>/dev/null || true; fi
+  if [ -n "$KEEP_LOG" ]; then cp "$LOG" "$KEEP_LOG"; fi
+  rm -rf "$DATA"
+}
 trap cleanup EXIT
 KEEP_LOG=${KEEP_LOG:-}
 
@@ -23,9 +30,23 @@ rss_kb() {  # JVM plus the embedded PostgreSQL processes whose data directory is
   echo "$total"
 }
 
+AUTH_ARGS=()
+if [ "${TOKENS:-off}" = on ]; then
+  ISSUER_PORT=18091
+  java -Dloader.main=org.overturn.bench.BenchIssuer -jar "$BENCH" --port $ISSUER_PORT \
+    --audience "http://127.0.0.1:$PORT/fhir" --scope "${TOKEN_SCOPE:-system/*.cruds}" --out "$DATA/token" &
+  ISSUER_PID=$!
+  for _ in $(seq 1 100); do [ -s "$DATA/token" ] && break; sleep 0.1; done
+  [ -s "$DATA/token" ] || { echo "the bench issuer wrote no token" >&2; exit 1; }
+  OVERTURN_BENCH_TOKEN=$(cat "$DATA/token"); export OVERTURN_BENCH_TOKEN
+  AUTH_ARGS=(--overturn.security.issuers[0].issuer="http://127.0.0.1:$ISSUER_PORT"
+    --overturn.security.issuers[0].jwks-uri="http://127.0.0.1:$ISSUER_PORT/jwks"
+    --overturn.fhir.base-url="http://127.0.0.1:$PORT/fhir" --server.address=127.0.0.1)
+fi
+
 start_server() {  # sets PID and START_MS
   local started; started=$(date +%s%N)
-  java -jar "$JAR" --server.port=$PORT --overturn.data-dir="$DATA" >"$LOG" 2>&1 &
+  java -jar "$JAR" --server.port=$PORT --overturn.data-dir="$DATA" "${AUTH_ARGS[@]}" >"$LOG" 2>&1 &
   PID=$!
   for _ in $(seq 1 1200); do
     if curl -sf -o /dev/null "http://127.0.0.1:$PORT/fhir/metadata"; then

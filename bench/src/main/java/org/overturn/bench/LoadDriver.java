@@ -43,6 +43,11 @@ public final class LoadDriver {
     static final String STUB_PAYER_ID = "bench-stub-payer";
     static final int STUB_PAYER_PORT = 18190;
     static final Duration PAYER_DELAY = Duration.ofMillis(200);
+    /**
+     * A bearer token sent with every request when the server checks tokens (bench/foundation.sh with TOKENS=on takes
+     * it from {@link BenchIssuer}); unset: no Authorization header, as for a server in development mode.
+     */
+    private static final String TOKEN = System.getenv("OVERTURN_BENCH_TOKEN");
 
     /**
      * One request to repeat: method, path below the base (or an absolute URL), body for POSTs and its type, and a
@@ -152,6 +157,10 @@ public final class LoadDriver {
                 Math.round(options.requests() / seconds * 10) / 10.0);
     }
 
+    private static HttpRequest.Builder authorized(HttpRequest.Builder request) {
+        return TOKEN == null || TOKEN.isBlank() ? request : request.header("Authorization", "Bearer " + TOKEN.trim());
+    }
+
     /** Load only ever goes to this machine. */
     static void requireLoopback(URI base) throws IOException {
         InetAddress address = InetAddress.getByName(base.getHost());
@@ -174,7 +183,7 @@ public final class LoadDriver {
             return new Target("POST", cds, HookRequests.orderSign(Scenarios.ALECTINIB_CA.bundleJson()), "application/json", HOOK_INSTANCE);
         }
         HttpResponse<String> seeded = http.send(
-                HttpRequest.newBuilder(options.base())
+                authorized(HttpRequest.newBuilder(options.base()))
                         .timeout(TIMEOUT)
                         .header("Content-Type", "application/fhir+json")
                         .POST(HttpRequest.BodyPublishers.ofString(Scenarios.ALECTINIB_CA.bundleJson()))
@@ -220,7 +229,7 @@ public final class LoadDriver {
                 + "\"prescription\":{\"reference\":\"MedicationRequest/" + ids.get("MedicationRequest") + "\"},"
                 + "\"insurance\":[{\"sequence\":1,\"focal\":true,\"coverage\":{\"reference\":\"Coverage/" + ids.get("Coverage") + "\"}}],"
                 + "\"item\":[{\"sequence\":1,\"productOrService\":" + product + "}]}";
-        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base + "/Claim"))
+        HttpResponse<String> created = http.send(authorized(HttpRequest.newBuilder(URI.create(base + "/Claim")))
                 .timeout(TIMEOUT).header("Content-Type", "application/fhir+json")
                 .POST(HttpRequest.BodyPublishers.ofString(claim)).build(), HttpResponse.BodyHandlers.ofString());
         if (created.statusCode() != 201) {
@@ -234,8 +243,8 @@ public final class LoadDriver {
         AtomicInteger remaining = new AtomicInteger(requests);
         AtomicInteger failures = new AtomicInteger();
         boolean perRequest = target.unique() != null;
-        java.util.function.Supplier<HttpRequest> build = () -> HttpRequest.newBuilder(
-                        URI.create(target.path().startsWith("http") ? target.path() : base + target.path()))
+        java.util.function.Supplier<HttpRequest> build = () -> authorized(HttpRequest.newBuilder(
+                        URI.create(target.path().startsWith("http") ? target.path() : base + target.path())))
                 .timeout(TIMEOUT)
                 .header("Accept", target.contentType())
                 .header("Content-Type", target.contentType())
