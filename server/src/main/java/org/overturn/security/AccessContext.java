@@ -1,5 +1,8 @@
 package org.overturn.security;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -20,6 +23,9 @@ public final class AccessContext {
 
     private final boolean developmentMode;
     private final Set<String> sharedTypes;
+    /** The access of a token checked by Spring Security, by its value: a token's claims never change. */
+    private final Cache<String, SmartAccess> ofToken =
+            Caffeine.newBuilder().maximumSize(10_000).expireAfterAccess(Duration.ofMinutes(5)).build();
 
     public AccessContext(boolean developmentMode, Set<String> sharedTypes) {
         this.developmentMode = developmentMode;
@@ -36,10 +42,13 @@ public final class AccessContext {
         }
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
         if (authentication instanceof JwtAuthenticationToken token && token.isAuthenticated()) {
-            Jwt jwt = token.getToken();
-            return SmartAccess.ofToken(scopes(jwt.getClaim("scope")), jwt.getClaimAsString("patient"),
-                            jwt.getSubject() == null ? "" : jwt.getSubject())
-                    .sharing(sharedTypes);
+            // Asked several times per request (edge, store, audit): the scopes of one token are parsed once.
+            return ofToken.get(token.getToken().getTokenValue(), value -> {
+                Jwt jwt = token.getToken();
+                return SmartAccess.ofToken(scopes(jwt.getClaim("scope")), jwt.getClaimAsString("patient"),
+                                jwt.getSubject() == null ? "" : jwt.getSubject())
+                        .sharing(sharedTypes);
+            });
         }
         return NOTHING;
     }

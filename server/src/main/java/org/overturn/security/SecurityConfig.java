@@ -55,6 +55,16 @@ class SecurityConfig {
     }
 
     /**
+     * No observation of Spring Security's filters and authentications: the request metrics already time each
+     * request, and the per-filter wrappers cost on every request (the property
+     * {@code management.observations.enable.spring.security=false} only turns the observations into no-ops).
+     */
+    @Bean
+    static org.springframework.security.config.observation.SecurityObservationSettings noSecurityObservations() {
+        return org.springframework.security.config.observation.SecurityObservationSettings.noObservations();
+    }
+
+    /**
      * The store everyone else is given: reads checked against the caller's access on every path (the raw store is
      * the bean {@code resourceStore}, for the store's own configuration only).
      */

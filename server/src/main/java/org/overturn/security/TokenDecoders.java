@@ -1,5 +1,7 @@
 package org.overturn.security;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.KeySourceException;
@@ -22,11 +24,14 @@ import org.slf4j.LoggerFactory;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtValidationException;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
 import org.springframework.security.oauth2.server.resource.authentication.JwtIssuerAuthenticationManagerResolver;
@@ -53,12 +58,40 @@ final class TokenDecoders {
         Map<String, AuthenticationManager> managers = new HashMap<>();
         for (SmartSecurityProperties.Issuer issuer : properties.issuers()) {
             NimbusJwtDecoder decoder = new NimbusJwtDecoder(processor(issuer, properties.jwksTimeout()));
-            decoder.setJwtValidator(validator(issuer.issuer(), audience, properties.clockSkew()));
-            managers.put(issuer.issuer(), new JwtAuthenticationProvider(decoder)::authenticate);
+            OAuth2TokenValidator<Jwt> validator = validator(issuer.issuer(), audience, properties.clockSkew());
+            decoder.setJwtValidator(validator);
+            managers.put(issuer.issuer(), new JwtAuthenticationProvider(verifiedOnce(decoder, validator))::authenticate);
         }
         Map<String, AuthenticationManager> trusted = Map.copyOf(managers);
         // An unknown issuer resolves to null, which the resolver answers as an invalid token.
         return new JwtIssuerAuthenticationManagerResolver(trusted::get);
+    }
+
+    /**
+     * A client sends the same token with every request until it expires: its signature is checked once, and the
+     * decoded token is kept for at most five minutes (bounded), its claims checked again on every use, so an expired
+     * token is refused as soon as it expires. A key the issuer withdraws stops tokens already seen within five minutes,
+     * the time the key set itself is cached for.
+     */
+    static JwtDecoder verifiedOnce(JwtDecoder decoder, OAuth2TokenValidator<Jwt> validator) {
+        Cache<String, Jwt> verified = Caffeine.newBuilder()
+                .maximumSize(10_000)
+                .expireAfterWrite(Duration.ofMinutes(5))
+                .build();
+        return token -> {
+            Jwt jwt = verified.getIfPresent(token);
+            if (jwt == null) {
+                jwt = decoder.decode(token);
+                verified.put(token, jwt);
+                return jwt;
+            }
+            OAuth2TokenValidatorResult result = validator.validate(jwt);
+            if (result.hasErrors()) {
+                verified.invalidate(token);
+                throw new JwtValidationException("The token is no longer valid", result.getErrors());
+            }
+            return jwt;
+        };
     }
 
     /**
