@@ -704,6 +704,33 @@ class SmartSecurityIT extends ServerTest {
         assertThat(create.toString()).doesNotContain("Bearer").doesNotContain(admin.substring(7, 40));
     }
 
+    @Test
+    void refusedRequestsAndCdsHooksCallsWhenAnsweredThenAuditedToo() throws Exception {
+        auditSince = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        // Refused by authentication: who is unknown, what and where from are not.
+        assertThat(get("Observation/" + observationA).status()).isEqualTo(401);
+        assertThat(get("Observation/" + observationA, "Authorization", "Bearer not.a.token").status()).isEqualTo(401);
+        JsonNode refused = awaitAudit("entity=Observation/" + observationA + "&outcome=4");
+        assertThat(refused.path("subtype").get(0).path("code").asText()).isEqualTo("read");
+        assertThat(refused.path("outcomeDesc").asText()).contains("401");
+        assertThat(refused.path("agent").get(0).path("who").path("identifier").path("value").asText())
+                .isEqualTo("unauthenticated");
+        assertThat(refused.path("agent").get(0).path("network").path("address").asText()).isNotBlank();
+
+        // A CDS Hooks call: the CDS client that signed it, the service, the patient of the hook's context.
+        String service = root() + "/cds-services/overturn-order-sign";
+        String hook = org.overturn.fixtures.Scenarios.ALECTINIB_CA.resource("hooks/order-sign.json");
+        String hookPatient = JSON.readTree(hook).path("context").path("patientId").asText();
+        Response answered = send("POST", service, "application/json", hook,
+                "Authorization", "Bearer " + CdsTestClient.token(service, c -> {}));
+        assertThat(answered.status()).as(answered.body()).isEqualTo(200);
+        JsonNode cds = awaitAudit("patient=" + hookPatient + "&subtype=operation");
+        JsonNode who = cds.path("agent").get(0).path("who").path("identifier");
+        assertThat(who.path("value").asText()).isEqualTo(CdsTestClient.ISSUER);
+        assertThat(cds.path("outcome").asText()).isEqualTo("0");
+        assertThat(cds.toString()).contains("overturn-order-sign");
+    }
+
     Instant auditSince;
 
     /**
