@@ -63,6 +63,10 @@ final class AuditEvents {
                     .setType(new Coding(ENTITY_TYPE, "1", "Person"))
                     .setRole(new Coding(OBJECT_ROLE, "1", "Patient"));
         }
+        if (r.path().startsWith("cds-services/")) {
+            event.addEntity().setType(new Coding(ENTITY_TYPE, "2", "System Object"))
+                    .setDescription("CDS Hooks service " + r.path().substring("cds-services/".length()));
+        }
         if (r.query() != null && !r.query().isEmpty()) {
             event.addEntity().setType(new Coding(ENTITY_TYPE, "2", "System Object"))
                     .setDescription(r.method() + " " + r.path())
@@ -103,6 +107,9 @@ final class AuditEvents {
             String[] s = path.isEmpty() ? new String[0] : path.split("/");
             boolean typed = s.length > 0 && ResourceTypes.SUPPORTED.contains(s[0]);
             String last = s.length == 0 ? "" : s[s.length - 1];
+            if (s.length > 0 && s[0].equals("cds-services")) {
+                return new Interaction("operation", AuditEvent.AuditEventAction.E, null); // a CDS Hooks service call
+            }
             if (last.startsWith("$")) {
                 String target = typed && s.length == 3 ? s[0] + "/" + s[1] : null;
                 return new Interaction("operation", AuditEvent.AuditEventAction.E, target);

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.overturn.platform.AuditAttributes;
 import org.overturn.store.ResourceTypes;
 import org.springframework.lang.Nullable;
 import org.springframework.security.core.Authentication;
@@ -17,26 +18,40 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Records every FHIR request that got past authentication, whatever answered it (HAPI, the stored-JSON path, an
- * operation), once it is answered: who from the checked token, what from the method, path and query, the outcome
- * from the status. Runs after Spring Security's chain, so the caller is known, and before every other /fhir filter.
+ * Records requests once they are answered, whatever answered them (HAPI, the stored-JSON path, an operation, a CDS
+ * Hooks service): who from the checked token (or the caller the CDS edge verified), what from the method, path and
+ * query, the outcome from the status. Three placements ({@link Placement}): FHIR requests after Spring Security's
+ * chain, so the caller is known; FHIR requests refused by that chain (401), recorded from in front of it; CDS Hooks
+ * calls.
  */
 final class AuditFilter extends OncePerRequestFilter {
     private static final Pattern LOCATION = Pattern.compile("/fhir/([A-Za-z]+)/([A-Za-z0-9\\-.]{1,64})(?:/_history/.*)?$");
 
-    private final AuditLog audit;
-    private final Clock clock;
-
-    AuditFilter(AuditLog audit, Clock clock) {
-        this.audit = audit;
-        this.clock = clock;
+    enum Placement {
+        /** Behind Spring Security: every FHIR request that got past authentication. */
+        AUTHENTICATED,
+        /** In front of Spring Security: only the requests it refused (401), if the queue has room. */
+        REFUSED,
+        /** CDS Hooks services (not their discovery document). */
+        CDS_HOOKS
     }
 
-    /** The server's own description and discovery hold no patient data. */
+    private final AuditLog audit;
+    private final Clock clock;
+    private final Placement placement;
+
+    AuditFilter(AuditLog audit, Clock clock, Placement placement) {
+        this.audit = audit;
+        this.clock = clock;
+        this.placement = placement;
+    }
+
+    /** The server's own description and discovery documents hold no patient data. */
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         String path = path(request);
-        return request.getMethod().equals("OPTIONS") || path.equals("metadata") || path.startsWith(".well-known");
+        return request.getMethod().equals("OPTIONS") || path.equals("metadata") || path.startsWith(".well-known")
+                || (placement == Placement.CDS_HOOKS && request.getMethod().equals("GET"));
     }
 
     @Override
@@ -46,25 +61,42 @@ final class AuditFilter extends OncePerRequestFilter {
         try {
             chain.doFilter(request, response);
         } finally {
-            Jwt token = caller instanceof JwtAuthenticationToken jwt ? jwt.getToken() : null;
-            audit.record(new AuditRecord(
-                    clock.instant(),
-                    request.getMethod(),
-                    path(request),
-                    request.getQueryString(),
-                    response.getStatus(),
-                    token == null || token.getIssuer() == null ? null : token.getIssuer().toString(),
-                    token == null ? "development" : String.valueOf(token.getSubject()),
-                    token == null ? null : clientId(token),
-                    token == null ? null : token.getClaimAsString("patient"),
-                    request.getRemoteAddr(),
-                    response.getHeader("X-Request-Id"),
-                    written(response.getHeader("Location"))));
+            if (placement == Placement.REFUSED) {
+                if (response.getStatus() == HttpServletResponse.SC_UNAUTHORIZED) {
+                    audit.recordIfRoom(record(request, response, null, "unauthenticated"));
+                }
+            } else {
+                Jwt token = caller instanceof JwtAuthenticationToken jwt ? jwt.getToken() : null;
+                Object verified = request.getAttribute(AuditAttributes.CALLER);
+                String subject = token != null ? String.valueOf(token.getSubject())
+                        : verified != null ? verified.toString() : "development";
+                audit.record(record(request, response, token, subject));
+            }
         }
     }
 
+    private AuditRecord record(HttpServletRequest request, HttpServletResponse response, @Nullable Jwt token, String subject) {
+        Object patient = token != null ? token.getClaimAsString("patient") : request.getAttribute(AuditAttributes.PATIENT);
+        return new AuditRecord(
+                clock.instant(),
+                request.getMethod(),
+                path(request),
+                request.getQueryString(),
+                response.getStatus(),
+                token == null || token.getIssuer() == null ? null : token.getIssuer().toString(),
+                subject,
+                token == null ? null : clientId(token),
+                patient == null ? null : patient.toString(),
+                request.getRemoteAddr(),
+                response.getHeader("X-Request-Id"),
+                written(response.getHeader("Location")));
+    }
+
+    /** The path below /fhir ("Observation/7"), or from the root for CDS Hooks ("cds-services/overturn-order-sign"). */
     private static String path(HttpServletRequest request) {
-        String path = request.getRequestURI().substring(request.getContextPath().length()).replaceFirst("^/fhir/?", "");
+        String path = request.getRequestURI().substring(request.getContextPath().length())
+                .replaceFirst("^/fhir/?", "")
+                .replaceFirst("^/", "");
         return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     }
 

@@ -22,6 +22,7 @@ final class AuditLog implements SmartLifecycle {
     private final ResourceStore store;
     private final AuditProperties properties;
     private final BlockingQueue<AuditRecord> queue;
+    private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean running;
     private Thread writer;
     /** A batch the database refused, tried again before anything newer. */
@@ -31,6 +32,19 @@ final class AuditLog implements SmartLifecycle {
         this.store = store;
         this.properties = properties;
         this.queue = new ArrayBlockingQueue<>(properties.capacity());
+    }
+
+    /**
+     * Records a request refused before it reached anything (401) if the queue has room, else counts it as dropped:
+     * an anonymous flood must not make the requests of authenticated callers wait.
+     */
+    void recordIfRoom(AuditRecord record) {
+        if (!queue.offer(record)) {
+            long n = dropped.incrementAndGet();
+            if (n == 1 || n % 1000 == 0) {
+                log.warn("Audit queue full: {} refused requests not audited so far", n);
+            }
+        }
     }
 
     void record(AuditRecord record) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.http.ResponseEntity;
 import org.springframework.lang.Nullable;
+import org.overturn.platform.AuditAttributes;
 import org.overturn.platform.SystemWork;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -47,6 +48,10 @@ class CdsController {
         CoverageHookService.requireKnown(id);
         CdsTokenVerifier.Caller caller = tokens.verify(authorization, audiences(http, id, ""));
         CdsJson.Request request = body(http, CdsJson.Request.class);
+        http.setAttribute(AuditAttributes.CALLER, caller.client());
+        if (request.context() != null && request.context().hasNonNull("patientId")) {
+            http.setAttribute(AuditAttributes.PATIENT, request.context().path("patientId").asText());
+        }
         // A verified CDS client is trusted with the assessment it asks for; the store sees it as the server's work.
         return SystemWork.call("cds-hooks:" + caller.client(), () -> services.call(id, request, caller, smartLaunchUrl(http)));
     }
@@ -56,6 +61,7 @@ class CdsController {
             @Nullable @RequestHeader(name = "Authorization", required = false) String authorization) {
         CoverageHookService.requireKnown(id);
         CdsTokenVerifier.Caller caller = tokens.verify(authorization, audiences(http, id, "/feedback"));
+        http.setAttribute(AuditAttributes.CALLER, caller.client());
         feedback.store(id, body(http, JsonNode.class), caller.client());
         return ResponseEntity.ok().build();
     }
