@@ -59,6 +59,7 @@ final class AccessInterceptor {
         String id = request.getId() != null && request.getId().hasIdPart() ? request.getId().getIdPart() : null;
         switch (operation) {
             case METADATA -> {}
+            case VALIDATE -> {} // checks the posted resource against its definitions: nothing stored is read or written
             case READ, VREAD, HISTORY_INSTANCE -> {
                 stored(caller, require(caller, type, Interaction.READ), type, id);
                 matchesRestriction(caller, type, id);

@@ -45,6 +45,7 @@ class FhirServerConfig {
             org.overturn.summary.PatientSummaryService summaries,
             org.overturn.profiles.FhirPackage fhirPackage,
             org.overturn.profiles.QuestionnairePackages questionnairePackages,
+            org.overturn.profiles.ProfileValidation profileValidation,
             AccessContext access,
             SmartDiscovery discovery) {
         RestfulServer server = new RestfulServer(ctx);
@@ -62,7 +63,7 @@ class FhirServerConfig {
         List<Object> providers = new ArrayList<>();
         for (String type : registry.resourceTypes()) {
             Class<? extends IBaseResource> implementing = ctx.getResourceDefinition(type).getImplementingClass();
-            providers.add(new ResourceProvider(implementing, type, store, validator, interactions));
+            providers.add(new ResourceProvider(implementing, type, store, validator, interactions, profileValidation));
         }
         AccessInterceptor accessChecks = new AccessInterceptor(access, store, registry);
         providers.add(new SystemProvider(new BundleProcessor(ctx, store, validator, properties.maxBundleEntries()), interactions, access, accessChecks));

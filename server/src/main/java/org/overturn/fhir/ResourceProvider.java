@@ -11,6 +11,8 @@ import ca.uhn.fhir.rest.annotation.ResourceParam;
 import ca.uhn.fhir.rest.annotation.Search;
 import ca.uhn.fhir.rest.annotation.Since;
 import ca.uhn.fhir.rest.annotation.Update;
+import ca.uhn.fhir.rest.annotation.Validate;
+import ca.uhn.fhir.rest.api.ValidationModeEnum;
 import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
@@ -19,6 +21,9 @@ import java.util.Date;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
+import org.overturn.platform.ErrorCode;
+import org.overturn.platform.OverturnException;
+import org.overturn.profiles.ProfileValidation;
 import org.overturn.store.ResourceStore;
 import org.overturn.store.StoredResource;
 import org.overturn.store.WriteResult;
@@ -34,18 +39,53 @@ public final class ResourceProvider implements IResourceProvider {
     private final ResourceStore store;
     private final RequiredElementsValidator validator;
     private final FhirInteractions interactions;
+    private final ProfileValidation validation;
 
     ResourceProvider(
             Class<? extends IBaseResource> type,
             String typeName,
             ResourceStore store,
             RequiredElementsValidator validator,
-            FhirInteractions interactions) {
+            FhirInteractions interactions,
+            ProfileValidation validation) {
         this.type = type;
         this.typeName = typeName;
         this.store = store;
         this.validator = validator;
         this.interactions = interactions;
+        this.validation = validation;
+    }
+
+    /**
+     * {@code POST [type]/$validate}: the resource's issues against R4 and, when {@code profile} is given, that
+     * profile (this package's or a core one). Answered 200 with an OperationOutcome whether the resource is valid or
+     * not, as the operation's definition says; a 4xx means the validation itself could not be done (an unknown
+     * profile, a resource of another type, a body the FHIR parser cannot read, which includes a code HAPI's model
+     * holds as an enumeration, such as Patient.gender). Nothing is stored.
+     */
+    @Validate
+    public MethodOutcome validate(
+            @ResourceParam IBaseResource resource,
+            @Validate.Mode @Nullable ValidationModeEnum mode,
+            @Validate.Profile @Nullable String profile) {
+        if (mode == ValidationModeEnum.DELETE) {
+            throw new OverturnException(ErrorCode.INVALID_REQUEST, "$validate with mode=delete is not supported:"
+                    + " nothing here forbids a delete that the resource's type and the token's scopes allow");
+        }
+        if (resource == null) {
+            throw new OverturnException(ErrorCode.INVALID_REQUEST, "$validate needs the resource to validate in the body");
+        }
+        if (!resource.fhirType().equals(typeName)) {
+            throw new OverturnException(ErrorCode.INVALID_REQUEST, "$validate on " + typeName + " was sent a "
+                    + resource.fhirType() + "; post it to " + resource.fhirType() + "/$validate");
+        }
+        if (profile != null && !profile.isBlank() && !validation.knowsProfile(profile)) {
+            throw new OverturnException(ErrorCode.INVALID_REQUEST, "Unknown profile " + profile + ": this server"
+                    + " validates against the core R4 profiles and those of its own package (see the CapabilityStatement)");
+        }
+        MethodOutcome outcome = new MethodOutcome();
+        outcome.setOperationOutcome(validation.validate(resource, profile));
+        return outcome;
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.overturn.profiles;
 import ca.uhn.fhir.context.FhirContext;
 import org.hl7.fhir.r4.model.Questionnaire;
 import org.hl7.fhir.r4.model.SearchParameter;
+import org.overturn.platform.SystemWork;
 import org.overturn.store.ResourceStore;
 import org.overturn.store.ResourceTypes;
 import org.overturn.store.SearchParameterRegistry;
@@ -23,6 +24,21 @@ class ProfilesConfig {
     }
 
     @Bean
+    ProfileValidation profileValidation(FhirContext ctx, FhirPackage fhirPackage) {
+        return new ProfileValidation(ctx, fhirPackage);
+    }
+
+    /** The validator takes a second or two to build: built after start-up, off the request path. */
+    @Bean
+    ApplicationRunner warmValidator(ProfileValidation validation) {
+        return args -> {
+            Thread warm = new Thread(validation::warm, "validator-warm-up");
+            warm.setDaemon(true);
+            warm.start();
+        };
+    }
+
+    @Bean
     QuestionnairePackages questionnairePackages(FhirPackage fhirPackage, org.overturn.criteria.DrugCatalog drugs) {
         return new QuestionnairePackages(fhirPackage, drugs);
     }
@@ -40,7 +56,7 @@ class ProfilesConfig {
      */
     @Bean
     ApplicationRunner publishQuestionnaires(FhirPackage fhirPackage, ResourceStore store) {
-        return args -> {
+        return args -> SystemWork.run("publish-questionnaires", () -> {
             for (Questionnaire q : fhirPackage.resources(Questionnaire.class)) {
                 String id = q.getIdElement().getIdPart();
                 if (!isStored(store, id, q.getVersion())) {
@@ -48,15 +64,18 @@ class ProfilesConfig {
                     log.info("Published Questionnaire/{} version {}", id, q.getVersion());
                 }
             }
-        };
+        });
     }
 
     private static boolean isStored(ResourceStore store, String id, String version) {
         try {
             StoredResource stored = store.read("Questionnaire", id);
             return stored.resource() instanceof Questionnaire existing && version.equals(existing.getVersion());
-        } catch (org.overturn.platform.OverturnException notThere) {
-            return false;
+        } catch (org.overturn.platform.OverturnException e) {
+            if (e.code() == org.overturn.platform.ErrorCode.NOT_FOUND || e.code() == org.overturn.platform.ErrorCode.GONE) {
+                return false;
+            }
+            throw e;
         }
     }
 }

@@ -428,6 +428,20 @@ class SmartSecurityIT extends ServerTest {
                 .isEqualTo("OVT-403-PATIENT");
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
+    org.springframework.context.ApplicationContext context;
+
+    @Test
+    void startUpWorkWhenTokensRequiredThenItRunsAsTheServerAndPublishesEachQuestionnaireOnce() throws Exception {
+        String admin = bearer(systemToken("system/Questionnaire.rs"));
+        String before = get("Questionnaire/pa-alectinib", "Authorization", admin).json().path("meta").path("versionId").asText();
+        // What a restart does: publish the packaged Questionnaires again; an unchanged one is not written again.
+        context.getBean("publishQuestionnaires", org.springframework.boot.ApplicationRunner.class)
+                .run(new org.springframework.boot.DefaultApplicationArguments());
+        String after = get("Questionnaire/pa-alectinib", "Authorization", admin).json().path("meta").path("versionId").asText();
+        assertThat(after).isEqualTo(before).isNotEmpty();
+    }
+
     @Test
     void patientTokenWhenReadingDirectoriesThenTheyAreShared() {
         String admin = bearer(systemToken("system/*.cruds"));
