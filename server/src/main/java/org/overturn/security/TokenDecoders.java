@@ -3,16 +3,19 @@ package org.overturn.security;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import jakarta.servlet.http.HttpServletRequest;
 import java.net.MalformedURLException;
 import java.net.URL;
+import java.text.ParseException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -21,20 +24,23 @@ import java.util.Objects;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.lang.Nullable;
 import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.AuthenticationManagerResolver;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
-import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtValidationException;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
+import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
-import org.springframework.security.oauth2.server.resource.authentication.JwtIssuerAuthenticationManagerResolver;
 
 /**
  * One JWT decoder per trusted issuer, chosen by the token's {@code iss}: signature checked with the issuer's
@@ -54,7 +60,7 @@ final class TokenDecoders {
 
     private TokenDecoders() {}
 
-    static JwtIssuerAuthenticationManagerResolver resolver(SmartSecurityProperties properties, String audience) {
+    static AuthenticationManagerResolver<HttpServletRequest> resolver(SmartSecurityProperties properties, String audience) {
         Map<String, AuthenticationManager> managers = new HashMap<>();
         for (SmartSecurityProperties.Issuer issuer : properties.issuers()) {
             NimbusJwtDecoder decoder = new NimbusJwtDecoder(processor(issuer, properties.jwksTimeout()));
@@ -62,9 +68,39 @@ final class TokenDecoders {
             decoder.setJwtValidator(validator);
             managers.put(issuer.issuer(), new JwtAuthenticationProvider(verifiedOnce(decoder, validator))::authenticate);
         }
-        Map<String, AuthenticationManager> trusted = Map.copyOf(managers);
-        // An unknown issuer resolves to null, which the resolver answers as an invalid token.
-        return new JwtIssuerAuthenticationManagerResolver(trusted::get);
+        AuthenticationManager byIssuer = byIssuer(Map.copyOf(managers));
+        return request -> byIssuer;
+    }
+
+    /**
+     * The manager of the token's issuer ({@code iss}, read without trusting it: the chosen issuer's decoder checks
+     * everything). What a token's issuer is does not change, so it is read once per token (bounded cache); an unknown
+     * or unreadable issuer is an invalid token, and nothing is fetched for it.
+     */
+    static AuthenticationManager byIssuer(Map<String, AuthenticationManager> trusted) {
+        Cache<String, String> issuers = Caffeine.newBuilder()
+                .maximumSize(10_000)
+                .expireAfterWrite(Duration.ofMinutes(5))
+                .build();
+        return authentication -> {
+            if (!(authentication instanceof BearerTokenAuthenticationToken bearer)) {
+                throw new InvalidBearerTokenException("Not a bearer token");
+            }
+            String issuer = issuers.get(bearer.getToken(), TokenDecoders::unverifiedIssuer);
+            AuthenticationManager manager = issuer == null ? null : trusted.get(issuer);
+            if (manager == null) {
+                throw new InvalidBearerTokenException("The token's issuer is not trusted");
+            }
+            return manager.authenticate(authentication);
+        };
+    }
+
+    private static @Nullable String unverifiedIssuer(String token) {
+        try {
+            return JWTParser.parse(token).getJWTClaimsSet().getIssuer();
+        } catch (ParseException | RuntimeException e) {
+            return "";
+        }
     }
 
     /**
