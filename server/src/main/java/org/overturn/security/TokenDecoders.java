@@ -41,6 +41,7 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
 import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 
 /**
  * One JWT decoder per trusted issuer, chosen by the token's {@code iss}: signature checked with the issuer's
@@ -66,7 +67,10 @@ final class TokenDecoders {
             NimbusJwtDecoder decoder = new NimbusJwtDecoder(processor(issuer, properties.jwksTimeout()));
             OAuth2TokenValidator<Jwt> validator = validator(issuer.issuer(), audience, properties.clockSkew());
             decoder.setJwtValidator(validator);
-            managers.put(issuer.issuer(), new JwtAuthenticationProvider(verifiedOnce(decoder, validator))::authenticate);
+            JwtAuthenticationProvider provider = new JwtAuthenticationProvider(verifiedOnce(decoder, validator));
+            // Access comes from the SMART scopes (AccessContext), not from Spring authorities: none are made.
+            provider.setJwtAuthenticationConverter(jwt -> new JwtAuthenticationToken(jwt, List.of(), jwt.getSubject()));
+            managers.put(issuer.issuer(), provider::authenticate);
         }
         AuthenticationManager byIssuer = byIssuer(Map.copyOf(managers));
         return request -> byIssuer;
