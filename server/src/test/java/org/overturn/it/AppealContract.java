@@ -562,7 +562,9 @@ public interface AppealContract extends PasContract {
         return out;
     }
 
+    /** The document's Markdown; every generated document read here is first scanned for internal marks. */
     static String markdown(JsonNode doc) {
+        PayerFacingScan.document(doc);
         String data = doc.path("content").get(0).path("attachment").path("data").asText();
         return new String(Base64.getDecoder().decode(data), StandardCharsets.UTF_8);
     }

@@ -306,6 +306,7 @@ public interface CaseKitContract extends AppealContract, LetterContract {
 
     /** The packet's PDF, read back with PDFBox: its text and page count. */
     static Pdf pdf(JsonNode packet) {
+        PayerFacingScan.document(packet);
         byte[] bytes = Base64.getDecoder().decode(packet.path("content").get(0).path("attachment").path("data").asText());
         try (PDDocument doc = Loader.loadPDF(bytes)) {
             // Lines wrap where the layout wraps them; the words and their order are what count.

@@ -49,6 +49,7 @@ public interface LetterContract extends EligibilityContract {
         Response r = generate(claimId, "medical-necessity");
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         JsonNode doc = r.json();
+        PayerFacingScan.document(doc);
         assertThat(doc.path("resourceType").asText()).isEqualTo("DocumentReference");
         assertThat(doc.path("subject").path("reference").asText()).isEqualTo("Patient/" + ids.get("Patient"));
         assertThat(doc.path("context").path("related").get(0).path("reference").asText()).isEqualTo("Claim/" + claimId);
@@ -117,6 +118,7 @@ public interface LetterContract extends EligibilityContract {
         Map<String, String> ids = load(tree.toString());
         Response r = generate(claim(ids, "preauthorization"), "medical-necessity");
         assertThat(r.status()).isEqualTo(200);
+        PayerFacingScan.document(r.json());
         String markdown = new String(Base64.getDecoder().decode(r.json().path("content").get(0).path("attachment").path("data").asText()),
                 StandardCharsets.UTF_8);
         assertThat(markdown).contains("A final positive ALK rearrangement result is not on file");
