@@ -28,7 +28,7 @@ public final class InternalMarks {
             new Mark("(to be confirmed) mark", Pattern.compile("(?i)\\(to be confirmed\\)")),
             new Mark("secondary mark", Pattern.compile("(?i)\\(\\s*secondary\\b|\\bsecondary\\s*[);]|\\bsecondary (source|summar)")),
             new Mark("content not retrieved", Pattern.compile("(?i)content not retrieved")),
-            new Mark("raw resource id", Pattern.compile("\\b(" + RESOURCE_TYPES + ")/[A-Za-z0-9\\-.]{1,64}")),
+            new Mark("raw resource id", Pattern.compile("\\b(" + RESOURCE_TYPES + ")/(?=[A-Za-z\\-.]*\\d)[A-Za-z0-9\\-.]{1,64}")),
             new Mark("bare UUID", Pattern.compile("(?i)\\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\b")));
 
     /** The first mark in {@code text} with what it matched ("UNVERIFIED mark: UNVERIFIED"), if any. */

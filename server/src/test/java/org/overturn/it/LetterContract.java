@@ -64,14 +64,28 @@ public interface LetterContract extends EligibilityContract {
         for (JsonNode fact : expected.path("letterMustContain")) {
             assertThat(markdown).as("letter for %s", scenario).contains(fact.asText());
         }
-        // Every chart reference the letter cites is a resource of this patient's chart on this server.
-        java.util.regex.Matcher cited = java.util.regex.Pattern.compile("(Observation|Condition|MedicationStatement|MedicationRequest|Patient)/[0-9a-f-]{36}").matcher(markdown);
-        int citations = 0;
-        while (cited.find()) {
-            assertThat(get(cited.group()).status()).as("cited %s", cited.group()).isEqualTo(200);
-            citations++;
+        // What is only in a patient guide or unconfirmed waits on the sender's checklist, beside the letter, never in it.
+        JsonNode checklistAttachment = doc.path("content").get(2).path("attachment");
+        assertThat(checklistAttachment.path("title").asText()).contains("checklist").contains("not sent");
+        String checklist = new String(Base64.getDecoder().decode(checklistAttachment.path("data").asText()), StandardCharsets.UTF_8);
+        for (JsonNode fact : expected.path("checklistMustContain")) {
+            assertThat(checklist).as("checklist for %s", scenario).contains(fact.asText());
+            assertThat(markdown).as("letter for %s", scenario).doesNotContain(fact.asText());
         }
-        assertThat(citations).isGreaterThan(2);
+        // Each enclosure that is a chart record is named in the letter as a reader knows it, and context.related says
+        // which resource of this patient's chart on this server it is.
+        int records = 0;
+        for (JsonNode related : doc.path("context").path("related")) {
+            if (related.hasNonNull("display")) {
+                assertThat(markdown).contains("- " + related.path("display").asText());
+                assertThat(get(related.path("reference").asText()).status()).as("record %s", related).isEqualTo(200);
+                records++;
+            }
+        }
+        boolean investigational = expected.path("letterMustContain").toString().contains("Form FDA 3926");
+        if (!investigational) {
+            assertThat(records).as("the biomarker reports are enclosed and named").isPositive();
+        }
 
         // The PA Questionnaire comes back pre-filled from the chart, unanswered items left empty.
         String responseRef = null;

@@ -35,6 +35,16 @@ final class PayerFacingScan {
         }
     }
 
+    /** The sender's checklist beside a generated document: for the clinic, not sent. */
+    static String checklist(JsonNode doc) {
+        for (JsonNode content : doc.path("content")) {
+            if (content.path("attachment").path("title").asText().contains("checklist")) {
+                return new String(Base64.getDecoder().decode(content.path("attachment").path("data").asText()), StandardCharsets.UTF_8);
+            }
+        }
+        throw new AssertionError("no sender's checklist beside " + doc.path("id").asText());
+    }
+
     static void text(String what, String text) {
         assertThat(InternalMarks.findAll(text)).as("internal marks in %s", what).isEmpty();
     }

@@ -37,7 +37,8 @@ class InternalMarksTest {
         "Metastatic ALK-positive non-small cell lung cancer, secondary malignant neoplasm of brain",
         "FISH report, Example Molecular Lab, 2026-05-02, enclosure 2",
         "Peters S, et al. N Engl J Med 2017;377:829-838 (ALEX)",
-        "Cigna Healthcare must decide by about December 4, 2026."
+        "Cigna Healthcare must decide by about December 4, 2026.",
+        "CARC 272, Coverage/program guidelines were not met"
     })
     void findWhenOrdinaryProseThenNothingIsFound(String text) {
         assertThat(InternalMarks.find(text)).as(text).isEmpty();
