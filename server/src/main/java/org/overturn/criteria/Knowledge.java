@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.overturn.platform.InternalMarks;
 
 /**
  * Everything the coverage brain knows, as loaded from the knowledge files (see knowledge/README.md). Immutable;
@@ -23,7 +24,8 @@ public record Knowledge(
         Map<String, Integer> fileVersions,
         List<KnowledgeModel.DenialReason> denialReasons,
         AppealRules appeals,
-        List<KnowledgeModel.CostProgram> costAssistance) {
+        List<KnowledgeModel.CostProgram> costAssistance,
+        Map<String, String> citations) {
 
     public Knowledge {
         codeSystems = Map.copyOf(codeSystems);
@@ -34,6 +36,20 @@ public record Knowledge(
         fileVersions = Map.copyOf(fileVersions);
         denialReasons = List.copyOf(denialReasons);
         costAssistance = List.copyOf(costAssistance);
+        citations = Map.copyOf(citations);
+    }
+
+    /**
+     * How a reader outside the clinic is pointed at a knowledge {@code source}: the {@code citation} the knowledge
+     * gives for it, else the source itself when it carries no internal mark ({@link InternalMarks}); empty when
+     * neither, and the source then stays in the Provenance only.
+     */
+    public Optional<String> publicCitation(String source) {
+        String citation = citations.get(source.replace(" (" + KnowledgeModel.UNVERIFIED + ")", ""));
+        if (citation != null) {
+            return Optional.of(citation);
+        }
+        return InternalMarks.find(source).isEmpty() ? Optional.of(source) : Optional.empty();
     }
 
     /** The cost-assistance programs the sources name for {@code drugId}, for a patient in {@code state} covered by {@code payerId}. */

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.springframework.lang.Nullable;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
@@ -109,7 +110,7 @@ public final class KnowledgeLoader {
                     externalReview.commonEnclosures(), externalReview.bodies(),
                     new AppealRules.AccessLetters(access.stepTherapy(), access.expandedAccess(), access.clinicalTrial()));
             Knowledge knowledge = new Knowledge(systems, drugList, results, pattern, biomarkerList, payerList, policies,
-                    jurisdictions, rules, regimes, versions, denialList, appeals, programs);
+                    jurisdictions, rules, regimes, versions, denialList, appeals, programs, citations(drugList, policies));
             check(knowledge);
             checkRegimes(regimes, rules, systems);
             new AppealRulesCheck(problems).check(appeals, regimes, rules, denialList);
@@ -185,6 +186,49 @@ public final class KnowledgeLoader {
             }
         }
         return out;
+    }
+
+    /**
+     * Each knowledge source that has a public {@code citation}, mapped to it. A citation is what letters show a payer,
+     * so it must carry no internal mark (file names, verification marks), and one source has one citation.
+     */
+    private Map<String, String> citations(List<KnowledgeModel.Drug> drugs, List<KnowledgeModel.Policy> policies) {
+        Map<String, String> out = new LinkedHashMap<>();
+        java.util.function.BiConsumer<String, KnowledgeModel.Sourced> add = (at, f) -> citation(out, at, f.source(), f.citation());
+        for (KnowledgeModel.Drug d : drugs) {
+            String at = "drugs.yaml " + d.id();
+            citation(out, at, d.source(), d.citation());
+            d.evidence().forEach(e -> add.accept(at + " evidence", e));
+            d.guidelines().forEach(g -> add.accept(at + " guideline", g));
+            if (d.dosing() != null) {
+                citation(out, at + " dosing", d.dosing().source(), d.dosing().citation());
+                require(d.dosing().pediatric() == null || d.dosing().pediatric().perM2().signum() > 0,
+                        at + " dosing: pediatric perM2 must be positive");
+            }
+            for (KnowledgeModel.Indication ind : d.indications()) {
+                require(ind.setting() == null || KnowledgeModel.SETTINGS.contains(ind.setting()),
+                        at + ": indication setting must be one of " + KnowledgeModel.SETTINGS + ", not " + ind.setting());
+            }
+        }
+        for (KnowledgeModel.Policy p : policies) {
+            p.criteria().forEach(c -> citation(out, "policy " + p.id() + " criterion " + c.id(), c.source(), c.citation()));
+        }
+        return out;
+    }
+
+    private void citation(Map<String, String> out, String at, @Nullable String source, @Nullable String citation) {
+        if (citation == null) {
+            return;
+        }
+        if (source == null) {
+            problems.add(at + ": a citation needs the source it stands for");
+            return;
+        }
+        org.overturn.platform.InternalMarks.find(citation).ifPresent(mark -> problems.add(at + ": citation '" + citation
+                + "' is shown to payers and must carry no internal mark (" + mark + ")"));
+        String before = out.putIfAbsent(source, citation);
+        require(before == null || before.equals(citation), at + ": source '" + source + "' has two citations ('" + before
+                + "' and '" + citation + "')");
     }
 
     private void check(Knowledge k) {

@@ -12,13 +12,57 @@ public final class KnowledgeModel {
     public static final String VERIFIED = "verified";
     public static final String SECONDARY = "secondary";
     public static final String UNVERIFIED = "UNVERIFIED";
+    /** The disease settings an indication may be limited to. */
+    public static final List<String> SETTINGS = List.of("metastatic", "adjuvant");
 
     public record Code(String system, String code, @Nullable String display, @Nullable String verification) {}
 
-    public record Sourced(String text, @Nullable String verification, @Nullable String source) {}
+    /**
+     * A fact with its provenance. {@code source} is the internal provenance (may name our notes and guides);
+     * {@code citation} is how a reader outside the clinic is pointed at the published source, when {@code source}
+     * is not fit to show (see {@link Knowledge#publicCitation}).
+     */
+    public record Sourced(String text, @Nullable String verification, @Nullable String source, @Nullable String citation) {
+        public Sourced(String text, @Nullable String verification, @Nullable String source) {
+            this(text, verification, source, null);
+        }
+    }
 
+    /**
+     * How a drug is dosed, for the letter to state only the dose that fits the patient.
+     *
+     * @param text the whole labeled dosing, as written
+     * @param adult the adult dose ("600 mg orally twice daily with food")
+     * @param pediatric how a child is dosed; null when the label sets no pediatric dose
+     */
+    public record Dosing(
+            String text,
+            @Nullable String adult,
+            @Nullable PediatricDosing pediatric,
+            @Nullable String verification,
+            @Nullable String source,
+            @Nullable String citation) {}
+
+    /**
+     * A child's dose by body surface area: {@code perM2} {@code unit}/m2 {@code frequency}, capped at
+     * {@code maxDose}; from {@code bsaAtLeast} m2 up the adult dose applies (when set).
+     */
+    public record PediatricDosing(
+            BigDecimal perM2, String unit, String frequency, @Nullable BigDecimal maxDose, @Nullable BigDecimal bsaAtLeast, String text) {}
+
+    /**
+     * @param setting the disease setting the indication is for ({@code metastatic}, {@code adjuvant}), when the label
+     *     splits by setting; {@link #SETTINGS}
+     * @param pediatric whether the label covers children (false: adults only)
+     */
     public record Indication(
-            String text, List<String> icd10, @Nullable String biomarker, @Nullable String pivotalTrial, @Nullable String approved) {
+            String text,
+            List<String> icd10,
+            @Nullable String biomarker,
+            @Nullable String pivotalTrial,
+            @Nullable String approved,
+            @Nullable String setting,
+            @Nullable Boolean pediatric) {
         public Indication {
             icd10 = icd10 == null ? List.of() : List.copyOf(icd10);
         }
@@ -34,11 +78,12 @@ public final class KnowledgeModel {
             String fdaStatus,
             List<Code> codes,
             @Nullable List<Indication> indications,
-            @Nullable Sourced dosing,
+            @Nullable Dosing dosing,
             @Nullable List<Sourced> evidence,
             @Nullable List<Sourced> guidelines,
             @Nullable List<String> accessRoutes,
             String source,
+            @Nullable String citation,
             String verification) {
         public Drug {
             names = names == null ? List.of() : List.copyOf(names);
@@ -239,7 +284,8 @@ public final class KnowledgeModel {
             @Nullable Integer years,
             @Nullable List<String> loinc,
             @Nullable String documentation,
-            String source) {
+            String source,
+            @Nullable String citation) {
         public Criterion {
             icd10 = icd10 == null ? List.of() : List.copyOf(icd10);
             drugs = drugs == null ? List.of() : List.copyOf(drugs);

@@ -146,7 +146,8 @@ final class EnclosureSummary {
     }
 
     private static @Nullable String display(Reference r) {
-        return r.hasDisplay() ? r.getDisplay() : r.getReference();
+        // A payer reads names, never our resource ids: a reference without a display is left out.
+        return r.hasDisplay() ? r.getDisplay() : null;
     }
 
     static @Nullable String value(@Nullable Type v) {

@@ -70,7 +70,7 @@ final class FaxPacketRenderer {
             if (e.record() != null) {
                 for (byte[] pdf : e.record().pdfs()) {
                     parts.add(pdf);
-                    names.add("Attached report " + (++report) + ": " + e.record().title() + " (" + e.record().reference() + ")");
+                    names.add("Attached report " + (++report) + ": " + e.record().title());
                 }
             }
         }
@@ -193,7 +193,7 @@ final class FaxPacketRenderer {
         StringBuilder h = new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"UTF-8\"/><title>PA questionnaire</title>")
                 .append(STYLE).append("</head><body><h2>Prior authorization questionnaire (pre-filled from the chart)</h2>")
                 .append("<p class=\"small\">").append(PdfRenderer.esc((qr.hasQuestionnaire() ? qr.getQuestionnaire() + "; " : "")
-                        + "QuestionnaireResponse/" + qr.getIdElement().getIdPart() + ", status " + (qr.hasStatus() ? qr.getStatus().toCode() : "unknown")
+                        + "status " + (qr.hasStatus() ? qr.getStatus().toCode() : "unknown")
                         + ". Items without an answer are not in the chart and are to be completed by the practice."))
                 .append("</p><table>");
         items(h, qr.getItem(), "");
@@ -230,7 +230,7 @@ final class FaxPacketRenderer {
                 continue;
             }
             h.append("<div class=\"rec\"><h3>Enclosure ").append(n).append(": ").append(PdfRenderer.esc(e.record().title()))
-                    .append("</h3><p class=\"small\">").append(PdfRenderer.esc(e.record().reference())).append("</p><table>");
+                    .append("</h3><table>");
             e.record().lines().forEach(l -> row(h, l.label(), l.value()));
             h.append("</table></div>");
         }

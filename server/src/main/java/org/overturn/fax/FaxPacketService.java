@@ -110,15 +110,20 @@ public final class FaxPacketService {
 
         List<FaxPacketRenderer.Enclosure> enclosures = new ArrayList<>();
         Set<String> enclosed = new LinkedHashSet<>();
+        // The letter names its enclosures as a reader knows them; context.related says which chart record each one is.
+        java.util.Map<String, String> records = new java.util.HashMap<>();
+        letter.getContext().getRelated().stream().filter(r -> r.hasDisplay() && r.hasReference())
+                .forEach(r -> records.putIfAbsent(r.getDisplay(), r.getReference()));
         for (String item : MarkdownRenderer.enclosures(markdown)) {
             Matcher m = RECORD.matcher(item);
+            String named = records.containsKey(item) ? records.get(item) : m.find() ? m.group(1) : null;
             Resource record = null;
-            if (m.find()) {
-                String[] ref = m.group(1).split("/");
-                record = cases.optional(new Reference(m.group(1)), Resource.class).filter(r -> r.fhirType().equals(ref[0])).orElse(null);
+            if (named != null) {
+                String[] ref = named.split("/");
+                record = cases.optional(new Reference(named), Resource.class).filter(r -> r.fhirType().equals(ref[0])).orElse(null);
             }
             if (record != null) {
-                enclosed.add(m.group(1));
+                enclosed.add(named);
             }
             enclosures.add(new FaxPacketRenderer.Enclosure(item, record == null ? null : EnclosureSummary.of(record)));
         }
@@ -130,8 +135,8 @@ public final class FaxPacketService {
                 LocalDate.ofInstant(now, zone).format(LONG_DATE),
                 payer != null ? payer.name() : payorName,
                 to.department(),
-                to.fax() == null ? "Unknown: " + to.unknownHint() : to.fax().value() + verification(to.fax()),
-                payer == null ? null : payer.contact(KnowledgeModel.PA_PHONE, state).map(p -> p.value() + verification(p)).orElse(null),
+                to.fax() == null ? "Unknown: " + to.unknownHint() : to.fax().value(),
+                payer == null ? null : payer.contact(KnowledgeModel.PA_PHONE, state).map(KnowledgeModel.PayerContact::value).orElse(null),
                 from(c),
                 PersonNames.withSuffixes(c.patient().getNameFirstRep()),
                 c.patient().hasBirthDate() ? c.patient().getBirthDateElement().getValueAsString() : null,
@@ -139,7 +144,7 @@ public final class FaxPacketService {
                 letter.hasDescription() ? letter.getDescription() : kind.display(),
                 "Please find enclosed the " + kind.display().toLowerCase(Locale.ROOT) + " for " + drug + ", with the records it"
                         + " cites. Please call the sender with any question about this request.");
-        FaxPacketRenderer.Rendered rendered = FaxPacketRenderer.render(cover, kind.display() + " (" + letterName + ")", letterPdf,
+        FaxPacketRenderer.Rendered rendered = FaxPacketRenderer.render(cover, kind.display(), letterPdf,
                 questionnaire, enclosures);
 
         Date date = Date.from(now);
@@ -278,11 +283,6 @@ public final class FaxPacketService {
         return new Destination("Prior Authorization", payer.contact(KnowledgeModel.PA_FAX, state).orElse(null),
                 "no prior authorization fax for " + payer.name() + " is in the sources on file; take it from its prior"
                         + " authorization form for this drug" + ask);
-    }
-
-    private static String verification(KnowledgeModel.PayerContact c) {
-        return KnowledgeModel.UNVERIFIED.equals(c.verification())
-                ? " (UNVERIFIED: from " + c.source() + "; check it against the payer's current form before sending)" : "";
     }
 
     /** The prescriber, NPI, practice and callback number, from the records that carry them; never made up. */

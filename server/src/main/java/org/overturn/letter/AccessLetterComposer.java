@@ -305,8 +305,8 @@ public final class AccessLetterComposer {
                 regarding.add("Member ID: " + in.assessment().coverage().getSubscriberId());
             }
             regarding.add(requestLine);
-            return new Letter(title, in.today().format(AppealLetterComposer.LONG_DATE), addressee, regarding, salutation, sections,
-                    enclosures, missing, AppealLetterComposer.signature(in.prescriber()));
+            return LetterPublisher.publish(new Letter(title, in.today().format(AppealLetterComposer.LONG_DATE), addressee, regarding,
+                    salutation, sections, enclosures, missing, AppealLetterComposer.signature(in.prescriber())), knowledge::publicCitation);
         }
     }
 
@@ -412,9 +412,8 @@ public final class AccessLetterComposer {
         }
         for (ChartFacts.BiomarkerFact b : p.chart.biomarkers()) {
             String label = knowledge.biomarker(b.biomarkerId()).map(KnowledgeModel.Biomarker::label).orElse(b.biomarkerId());
-            summary.add(new Letter.Statement(label + ": " + b.result() + (b.method() == null ? "" : ", by " + b.method())
-                    + (b.date() == null ? "" : ", reported " + b.date()) + (b.isFinal() ? "" : " (not final)") + ".", List.of(b.reference())));
-            p.records.put(b.reference(), label + " result");
+            summary.add(new Letter.Statement(ChartLabels.result(label, b, p.in.assessment().chart()), List.of(b.reference())));
+            p.records.put(b.reference(), ChartLabels.report(label, b));
         }
         for (ChartFacts.TherapyFact t : p.chart.therapies()) {
             summary.add(new Letter.Statement("Prior therapy: " + t.text() + dates(t)
@@ -434,18 +433,13 @@ public final class AccessLetterComposer {
     private void literature(Parts p) {
         List<Letter.Statement> out = new ArrayList<>();
         for (KnowledgeModel.Sourced e : p.drug.evidence()) {
-            out.add(new Letter.Statement(e.text() + mark(e) + ".", AppealLetterComposer.cite(e)));
+            out.add(new Letter.Statement(e.text() + ".", AppealLetterComposer.cite(e), true));
             if (e.source() != null) {
                 p.literature.add("Literature: " + e.source());
             }
         }
         for (KnowledgeModel.Sourced g : p.drug.guidelines()) {
-            boolean unverified = KnowledgeModel.UNVERIFIED.equals(g.verification());
-            out.add(new Letter.Statement("Guideline support: " + g.text() + (unverified ? " (to be confirmed)" : "") + ".",
-                    AppealLetterComposer.cite(g)));
-            if (unverified) {
-                p.missing("Confirm in the current guideline: " + g.text(), "check the current version of the guideline and cite it");
-            }
+            out.add(new Letter.Statement("Guideline support: " + g.text() + ".", AppealLetterComposer.cite(g), true));
         }
         if (!out.isEmpty()) {
             p.sections.add(new Letter.Section("Evidence", out));

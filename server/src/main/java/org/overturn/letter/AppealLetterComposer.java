@@ -175,9 +175,7 @@ public final class AppealLetterComposer {
         }
         for (ChartFacts.BiomarkerFact b : chart.biomarkers()) {
             String label = knowledge.biomarker(b.biomarkerId()).map(KnowledgeModel.Biomarker::label).orElse(b.biomarkerId());
-            summary.add(new Letter.Statement(label + ": " + b.result() + (b.method() == null ? "" : ", by " + b.method())
-                    + (b.lab() == null ? "" : ", " + b.lab()) + (b.date() == null ? "" : ", reported " + b.date())
-                    + (b.isFinal() ? "" : " (not final)") + ".", List.of(b.reference())));
+            summary.add(new Letter.Statement(ChartLabels.result(label, b, assessment.chart()), List.of(b.reference())));
             records.add(b.reference());
         }
         for (ChartFacts.TherapyFact t : chart.therapies()) {
@@ -213,19 +211,15 @@ public final class AppealLetterComposer {
             literatureEnclosures.add("FDA label: " + drug.source());
         }
         for (KnowledgeModel.Sourced e : drug.evidence()) {
-            boolean unverified = KnowledgeModel.UNVERIFIED.equals(e.verification());
-            literature.add(new Letter.Statement(e.text() + (unverified ? " (unverified)" : "") + ".", cite(e)));
+            literature.add(new Letter.Statement(e.text() + ".", cite(e), true));
             if (e.source() != null) {
                 literatureEnclosures.add("Literature: " + e.source());
             }
         }
         for (KnowledgeModel.Sourced g : drug.guidelines()) {
             boolean unverified = KnowledgeModel.UNVERIFIED.equals(g.verification());
-            literature.add(new Letter.Statement("Guideline support: " + g.text() + (unverified ? " (to be confirmed)" : "") + ".", cite(g)));
-            if (unverified) {
-                addMissing(missing, "Confirm in the current guideline: " + g.text(),
-                        "check the current version of the guideline named in the sources and cite its version and category");
-            } else if (g.source() != null) {
+            literature.add(new Letter.Statement("Guideline support: " + g.text() + ".", cite(g), true));
+            if (!unverified && g.source() != null) {
                 literatureEnclosures.add("Guideline: " + g.source());
             }
         }
@@ -272,12 +266,12 @@ public final class AppealLetterComposer {
         if (assessment.coverage().hasSubscriberId()) {
             regarding.add("Member ID: " + assessment.coverage().getSubscriberId());
         }
-        regarding.add("Denial appealed: " + in.denial() + denialDate);
+        regarding.add("Denial appealed: " + payer + "'s denial" + denialDate);
         regarding.add("Drug: " + drug.displayName());
         String title = (in.expedited() ? "Request for Expedited " : "") + (in.previousAppeal() == null ? "Internal Appeal" : "Second-Level Appeal")
                 + ": " + drug.displayName();
-        return new Letter(title, in.today().format(LONG_DATE), List.of(payer, "Appeals Department"), regarding,
-                "To the appeals reviewer:", sections, enclosures, missing, signature(in.prescriber()));
+        return LetterPublisher.publish(new Letter(title, in.today().format(LONG_DATE), List.of(payer, "Appeals Department"), regarding,
+                "To the appeals reviewer:", sections, enclosures, missing, signature(in.prescriber())), knowledge::publicCitation);
     }
 
     /** What each chart resource is, for the list of enclosed records. */
@@ -285,8 +279,8 @@ public final class AppealLetterComposer {
         Map<String, String> labels = new HashMap<>();
         chart.conditions().forEach(c -> labels.put(c.reference(), "diagnosis, " + c.text()));
         chart.observations().forEach(o -> labels.put(o.reference(), o.text()));
-        chart.biomarkers().forEach(b -> labels.put(b.reference(), knowledge.biomarker(b.biomarkerId())
-                .map(KnowledgeModel.Biomarker::label).orElse(b.biomarkerId()) + " result" + (b.method() == null ? "" : ", " + b.method())));
+        chart.biomarkers().forEach(b -> labels.put(b.reference(), ChartLabels.report(knowledge.biomarker(b.biomarkerId())
+                .map(KnowledgeModel.Biomarker::label).orElse(b.biomarkerId()), b)));
         chart.therapies().forEach(t -> labels.put(t.reference(), "treatment record, " + t.text()));
         return labels;
     }
@@ -334,7 +328,7 @@ public final class AppealLetterComposer {
     static String doubt(Deadline d) {
         return switch (d.verification()) {
             case VERIFIED -> "";
-            case SECONDARY -> "; the rule rests on a secondary source";
+            case SECONDARY -> ""; // stated with its citation; only unconfirmed rules are flagged
             case UNVERIFIED -> "; the rule is UNVERIFIED";
             case CONFLICT_UNVERIFIED -> "; sources disagree on this rule (CONFLICT-UNVERIFIED) and the earliest value is used";
         };

@@ -193,15 +193,15 @@ public final class ExternalReviewPacketComposer {
             regarding.add("Member ID: " + in.memberId());
         }
         regarding.add("Denied: " + in.drug() + " by " + in.payer() + " (" + in.denial() + ")");
-        regarding.add("Internal appeal: " + in.appealTask());
+        regarding.add("Internal appeal: " + in.appealStatus());
         List<String> signature = new ArrayList<>();
         signature.add("Prepared for " + patientName + " and the treating physician");
         signature.addAll(AppealLetterComposer.signature(in.prescriber()));
         List<String> processes = new ArrayList<>(List.of(body.process()));
         in.alternatives().stream().map(a -> a.body().process()).filter(p -> !processes.contains(p)).forEach(processes::add);
-        return new Letter("External Review Packet: " + String.join(" or ", processes), in.today().format(AppealLetterComposer.LONG_DATE),
-                List.of(body.body(), body.process()), regarding, "What to file, where, and by when:", sections, enclosures,
-                missing, signature);
+        return LetterPublisher.publish(new Letter("External Review Packet: " + String.join(" or ", processes),
+                in.today().format(AppealLetterComposer.LONG_DATE), List.of(body.body(), body.process()), regarding,
+                "What to file, where, and by when:", sections, enclosures, missing, signature), knowledge::publicCitation);
     }
 
     /**

@@ -64,12 +64,8 @@ final class LetterComposer {
             KnowledgeModel.Biomarker b = knowledge.biomarker(biomarkerId).orElseThrow();
             List<ChartFacts.BiomarkerFact> results = chart.biomarkers().stream().filter(r -> r.biomarkerId().equals(biomarkerId)).toList();
             for (ChartFacts.BiomarkerFact r : results) {
-                biomarkers.add(new Letter.Statement(b.label() + ": " + r.result()
-                        + (r.method() == null ? "" : ", by " + r.method())
-                        + (r.lab() == null ? "" : ", " + r.lab())
-                        + (r.date() == null ? "" : ", reported " + r.date())
-                        + (r.isFinal() ? "" : " (not final)") + ".", List.of(r.reference())));
-                enclosures.add(b.label() + " report (" + r.reference() + ")");
+                biomarkers.add(new Letter.Statement(ChartLabels.result(b.label(), r, assessment.chart()), List.of(r.reference())));
+                enclosures.add(ChartLabels.report(b.label(), r) + " (" + r.reference() + ")");
             }
             if (results.stream().noneMatch(r -> r.isFinal() && r.polarity() == ChartFacts.Polarity.POSITIVE)) {
                 biomarkers.add(new Letter.Statement("A final positive " + b.label() + " result is not on file; the report is"
@@ -115,17 +111,11 @@ final class LetterComposer {
                     + String.join("; ", drug.accessRoutes()) + ".", List.of(drug.source())));
         }
         for (KnowledgeModel.Sourced e : drug.evidence()) {
-            rationale.add(new Letter.Statement(e.text() + (KnowledgeModel.UNVERIFIED.equals(e.verification()) ? " (unverified)" : "") + ".",
-                    e.source() == null ? List.of() : List.of(e.source())));
+            rationale.add(new Letter.Statement(e.text() + ".", AppealLetterComposer.cite(e), true));
         }
         for (KnowledgeModel.Sourced g : drug.guidelines()) {
-            boolean unverified = KnowledgeModel.UNVERIFIED.equals(g.verification());
-            rationale.add(new Letter.Statement("Guideline support: " + g.text() + (unverified ? " (to be confirmed)" : "") + ".",
-                    g.source() == null ? List.of() : List.of(g.source())));
-            if (unverified) {
-                missing.add(new Letter.Missing("Confirm in the current guideline: " + g.text(),
-                        "check the current version of the guideline named in the sources and cite its version and category"));
-            }
+            // An unconfirmed guideline goes to the sender's checklist (LetterPublisher), with its version to cite.
+            rationale.add(new Letter.Statement("Guideline support: " + g.text() + ".", AppealLetterComposer.cite(g), true));
         }
         sections.add(new Letter.Section("Clinical rationale", rationale));
 
@@ -147,7 +137,7 @@ final class LetterComposer {
                 }
             }
             sections.add(new Letter.Section(assessment.payer().map(KnowledgeModel.Payer::name).orElse("Payer")
-                    + " criteria (policy " + evaluation.policyId() + ", version " + evaluation.policyVersion() + ")", criteria));
+                    + " criteria for " + drug.displayName(), criteria));
         });
 
         // 7. Requested treatment and urgency
@@ -178,7 +168,7 @@ final class LetterComposer {
             regarding.add("Member ID: " + coverage.getSubscriberId());
         }
         regarding.add("Request: prior authorization of " + drug.displayName());
-        return new Letter(
+        return LetterPublisher.publish(new Letter(
                 "Letter of Medical Necessity: " + drug.displayName(),
                 today.format(LONG_DATE),
                 List.of(assessment.payer().map(KnowledgeModel.Payer::name).orElse(assessment.payorOrganization().getName()),
@@ -188,7 +178,7 @@ final class LetterComposer {
                 sections,
                 enclosures,
                 missing,
-                signature);
+                signature), knowledge::publicCitation);
     }
 
     private static List<String> drugBiomarkers(KnowledgeModel.Drug drug) {

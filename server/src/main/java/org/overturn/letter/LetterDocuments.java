@@ -16,6 +16,9 @@ import org.springframework.lang.Nullable;
  * was built from. Nothing is stored here; the caller stores both in its own transaction.
  */
 public final class LetterDocuments {
+    /** The title of the sender's checklist attachment. */
+    public static final String CHECKLIST_TITLE = "Sender's checklist (for the clinic, not sent with the letter)";
+
     private LetterDocuments() {}
 
     /**
@@ -23,7 +26,8 @@ public final class LetterDocuments {
      * @param related what the document is about, as references (e.g. "ClaimResponse/1", "Claim/2")
      */
     public static DocumentReference document(
-            Letter letter, CaseDocuments.Kind kind, String subject, @Nullable String author, Collection<String> related, Date now) {
+            Letter composed, CaseDocuments.Kind kind, String subject, @Nullable String author, Collection<String> related, Date now) {
+        Letter letter = LetterPublisher.publish(composed);
         DocumentReference doc = new DocumentReference();
         doc.setStatus(Enumerations.DocumentReferenceStatus.CURRENT);
         doc.setDocStatus(DocumentReference.ReferredDocumentStatus.PRELIMINARY); // final once signed and sent
@@ -39,8 +43,21 @@ public final class LetterDocuments {
                 .setData(MarkdownRenderer.render(letter).getBytes(StandardCharsets.UTF_8)).setCreation(now);
         doc.addContent().getAttachment().setContentType("application/pdf").setTitle(letter.title() + " (PDF)")
                 .setData(PdfRenderer.render(letter)).setCreation(now);
+        addChecklist(doc, letter, now);
         related.forEach(r -> doc.getContext().addRelated(new Reference(r)));
+        addRecords(doc, letter);
         return doc;
+    }
+
+    /** The sender's checklist, as a third attachment titled as one: for the clinic, not sent with the letter. */
+    static void addChecklist(DocumentReference doc, Letter letter, Date now) {
+        doc.addContent().getAttachment().setContentType("text/markdown").setTitle(CHECKLIST_TITLE)
+                .setData(MarkdownRenderer.checklist(letter).getBytes(StandardCharsets.UTF_8)).setCreation(now);
+    }
+
+    /** Each enclosure that is a chart record, as a related reference whose display is the enclosure's name. */
+    static void addRecords(DocumentReference doc, Letter letter) {
+        letter.records().forEach(r -> doc.getContext().addRelated(new Reference(r.reference()).setDisplay(r.enclosure())));
     }
 
     /**

@@ -93,7 +93,7 @@ public final class LetterService {
         }
         MedicationRequest theOrder = order;
         Practitioner prescriber = prescriber(claim, order);
-        Letter letter = composer.medicalNecessity(assessment, order, prescriber, LocalDate.now(clock));
+        Letter letter = LetterPublisher.publish(composer.medicalNecessity(assessment, order, prescriber, LocalDate.now(clock)));
         String markdown = MarkdownRenderer.render(letter);
         byte[] pdf = PdfRenderer.render(letter);
         Date now = Date.from(clock.instant());
@@ -127,6 +127,8 @@ public final class LetterService {
             if (storedResponse != null) {
                 doc.getContext().addRelated(new Reference(storedResponse.type() + "/" + storedResponse.id()));
             }
+            LetterDocuments.addChecklist(doc, letter, now);
+            LetterDocuments.addRecords(doc, letter);
             StoredResource stored = store.create(doc, null).stored();
 
             Provenance provenance = new Provenance();

@@ -43,12 +43,35 @@ public final class MarkdownRenderer {
             letter.enclosures().forEach(e -> md.append("- ").append(e).append("\n"));
             md.append("\n");
         }
+        letter.signature().forEach(line -> md.append(line).append("  \n"));
+        return md.toString();
+    }
+
+    /**
+     * The sender's checklist for a letter: for the clinic, never sent with it. Documentation still to obtain, what to
+     * confirm before sending (claims that rest only on a patient guide or an unconfirmed rule), and which chart record
+     * each enclosure is.
+     */
+    public static String checklist(Letter letter) {
+        StringBuilder md = new StringBuilder();
+        md.append("# Sender's checklist: ").append(letter.title()).append("\n\n");
+        md.append("For the clinic. Not part of the letter and not sent with it.\n\n");
         if (!letter.missing().isEmpty()) {
-            md.append("## Before sending: documentation still to obtain\n\n");
+            md.append("## Documentation still to obtain\n\n");
             letter.missing().forEach(m -> md.append("- [ ] ").append(m.item()).append(" (").append(m.howToObtain()).append(")\n"));
             md.append("\n");
         }
-        letter.signature().forEach(line -> md.append(line).append("  \n"));
+        if (!letter.checklist().isEmpty()) {
+            md.append("## Confirm before sending\n\n");
+            letter.checklist().forEach(c -> md.append("- [ ] ").append(c).append("\n"));
+            md.append("\n");
+        }
+        if (!letter.records().isEmpty()) {
+            md.append("## Enclosures and the chart records they are\n\n");
+            letter.records().forEach(r -> md.append("- ").append(r.enclosure()).append(": ").append(r.reference()).append("\n"));
+            md.append("\n");
+        }
+        md.append("- [ ] Sign the letter\n");
         return md.toString();
     }
 }

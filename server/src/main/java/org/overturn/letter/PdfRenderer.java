@@ -71,11 +71,6 @@ public final class PdfRenderer {
         h.append("<div class=\"line\"></div>");
         letter.signature().forEach(line -> h.append(esc(line)).append("<br/>"));
         h.append("</div>");
-        if (!letter.missing().isEmpty()) {
-            h.append("<div class=\"missing\"><h2>Before sending: documentation still to obtain</h2><ul>");
-            letter.missing().forEach(m -> h.append("<li><b>").append(esc(m.item())).append("</b>: ").append(esc(m.howToObtain())).append("</li>"));
-            h.append("</ul></div>");
-        }
         if (!notes.isEmpty()) {
             h.append("<h2>Sources</h2><ol class=\"notes\">");
             notes.forEach(n -> h.append("<li>").append(esc(n)).append("</li>"));

@@ -150,11 +150,13 @@ final class PatientSummaryComposer {
             if (p.eligibility() != null) {
                 line.append(" ").append(p.eligibility()).append(".");
             }
+            String unverifiedMark = " (" + KnowledgeModel.UNVERIFIED + ")";
             if (p.restrictions() != null) {
-                line.append(" ").append(p.restrictions()).append(".");
+                // Doubt is said in words a patient reads (CHECK), never as our verification mark.
+                line.append(" ").append(p.restrictions().replace(unverifiedMark, "")).append(".");
             }
             p.contacts().forEach(c -> line.append(" Phone: ").append(c.value()).append("."));
-            if (KnowledgeModel.UNVERIFIED.equals(p.verification())) {
+            if (KnowledgeModel.UNVERIFIED.equals(p.verification()) || (p.restrictions() != null && p.restrictions().contains(unverifiedMark))) {
                 line.append(CHECK);
             }
             costs.add(new Letter.Statement(line.toString(), List.of(p.source())));

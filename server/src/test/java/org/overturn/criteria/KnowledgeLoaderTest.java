@@ -196,6 +196,13 @@ class KnowledgeLoaderTest {
         assertThat(e.problems()).anyMatch(p -> p.equals("cost-assistance.yaml mystery-fund: names unknown drug unobtainium-2"));
         assertThat(e.problems()).anyMatch(p -> p.equals("cost-assistance.yaml mystery-fund: needs what it offers"));
         assertThat(e.problems()).anyMatch(p -> p.equals("cost-assistance.yaml mystery-fund: needs a source"));
+        // public citations: shown to payers, so free of internal marks, one per source
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("drugs.yaml alectinib evidence: citation 'A trial, seeds/004")
+                && p.contains("must carry no internal mark") && p.contains("seed file"));
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("drugs.yaml alectinib evidence: source 'seeds/004_7e44664f54a4bddd.txt"
+                + " (secondary summaries)' has two citations"));
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("drugs.yaml alectinib: indication setting must be one of [metastatic,"
+                + " adjuvant], not palliative-ish"));
         assertThat(e.getMessage()).startsWith("The knowledge files are inconsistent");
     }
 

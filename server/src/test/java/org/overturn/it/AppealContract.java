@@ -106,7 +106,8 @@ public interface AppealContract extends PasContract {
         assertThat(draft.path("restriction").has("period")).isFalse();
         assertThat(draft.path("partOf").get(0).path("reference").asText()).isEqualTo("Task/" + appealId);
         String earlyPacket = markdown(entry(early, 1));
-        assertThat(earlyPacket).contains("Not yet fileable").contains("It becomes fileable").contains(story.body());
+        assertThat(earlyPacket).contains("Not yet fileable").contains(story.body());
+        assertThat(earlyPacket + PayerFacingScan.checklist(entry(early, 1))).contains("It becomes fileable");
 
         // The investigational denial: the letter asks for the physician certification and the expanded-access letter.
         String letter = markdown(entry(appealed, 1));
@@ -126,8 +127,9 @@ public interface AppealContract extends PasContract {
         assertThat(get("Task/" + ready.path("id").asText() + "/_history").json().path("total").asInt())
                 .as("draft, requested, ready").isEqualTo(3);
         String packet = markdown(entry(review, 1));
-        assertThat(packet).contains(story.body()).contains(story.phone()).contains("File by December 14, 2026")
-                .contains("CONFLICT-UNVERIFIED").doesNotContain("Not yet fileable");
+        // The filing rule is in dispute: the deadline and the dispute are for the sender to check, not in the packet.
+        assertThat(PayerFacingScan.checklist(entry(review, 1))).contains("File by December 14, 2026").contains("CONFLICT-UNVERIFIED");
+        assertThat(packet).contains(story.body()).contains(story.phone()).doesNotContain("Not yet fileable");
     }
 
     @Test
@@ -151,7 +153,8 @@ public interface AppealContract extends PasContract {
         assertThat(secondTask.path("restriction").path("period").path("end").asText()).isEqualTo("2027-03-29T23:59:59-04:00");
         assertThat(inputs(secondTask, AppealProfiles.PREVIOUS_APPEAL)).containsExactly("Task/" + first.path("id").asText());
         assertThat(text(deadline(secondTask, "decision", true), "step")).isEqualTo("second-level-appeal-decision");
-        assertThat(markdown(entry(second, 1))).contains("Second-Level Appeal").contains("Task/" + first.path("id").asText());
+        assertThat(markdown(entry(second, 1))).contains("Second-Level Appeal")
+                .contains("The plan's decision upholding the denial on the first-level appeal");
 
         recordDecision(secondTask.path("id").asText(), "upheld", "2026-11-10T10:00:00-05:00");
         JsonNode review = checkedReview(story, secondTask.path("id").asText(), "2026-11-10T10:00:00-05:00");
@@ -319,10 +322,12 @@ public interface AppealContract extends PasContract {
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         String letter = markdown(r.json());
         assertThat(letter).contains("Request for Step-Therapy Exception: Alecensa (alectinib)")
-                .contains("H&S 1367.206").contains("(UNVERIFIED)")
+                .doesNotContain("(UNVERIFIED)")
                 // CA-DMHC stepTherapy.responseStandard, and deemed granted (H&S 1367.241)
                 .contains("within 72 hours of receiving it").contains("deemed granted")
                 .contains("Xalkori (crizotinib) was given").contains("stopped: Disease progression");
+        // Grounds only a patient guide gives wait on the sender's checklist, to be confirmed in the law itself.
+        assertThat(PayerFacingScan.checklist(r.json())).contains("H&S 1367.206").contains("UNVERIFIED");
 
         String notTried = submittedClaim(Scenarios.ALECTINIB_CA, "step-therapy-not-tried");
         String without = markdown(letter(notTried, "step-therapy-exception").json());
@@ -457,8 +462,9 @@ public interface AppealContract extends PasContract {
             String words = note.path("text").asText().replaceFirst("^Denied \\(CARC \\w+\\): ", "").replaceFirst(" \\[[^\\]]*\\]$", "");
             assertThat(letter).contains(words);
         }
-        assertThat(letter).contains("CARC " + story.carc()).contains("Denial reason 1")
-                .contains("must be filed by").contains(story.appealRule());
+        assertThat(letter).contains("CARC " + story.carc()).contains("Denial reason 1");
+        // A deadline whose rule is unconfirmed is for the sender to check, not for the payer to read.
+        assertThat(letter + PayerFacingScan.checklist(doc)).contains("must be filed by");
         if (story.urgency().equals("expedited")) {
             assertThat(letter).contains("Request for Expedited").contains("expedited (urgent) timeline");
         }
@@ -468,15 +474,16 @@ public interface AppealContract extends PasContract {
         assertThat(denialAt).isPositive();
         assertThat(records).isGreaterThan(denialAt);
         assertThat(attestation).isGreaterThan(records);
-        // Every chart resource the letter cites is on the server.
-        java.util.regex.Matcher cited = java.util.regex.Pattern
-                .compile("(Observation|Condition|MedicationStatement|MedicationRequest|Patient)/[0-9a-f-]{36}").matcher(letter);
+        // Every enclosed chart record is named in the letter and is a resource on the server (context.related).
         int citations = 0;
-        while (cited.find()) {
-            assertThat(get(cited.group()).status()).as("cited %s", cited.group()).isEqualTo(200);
-            citations++;
+        for (JsonNode related : doc.path("context").path("related")) {
+            if (related.hasNonNull("display")) {
+                assertThat(letter).contains("- " + related.path("display").asText());
+                assertThat(get(related.path("reference").asText()).status()).as("record %s", related).isEqualTo(200);
+                citations++;
+            }
         }
-        assertThat(citations).isGreaterThan(2);
+        assertThat(citations).isGreaterThan(1);
         return task;
     }
 
@@ -496,7 +503,7 @@ public interface AppealContract extends PasContract {
         assertThat(text(deadline(task, "decision", true), "step")).isEqualTo("external-review-decision");
         String packet = markdown(entry(r, 1));
         assertThat(packet).contains(story.body()).contains(story.phone()).contains("File by").contains("## Enclosures")
-                .contains("ClaimResponse/").contains("Every denial letter and all correspondence")
+                .contains("The payer's denial").contains("Every denial letter and all correspondence")
                 .contains("## Which body reviews the denial").contains("State whose law governs the plan: ")
                 .doesNotContain("(regime ");
         Response again = post("Task/" + appealId + "/$external-review", "{\"resourceType\":\"Parameters\"}");
@@ -603,7 +610,9 @@ public interface AppealContract extends PasContract {
         return out;
     }
 
+    /** The document's Markdown; every generated document read here is first scanned for internal marks. */
     static String markdown(JsonNode doc) {
+        PayerFacingScan.document(doc);
         String data = doc.path("content").get(0).path("attachment").path("data").asText();
         return new String(Base64.getDecoder().decode(data), StandardCharsets.UTF_8);
     }

@@ -38,9 +38,10 @@ public interface CaseKitContract extends AppealContract, LetterContract {
     default void faxPacketWhenMedicalNecessityLetterThenCoverSheetLetterQuestionnaireAndEnclosuresInOrder() {
         String claimId = submittedClaim(Scenarios.ALECTINIB_CA, null);
         JsonNode letter = letter(claimId, "medical-necessity").json();
-        assertThat(AppealContract.markdown(letter)).as("the payer's specialty pharmacy is named in the letter")
-                .contains("Dispensing: once approved, Alecensa (alectinib) is dispensed by Accredo (Express Scripts), the specialty"
-                        + " pharmacy Cigna Healthcare uses for pharmacy-benefit drugs (provider line 877-826-7657, UNVERIFIED) (UNVERIFIED)");
+        assertThat(AppealContract.markdown(letter)).as("a pharmacy only a patient guide names is not stated to the payer")
+                .doesNotContain("Dispensing:");
+        assertThat(PayerFacingScan.checklist(letter)).as("it waits on the sender's checklist")
+                .contains("Dispensing: once approved, Alecensa (alectinib) is dispensed by Accredo (Express Scripts)");
         Response r = faxPacket(claimId, null);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         JsonNode packet = r.json();
@@ -56,7 +57,7 @@ public interface CaseKitContract extends AppealContract, LetterContract {
         Pdf pdf = pdf(packet);
         String text = pdf.text();
         // The cover sheet: to the payer's PA fax line (a number only a guide gives, so marked), from the prescriber.
-        assertThat(text).contains("FAX").contains("Cigna Healthcare, Prior Authorization").contains("1-866-873-8279 (UNVERIFIED")
+        assertThat(text).contains("FAX").contains("Cigna Healthcare, Prior Authorization").contains("1-866-873-8279").doesNotContain("seeds/")
                 .contains("1-800-882-4462").contains("Dr. Aaron Petrosky, MD, NPI 9100000101")
                 .contains("Callback phone: 916-555-0110").contains("Return fax: not on file")
                 .contains("Lena Marwick").contains("CGN-TEST-ALK-0001").contains("CONFIDENTIALITY NOTICE");
@@ -233,7 +234,7 @@ public interface CaseKitContract extends AppealContract, LetterContract {
         String text = AppealContract.markdown(patientSummary(claimId).json());
         assertThat(text).contains("Cigna Healthcare said no on September 14, 2026. This is called a denial.")
                 .contains("The reason they gave:").contains("This is called an appeal.")
-                .contains("Your doctor can appeal until March 13, 2027.").contains("CA-CDI internalAppeal.filingWindow")
+                .contains("Your doctor can appeal until March 13, 2027.")
                 .contains("California Department of Insurance (CDI)").contains("1-800-927-4357 (help with appeals and outside reviews)")
                 .contains("Bayer/Loxo Oncology Access Services").contains("1-833-848-7258")
                 .contains("CancerCare Co-Payment Assistance Foundation").contains("If it is approved, Vitrakvi (larotrectinib) will come from");
@@ -251,7 +252,7 @@ public interface CaseKitContract extends AppealContract, LetterContract {
         assertThat(open).contains("zanzalintinib is a study drug. The FDA has not approved it yet.")
                 .contains("Cigna Healthcare said no on July 20, 2026.").contains("Your doctor started an appeal on")
                 .contains("There is no answer yet.").contains("Your doctor must send an appeal by January 16, 2027.")
-                .contains("OH-ODI internalAppeal.filingWindow").contains("Task/" + task.path("id").asText())
+                .doesNotContain("Task/" + task.path("id").asText())
                 .contains("Cigna Healthcare must answer an appeal by about")
                 .contains("Exelixis (the sponsor) through a clinical trial or expanded access")
                 .contains("Ohio Department of Insurance (ODI)").contains("1-800-686-1526 (help with appeals and outside reviews)");
@@ -266,7 +267,7 @@ public interface CaseKitContract extends AppealContract, LetterContract {
         String claimId = submittedClaim(Scenarios.ALECTINIB_CA, "biomarker-missing");
         String text = AppealContract.markdown(patientSummary(claimId).json());
         assertThat(text).contains("Cigna Healthcare has not decided yet.").contains("They asked your doctor for more papers:")
-                .contains("ALK test report").contains("Cigna Healthcare must decide by about").contains("rxPriorAuth.standard");
+                .contains("ALK test report").contains("Cigna Healthcare must decide by about");
     }
 
     @Test
@@ -306,6 +307,7 @@ public interface CaseKitContract extends AppealContract, LetterContract {
 
     /** The packet's PDF, read back with PDFBox: its text and page count. */
     static Pdf pdf(JsonNode packet) {
+        PayerFacingScan.document(packet);
         byte[] bytes = Base64.getDecoder().decode(packet.path("content").get(0).path("attachment").path("data").asText());
         try (PDDocument doc = Loader.loadPDF(bytes)) {
             // Lines wrap where the layout wraps them; the words and their order are what count.

@@ -49,6 +49,7 @@ public interface LetterContract extends EligibilityContract {
         Response r = generate(claimId, "medical-necessity");
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         JsonNode doc = r.json();
+        PayerFacingScan.document(doc);
         assertThat(doc.path("resourceType").asText()).isEqualTo("DocumentReference");
         assertThat(doc.path("subject").path("reference").asText()).isEqualTo("Patient/" + ids.get("Patient"));
         assertThat(doc.path("context").path("related").get(0).path("reference").asText()).isEqualTo("Claim/" + claimId);
@@ -63,14 +64,28 @@ public interface LetterContract extends EligibilityContract {
         for (JsonNode fact : expected.path("letterMustContain")) {
             assertThat(markdown).as("letter for %s", scenario).contains(fact.asText());
         }
-        // Every chart reference the letter cites is a resource of this patient's chart on this server.
-        java.util.regex.Matcher cited = java.util.regex.Pattern.compile("(Observation|Condition|MedicationStatement|MedicationRequest|Patient)/[0-9a-f-]{36}").matcher(markdown);
-        int citations = 0;
-        while (cited.find()) {
-            assertThat(get(cited.group()).status()).as("cited %s", cited.group()).isEqualTo(200);
-            citations++;
+        // What is only in a patient guide or unconfirmed waits on the sender's checklist, beside the letter, never in it.
+        JsonNode checklistAttachment = doc.path("content").get(2).path("attachment");
+        assertThat(checklistAttachment.path("title").asText()).contains("checklist").contains("not sent");
+        String checklist = new String(Base64.getDecoder().decode(checklistAttachment.path("data").asText()), StandardCharsets.UTF_8);
+        for (JsonNode fact : expected.path("checklistMustContain")) {
+            assertThat(checklist).as("checklist for %s", scenario).contains(fact.asText());
+            assertThat(markdown).as("letter for %s", scenario).doesNotContain(fact.asText());
         }
-        assertThat(citations).isGreaterThan(2);
+        // Each enclosure that is a chart record is named in the letter as a reader knows it, and context.related says
+        // which resource of this patient's chart on this server it is.
+        int records = 0;
+        for (JsonNode related : doc.path("context").path("related")) {
+            if (related.hasNonNull("display")) {
+                assertThat(markdown).contains("- " + related.path("display").asText());
+                assertThat(get(related.path("reference").asText()).status()).as("record %s", related).isEqualTo(200);
+                records++;
+            }
+        }
+        boolean investigational = expected.path("letterMustContain").toString().contains("Form FDA 3926");
+        if (!investigational) {
+            assertThat(records).as("the biomarker reports are enclosed and named").isPositive();
+        }
 
         // The PA Questionnaire comes back pre-filled from the chart, unanswered items left empty.
         String responseRef = null;
@@ -117,6 +132,7 @@ public interface LetterContract extends EligibilityContract {
         Map<String, String> ids = load(tree.toString());
         Response r = generate(claim(ids, "preauthorization"), "medical-necessity");
         assertThat(r.status()).isEqualTo(200);
+        PayerFacingScan.document(r.json());
         String markdown = new String(Base64.getDecoder().decode(r.json().path("content").get(0).path("attachment").path("data").asText()),
                 StandardCharsets.UTF_8);
         assertThat(markdown).contains("A final positive ALK rearrangement result is not on file");
