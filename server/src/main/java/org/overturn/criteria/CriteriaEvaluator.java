@@ -101,10 +101,11 @@ public final class CriteriaEvaluator {
             BiomarkerFact first = results.stream().filter(r -> r.isFinal() && r.polarity() == Polarity.POSITIVE).findFirst().orElseThrow();
             return result(c, Status.MET, biomarker.label() + ": " + first.result()
                     + (first.method() == null ? "" : " (" + first.method() + ")")
-                    + (first.date() == null ? "" : ", " + first.date()), positive, needed);
+                    + (first.date() == null ? "" : ", " + first.date()) + unconfirmedCutOff(biomarker), positive, needed);
         }
         if (!negative.isEmpty()) {
-            return result(c, Status.NOT_MET, biomarker.label() + " result on file is negative", negative, needed);
+            return result(c, Status.NOT_MET, biomarker.label() + " result on file is negative" + unconfirmedCutOff(biomarker),
+                    negative, needed);
         }
         if (!results.isEmpty()) {
             List<String> refs = results.stream().map(BiomarkerFact::reference).toList();
@@ -114,6 +115,15 @@ public final class CriteriaEvaluator {
                     : biomarker.label() + " result is indeterminate", refs, needed);
         }
         return result(c, Status.UNKNOWN, "No " + biomarker.label() + " result on file", List.of(), needed);
+    }
+
+    /** A percentage read against a cut-off no published source confirms: the evaluation says so. */
+    private static String unconfirmedCutOff(KnowledgeModel.Biomarker biomarker) {
+        KnowledgeModel.Threshold t = biomarker.threshold();
+        return t != null && KnowledgeModel.UNVERIFIED.equals(t.verification())
+                ? "; a percentage result is read against a cut-off of " + t.minimum().stripTrailingZeros().toPlainString()
+                        + t.unit() + ", which is not confirmed by a published source"
+                : "";
     }
 
     private static List<String> refs(List<BiomarkerFact> results, Polarity polarity, boolean finalOnly) {

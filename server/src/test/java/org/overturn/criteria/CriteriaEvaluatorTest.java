@@ -151,4 +151,16 @@ class CriteriaEvaluatorTest {
         ChartFacts unknownAge = new ChartFacts(null, List.of(), List.of(), List.of(), List.of());
         assertThat(statuses(evaluator.evaluate(besponsa, unknownAge, TODAY))).containsEntry("age", "unknown");
     }
+
+    @Test
+    void cd22WhenDecidedAtAnUnconfirmedCutOffThenTheReasonSaysSo() {
+        KnowledgeModel.Policy besponsa = knowledge.policy("cigna", "inotuzumab-ozogamicin").orElseThrow();
+        ChartFacts chart = new ChartFacts(null, List.of(), List.of(new BiomarkerFact("Observation/cd22", "CD22-expression",
+                Polarity.POSITIVE, true, "92 %", "flow cytometry", "2026-10-01", "Example Lab")), List.of(), List.of());
+        Evaluation e = evaluator.evaluate(besponsa, chart, TODAY);
+        Evaluation.CriterionResult cd22 = e.results().stream().filter(r -> r.id().equals("cd22-positive"))
+                .findFirst().orElseThrow();
+        assertThat(cd22.status()).isEqualTo(Evaluation.Status.MET);
+        assertThat(cd22.reason()).contains("not confirmed").contains("5%");
+    }
 }
