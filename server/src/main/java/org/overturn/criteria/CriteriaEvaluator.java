@@ -66,6 +66,7 @@ public final class CriteriaEvaluator {
         List<String> matching = new ArrayList<>();
         List<String> described = new ArrayList<>();
         List<String> other = new ArrayList<>();
+        List<ChartFacts.ConditionFact> uncoded = new ArrayList<>();
         for (ChartFacts.ConditionFact condition : chart.conditions()) {
             boolean match = condition.icd10().stream().anyMatch(code -> c.icd10().stream().anyMatch(code::startsWith));
             if (match) {
@@ -73,10 +74,19 @@ public final class CriteriaEvaluator {
                 described.add(String.join("/", condition.icd10()) + " " + condition.text());
             } else if (!condition.icd10().isEmpty()) {
                 other.add(String.join("/", condition.icd10()));
+            } else {
+                uncoded.add(condition);
             }
         }
         if (!matching.isEmpty()) {
             return result(c, Status.MET, "Diagnosis on file: " + String.join("; ", described), matching, needed);
+        }
+        if (!uncoded.isEmpty()) {
+            // A diagnosis coded only in SNOMED CT, or only in words, may be the one: never "not met" on a guess.
+            return result(c, Status.UNKNOWN, "Diagnoses on file without an ICD-10-CM code ("
+                    + String.join("; ", uncoded.stream().map(ChartFacts.ConditionFact::text).toList())
+                    + ") cannot be matched to " + String.join(", ", c.icd10()) + "; add their ICD-10-CM codes",
+                    uncoded.stream().map(ChartFacts.ConditionFact::reference).toList(), needed);
         }
         if (!other.isEmpty()) {
             return result(c, Status.NOT_MET, "Diagnoses on file (" + String.join(", ", other) + ") are not in "

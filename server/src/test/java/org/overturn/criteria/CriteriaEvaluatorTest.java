@@ -90,6 +90,18 @@ class CriteriaEvaluatorTest {
     }
 
     @Test
+    void diagnosisWhenTheCancerHasNoIcd10CodeThenUnknownNotNotMetBecauseAnotherConditionHasOne() {
+        // Lung adenocarcinoma coded only in SNOMED CT (text kept), beside hypertension with an ICD-10-CM code.
+        ConditionFact snomedOnly = new ConditionFact("Condition/8", List.of(), "Adenocarcinoma of lung");
+        ConditionFact hypertension = new ConditionFact("Condition/9", List.of("I10"), "Essential hypertension");
+        Evaluation e = alectinib(new ChartFacts(null, List.of(snomedOnly, hypertension), List.of(), List.of(), List.of()));
+        assertThat(statuses(e)).containsEntry("diagnosis-nsclc", "unknown");
+        Evaluation.CriterionResult dx = e.results().stream().filter(r -> r.id().equals("diagnosis-nsclc")).findFirst().orElseThrow();
+        assertThat(dx.reason()).contains("Adenocarcinoma of lung").contains("ICD-10-CM");
+        assertThat(dx.evidence()).containsExactly("Condition/8");
+    }
+
+    @Test
     void wrongDiagnosisThenNotMetAndNoDiagnosisThenUnknown() {
         ConditionFact kidney = new ConditionFact("Condition/7", List.of("C64.1"), "RCC");
         assertThat(statuses(alectinib(new ChartFacts(null, List.of(kidney), List.of(), List.of(), List.of()))))
