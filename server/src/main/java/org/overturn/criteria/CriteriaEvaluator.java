@@ -184,7 +184,7 @@ public final class CriteriaEvaluator {
         List<BiomarkerFact> unreadable = results.stream().filter(r -> r.problem() != null).toList();
         if (!unreadable.isEmpty() && decisive.isEmpty()) {
             return result(c, Status.UNKNOWN, biomarker.label() + " result could not be read: " + unreadable.stream()
-                    .map(r -> r.reference() + " " + r.problem()).collect(java.util.stream.Collectors.joining("; ")),
+                    .map(BiomarkerFact::problem).distinct().collect(java.util.stream.Collectors.joining("; ")),
                     refs(unreadable), needed);
         }
         List<BiomarkerFact> pending = decisive.stream().filter(r -> !r.isFinal()).toList();
@@ -253,13 +253,13 @@ public final class CriteriaEvaluator {
         }
         List<String> evidence = new ArrayList<>(refs(positive));
         carriers.forEach(r -> evidence.add(r.reference()));
-        List<String> confirmed = new ArrayList<>();
-        List<String> unconfirmed = new ArrayList<>();
+        java.util.Set<String> confirmed = new java.util.LinkedHashSet<>();
+        java.util.Set<String> unconfirmed = new java.util.LinkedHashSet<>();
         for (BiomarkerFact r : carriers) {
             for (String name : r.resistanceMutations()) {
                 boolean known = b.resistance().mutation(name)
                         .map(m -> !KnowledgeModel.UNVERIFIED.equals(m.verification())).orElse(false);
-                (known ? confirmed : unconfirmed).add(name + " (" + r.reference() + ")");
+                (known ? confirmed : unconfirmed).add(name);
             }
         }
         List<String> distinctEvidence = evidence.stream().distinct().toList();
@@ -278,8 +278,7 @@ public final class CriteriaEvaluator {
 
     private static String describe(List<BiomarkerFact> facts) {
         return facts.stream()
-                .map(f -> f.result() + (f.method() == null ? "" : " by " + f.method()) + (f.date() == null ? "" : ", " + f.date())
-                        + " [" + f.reference() + "]")
+                .map(f -> f.result() + (f.method() == null ? "" : " by " + f.method()) + (f.date() == null ? "" : ", " + f.date()))
                 .collect(java.util.stream.Collectors.joining("; "));
     }
 

@@ -442,6 +442,8 @@ public final class KnowledgeLoader {
             case OBSERVATION_PRESENT -> c.loinc().forEach(l -> require(LOINC.matcher(l).matches(), at + ": '" + l + "' is not a LOINC code"));
             case FDA_APPROVED -> { }
         }
+        require(c.acceptsScreening() == null || c.kind() == KnowledgeModel.Kind.BIOMARKER_POSITIVE,
+                at + ": only a biomarker-positive criterion can accept screening results");
         if (c.kind() == KnowledgeModel.Kind.OBSERVATION_PRESENT) {
             require(!c.loinc().isEmpty(), at + ": an observation-present criterion needs loinc codes");
         }
