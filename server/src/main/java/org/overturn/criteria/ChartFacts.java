@@ -23,8 +23,20 @@ public record ChartFacts(
         observations = List.copyOf(observations);
     }
 
-    /** An active, not refuted diagnosis; {@code icd10} holds its ICD-10-CM codes. */
-    public record ConditionFact(String reference, List<String> icd10, String text) {}
+    /**
+     * An active, not refuted diagnosis; {@code icd10} holds its ICD-10-CM codes, {@code snomed} its SNOMED CT codes
+     * (matched to ICD-10-CM categories only through diagnoses.yaml).
+     */
+    public record ConditionFact(String reference, List<String> icd10, List<String> snomed, String text) {
+        public ConditionFact {
+            icd10 = List.copyOf(icd10);
+            snomed = List.copyOf(snomed);
+        }
+
+        public ConditionFact(String reference, List<String> icd10, String text) {
+            this(reference, icd10, List.of(), text);
+        }
+    }
 
     public enum Polarity {
         POSITIVE,
@@ -32,7 +44,22 @@ public record ChartFacts(
         INDETERMINATE
     }
 
-    /** One biomarker result read from an Observation or DiagnosticReport. */
+    /** The kind of genomic change a result describes, as far as the chart says. */
+    public enum Alteration {
+        FUSION,
+        SEQUENCE_CHANGE,
+        UNSPECIFIED
+    }
+
+    /**
+     * One biomarker result read from an Observation or DiagnosticReport.
+     *
+     * @param alteration the kind of change the result is about (a point mutation is not a fusion)
+     * @param screen read by a screening method only (pan-TRK IHC): positive means "confirm", never "met"
+     * @param testCode the LOINC code of the test, when it has one the knowledge lists
+     * @param resistanceMutations acquired resistance mutations the result names ("NTRK1 G595R")
+     * @param problem why the result could not be read, when it could not
+     */
     public record BiomarkerFact(
             String reference,
             String biomarkerId,
@@ -41,7 +68,31 @@ public record ChartFacts(
             String result,
             @Nullable String method,
             @Nullable String date,
-            @Nullable String lab) {}
+            @Nullable String lab,
+            Alteration alteration,
+            boolean screen,
+            @Nullable String testCode,
+            List<String> resistanceMutations,
+            @Nullable String problem) {
+        public BiomarkerFact {
+            resistanceMutations = List.copyOf(resistanceMutations);
+        }
+
+        public BiomarkerFact(String reference, String biomarkerId, Polarity polarity, boolean isFinal, String result,
+                @Nullable String method, @Nullable String date, @Nullable String lab) {
+            this(reference, biomarkerId, polarity, isFinal, result, method, date, lab, Alteration.UNSPECIFIED, false, null,
+                    List.of(), null);
+        }
+
+        /**
+         * Whether {@code other} is the same test: same code, method and performing lab, each of them known. A lab the
+         * chart does not name is never assumed to be the same lab.
+         */
+        public boolean sameTestAs(BiomarkerFact other) {
+            return testCode != null && method != null && lab != null
+                    && testCode.equals(other.testCode) && method.equals(other.method) && lab.equals(other.lab);
+        }
+    }
 
     /** One prior or current therapy; {@code drugIds} are the knowledge drugs it was recognized as (may be empty). */
     public record TherapyFact(

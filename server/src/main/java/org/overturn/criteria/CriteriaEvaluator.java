@@ -53,33 +53,68 @@ public final class CriteriaEvaluator {
     }
 
     private static CriterionResult result(Criterion c, Status status, String reason, List<String> evidence, String missing) {
+        return result(c, status, reason, evidence, missing, List.of());
+    }
+
+    private static CriterionResult result(
+            Criterion c, Status status, String reason, List<String> evidence, String missing, List<String> caveats) {
         return new CriterionResult(c.id(), c.description(), c.isRequired(), status, reason, evidence,
-                status == Status.MET ? null : missing, c.source());
+                status == Status.MET ? null : missing, c.source(), caveats.stream().distinct().toList());
     }
 
     private static String documentation(Criterion c, String fallback) {
         return c.documentation() != null ? c.documentation() : fallback;
     }
 
+    /**
+     * Met by an ICD-10-CM code under one of the criterion's categories, or by a SNOMED CT code diagnoses.yaml maps to
+     * one (with a caveat while the mapping is UNVERIFIED). A diagnosis coded only in SNOMED CT that the table does not
+     * map, or written only in words, makes the criterion unknown: it is never not-met because another condition has
+     * an ICD-10-CM code.
+     */
     private CriterionResult diagnosis(Criterion c, ChartFacts chart) {
         String needed = documentation(c, "Diagnosis with an ICD-10-CM code in " + String.join(", ", c.icd10()));
         List<String> matching = new ArrayList<>();
         List<String> described = new ArrayList<>();
+        List<String> caveats = new ArrayList<>();
         List<String> other = new ArrayList<>();
         List<ChartFacts.ConditionFact> uncoded = new ArrayList<>();
         for (ChartFacts.ConditionFact condition : chart.conditions()) {
-            boolean match = condition.icd10().stream().anyMatch(code -> c.icd10().stream().anyMatch(code::startsWith));
-            if (match) {
+            if (condition.icd10().stream().anyMatch(code -> inCategories(code, c.icd10()))) {
                 matching.add(condition.reference());
                 described.add(String.join("/", condition.icd10()) + " " + condition.text());
-            } else if (!condition.icd10().isEmpty()) {
-                other.add(String.join("/", condition.icd10()));
+                continue;
+            }
+            List<KnowledgeModel.DiagnosisMapping> mapped = condition.snomed().stream()
+                    .map(knowledge::diagnosisMapping).flatMap(java.util.Optional::stream).toList();
+            KnowledgeModel.DiagnosisMapping match = mapped.stream()
+                    .filter(m -> m.icd10().stream().anyMatch(code -> inCategories(code, c.icd10()))).findFirst().orElse(null);
+            if (match != null) {
+                matching.add(condition.reference());
+                described.add(condition.text() + " (SNOMED CT " + match.snomed() + ", ICD-10-CM " + String.join("/", match.icd10())
+                        + ")");
+                if (!KnowledgeModel.VERIFIED.equals(match.verification())) {
+                    caveats.add("The diagnosis was matched from SNOMED CT " + match.snomed() + " (" + match.display()
+                            + ") to ICD-10-CM " + String.join("/", match.icd10()) + " through a mapping that is "
+                            + match.verification() + "; add the ICD-10-CM code to the claim.");
+                }
+            } else if (!condition.icd10().isEmpty() || !mapped.isEmpty()) {
+                other.add(condition.icd10().isEmpty()
+                        ? mapped.stream().flatMap(m -> m.icd10().stream()).collect(java.util.stream.Collectors.joining("/"))
+                        : String.join("/", condition.icd10()));
             } else {
                 uncoded.add(condition);
             }
         }
         if (!matching.isEmpty()) {
-            return result(c, Status.MET, "Diagnosis on file: " + String.join("; ", described), matching, needed);
+            return result(c, Status.MET, "Diagnosis on file: " + String.join("; ", described), matching, needed, caveats);
+        }
+        if (!uncoded.isEmpty()) {
+            return result(c, Status.UNKNOWN, "Diagnosis on file without an ICD-10-CM code Overturn can match ("
+                    + uncoded.stream().map(u -> u.snomed().isEmpty() ? "\"" + u.text() + "\"" : u.text() + ", SNOMED CT "
+                            + String.join("/", u.snomed())).collect(java.util.stream.Collectors.joining("; "))
+                    + "); its ICD-10-CM code would decide this", uncoded.stream().map(ChartFacts.ConditionFact::reference).toList(),
+                    needed);
         }
         if (!uncoded.isEmpty()) {
             // A diagnosis coded only in SNOMED CT, or only in words, may be the one: never "not met" on a guess.
@@ -95,62 +130,177 @@ public final class CriteriaEvaluator {
         return result(c, Status.UNKNOWN, "No active diagnosis with an ICD-10-CM code on file", List.of(), needed);
     }
 
+    private static boolean inCategories(String code, List<String> categories) {
+        return categories.stream().anyMatch(code::startsWith);
+    }
+
+    /**
+     * Met by a final positive result of the biomarker's kind of change. A result of another kind (a point mutation
+     * where a fusion is needed) or by a screening method decides nothing; a later final result of the same test (same
+     * code, method and lab) supersedes an earlier one; final positive and negative results that stand together are
+     * unknown with both cited; a preliminary result is not final. A known acquired resistance mutation beside a
+     * positive result is reported: not-met when the knowledge confirms the mutation, unknown while it is UNVERIFIED.
+     */
     private CriterionResult biomarker(Criterion c, ChartFacts chart) {
         KnowledgeModel.Biomarker biomarker = knowledge.biomarker(c.biomarker()).orElseThrow();
         String needed = documentation(c, biomarker.documentation());
         List<BiomarkerFact> results = chart.biomarkers().stream().filter(b -> b.biomarkerId().equals(biomarker.id())).toList();
-        List<String> positive = refs(results, Polarity.POSITIVE, true);
-        List<String> negative = refs(results, Polarity.NEGATIVE, true);
+        if (results.isEmpty()) {
+            return result(c, Status.UNKNOWN, "No " + biomarker.label() + " result on file", List.of(), needed);
+        }
+        List<BiomarkerFact> otherKind = results.stream().filter(r -> !ofKind(r, biomarker)).toList();
+        List<BiomarkerFact> screens = results.stream()
+                .filter(r -> ofKind(r, biomarker) && r.screen() && !c.screeningAccepted()).toList();
+        List<BiomarkerFact> decisive = results.stream()
+                .filter(r -> ofKind(r, biomarker) && (!r.screen() || c.screeningAccepted()) && r.problem() == null).toList();
+        List<BiomarkerFact> standing = superseding(decisive.stream().filter(BiomarkerFact::isFinal).toList());
+        List<BiomarkerFact> positive = standing.stream().filter(r -> r.polarity() == Polarity.POSITIVE).toList();
+        List<BiomarkerFact> negative = standing.stream().filter(r -> r.polarity() == Polarity.NEGATIVE).toList();
+        List<String> caveats = caveats(biomarker, standing);
         if (!positive.isEmpty() && !negative.isEmpty()) {
-            List<String> both = new ArrayList<>(positive);
+            List<BiomarkerFact> both = new ArrayList<>(positive);
             both.addAll(negative);
-            return result(c, Status.UNKNOWN, "Contradictory final " + biomarker.label() + " results on file (positive and"
-                    + " negative); reconcile them before submitting", both, needed);
+            return result(c, Status.UNKNOWN, "Contradictory final " + biomarker.label() + " results on file (positive: "
+                    + describe(positive) + "; negative: " + describe(negative) + "); reconcile them before submitting",
+                    refs(both), needed, caveats);
         }
         if (!positive.isEmpty()) {
-            BiomarkerFact first = results.stream().filter(r -> r.isFinal() && r.polarity() == Polarity.POSITIVE).findFirst().orElseThrow();
+            CriterionResult resistant = resistance(c, biomarker, results, positive, needed, caveats);
+            if (resistant != null) {
+                return resistant;
+            }
+            BiomarkerFact first = positive.get(positive.size() - 1);
             return result(c, Status.MET, biomarker.label() + ": " + first.result()
                     + (first.method() == null ? "" : " (" + first.method() + ")")
-                    + (first.date() == null ? "" : ", " + first.date()) + unconfirmedCutOff(biomarker), positive, needed);
+                    + (first.date() == null ? "" : ", " + first.date()), refs(positive), needed, caveats);
         }
         if (!negative.isEmpty()) {
-            return result(c, Status.NOT_MET, biomarker.label() + " result on file is negative" + unconfirmedCutOff(biomarker),
-                    negative, needed);
+            return result(c, Status.NOT_MET, biomarker.label() + " result on file is negative", refs(negative), needed, caveats);
         }
-        if (!results.isEmpty()) {
-            List<String> refs = results.stream().map(BiomarkerFact::reference).toList();
-            boolean pending = results.stream().anyMatch(r -> !r.isFinal());
-            return result(c, Status.UNKNOWN, pending
-                    ? biomarker.label() + " result is not final yet"
-                    : biomarker.label() + " result is indeterminate", refs, needed);
+        List<BiomarkerFact> screenPositive = screens.stream().filter(r -> r.isFinal() && r.polarity() == Polarity.POSITIVE).toList();
+        if (!screenPositive.isEmpty() && biomarker.screening() != null) {
+            return result(c, Status.UNKNOWN, "Screen positive (" + describe(screenPositive) + "): "
+                    + biomarker.screening().text(), refs(screenPositive), needed);
         }
-        return result(c, Status.UNKNOWN, "No " + biomarker.label() + " result on file", List.of(), needed);
+        List<BiomarkerFact> otherPositive = otherKind.stream().filter(r -> r.polarity() == Polarity.POSITIVE).toList();
+        if (!otherPositive.isEmpty()) {
+            return result(c, Status.UNKNOWN, "The " + biomarker.label() + " result on file (" + describe(otherPositive)
+                    + ") reports a " + (otherPositive.get(0).alteration() == ChartFacts.Alteration.FUSION ? "fusion" : "mutation")
+                    + ", not a " + biomarker.label() + " result", refs(otherPositive), needed);
+        }
+        List<BiomarkerFact> unreadable = results.stream().filter(r -> r.problem() != null).toList();
+        if (!unreadable.isEmpty() && decisive.isEmpty()) {
+            return result(c, Status.UNKNOWN, biomarker.label() + " result could not be read: " + unreadable.stream()
+                    .map(BiomarkerFact::problem).distinct().collect(java.util.stream.Collectors.joining("; ")),
+                    refs(unreadable), needed);
+        }
+        List<BiomarkerFact> pending = decisive.stream().filter(r -> !r.isFinal()).toList();
+        if (!pending.isEmpty()) {
+            return result(c, Status.UNKNOWN, biomarker.label() + " result is not final yet", refs(pending), needed);
+        }
+        return result(c, Status.UNKNOWN, biomarker.label() + " result is indeterminate", refs(results), needed);
     }
 
-    /** A percentage read against a cut-off no published source confirms: the evaluation says so. */
-    private static String unconfirmedCutOff(KnowledgeModel.Biomarker biomarker) {
-        KnowledgeModel.Threshold t = biomarker.threshold();
-        return t != null && KnowledgeModel.UNVERIFIED.equals(t.verification())
-                ? "; a percentage result is read against a cut-off of " + t.minimum().stripTrailingZeros().toPlainString()
-                        + t.unit() + ", which is not confirmed by a published source"
-                : "";
+    /** Whether a result is of the biomarker's kind of change; results that do not say are taken at their code's word. */
+    private static boolean ofKind(BiomarkerFact r, KnowledgeModel.Biomarker b) {
+        if (b.alteration() == null || r.alteration() == ChartFacts.Alteration.UNSPECIFIED) {
+            return true;
+        }
+        return switch (r.alteration()) {
+            case FUSION -> KnowledgeModel.FUSION.equals(b.alteration());
+            case SEQUENCE_CHANGE -> KnowledgeModel.SEQUENCE_CHANGE.equals(b.alteration());
+            case UNSPECIFIED -> true;
+        };
     }
 
-    private static List<String> refs(List<BiomarkerFact> results, Polarity polarity, boolean finalOnly) {
-        return results.stream()
-                .filter(r -> r.polarity() == polarity && (!finalOnly || r.isFinal()))
-                .map(BiomarkerFact::reference)
+    /** Drops each final result a later one of the same test replaces; results of tests not known to be the same stay. */
+    private static List<BiomarkerFact> superseding(List<BiomarkerFact> finals) {
+        return finals.stream()
+                .filter(f -> finals.stream().noneMatch(g -> g != f && g.sameTestAs(f) && g.date() != null && f.date() != null
+                        && g.date().compareTo(f.date()) > 0))
                 .toList();
+    }
+
+    /** What the sender should check: codes and thresholds the outcome rests on that the knowledge has not verified. */
+    private static List<String> caveats(KnowledgeModel.Biomarker b, List<BiomarkerFact> standing) {
+        List<String> out = new ArrayList<>();
+        for (BiomarkerFact f : standing) {
+            if (f.testCode() == null) {
+                continue;
+            }
+            b.testCode(f.testCode()).ifPresent(code -> {
+                if (code.note() != null) {
+                    out.add("LOINC " + code.code() + " (" + code.display() + "): " + code.note() + ".");
+                } else if (KnowledgeModel.UNVERIFIED.equals(code.verification())) {
+                    out.add("LOINC " + code.code() + " is read as \"" + code.display() + "\", which is UNVERIFIED: check the"
+                            + " code on the lab report.");
+                }
+            });
+        }
+        if (b.threshold() != null && !standing.isEmpty() && KnowledgeModel.UNVERIFIED.equals(b.threshold().verification())) {
+            out.add("The threshold \"" + b.threshold().text() + "\" is UNVERIFIED (" + b.threshold().source()
+                    + "): check it against the payer's criteria.");
+        }
+        return out;
+    }
+
+    /**
+     * A known acquired resistance mutation beside a positive result: not-met with the mutation cited when the
+     * knowledge confirms it, unknown while it is UNVERIFIED; null when there is none.
+     */
+    private static @org.springframework.lang.Nullable CriterionResult resistance(Criterion c, KnowledgeModel.Biomarker b,
+            List<BiomarkerFact> results, List<BiomarkerFact> positive, String needed, List<String> caveats) {
+        if (b.resistance() == null) {
+            return null;
+        }
+        List<BiomarkerFact> carriers = results.stream()
+                .filter(r -> r.isFinal() && r.polarity() != Polarity.NEGATIVE && !r.resistanceMutations().isEmpty()).toList();
+        if (carriers.isEmpty()) {
+            return null;
+        }
+        List<String> evidence = new ArrayList<>(refs(positive));
+        carriers.forEach(r -> evidence.add(r.reference()));
+        java.util.Set<String> confirmed = new java.util.LinkedHashSet<>();
+        java.util.Set<String> unconfirmed = new java.util.LinkedHashSet<>();
+        for (BiomarkerFact r : carriers) {
+            for (String name : r.resistanceMutations()) {
+                boolean known = b.resistance().mutation(name)
+                        .map(m -> !KnowledgeModel.UNVERIFIED.equals(m.verification())).orElse(false);
+                (known ? confirmed : unconfirmed).add(name);
+            }
+        }
+        List<String> distinctEvidence = evidence.stream().distinct().toList();
+        if (!confirmed.isEmpty()) {
+            return result(c, Status.NOT_MET, b.label() + " on file (" + describe(positive) + "), but an acquired resistance"
+                    + " mutation is reported: " + String.join(", ", confirmed) + "; " + b.resistance().text(),
+                    distinctEvidence, needed, caveats);
+        }
+        List<String> more = new ArrayList<>(caveats);
+        more.add("Listed as an acquired resistance mutation in Overturn's knowledge, but UNVERIFIED: "
+                + String.join(", ", unconfirmed) + ".");
+        return result(c, Status.UNKNOWN, b.label() + " on file (" + describe(positive) + "), and "
+                + String.join(", ", unconfirmed) + " is also reported, which may be an acquired resistance mutation; "
+                + b.resistance().text() + ", so review it before submitting", distinctEvidence, needed, more);
+    }
+
+    private static String describe(List<BiomarkerFact> facts) {
+        return facts.stream()
+                .map(f -> f.result() + (f.method() == null ? "" : " by " + f.method()) + (f.date() == null ? "" : ", " + f.date()))
+                .collect(java.util.stream.Collectors.joining("; "));
+    }
+
+    private static List<String> refs(List<BiomarkerFact> facts) {
+        return facts.stream().map(BiomarkerFact::reference).distinct().toList();
     }
 
     /**
      * A prior therapy counts as tried when its course ended: completed or stopped (MedicationStatement and
-     * MedicationRequest statuses alike). Active, draft and intended are not prior; not-taken, cancelled and
-     * entered-in-error were never tried; on-hold and unknown may or may not have been, so they make the criterion
-     * unknown rather than met or not met.
+     * MedicationRequest statuses alike). Active, draft and intended are not prior; not-taken, cancelled,
+     * entered-in-error and on-hold were not tried (on-hold: the course is paused, not ended); unknown may or may not
+     * have been, so it makes the criterion unknown rather than met or not met.
      */
     private static final java.util.Set<String> TRIED = java.util.Set.of("completed", "stopped");
-    private static final java.util.Set<String> UNCLEAR = java.util.Set.of("on-hold", "unknown");
+    private static final java.util.Set<String> UNCLEAR = java.util.Set.of("unknown");
 
     private CriterionResult priorTherapy(Criterion c, ChartFacts chart) {
         String names = c.drugs().isEmpty() ? "prior therapy" : String.join(" or ", c.drugs());

@@ -45,7 +45,13 @@ public record Evaluation(
         }
     }
 
-    /** One criterion: its status, why, the resources that decide it, and what to send when it is not met. */
+    /**
+     * One criterion: its status, why, the resources that decide it, and what to send when it is not met.
+     *
+     * @param reason clinician-readable, quotable in a letter
+     * @param caveats what the sender should check before relying on it (an UNVERIFIED code, threshold or mapping the
+     *     outcome rests on); kept out of {@code reason} so that letters can route them to the sender's checklist
+     */
     public record CriterionResult(
             String id,
             String description,
@@ -54,9 +60,16 @@ public record Evaluation(
             String reason,
             List<String> evidence,
             @Nullable String missingDocumentation,
-            String source) {
+            String source,
+            List<String> caveats) {
         public CriterionResult {
             evidence = List.copyOf(evidence);
+            caveats = List.copyOf(caveats);
+        }
+
+        public CriterionResult(String id, String description, boolean required, Status status, String reason,
+                List<String> evidence, @Nullable String missingDocumentation, String source) {
+            this(id, description, required, status, reason, evidence, missingDocumentation, source, List.of());
         }
     }
 }

@@ -25,9 +25,14 @@ public record Knowledge(
         List<KnowledgeModel.DenialReason> denialReasons,
         AppealRules appeals,
         List<KnowledgeModel.CostProgram> costAssistance,
-        Map<String, String> citations) {
+        Map<String, String> citations,
+        List<KnowledgeModel.ChangeType> changeTypes,
+        KnowledgeModel.AlterationText alterationText,
+        List<KnowledgeModel.DiagnosisMapping> diagnoses) {
 
     public Knowledge {
+        changeTypes = List.copyOf(changeTypes);
+        diagnoses = List.copyOf(diagnoses);
         codeSystems = Map.copyOf(codeSystems);
         drugs = List.copyOf(drugs);
         biomarkers = List.copyOf(biomarkers);
@@ -77,6 +82,16 @@ public record Knowledge(
             }
         }
         return Optional.empty();
+    }
+
+    /** The ICD-10-CM categories diagnoses.yaml maps a SNOMED CT concept to, with the mapping's source. */
+    public Optional<KnowledgeModel.DiagnosisMapping> diagnosisMapping(String snomed) {
+        return diagnoses.stream().filter(d -> d.snomed().equals(snomed)).findFirst();
+    }
+
+    /** The kind of change (fusion, sequence-change, other) a DNA change type answer says, if the knowledge has it. */
+    public Optional<KnowledgeModel.ChangeType> changeType(String system, String code) {
+        return changeTypes.stream().filter(t -> t.code().equals(code) && isSystem(t.system(), system)).findFirst();
     }
 
     public Optional<KnowledgeModel.Drug> drug(String id) {

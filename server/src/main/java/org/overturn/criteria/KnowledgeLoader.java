@@ -36,6 +36,9 @@ public final class KnowledgeLoader {
     private static final Pattern LOINC = Pattern.compile("\\d{1,7}-\\d");
     private static final Pattern HGNC = Pattern.compile("HGNC:\\d+");
     private static final Pattern CARC = Pattern.compile("[A-Z]?\\d{1,3}");
+    private static final Pattern SNOMED = Pattern.compile("\\d{6,18}");
+    private static final Pattern ICD10 = Pattern.compile("[A-Z]\\d{2}(\\.[0-9A-Z]{1,4})?");
+    private static final Pattern PROTEIN_CHANGE = Pattern.compile("[ACDEFGHIKLMNPQRSTVWY]\\d{1,5}[ACDEFGHIKLMNPQRSTVWY]");
 
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -63,6 +66,7 @@ public final class KnowledgeLoader {
         JsonNode externalReviewFile = read(resolver, root + "external-review.yaml");
         JsonNode accessFile = read(resolver, root + "access-letters.yaml");
         JsonNode costFile = read(resolver, root + "cost-assistance.yaml");
+        JsonNode diagnosisFile = read(resolver, root + "diagnoses.yaml");
         AppealRules.AccessLettersFile access = accessFile == null ? null
                 : convert(accessFile, AppealRules.AccessLettersFile.class, "access-letters.yaml");
         AppealRules.RebuttalFile rebuttals = rebuttalFile == null ? null
@@ -103,14 +107,21 @@ public final class KnowledgeLoader {
                 : convert(biomarkers.path("results"), KnowledgeModel.ResultVocabulary.class, "biomarkers.yaml results");
         KnowledgeModel.VariantPattern pattern = biomarkers == null ? null
                 : convert(biomarkers.path("variantPattern"), KnowledgeModel.VariantPattern.class, "biomarkers.yaml variantPattern");
-        if (results != null && pattern != null && jurisdictions != null && rules != null && regimes != null
-                && rebuttals != null && externalReview != null && access != null) {
+        List<KnowledgeModel.ChangeType> changeTypes =
+                list(biomarkers, "changeTypes", KnowledgeModel.ChangeType.class, "biomarkers.yaml");
+        KnowledgeModel.AlterationText alterationText = biomarkers == null || biomarkers.path("alterationText").isMissingNode()
+                ? new KnowledgeModel.AlterationText(List.of(), List.of(), "none", KnowledgeModel.UNVERIFIED)
+                : convert(biomarkers.path("alterationText"), KnowledgeModel.AlterationText.class, "biomarkers.yaml alterationText");
+        List<KnowledgeModel.DiagnosisMapping> diagnoses =
+                list(diagnosisFile, "mappings", KnowledgeModel.DiagnosisMapping.class, "diagnoses.yaml");
+        if (results != null && pattern != null && alterationText != null && jurisdictions != null && rules != null
+                && regimes != null && rebuttals != null && externalReview != null && access != null) {
             // Cross-checks run even after a parse problem elsewhere, so one start-up names every problem.
             AppealRules appeals = new AppealRules(rebuttals.appealPackage(), rebuttals.rebuttals(),
                     externalReview.commonEnclosures(), externalReview.bodies(),
                     new AppealRules.AccessLetters(access.stepTherapy(), access.expandedAccess(), access.clinicalTrial()));
             Knowledge knowledge = new Knowledge(systems, drugList, results, pattern, biomarkerList, payerList, policies,
-                    jurisdictions, rules, regimes, versions, denialList, appeals, programs, citations(drugList, policies));
+                    jurisdictions, rules, regimes, versions, denialList, appeals, programs, citations(drugList, policies), changeTypes, alterationText, diagnoses);
             check(knowledge);
             checkRegimes(regimes, rules, systems);
             new AppealRulesCheck(problems).check(appeals, regimes, rules, denialList);
@@ -257,7 +268,29 @@ public final class KnowledgeLoader {
             b.genes().forEach(g -> require(HGNC.matcher(g.hgnc()).matches(), at + ": gene " + g.symbol() + " needs an HGNC id like HGNC:427"));
             b.loinc().forEach(c -> require(LOINC.matcher(c.code()).matches(), at + ": '" + c.code() + "' is not a LOINC code"));
             b.loinc().forEach(c -> require(c.verification() != null && VERIFICATIONS.contains(c.verification()), at + ": LOINC " + c.code() + " needs a verification"));
+            b.loinc().forEach(c -> require(c.measures() == null || KnowledgeModel.ALTERATIONS.contains(c.measures()),
+                    at + ": LOINC " + c.code() + " measures must be one of " + KnowledgeModel.ALTERATIONS + ", not " + c.measures()));
+            require(b.alteration() == null || KnowledgeModel.ALTERATIONS.contains(b.alteration()),
+                    at + ": alteration must be one of " + KnowledgeModel.ALTERATIONS + ", not " + b.alteration());
             require(b.documentation() != null && !b.documentation().isBlank(), at + ": needs the documentation that proves it");
+            if (b.threshold() != null) {
+                sourced(at + " threshold", b.threshold().source(), b.threshold().verification());
+            }
+            if (b.screening() != null) {
+                sourced(at + " screening", b.screening().source(), b.screening().verification());
+                require(!b.screening().words().isEmpty() && b.screening().text() != null, at + " screening: needs words and text");
+            }
+            if (b.resistance() != null) {
+                sourced(at + " resistance", b.resistance().source(), b.resistance().verification());
+                Set<String> symbols = new HashSet<>(b.genes().stream().map(KnowledgeModel.Gene::symbol).toList());
+                for (KnowledgeModel.Mutation m : b.resistance().mutations()) {
+                    String where = at + " resistance " + m.gene() + " " + m.change();
+                    sourced(where, m.source(), m.verification());
+                    require(symbols.contains(m.gene()), where + ": gene is not one of the biomarker's genes " + symbols);
+                    require(m.change() != null && PROTEIN_CHANGE.matcher(m.change()).matches(),
+                            where + ": change must be a one-letter protein change like G595R");
+                }
+            }
         }
         for (KnowledgeModel.Payer p : k.payers()) {
             String at = "payers.yaml " + p.id();
@@ -320,6 +353,36 @@ public final class KnowledgeLoader {
             sourced(at, d.source(), d.verification());
             require(d.carc() != null && CARC.matcher(d.carc()).matches(), at + ": '" + d.carc() + "' is not a CARC code");
             require(d.reason() != null && !d.reason().isBlank(), at + ": needs the reason a denial states");
+        }
+        for (KnowledgeModel.ChangeType t : k.changeTypes()) {
+            String at = "biomarkers.yaml changeTypes " + t.code();
+            sourced(at, t.source(), t.verification());
+            require(k.codeSystems().containsKey(t.system()), at + ": unknown system " + t.system());
+            require(KnowledgeModel.CHANGE_KINDS.contains(t.kind()), at + ": kind must be one of " + KnowledgeModel.CHANGE_KINDS
+                    + ", not " + t.kind());
+        }
+        KnowledgeModel.VariantPattern vp = k.variantPattern();
+        require(vp.changeTypeComponent() == null || LOINC.matcher(vp.changeTypeComponent()).matches(),
+                "biomarkers.yaml variantPattern: changeTypeComponent '" + vp.changeTypeComponent() + "' is not a LOINC code");
+        vp.variantComponents().forEach(c -> require(LOINC.matcher(c.code()).matches(),
+                "biomarkers.yaml variantPattern: variant component '" + c.code() + "' is not a LOINC code"));
+        sourced("biomarkers.yaml alterationText", k.alterationText().source(), k.alterationText().verification());
+        for (String regex : concat(k.alterationText().fusion(), k.alterationText().sequenceChange())) {
+            try {
+                Pattern.compile(regex);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                problems.add("biomarkers.yaml alterationText: pattern does not compile: " + regex);
+            }
+        }
+        Set<String> snomedIds = new HashSet<>();
+        for (KnowledgeModel.DiagnosisMapping d : k.diagnoses()) {
+            String at = "diagnoses.yaml " + d.snomed();
+            require(d.snomed() != null && SNOMED.matcher(d.snomed()).matches(), at + ": '" + d.snomed() + "' is not a SNOMED CT concept id");
+            require(snomedIds.add(d.snomed()), at + ": appears twice");
+            sourced(at, d.source(), d.verification());
+            sourced(at + " concept", d.conceptSource(), d.conceptVerification());
+            require(!d.icd10().isEmpty(), at + ": needs the ICD-10-CM categories it maps to");
+            d.icd10().forEach(c -> require(c != null && ICD10.matcher(c).matches(), at + ": '" + c + "' is not an ICD-10-CM category like C34 or C91.0"));
         }
         KnowledgeModel.ResultVocabulary results = k.results();
         require(results.indeterminateCodes() != null && results.uncertainWords() != null && results.negationPatterns() != null
@@ -423,6 +486,8 @@ public final class KnowledgeLoader {
             case OBSERVATION_PRESENT -> c.loinc().forEach(l -> require(LOINC.matcher(l).matches(), at + ": '" + l + "' is not a LOINC code"));
             case FDA_APPROVED -> { }
         }
+        require(c.acceptsScreening() == null || c.kind() == KnowledgeModel.Kind.BIOMARKER_POSITIVE,
+                at + ": only a biomarker-positive criterion can accept screening results");
         if (c.kind() == KnowledgeModel.Kind.OBSERVATION_PRESENT) {
             require(!c.loinc().isEmpty(), at + ": an observation-present criterion needs loinc codes");
         }
@@ -440,6 +505,12 @@ public final class KnowledgeLoader {
             require(seen.add(id), what + " id '" + id + "' appears twice");
         }
         return seen;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private void require(boolean ok, String problem) {

@@ -117,28 +117,127 @@ public final class KnowledgeModel {
             String source,
             String verification) {}
 
-    public record VariantPattern(String observationCode, String geneStudiedComponent, String source, String verification) {}
+    /**
+     * The genomic variant pattern (genomics-reporting / mCODE): the Observation code, the gene-studied and DNA
+     * change-type components, and the components that carry the variant itself.
+     */
+    public record VariantPattern(
+            String observationCode,
+            String geneStudiedComponent,
+            @Nullable String changeTypeComponent,
+            @Nullable List<Code> variantComponents,
+            String source,
+            String verification) {
+        public VariantPattern {
+            variantComponents = variantComponents == null ? List.of() : List.copyOf(variantComponents);
+        }
+    }
+
+    /** The kinds of genomic change a result can describe; see biomarkers.yaml {@code changeTypes}. */
+    public static final String FUSION = "fusion";
+    public static final String SEQUENCE_CHANGE = "sequence-change";
+    public static final String EXPRESSION = "expression";
+    public static final List<String> CHANGE_KINDS = List.of(FUSION, SEQUENCE_CHANGE, "other");
+    public static final List<String> ALTERATIONS = List.of(FUSION, SEQUENCE_CHANGE, EXPRESSION);
+
+    /** A DNA change type answer (Sequence Ontology or LOINC) and the kind of change it says. */
+    public record ChangeType(String system, String code, @Nullable String display, String kind, String verification, String source) {}
+
+    /** Regular expressions that say, in words, that a result is a fusion or a sequence change. */
+    public record AlterationText(List<String> fusion, List<String> sequenceChange, String source, String verification) {
+        public AlterationText {
+            fusion = fusion == null ? List.of() : List.copyOf(fusion);
+            sequenceChange = sequenceChange == null ? List.of() : List.copyOf(sequenceChange);
+        }
+    }
 
     public record Gene(String symbol, String hgnc, String verification) {}
 
-    public record Threshold(BigDecimal minimum, String unit, String text, String verification) {}
+    public record Threshold(BigDecimal minimum, String unit, String text, String verification, @Nullable String source) {}
 
+    /**
+     * A LOINC test code of a biomarker and what it measures ({@link #ALTERATIONS}); {@code note} is a caveat an
+     * evaluation resting on it carries.
+     */
+    public record TestCode(
+            String code, @Nullable String display, @Nullable String measures, String verification, @Nullable String source,
+            @Nullable String note) {}
+
+    /** Methods whose positive result is only a screen for the biomarker. */
+    public record Screening(List<String> words, String text, String source, String verification) {
+        public Screening {
+            words = words == null ? List.of() : List.copyOf(words);
+        }
+    }
+
+    /** An acquired resistance mutation, e.g. NTRK1 G595R (one-letter protein change). */
+    public record Mutation(String gene, String change, @Nullable String region, String verification, String source) {
+        public String name() {
+            return gene + " " + change;
+        }
+    }
+
+    /** Mutations that put a patient outside the drug's label, and the label's words. */
+    public record Resistance(String text, String source, String verification, List<Mutation> mutations) {
+        public Resistance {
+            mutations = mutations == null ? List.of() : List.copyOf(mutations);
+        }
+
+        public java.util.Optional<Mutation> mutation(String name) {
+            return mutations.stream().filter(m -> m.name().equals(name)).findFirst();
+        }
+    }
+
+    /** A SNOMED CT cancer concept and the ICD-10-CM categories the policies use for it; see diagnoses.yaml. */
+    public record DiagnosisMapping(
+            String snomed,
+            String display,
+            List<String> icd10,
+            String conceptSource,
+            String conceptVerification,
+            String source,
+            String verification) {
+        public DiagnosisMapping {
+            icd10 = icd10 == null ? List.of() : List.copyOf(icd10);
+        }
+    }
+
+    /**
+     * @param alteration the kind of change the biomarker is ({@link #ALTERATIONS}); a result of another kind is not it
+     * @param names words that name it in a report's text besides its gene symbols (NTRK, pan-TRK)
+     */
     public record Biomarker(
             String id,
             String label,
+            @Nullable String alteration,
             List<Gene> genes,
-            List<Code> loinc,
+            @Nullable List<String> names,
+            List<TestCode> loinc,
             @Nullable List<String> excludedLoinc,
             @Nullable Threshold threshold,
+            @Nullable Screening screening,
+            @Nullable Resistance resistance,
             List<String> tests,
             String documentation,
             String source,
             String verification) {
         public Biomarker {
             genes = genes == null ? List.of() : List.copyOf(genes);
+            names = names == null ? List.of() : List.copyOf(names);
             loinc = loinc == null ? List.of() : List.copyOf(loinc);
             excludedLoinc = excludedLoinc == null ? List.of() : List.copyOf(excludedLoinc);
             tests = tests == null ? List.of() : List.copyOf(tests);
+        }
+
+        /** Its gene symbols, then its other names. */
+        public List<String> allNames() {
+            List<String> all = new java.util.ArrayList<>(genes.stream().map(Gene::symbol).toList());
+            all.addAll(names);
+            return all;
+        }
+
+        public java.util.Optional<TestCode> testCode(String loincCode) {
+            return loinc.stream().filter(c -> c.code().equals(loincCode)).findFirst();
         }
     }
 
@@ -284,6 +383,7 @@ public final class KnowledgeModel {
             @Nullable Integer years,
             @Nullable List<String> loinc,
             @Nullable String documentation,
+            @Nullable Boolean acceptsScreening,
             String source,
             @Nullable String citation) {
         public Criterion {
@@ -294,6 +394,11 @@ public final class KnowledgeModel {
 
         public boolean isRequired() {
             return required == null || required;
+        }
+
+        /** Whether a positive screening result (pan-TRK IHC) satisfies this biomarker criterion; only if it says so. */
+        public boolean screeningAccepted() {
+            return acceptsScreening != null && acceptsScreening;
         }
     }
 

@@ -113,6 +113,28 @@ class KnowledgeLoaderTest {
         assertThat(k.costAssistance("larotrectinib", "OH", null).get(0).contacts().get(0).value()).isEqualTo("1-833-848-7258");
         assertThat(k.costAssistance("zanzalintinib", "GA", "cigna")).extracting(KnowledgeModel.CostProgram::id)
                 .containsExactly("exelixis-expanded-access");
+        // Biomarkers: what each test code measures, and the facts no source confirms stay UNVERIFIED
+        KnowledgeModel.Biomarker alk = k.biomarker("ALK-rearrangement").orElseThrow();
+        assertThat(alk.testCode("100019-9").orElseThrow().measures()).as("a mutation analysis").isEqualTo("sequence-change");
+        assertThat(alk.testCode("76042-8").orElseThrow().verification()).isEqualTo("UNVERIFIED");
+        assertThat(alk.testCode("78205-2").orElseThrow().verification()).isEqualTo("UNVERIFIED");
+        KnowledgeModel.Biomarker cd22 = k.biomarker("CD22-expression").orElseThrow();
+        assertThat(cd22.threshold().verification()).isEqualTo("UNVERIFIED");
+        assertThat(cd22.threshold().text()).doesNotContain("Aetna");
+        assertThat(cd22.source()).doesNotContain("Aetna");
+        assertThat(cd22.testCode("14017-8").orElseThrow().note()).contains("not the share of leukemic blasts");
+        KnowledgeModel.Biomarker ntrk = k.biomarker("NTRK-fusion").orElseThrow();
+        assertThat(ntrk.screening().words()).contains("ihc");
+        assertThat(ntrk.resistance().mutation("NTRK1 G595R").orElseThrow().verification()).isEqualTo("UNVERIFIED");
+        assertThat(ntrk.resistance().mutation("NTRK3 G696A").orElseThrow().verification()).isEqualTo("secondary");
+        assertThat(k.changeType("http://sequenceontology.org", "SO:1000002").orElseThrow().kind()).isEqualTo("sequence-change");
+        assertThat(k.changeType("http://www.sequenceontology.org", "SO:0001565").orElseThrow().kind()).isEqualTo("fusion");
+        assertThat(k.changeType("http://loinc.org", "LA6690-7").orElseThrow().kind()).isEqualTo("sequence-change");
+        // Diagnoses coded only in SNOMED CT: mapped through diagnoses.yaml, each mapping UNVERIFIED until checked
+        assertThat(k.diagnosisMapping("254637007").orElseThrow().icd10()).containsExactly("C34");
+        assertThat(k.diagnosisMapping("277571004").orElseThrow().icd10()).containsExactly("C91.0");
+        assertThat(k.diagnoses()).allMatch(d -> d.verification().equals("UNVERIFIED"));
+        assertThat(k.fileVersions()).containsKey("diagnoses.yaml");
         // every criterion cites a source, every policy is versioned
         Set<String> ids = new HashSet<>();
         for (KnowledgeModel.Policy p : k.policies()) {
@@ -203,6 +225,10 @@ class KnowledgeLoaderTest {
                 + " (secondary summaries)' has two citations"));
         assertThat(e.problems()).anyMatch(p -> p.startsWith("drugs.yaml alectinib: indication setting must be one of [metastatic,"
                 + " adjuvant], not palliative-ish"));
+        // diagnoses.yaml: concept ids, ICD-10-CM categories and sources are checked
+        assertThat(e.problems()).anyMatch(p -> p.equals("diagnoses.yaml 254637007: 'lung' is not an ICD-10-CM category like C34 or C91.0"));
+        assertThat(e.problems()).anyMatch(p -> p.equals("diagnoses.yaml NSCLC: 'NSCLC' is not a SNOMED CT concept id"));
+        assertThat(e.problems()).anyMatch(p -> p.equals("diagnoses.yaml NSCLC: needs a source"));
         assertThat(e.getMessage()).startsWith("The knowledge files are inconsistent");
     }
 
