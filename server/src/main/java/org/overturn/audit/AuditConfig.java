@@ -19,38 +19,39 @@ class AuditConfig {
         return new AuditLog(store, properties);
     }
 
+    /**
+     * FHIR requests that got past authentication: after Spring Security's chain (the caller is known) and before the
+     * stored-JSON filter (which answers plain reads and searches itself).
+     */
     @Bean
     FilterRegistrationBean<AuditFilter> auditFilter(AuditLog audit, AuditProperties properties, AccessContext access) {
         boolean enabled = enabled(properties, access);
-        FilterRegistrationBean<AuditFilter> registration = new FilterRegistrationBean<>(
-                new AuditFilter(audit, Clock.systemUTC(), AuditFilter.Placement.AUTHENTICATED));
-        registration.addUrlPatterns("/fhir/*");
-        registration.setEnabled(enabled);
-        // After Spring Security's chain (the caller is known) and before the stored-JSON filter (which answers
-        // plain reads and searches itself).
-        registration.setOrder(SecurityProperties.DEFAULT_FILTER_ORDER + 5);
         log.info(enabled ? "Audit: every FHIR request and CDS Hooks call is stored as an AuditEvent"
                 : "Audit: off (overturn.audit.enabled)");
-        return registration;
+        return registration(audit, AuditFilter.Placement.AUTHENTICATED, "/fhir/*", enabled,
+                SecurityProperties.DEFAULT_FILTER_ORDER + 5);
     }
 
     /** FHIR requests refused by authentication (401), recorded from in front of Spring Security's chain. */
     @Bean
     FilterRegistrationBean<AuditFilter> auditRefusals(AuditLog audit, AuditProperties properties, AccessContext access) {
-        FilterRegistrationBean<AuditFilter> registration = new FilterRegistrationBean<>(
-                new AuditFilter(audit, Clock.systemUTC(), AuditFilter.Placement.REFUSED));
-        registration.addUrlPatterns("/fhir/*");
-        registration.setEnabled(enabled(properties, access) && !access.developmentMode());
-        registration.setOrder(SecurityProperties.DEFAULT_FILTER_ORDER - 5);
-        return registration;
+        return registration(audit, AuditFilter.Placement.REFUSED, "/fhir/*",
+                enabled(properties, access) && !access.developmentMode(), SecurityProperties.DEFAULT_FILTER_ORDER - 5);
     }
 
     @Bean
     FilterRegistrationBean<AuditFilter> auditCdsHooks(AuditLog audit, AuditProperties properties, AccessContext access) {
-        FilterRegistrationBean<AuditFilter> registration = new FilterRegistrationBean<>(
-                new AuditFilter(audit, Clock.systemUTC(), AuditFilter.Placement.CDS_HOOKS));
-        registration.addUrlPatterns("/cds-services/*");
-        registration.setEnabled(enabled(properties, access));
+        return registration(audit, AuditFilter.Placement.CDS_HOOKS, "/cds-services/*", enabled(properties, access),
+                org.springframework.core.Ordered.LOWEST_PRECEDENCE);
+    }
+
+    private static FilterRegistrationBean<AuditFilter> registration(
+            AuditLog audit, AuditFilter.Placement placement, String urls, boolean enabled, int order) {
+        FilterRegistrationBean<AuditFilter> registration =
+                new FilterRegistrationBean<>(new AuditFilter(audit, Clock.systemUTC(), placement));
+        registration.addUrlPatterns(urls);
+        registration.setEnabled(enabled);
+        registration.setOrder(order);
         return registration;
     }
 
