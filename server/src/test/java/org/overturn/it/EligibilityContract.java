@@ -53,17 +53,6 @@ public interface EligibilityContract extends FhirHttp {
     }
 
     /** Loads a chart and returns the assigned ids by type (first of each type, MedicationRequest included). */
-    default Map<String, String> load(String bundle) {
-        Response r = post("", bundle);
-        assertThat(r.status()).as(r.body()).isEqualTo(200);
-        Map<String, String> ids = new LinkedHashMap<>();
-        for (JsonNode e : r.json().path("entry")) {
-            String[] location = e.path("response").path("location").asText().split("/");
-            ids.putIfAbsent(location[0], location[1]);
-        }
-        return ids;
-    }
-
     default String submitBody(String patientId, String coverageId, JsonNode product) {
         ObjectNode request = JSON.createObjectNode();
         request.put("resourceType", "CoverageEligibilityRequest");

@@ -108,6 +108,18 @@ public interface FhirHttp {
         return UUID.randomUUID().toString().substring(0, 8);
     }
 
+    /** Posts a transaction Bundle (with {@code headers}, e.g. an Authorization) and returns the first id of each type. */
+    default java.util.Map<String, String> load(String bundle, String... headers) {
+        Response r = post("", bundle, headers);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        java.util.Map<String, String> ids = new java.util.LinkedHashMap<>();
+        for (JsonNode e : r.json().path("entry")) {
+            String[] location = e.path("response").path("location").asText().split("/");
+            ids.putIfAbsent(location[0], location[1]);
+        }
+        return ids;
+    }
+
     /** Creates a resource from JSON and returns its new id. */
     default String create(String type, String json) {
         Response r = post(type, json);

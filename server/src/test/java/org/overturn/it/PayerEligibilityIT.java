@@ -73,18 +73,6 @@ class PayerEligibilityIT extends ServerTest {
         PAYER.stop();
     }
 
-    /** Loads the alectinib chart; the first id of each type. */
-    private Map<String, String> load() {
-        Response r = post("", Scenarios.ALECTINIB_CA.bundleJson());
-        assertThat(r.status()).as(r.body()).isEqualTo(200);
-        Map<String, String> ids = new LinkedHashMap<>();
-        for (JsonNode e : r.json().path("entry")) {
-            String[] location = e.path("response").path("location").asText().split("/");
-            ids.putIfAbsent(location[0], location[1]);
-        }
-        return ids;
-    }
-
     private String request(Map<String, String> ids, String requestId) {
         JsonNode order = get("MedicationRequest/" + ids.get("MedicationRequest")).json();
         ObjectNode request = JSON.createObjectNode();
@@ -130,7 +118,7 @@ class PayerEligibilityIT extends ServerTest {
 
     @Test
     void submitWhenPayerRoutesEligibilityThenItsAnswerIsStoredWithTheRequestOncePerIdentifier() {
-        Map<String, String> ids = load();
+        Map<String, String> ids = load(Scenarios.ALECTINIB_CA.bundleJson());
         String id = "E-" + unique();
         PAYER.stubFor(submitOf(id).willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/fhir+json")
                 .withBody(payerAnswer("Alectinib needs prior authorization under this plan"))));
@@ -169,7 +157,7 @@ class PayerEligibilityIT extends ServerTest {
 
     @Test
     void submitWhenPayerIsUnavailableThen503AndNothingStored() {
-        Map<String, String> ids = load();
+        Map<String, String> ids = load(Scenarios.ALECTINIB_CA.bundleJson());
         String id = "E-" + unique();
         PAYER.stubFor(submitOf(id).willReturn(aResponse().withStatus(503)));
         Response r = post("CoverageEligibilityRequest/$submit", request(ids, id));
@@ -180,7 +168,7 @@ class PayerEligibilityIT extends ServerTest {
 
     @Test
     void submitWhenPayerIsTooSlowThen504AndNothingStored() {
-        Map<String, String> ids = load();
+        Map<String, String> ids = load(Scenarios.ALECTINIB_CA.bundleJson());
         String id = "E-" + unique();
         PAYER.stubFor(submitOf(id).willReturn(aResponse().withStatus(200).withFixedDelay(5000).withBody(payerAnswer("late"))));
         Response r = post("CoverageEligibilityRequest/$submit", request(ids, id));
@@ -190,7 +178,7 @@ class PayerEligibilityIT extends ServerTest {
 
     @Test
     void submitWhenPayerAnswersGarbageOrRefusesThen502SayingWhatItSaid() {
-        Map<String, String> ids = load();
+        Map<String, String> ids = load(Scenarios.ALECTINIB_CA.bundleJson());
         String garbage = "E-" + unique();
         PAYER.stubFor(submitOf(garbage).willReturn(aResponse().withStatus(200).withBody("<html>maintenance</html>")));
         Response r = post("CoverageEligibilityRequest/$submit", request(ids, garbage));
@@ -211,7 +199,7 @@ class PayerEligibilityIT extends ServerTest {
 
     @Test
     void submitWhenPayerKeepsFailingThenItsBreakerOpensAndTheNextRequestIs503WithoutCallingIt() {
-        Map<String, String> ids = load();
+        Map<String, String> ids = load(Scenarios.ALECTINIB_CA.bundleJson());
         // The chart's coverage, but paid by the payer that is down.
         String payor = create("Organization", "{\"resourceType\":\"Organization\",\"name\":\"Down Payer\",\"identifier\":[{"
                 + "\"system\":\"" + DOWN.split("\\|")[0] + "\",\"value\":\"" + DOWN.split("\\|")[1] + "\"}]}");

@@ -392,7 +392,7 @@ class SmartSecurityIT extends ServerTest {
     @Test
     void operationWhenPatientTokenThenItsOwnCaseOnlyAndNothingOfAnotherPatientByReference() {
         String admin = bearer(systemToken("system/*.cruds"));
-        Map<String, String> ids = loadAs(admin, org.overturn.fixtures.Scenarios.ALECTINIB_CA.bundleJson());
+        Map<String, String> ids = load(org.overturn.fixtures.Scenarios.ALECTINIB_CA.bundleJson(), "Authorization", admin);
         String patient = ids.get("Patient");
         JsonNode coverage = get("Coverage/" + ids.get("Coverage"), "Authorization", admin).json();
         String family = get("Patient/" + patient, "Authorization", admin).json().path("name").path(0).path("family").asText();
@@ -458,17 +458,6 @@ class SmartSecurityIT extends ServerTest {
 
     private static final String KIND =
             "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"kind\",\"valueCode\":\"medical-necessity\"}]}";
-
-    private Map<String, String> loadAs(String authorization, String bundle) {
-        Response r = post("", bundle, "Authorization", authorization);
-        assertThat(r.status()).as(r.body()).isEqualTo(200);
-        Map<String, String> ids = new LinkedHashMap<>();
-        for (JsonNode e : r.json().path("entry")) {
-            String[] location = e.path("response").path("location").asText().split("/");
-            ids.putIfAbsent(location[0], location[1]);
-        }
-        return ids;
-    }
 
     private static String claim(String patient, Map<String, String> ids, String coverage) {
         return "{\"resourceType\":\"Claim\",\"status\":\"active\",\"use\":\"preauthorization\","
