@@ -69,4 +69,19 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage(
                     "org.overturn.pas..", "org.overturn.workflow..", "org.overturn.appeals..", "org.overturn.fhir..",
                     "org.overturn.cds..", "jakarta.servlet..");
+
+    /**
+     * Features tell time by the application's one {@code Clock} (platform), so deadlines, leases and letters can be
+     * tested at any date. The store stamps versions and the HAPI edge its Bundles with the wall clock they record.
+     */
+    @ArchTest
+    static final ArchRule featuresTellTimeByTheInjectedClock = noClasses()
+            .that().resideOutsideOfPackages("org.overturn.store..", "org.overturn.fhir..").and().doNotHaveSimpleName("ClockConfig")
+            .should().callMethod(java.time.Clock.class, "systemUTC")
+            .orShould().callMethod(java.time.Clock.class, "systemDefaultZone")
+            .orShould().callMethod(java.time.Instant.class, "now")
+            .orShould().callMethod(java.time.LocalDate.class, "now")
+            .orShould().callMethod(java.time.OffsetDateTime.class, "now")
+            .orShould().callMethod(System.class, "currentTimeMillis")
+            .orShould().callConstructor(java.util.Date.class);
 }

@@ -171,10 +171,10 @@ public final class AppealService {
     }
 
     /** The answer of $appeal and $external-review: a collection Bundle, the Task first, then its document. */
-    public static Bundle bundle(Answer answer, String serverBase) {
+    public Bundle bundle(Answer answer, String serverBase) {
         String base = serverBase.endsWith("/") ? serverBase.substring(0, serverBase.length() - 1) : serverBase;
         Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION);
-        bundle.setTimestamp(new Date());
+        bundle.setTimestamp(Date.from(clock.instant()));
         for (Resource r : List.<Resource>of(answer.task(), answer.document())) {
             bundle.addEntry().setFullUrl(base + "/" + r.fhirType() + "/" + r.getIdElement().getIdPart()).setResource(r);
         }

@@ -24,9 +24,9 @@ class AppealsConfig {
             DeadlineCalculator calculator,
             EligibilityService eligibility,
             Knowledge knowledge,
-            FactExtractor facts) {
+            FactExtractor facts, Clock clock) {
         return new AppealService(store, resolver, calculator, eligibility, new AppealLetterComposer(knowledge, facts), knowledge,
-                Clock.systemUTC());
+                clock);
     }
 
     @Bean
@@ -37,9 +37,9 @@ class AppealsConfig {
             EligibilityService eligibility,
             Knowledge knowledge,
             FactExtractor facts,
-            TrialRegistry trials) {
+            TrialRegistry trials, Clock clock) {
         return new AccessLetterService(store, resolver, calculator, eligibility, new AccessLetterComposer(knowledge, facts), knowledge,
-                trials, Clock.systemUTC());
+                trials, clock);
     }
 
     @Bean
@@ -48,8 +48,8 @@ class AppealsConfig {
             RegimeResolver resolver,
             DeadlineCalculator calculator,
             EligibilityService eligibility,
-            Knowledge knowledge) {
+            Knowledge knowledge, Clock clock) {
         return new ExternalReviewService(store, resolver, calculator, eligibility, new ExternalReviewPacketComposer(knowledge),
-                knowledge, Clock.systemUTC());
+                knowledge, clock);
     }
 }

@@ -24,31 +24,31 @@ class AuditConfig {
      * stored-JSON filter (which answers plain reads and searches itself).
      */
     @Bean
-    FilterRegistrationBean<AuditFilter> auditFilter(AuditLog audit, AuditProperties properties, AccessContext access) {
+    FilterRegistrationBean<AuditFilter> auditFilter(AuditLog audit, AuditProperties properties, AccessContext access, Clock clock) {
         boolean enabled = enabled(properties, access);
         log.info(enabled ? "Audit: every FHIR request and CDS Hooks call is stored as an AuditEvent"
                 : "Audit: off (overturn.audit.enabled)");
-        return registration(audit, AuditFilter.Placement.AUTHENTICATED, "/fhir/*", enabled,
+        return registration(audit, clock, AuditFilter.Placement.AUTHENTICATED, "/fhir/*", enabled,
                 SecurityProperties.DEFAULT_FILTER_ORDER + 5);
     }
 
     /** FHIR requests refused by authentication (401), recorded from in front of Spring Security's chain. */
     @Bean
-    FilterRegistrationBean<AuditFilter> auditRefusals(AuditLog audit, AuditProperties properties, AccessContext access) {
-        return registration(audit, AuditFilter.Placement.REFUSED, "/fhir/*",
+    FilterRegistrationBean<AuditFilter> auditRefusals(AuditLog audit, AuditProperties properties, AccessContext access, Clock clock) {
+        return registration(audit, clock, AuditFilter.Placement.REFUSED, "/fhir/*",
                 enabled(properties, access) && !access.developmentMode(), SecurityProperties.DEFAULT_FILTER_ORDER - 5);
     }
 
     @Bean
-    FilterRegistrationBean<AuditFilter> auditCdsHooks(AuditLog audit, AuditProperties properties, AccessContext access) {
-        return registration(audit, AuditFilter.Placement.CDS_HOOKS, "/cds-services/*", enabled(properties, access),
+    FilterRegistrationBean<AuditFilter> auditCdsHooks(AuditLog audit, AuditProperties properties, AccessContext access, Clock clock) {
+        return registration(audit, clock, AuditFilter.Placement.CDS_HOOKS, "/cds-services/*", enabled(properties, access),
                 org.springframework.core.Ordered.LOWEST_PRECEDENCE);
     }
 
     private static FilterRegistrationBean<AuditFilter> registration(
-            AuditLog audit, AuditFilter.Placement placement, String urls, boolean enabled, int order) {
+            AuditLog audit, Clock clock, AuditFilter.Placement placement, String urls, boolean enabled, int order) {
         FilterRegistrationBean<AuditFilter> registration =
-                new FilterRegistrationBean<>(new AuditFilter(audit, Clock.systemUTC(), placement));
+                new FilterRegistrationBean<>(new AuditFilter(audit, clock, placement));
         registration.addUrlPatterns(urls);
         registration.setEnabled(enabled);
         registration.setOrder(order);

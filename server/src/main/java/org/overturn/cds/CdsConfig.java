@@ -26,18 +26,18 @@ class CdsConfig {
 
     @Bean
     CoverageHookService coverageHookService(FhirContext ctx, ObjectMapper json, EligibilityService eligibility,
-            Knowledge knowledge, FhirPackage fhirPackage, EhrClient ehr) {
-        return new CoverageHookService(ctx, eligibility, new CardFactory(ctx, json, fhirPackage), ehr, knowledge);
+            Knowledge knowledge, FhirPackage fhirPackage, EhrClient ehr, Clock clock) {
+        return new CoverageHookService(ctx, eligibility, new CardFactory(ctx, json, fhirPackage), ehr, knowledge, clock);
     }
 
     @Bean
-    TokenReplayCache tokenReplayCache(JdbcTemplate jdbc) {
-        return new TokenReplayCache(jdbc, Clock.systemUTC());
+    TokenReplayCache tokenReplayCache(JdbcTemplate jdbc, Clock clock) {
+        return new TokenReplayCache(jdbc, clock);
     }
 
     @Bean
-    CdsTokenVerifier cdsTokenVerifier(CdsProperties properties, TokenReplayCache replays) {
-        return new CdsTokenVerifier(properties, replays, Clock.systemUTC());
+    CdsTokenVerifier cdsTokenVerifier(CdsProperties properties, TokenReplayCache replays, Clock clock) {
+        return new CdsTokenVerifier(properties, replays, clock);
     }
 
     @Bean

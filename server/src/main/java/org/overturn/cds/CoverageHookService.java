@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,9 +50,11 @@ final class CoverageHookService {
     private final CardFactory cards;
     private final EhrClient ehr;
     private final Map<String, String> prefetch;
+    private final Clock clock;
 
-    CoverageHookService(FhirContext ctx, EligibilityService eligibility, CardFactory cards, EhrClient ehr, Knowledge knowledge) {
+    CoverageHookService(FhirContext ctx, EligibilityService eligibility, CardFactory cards, EhrClient ehr, Knowledge knowledge, Clock clock) {
         this.ctx = ctx;
+        this.clock = clock;
         this.eligibility = eligibility;
         this.cards = cards;
         this.ehr = ehr;
@@ -159,7 +162,7 @@ final class CoverageHookService {
             }
             out.add(cards.assessment(assessment, recordAndLink(request, fhirServer, patientId, coverage, payor, order, assessment, smartLaunchUrl)));
             if (!hook.equals("patient-view")) {
-                actions.add(cards.coverageInformation(order, assessment, LocalDate.now()));
+                actions.add(cards.coverageInformation(order, assessment, LocalDate.now(clock)));
             }
         }
         if (!problems.isEmpty() && !out.isEmpty()) { // what could not be read matters only to an assessed order

@@ -29,8 +29,8 @@ class EligibilityConfig {
             org.overturn.profiles.FhirPackage fhirPackage,
             FhirContext ctx,
             PayerRoutes routes,
-            PayerGateway gateway) {
+            PayerGateway gateway, Clock clock) {
         return new EligibilityService(store, knowledge, payers, drugs, charts, facts, evaluator,
-                new EligibilityResponseFactory(fhirPackage), routes, new PayerEligibility(ctx, gateway, store), Clock.systemUTC());
+                new EligibilityResponseFactory(fhirPackage), routes, new PayerEligibility(ctx, gateway, store), clock);
     }
 }

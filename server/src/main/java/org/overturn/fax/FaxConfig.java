@@ -12,7 +12,7 @@ import org.springframework.context.annotation.Configuration;
 class FaxConfig {
 
     @Bean
-    FaxPacketService faxPacketService(ResourceStore store, PayerDirectory payers, DrugCatalog drugs, Knowledge knowledge) {
-        return new FaxPacketService(store, payers, drugs, knowledge, Clock.systemUTC());
+    FaxPacketService faxPacketService(ResourceStore store, PayerDirectory payers, DrugCatalog drugs, Knowledge knowledge, Clock clock) {
+        return new FaxPacketService(store, payers, drugs, knowledge, clock);
     }
 }

@@ -42,13 +42,13 @@ public final class AppealOperationProvider {
         return answer(externalReviews.externalReview(id.getIdPart()), request);
     }
 
-    private static Bundle answer(AppealService.Answer answer, RequestDetails request) {
+    private Bundle answer(AppealService.Answer answer, RequestDetails request) {
         if (answer.created() && request instanceof ServletRequestDetails servlet && servlet.getServletResponse() != null) {
             // HAPI answers an operation with the status already set on the servlet response.
             servlet.getServletResponse().setStatus(201);
             servlet.getServletResponse().setHeader("Location", request.getFhirServerBase() + "/Task/" + answer.task().getIdElement().getIdPart());
         }
-        return AppealService.bundle(answer, request.getFhirServerBase());
+        return appeals.bundle(answer, request.getFhirServerBase());
     }
 
     /** standard (the default) or expedited. */

@@ -17,7 +17,7 @@ class LetterConfig {
             EligibilityService eligibility,
             Knowledge knowledge,
             FactExtractor facts,
-            org.overturn.profiles.FhirPackage fhirPackage) {
-        return new LetterService(store, eligibility, new LetterComposer(knowledge, facts), fhirPackage, facts, Clock.systemUTC());
+            org.overturn.profiles.FhirPackage fhirPackage, Clock clock) {
+        return new LetterService(store, eligibility, new LetterComposer(knowledge, facts), fhirPackage, facts, clock);
     }
 }

@@ -22,13 +22,13 @@ class PasConfig {
 
     @Bean
     PasService pasService(FhirContext ctx, ResourceStore store, EligibilityService eligibility, Knowledge knowledge,
-            PayerRoutes routes, JdbcTemplate jdbc, PasProperties properties) {
+            PayerRoutes routes, JdbcTemplate jdbc, PasProperties properties, Clock clock) {
         return new PasService(store, new PasBundleReader(ctx),
                 new SandboxPayer(eligibility, knowledge, properties.sandbox().unmatched()),
-                new PasResponseFactory(ctx), routes, new PasOutbox(jdbc), Clock.systemUTC());
+                new PasResponseFactory(ctx), routes, new PasOutbox(jdbc), clock);
     }
 
-    @Bean
+    @Bean(destroyMethod = "shutdown")
     PasOutboxWorker pasOutboxWorker(FhirContext ctx, ResourceStore store, PasProperties properties, PayerGateway gateway,
             PayerRoutes routes, JdbcTemplate jdbc) {
         requireLeaseLongerThanCalls(properties.outbox().lease(), routes);
@@ -38,14 +38,13 @@ class PasConfig {
 
     /** Both a store listener (ClaimResponse updates) and the topic's full-resource content. */
     @Bean
-    PasSubscriptionTopic pasSubscriptionTopic(FhirContext ctx, ObjectProvider<ResourceStore> store, TopicEvents events) {
-        return new PasSubscriptionTopic(store::getObject, events, new PasResponseFactory(ctx));
+    PasSubscriptionTopic pasSubscriptionTopic(FhirContext ctx, ObjectProvider<ResourceStore> store, TopicEvents events, Clock clock) {
+        return new PasSubscriptionTopic(store::getObject, events, new PasResponseFactory(ctx), clock);
     }
 
     @Bean
-    Poller pasOutboxPoller(PasOutboxWorker worker, PasProperties properties) {
+    Poller pasOutboxPoller(PasOutboxWorker worker, PasProperties properties, Clock clock) {
         PasProperties.Outbox outbox = properties.outbox();
-        Clock clock = Clock.systemUTC();
         return new Poller("pas-outbox", outbox.enabled(), outbox.pollInterval(), () -> {
             while (worker.deliverDue(clock.instant()) == outbox.batchSize()) {
                 // a full batch: more may be due

@@ -2,15 +2,9 @@ package org.overturn.pas;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
 import org.hl7.fhir.r4.model.ClaimResponse;
 import org.hl7.fhir.r4.model.CodeableConcept;
@@ -22,7 +16,7 @@ import org.overturn.payers.PayerGateway;
 import org.overturn.payers.PayerRoute;
 import org.overturn.payers.PayerRoutes;
 import org.overturn.platform.Backoff;
-import org.overturn.platform.SystemWork;
+import org.overturn.platform.ParallelSends;
 import org.overturn.store.ResourceStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,7 +51,7 @@ public final class PasOutboxWorker {
     private final PasProperties.Outbox settings;
     private final PasResponseFactory responses;
     private final RandomGenerator random;
-    private final ExecutorService senders;
+    private final ParallelSends senders;
 
     PasOutboxWorker(ResourceStore store, PasOutbox outbox, PayerClient client, PayerGateway gateway, PayerRoutes routes,
             PasProperties.Outbox settings, PasResponseFactory responses, RandomGenerator random) {
@@ -69,33 +63,14 @@ public final class PasOutboxWorker {
         this.settings = settings;
         this.responses = responses;
         this.random = random;
-        AtomicInteger n = new AtomicInteger();
-        this.senders = Executors.newFixedThreadPool(settings.parallelism(), r -> {
-            Thread t = new Thread(r, "pas-outbox-send-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.senders = new ParallelSends("pas-outbox-send", settings.parallelism());
     }
 
     /** Claims the rows due at {@code now} and works on each; returns how many were claimed. */
     public int deliverDue(Instant now) {
         List<PasOutbox.Row> rows = store.inTransaction(() -> outbox.claimDue(now, settings.batchSize(), settings.lease()));
-        // Rows go to payers in parallel: a slow payer would otherwise hold every row behind it. Each row is leased to
-        // this instance, so the parallelism changes nothing about who delivers what.
-        List<Future<?>> running = new ArrayList<>();
-        for (PasOutbox.Row row : rows) {
-            running.add(senders.submit(() -> SystemWork.run("pas-outbox", () -> deliver(row, now))));
-        }
-        for (Future<?> f : running) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                log.warn("PAS outbox delivery failed; the row is retried after its lease", e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
+        // Rows go to payers in parallel: a slow payer would otherwise hold every row behind it.
+        senders.sendAll(rows, row -> deliver(row, now));
         return rows.size();
     }
 
@@ -245,5 +220,9 @@ public final class PasOutboxWorker {
         outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(OperationOutcome.IssueType.TRANSIENT)
                 .setDiagnostics(message);
         return outcome;
+    }
+
+    void shutdown() {
+        senders.shutdown();
     }
 }

@@ -1,5 +1,6 @@
 package org.overturn.pas;
 
+import java.time.Clock;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -30,10 +31,12 @@ final class PasSubscriptionTopic implements WriteListener, TopicContent {
     private final Supplier<ResourceStore> store;
     private final TopicEvents events;
     private final PasResponseFactory responses;
+    private final Clock clock;
 
     /** @param store looked up at use: the store itself calls this listener */
-    PasSubscriptionTopic(Supplier<ResourceStore> store, TopicEvents events, PasResponseFactory responses) {
+    PasSubscriptionTopic(Supplier<ResourceStore> store, TopicEvents events, PasResponseFactory responses, Clock clock) {
         this.store = store;
+        this.clock = clock;
         this.events = events;
         this.responses = responses;
     }
@@ -82,7 +85,7 @@ final class PasSubscriptionTopic implements WriteListener, TopicContent {
 
     @Override
     public Resource fullResource(Resource focus, String serverBase) {
-        return responses.bundle(serverBase, focus, this::read, new Date());
+        return responses.bundle(serverBase, focus, this::read, Date.from(clock.instant()));
     }
 
     /** The topic's own bookkeeping, whoever made the write: it reads the requestor as the server. */

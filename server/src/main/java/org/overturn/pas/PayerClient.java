@@ -80,7 +80,7 @@ final class PayerClient {
      * {@code $inquire} gives them) are read too. Only a ClaimResponse whose Claim carries the same identifier counts.
      */
     Inquiry inquire(PayerRoute route, String payload, String requestKey, Instant now) {
-        PayerGateway.Reply reply = gateway.exchange(route, "Claim/$inquire", inquiry(payload), now);
+        PayerGateway.Reply reply = gateway.exchange(route, "Claim/$inquire", inquiry(payload, now), now);
         if (reply instanceof PayerGateway.Failed failed) {
             return new Failed("inquiry: " + failed.reason(), true);
         }
@@ -118,7 +118,7 @@ final class PayerClient {
     }
 
     /** The inquiry Bundle for a request Bundle: an inquiry Claim first, then what it references, transitively. */
-    String inquiry(String payload) {
+    String inquiry(String payload, Instant now) {
         Bundle request = ctx.newJsonParser().parseResource(Bundle.class, payload);
         Claim original = (Claim) request.getEntryFirstRep().getResource();
         Claim claim = new Claim();
@@ -126,7 +126,7 @@ final class PayerClient {
         claim.setStatus(original.getStatus());
         claim.setType(original.getType().copy());
         claim.setUse(Claim.Use.PREAUTHORIZATION);
-        claim.setCreated(original.hasCreated() ? original.getCreated() : new Date());
+        claim.setCreated(original.hasCreated() ? original.getCreated() : Date.from(now));
         claim.setPriority(original.getPriority().copy());
         claim.setPatient(original.getPatient().copy());
         claim.setInsurer(original.getInsurer().copy());
@@ -150,7 +150,7 @@ final class PayerClient {
                 }
             }
         }
-        Bundle inquiry = new Bundle().setType(Bundle.BundleType.COLLECTION).setTimestamp(new Date());
+        Bundle inquiry = new Bundle().setType(Bundle.BundleType.COLLECTION).setTimestamp(Date.from(now));
         inquiry.addEntry().setFullUrl(request.getEntryFirstRep().getFullUrl()).setResource(claim);
         included.values().stream().distinct().forEach(e -> inquiry.addEntry().setFullUrl(e.getFullUrl()).setResource(e.getResource()));
         return ctx.newJsonParser().encodeResourceToString(inquiry);

@@ -15,7 +15,7 @@ class PayersConfig {
     }
 
     @Bean
-    PayerGateway payerGateway(FhirContext ctx, PayerProperties properties, MeterRegistry meters) {
-        return new PayerGateway(ctx, properties, meters, Clock.systemUTC());
+    PayerGateway payerGateway(FhirContext ctx, PayerProperties properties, MeterRegistry meters, Clock clock) {
+        return new PayerGateway(ctx, properties, meters, clock);
     }
 }

@@ -8,11 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.hl7.fhir.r4.model.Bundle;
@@ -21,7 +16,7 @@ import org.hl7.fhir.r4.model.Subscription;
 import org.overturn.platform.Backoff;
 import org.overturn.platform.ErrorCode;
 import org.overturn.platform.OverturnException;
-import org.overturn.platform.SystemWork;
+import org.overturn.platform.ParallelSends;
 import org.overturn.store.ResourceStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +41,7 @@ public final class NotificationWorker {
     private final SubscriptionsProperties settings;
     private final Supplier<String> serverBase;
     private final RandomGenerator random;
-    private final ExecutorService senders;
+    private final ParallelSends senders;
 
     NotificationWorker(FhirContext ctx, ResourceStore store, NotificationOutbox outbox, SubscriptionReader reader,
             NotificationClient client, Notifications notifications, SubscriptionStatuses statuses,
@@ -61,12 +56,7 @@ public final class NotificationWorker {
         this.settings = settings;
         this.serverBase = serverBase;
         this.random = random;
-        AtomicInteger n = new AtomicInteger();
-        this.senders = Executors.newFixedThreadPool(settings.parallelism(), r -> {
-            Thread t = new Thread(r, "subscription-send-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.senders = new ParallelSends("subscription-send", settings.parallelism());
     }
 
     /** Queues due heartbeats, then claims the notifications due at {@code now} and sends them; returns how many. */
@@ -77,24 +67,7 @@ public final class NotificationWorker {
         // parallel, so a slow endpoint holds up only its own notifications.
         Map<String, List<NotificationOutbox.Row>> bySubscription = new LinkedHashMap<>();
         rows.forEach(r -> bySubscription.computeIfAbsent(r.subscriptionId(), k -> new ArrayList<>()).add(r));
-        List<Future<?>> running = new ArrayList<>();
-        for (List<NotificationOutbox.Row> group : bySubscription.values()) {
-            running.add(senders.submit(() -> SystemWork.run("subscription-notifications", () -> {
-                for (NotificationOutbox.Row row : group) {
-                    deliver(row, now);
-                }
-            })));
-        }
-        for (Future<?> f : running) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                log.warn("Subscription delivery failed; the rows are retried after their lease", e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
+        senders.sendAll(bySubscription.values(), group -> group.forEach(row -> deliver(row, now)));
         return rows.size();
     }
 
@@ -178,6 +151,6 @@ public final class NotificationWorker {
     }
 
     void shutdown() {
-        senders.shutdownNow();
+        senders.shutdown();
     }
 }

@@ -49,13 +49,13 @@ class SubscriptionsConfig {
     }
 
     @Bean
-    WriteListener subscriptionListener(SubscriptionReader reader, NotificationOutbox outbox) {
-        return new SubscriptionListener(reader, outbox, Clock.systemUTC());
+    WriteListener subscriptionListener(SubscriptionReader reader, NotificationOutbox outbox, Clock clock) {
+        return new SubscriptionListener(reader, outbox, clock);
     }
 
     @Bean
-    TopicEvents topicEvents(TopicCatalog topics, NotificationOutbox outbox, TransactionTemplate tx) {
-        return new OutboxTopicEvents(topics, outbox, tx, Clock.systemUTC());
+    TopicEvents topicEvents(TopicCatalog topics, NotificationOutbox outbox, TransactionTemplate tx, Clock clock) {
+        return new OutboxTopicEvents(topics, outbox, tx, clock);
     }
 
     @Bean
@@ -70,22 +70,21 @@ class SubscriptionsConfig {
 
     @Bean
     SubscriptionService subscriptionService(ResourceStore store, NotificationOutbox outbox, SubscriptionReader reader,
-            Notifications notifications, TopicCatalog topics) {
-        return new SubscriptionService(store, outbox, reader, notifications, topics, Clock.systemUTC());
+            Notifications notifications, TopicCatalog topics, Clock clock) {
+        return new SubscriptionService(store, outbox, reader, notifications, topics, clock);
     }
 
     @Bean(destroyMethod = "shutdown")
     NotificationWorker notificationWorker(FhirContext ctx, ResourceStore store, NotificationOutbox outbox,
-            SubscriptionReader reader, Notifications notifications, SubscriptionsProperties properties, Environment env) {
+            SubscriptionReader reader, Notifications notifications, SubscriptionsProperties properties, Environment env, Clock clock) {
         return new NotificationWorker(ctx, store, outbox, reader, new NotificationClient(properties.deliveryTimeout(), endpoints(properties)),
-                notifications, new SubscriptionStatuses(store, Clock.systemUTC()), properties, serverBase(env),
+                notifications, new SubscriptionStatuses(store, clock), properties, serverBase(env),
                 RandomGenerator.getDefault());
     }
 
     /** Finished notifications past their retention are deleted once an hour, by every instance (a delete is idempotent). */
     @Bean
-    Poller notificationPurge(NotificationOutbox outbox, SubscriptionsProperties properties) {
-        Clock clock = Clock.systemUTC();
+    Poller notificationPurge(NotificationOutbox outbox, SubscriptionsProperties properties, Clock clock) {
         return new Poller("subscription-purge", properties.enabled(), Duration.ofHours(1),
                 () -> outbox.purgeFinished(clock.instant(), properties.retention()));
     }
@@ -94,8 +93,7 @@ class SubscriptionsConfig {
     private static final int MAX_ROUNDS = 50;
 
     @Bean
-    Poller notificationPoller(NotificationWorker worker, SubscriptionsProperties properties) {
-        Clock clock = Clock.systemUTC();
+    Poller notificationPoller(NotificationWorker worker, SubscriptionsProperties properties, Clock clock) {
         return new Poller("subscription-poll", properties.enabled(), properties.pollInterval(), () -> {
             for (int round = 0; round < MAX_ROUNDS && worker.deliverDue(clock.instant()) > 0; round++) {
                 // more may be due: events wait behind the handshake or event before them

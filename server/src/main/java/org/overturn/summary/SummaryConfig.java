@@ -15,7 +15,7 @@ class SummaryConfig {
 
     @Bean
     PatientSummaryService patientSummaryService(ResourceStore store, PayerDirectory payers, DrugCatalog drugs, RegimeResolver resolver,
-            DeadlineCalculator calculator, Knowledge knowledge) {
-        return new PatientSummaryService(store, payers, drugs, resolver, calculator, knowledge, Clock.systemUTC());
+            DeadlineCalculator calculator, Knowledge knowledge, Clock clock) {
+        return new PatientSummaryService(store, payers, drugs, resolver, calculator, knowledge, clock);
     }
 }

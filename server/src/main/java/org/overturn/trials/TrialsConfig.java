@@ -9,10 +9,10 @@ import org.springframework.context.annotation.Configuration;
 class TrialsConfig {
 
     @Bean
-    TrialRegistry trialRegistry(TrialsProperties properties, ObjectMapper json) {
+    TrialRegistry trialRegistry(TrialsProperties properties, ObjectMapper json, Clock clock) {
         if (!properties.enabled()) {
             return TrialSearch.Disabled::new;
         }
-        return new ClinicalTrialsGovRegistry(properties, json, Clock.systemUTC());
+        return new ClinicalTrialsGovRegistry(properties, json, clock);
     }
 }

@@ -1,6 +1,6 @@
 package org.overturn.workflow;
 
-import java.time.Instant;
+import java.time.Clock;
 import org.overturn.store.ResourceStore;
 import org.overturn.store.WriteRule;
 import org.overturn.subscriptions.TopicEvents;
@@ -26,12 +26,12 @@ class WorkflowConfig {
     }
 
     @Bean
-    SchedulingConfigurer reminderSchedule(DeadlineReminders reminders, WorkflowProperties properties) {
+    SchedulingConfigurer reminderSchedule(DeadlineReminders reminders, WorkflowProperties properties, Clock clock) {
         return (ScheduledTaskRegistrar registrar) -> {
             if (properties.remindersEnabled()) {
                 registrar.addFixedDelayTask(() -> {
                     try {
-                        reminders.sendDueSinceLastRound(Instant.now());
+                        reminders.sendDueSinceLastRound(clock.instant());
                     } catch (RuntimeException e) {
                         // The next round retries; a reminder is only marked sent together with its Communication.
                         org.slf4j.LoggerFactory.getLogger(DeadlineReminders.class).warn("Deadline reminders failed", e);

@@ -46,7 +46,7 @@ class PayerClientTest {
 
     @Test
     void inquiryWhenBuiltFromAForwardedRequestThenItNamesTheClaimAndCarriesOnlyWhatItReferences() {
-        String json = new PayerClient(null, CTX).inquiry(forwarded());
+        String json = new PayerClient(null, CTX).inquiry(forwarded(), java.time.Instant.parse("2026-03-02T10:00:00Z"));
         Bundle inquiry = CTX.newJsonParser().parseResource(Bundle.class, json);
         Claim claim = (Claim) inquiry.getEntryFirstRep().getResource();
         assertThat(claim.getIdentifierFirstRep().getValue()).isEqualTo("PA-42");
