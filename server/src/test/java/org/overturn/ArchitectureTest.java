@@ -84,4 +84,16 @@ class ArchitectureTest {
             .orShould().callMethod(java.time.OffsetDateTime.class, "now")
             .orShould().callMethod(System.class, "currentTimeMillis")
             .orShould().callConstructor(java.util.Date.class);
+
+    /** One place assesses a case (payer, drug, policy, chart): every feature asks {@code assessment}, none evaluates itself. */
+    @ArchTest
+    static final ArchRule onlyAssessmentEvaluatesCriteria = noClasses()
+            .that().resideOutsideOfPackages("org.overturn.assessment..", "org.overturn.criteria..")
+            .should().dependOnClassesThat().haveFullyQualifiedName("org.overturn.criteria.CriteriaEvaluator");
+
+    /** PA (the sandbox payer) and eligibility share the assessment, not each other. */
+    @ArchTest
+    static final ArchRule pasAndEligibilityAreIndependent = noClasses()
+            .that().resideInAPackage("org.overturn.pas..")
+            .should().dependOnClassesThat().resideInAPackage("org.overturn.eligibility..");
 }

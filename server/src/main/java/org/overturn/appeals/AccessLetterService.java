@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Set;
 import org.hl7.fhir.r4.model.Claim;
 import org.hl7.fhir.r4.model.DocumentReference;
+import org.overturn.assessment.Assessment;
+import org.overturn.assessment.Assessor;
 import org.overturn.criteria.Knowledge;
 import org.overturn.criteria.KnowledgeModel;
 import org.overturn.trials.TrialQuery;
@@ -24,7 +26,6 @@ import org.overturn.deadlines.Regime;
 import org.overturn.deadlines.RegimeCandidates;
 import org.overturn.deadlines.Step;
 import org.overturn.deadlines.Urgency;
-import org.overturn.eligibility.EligibilityService;
 import org.overturn.letter.AccessLetterComposer;
 import org.overturn.letter.CaseDocuments;
 import org.overturn.letter.Letter;
@@ -51,7 +52,7 @@ public final class AccessLetterService {
     private final AppealCaseReader cases;
     private final RegimeResolver resolver;
     private final DeadlineCalculator calculator;
-    private final EligibilityService eligibility;
+    private final Assessor assessor;
     private final AccessLetterComposer letters;
     private final Knowledge knowledge;
     private final TrialRegistry registry;
@@ -61,7 +62,7 @@ public final class AccessLetterService {
             ResourceStore store,
             RegimeResolver resolver,
             DeadlineCalculator calculator,
-            EligibilityService eligibility,
+            Assessor assessor,
             AccessLetterComposer letters,
             Knowledge knowledge,
             TrialRegistry registry,
@@ -70,7 +71,7 @@ public final class AccessLetterService {
         this.cases = new AppealCaseReader(store);
         this.resolver = resolver;
         this.calculator = calculator;
-        this.eligibility = eligibility;
+        this.assessor = assessor;
         this.letters = letters;
         this.knowledge = knowledge;
         this.registry = registry;
@@ -80,7 +81,7 @@ public final class AccessLetterService {
     public DocumentReference generate(String claimId, String kind, Urgency urgency) {
         Claim claim = (Claim) store.read("Claim", claimId).resource();
         AppealCaseReader.Case c = cases.readClaim(claim);
-        EligibilityService.Assessment assessment = eligibility.assess(c.patient().getIdElement().getIdPart(),
+        Assessment assessment = assessor.assess(c.patient().getIdElement().getIdPart(),
                 c.coverage().getIdElement().getIdPart(), c.product(), "Claim.insurance.coverage");
         if (assessment.drug().isEmpty()) {
             throw new OverturnException(ErrorCode.BUSINESS_RULE, "The drug of " + c.claimRef() + " is not one Overturn knows ("
@@ -133,7 +134,7 @@ public final class AccessLetterService {
         return registry.search(new TrialQuery(drug.names(), null));
     }
 
-    private static AccessLetterComposer.Input input(AppealCaseReader.Case c, EligibilityService.Assessment assessment, LocalDate today) {
+    private static AccessLetterComposer.Input input(AppealCaseReader.Case c, Assessment assessment, LocalDate today) {
         return new AccessLetterComposer.Input(assessment, c.order(), c.prescriber(), today);
     }
 

@@ -21,6 +21,8 @@ import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Task;
+import org.overturn.assessment.Assessment;
+import org.overturn.assessment.Assessor;
 import org.overturn.criteria.Evaluation;
 import org.overturn.criteria.Knowledge;
 import org.overturn.deadlines.Deadline;
@@ -29,7 +31,6 @@ import org.overturn.deadlines.DeadlineSchedule;
 import org.overturn.deadlines.RegimeCandidates;
 import org.overturn.deadlines.Step;
 import org.overturn.deadlines.Urgency;
-import org.overturn.eligibility.EligibilityService;
 import org.overturn.letter.AppealLetterComposer;
 import org.overturn.letter.CaseDocuments;
 import org.overturn.letter.Letter;
@@ -58,7 +59,7 @@ public final class AppealService {
     private final AppealCaseReader cases;
     private final RegimeResolver resolver;
     private final DeadlineCalculator calculator;
-    private final EligibilityService eligibility;
+    private final Assessor assessor;
     private final AppealLetterComposer letters;
     private final Knowledge knowledge;
     private final Clock clock;
@@ -67,7 +68,7 @@ public final class AppealService {
             ResourceStore store,
             RegimeResolver resolver,
             DeadlineCalculator calculator,
-            EligibilityService eligibility,
+            Assessor assessor,
             AppealLetterComposer letters,
             Knowledge knowledge,
             Clock clock) {
@@ -75,7 +76,7 @@ public final class AppealService {
         this.cases = new AppealCaseReader(store);
         this.resolver = resolver;
         this.calculator = calculator;
-        this.eligibility = eligibility;
+        this.assessor = assessor;
         this.letters = letters;
         this.knowledge = knowledge;
         this.clock = clock;
@@ -95,7 +96,7 @@ public final class AppealService {
             DeadlineSchedule filing,
             DeadlineSchedule decision,
             boolean late,
-            EligibilityService.Assessment assessment,
+            Assessment assessment,
             Letter letter) {}
 
     /**
@@ -239,7 +240,7 @@ public final class AppealService {
                 upheldFirst == null ? Step.INTERNAL_APPEAL_DECISION : Step.SECOND_LEVEL_APPEAL_DECISION, urgency);
         boolean late = filing.actOn().map(d -> now.isAfter(d.due())).orElse(false);
 
-        EligibilityService.Assessment assessment = eligibility.assess(c.patient().getIdElement().getIdPart(),
+        Assessment assessment = assessor.assess(c.patient().getIdElement().getIdPart(),
                 c.coverage().getIdElement().getIdPart(), c.product(), "Claim.insurance.coverage");
         if (assessment.drug().isEmpty()) {
             throw new OverturnException(ErrorCode.BUSINESS_RULE, "The drug of " + c.claimRef() + " is not one Overturn knows ("
@@ -323,7 +324,7 @@ public final class AppealService {
         return response.getCreatedElement().getValue().toInstant();
     }
 
-    private static Set<String> sources(AppealCaseReader.Case c, EligibilityService.Assessment assessment) {
+    private static Set<String> sources(AppealCaseReader.Case c, Assessment assessment) {
         Set<String> refs = new LinkedHashSet<>();
         refs.add(c.responseRef());
         refs.add(c.claimRef());
@@ -338,7 +339,7 @@ public final class AppealService {
         return refs;
     }
 
-    private List<String> policies(EligibilityService.Assessment assessment) {
+    private List<String> policies(Assessment assessment) {
         List<String> out = new ArrayList<>();
         assessment.evaluation().map(Evaluation::policyId).ifPresent(id -> out.add(Canonical.BASE + "/knowledge/policy/" + id + "|"
                 + assessment.evaluation().get().policyVersion()));

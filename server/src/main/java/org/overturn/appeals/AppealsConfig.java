@@ -1,9 +1,9 @@
 package org.overturn.appeals;
 
 import java.time.Clock;
+import org.overturn.assessment.Assessor;
 import org.overturn.criteria.Knowledge;
 import org.overturn.deadlines.DeadlineCalculator;
-import org.overturn.eligibility.EligibilityService;
 import org.overturn.evidence.FactExtractor;
 import org.overturn.letter.AccessLetterComposer;
 import org.overturn.letter.AppealLetterComposer;
@@ -22,10 +22,10 @@ class AppealsConfig {
             ResourceStore store,
             RegimeResolver resolver,
             DeadlineCalculator calculator,
-            EligibilityService eligibility,
+            Assessor assessor,
             Knowledge knowledge,
             FactExtractor facts, Clock clock) {
-        return new AppealService(store, resolver, calculator, eligibility, new AppealLetterComposer(knowledge, facts), knowledge,
+        return new AppealService(store, resolver, calculator, assessor, new AppealLetterComposer(knowledge, facts), knowledge,
                 clock);
     }
 
@@ -34,11 +34,11 @@ class AppealsConfig {
             ResourceStore store,
             RegimeResolver resolver,
             DeadlineCalculator calculator,
-            EligibilityService eligibility,
+            Assessor assessor,
             Knowledge knowledge,
             FactExtractor facts,
             TrialRegistry trials, Clock clock) {
-        return new AccessLetterService(store, resolver, calculator, eligibility, new AccessLetterComposer(knowledge, facts), knowledge,
+        return new AccessLetterService(store, resolver, calculator, assessor, new AccessLetterComposer(knowledge, facts), knowledge,
                 trials, clock);
     }
 
@@ -47,9 +47,9 @@ class AppealsConfig {
             ResourceStore store,
             RegimeResolver resolver,
             DeadlineCalculator calculator,
-            EligibilityService eligibility,
+            Assessor assessor,
             Knowledge knowledge, Clock clock) {
-        return new ExternalReviewService(store, resolver, calculator, eligibility, new ExternalReviewPacketComposer(knowledge),
+        return new ExternalReviewService(store, resolver, calculator, assessor, new ExternalReviewPacketComposer(knowledge),
                 knowledge, clock);
     }
 }

@@ -16,6 +16,8 @@ import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Task;
+import org.overturn.assessment.Assessment;
+import org.overturn.assessment.Assessor;
 import org.overturn.criteria.AppealRules;
 import org.overturn.criteria.Knowledge;
 import org.overturn.criteria.KnowledgeModel;
@@ -26,7 +28,6 @@ import org.overturn.deadlines.Regime;
 import org.overturn.deadlines.RegimeCandidates;
 import org.overturn.deadlines.Step;
 import org.overturn.deadlines.Urgency;
-import org.overturn.eligibility.EligibilityService;
 import org.overturn.letter.ExternalReviewPacketComposer;
 import org.overturn.letter.CaseDocuments;
 import org.overturn.letter.Letter;
@@ -52,7 +53,7 @@ public final class ExternalReviewService {
     private final AppealCaseReader cases;
     private final RegimeResolver resolver;
     private final DeadlineCalculator calculator;
-    private final EligibilityService eligibility;
+    private final Assessor assessor;
     private final ExternalReviewPacketComposer packets;
     private final Knowledge knowledge;
     private final Clock clock;
@@ -61,7 +62,7 @@ public final class ExternalReviewService {
             ResourceStore store,
             RegimeResolver resolver,
             DeadlineCalculator calculator,
-            EligibilityService eligibility,
+            Assessor assessor,
             ExternalReviewPacketComposer packets,
             Knowledge knowledge,
             Clock clock) {
@@ -69,7 +70,7 @@ public final class ExternalReviewService {
         this.cases = new AppealCaseReader(store);
         this.resolver = resolver;
         this.calculator = calculator;
-        this.eligibility = eligibility;
+        this.assessor = assessor;
         this.packets = packets;
         this.knowledge = knowledge;
         this.clock = clock;
@@ -118,7 +119,7 @@ public final class ExternalReviewService {
         Regime primary = filing != null && filing.actOn().isPresent() ? filing.actOn().get().regime() : regimes.regimes().get(0);
         AppealRules.ExternalReviewBody body = body(primary);
 
-        EligibilityService.Assessment assessment = eligibility.assess(c.patient().getIdElement().getIdPart(),
+        Assessment assessment = assessor.assess(c.patient().getIdElement().getIdPart(),
                 c.coverage().getIdElement().getIdPart(), c.product(), "Claim.insurance.coverage");
         String drug = assessment.drug().map(KnowledgeModel.Drug::displayName)
                 .orElse(c.product().hasText() ? c.product().getText() : "the requested drug");

@@ -18,9 +18,9 @@ import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
+import org.overturn.assessment.Assessment;
 import org.overturn.criteria.Evaluation;
 import org.overturn.criteria.KnowledgeModel;
-import org.overturn.eligibility.EligibilityService;
 import org.overturn.platform.Canonical;
 import org.overturn.profiles.FhirPackage;
 
@@ -66,7 +66,7 @@ final class CardFactory {
                 detail.toString(), "warning", SOURCE, List.of());
     }
 
-    CdsJson.Card assessment(EligibilityService.Assessment a, CdsJson.Link launch) {
+    CdsJson.Card assessment(Assessment a, CdsJson.Link launch) {
         List<CdsJson.Link> links = launch == null ? List.of() : List.of(launch);
         if (a.evaluation().isEmpty()) {
             return new CdsJson.Card(UUID.randomUUID().toString(), shorten("Overturn cannot assess this order: " + a.reason()),
@@ -109,7 +109,7 @@ final class CardFactory {
     }
 
     /** An update of the draft order carrying the CRD coverage-information extension. */
-    CdsJson.Action coverageInformation(MedicationRequest order, EligibilityService.Assessment a, LocalDate today) {
+    CdsJson.Action coverageInformation(MedicationRequest order, Assessment a, LocalDate today) {
         MedicationRequest updated = order.copy();
         Extension info = updated.addExtension().setUrl(COVERAGE_INFORMATION);
         String coverageRef = a.coverage().getIdElement().toUnqualifiedVersionless().getValue();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
 import org.overturn.criteria.Knowledge;
+import org.overturn.assessment.Assessor;
 import org.overturn.eligibility.EligibilityService;
 import org.overturn.platform.LimitedBodyRequest;
 import org.overturn.profiles.FhirPackage;
@@ -25,9 +26,9 @@ class CdsConfig {
     }
 
     @Bean
-    CoverageHookService coverageHookService(FhirContext ctx, ObjectMapper json, EligibilityService eligibility,
+    CoverageHookService coverageHookService(FhirContext ctx, ObjectMapper json, Assessor assessor, EligibilityService eligibility,
             Knowledge knowledge, FhirPackage fhirPackage, EhrClient ehr, Clock clock) {
-        return new CoverageHookService(ctx, eligibility, new CardFactory(ctx, json, fhirPackage), ehr, knowledge, clock);
+        return new CoverageHookService(ctx, assessor, eligibility, new CardFactory(ctx, json, fhirPackage), ehr, knowledge, clock);
     }
 
     @Bean

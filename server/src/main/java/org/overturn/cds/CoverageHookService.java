@@ -23,7 +23,9 @@ import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
+import org.overturn.assessment.Assessment;
 import org.overturn.criteria.Knowledge;
+import org.overturn.assessment.Assessor;
 import org.overturn.eligibility.EligibilityService;
 import org.overturn.platform.Canonical;
 import org.slf4j.Logger;
@@ -46,15 +48,17 @@ final class CoverageHookService {
     private static final Pattern TOKEN = Pattern.compile("\\{\\{context\\.(\\w+)}}");
 
     private final FhirContext ctx;
+    private final Assessor assessor;
     private final EligibilityService eligibility;
     private final CardFactory cards;
     private final EhrClient ehr;
     private final Map<String, String> prefetch;
     private final Clock clock;
 
-    CoverageHookService(FhirContext ctx, EligibilityService eligibility, CardFactory cards, EhrClient ehr, Knowledge knowledge, Clock clock) {
+    CoverageHookService(FhirContext ctx, Assessor assessor, EligibilityService eligibility, CardFactory cards, EhrClient ehr, Knowledge knowledge, Clock clock) {
         this.ctx = ctx;
         this.clock = clock;
+        this.assessor = assessor;
         this.eligibility = eligibility;
         this.cards = cards;
         this.ehr = ehr;
@@ -155,8 +159,8 @@ final class CoverageHookService {
             if (!order.hasMedicationCodeableConcept()) {
                 continue;
             }
-            EligibilityService.Assessment assessment =
-                    eligibility.assess(resources.chart(patient.get()), coverage, payor, order.getMedicationCodeableConcept());
+            Assessment assessment =
+                    assessor.assess(resources.chart(patient.get()), coverage, payor, order.getMedicationCodeableConcept());
             if (assessment.drug().isEmpty()) {
                 continue; // not a drug Overturn knows: a card on every ordinary prescription would be alert fatigue
             }
@@ -176,7 +180,7 @@ final class CoverageHookService {
      * cannot take it, the card still goes out, without the link, and the failure is logged.
      */
     private @Nullable CdsJson.Link recordAndLink(CdsJson.Request request, @Nullable URI fhirServer, String patientId,
-            Coverage coverage, Organization payor, MedicationRequest order, EligibilityService.Assessment assessment, String launchUrl) {
+            Coverage coverage, Organization payor, MedicationRequest order, Assessment assessment, String launchUrl) {
         try {
             CoverageEligibilityResponse recorded = eligibility.record(
                     eligibilityRequest(request, fhirServer, patientId, coverage, payor, order), assessment);

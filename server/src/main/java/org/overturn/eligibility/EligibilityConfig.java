@@ -2,12 +2,7 @@ package org.overturn.eligibility;
 
 import ca.uhn.fhir.context.FhirContext;
 import java.time.Clock;
-import org.overturn.criteria.CriteriaEvaluator;
-import org.overturn.criteria.DrugCatalog;
-import org.overturn.criteria.Knowledge;
-import org.overturn.criteria.PayerDirectory;
-import org.overturn.evidence.ChartSource;
-import org.overturn.evidence.FactExtractor;
+import org.overturn.assessment.Assessor;
 import org.overturn.payers.PayerGateway;
 import org.overturn.payers.PayerRoutes;
 import org.overturn.store.ResourceStore;
@@ -20,17 +15,12 @@ class EligibilityConfig {
     @Bean
     EligibilityService eligibilityService(
             ResourceStore store,
-            Knowledge knowledge,
-            PayerDirectory payers,
-            DrugCatalog drugs,
-            ChartSource charts,
-            FactExtractor facts,
-            CriteriaEvaluator evaluator,
+            Assessor assessor,
             org.overturn.profiles.FhirPackage fhirPackage,
             FhirContext ctx,
             PayerRoutes routes,
             PayerGateway gateway, Clock clock) {
-        return new EligibilityService(store, knowledge, payers, drugs, charts, facts, evaluator,
+        return new EligibilityService(store, assessor,
                 new EligibilityResponseFactory(fhirPackage), routes, new PayerEligibility(ctx, gateway, store), clock);
     }
 }

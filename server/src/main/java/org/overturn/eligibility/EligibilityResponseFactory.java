@@ -14,6 +14,7 @@ import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
+import org.overturn.assessment.Assessment;
 import org.overturn.criteria.Evaluation;
 
 /** Builds the CoverageEligibilityResponse that carries an assessment, with the extensions defined in fhir-profiles. */
@@ -25,7 +26,7 @@ public final class EligibilityResponseFactory {
     }
 
     CoverageEligibilityResponse build(
-            CoverageEligibilityRequest request, Coverage coverage, EligibilityService.Assessment assessment, Date now) {
+            CoverageEligibilityRequest request, Coverage coverage, Assessment assessment, Date now) {
         CoverageEligibilityResponse response = new CoverageEligibilityResponse();
         response.setStatus(CoverageEligibilityResponse.EligibilityResponseStatus.ACTIVE);
         response.addPurpose(CoverageEligibilityResponse.EligibilityResponsePurpose.AUTHREQUIREMENTS);

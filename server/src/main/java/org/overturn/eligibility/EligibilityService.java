@@ -3,28 +3,18 @@ package org.overturn.eligibility;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
-import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.CoverageEligibilityRequest;
 import org.hl7.fhir.r4.model.CoverageEligibilityResponse;
 import org.hl7.fhir.r4.model.Coverage;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Reference;
-import org.overturn.criteria.ChartFacts;
-import org.overturn.criteria.CriteriaEvaluator;
-import org.overturn.criteria.DrugCatalog;
-import org.overturn.criteria.Evaluation;
-import org.overturn.criteria.Knowledge;
-import org.overturn.criteria.KnowledgeModel;
-import org.overturn.criteria.PayerDirectory;
-import org.overturn.evidence.Chart;
-import org.overturn.evidence.ChartSource;
-import org.overturn.evidence.FactExtractor;
+import org.overturn.assessment.Assessment;
+import org.overturn.assessment.Assessor;
 import org.overturn.payers.PayerRoute;
 import org.overturn.payers.PayerRoutes;
 import org.overturn.platform.ErrorCode;
@@ -40,12 +30,7 @@ import org.overturn.store.WriteResult;
  */
 public final class EligibilityService {
     private final ResourceStore store;
-    private final Knowledge knowledge;
-    private final PayerDirectory payers;
-    private final DrugCatalog drugs;
-    private final ChartSource charts;
-    private final FactExtractor facts;
-    private final CriteriaEvaluator evaluator;
+    private final Assessor assessor;
     private final EligibilityResponseFactory responses;
     private final PayerRoutes routes;
     private final PayerEligibility payerEligibility;
@@ -53,63 +38,40 @@ public final class EligibilityService {
 
     public EligibilityService(
             ResourceStore store,
-            Knowledge knowledge,
-            PayerDirectory payers,
-            DrugCatalog drugs,
-            ChartSource charts,
-            FactExtractor facts,
-            CriteriaEvaluator evaluator,
+            Assessor assessor,
             EligibilityResponseFactory responses,
             PayerRoutes routes,
             PayerEligibility payerEligibility,
             Clock clock) {
         this.store = store;
-        this.knowledge = knowledge;
-        this.payers = payers;
-        this.drugs = drugs;
-        this.charts = charts;
-        this.facts = facts;
-        this.evaluator = evaluator;
+        this.assessor = assessor;
         this.responses = responses;
         this.routes = routes;
         this.payerEligibility = payerEligibility;
         this.clock = clock;
     }
 
-    /**
-     * The assessment of one case, before anything is stored: the payer and drug recognized, the policy evaluation
-     * (empty when there is no policy to evaluate, with the reason), and the chart it was made from.
-     */
-    public record Assessment(
-            Optional<KnowledgeModel.Payer> payer,
-            Optional<KnowledgeModel.Drug> drug,
-            Optional<Evaluation> evaluation,
-            String reason,
-            Organization payorOrganization,
-            Chart chart,
-            Coverage coverage) {}
-
     /** @param serverBase this server's FHIR base URL, for the resources a routed payer is sent */
     public CoverageEligibilityResponse submit(CoverageEligibilityRequest request, String serverBase) {
         List<String> problems = new ArrayList<>();
-        String patientId = localId(request.getPatient(), "Patient", "CoverageEligibilityRequest.patient", problems);
+        String patientId = Assessor.localId(request.getPatient(), "Patient", "CoverageEligibilityRequest.patient", problems);
         Reference coverageRef = request.getInsuranceFirstRep().getCoverage();
-        String coverageId = localId(coverageRef, "Coverage", "CoverageEligibilityRequest.insurance[0].coverage", problems);
+        String coverageId = Assessor.localId(coverageRef, "Coverage", "CoverageEligibilityRequest.insurance[0].coverage", problems);
         if (!request.getItemFirstRep().hasProductOrService()) {
             problems.add("CoverageEligibilityRequest.item[0].productOrService: the requested drug's code is required");
         }
         if (!problems.isEmpty()) {
             throw new OverturnException(ErrorCode.INVALID_RESOURCE, String.join("; ", problems), "CoverageEligibilityRequest");
         }
-        Coverage routedCoverage = (Coverage) readReferenced("Coverage", coverageId, "insurance[0].coverage").resource();
-        Organization routedPayor = payor(routedCoverage);
+        Coverage routedCoverage = (Coverage) assessor.readReferenced("Coverage", coverageId, "insurance[0].coverage").resource();
+        Organization routedPayor = assessor.payor(routedCoverage);
         Optional<PayerRoute> route = routes.eligibilityRoute(routedPayor.getIdentifier().stream()
                 .filter(Identifier::hasValue).map(i -> i.getSystem() + "|" + i.getValue()).toList());
         if (route.isPresent()) {
-            readReferenced("Patient", patientId, "patient");
+            assessor.readReferenced("Patient", patientId, "patient");
             return forward(route.get(), request, routedPayor, serverBase);
         }
-        Assessment assessment = assess(patientId, coverageId, request.getItemFirstRep().getProductOrService(), "insurance[0].coverage");
+        Assessment assessment = assessor.assess(patientId, coverageId, request.getItemFirstRep().getProductOrService(), "insurance[0].coverage");
         Coverage coverage = assessment.coverage();
         Organization payor = assessment.payorOrganization();
 
@@ -226,88 +188,5 @@ public final class EligibilityService {
             response.addIdentifier(id.copy());
             return (CoverageEligibilityResponse) store.create(response, null).stored().resource();
         });
-    }
-
-    /**
-     * Assesses the case of {@code patientId} under {@code coverageId} for the drug in {@code product}; references
-     * that do not resolve are 422 naming {@code coverageField}.
-     */
-    public Assessment assess(String patientId, String coverageId, CodeableConcept product, String coverageField) {
-        Coverage coverage = (Coverage) readReferenced("Coverage", coverageId, coverageField).resource();
-        Chart chart = charts.read(readReferenced("Patient", patientId, "patient").id());
-        return assess(chart, coverage, payor(coverage), product);
-    }
-
-    /**
-     * Assesses a chart that did not come from this server's store (a CDS Hooks prefetch, an EHR query), with the
-     * Coverage and payor Organization found there.
-     */
-    public Assessment assess(Chart chart, Coverage coverage, Organization payor, CodeableConcept product) {
-        List<KnowledgeModel.Identifier> identifiers = payor.getIdentifier().stream()
-                .map(i -> new KnowledgeModel.Identifier(i.getSystem(), i.getValue()))
-                .toList();
-        Optional<KnowledgeModel.Payer> payer = payers.identify(identifiers, payor.getName());
-        Optional<KnowledgeModel.Drug> drug = drugs.recognize(
-                product.getCoding().stream().map(c -> new DrugCatalog.Coded(c.getSystem(), c.getCode(), c.getDisplay())).toList(),
-                product.getText());
-        if (payer.isEmpty()) {
-            return new Assessment(payer, drug, Optional.empty(), "The payer '" + payor.getName()
-                    + "' is not one Overturn has rules for; no other payer's rules are applied", payor, chart, coverage);
-        }
-        if (drug.isEmpty()) {
-            return new Assessment(payer, drug, Optional.empty(), "The requested product is not a drug Overturn knows ("
-                    + describe(product) + ")", payor, chart, coverage);
-        }
-        Optional<KnowledgeModel.Policy> policy = knowledge.policy(payer.get().id(), drug.get().id());
-        if (policy.isEmpty()) {
-            return new Assessment(payer, drug, Optional.empty(), payer.get().name() + " has no policy on file for "
-                    + drug.get().displayName(), payor, chart, coverage);
-        }
-        ChartFacts chartFacts = facts.facts(chart, null);
-        Evaluation evaluation = evaluator.evaluate(policy.get(), chartFacts, LocalDate.now(clock));
-        return new Assessment(payer, drug, Optional.of(evaluation), "", payor, chart, coverage);
-    }
-
-    private static String describe(CodeableConcept product) {
-        String codes = product.getCoding().stream().map(c -> c.getSystem() + "|" + c.getCode()).reduce((a, b) -> a + ", " + b).orElse("");
-        return product.hasText() ? product.getText() + (codes.isEmpty() ? "" : "; " + codes) : codes;
-    }
-
-    private Organization payor(Coverage coverage) {
-        if (!coverage.hasPayor()) {
-            throw new OverturnException(ErrorCode.INVALID_RESOURCE, "Coverage/" + coverage.getIdElement().getIdPart()
-                    + " has no payor; add the paying Organization to Coverage.payor", "Coverage.payor");
-        }
-        List<String> problems = new ArrayList<>();
-        String orgId = localId(coverage.getPayorFirstRep(), "Organization", "Coverage.payor[0]", problems);
-        if (!problems.isEmpty()) {
-            throw new OverturnException(ErrorCode.INVALID_RESOURCE, String.join("; ", problems), "Coverage.payor");
-        }
-        return (Organization) readReferenced("Organization", orgId, "Coverage.payor[0]").resource();
-    }
-
-    private StoredResource readReferenced(String type, String id, String where) {
-        try {
-            return store.read(type, id);
-        } catch (OverturnException e) {
-            if (e.code() == ErrorCode.NOT_FOUND || e.code() == ErrorCode.GONE) {
-                throw new OverturnException(ErrorCode.INVALID_RESOURCE, where + " points at " + type + "/" + id
-                        + ", which " + (e.code() == ErrorCode.GONE ? "was deleted" : "is not on this server"), where);
-            }
-            throw e;
-        }
-    }
-
-    private static String localId(Reference ref, String type, String where, List<String> problems) {
-        if (ref == null || !ref.hasReference()) {
-            problems.add(where + ": a reference to a " + type + " is required");
-            return "";
-        }
-        var id = ref.getReferenceElement();
-        if (!type.equals(id.getResourceType()) || !id.hasIdPart()) {
-            problems.add(where + ": expected a " + type + " reference such as " + type + "/123, not " + ref.getReference());
-            return "";
-        }
-        return id.getIdPart();
     }
 }

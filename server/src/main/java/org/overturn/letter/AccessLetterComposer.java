@@ -9,12 +9,12 @@ import java.util.Optional;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
+import org.overturn.assessment.Assessment;
 import org.overturn.criteria.AppealRules;
 import org.overturn.criteria.ChartFacts;
 import org.overturn.criteria.Knowledge;
 import org.overturn.criteria.KnowledgeModel;
 import org.overturn.deadlines.Deadline;
-import org.overturn.eligibility.EligibilityService;
 import org.overturn.evidence.FactExtractor;
 import org.overturn.trials.Trial;
 import org.overturn.trials.TrialSearch;
@@ -40,7 +40,7 @@ public final class AccessLetterComposer {
 
     /** The case a letter is about: the assessment of the chart against the payer's policy, the order, the prescriber. */
     public record Input(
-            EligibilityService.Assessment assessment, @Nullable MedicationRequest order, @Nullable Practitioner prescriber, LocalDate today) {}
+            Assessment assessment, @Nullable MedicationRequest order, @Nullable Practitioner prescriber, LocalDate today) {}
 
     /**
      * The step-therapy law of one candidate regime.

@@ -13,6 +13,7 @@ import java.util.Set;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
+import org.overturn.assessment.Assessment;
 import org.overturn.criteria.AppealRules;
 import org.overturn.criteria.ChartFacts;
 import org.overturn.criteria.Evaluation;
@@ -20,7 +21,6 @@ import org.overturn.criteria.JurisdictionRules;
 import org.overturn.criteria.Knowledge;
 import org.overturn.criteria.KnowledgeModel;
 import org.overturn.deadlines.Deadline;
-import org.overturn.eligibility.EligibilityService;
 import org.overturn.evidence.FactExtractor;
 import org.springframework.lang.Nullable;
 
@@ -63,7 +63,7 @@ public final class AppealLetterComposer {
      * @param decidingFact the fact that would decide between candidate regimes, when the regime is not certain
      */
     public record Input(
-            EligibilityService.Assessment assessment,
+            Assessment assessment,
             @Nullable MedicationRequest order,
             @Nullable Practitioner prescriber,
             String denial,
@@ -84,7 +84,7 @@ public final class AppealLetterComposer {
     }
 
     public Letter appeal(Input in) {
-        EligibilityService.Assessment assessment = in.assessment();
+        Assessment assessment = in.assessment();
         KnowledgeModel.Drug drug = assessment.drug().orElseThrow();
         AppealRules.AppealPackage pkg = knowledge.appeals().appealPackage();
         Patient patient = assessment.chart().patient();

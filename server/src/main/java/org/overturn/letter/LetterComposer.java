@@ -9,11 +9,11 @@ import org.hl7.fhir.r4.model.Coverage;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
+import org.overturn.assessment.Assessment;
 import org.overturn.criteria.ChartFacts;
 import org.overturn.criteria.Evaluation;
 import org.overturn.criteria.Knowledge;
 import org.overturn.criteria.KnowledgeModel;
-import org.overturn.eligibility.EligibilityService;
 import org.overturn.evidence.FactExtractor;
 import org.springframework.lang.Nullable;
 
@@ -33,7 +33,7 @@ final class LetterComposer {
     }
 
     Letter medicalNecessity(
-            EligibilityService.Assessment assessment,
+            Assessment assessment,
             @Nullable MedicationRequest order,
             @Nullable Practitioner prescriber,
             LocalDate today) {

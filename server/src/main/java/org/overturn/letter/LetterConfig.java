@@ -1,8 +1,8 @@
 package org.overturn.letter;
 
 import java.time.Clock;
+import org.overturn.assessment.Assessor;
 import org.overturn.criteria.Knowledge;
-import org.overturn.eligibility.EligibilityService;
 import org.overturn.evidence.FactExtractor;
 import org.overturn.store.ResourceStore;
 import org.springframework.context.annotation.Bean;
@@ -14,10 +14,10 @@ class LetterConfig {
     @Bean
     LetterService letterService(
             ResourceStore store,
-            EligibilityService eligibility,
+            Assessor assessor,
             Knowledge knowledge,
             FactExtractor facts,
             org.overturn.profiles.FhirPackage fhirPackage, Clock clock) {
-        return new LetterService(store, eligibility, new LetterComposer(knowledge, facts), fhirPackage, facts, clock);
+        return new LetterService(store, assessor, new LetterComposer(knowledge, facts), fhirPackage, facts, clock);
     }
 }

@@ -17,8 +17,9 @@ import org.hl7.fhir.r4.model.Practitioner;
 import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.hl7.fhir.r4.model.Reference;
+import org.overturn.assessment.Assessment;
+import org.overturn.assessment.Assessor;
 import org.overturn.criteria.Evaluation;
-import org.overturn.eligibility.EligibilityService;
 import org.overturn.platform.Canonical;
 import org.overturn.platform.ErrorCode;
 import org.overturn.platform.OverturnException;
@@ -34,7 +35,7 @@ public final class LetterService {
     public static final String MEDICAL_NECESSITY = "medical-necessity";
 
     private final ResourceStore store;
-    private final EligibilityService eligibility;
+    private final Assessor assessor;
     private final LetterComposer composer;
     private final org.overturn.profiles.FhirPackage fhirPackage;
     private final org.overturn.evidence.FactExtractor facts;
@@ -43,13 +44,13 @@ public final class LetterService {
 
     public LetterService(
             ResourceStore store,
-            EligibilityService eligibility,
+            Assessor assessor,
             LetterComposer composer,
             org.overturn.profiles.FhirPackage fhirPackage,
             org.overturn.evidence.FactExtractor facts,
             Clock clock) {
         this.store = store;
-        this.eligibility = eligibility;
+        this.assessor = assessor;
         this.composer = composer;
         this.fhirPackage = fhirPackage;
         this.facts = facts;
@@ -86,7 +87,7 @@ public final class LetterService {
             throw new OverturnException(ErrorCode.INVALID_RESOURCE, "Claim/" + claimId + " cannot be used for a letter: "
                     + String.join("; ", problems), "Claim");
         }
-        EligibilityService.Assessment assessment = eligibility.assess(patientId, coverageId, product, "Claim.insurance[0].coverage");
+        Assessment assessment = assessor.assess(patientId, coverageId, product, "Claim.insurance[0].coverage");
         if (assessment.drug().isEmpty()) {
             throw new OverturnException(ErrorCode.INVALID_RESOURCE, "The Claim's drug is not one Overturn knows: " + assessment.reason(),
                     "Claim.item[0].productOrService");
@@ -152,7 +153,7 @@ public final class LetterService {
         });
     }
 
-    private static Set<String> sources(EligibilityService.Assessment assessment, String claimId, @Nullable MedicationRequest order) {
+    private static Set<String> sources(Assessment assessment, String claimId, @Nullable MedicationRequest order) {
         Set<String> refs = new LinkedHashSet<>();
         refs.add("Claim/" + claimId);
         refs.add(assessment.chart().patient().getIdElement().toUnqualifiedVersionless().getValue());

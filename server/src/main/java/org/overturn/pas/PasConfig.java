@@ -4,8 +4,8 @@ import ca.uhn.fhir.context.FhirContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.random.RandomGenerator;
+import org.overturn.assessment.Assessor;
 import org.overturn.criteria.Knowledge;
-import org.overturn.eligibility.EligibilityService;
 import org.overturn.payers.PayerGateway;
 import org.overturn.payers.PayerRoute;
 import org.overturn.payers.PayerRoutes;
@@ -21,10 +21,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 class PasConfig {
 
     @Bean
-    PasService pasService(FhirContext ctx, ResourceStore store, EligibilityService eligibility, Knowledge knowledge,
+    PasService pasService(FhirContext ctx, ResourceStore store, Assessor assessor, Knowledge knowledge,
             PayerRoutes routes, JdbcTemplate jdbc, PasProperties properties, Clock clock) {
         return new PasService(store, new PasBundleReader(ctx),
-                new SandboxPayer(eligibility, knowledge, properties.sandbox().unmatched()),
+                new SandboxPayer(assessor, knowledge, properties.sandbox().unmatched()),
                 new PasResponseFactory(ctx), routes, new PasOutbox(jdbc), clock);
     }
 

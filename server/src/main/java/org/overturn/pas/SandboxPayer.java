@@ -24,10 +24,11 @@ import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Procedure;
 import org.hl7.fhir.r4.model.Reference;
+import org.overturn.assessment.Assessment;
+import org.overturn.assessment.Assessor;
 import org.overturn.criteria.Evaluation;
 import org.overturn.criteria.Knowledge;
 import org.overturn.criteria.KnowledgeModel;
-import org.overturn.eligibility.EligibilityService;
 import org.overturn.evidence.Chart;
 
 /**
@@ -40,12 +41,12 @@ import org.overturn.evidence.Chart;
  * A pended request stays pended until the provider sends a new request with that documentation.
  */
 public final class SandboxPayer {
-    private final EligibilityService eligibility;
+    private final Assessor assessor;
     private final Knowledge knowledge;
     private final PasProperties.Unmatched unmatched;
 
-    public SandboxPayer(EligibilityService eligibility, Knowledge knowledge, PasProperties.Unmatched unmatched) {
-        this.eligibility = eligibility;
+    public SandboxPayer(Assessor assessor, Knowledge knowledge, PasProperties.Unmatched unmatched) {
+        this.assessor = assessor;
         this.knowledge = knowledge;
         this.unmatched = unmatched;
     }
@@ -67,7 +68,7 @@ public final class SandboxPayer {
         for (int i = 0; i < claim.getItem().size(); i++) {
             Claim.ItemComponent item = claim.getItem().get(i);
             CodeableConcept product = product(item, request);
-            EligibilityService.Assessment assessment = eligibility.assess(chart, coverage, insurer, product);
+            Assessment assessment = assessor.assess(chart, coverage, insurer, product);
             if (assessment.evaluation().isEmpty()) {
                 items.add(unmatched(item.getSequence(), product, assessment.reason(), authorization));
                 continue;
