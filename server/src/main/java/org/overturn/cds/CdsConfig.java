@@ -7,7 +7,9 @@ import java.time.Clock;
 import org.overturn.criteria.Knowledge;
 import org.overturn.assessment.Assessor;
 import org.overturn.eligibility.EligibilityService;
+import org.overturn.platform.ErrorCode;
 import org.overturn.platform.LimitedBodyRequest;
+import org.overturn.platform.OverturnException;
 import org.overturn.profiles.FhirPackage;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -59,7 +61,7 @@ class CdsConfig {
                         + " bytes (overturn.cds.max-body-size)\"}");
                 return;
             }
-            chain.doFilter(new LimitedBodyRequest(http, limit, () -> new CdsException(413,
+            chain.doFilter(new LimitedBodyRequest(http, limit, () -> new OverturnException(ErrorCode.BODY_TOO_LARGE,
                     "The body exceeds the limit of " + limit + " bytes (overturn.cds.max-body-size)")), res);
         });
         registration.addUrlPatterns("/cds-services/*");

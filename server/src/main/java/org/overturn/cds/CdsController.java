@@ -1,5 +1,6 @@
 package org.overturn.cds;
 
+import ca.uhn.fhir.context.FhirContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
@@ -8,6 +9,8 @@ import java.util.Map;
 import org.springframework.http.ResponseEntity;
 import org.springframework.lang.Nullable;
 import org.overturn.platform.AuditAttributes;
+import org.overturn.platform.ErrorCode;
+import org.overturn.platform.OverturnException;
 import org.overturn.platform.SystemWork;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -26,10 +29,12 @@ class CdsController {
     private final FeedbackStore feedback;
     private final CdsProperties properties;
     private final com.fasterxml.jackson.databind.ObjectMapper json;
+    private final FhirContext ctx;
 
     CdsController(CoverageHookService services, CdsTokenVerifier tokens, FeedbackStore feedback, CdsProperties properties,
-            com.fasterxml.jackson.databind.ObjectMapper json) {
+            com.fasterxml.jackson.databind.ObjectMapper json, FhirContext ctx) {
         this.services = services;
+        this.ctx = ctx;
         this.tokens = tokens;
         this.json = json;
         this.feedback = feedback;
@@ -45,21 +50,22 @@ class CdsController {
     @PostMapping(path = "/{id}", consumes = "application/json", produces = "application/json")
     CdsJson.Response call(@PathVariable String id, HttpServletRequest http,
             @Nullable @RequestHeader(name = "Authorization", required = false) String authorization) {
-        CoverageHookService.requireKnown(id);
+        CdsRequests.hookOf(id);
         CdsTokenVerifier.Caller caller = tokens.verify(authorization, audiences(http, id, ""));
         CdsJson.Request request = body(http, CdsJson.Request.class);
         http.setAttribute(AuditAttributes.CALLER, caller.client());
         if (request.context() != null && request.context().hasNonNull("patientId")) {
             http.setAttribute(AuditAttributes.PATIENT, request.context().path("patientId").asText());
         }
+        CdsRequests.HookCall call = CdsRequests.read(ctx, id, request);
         // A verified CDS client is trusted with the assessment it asks for; the store sees it as the server's work.
-        return SystemWork.call("cds-hooks:" + caller.client(), () -> services.call(id, request, caller, smartLaunchUrl(http)));
+        return SystemWork.call("cds-hooks:" + caller.client(), () -> services.call(call, caller, smartLaunchUrl(http)));
     }
 
     @PostMapping(path = "/{id}/feedback", consumes = "application/json")
     ResponseEntity<Void> feedback(@PathVariable String id, HttpServletRequest http,
             @Nullable @RequestHeader(name = "Authorization", required = false) String authorization) {
-        CoverageHookService.requireKnown(id);
+        CdsRequests.hookOf(id);
         CdsTokenVerifier.Caller caller = tokens.verify(authorization, audiences(http, id, "/feedback"));
         http.setAttribute(AuditAttributes.CALLER, caller.client());
         feedback.store(id, body(http, JsonNode.class), caller.client());
@@ -70,16 +76,16 @@ class CdsController {
         try {
             T value = json.readValue(http.getInputStream(), type);
             if (value == null) {
-                throw new CdsException(400, "The request body is empty; send the hook call as CDS Hooks JSON");
+                throw CdsRequests.invalid("The request body is empty; send the hook call as CDS Hooks JSON");
             }
             return value;
         } catch (java.io.IOException e) {
             for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof CdsException known) {
+                if (t instanceof OverturnException known) {
                     throw known; // the body size limit
                 }
             }
-            throw new CdsException(400, "The request body is not valid CDS Hooks JSON");
+            throw new OverturnException(ErrorCode.MALFORMED_BODY, "The request body is not valid CDS Hooks JSON");
         }
     }
 
@@ -88,10 +94,10 @@ class CdsController {
     Map<String, List<JsonNode>> feedbackReceived(@PathVariable String id, @Nullable @RequestParam(required = false) String card,
             @RequestParam(defaultValue = "100") int count, HttpServletRequest http,
             @Nullable @RequestHeader(name = "Authorization", required = false) String authorization) {
-        CoverageHookService.requireKnown(id);
+        CdsRequests.hookOf(id);
         tokens.verify(authorization, audiences(http, id, "/feedback"));
         if (count < 1 || count > 1000) {
-            throw new CdsException(400, "count must be between 1 and 1000");
+            throw CdsRequests.invalid("count must be between 1 and 1000");
         }
         return Map.of("feedback", feedback.find(id, card, count));
     }

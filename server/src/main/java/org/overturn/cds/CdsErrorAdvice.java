@@ -1,5 +1,6 @@
 package org.overturn.cds;
 
+import org.overturn.platform.OverturnException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.ResponseEntity;
@@ -13,15 +14,20 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 class CdsErrorAdvice {
     private static final Logger log = LoggerFactory.getLogger(CdsErrorAdvice.class);
 
-    @ExceptionHandler(CdsException.class)
-    ResponseEntity<CdsJson.Error> refused(CdsException e) {
-        return ResponseEntity.status(e.status()).body(new CdsJson.Error(reason(e.status()), e.getMessage()));
+    /** Refusals of the edge (CdsRequests, token checks) and failures of the features behind it, by their ErrorCode. */
+    @ExceptionHandler(OverturnException.class)
+    ResponseEntity<CdsJson.Error> refused(OverturnException e) {
+        int status = e.code().httpStatus();
+        if (status >= 500) {
+            log.warn("CDS service failed: {} {}", e.code(), e.getMessage());
+        }
+        return ResponseEntity.status(status).body(new CdsJson.Error(reason(status), e.getMessage()));
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<CdsJson.Error> malformed(HttpMessageNotReadableException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof CdsException tooLarge) {
+            if (t instanceof OverturnException tooLarge) {
                 return refused(tooLarge);
             }
         }
@@ -46,6 +52,10 @@ class CdsErrorAdvice {
             case 404 -> "not-found";
             case 413 -> "payload-too-large";
             case 412 -> "precondition-failed";
+            case 409 -> "conflict";
+            case 422 -> "unprocessable";
+            case 429 -> "too-many-requests";
+            case 503 -> "unavailable";
             default -> "error";
         };
     }

@@ -24,6 +24,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.overturn.platform.ErrorCode;
+import org.overturn.platform.OverturnException;
 import org.springframework.lang.Nullable;
 
 /**
@@ -79,7 +81,7 @@ final class CdsTokenVerifier {
 
     /**
      * The caller of a hook call with this {@code Authorization} header, addressed to {@code audiences} (the URLs
-     * this service answers at); a refusal is a 401 CdsException saying why.
+     * this service answers at); a refusal is an UNAUTHORIZED (401) OverturnException saying why.
      */
     Caller verify(@Nullable String authorization, List<String> audiences) {
         if (authorization == null || authorization.isBlank()) {
@@ -148,7 +150,7 @@ final class CdsTokenVerifier {
         return new Caller(issuer);
     }
 
-    private static CdsException refused(String message) {
-        return new CdsException(401, message);
+    private static OverturnException refused(String message) {
+        return new OverturnException(ErrorCode.UNAUTHORIZED, message);
     }
 }

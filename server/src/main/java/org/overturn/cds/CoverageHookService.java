@@ -94,26 +94,12 @@ final class CoverageHookService {
         return services;
     }
 
-    /** Refuses an unknown service id with 404 before anything else is looked at. */
-    static void requireKnown(String serviceId) {
-        if (!HOOKS.containsKey(serviceId)) {
-            throw new CdsException(404, "No CDS service '" + serviceId + "'; see GET /cds-services");
-        }
-    }
-
-    CdsJson.Response call(String serviceId, CdsJson.Request request, CdsTokenVerifier.Caller caller, String smartLaunchUrl) {
-        requireKnown(serviceId);
-        String hook = HOOKS.get(serviceId);
-        String patientId = checkRequest(hook, serviceId, request);
-        URI fhirServer = fhirServer(request);
-        Map<String, JsonNode> given = request.prefetch() == null ? Map.of() : request.prefetch();
-        PrefetchChart resources;
-        try {
-            resources = PrefetchChart.of(ctx, given, request.context().path("draftOrders"));
-        } catch (RuntimeException e) {
-            throw new CdsException(400, "prefetch or context.draftOrders holds something that is not FHIR R4 JSON");
-        }
-        resources.requireOnePatient(patientId);
+    CdsJson.Response call(CdsRequests.HookCall call, CdsTokenVerifier.Caller caller, String smartLaunchUrl) {
+        String hook = call.hook();
+        String patientId = call.patientId();
+        URI fhirServer = call.fhirServer();
+        Map<String, JsonNode> given = call.prefetch();
+        PrefetchChart resources = call.resources();
 
         // What the prefetch lacks comes from the EHR, or is reported as not checked.
         Map<String, String> problems = new LinkedHashMap<>();
@@ -121,7 +107,7 @@ final class CoverageHookService {
         prefetch.forEach((key, template) -> {
             JsonNode value = given.get(key);
             if (value == null || value.isNull()) {
-                missing.put(key, render(template, request.context()));
+                missing.put(key, render(template, call.context()));
             }
         });
         if (!missing.isEmpty()) {
@@ -130,7 +116,7 @@ final class CoverageHookService {
             if (refusal != null) {
                 missing.keySet().forEach(k -> problems.put(k, refusal));
             } else {
-                String token = accessToken(request);
+                String token = call.accessToken();
                 // Cached per EHR token, not per CDS client: one client's users may each see different charts.
                 String cacheScope = caller.client() + " " + (token == null ? "-" : org.overturn.platform.TokenFingerprint.of(token));
                 EhrClient.Result fetched = ehr.fetch(fhirServer, token, missing, cacheScope);
@@ -164,7 +150,7 @@ final class CoverageHookService {
             if (assessment.drug().isEmpty()) {
                 continue; // not a drug Overturn knows: a card on every ordinary prescription would be alert fatigue
             }
-            out.add(cards.assessment(assessment, recordAndLink(request, fhirServer, patientId, coverage, payor, order, assessment, smartLaunchUrl)));
+            out.add(cards.assessment(assessment, recordAndLink(call, patientId, coverage, payor, order, assessment, smartLaunchUrl)));
             if (!hook.equals("patient-view")) {
                 actions.add(cards.coverageInformation(order, assessment, LocalDate.now(clock)));
             }
@@ -179,64 +165,15 @@ final class CoverageHookService {
      * Stores the assessment and answers the SMART link to it. The card matters more than the record: if the database
      * cannot take it, the card still goes out, without the link, and the failure is logged.
      */
-    private @Nullable CdsJson.Link recordAndLink(CdsJson.Request request, @Nullable URI fhirServer, String patientId,
-            Coverage coverage, Organization payor, MedicationRequest order, Assessment assessment, String launchUrl) {
+    private @Nullable CdsJson.Link recordAndLink(CdsRequests.HookCall call, String patientId, Coverage coverage, Organization payor, MedicationRequest order, Assessment assessment, String launchUrl) {
         try {
             CoverageEligibilityResponse recorded = eligibility.record(
-                    eligibilityRequest(request, fhirServer, patientId, coverage, payor, order), assessment);
+                    eligibilityRequest(call, patientId, coverage, payor, order), assessment);
             return cards.launch(launchUrl, "CoverageEligibilityResponse/" + recorded.getIdElement().getIdPart(), order);
         } catch (RuntimeException e) {
-            log.warn("Could not store the assessment of hook call {}", request.hookInstance(), e);
+            log.warn("Could not store the assessment of hook call {}", call.hookInstance(), e);
             return null;
         }
-    }
-
-    /** The required fields, checked in the order a client would fix them; answers context.patientId. */
-    private static String checkRequest(String hook, String serviceId, CdsJson.Request request) {
-        List<String> missing = new ArrayList<>();
-        if (request.hook() == null || request.hook().isBlank()) {
-            missing.add("hook");
-        }
-        if (request.hookInstance() == null || request.hookInstance().isBlank()) {
-            missing.add("hookInstance");
-        }
-        if (request.context() == null || !request.context().isObject()) {
-            missing.add("context");
-        }
-        if (!missing.isEmpty()) {
-            throw new CdsException(400, "Missing required field(s): " + String.join(", ", missing));
-        }
-        if (!hook.equals(request.hook())) {
-            throw new CdsException(400, "Service " + serviceId + " answers the " + hook + " hook, not " + request.hook());
-        }
-        String patientId = request.context().path("patientId").asText("");
-        if (patientId.isBlank()) {
-            throw new CdsException(400, "context.patientId is required");
-        }
-        return patientId;
-    }
-
-    private static @Nullable URI fhirServer(CdsJson.Request request) {
-        if (request.fhirServer() == null || request.fhirServer().isBlank()) {
-            return null;
-        }
-        try {
-            URI uri = URI.create(request.fhirServer().trim());
-            if (!uri.isAbsolute() || uri.getHost() == null) {
-                throw new IllegalArgumentException();
-            }
-            return uri;
-        } catch (IllegalArgumentException e) {
-            throw new CdsException(400, "fhirServer must be an absolute URL, not '" + request.fhirServer() + "'");
-        }
-    }
-
-    private static @Nullable String accessToken(CdsJson.Request request) {
-        JsonNode auth = request.fhirAuthorization();
-        if (auth == null || !auth.hasNonNull("access_token")) {
-            return null;
-        }
-        return auth.get("access_token").asText();
     }
 
     /** Fills {{context.x}} tokens; a token the context lacks leaves the query unanswerable, reported as such by the EHR. */
@@ -256,8 +193,8 @@ final class CoverageHookService {
      * EHR when the call names its fhirServer), and the identifier hookInstance/order makes a retried call idempotent.
      */
     private static CoverageEligibilityRequest eligibilityRequest(
-            CdsJson.Request call, @Nullable URI fhirServer, String patientId, Coverage coverage, Organization payor, MedicationRequest order) {
-        String base = fhirServer == null ? "" : fhirServer.toString().replaceAll("/+$", "") + "/";
+            CdsRequests.HookCall call, String patientId, Coverage coverage, Organization payor, MedicationRequest order) {
+        String base = call.fhirServer() == null ? "" : call.fhirServer().toString().replaceAll("/+$", "") + "/";
         CoverageEligibilityRequest request = new CoverageEligibilityRequest();
         request.addIdentifier().setSystem(HOOK_CALL_SYSTEM).setValue(call.hookInstance() + "/" + orderKey(order));
         request.setStatus(CoverageEligibilityRequest.EligibilityRequestStatus.ACTIVE);
@@ -266,9 +203,8 @@ final class CoverageHookService {
         Reference insurer = payor.getIdElement().hasIdPart() ? new Reference(base + "Organization/" + payor.getIdElement().getIdPart()) : new Reference();
         request.setInsurer(insurer.setDisplay(payor.getName()));
         request.addInsurance().setCoverage(new Reference(base + "Coverage/" + coverage.getIdElement().getIdPart()));
-        String user = call.context().path("userId").asText("");
-        if (user.startsWith("Practitioner/") || user.startsWith("PractitionerRole/")) {
-            request.setProvider(new Reference(base + user));
+        if (!call.clinician().isEmpty()) {
+            request.setProvider(new Reference(base + call.clinician()));
         }
         var item = request.addItem().setProductOrService(order.getMedicationCodeableConcept().copy());
         if (order.getIdElement().hasIdPart()) {

@@ -31,7 +31,7 @@ final class FeedbackStore {
     int store(String serviceId, JsonNode body, String client) {
         JsonNode items = body == null ? null : body.get("feedback");
         if (items == null || !items.isArray() || items.isEmpty()) {
-            throw new CdsException(400, "The body must be {\"feedback\": [ ... ]} with at least one item");
+            throw CdsRequests.invalid("The body must be {\"feedback\": [ ... ]} with at least one item");
         }
         List<Object[]> rows = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
@@ -40,16 +40,16 @@ final class FeedbackStore {
             String card = item.path("card").asText("");
             String outcome = item.path("outcome").asText("");
             if (card.isBlank()) {
-                throw new CdsException(400, where + ".card (the card's uuid) is required");
+                throw CdsRequests.invalid(where + ".card (the card's uuid) is required");
             }
             if (!OUTCOMES.contains(outcome)) {
-                throw new CdsException(400, where + ".outcome must be accepted or overridden, not '" + outcome + "'");
+                throw CdsRequests.invalid(where + ".outcome must be accepted or overridden, not '" + outcome + "'");
             }
             OffsetDateTime at;
             try {
                 at = OffsetDateTime.parse(item.path("outcomeTimestamp").asText(""));
             } catch (DateTimeParseException e) {
-                throw new CdsException(400, where + ".outcomeTimestamp must be an ISO 8601 instant with an offset");
+                throw CdsRequests.invalid(where + ".outcomeTimestamp must be an ISO 8601 instant with an offset");
             }
             rows.add(new Object[] {serviceId, card, outcome, Timestamp.from(at.toInstant()), client, item.toString()});
         }

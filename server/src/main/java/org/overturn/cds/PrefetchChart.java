@@ -82,7 +82,7 @@ final class PrefetchChart {
         for (IBaseResource r : resources) {
             String about = r instanceof Patient ? "Patient/" + r.getIdElement().getIdPart() : patientReference(r);
             if (about != null && !about.equals("Patient/" + patientId) && !about.endsWith("/Patient/" + patientId)) {
-                throw new CdsException(400, r.fhirType() + "/" + r.getIdElement().getIdPart() + " is about " + about
+                throw CdsRequests.invalid(r.fhirType() + "/" + r.getIdElement().getIdPart() + " is about " + about
                         + ", but context.patientId is " + patientId + "; send only that patient's data");
             }
         }

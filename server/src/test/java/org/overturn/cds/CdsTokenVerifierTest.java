@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.overturn.platform.OverturnException;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
 
@@ -39,9 +40,9 @@ class CdsTokenVerifierTest {
     void unsignedCallIsRefusedOutsideDevelopmentModeAndAcceptedInIt() {
         CdsTokenVerifier production = new CdsTokenVerifier(properties(false, List.of()), new InMemoryReplays(), Clock.systemUTC());
         assertThatThrownBy(() -> production.verify(null, List.of("https://overturn.example/cds-services/x")))
-                .isInstanceOf(CdsException.class)
+                .isInstanceOf(OverturnException.class)
                 .hasMessageContaining("development mode")
-                .extracting(e -> ((CdsException) e).status()).isEqualTo(401);
+                .extracting(e -> ((OverturnException) e).code().httpStatus()).isEqualTo(401);
 
         CdsTokenVerifier development = new CdsTokenVerifier(properties(true, List.of()), new InMemoryReplays(), Clock.systemUTC());
         assertThat(development.verify(null, List.of("https://overturn.example/cds-services/x")).client()).isEqualTo("unsigned");
