@@ -96,4 +96,22 @@ class ArchitectureTest {
     static final ArchRule pasAndEligibilityAreIndependent = noClasses()
             .that().resideInAPackage("org.overturn.pas..")
             .should().dependOnClassesThat().resideInAPackage("org.overturn.eligibility..");
+
+    /** A PA case is read in one place ({@code cases.CaseReader}); features take it from there, never build their own. */
+    @ArchTest
+    static final ArchRule onlyCasesBuildsACase = noClasses()
+            .that().resideOutsideOfPackage("org.overturn.cases..")
+            .should().callConstructorWhere(new com.tngtech.archunit.base.DescribedPredicate<com.tngtech.archunit.core.domain.JavaConstructorCall>(
+                    "a constructor of PaCase") {
+                @Override
+                public boolean test(com.tngtech.archunit.core.domain.JavaConstructorCall call) {
+                    return call.getTargetOwner().getFullName().equals("org.overturn.cases.PaCase");
+                }
+            });
+
+    /** Features that work on a case share {@code cases}, not each other's internals. */
+    @ArchTest
+    static final ArchRule caseFeaturesDoNotReachIntoAppeals = noClasses()
+            .that().resideInAnyPackage("org.overturn.fax..", "org.overturn.summary..", "org.overturn.letter..", "org.overturn.pas..")
+            .should().dependOnClassesThat().resideInAPackage("org.overturn.appeals..");
 }

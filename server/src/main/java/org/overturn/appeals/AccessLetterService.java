@@ -13,6 +13,9 @@ import org.hl7.fhir.r4.model.Claim;
 import org.hl7.fhir.r4.model.DocumentReference;
 import org.overturn.assessment.Assessment;
 import org.overturn.assessment.Assessor;
+import org.overturn.cases.CaseReader;
+import org.overturn.cases.PaCase;
+import org.overturn.cases.RegimeResolver;
 import org.overturn.criteria.Knowledge;
 import org.overturn.criteria.KnowledgeModel;
 import org.overturn.trials.TrialQuery;
@@ -49,7 +52,7 @@ public final class AccessLetterService {
     public static final List<String> KINDS = List.of(STEP_THERAPY_EXCEPTION, EXPANDED_ACCESS, CLINICAL_TRIAL_ROUTINE_COSTS);
 
     private final ResourceStore store;
-    private final AppealCaseReader cases;
+    private final CaseReader cases;
     private final RegimeResolver resolver;
     private final DeadlineCalculator calculator;
     private final Assessor assessor;
@@ -59,7 +62,7 @@ public final class AccessLetterService {
     private final Clock clock;
 
     AccessLetterService(
-            ResourceStore store,
+            ResourceStore store, CaseReader cases,
             RegimeResolver resolver,
             DeadlineCalculator calculator,
             Assessor assessor,
@@ -68,7 +71,7 @@ public final class AccessLetterService {
             TrialRegistry registry,
             Clock clock) {
         this.store = store;
-        this.cases = new AppealCaseReader(store);
+        this.cases = cases;
         this.resolver = resolver;
         this.calculator = calculator;
         this.assessor = assessor;
@@ -80,7 +83,7 @@ public final class AccessLetterService {
 
     public DocumentReference generate(String claimId, String kind, Urgency urgency) {
         Claim claim = (Claim) store.read("Claim", claimId).resource();
-        AppealCaseReader.Case c = cases.readClaim(claim);
+        PaCase c = cases.readClaim(claim);
         Assessment assessment = assessor.assess(c.patient().getIdElement().getIdPart(),
                 c.coverage().getIdElement().getIdPart(), c.product(), "Claim.insurance.coverage");
         if (assessment.drug().isEmpty()) {
@@ -134,7 +137,7 @@ public final class AccessLetterService {
         return registry.search(new TrialQuery(drug.names(), null));
     }
 
-    private static AccessLetterComposer.Input input(AppealCaseReader.Case c, Assessment assessment, LocalDate today) {
+    private static AccessLetterComposer.Input input(PaCase c, Assessment assessment, LocalDate today) {
         return new AccessLetterComposer.Input(assessment, c.order(), c.prescriber(), today);
     }
 

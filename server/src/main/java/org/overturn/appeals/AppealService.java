@@ -23,6 +23,10 @@ import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Task;
 import org.overturn.assessment.Assessment;
 import org.overturn.assessment.Assessor;
+import org.overturn.cases.CaseReader;
+import org.overturn.cases.DenialReader;
+import org.overturn.cases.PaCase;
+import org.overturn.cases.RegimeResolver;
 import org.overturn.criteria.Evaluation;
 import org.overturn.criteria.Knowledge;
 import org.overturn.deadlines.Deadline;
@@ -41,6 +45,7 @@ import org.overturn.platform.OverturnException;
 import org.overturn.store.ResourceStore;
 import org.overturn.store.StoredResource;
 import org.overturn.store.WriteResult;
+import org.overturn.workflow.AppealProfiles;
 import org.overturn.workflow.WorkflowSteps;
 import org.springframework.lang.Nullable;
 
@@ -56,7 +61,7 @@ public final class AppealService {
     static final Set<String> DENIAL_STANDS = Set.of(AppealProfiles.UPHELD, AppealProfiles.PARTIALLY_OVERTURNED);
 
     private final ResourceStore store;
-    private final AppealCaseReader cases;
+    private final CaseReader cases;
     private final RegimeResolver resolver;
     private final DeadlineCalculator calculator;
     private final Assessor assessor;
@@ -65,7 +70,7 @@ public final class AppealService {
     private final Clock clock;
 
     AppealService(
-            ResourceStore store,
+            ResourceStore store, CaseReader cases,
             RegimeResolver resolver,
             DeadlineCalculator calculator,
             Assessor assessor,
@@ -73,7 +78,7 @@ public final class AppealService {
             Knowledge knowledge,
             Clock clock) {
         this.store = store;
-        this.cases = new AppealCaseReader(store);
+        this.cases = cases;
         this.resolver = resolver;
         this.calculator = calculator;
         this.assessor = assessor;
@@ -87,7 +92,7 @@ public final class AppealService {
 
     /** What an appeal of one denial needs, gathered before anything is stored. */
     private record Prepared(
-            AppealCaseReader.Case c,
+            PaCase c,
             String step,
             @Nullable Task previous,
             int attempt,
@@ -106,7 +111,7 @@ public final class AppealService {
     public Answer appeal(String claimResponseId, Urgency urgency) {
         ClaimResponse response = (ClaimResponse) store.read("ClaimResponse", claimResponseId).resource();
         decided(response);
-        AppealCaseReader.Case c = cases.read(response);
+        PaCase c = cases.read(response);
         List<Task> appeals = appeals(c.responseRef());
         Optional<Task> open = appeals.stream().filter(t -> !ENDED.contains(t.getStatus())).findFirst();
         if (open.isPresent()) {
@@ -148,17 +153,11 @@ public final class AppealService {
      */
     public DocumentReference appealLetter(String claimId, Urgency urgency) {
         Claim claim = (Claim) store.read("Claim", claimId).resource();
-        var responses = store.search(store.parse("ClaimResponse", Map.of(
-                "request", List.of("Claim/" + claim.getIdElement().getIdPart()),
-                "_sort", List.of("-_lastUpdated"),
-                "_count", List.of("1")), false)).items();
-        if (responses.isEmpty()) {
-            throw new OverturnException(ErrorCode.BUSINESS_RULE, "Claim/" + claimId + " has no payer response to appeal; submit it"
-                    + " with Claim/$submit first", "Claim");
-        }
-        ClaimResponse response = (ClaimResponse) responses.get(0).resource();
+        ClaimResponse response = cases.latestResponse("Claim/" + claim.getIdElement().getIdPart())
+                .orElseThrow(() -> new OverturnException(ErrorCode.BUSINESS_RULE, "Claim/" + claimId
+                        + " has no payer response to appeal; submit it with Claim/$submit first", "Claim"));
         decided(response);
-        AppealCaseReader.Case c = cases.read(response);
+        PaCase c = cases.read(response);
         Prepared p = prepare(c, appeals(c.responseRef()), urgency);
         Date now = Date.from(clock.instant());
         DocumentReference doc = LetterDocuments.document(p.letter(), CaseDocuments.Kind.APPEAL_LETTER, c.patientRef(), c.prescriberRef(),
@@ -202,7 +201,7 @@ public final class AppealService {
         throw new IllegalStateException("unreachable");
     }
 
-    private Prepared prepare(AppealCaseReader.Case c, List<Task> appeals, Urgency urgency) {
+    private Prepared prepare(PaCase c, List<Task> appeals, Urgency urgency) {
         DenialReader.Decision decision = DenialReader.read(c.response());
         Task upheldFirst = null;
         for (Task t : appeals) { // newest first
@@ -258,7 +257,7 @@ public final class AppealService {
     }
 
     private Task appealTask(Prepared p, Urgency urgency, String letterRef, Date now) {
-        AppealCaseReader.Case c = p.c();
+        PaCase c = p.c();
         boolean second = WorkflowSteps.SECOND_LEVEL_APPEAL.equals(p.step());
         Task task = AppealTasks.step(c, p.step(), second ? "Second-level appeal" : "Internal appeal", Task.TaskStatus.READY, urgency, now);
         task.addIdentifier(new Identifier().setSystem(AppealProfiles.APPEAL_IDENTIFIER)
@@ -303,13 +302,7 @@ public final class AppealService {
 
     /** Appeal Tasks (both levels) of a denial, newest first. */
     private List<Task> appeals(String responseRef) {
-        var found = store.search(store.parse("Task", Map.of(
-                "focus", List.of(responseRef),
-                "code", List.of(WorkflowSteps.SYSTEM + "|" + WorkflowSteps.INTERNAL_APPEAL + "," + WorkflowSteps.SYSTEM + "|"
-                        + WorkflowSteps.SECOND_LEVEL_APPEAL),
-                "_sort", List.of("-_lastUpdated"),
-                "_count", List.of("100")), false));
-        return found.items().stream().map(s -> (Task) s.resource()).toList();
+        return cases.steps(responseRef, WorkflowSteps.INTERNAL_APPEAL, WorkflowSteps.SECOND_LEVEL_APPEAL);
     }
 
     private static Instant denialInstant(ClaimResponse response) {
@@ -324,7 +317,7 @@ public final class AppealService {
         return response.getCreatedElement().getValue().toInstant();
     }
 
-    private static Set<String> sources(AppealCaseReader.Case c, Assessment assessment) {
+    private static Set<String> sources(PaCase c, Assessment assessment) {
         Set<String> refs = new LinkedHashSet<>();
         refs.add(c.responseRef());
         refs.add(c.claimRef());

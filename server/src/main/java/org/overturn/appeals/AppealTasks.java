@@ -18,10 +18,12 @@ import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Task;
+import org.overturn.cases.PaCase;
 import org.overturn.deadlines.Deadline;
 import org.overturn.deadlines.DeadlineSchedule;
 import org.overturn.deadlines.RegimeCandidates;
 import org.overturn.deadlines.Urgency;
+import org.overturn.workflow.AppealProfiles;
 import org.overturn.workflow.WorkflowSteps;
 import org.springframework.lang.Nullable;
 
@@ -30,7 +32,7 @@ final class AppealTasks {
     private AppealTasks() {}
 
     /** The parts common to every step Task of a case. */
-    static Task step(AppealCaseReader.Case c, String step, String display, Task.TaskStatus status, Urgency urgency, Date now) {
+    static Task step(PaCase c, String step, String display, Task.TaskStatus status, Urgency urgency, Date now) {
         Task task = new Task();
         task.setStatus(status);
         task.setIntent(Task.TaskIntent.ORDER);

@@ -2,6 +2,8 @@ package org.overturn.appeals;
 
 import java.time.Clock;
 import org.overturn.assessment.Assessor;
+import org.overturn.cases.CaseReader;
+import org.overturn.cases.RegimeResolver;
 import org.overturn.criteria.Knowledge;
 import org.overturn.deadlines.DeadlineCalculator;
 import org.overturn.evidence.FactExtractor;
@@ -19,37 +21,37 @@ class AppealsConfig {
 
     @Bean
     AppealService appealService(
-            ResourceStore store,
+            ResourceStore store, CaseReader cases,
             RegimeResolver resolver,
             DeadlineCalculator calculator,
             Assessor assessor,
             Knowledge knowledge,
             FactExtractor facts, Clock clock) {
-        return new AppealService(store, resolver, calculator, assessor, new AppealLetterComposer(knowledge, facts), knowledge,
+        return new AppealService(store, cases, resolver, calculator, assessor, new AppealLetterComposer(knowledge, facts), knowledge,
                 clock);
     }
 
     @Bean
     AccessLetterService accessLetterService(
-            ResourceStore store,
+            ResourceStore store, CaseReader cases,
             RegimeResolver resolver,
             DeadlineCalculator calculator,
             Assessor assessor,
             Knowledge knowledge,
             FactExtractor facts,
             TrialRegistry trials, Clock clock) {
-        return new AccessLetterService(store, resolver, calculator, assessor, new AccessLetterComposer(knowledge, facts), knowledge,
+        return new AccessLetterService(store, cases, resolver, calculator, assessor, new AccessLetterComposer(knowledge, facts), knowledge,
                 trials, clock);
     }
 
     @Bean
     ExternalReviewService externalReviewService(
-            ResourceStore store,
+            ResourceStore store, CaseReader cases,
             RegimeResolver resolver,
             DeadlineCalculator calculator,
             Assessor assessor,
             Knowledge knowledge, Clock clock) {
-        return new ExternalReviewService(store, resolver, calculator, assessor, new ExternalReviewPacketComposer(knowledge),
+        return new ExternalReviewService(store, cases, resolver, calculator, assessor, new ExternalReviewPacketComposer(knowledge),
                 knowledge, clock);
     }
 }

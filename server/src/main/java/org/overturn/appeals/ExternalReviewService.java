@@ -18,6 +18,9 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Task;
 import org.overturn.assessment.Assessment;
 import org.overturn.assessment.Assessor;
+import org.overturn.cases.CaseReader;
+import org.overturn.cases.PaCase;
+import org.overturn.cases.RegimeResolver;
 import org.overturn.criteria.AppealRules;
 import org.overturn.criteria.Knowledge;
 import org.overturn.criteria.KnowledgeModel;
@@ -38,6 +41,7 @@ import org.overturn.platform.OverturnException;
 import org.overturn.store.ResourceStore;
 import org.overturn.store.StoredResource;
 import org.overturn.store.WriteResult;
+import org.overturn.workflow.AppealProfiles;
 import org.overturn.workflow.WorkflowSteps;
 import org.springframework.lang.Nullable;
 
@@ -50,7 +54,7 @@ import org.springframework.lang.Nullable;
  */
 public final class ExternalReviewService {
     private final ResourceStore store;
-    private final AppealCaseReader cases;
+    private final CaseReader cases;
     private final RegimeResolver resolver;
     private final DeadlineCalculator calculator;
     private final Assessor assessor;
@@ -59,7 +63,7 @@ public final class ExternalReviewService {
     private final Clock clock;
 
     ExternalReviewService(
-            ResourceStore store,
+            ResourceStore store, CaseReader cases,
             RegimeResolver resolver,
             DeadlineCalculator calculator,
             Assessor assessor,
@@ -67,7 +71,7 @@ public final class ExternalReviewService {
             Knowledge knowledge,
             Clock clock) {
         this.store = store;
-        this.cases = new AppealCaseReader(store);
+        this.cases = cases;
         this.resolver = resolver;
         this.calculator = calculator;
         this.assessor = assessor;
@@ -86,12 +90,12 @@ public final class ExternalReviewService {
         }
         boolean fileable = fileable(appeal, appealRef);
         Optional<ClaimResponse> response = appeal.getFocus().getReferenceElement().getResourceType() == null ? Optional.empty()
-                : cases.optional(appeal.getFocus(), ClaimResponse.class);
+                : cases.find(appeal.getFocus(), ClaimResponse.class);
         if (response.isEmpty()) {
             throw new OverturnException(ErrorCode.BUSINESS_RULE, appealRef + ": Task.focus must reference the ClaimResponse"
                     + " whose denial was appealed", "Task.focus");
         }
-        AppealCaseReader.Case c = cases.read(response.get());
+        PaCase c = cases.read(response.get());
 
         List<Task> reviews = reviews(appealRef);
         Optional<Task> open = reviews.stream().filter(t -> !AppealService.ENDED.contains(t.getStatus())).findFirst();
@@ -298,7 +302,7 @@ public final class ExternalReviewService {
                 || task.getPriority() == Task.TaskPriority.STAT;
     }
 
-    private static Set<String> sources(AppealCaseReader.Case c, String appealRef) {
+    private static Set<String> sources(PaCase c, String appealRef) {
         Set<String> refs = new LinkedHashSet<>();
         refs.add(appealRef);
         refs.add(c.responseRef());

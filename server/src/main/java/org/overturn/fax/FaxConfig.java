@@ -1,6 +1,7 @@
 package org.overturn.fax;
 
 import java.time.Clock;
+import org.overturn.cases.CaseReader;
 import org.overturn.criteria.DrugCatalog;
 import org.overturn.criteria.Knowledge;
 import org.overturn.criteria.PayerDirectory;
@@ -12,7 +13,7 @@ import org.springframework.context.annotation.Configuration;
 class FaxConfig {
 
     @Bean
-    FaxPacketService faxPacketService(ResourceStore store, PayerDirectory payers, DrugCatalog drugs, Knowledge knowledge, Clock clock) {
-        return new FaxPacketService(store, payers, drugs, knowledge, clock);
+    FaxPacketService faxPacketService(ResourceStore store, CaseReader cases, PayerDirectory payers, DrugCatalog drugs, Knowledge knowledge, Clock clock) {
+        return new FaxPacketService(store, cases, payers, drugs, knowledge, clock);
     }
 }

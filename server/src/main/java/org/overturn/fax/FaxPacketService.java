@@ -29,7 +29,8 @@ import org.hl7.fhir.r4.model.PractitionerRole;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
-import org.overturn.appeals.AppealCaseReader;
+import org.overturn.cases.CaseReader;
+import org.overturn.cases.PaCase;
 import org.overturn.criteria.DrugCatalog;
 import org.overturn.criteria.Knowledge;
 import org.overturn.criteria.KnowledgeModel;
@@ -65,15 +66,15 @@ public final class FaxPacketService {
     private static final DateTimeFormatter LONG_DATE = DateTimeFormatter.ofPattern("MMMM d, yyyy", Locale.US);
 
     private final ResourceStore store;
-    private final AppealCaseReader cases;
+    private final CaseReader cases;
     private final PayerDirectory payers;
     private final DrugCatalog drugs;
     private final Knowledge knowledge;
     private final Clock clock;
 
-    public FaxPacketService(ResourceStore store, PayerDirectory payers, DrugCatalog drugs, Knowledge knowledge, Clock clock) {
+    public FaxPacketService(ResourceStore store, CaseReader cases, PayerDirectory payers, DrugCatalog drugs, Knowledge knowledge, Clock clock) {
         this.store = store;
-        this.cases = new AppealCaseReader(store);
+        this.cases = cases;
         this.payers = payers;
         this.drugs = drugs;
         this.knowledge = knowledge;
@@ -90,7 +91,7 @@ public final class FaxPacketService {
      */
     public DocumentReference build(String claimId, @Nullable String letterRef) {
         Claim claim = (Claim) store.read("Claim", claimId).resource();
-        AppealCaseReader.Case c = cases.readClaim(claim);
+        PaCase c = cases.readClaim(claim);
         DocumentReference letter = letterRef == null ? latestLetter(c.claimRef()) : namedLetter(letterRef, c.claimRef());
         String letterName = "DocumentReference/" + letter.getIdElement().getIdPart();
         CaseDocuments.Kind kind = kind(letter).orElseThrow();
@@ -100,7 +101,7 @@ public final class FaxPacketService {
         String markdown = attachment(letter, "text/markdown").map(a -> new String(a.getData(), StandardCharsets.UTF_8)).orElse("");
         QuestionnaireResponse questionnaire = questionnaire(letter, c.claimRef());
 
-        Organization payorOrg = cases.optional(c.coverage().getPayorFirstRep(), Organization.class).orElse(null);
+        Organization payorOrg = cases.find(c.coverage().getPayorFirstRep(), Organization.class).orElse(null);
         String payorName = payorOrg != null && payorOrg.hasName() ? payorOrg.getName()
                 : c.coverage().getPayorFirstRep().hasDisplay() ? c.coverage().getPayorFirstRep().getDisplay() : "the payer";
         KnowledgeModel.Payer payer = payorOrg == null ? null : payers.identify(payorOrg.getIdentifier().stream()
@@ -120,7 +121,7 @@ public final class FaxPacketService {
             Resource record = null;
             if (named != null) {
                 String[] ref = named.split("/");
-                record = cases.optional(new Reference(named), Resource.class).filter(r -> r.fhirType().equals(ref[0])).orElse(null);
+                record = cases.find(new Reference(named), Resource.class).filter(r -> r.fhirType().equals(ref[0])).orElse(null);
             }
             if (record != null) {
                 enclosed.add(named);
@@ -209,7 +210,7 @@ public final class FaxPacketService {
             throw new OverturnException(ErrorCode.INVALID_REQUEST, "Parameter 'letter' must reference a DocumentReference"
                     + " (DocumentReference/<id>), not '" + ref + "'", "Parameters.parameter[letter]");
         }
-        DocumentReference letter = cases.optional(new Reference(ref), DocumentReference.class).orElseThrow(() -> new OverturnException(
+        DocumentReference letter = cases.find(new Reference(ref), DocumentReference.class).orElseThrow(() -> new OverturnException(
                 ErrorCode.INVALID_REQUEST, "Parameter 'letter': " + ref + " is not on this server", "Parameters.parameter[letter]"));
         boolean about = letter.getContext().getRelated().stream().anyMatch(r -> claimRef.equals(r.getReference()));
         if (!about) {
@@ -237,7 +238,7 @@ public final class FaxPacketService {
     private @Nullable QuestionnaireResponse questionnaire(DocumentReference letter, String claimRef) {
         for (DocumentReference doc : List.of(letter)) {
             for (Reference r : doc.getContext().getRelated()) {
-                Optional<QuestionnaireResponse> qr = cases.optional(r, QuestionnaireResponse.class);
+                Optional<QuestionnaireResponse> qr = cases.find(r, QuestionnaireResponse.class);
                 if (qr.isPresent()) {
                     return qr.get();
                 }
@@ -252,7 +253,7 @@ public final class FaxPacketService {
             return null;
         }
         DocumentReference mn = (DocumentReference) found.get(0).resource();
-        return mn.getContext().getRelated().stream().map(r -> cases.optional(r, QuestionnaireResponse.class))
+        return mn.getContext().getRelated().stream().map(r -> cases.find(r, QuestionnaireResponse.class))
                 .flatMap(Optional::stream).findFirst().orElse(null);
     }
 
@@ -286,7 +287,7 @@ public final class FaxPacketService {
     }
 
     /** The prescriber, NPI, practice and callback number, from the records that carry them; never made up. */
-    private List<String> from(AppealCaseReader.Case c) {
+    private List<String> from(PaCase c) {
         List<String> lines = new ArrayList<>();
         Practitioner p = c.prescriber();
         if (p != null) {
@@ -297,10 +298,10 @@ public final class FaxPacketService {
         }
         List<ContactPoint> telecom = new ArrayList<>();
         String practice = null;
-        PractitionerRole role = cases.optional(c.claim().getProvider(), PractitionerRole.class).orElse(null);
+        PractitionerRole role = cases.find(c.claim().getProvider(), PractitionerRole.class).orElse(null);
         if (role != null) {
             telecom.addAll(role.getTelecom());
-            Organization org = cases.optional(role.getOrganization(), Organization.class).orElse(null);
+            Organization org = cases.find(role.getOrganization(), Organization.class).orElse(null);
             if (org != null) {
                 practice = org.getName();
                 telecom.addAll(org.getTelecom());
@@ -310,7 +311,7 @@ public final class FaxPacketService {
             telecom.addAll(p.getTelecom());
         }
         if (practice == null) {
-            Organization managing = cases.optional(c.patient().getManagingOrganization(), Organization.class).orElse(null);
+            Organization managing = cases.find(c.patient().getManagingOrganization(), Organization.class).orElse(null);
             if (managing != null) {
                 practice = managing.getName() + " (the patient's care organization)";
                 telecom.addAll(managing.getTelecom());
@@ -330,7 +331,7 @@ public final class FaxPacketService {
         return telecom.stream().filter(t -> t.getSystem() == system && t.hasValue()).map(ContactPoint::getValue).findFirst().orElse(null);
     }
 
-    private static String memberId(AppealCaseReader.Case c) {
+    private static String memberId(PaCase c) {
         if (c.coverage().hasSubscriberId()) {
             return c.coverage().getSubscriberId();
         }

@@ -24,10 +24,11 @@ import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Task;
-import org.overturn.appeals.AppealCaseReader;
-import org.overturn.appeals.AppealProfiles;
-import org.overturn.appeals.DenialReader;
-import org.overturn.appeals.RegimeResolver;
+import org.overturn.cases.CaseReader;
+import org.overturn.cases.PaCase;
+import org.overturn.workflow.AppealProfiles;
+import org.overturn.cases.DenialReader;
+import org.overturn.cases.RegimeResolver;
 import org.overturn.criteria.DrugCatalog;
 import org.overturn.criteria.Knowledge;
 import org.overturn.criteria.KnowledgeModel;
@@ -62,7 +63,7 @@ public final class PatientSummaryService {
             Task.TaskStatus.FAILED, Task.TaskStatus.REJECTED, Task.TaskStatus.ENTEREDINERROR);
 
     private final ResourceStore store;
-    private final AppealCaseReader cases;
+    private final CaseReader cases;
     private final PayerDirectory payers;
     private final DrugCatalog drugs;
     private final RegimeResolver resolver;
@@ -71,10 +72,10 @@ public final class PatientSummaryService {
     private final PatientSummaryComposer composer = new PatientSummaryComposer();
     private final Clock clock;
 
-    public PatientSummaryService(ResourceStore store, PayerDirectory payers, DrugCatalog drugs, RegimeResolver resolver,
+    public PatientSummaryService(ResourceStore store, CaseReader cases, PayerDirectory payers, DrugCatalog drugs, RegimeResolver resolver,
             DeadlineCalculator calculator, Knowledge knowledge, Clock clock) {
         this.store = store;
-        this.cases = new AppealCaseReader(store);
+        this.cases = cases;
         this.payers = payers;
         this.drugs = drugs;
         this.resolver = resolver;
@@ -90,12 +91,12 @@ public final class PatientSummaryService {
                     + " (Claim.use is " + (claim.hasUse() ? claim.getUse().toCode() : "not set") + "); a patient summary follows a PA case",
                     "Claim.use");
         }
-        AppealCaseReader.Case c = cases.readClaim(claim);
+        PaCase c = cases.readClaim(claim);
         KnowledgeModel.Drug drug = drugs.recognize(c.product().getCoding().stream()
                 .map(x -> new DrugCatalog.Coded(x.getSystem(), x.getCode(), x.getDisplay())).toList(), c.product().getText())
                 .orElseThrow(() -> new OverturnException(ErrorCode.BUSINESS_RULE, "The drug of " + c.claimRef() + " is not one Overturn"
                         + " knows; the summary needs its name and programs", "Claim.item.productOrService"));
-        Organization payorOrg = cases.optional(c.coverage().getPayorFirstRep(), Organization.class).orElse(null);
+        Organization payorOrg = cases.find(c.coverage().getPayorFirstRep(), Organization.class).orElse(null);
         KnowledgeModel.Payer payer = payorOrg == null ? null : payers.identify(payorOrg.getIdentifier().stream()
                 .map(i -> new KnowledgeModel.Identifier(i.getSystem(), i.getValue())).toList(), payorOrg.getName()).orElse(null);
         String payerName = payer != null ? payer.name() : payorOrg != null && payorOrg.hasName() ? payorOrg.getName() : "Your health plan";
@@ -107,7 +108,7 @@ public final class PatientSummaryService {
         Set<String> sources = new LinkedHashSet<>(List.of(c.claimRef(), c.patientRef(), "Coverage/" + c.coverage().getIdElement().getIdPart()));
 
         Condition condition = condition(claim, c);
-        ClaimResponse response = latestResponse(c.claimRef());
+        ClaimResponse response = cases.latestResponse(c.claimRef()).orElse(null);
         PatientSummaryComposer.Decision decision = decision(response, zone);
         List<Task> steps = response == null ? List.of() : steps("ClaimResponse/" + response.getIdElement().getIdPart());
         RegimeCandidates regimes = resolver.resolve(c.coverage(), c.subscriber(), c.patient());
@@ -192,10 +193,10 @@ public final class PatientSummaryService {
         });
     }
 
-    private @Nullable Condition condition(Claim claim, AppealCaseReader.Case c) {
+    private @Nullable Condition condition(Claim claim, PaCase c) {
         for (Claim.SupportingInformationComponent info : claim.getSupportingInfo()) {
             if (info.getValue() instanceof Reference ref) {
-                Optional<Condition> found = cases.optional(ref, Condition.class);
+                Optional<Condition> found = cases.find(ref, Condition.class);
                 if (found.isPresent()) {
                     return found.get();
                 }
@@ -210,12 +211,6 @@ public final class PatientSummaryService {
             return condition.getCode().getText();
         }
         return condition.getCode().getCoding().stream().filter(x -> x.hasDisplay()).map(x -> x.getDisplay()).findFirst().orElse("condition");
-    }
-
-    private @Nullable ClaimResponse latestResponse(String claimRef) {
-        var found = store.search(store.parse("ClaimResponse", Map.of("request", List.of(claimRef), "_sort", List.of("-_lastUpdated"),
-                "_count", List.of("1")), false)).items();
-        return found.isEmpty() ? null : (ClaimResponse) found.get(0).resource();
     }
 
     private static PatientSummaryComposer.Decision decision(@Nullable ClaimResponse response, ZoneId zone) {
@@ -235,10 +230,10 @@ public final class PatientSummaryService {
 
     /** The appeal and external-review Tasks of the denial, oldest first. */
     private List<Task> steps(String responseRef) {
-        var found = store.search(store.parse("Task", Map.of("focus", List.of(responseRef), "_sort", List.of("_lastUpdated"),
-                "_count", List.of("100")), false)).items();
-        return found.stream().map(s -> (Task) s.resource()).filter(t -> WorkflowSteps.stepOf(t) != null)
-                .sorted(Comparator.comparing(t -> t.hasAuthoredOn() ? t.getAuthoredOn() : new Date(0))).toList();
+        return cases.steps(responseRef).stream()
+                .sorted(Comparator.comparing((Task t) -> t.hasAuthoredOn() ? t.getAuthoredOn() : new Date(0))
+                        .thenComparing(t -> t.getMeta().getLastUpdated()))
+                .toList();
     }
 
     private static String kind(@Nullable String step) {
@@ -293,8 +288,8 @@ public final class PatientSummaryService {
     }
 
     /** The practice's phone, from the records that carry it. */
-    private Optional<PatientSummaryComposer.Call> office(AppealCaseReader.Case c) {
-        Organization org = cases.optional(c.patient().getManagingOrganization(), Organization.class).orElse(null);
+    private Optional<PatientSummaryComposer.Call> office(PaCase c) {
+        Organization org = cases.find(c.patient().getManagingOrganization(), Organization.class).orElse(null);
         if (org == null) {
             return Optional.empty();
         }

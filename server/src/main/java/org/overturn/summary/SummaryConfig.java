@@ -1,7 +1,8 @@
 package org.overturn.summary;
 
 import java.time.Clock;
-import org.overturn.appeals.RegimeResolver;
+import org.overturn.cases.RegimeResolver;
+import org.overturn.cases.CaseReader;
 import org.overturn.criteria.DrugCatalog;
 import org.overturn.criteria.Knowledge;
 import org.overturn.criteria.PayerDirectory;
@@ -14,8 +15,8 @@ import org.springframework.context.annotation.Configuration;
 class SummaryConfig {
 
     @Bean
-    PatientSummaryService patientSummaryService(ResourceStore store, PayerDirectory payers, DrugCatalog drugs, RegimeResolver resolver,
+    PatientSummaryService patientSummaryService(ResourceStore store, CaseReader cases, PayerDirectory payers, DrugCatalog drugs, RegimeResolver resolver,
             DeadlineCalculator calculator, Knowledge knowledge, Clock clock) {
-        return new PatientSummaryService(store, payers, drugs, resolver, calculator, knowledge, clock);
+        return new PatientSummaryService(store, cases, payers, drugs, resolver, calculator, knowledge, clock);
     }
 }

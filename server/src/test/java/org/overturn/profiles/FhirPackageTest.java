@@ -10,7 +10,7 @@ import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.StructureDefinition;
 import org.junit.jupiter.api.Test;
-import org.overturn.appeals.AppealProfiles;
+import org.overturn.workflow.AppealProfiles;
 import org.overturn.criteria.KnowledgeLoader;
 import org.overturn.criteria.KnowledgeModel;
 import org.overturn.eligibility.EligibilityExtensions;

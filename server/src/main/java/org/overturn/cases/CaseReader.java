@@ -1,4 +1,4 @@
-package org.overturn.appeals;
+package org.overturn.cases;
 
 import java.time.Instant;
 import java.util.List;
@@ -26,51 +26,19 @@ import org.overturn.workflow.WorkflowSteps;
 import org.springframework.lang.Nullable;
 
 /**
- * Reads the case behind a payer's response from the store: the Claim it answers, the Coverage, Patient and
- * subscriber (for the regime), the drug order and prescriber (for the letter), and the PA Task of the Claim.
- * References that do not resolve are a 422 naming the element to fix.
+ * The one place that reads a prior-authorization case from the store, for every feature that works on one (PA,
+ * appeals, letters, fax packets, the patient summary): the Claim and what it references ({@link PaCase}), the payer's
+ * latest response, and the workflow Tasks of each step. References that do not resolve are a 422 naming the element to
+ * fix; a resource that is simply absent is an empty answer, never a swallowed exception.
  */
-public final class AppealCaseReader {
+public final class CaseReader {
     private final ResourceStore store;
 
-    public AppealCaseReader(ResourceStore store) {
+    CaseReader(ResourceStore store) {
         this.store = store;
     }
 
-    /**
-     * @param product what the Claim's first item asks for, with the order's medication codes added
-     * @param prescriber the Practitioner behind Claim.provider, when it is one
-     */
-    public record Case(
-            @Nullable ClaimResponse response,
-            Claim claim,
-            Coverage coverage,
-            Patient patient,
-            @Nullable Resource subscriber,
-            @Nullable MedicationRequest order,
-            @Nullable Practitioner prescriber,
-            @Nullable Task paTask,
-            CodeableConcept product) {
-
-        /** The response appealed; only cases read from a ClaimResponse have one. */
-        public String responseRef() {
-            return response == null ? "" : "ClaimResponse/" + response.getIdElement().getIdPart();
-        }
-
-        public String claimRef() {
-            return "Claim/" + claim.getIdElement().getIdPart();
-        }
-
-        public String patientRef() {
-            return "Patient/" + patient.getIdElement().getIdPart();
-        }
-
-        public @Nullable String prescriberRef() {
-            return claim.hasProvider() ? claim.getProvider().getReference() : null;
-        }
-    }
-
-    Case read(ClaimResponse response) {
+    public PaCase read(ClaimResponse response) {
         String name = "ClaimResponse/" + response.getIdElement().getIdPart();
         Claim claim = required(response.getRequest(), Claim.class, name + ": ClaimResponse.request must reference the Claim it answers",
                 "ClaimResponse.request");
@@ -78,11 +46,11 @@ public final class AppealCaseReader {
     }
 
     /** The case of a Claim without a payer response (letters written before or beside a PA request). */
-    public Case readClaim(Claim claim) {
+    public PaCase readClaim(Claim claim) {
         return read(claim, null);
     }
 
-    private Case read(Claim claim, @Nullable ClaimResponse response) {
+    private PaCase read(Claim claim, @Nullable ClaimResponse response) {
         Claim.InsuranceComponent insurance = claim.getInsurance().stream().filter(Claim.InsuranceComponent::getFocal)
                 .findFirst().orElse(claim.getInsuranceFirstRep());
         String claimName = "Claim/" + claim.getIdElement().getIdPart();
@@ -90,43 +58,71 @@ public final class AppealCaseReader {
                 claimName + ": Claim.insurance.coverage must reference the Coverage", "Claim.insurance.coverage");
         Patient patient = required(claim.getPatient(), Patient.class, claimName + ": Claim.patient must reference the Patient",
                 "Claim.patient");
-        Resource subscriber = optional(coverage.getSubscriber(), Resource.class).orElse(null);
+        Resource subscriber = find(coverage.getSubscriber(), Resource.class).orElse(null);
         MedicationRequest order = order(claim);
         Practitioner prescriber = prescriber(claim.getProvider());
         Task paTask = paTask(claimName);
-        return new Case(response, claim, coverage, patient, subscriber, order, prescriber, paTask, product(claim, order));
+        return new PaCase(response, claim, coverage, patient, subscriber, order, prescriber, paTask, product(claim, order));
     }
 
     private @Nullable MedicationRequest order(Claim claim) {
         for (Claim.ItemComponent item : claim.getItem()) {
             Extension requested = item.getExtensionByUrl(PasProfiles.REQUESTED_SERVICE);
             if (requested != null && requested.getValue() instanceof Reference ref) {
-                Optional<MedicationRequest> order = optional(ref, MedicationRequest.class);
+                Optional<MedicationRequest> order = find(ref, MedicationRequest.class);
                 if (order.isPresent()) {
                     return order.get();
                 }
             }
         }
-        return optional(claim.getPrescription(), MedicationRequest.class).orElse(null);
+        return find(claim.getPrescription(), MedicationRequest.class).orElse(null);
     }
 
     private @Nullable Practitioner prescriber(Reference provider) {
-        Optional<Resource> who = optional(provider, Resource.class);
+        Optional<Resource> who = find(provider, Resource.class);
         if (who.isPresent() && who.get() instanceof Practitioner p) {
             return p;
         }
         if (who.isPresent() && who.get() instanceof PractitionerRole role) {
-            return optional(role.getPractitioner(), Practitioner.class).orElse(null);
+            return find(role.getPractitioner(), Practitioner.class).orElse(null);
         }
         return null;
     }
 
-    private @Nullable Task paTask(String claimRef) {
+    /** The newest PA Task of Claim {@code claimRef} ("Claim/id"), if the Claim went through $submit. */
+    public @Nullable Task paTask(String claimRef) {
         var found = store.search(store.parse("Task", Map.of(
                 "focus", List.of(claimRef),
                 "code", List.of(WorkflowSteps.SYSTEM + "|" + WorkflowSteps.PRIOR_AUTHORIZATION),
                 "_sort", List.of("-_lastUpdated")), false));
         return found.items().isEmpty() ? null : (Task) found.items().get(0).resource();
+    }
+
+    /** The payer's latest response to Claim {@code claimRef} ("Claim/id"), if it has answered. */
+    public Optional<ClaimResponse> latestResponse(String claimRef) {
+        var found = store.search(store.parse("ClaimResponse", Map.of(
+                "request", List.of(claimRef),
+                "_sort", List.of("-_lastUpdated"),
+                "_count", List.of("1")), false)).items();
+        return found.isEmpty() ? Optional.empty() : Optional.of((ClaimResponse) found.get(0).resource());
+    }
+
+    /**
+     * The workflow Tasks of the given steps ({@link WorkflowSteps} codes; none: every step) that focus on {@code focusRef}
+     * (a denial's ClaimResponse, an appeal Task), newest first.
+     */
+    public List<Task> steps(String focusRef, String... steps) {
+        Map<String, List<String>> query = new java.util.LinkedHashMap<>();
+        query.put("focus", List.of(focusRef));
+        if (steps.length > 0) {
+            query.put("code", List.of(String.join(",", java.util.Arrays.stream(steps).map(s -> WorkflowSteps.SYSTEM + "|" + s).toList())));
+        }
+        query.put("_sort", List.of("-_lastUpdated"));
+        query.put("_count", List.of("100"));
+        return store.search(store.parse("Task", query, false)).items().stream()
+                .map(s -> (Task) s.resource())
+                .filter(t -> steps.length > 0 || WorkflowSteps.stepOf(t) != null)
+                .toList();
     }
 
     /** What the Claim asks for: the first item's product, with the order's medication codes and text. */
@@ -143,12 +139,12 @@ public final class AppealCaseReader {
     }
 
     private <T extends Resource> T required(Reference ref, Class<T> type, String message, String where) {
-        return optional(ref, type).orElseThrow(() -> new OverturnException(ErrorCode.BUSINESS_RULE,
+        return find(ref, type).orElseThrow(() -> new OverturnException(ErrorCode.BUSINESS_RULE,
                 message + (ref.hasReference() ? " (" + ref.getReference() + " is not on this server)" : ""), where));
     }
 
     /** The resource a local reference points at, if it is on this server and of the type asked for. */
-    public <T extends Resource> Optional<T> optional(@Nullable Reference ref, Class<T> type) {
+    public <T extends Resource> Optional<T> find(@Nullable Reference ref, Class<T> type) {
         if (ref == null || !ref.hasReferenceElement() || ref.getReferenceElement().isAbsolute()) {
             return Optional.empty();
         }
@@ -160,13 +156,13 @@ public final class AppealCaseReader {
      * When the plan decided an appeal: {@code Task.executionPeriod.end}, else the {@code created} of a decision
      * ClaimResponse among its outputs, else when the Task was first written as completed.
      */
-    Instant decidedAt(Task task) {
+    public Instant decidedAt(Task task) {
         if (task.getExecutionPeriod().hasEnd()) {
             return task.getExecutionPeriod().getEnd().toInstant();
         }
         for (Task.TaskOutputComponent output : task.getOutput()) {
             if (output.getValue() instanceof Reference ref) {
-                Optional<ClaimResponse> decision = optional(ref, ClaimResponse.class);
+                Optional<ClaimResponse> decision = find(ref, ClaimResponse.class);
                 if (decision.isPresent() && decision.get().hasCreated()) {
                     return decision.get().getCreatedElement().getValue().toInstant();
                 }

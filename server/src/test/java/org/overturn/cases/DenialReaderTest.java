@@ -1,4 +1,4 @@
-package org.overturn.appeals;
+package org.overturn.cases;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

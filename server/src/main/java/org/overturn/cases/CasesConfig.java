@@ -1,12 +1,17 @@
-package org.overturn.appeals;
+package org.overturn.cases;
 
 import org.overturn.criteria.Knowledge;
+import org.overturn.store.ResourceStore;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** One resolver over the knowledge loaded at start-up. */
 @Configuration(proxyBeanMethods = false)
-class RegimeResolverConfig {
+class CasesConfig {
+
+    @Bean
+    CaseReader caseReader(ResourceStore store) {
+        return new CaseReader(store);
+    }
 
     @Bean
     RegimeResolver regimeResolver(Knowledge knowledge) {

@@ -1,4 +1,4 @@
-package org.overturn.appeals;
+package org.overturn.workflow;
 
 import org.overturn.platform.Canonical;
 

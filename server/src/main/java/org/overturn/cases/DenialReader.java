@@ -1,4 +1,4 @@
-package org.overturn.appeals;
+package org.overturn.cases;
 
 import java.util.ArrayList;
 import java.util.HashMap;
