@@ -16,6 +16,7 @@ import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
+import org.overturn.platform.RequiredElements;
 import org.overturn.platform.ErrorCode;
 import org.overturn.platform.OverturnException;
 import org.overturn.store.Page;
@@ -34,10 +35,10 @@ import org.springframework.lang.Nullable;
 final class BundleProcessor {
     private final FhirContext ctx;
     private final ResourceStore store;
-    private final RequiredElementsValidator validator;
+    private final RequiredElements validator;
     private final int maxEntries;
 
-    BundleProcessor(FhirContext ctx, ResourceStore store, RequiredElementsValidator validator, int maxEntries) {
+    BundleProcessor(FhirContext ctx, ResourceStore store, RequiredElements validator, int maxEntries) {
         this.ctx = ctx;
         this.store = store;
         this.validator = validator;
@@ -346,7 +347,7 @@ final class BundleProcessor {
     private static <T> T guard(Entry e, Work<T> work) {
         try {
             return work.run();
-        } catch (RequiredElementsValidator.InvalidResourceException invalid) {
+        } catch (RequiredElements.InvalidResourceException invalid) {
             throw invalid;
         } catch (OverturnException failure) {
             String message = failure.getMessage().startsWith(e.label()) ? failure.getMessage() : e.label() + " (" + e.method().toCode() + " " + e.raw().getRequest().getUrl() + "): " + failure.getMessage();

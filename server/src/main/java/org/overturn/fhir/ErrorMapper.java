@@ -5,6 +5,7 @@ import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
 import org.hl7.fhir.instance.model.api.IBaseOperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome;
+import org.overturn.platform.RequiredElements;
 import org.overturn.platform.ErrorCode;
 import org.overturn.platform.OverturnException;
 import org.overturn.platform.Outcomes;
@@ -34,7 +35,7 @@ final class ErrorMapper {
 
     static Mapped map(Throwable thrown, @Nullable String requestId) {
         for (Throwable t = thrown; t != null; t = t.getCause()) {
-            if (t instanceof RequiredElementsValidator.InvalidResourceException invalid) {
+            if (t instanceof RequiredElements.InvalidResourceException invalid) {
                 return new Mapped(ErrorCode.INVALID_RESOURCE.httpStatus(), invalid.outcome());
             }
             if (t instanceof OverturnException known) {

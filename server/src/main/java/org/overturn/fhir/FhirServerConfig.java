@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.overturn.platform.RequiredElements;
 import org.overturn.security.AccessContext;
 import org.overturn.security.SmartDiscovery;
 import org.overturn.store.ResourceStore;
@@ -30,6 +31,7 @@ class FhirServerConfig {
     @Bean
     RestfulServer fhirServer(
             FhirContext ctx,
+            RequiredElements validator,
             ResourceStore store,
             SearchParameterRegistry registry,
             StoreProperties storeProperties,
@@ -58,7 +60,6 @@ class FhirServerConfig {
         server.setMaximumPageSize(storeProperties.maxPageSize());
         server.setServerAddressStrategy(addressStrategy(properties));
 
-        RequiredElementsValidator validator = new RequiredElementsValidator(ctx);
         FhirInteractions interactions = new FhirInteractions(store, storeProperties);
         List<Object> providers = new ArrayList<>();
         for (String type : registry.resourceTypes()) {
@@ -67,9 +68,9 @@ class FhirServerConfig {
         }
         AccessInterceptor accessChecks = new AccessInterceptor(access, store, registry);
         providers.add(new SystemProvider(new BundleProcessor(ctx, store, validator, properties.maxBundleEntries()), interactions, access, accessChecks));
-        providers.add(new CoverageEligibilityOperationProvider(eligibility, validator));
+        providers.add(new CoverageEligibilityOperationProvider(eligibility));
         providers.add(new ClaimLetterOperationProvider(letters, appeals, accessLetters));
-        providers.add(new PasOperationProvider(ctx, pas, validator));
+        providers.add(new PasOperationProvider(ctx, pas));
         providers.add(new AppealOperationProvider(appeals, externalReviews));
         providers.add(new SubscriptionOperationProvider(subscriptions));
         providers.add(new ClaimCaseOperationProvider(faxPackets, summaries));

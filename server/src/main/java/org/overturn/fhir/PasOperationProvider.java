@@ -20,22 +20,20 @@ import org.springframework.lang.Nullable;
 public final class PasOperationProvider {
     private final FhirContext ctx;
     private final PasService pas;
-    private final RequiredElementsValidator validator;
 
-    PasOperationProvider(FhirContext ctx, PasService pas, RequiredElementsValidator validator) {
+    PasOperationProvider(FhirContext ctx, PasService pas) {
         this.ctx = ctx;
         this.pas = pas;
-        this.validator = validator;
     }
 
     @Operation(name = "$submit", type = Claim.class)
     public Bundle submit(@ResourceParam String body, RequestDetails request) {
-        return pas.submit(parse(body, request), request.getFhirServerBase(), validator::check);
+        return pas.submit(parse(body, request), request.getFhirServerBase());
     }
 
     @Operation(name = "$inquire", type = Claim.class)
     public Parameters inquire(@ResourceParam String body, RequestDetails request) {
-        return pas.inquire(parse(body, request), request.getFhirServerBase(), validator::check);
+        return pas.inquire(parse(body, request), request.getFhirServerBase());
     }
 
     private @Nullable IBaseResource parse(@Nullable String body, RequestDetails request) {

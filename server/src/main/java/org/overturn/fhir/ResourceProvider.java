@@ -21,6 +21,7 @@ import java.util.Date;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
+import org.overturn.platform.RequiredElements;
 import org.overturn.platform.ErrorCode;
 import org.overturn.platform.OverturnException;
 import org.overturn.profiles.ProfileValidation;
@@ -37,7 +38,7 @@ public final class ResourceProvider implements IResourceProvider {
     private final Class<? extends IBaseResource> type;
     private final String typeName;
     private final ResourceStore store;
-    private final RequiredElementsValidator validator;
+    private final RequiredElements validator;
     private final FhirInteractions interactions;
     private final ProfileValidation validation;
 
@@ -45,7 +46,7 @@ public final class ResourceProvider implements IResourceProvider {
             Class<? extends IBaseResource> type,
             String typeName,
             ResourceStore store,
-            RequiredElementsValidator validator,
+            RequiredElements validator,
             FhirInteractions interactions,
             ProfileValidation validation) {
         this.type = type;

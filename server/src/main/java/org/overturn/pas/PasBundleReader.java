@@ -10,10 +10,10 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.hl7.fhir.instance.model.api.IBase;
@@ -42,18 +42,20 @@ final class PasBundleReader {
     private static final Pattern RELATED_CLAIM = Pattern.compile("\\.related\\[\\d+]\\.claim");
 
     private final FhirContext ctx;
+    private final Consumer<IBaseResource> requiredElements;
 
-    PasBundleReader(FhirContext ctx) {
+    /** @param requiredElements the check of the elements R4 requires, run on every entry the request reaches (throws 422) */
+    PasBundleReader(FhirContext ctx, Consumer<IBaseResource> requiredElements) {
         this.ctx = ctx;
+        this.requiredElements = requiredElements;
     }
 
     private record Found(String path, Reference reference) {}
 
     /**
-     * @param requiredElements the server's check of the elements R4 requires (throws 422)
      * @param inquiry an inquiry Bundle ($inquire) rather than a request ($submit): no items or identifier required
      */
-    PasRequest read(@Nullable IBaseResource body, boolean inquiry, Consumer<IBaseResource> requiredElements) {
+    PasRequest read(@Nullable IBaseResource body, boolean inquiry) {
         String what = inquiry ? "PAS inquiry Bundle" : "PAS request Bundle";
         if (!(body instanceof Bundle bundle)) {
             throw invalid("The body must be a " + what + " (a Bundle of type collection whose first entry is the Claim)"

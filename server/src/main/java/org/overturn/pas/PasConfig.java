@@ -10,6 +10,7 @@ import org.overturn.payers.PayerGateway;
 import org.overturn.payers.PayerRoute;
 import org.overturn.payers.PayerRoutes;
 import org.overturn.platform.Poller;
+import org.overturn.platform.RequiredElements;
 import org.overturn.store.ResourceStore;
 import org.overturn.subscriptions.TopicEvents;
 import org.springframework.beans.factory.ObjectProvider;
@@ -21,9 +22,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 class PasConfig {
 
     @Bean
-    PasService pasService(FhirContext ctx, ResourceStore store, Assessor assessor, Knowledge knowledge,
+    PasService pasService(FhirContext ctx, RequiredElements requiredElements, ResourceStore store, Assessor assessor, Knowledge knowledge,
             PayerRoutes routes, JdbcTemplate jdbc, PasProperties properties, Clock clock) {
-        return new PasService(store, new PasBundleReader(ctx),
+        return new PasService(store, new PasBundleReader(ctx, requiredElements::check),
                 new SandboxPayer(assessor, knowledge, properties.sandbox().unmatched()),
                 new PasResponseFactory(ctx), routes, new PasOutbox(jdbc), clock);
     }

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
@@ -69,10 +68,9 @@ public final class PasService {
 
     /**
      * @param serverBase this server's FHIR base URL, for the response Bundle's fullUrls
-     * @param requiredElements the server's check of R4-required elements, run on every entry (422)
      */
-    public Bundle submit(@Nullable IBaseResource body, String serverBase, Consumer<IBaseResource> requiredElements) {
-        PasRequest request = reader.read(body, false, requiredElements);
+    public Bundle submit(@Nullable IBaseResource body, String serverBase) {
+        PasRequest request = reader.read(body, false);
         Claim claim = request.claim();
         Identifier identifier = claim.getIdentifier().stream().filter(Identifier::hasValue).findFirst().orElseThrow();
         Organization insurer = request.resolve(claim.getInsurer(), Organization.class).orElseThrow();
@@ -146,8 +144,8 @@ public final class PasService {
      * and provider (matched on identifiers) select earlier requests; when one of them carries the inquiry Claim's
      * identifier, only those are answered. Each match is answered with its current response Bundle.
      */
-    public Parameters inquire(@Nullable IBaseResource body, String serverBase, Consumer<IBaseResource> requiredElements) {
-        PasRequest inquiry = reader.read(body, true, requiredElements);
+    public Parameters inquire(@Nullable IBaseResource body, String serverBase) {
+        PasRequest inquiry = reader.read(body, true);
         Claim claim = inquiry.claim();
         Patient patient = inquiry.resolve(claim.getPatient(), Patient.class).orElseThrow();
         Organization insurer = inquiry.resolve(claim.getInsurer(), Organization.class).orElseThrow();

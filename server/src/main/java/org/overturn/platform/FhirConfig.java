@@ -19,4 +19,9 @@ class FhirConfig {
         ctx.setValidationSupport(new FhirPathTypes(ctx));
         return ctx;
     }
+
+    @Bean
+    RequiredElements requiredElements(FhirContext ctx) {
+        return new RequiredElements(ctx);
+    }
 }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ca.uhn.fhir.context.FhirContext;
 import java.util.ArrayList;
 import java.util.List;
-import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Claim;
 import org.hl7.fhir.r4.model.Coverage;
@@ -21,7 +20,8 @@ import org.overturn.platform.OverturnException;
 /** How a PAS request Bundle's references resolve, and which Bundles are refused before anything is stored. */
 class PasBundleReaderTest {
     private static final String EHR = "http://ehr.example.org/fhir/";
-    private final PasBundleReader reader = new PasBundleReader(FhirContext.forR4Cached());
+    private final List<String> checked = new ArrayList<>();
+    private final PasBundleReader reader = new PasBundleReader(FhirContext.forR4Cached(), r -> checked.add(r.fhirType()));
 
     /** A Claim and its patient, insurer, provider and coverage, with RESTful fullUrls and relative references. */
     private static Bundle request() {
@@ -43,11 +43,9 @@ class PasBundleReaderTest {
         return bundle;
     }
 
-    private static void none(IBaseResource resource) {}
-
     @Test
     void readWhenReferencesUseFullUrlsRelativeIdsAndVersionsThenAllResolveToNewServerIds() {
-        PasRequest request = reader.read(request(), false, PasBundleReaderTest::none);
+        PasRequest request = reader.read(request(), false);
         Claim claim = request.claim();
         Patient patient = request.resolve(claim.getPatient(), Patient.class).orElseThrow();
         assertThat(claim.getPatient().getReference()).startsWith("Patient/").isNotEqualTo("Patient/p1");
@@ -61,8 +59,7 @@ class PasBundleReaderTest {
 
     @Test
     void readWhenEveryEntryIsCheckedForRequiredElementsThenTheCheckSeesEachOnce() {
-        List<String> checked = new ArrayList<>();
-        reader.read(request(), false, r -> checked.add(r.fhirType()));
+        reader.read(request(), false);
         assertThat(checked).containsExactly("Claim", "Patient", "Organization", "Practitioner", "Coverage");
     }
 
@@ -72,8 +69,7 @@ class PasBundleReaderTest {
         // Reached from nothing, and itself pointing outside the Bundle: neither is the request's concern.
         bundle.addEntry().setFullUrl(EHR + "Organization/stray")
                 .setResource(new Organization().setName("Stray").setPartOf(new Reference("Organization/elsewhere")));
-        List<String> checked = new ArrayList<>();
-        PasRequest request = reader.read(bundle, false, r -> checked.add(r.fhirType()));
+        PasRequest request = reader.read(bundle, false);
         assertThat(request.ignored()).containsExactly("Bundle.entry[5] (Organization)");
         assertThat(request.resources()).extracting(r -> r.fhirType())
                 .containsExactly("Claim", "Patient", "Organization", "Practitioner", "Coverage");
@@ -84,7 +80,7 @@ class PasBundleReaderTest {
     void readWhenTwoEntriesShareAFullUrlThenRefused() {
         Bundle bundle = request();
         bundle.addEntry().setFullUrl(EHR + "Patient/p1").setResource(new Patient().setActive(true));
-        assertThatThrownBy(() -> reader.read(bundle, false, PasBundleReaderTest::none))
+        assertThatThrownBy(() -> reader.read(bundle, false))
                 .hasMessageContaining("Bundle.entry[5] and Bundle.entry[1] are both");
     }
 
@@ -92,7 +88,7 @@ class PasBundleReaderTest {
     void readWhenClaimPatientIsAnOrganizationThenRefusedNamingTheField() {
         Bundle bundle = request();
         ((Claim) bundle.getEntryFirstRep().getResource()).setPatient(new Reference("Organization/payer"));
-        assertThatThrownBy(() -> reader.read(bundle, false, PasBundleReaderTest::none))
+        assertThatThrownBy(() -> reader.read(bundle, false))
                 .hasMessageContaining("Claim.patient must reference a Patient entry, not a Organization");
     }
 
@@ -100,7 +96,7 @@ class PasBundleReaderTest {
     void readWhenReferenceLeavesTheBundleThenEveryOneIsListedWithItsPath() {
         Bundle bundle = request();
         ((Coverage) bundle.getEntry().get(4).getResource()).addPayor(new Reference("Organization/elsewhere"));
-        assertThatThrownBy(() -> reader.read(bundle, false, PasBundleReaderTest::none))
+        assertThatThrownBy(() -> reader.read(bundle, false))
                 .hasMessageContaining("Bundle.entry[4].resource.payor[1] refers to 'Organization/elsewhere'");
     }
 
@@ -110,9 +106,9 @@ class PasBundleReaderTest {
         Claim claim = (Claim) bundle.getEntryFirstRep().getResource();
         claim.getIdentifier().clear();
         claim.getItem().clear();
-        assertThatThrownBy(() -> reader.read(bundle, false, PasBundleReaderTest::none))
+        assertThatThrownBy(() -> reader.read(bundle, false))
                 .isInstanceOfSatisfying(OverturnException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_RESOURCE))
                 .hasMessageContaining("Claim.identifier").hasMessageContaining("Claim.item");
-        assertThat(reader.read(bundle, true, PasBundleReaderTest::none).claim()).isNotNull();
+        assertThat(reader.read(bundle, true).claim()).isNotNull();
     }
 }

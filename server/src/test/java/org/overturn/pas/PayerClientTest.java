@@ -55,7 +55,7 @@ class PayerClientTest {
         assertThat(inquiry.getEntry()).extracting(e -> e.getResource().fhirType())
                 .containsExactlyInAnyOrder("Claim", "Patient", "Organization", "Practitioner", "Coverage");
 
-        PasRequest read = new PasBundleReader(CTX).read(inquiry, true, r -> {});
+        PasRequest read = new PasBundleReader(CTX, r -> {}).read(inquiry, true);
         assertThat(read.resolve(read.claim().getPatient(), Patient.class)).isPresent();
         assertThat(read.resolve(read.claim().getInsuranceFirstRep().getCoverage(), Coverage.class)).isPresent();
     }

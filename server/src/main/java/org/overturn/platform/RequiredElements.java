@@ -1,4 +1,4 @@
-package org.overturn.fhir;
+package org.overturn.platform;
 
 import ca.uhn.fhir.context.BaseRuntimeChildDefinition;
 import ca.uhn.fhir.context.BaseRuntimeElementCompositeDefinition;
@@ -9,25 +9,24 @@ import java.util.List;
 import org.hl7.fhir.instance.model.api.IBase;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.OperationOutcome;
-import org.overturn.platform.ErrorCode;
-import org.overturn.platform.OverturnException;
 
 /**
  * Checks that every element the R4 base definition requires (minimum cardinality 1) is present, at any depth, in
- * one cheap walk over the parsed resource. Finer checks (bindings, invariants, profiles) belong to profile
+ * one cheap walk over the parsed resource: the FHIR edge runs it on every resource written, and features that take
+ * resources inside a request (the entries of a PAS Bundle) run it on each. Finer checks (bindings, invariants, profiles) belong to profile
  * validation, which later features run where a profile applies.
  */
-final class RequiredElementsValidator {
+public final class RequiredElements {
     private static final int MAX_ISSUES = 20;
 
     private final FhirContext ctx;
 
-    RequiredElementsValidator(FhirContext ctx) {
+    public RequiredElements(FhirContext ctx) {
         this.ctx = ctx;
     }
 
     /** Throws INVALID_RESOURCE (422) listing every missing element. */
-    void check(IBaseResource resource) {
+    public void check(IBaseResource resource) {
         List<String> missing = new ArrayList<>();
         BaseRuntimeElementCompositeDefinition<?> def = ctx.getResourceDefinition(resource);
         walk(resource, def, def.getName(), missing);
@@ -62,7 +61,7 @@ final class RequiredElementsValidator {
     }
 
     /** 422 with one issue per missing element. */
-    static final class InvalidResourceException extends OverturnException {
+    public static final class InvalidResourceException extends OverturnException {
         private final List<String> missing;
 
         InvalidResourceException(List<String> missing) {
@@ -73,7 +72,7 @@ final class RequiredElementsValidator {
             this.missing = List.copyOf(missing);
         }
 
-        OperationOutcome outcome() {
+        public OperationOutcome outcome() {
             OperationOutcome outcome = new OperationOutcome();
             for (String path : missing) {
                 var issue = outcome.addIssue()
