@@ -45,6 +45,11 @@ class AppealsConfig {
     }
 
     @Bean
+    CaseLetters caseLetters(org.overturn.letter.LetterService letters, AppealService appeals, AccessLetterService accessLetters) {
+        return new CaseLetters(letters, appeals, accessLetters);
+    }
+
+    @Bean
     ExternalReviewService externalReviewService(
             ResourceStore store, CaseReader cases,
             RegimeResolver resolver,

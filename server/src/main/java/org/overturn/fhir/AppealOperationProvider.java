@@ -5,7 +5,6 @@ import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
-import java.util.Locale;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.ClaimResponse;
 import org.hl7.fhir.r4.model.CodeType;
@@ -14,8 +13,6 @@ import org.hl7.fhir.r4.model.Task;
 import org.overturn.appeals.AppealService;
 import org.overturn.appeals.ExternalReviewService;
 import org.overturn.deadlines.Urgency;
-import org.overturn.platform.ErrorCode;
-import org.overturn.platform.OverturnException;
 import org.springframework.lang.Nullable;
 
 /**
@@ -34,7 +31,7 @@ public final class AppealOperationProvider {
 
     @Operation(name = "$appeal", type = ClaimResponse.class)
     public Bundle appeal(@IdParam IdType id, @OperationParam(name = "urgency") @Nullable CodeType urgency, RequestDetails request) {
-        return answer(appeals.appeal(id.getIdPart(), urgency(urgency)), request);
+        return answer(appeals.appeal(id.getIdPart(), Urgency.parse(urgency == null ? null : urgency.getValue())), request);
     }
 
     @Operation(name = "$external-review", type = Task.class)
@@ -49,18 +46,5 @@ public final class AppealOperationProvider {
             servlet.getServletResponse().setHeader("Location", request.getFhirServerBase() + "/Task/" + answer.task().getIdElement().getIdPart());
         }
         return appeals.bundle(answer, request.getFhirServerBase());
-    }
-
-    /** standard (the default) or expedited. */
-    static Urgency urgency(@Nullable CodeType urgency) {
-        if (urgency == null || urgency.getValue() == null) {
-            return Urgency.STANDARD;
-        }
-        return switch (urgency.getValue().toLowerCase(Locale.ROOT)) {
-            case "standard" -> Urgency.STANDARD;
-            case "expedited" -> Urgency.EXPEDITED;
-            default -> throw new OverturnException(ErrorCode.INVALID_REQUEST, "Parameter 'urgency' must be standard or expedited, not '"
-                    + urgency.getValue() + "'", "Parameters.parameter[urgency]");
-        };
     }
 }

@@ -7,32 +7,20 @@ import org.hl7.fhir.r4.model.Claim;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.IdType;
-import java.util.List;
-import org.overturn.appeals.AccessLetterService;
-import org.overturn.appeals.AppealService;
-import org.overturn.letter.LetterService;
-import org.overturn.platform.ErrorCode;
-import org.overturn.platform.OverturnException;
+import org.overturn.appeals.CaseLetters;
 import org.springframework.lang.Nullable;
 
 /**
  * {@code POST /fhir/Claim/{id}/$generate-letter}: writes and stores the letter for a PA Claim: kind
  * {@code medical-necessity}; {@code appeal} (answering the latest denial of the Claim); {@code step-therapy-exception};
  * for investigational drugs {@code expanded-access} and {@code clinical-trial-routine-costs}. Optional {@code urgency}
- * (standard, expedited) for appeal and step-therapy-exception.
+ * (standard, expedited) for appeal and step-therapy-exception. Which feature writes which kind is {@link CaseLetters}'s.
  */
 public final class ClaimLetterOperationProvider {
-    static final List<String> KINDS = List.of(LetterService.MEDICAL_NECESSITY, "appeal", AccessLetterService.STEP_THERAPY_EXCEPTION,
-            AccessLetterService.EXPANDED_ACCESS, AccessLetterService.CLINICAL_TRIAL_ROUTINE_COSTS);
+    private final CaseLetters letters;
 
-    private final LetterService letters;
-    private final AppealService appeals;
-    private final AccessLetterService accessLetters;
-
-    ClaimLetterOperationProvider(LetterService letters, AppealService appeals, AccessLetterService accessLetters) {
+    ClaimLetterOperationProvider(CaseLetters letters) {
         this.letters = letters;
-        this.appeals = appeals;
-        this.accessLetters = accessLetters;
     }
 
     /** Answers with the stored DocumentReference (Markdown and PDF attachments). */
@@ -41,19 +29,6 @@ public final class ClaimLetterOperationProvider {
             @IdParam IdType claimId,
             @OperationParam(name = "kind", min = 1) @Nullable CodeType kind,
             @OperationParam(name = "urgency") @Nullable CodeType urgency) {
-        if (kind == null || kind.getValue() == null) {
-            throw new OverturnException(ErrorCode.INVALID_REQUEST, "Parameter 'kind' (valueCode) is required, one of " + KINDS);
-        }
-        if (kind.getValue().equals("appeal")) {
-            return appeals.appealLetter(claimId.getIdPart(), AppealOperationProvider.urgency(urgency));
-        }
-        if (AccessLetterService.KINDS.contains(kind.getValue())) {
-            return accessLetters.generate(claimId.getIdPart(), kind.getValue(), AppealOperationProvider.urgency(urgency));
-        }
-        if (!KINDS.contains(kind.getValue())) {
-            throw new OverturnException(ErrorCode.INVALID_REQUEST, "kind '" + kind.getValue() + "' is not supported; supported: "
-                    + String.join(", ", KINDS), "Parameters.parameter[kind]");
-        }
-        return letters.generate(claimId.getIdPart(), kind.getValue()).document();
+        return letters.generate(claimId.getIdPart(), kind == null ? null : kind.getValue(), urgency == null ? null : urgency.getValue());
     }
 }

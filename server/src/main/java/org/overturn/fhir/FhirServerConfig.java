@@ -37,11 +37,10 @@ class FhirServerConfig {
             StoreProperties storeProperties,
             FhirProperties properties,
             org.overturn.eligibility.EligibilityService eligibility,
-            org.overturn.letter.LetterService letters,
             org.overturn.pas.PasService pas,
             org.overturn.appeals.AppealService appeals,
             org.overturn.appeals.ExternalReviewService externalReviews,
-            org.overturn.appeals.AccessLetterService accessLetters,
+            org.overturn.appeals.CaseLetters caseLetters,
             org.overturn.subscriptions.SubscriptionService subscriptions,
             org.overturn.fax.FaxPacketService faxPackets,
             org.overturn.summary.PatientSummaryService summaries,
@@ -69,7 +68,7 @@ class FhirServerConfig {
         AccessInterceptor accessChecks = new AccessInterceptor(access, store, registry);
         providers.add(new SystemProvider(new BundleProcessor(ctx, store, validator, properties.maxBundleEntries()), interactions, access, accessChecks));
         providers.add(new CoverageEligibilityOperationProvider(eligibility));
-        providers.add(new ClaimLetterOperationProvider(letters, appeals, accessLetters));
+        providers.add(new ClaimLetterOperationProvider(caseLetters));
         providers.add(new PasOperationProvider(ctx, pas));
         providers.add(new AppealOperationProvider(appeals, externalReviews));
         providers.add(new SubscriptionOperationProvider(subscriptions));
