@@ -21,9 +21,11 @@ import java.util.Date;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.overturn.platform.RequiredElements;
 import org.overturn.platform.ErrorCode;
 import org.overturn.platform.OverturnException;
+import org.overturn.platform.Outcomes;
 import org.overturn.profiles.ProfileValidation;
 import org.overturn.store.ResourceStore;
 import org.overturn.store.StoredResource;
@@ -58,20 +60,32 @@ public final class ResourceProvider implements IResourceProvider {
     }
 
     /**
-     * {@code POST [type]/$validate}: the resource's issues against R4 and, when {@code profile} is given, that
-     * profile (this package's or a core one). Answered 200 with an OperationOutcome whether the resource is valid or
-     * not, as the operation's definition says; a 4xx means the validation itself could not be done (an unknown
-     * profile, a resource of another type, a body the FHIR parser cannot read, which includes a code HAPI's model
-     * holds as an enumeration, such as Patient.gender). Nothing is stored.
+     * {@code POST [type]/$validate} and {@code POST [type]/[id]/$validate}: the resource's issues against R4 and, when
+     * {@code profile} is given, that profile (this package's or a core one). Answered 200 with an OperationOutcome
+     * whether the resource is valid or not, as the operation's definition says; a 4xx means the validation itself could
+     * not be done (an unknown profile, a resource of another type, a body the FHIR parser cannot read, which includes a
+     * code HAPI's model holds as an enumeration, such as Patient.gender). At instance level the resource must exist
+     * (404 otherwise, as a read would answer); {@code mode=update} checks that the body names the same id, and
+     * {@code mode=delete} (no body) answers whether the resource may be deleted: nothing forbids it beyond what a
+     * delete itself checks. Nothing is stored.
      */
     @Validate
     public MethodOutcome validate(
-            @ResourceParam IBaseResource resource,
+            @ResourceParam @Nullable IBaseResource resource,
+            @IdParam(optional = true) @Nullable IIdType id,
             @Validate.Mode @Nullable ValidationModeEnum mode,
             @Validate.Profile @Nullable String profile) {
+        boolean instance = id != null && id.hasIdPart();
+        if (instance) {
+            store.read(typeName, id.getIdPart()); // 404 (or 410) as a read: the instance must exist and be the caller's to see
+        }
         if (mode == ValidationModeEnum.DELETE) {
-            throw new OverturnException(ErrorCode.INVALID_REQUEST, "$validate with mode=delete is not supported:"
-                    + " nothing here forbids a delete that the resource's type and the token's scopes allow");
+            if (!instance) {
+                throw new OverturnException(ErrorCode.INVALID_REQUEST, "$validate with mode=delete names the resource to delete:"
+                        + " POST " + typeName + "/[id]/$validate?mode=delete");
+            }
+            return outcome(Outcomes.information("Nothing forbids deleting " + typeName + "/" + id.getIdPart()
+                    + " beyond what the delete itself checks (the token's scopes)"));
         }
         if (resource == null) {
             throw new OverturnException(ErrorCode.INVALID_REQUEST, "$validate needs the resource to validate in the body");
@@ -84,8 +98,21 @@ public final class ResourceProvider implements IResourceProvider {
             throw new OverturnException(ErrorCode.INVALID_REQUEST, "Unknown profile " + profile + ": this server"
                     + " validates against the core R4 profiles and those of its own package (see the CapabilityStatement)");
         }
+        OperationOutcome issues = validation.validate(resource, profile);
+        if (instance && mode == ValidationModeEnum.UPDATE && resource.getIdElement().hasIdPart()
+                && !resource.getIdElement().getIdPart().equals(id.getIdPart())) {
+            // As an update would refuse it: the body must name the instance it replaces.
+            issues.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(OperationOutcome.IssueType.INVALID)
+                    .setDiagnostics("The resource's id '" + resource.getIdElement().getIdPart() + "' is not the id of "
+                            + typeName + "/" + id.getIdPart() + "; an update must name the resource it replaces")
+                    .addExpression(typeName + ".id");
+        }
+        return outcome(issues);
+    }
+
+    private static MethodOutcome outcome(OperationOutcome issues) {
         MethodOutcome outcome = new MethodOutcome();
-        outcome.setOperationOutcome(validation.validate(resource, profile));
+        outcome.setOperationOutcome(issues);
         return outcome;
     }
 

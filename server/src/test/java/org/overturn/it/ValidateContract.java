@@ -66,6 +66,39 @@ public interface ValidateContract extends FhirHttp {
         assertThat(unknown.body()).contains("no-such-profile");
     }
 
+    @Test
+    default void validateWhenInstanceThenTheStoredResourceMustExistAndAnUpdateMustNameIt() {
+        String id = "val-" + unique();
+        assertThat(put("Patient/" + id, "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"name\":[{\"family\":\"Stored\"}]}")
+                .status()).isIn(200, 201);
+
+        Response same = post("Patient/" + id + "/$validate?mode=update",
+                "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"name\":[{\"family\":\"Renamed\"}]}");
+        assertThat(same.status()).as(same.body()).isEqualTo(200);
+        assertThat(severities(same.json())).doesNotContain("error", "fatal");
+
+        Response other = post("Patient/" + id + "/$validate?mode=update",
+                "{\"resourceType\":\"Patient\",\"id\":\"someone-else\",\"name\":[{\"family\":\"Renamed\"}]}");
+        assertThat(other.status()).as(other.body()).isEqualTo(200);
+        assertThat(severities(other.json())).contains("error");
+        assertThat(other.body()).contains("someone-else").contains("Patient.id");
+
+        post("Patient/no-such-" + unique() + "/$validate", "{\"resourceType\":\"Patient\"}").assertOutcome(404);
+        // Nothing was stored by validating: the stored name is unchanged.
+        assertThat(get("Patient/" + id).body()).contains("Stored").doesNotContain("Renamed");
+    }
+
+    @Test
+    default void validateWhenModeDeleteThenAnsweredForAnInstanceAndRefusedForAType() {
+        String id = "val-del-" + unique();
+        assertThat(put("Patient/" + id, "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\"}").status()).isIn(200, 201);
+        Response r = post("Patient/" + id + "/$validate?mode=delete", "{\"resourceType\":\"Parameters\"}");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(severities(r.json())).doesNotContain("error", "fatal");
+        assertThat(get("Patient/" + id).status()).isEqualTo(200);
+        assertThat(post("Patient/$validate?mode=delete", "{\"resourceType\":\"Patient\"}").assertOutcome(400)).isEqualTo("OVT-400-REQUEST");
+    }
+
     /** Every resource of every fixture chart is valid R4: what clients are shown as examples must be. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("org.overturn.fixtures.Scenarios#all")
