@@ -52,6 +52,15 @@ class ResultReadingTest {
             ALK FISH: 8% of nuclei, below the 15% cutoff                     | NEGATIVE
             Without evidence of ALK rearrangement                            | NEGATIVE
             Not rearranged                                                   | NEGATIVE
+            No NTRK1, NTRK2 or NTRK3 fusion detected                         | NEGATIVE
+            No ALK, ROS1 or RET fusions were identified                      | NEGATIVE
+            No ALK, ROS1, RET, or NTRK1 rearrangements were detected         | NEGATIVE
+            no NTRK1 and NTRK3 fusion found                                  | NEGATIVE
+            Negative for ALK, ROS1 and RET rearrangements                    | NEGATIVE
+            ALK/ROS1: not detected                                           | NEGATIVE
+            No ALK rearrangement                                             | NEGATIVE
+            No EML4-ALK fusion                                               | NEGATIVE
+            No ALK rearrangement; EML4-ALK fusion detected on repeat         | INDETERMINATE
             Equivocal                                                        | INDETERMINATE
             ALK IHC equivocal; FISH recommended                              | INDETERMINATE
             Indeterminate                                                    | INDETERMINATE
