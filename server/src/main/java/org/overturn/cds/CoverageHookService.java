@@ -53,6 +53,8 @@ final class CoverageHookService {
     private final CardFactory cards;
     private final EhrClient ehr;
     private final Map<String, String> prefetch;
+    /** Drugs some payer policy governs: only their orders get a card (an ordinary prescription gets none). */
+    private final Set<String> governedDrugs;
     private final Clock clock;
 
     CoverageHookService(FhirContext ctx, Assessor assessor, EligibilityService eligibility, CardFactory cards, EhrClient ehr, Knowledge knowledge, Clock clock) {
@@ -63,6 +65,7 @@ final class CoverageHookService {
         this.cards = cards;
         this.ehr = ehr;
         this.prefetch = prefetchTemplates(knowledge);
+        this.governedDrugs = knowledge.policies().stream().map(p -> p.drug()).collect(java.util.stream.Collectors.toSet());
     }
 
     /** Prefetch templates: the chart the criteria need, biomarkers by the LOINC codes the knowledge files name. */
@@ -147,8 +150,9 @@ final class CoverageHookService {
             }
             Assessment assessment =
                     assessor.assess(resources.chart(patient.get()), coverage, payor, order.getMedicationCodeableConcept());
-            if (assessment.drug().isEmpty()) {
-                continue; // not a drug Overturn knows: a card on every ordinary prescription would be alert fatigue
+            if (assessment.drug().isEmpty() || !governedDrugs.contains(assessment.drug().get().id())) {
+                // not a drug any payer policy governs (a prior therapy, an ordinary prescription): a card would be alert fatigue
+                continue;
             }
             out.add(cards.assessment(assessment, recordAndLink(call, patientId, coverage, payor, order, assessment, smartLaunchUrl)));
             if (!hook.equals("patient-view")) {

@@ -14,27 +14,46 @@ public record ChartFacts(
         List<ConditionFact> conditions,
         List<BiomarkerFact> biomarkers,
         List<TherapyFact> therapies,
-        List<ObservationFact> observations) {
+        List<ObservationFact> observations,
+        List<ProcedureFact> procedures) {
 
     public ChartFacts {
+        procedures = List.copyOf(procedures);
         conditions = List.copyOf(conditions);
         biomarkers = List.copyOf(biomarkers);
         therapies = List.copyOf(therapies);
         observations = List.copyOf(observations);
     }
 
+    public ChartFacts(@Nullable LocalDate birthDate, List<ConditionFact> conditions, List<BiomarkerFact> biomarkers,
+            List<TherapyFact> therapies, List<ObservationFact> observations) {
+        this(birthDate, conditions, biomarkers, therapies, observations, List.of());
+    }
+
     /**
      * An active, not refuted diagnosis; {@code icd10} holds its ICD-10-CM codes, {@code snomed} its SNOMED CT codes
-     * (matched to ICD-10-CM categories only through diagnoses.yaml).
+     * (matched to ICD-10-CM categories only through diagnoses.yaml), {@code stages} the words of its stage summaries.
      */
-    public record ConditionFact(String reference, List<String> icd10, List<String> snomed, String text) {
+    public record ConditionFact(String reference, List<String> icd10, List<String> snomed, String text, List<String> stages) {
         public ConditionFact {
             icd10 = List.copyOf(icd10);
             snomed = List.copyOf(snomed);
+            stages = List.copyOf(stages);
+        }
+
+        public ConditionFact(String reference, List<String> icd10, List<String> snomed, String text) {
+            this(reference, icd10, snomed, text, List.of());
         }
 
         public ConditionFact(String reference, List<String> icd10, String text) {
-            this(reference, icd10, List.of(), text);
+            this(reference, icd10, List.of(), text, List.of());
+        }
+    }
+
+    /** A procedure done (status completed): its SNOMED CT codes, its words, and when. */
+    public record ProcedureFact(String reference, List<String> snomed, String text, @Nullable String performed) {
+        public ProcedureFact {
+            snomed = List.copyOf(snomed);
         }
     }
 

@@ -34,6 +34,8 @@ public final class CriteriaEvaluator {
                 case AGE_MINIMUM -> age(c, chart, today);
                 case FDA_APPROVED -> fdaApproved(c, drug);
                 case OBSERVATION_PRESENT -> observation(c, chart);
+                case DISEASE_SETTING -> setting(c, chart);
+                case DISEASE_STATUS -> status(c, chart);
             });
         }
         Set<String> missing = new LinkedHashSet<>();
@@ -302,7 +304,25 @@ public final class CriteriaEvaluator {
     private static final java.util.Set<String> TRIED = java.util.Set.of("completed", "stopped");
     private static final java.util.Set<String> UNCLEAR = java.util.Set.of("unknown");
 
+    /**
+     * A prior-therapy criterion may also be met by a diagnosis code that states the disease came back after treatment
+     * ({@code icd10}, e.g. C91.02 "in relapse"): then the relapse is cited, whatever the medication list shows.
+     */
     private CriterionResult priorTherapy(Criterion c, ChartFacts chart) {
+        CriterionResult therapies = therapiesOnFile(c, chart);
+        if (therapies.status() == Status.MET || c.icd10().isEmpty()) {
+            return therapies;
+        }
+        List<ChartFacts.ConditionFact> relapse = chart.conditions().stream()
+                .filter(f -> f.icd10().stream().anyMatch(code -> inCategories(code, c.icd10()))).toList();
+        if (relapse.isEmpty()) {
+            return therapies;
+        }
+        return result(c, Status.MET, "Relapse on file: " + conditions(relapse),
+                relapse.stream().map(ChartFacts.ConditionFact::reference).toList(), therapies.missingDocumentation());
+    }
+
+    private CriterionResult therapiesOnFile(Criterion c, ChartFacts chart) {
         String names = c.drugs().isEmpty() ? "prior therapy" : String.join(" or ", c.drugs());
         String needed = documentation(c, "Dated record of " + names + " with the reason it was stopped");
         List<ChartFacts.TherapyFact> named = chart.therapies().stream()
@@ -340,6 +360,172 @@ public final class CriteriaEvaluator {
             }
         }
         return result(c, Status.MET, reason.toString(), refs, needed);
+    }
+
+    /** A setting's verdict on a chart: shown (with what shows it), ruled out by explicit facts, or undecided. */
+    private record SettingMatch(boolean holds, boolean ruledOut, List<String> facts, List<String> evidence, List<String> caveats) {}
+
+    /**
+     * Met when the chart shows one of the label's settings (disease-settings.yaml); not met only when explicit facts
+     * rule out every one of them (a non-metastatic stage and a resected tumour under 4 cm without nodes, for
+     * example); otherwise unknown, naming what would decide it. A setting is never assumed from silence.
+     */
+    private CriterionResult setting(Criterion c, ChartFacts chart) {
+        List<KnowledgeModel.DiseaseSetting> settings = c.settings().stream().map(id -> knowledge.setting(id).orElseThrow()).toList();
+        String labels = settings.stream().map(KnowledgeModel.DiseaseSetting::label).collect(java.util.stream.Collectors.joining("; or "));
+        String needed = documentation(c, "Staging (stage group or TNM), the metastatic sites, or the resection with tumour size"
+                + " and nodes, showing " + labels);
+        List<String> against = new ArrayList<>();
+        List<String> evidence = new ArrayList<>();
+        boolean allRuledOut = true;
+        for (KnowledgeModel.DiseaseSetting s : settings) {
+            SettingMatch m = match(s, chart);
+            if (m.holds()) {
+                return result(c, Status.MET, capitalized(s.label()) + ": " + String.join("; ", m.facts()), m.evidence(), needed,
+                        m.caveats());
+            }
+            allRuledOut &= m.ruledOut();
+            against.addAll(m.facts());
+            evidence.addAll(m.evidence());
+        }
+        if (allRuledOut && !against.isEmpty()) {
+            return result(c, Status.NOT_MET, "Outside the labeled setting (" + labels + "): " + String.join("; ", against),
+                    evidence.stream().distinct().toList(), needed);
+        }
+        return result(c, Status.UNKNOWN, against.isEmpty()
+                ? "No staging, metastatic site or resection on file; the label covers " + labels
+                : "The chart does not show " + labels + " (" + String.join("; ", against) + ")",
+                evidence.stream().distinct().toList(), needed);
+    }
+
+    private static SettingMatch match(KnowledgeModel.DiseaseSetting s, ChartFacts chart) {
+        List<String> caveats = new ArrayList<>();
+        for (ChartFacts.ConditionFact condition : chart.conditions()) {
+            for (String code : condition.icd10()) {
+                if (inCategories(code, s.conditionIcd10())) {
+                    return new SettingMatch(true, false, List.of(code + " " + condition.text()), List.of(condition.reference()), caveats);
+                }
+            }
+            for (String stage : condition.stages()) {
+                if (s.stagePattern() != null && find(s.stagePattern(), stage)) {
+                    return new SettingMatch(true, false, List.of(condition.text() + ", " + stage), List.of(condition.reference()), caveats);
+                }
+            }
+            if (s.textPattern() != null && (find(s.textPattern(), condition.text())
+                    || condition.stages().stream().anyMatch(t -> find(s.textPattern(), t)))) {
+                return new SettingMatch(true, false, List.of(condition.text()), List.of(condition.reference()), caveats);
+            }
+        }
+        List<String> against = new ArrayList<>();
+        List<String> evidence = new ArrayList<>();
+        boolean ruledOut = false;
+        for (KnowledgeModel.ValueRule rule : s.observations()) {
+            for (ChartFacts.ObservationFact o : chart.observations()) {
+                if (!o.isFinal() || !rule.loinc().contains(o.loinc())) {
+                    continue;
+                }
+                if (satisfies(rule, o.value())) {
+                    if (KnowledgeModel.UNVERIFIED.equals(rule.verification())) {
+                        caveats.add("LOINC " + o.loinc() + " is read as \"" + rule.display() + "\", which is UNVERIFIED: check the"
+                                + " staging record.");
+                    }
+                    return new SettingMatch(true, false, List.of(o.text() + ": " + o.value()), List.of(o.reference()), caveats);
+                }
+                against.add(o.text() + ": " + o.value());
+                evidence.add(o.reference());
+                ruledOut = true; // an explicit stage or M category that is not this setting
+            }
+        }
+        if (s.resection() != null) {
+            List<ChartFacts.ProcedureFact> resections = chart.procedures().stream()
+                    .filter(p -> p.snomed().stream().anyMatch(s.resection().snomed()::contains) || find(s.resection().textPattern(), p.text()))
+                    .toList();
+            if (resections.isEmpty()) {
+                return new SettingMatch(false, false, against, evidence, caveats);
+            }
+            ChartFacts.ProcedureFact done = resections.get(resections.size() - 1);
+            String resected = done.text() + (done.performed() == null ? "" : " (" + done.performed() + ")");
+            List<String> qualifiersAgainst = new ArrayList<>();
+            for (KnowledgeModel.ValueRule rule : s.resection().qualifiers()) {
+                for (ChartFacts.ObservationFact o : chart.observations()) {
+                    if (!o.isFinal() || !rule.loinc().contains(o.loinc())) {
+                        continue;
+                    }
+                    if (satisfies(rule, o.value())) {
+                        if (KnowledgeModel.UNVERIFIED.equals(rule.verification())) {
+                            caveats.add("LOINC " + o.loinc() + " is read as \"" + rule.display() + "\", which is UNVERIFIED: check"
+                                    + " the pathology report.");
+                        }
+                        return new SettingMatch(true, false, List.of(resected + ", " + o.text() + ": " + o.value()),
+                                List.of(done.reference(), o.reference()), caveats);
+                    }
+                    qualifiersAgainst.add(o.text() + ": " + o.value());
+                    evidence.add(o.reference());
+                }
+            }
+            evidence.add(done.reference());
+            if (qualifiersAgainst.isEmpty()) {
+                against.add(resected + ", without the tumour size or nodal status");
+                return new SettingMatch(false, false, against, evidence, caveats);
+            }
+            against.add(resected + " with " + String.join(", ", qualifiersAgainst));
+            return new SettingMatch(false, true, against, evidence, caveats);
+        }
+        return new SettingMatch(false, ruledOut, against, evidence, caveats);
+    }
+
+    private static final java.util.regex.Pattern SIZE = java.util.regex.Pattern.compile("^\\s*(\\d+(?:\\.\\d+)?)\\s*(cm|mm)\\b",
+            java.util.regex.Pattern.CASE_INSENSITIVE);
+
+    /** The value matches the rule's pattern from its start, or is a size of at least its centimetres (cm or mm). */
+    private static boolean satisfies(KnowledgeModel.ValueRule rule, String value) {
+        if (rule.valuePattern() != null) {
+            return java.util.regex.Pattern.compile(rule.valuePattern(), java.util.regex.Pattern.CASE_INSENSITIVE)
+                    .matcher(value.trim()).lookingAt();
+        }
+        java.util.regex.Matcher m = SIZE.matcher(value);
+        if (rule.atLeastCm() == null || !m.find()) {
+            return false;
+        }
+        java.math.BigDecimal cm = new java.math.BigDecimal(m.group(1));
+        if (m.group(2).equalsIgnoreCase("mm")) {
+            cm = cm.movePointLeft(1);
+        }
+        return cm.compareTo(rule.atLeastCm()) >= 0;
+    }
+
+    private static boolean find(String regex, String text) {
+        return java.util.regex.Pattern.compile(regex, java.util.regex.Pattern.CASE_INSENSITIVE).matcher(text).find();
+    }
+
+    private static String capitalized(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
+    /**
+     * Active disease: a diagnosis under one of {@code icd10} (not in remission); not met when the only diagnoses are
+     * under {@code inactiveIcd10} (in remission); unknown when the code does not say which.
+     */
+    private static CriterionResult status(Criterion c, ChartFacts chart) {
+        String needed = documentation(c, "The diagnosis with its full ICD-10-CM code (" + String.join(", ", c.icd10())
+                + " for active disease)");
+        List<ChartFacts.ConditionFact> active = chart.conditions().stream()
+                .filter(f -> f.icd10().stream().anyMatch(code -> inCategories(code, c.icd10()))).toList();
+        if (!active.isEmpty()) {
+            return result(c, Status.MET, "Active disease on file: " + conditions(active),
+                    active.stream().map(ChartFacts.ConditionFact::reference).toList(), needed);
+        }
+        List<ChartFacts.ConditionFact> remission = chart.conditions().stream()
+                .filter(f -> f.icd10().stream().anyMatch(code -> inCategories(code, c.inactiveIcd10()))).toList();
+        if (!remission.isEmpty()) {
+            return result(c, Status.NOT_MET, "In remission on file (" + conditions(remission) + "), not active disease",
+                    remission.stream().map(ChartFacts.ConditionFact::reference).toList(), needed);
+        }
+        return result(c, Status.UNKNOWN, "No diagnosis on file says whether the disease is active or in remission", List.of(), needed);
+    }
+
+    private static String conditions(List<ChartFacts.ConditionFact> facts) {
+        return facts.stream().map(f -> String.join("/", f.icd10()) + " " + f.text()).collect(java.util.stream.Collectors.joining("; "));
     }
 
     private static CriterionResult age(Criterion c, ChartFacts chart, LocalDate today) {

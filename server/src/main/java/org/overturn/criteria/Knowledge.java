@@ -28,9 +28,11 @@ public record Knowledge(
         Map<String, String> citations,
         List<KnowledgeModel.ChangeType> changeTypes,
         KnowledgeModel.AlterationText alterationText,
-        List<KnowledgeModel.DiagnosisMapping> diagnoses) {
+        List<KnowledgeModel.DiagnosisMapping> diagnoses,
+        List<KnowledgeModel.DiseaseSetting> settings) {
 
     public Knowledge {
+        settings = List.copyOf(settings);
         changeTypes = List.copyOf(changeTypes);
         diagnoses = List.copyOf(diagnoses);
         codeSystems = Map.copyOf(codeSystems);
@@ -82,6 +84,11 @@ public record Knowledge(
             }
         }
         return Optional.empty();
+    }
+
+    /** How a chart shows the disease setting {@code id} (disease-settings.yaml). */
+    public Optional<KnowledgeModel.DiseaseSetting> setting(String id) {
+        return settings.stream().filter(s -> s.id().equals(id)).findFirst();
     }
 
     /** The ICD-10-CM categories diagnoses.yaml maps a SNOMED CT concept to, with the mapping's source. */

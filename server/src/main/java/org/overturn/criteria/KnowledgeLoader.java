@@ -67,6 +67,7 @@ public final class KnowledgeLoader {
         JsonNode accessFile = read(resolver, root + "access-letters.yaml");
         JsonNode costFile = read(resolver, root + "cost-assistance.yaml");
         JsonNode diagnosisFile = read(resolver, root + "diagnoses.yaml");
+        JsonNode settingFile = read(resolver, root + "disease-settings.yaml");
         AppealRules.AccessLettersFile access = accessFile == null ? null
                 : convert(accessFile, AppealRules.AccessLettersFile.class, "access-letters.yaml");
         AppealRules.RebuttalFile rebuttals = rebuttalFile == null ? null
@@ -114,6 +115,8 @@ public final class KnowledgeLoader {
                 : convert(biomarkers.path("alterationText"), KnowledgeModel.AlterationText.class, "biomarkers.yaml alterationText");
         List<KnowledgeModel.DiagnosisMapping> diagnoses =
                 list(diagnosisFile, "mappings", KnowledgeModel.DiagnosisMapping.class, "diagnoses.yaml");
+        List<KnowledgeModel.DiseaseSetting> settings =
+                list(settingFile, "settings", KnowledgeModel.DiseaseSetting.class, "disease-settings.yaml");
         if (results != null && pattern != null && alterationText != null && jurisdictions != null && rules != null
                 && regimes != null && rebuttals != null && externalReview != null && access != null) {
             // Cross-checks run even after a parse problem elsewhere, so one start-up names every problem.
@@ -121,7 +124,7 @@ public final class KnowledgeLoader {
                     externalReview.commonEnclosures(), externalReview.bodies(),
                     new AppealRules.AccessLetters(access.stepTherapy(), access.expandedAccess(), access.clinicalTrial()));
             Knowledge knowledge = new Knowledge(systems, drugList, results, pattern, biomarkerList, payerList, policies,
-                    jurisdictions, rules, regimes, versions, denialList, appeals, programs, citations(drugList, policies), changeTypes, alterationText, diagnoses);
+                    jurisdictions, rules, regimes, versions, denialList, appeals, programs, citations(drugList, policies), changeTypes, alterationText, diagnoses, settings);
             check(knowledge);
             checkRegimes(regimes, rules, systems);
             new AppealRulesCheck(problems).check(appeals, regimes, rules, denialList);
@@ -135,7 +138,7 @@ public final class KnowledgeLoader {
     private JsonNode read(PathMatchingResourcePatternResolver resolver, String location) {
         Resource resource = resolver.getResource(location.replace("classpath*:", "classpath:"));
         if (!resource.exists()) {
-            problems.add(location.substring(location.indexOf(ROOT)) + ": file is missing");
+            problems.add(location.substring(location.lastIndexOf('/') + 1) + ": file is missing");
             return null;
         }
         JsonNode node = tree(resource);
@@ -327,6 +330,32 @@ public final class KnowledgeLoader {
             require("payer-program".equals(c.kind()) == (c.payer() != null), at + ": a payer-program names its payer, other kinds none");
             require(c.payer() == null || payerIds.contains(c.payer()), at + ": unknown payer " + c.payer());
         }
+        Set<String> settingIds = unique("disease-settings.yaml setting", k.settings().stream().map(KnowledgeModel.DiseaseSetting::id).toList());
+        for (KnowledgeModel.DiseaseSetting s : k.settings()) {
+            String at = "disease-settings.yaml " + s.id();
+            require(KnowledgeModel.SETTINGS.contains(s.id()), at + ": the id must be one of " + KnowledgeModel.SETTINGS);
+            sourced(at, s.source(), s.verification());
+            s.conditionIcd10().forEach(c -> require(ICD10.matcher(c).matches(), at + ": '" + c + "' is not an ICD-10-CM category"));
+            List<KnowledgeModel.ValueRule> rules = new ArrayList<>(s.observations());
+            if (s.resection() != null) {
+                rules.addAll(s.resection().qualifiers());
+                s.resection().snomed().forEach(c -> require(SNOMED.matcher(c).matches(), at + ": '" + c + "' is not a SNOMED CT concept id"));
+                compiles(at + " resection", s.resection().textPattern());
+            }
+            for (KnowledgeModel.ValueRule r : rules) {
+                r.loinc().forEach(l -> require(LOINC.matcher(l).matches(), at + ": '" + l + "' is not a LOINC code"));
+                require((r.valuePattern() == null) != (r.atLeastCm() == null), at + " " + r.loinc() + ": needs a valuePattern or atLeastCm, not both");
+                compiles(at + " " + r.loinc(), r.valuePattern());
+            }
+            compiles(at + " stagePattern", s.stagePattern());
+            compiles(at + " textPattern", s.textPattern());
+        }
+        for (KnowledgeModel.Policy p : k.policies()) {
+            for (KnowledgeModel.Criterion c : p.criteria()) {
+                c.settings().forEach(id -> require(settingIds.contains(id), "policy " + p.id() + " criterion " + c.id()
+                        + ": setting " + id + " is not in disease-settings.yaml"));
+            }
+        }
         for (KnowledgeModel.Policy p : k.policies()) {
             String at = "policy " + p.id();
             sourced(at, p.source(), p.verification());
@@ -485,11 +514,26 @@ public final class KnowledgeLoader {
             case AGE_MINIMUM -> require(c.years() != null && c.years() >= 0, at + ": an age-minimum criterion needs years");
             case OBSERVATION_PRESENT -> c.loinc().forEach(l -> require(LOINC.matcher(l).matches(), at + ": '" + l + "' is not a LOINC code"));
             case FDA_APPROVED -> { }
+            case DISEASE_SETTING -> require(!c.settings().isEmpty(), at + ": a disease-setting criterion needs settings");
+            case DISEASE_STATUS -> require(!c.icd10().isEmpty() && !c.inactiveIcd10().isEmpty(),
+                    at + ": a disease-status criterion needs icd10 (active) and inactiveIcd10 (in remission) codes");
         }
+        require(c.settings().isEmpty() || c.kind() == KnowledgeModel.Kind.DISEASE_SETTING, at + ": only a disease-setting criterion has settings");
         require(c.acceptsScreening() == null || c.kind() == KnowledgeModel.Kind.BIOMARKER_POSITIVE,
                 at + ": only a biomarker-positive criterion can accept screening results");
         if (c.kind() == KnowledgeModel.Kind.OBSERVATION_PRESENT) {
             require(!c.loinc().isEmpty(), at + ": an observation-present criterion needs loinc codes");
+        }
+    }
+
+    private void compiles(String at, @org.springframework.lang.Nullable String regex) {
+        if (regex == null) {
+            return;
+        }
+        try {
+            Pattern.compile(regex);
+        } catch (java.util.regex.PatternSyntaxException e) {
+            problems.add(at + ": pattern does not compile: " + regex);
         }
     }
 

@@ -13,7 +13,7 @@ public final class KnowledgeModel {
     public static final String SECONDARY = "secondary";
     public static final String UNVERIFIED = "UNVERIFIED";
     /** The disease settings an indication may be limited to. */
-    public static final List<String> SETTINGS = List.of("metastatic", "adjuvant");
+    public static final List<String> SETTINGS = List.of("metastatic", "adjuvant", "unresectable");
 
     public record Code(String system, String code, @Nullable String display, @Nullable String verification) {}
 
@@ -187,6 +187,38 @@ public final class KnowledgeModel {
             return mutations.stream().filter(m -> m.name().equals(name)).findFirst();
         }
     }
+
+    /**
+     * How a chart shows a disease setting (disease-settings.yaml). The setting holds when any one form shows it: a
+     * condition in {@code conditionIcd10}; an observation of {@code observations} whose value matches; a condition whose
+     * stage summary matches {@code stagePattern}; a condition or observation whose words match {@code textPattern}; or
+     * a completed {@code resection} with one of its qualifiers.
+     */
+    public record DiseaseSetting(
+            String id,
+            String label,
+            @Nullable List<String> conditionIcd10,
+            @Nullable List<ValueRule> observations,
+            @Nullable String stagePattern,
+            @Nullable String textPattern,
+            @Nullable Resection resection,
+            String source,
+            String verification) {
+        public DiseaseSetting {
+            conditionIcd10 = conditionIcd10 == null ? List.of() : List.copyOf(conditionIcd10);
+            observations = observations == null ? List.of() : List.copyOf(observations);
+        }
+    }
+
+    /**
+     * Observations of these LOINC codes whose value matches {@code valuePattern} (a regular expression, case-insensitive,
+     * from the start of the value), or whose size is at least {@code atLeastCm} centimetres.
+     */
+    public record ValueRule(List<String> loinc, String display, @Nullable String valuePattern, @Nullable BigDecimal atLeastCm,
+            @Nullable String verification) {}
+
+    /** A completed surgical resection (SNOMED CT procedure codes, or words) and what must be true of the tumour resected. */
+    public record Resection(List<String> snomed, String textPattern, List<ValueRule> qualifiers) {}
 
     /** A SNOMED CT cancer concept and the ICD-10-CM categories the policies use for it; see diagnoses.yaml. */
     public record DiagnosisMapping(
@@ -368,7 +400,13 @@ public final class KnowledgeModel {
         @JsonProperty("fda-approved")
         FDA_APPROVED,
         @JsonProperty("observation-present")
-        OBSERVATION_PRESENT
+        OBSERVATION_PRESENT,
+        /** The disease setting the label covers (metastatic, adjuvant after resection, unresectable); see disease-settings.yaml. */
+        @JsonProperty("disease-setting")
+        DISEASE_SETTING,
+        /** The disease is active: a diagnosis code of {@code icd10}, not only one of {@code inactiveIcd10} (in remission). */
+        @JsonProperty("disease-status")
+        DISEASE_STATUS
     }
 
     public record Criterion(
@@ -385,8 +423,12 @@ public final class KnowledgeModel {
             @Nullable String documentation,
             @Nullable Boolean acceptsScreening,
             String source,
-            @Nullable String citation) {
+            @Nullable String citation,
+            @Nullable List<String> settings,
+            @Nullable List<String> inactiveIcd10) {
         public Criterion {
+            settings = settings == null ? List.of() : List.copyOf(settings);
+            inactiveIcd10 = inactiveIcd10 == null ? List.of() : List.copyOf(inactiveIcd10);
             icd10 = icd10 == null ? List.of() : List.copyOf(icd10);
             drugs = drugs == null ? List.of() : List.copyOf(drugs);
             loinc = loinc == null ? List.of() : List.copyOf(loinc);

@@ -13,6 +13,7 @@ import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.MedicationStatement;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Procedure;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Resource;
 import org.overturn.criteria.ChartFacts;
@@ -48,13 +49,16 @@ public final class FactExtractor {
         for (Condition c : chart.conditions()) {
             if (isCurrent(c)) {
                 conditions.add(new ChartFacts.ConditionFact(ref(c), codes(c.getCode(), "icd10cm"), codes(c.getCode(), "snomed"),
-                        text(c.getCode())));
+                        text(c.getCode()), c.getStage().stream().map(s -> text(s.getSummary())).filter(t -> !t.isBlank()).toList()));
             }
         }
         List<BiomarkerFact> biomarkers = new ArrayList<>();
         // Oldest first, undated first: whoever takes "the last" of a kind takes the latest the chart dates.
         List<Observation> observations = chart.observations().stream()
-                .sorted(java.util.Comparator.comparingLong(FactExtractor::when))
+                .sorted(java.util.Comparator.comparingLong(FactExtractor::when)
+                        // Same moment: the one issued later, then the higher id, is taken as the later (never store order).
+                        .thenComparingLong(o -> o.hasIssued() ? o.getIssued().getTime() : Long.MIN_VALUE)
+                        .thenComparing(o -> o.getIdElement().getIdPart() == null ? "" : o.getIdElement().getIdPart()))
                 .toList();
         List<ChartFacts.ObservationFact> observationFacts = new ArrayList<>();
         for (Observation o : observations) {
@@ -86,7 +90,16 @@ public final class FactExtractor {
                 }
             }
         }
-        return new ChartFacts(birthDate, conditions, biomarkers, therapies(chart, excludeOrder), observationFacts);
+        List<ChartFacts.ProcedureFact> procedures = new ArrayList<>();
+        for (Procedure p : chart.procedures()) {
+            if (p.getStatus() == Procedure.ProcedureStatus.COMPLETED) {
+                procedures.add(new ChartFacts.ProcedureFact(ref(p), codes(p.getCode(), "snomed"), text(p.getCode()),
+                        p.hasPerformedDateTimeType() ? p.getPerformedDateTimeType().getValueAsString()
+                                : p.hasPerformedPeriod() && p.getPerformedPeriod().hasStart()
+                                        ? p.getPerformedPeriod().getStartElement().getValueAsString() : null));
+            }
+        }
+        return new ChartFacts(birthDate, conditions, biomarkers, therapies(chart, excludeOrder), observationFacts, procedures);
     }
 
     private List<ChartFacts.TherapyFact> therapies(Chart chart, @Nullable String excludeOrder) {

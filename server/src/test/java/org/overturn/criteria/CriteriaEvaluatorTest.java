@@ -36,6 +36,8 @@ class CriteriaEvaluatorTest {
     }
 
     private static final ConditionFact NSCLC = new ConditionFact("Condition/1", List.of("C34.11"), "NSCLC");
+    private static final ConditionFact BRAIN_METS = new ConditionFact("Condition/2", List.of("C79.31"), "Brain metastases");
+    private static final LocalDate ADULT = LocalDate.of(1968, 4, 12);
     private static final ObservationFact ECOG = new ObservationFact("Observation/9", "89247-1", "ECOG", "1", true);
     private static final TherapyFact CRIZOTINIB = new TherapyFact("MedicationStatement/5", Set.of("crizotinib"),
             "crizotinib", "stopped", "2025-02-20", "2025-11-10", "Disease progression");
@@ -46,21 +48,21 @@ class CriteriaEvaluatorTest {
 
     @Test
     void completeChartThenAllMetWithEvidence() {
-        Evaluation e = alectinib(new ChartFacts(LocalDate.of(1968, 4, 12), List.of(NSCLC),
+        Evaluation e = alectinib(new ChartFacts(ADULT, List.of(NSCLC, BRAIN_METS),
                 List.of(alk("Observation/2", Polarity.POSITIVE, true)), List.of(CRIZOTINIB), List.of(ECOG)));
         assertThat(e.outcome()).isEqualTo(Evaluation.Outcome.CRITERIA_MET);
         assertThat(statuses(e)).containsOnly(
-                Map.entry("diagnosis-nsclc", "met"), Map.entry("alk-positive", "met"),
-                Map.entry("performance-status", "met"), Map.entry("step-crizotinib", "met"));
+                Map.entry("diagnosis-nsclc", "met"), Map.entry("alk-positive", "met"), Map.entry("label-setting", "met"),
+                Map.entry("label-age", "met"), Map.entry("performance-status", "met"), Map.entry("step-crizotinib", "met"));
         assertThat(e.results().get(1).evidence()).containsExactly("Observation/2");
         assertThat(e.results().get(1).reason()).contains("FISH");
         assertThat(e.missingDocumentation()).isEmpty();
-        assertThat(e.policyVersion()).isEqualTo(2);
+        assertThat(e.policyVersion()).isEqualTo(3);
     }
 
     @Test
     void biomarkerMissingThenUnknownAndTheReportIsMissingDocumentation() {
-        Evaluation e = alectinib(new ChartFacts(null, List.of(NSCLC), List.of(), List.of(CRIZOTINIB), List.of(ECOG)));
+        Evaluation e = alectinib(new ChartFacts(ADULT, List.of(NSCLC, BRAIN_METS), List.of(), List.of(CRIZOTINIB), List.of(ECOG)));
         assertThat(statuses(e)).containsEntry("alk-positive", "unknown");
         assertThat(e.outcome()).isEqualTo(Evaluation.Outcome.INCOMPLETE);
         assertThat(e.missingDocumentation()).containsExactly(knowledge.biomarker("ALK-rearrangement").orElseThrow().documentation());
@@ -140,7 +142,7 @@ class CriteriaEvaluatorTest {
     @Test
     void stepTherapyNotTriedThenNotMetButOptionalSoItDoesNotBlock() {
         TherapyFact other = new TherapyFact("MedicationStatement/8", Set.of(), "carboplatin", "completed", null, null, "completed");
-        Evaluation e = alectinib(new ChartFacts(null, List.of(NSCLC), List.of(alk("Observation/2", Polarity.POSITIVE, true)),
+        Evaluation e = alectinib(new ChartFacts(ADULT, List.of(NSCLC, BRAIN_METS), List.of(alk("Observation/2", Polarity.POSITIVE, true)),
                 List.of(other), List.of(ECOG)));
         assertThat(statuses(e)).containsEntry("step-crizotinib", "not-met");
         assertThat(e.outcome()).isEqualTo(Evaluation.Outcome.CRITERIA_MET);
@@ -237,7 +239,7 @@ class CriteriaEvaluatorTest {
         assertThat(r.evidence()).containsExactly("Observation/21");
 
         KnowledgeModel.Criterion accepting = new KnowledgeModel.Criterion("ntrk-fusion", KnowledgeModel.Kind.BIOMARKER_POSITIVE,
-                "NTRK fusion or a positive pan-TRK screen", null, null, "NTRK-fusion", null, null, null, null, null, true, "test", null);
+                "NTRK fusion or a positive pan-TRK screen", null, null, "NTRK-fusion", null, null, null, null, null, true, "test", null, null, null);
         KnowledgeModel.Policy policy = new KnowledgeModel.Policy("test-screens", 1, "cigna", "larotrectinib", "2026-01-01", true,
                 "test", "UNVERIFIED", List.of(accepting), List.of());
         Evaluation e = evaluator.evaluate(policy, new ChartFacts(null, List.of(), List.of(ihc), List.of(), List.of()), TODAY);

@@ -224,7 +224,7 @@ class KnowledgeLoaderTest {
         assertThat(e.problems()).anyMatch(p -> p.startsWith("drugs.yaml alectinib evidence: source 'seeds/004_7e44664f54a4bddd.txt"
                 + " (secondary summaries)' has two citations"));
         assertThat(e.problems()).anyMatch(p -> p.startsWith("drugs.yaml alectinib: indication setting must be one of [metastatic,"
-                + " adjuvant], not palliative-ish"));
+                + " adjuvant, unresectable], not palliative-ish"));
         // diagnoses.yaml: concept ids, ICD-10-CM categories and sources are checked
         assertThat(e.problems()).anyMatch(p -> p.equals("diagnoses.yaml 254637007: 'lung' is not an ICD-10-CM category like C34 or C91.0"));
         assertThat(e.problems()).anyMatch(p -> p.equals("diagnoses.yaml NSCLC: 'NSCLC' is not a SNOMED CT concept id"));
