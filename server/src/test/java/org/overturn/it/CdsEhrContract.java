@@ -84,7 +84,7 @@ public interface CdsEhrContract extends CdsHooksContract {
         FhirHttp.Response r = hook("overturn-order-sign", request.toString());
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(r.json().path("cards")).as("no card about unread data").hasSize(1);
-        assertThat(r.json().path("cards").get(0).path("summary").asText()).contains("3 of 3 criteria met");
+        assertThat(r.json().path("cards").get(0).path("summary").asText()).contains("5 of 5 criteria met");
         JsonNode info = r.json().path("systemActions").get(0).path("resource").path("extension").get(0);
         assertThat(CdsHooksContract.ext(info, "covered")).isEqualTo("covered");
         Ehr.SERVER.verify(getRequestedFor(urlPathEqualTo("/fhir/Observation"))
@@ -96,7 +96,7 @@ public interface CdsEhrContract extends CdsHooksContract {
         request.put("hookInstance", java.util.UUID.randomUUID().toString());
         FhirHttp.Response again = hook("overturn-order-sign", request.toString());
         assertThat(again.json().path("cards")).as(again.body()).hasSize(1);
-        assertThat(again.json().path("cards").get(0).path("summary").asText()).contains("3 of 3 criteria met");
+        assertThat(again.json().path("cards").get(0).path("summary").asText()).contains("5 of 5 criteria met");
     }
 
     @Test
@@ -106,7 +106,7 @@ public interface CdsEhrContract extends CdsHooksContract {
         String patientId = request.path("context").path("patientId").asText();
         FhirHttp.Response r = hook("overturn-order-sign", request.toString());
         assertThat(r.status()).as(r.body()).isEqualTo(200);
-        assertThat(r.json().path("cards").get(0).path("summary").asText()).contains("3 of 3 criteria met");
+        assertThat(r.json().path("cards").get(0).path("summary").asText()).contains("5 of 5 criteria met");
         Ehr.SERVER.verify(0, getRequestedFor(urlPathEqualTo("/fhir/Patient/" + patientId)));
         Ehr.SERVER.verify(1, getRequestedFor(urlPathEqualTo("/fhir/Condition")).withQueryParam("patient", equalTo(patientId)));
     }

@@ -129,7 +129,7 @@ public interface CdsHooksContract extends FhirHttp {
         Response r = hook("overturn-order-sign", body);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         JsonNode card = r.json().path("cards").get(0);
-        assertThat(card.path("summary").asText()).contains("requires PA").contains("Alecensa").contains("3 of 3 criteria met");
+        assertThat(card.path("summary").asText()).contains("requires PA").contains("Alecensa").contains("5 of 5 criteria met");
         assertThat(card.path("summary").asText().length()).isLessThan(140);
         assertThat(card.path("indicator").asText()).isEqualTo("info");
         assertThat(card.path("source").path("label").asText()).isEqualTo("Overturn");
