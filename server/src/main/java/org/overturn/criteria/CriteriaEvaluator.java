@@ -61,7 +61,7 @@ public final class CriteriaEvaluator {
     private static CriterionResult result(
             Criterion c, Status status, String reason, List<String> evidence, String missing, List<String> caveats) {
         return new CriterionResult(c.id(), c.description(), c.isRequired(), status, reason, evidence,
-                status == Status.MET ? null : missing, c.source(), caveats.stream().distinct().toList());
+                status == Status.MET ? null : missing, c.source(), caveats.stream().distinct().toList(), c.isLabel(), null);
     }
 
     private static String documentation(Criterion c, String fallback) {
@@ -381,8 +381,10 @@ public final class CriteriaEvaluator {
         for (KnowledgeModel.DiseaseSetting s : settings) {
             SettingMatch m = match(s, chart);
             if (m.holds()) {
-                return result(c, Status.MET, capitalized(s.label()) + ": " + String.join("; ", m.facts()), m.evidence(), needed,
-                        m.caveats());
+                CriterionResult met = result(c, Status.MET, capitalized(s.label()) + ": " + String.join("; ", m.facts()), m.evidence(),
+                        needed, m.caveats());
+                return new CriterionResult(met.id(), met.description(), met.required(), met.status(), met.reason(), met.evidence(),
+                        met.missingDocumentation(), met.source(), met.caveats(), met.label(), s.id());
             }
             allRuledOut &= m.ruledOut();
             against.addAll(m.facts());

@@ -61,7 +61,9 @@ public record Evaluation(
             List<String> evidence,
             @Nullable String missingDocumentation,
             String source,
-            List<String> caveats) {
+            List<String> caveats,
+            boolean label,
+            @Nullable String setting) {
         public CriterionResult {
             evidence = List.copyOf(evidence);
             caveats = List.copyOf(caveats);
@@ -69,7 +71,21 @@ public record Evaluation(
 
         public CriterionResult(String id, String description, boolean required, Status status, String reason,
                 List<String> evidence, @Nullable String missingDocumentation, String source) {
-            this(id, description, required, status, reason, evidence, missingDocumentation, source, List.of());
+            this(id, description, required, status, reason, evidence, missingDocumentation, source, List.of(), false, null);
         }
+    }
+
+    /**
+     * Whether the request falls outside the drug's FDA label: a required criterion that is a label limit (diagnosis,
+     * biomarker, setting, age, active disease) is not met. Such a request is argued as off-label (compendia and
+     * evidence), not as a list of failed criteria.
+     */
+    public boolean offLabel() {
+        return results.stream().anyMatch(r -> r.required() && r.label() && r.status() == Status.NOT_MET);
+    }
+
+    /** The labeled setting the chart shows (metastatic, adjuvant, unresectable), when a setting criterion found one. */
+    public java.util.Optional<String> setting() {
+        return results.stream().map(CriterionResult::setting).filter(java.util.Objects::nonNull).findFirst();
     }
 }

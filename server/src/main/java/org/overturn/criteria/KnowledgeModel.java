@@ -425,7 +425,8 @@ public final class KnowledgeModel {
             String source,
             @Nullable String citation,
             @Nullable List<String> settings,
-            @Nullable List<String> inactiveIcd10) {
+            @Nullable List<String> inactiveIcd10,
+            @Nullable Boolean label) {
         public Criterion {
             settings = settings == null ? List.of() : List.copyOf(settings);
             inactiveIcd10 = inactiveIcd10 == null ? List.of() : List.copyOf(inactiveIcd10);
@@ -436,6 +437,11 @@ public final class KnowledgeModel {
 
         public boolean isRequired() {
             return required == null || required;
+        }
+
+        /** Whether the criterion is a limit of the drug's FDA label (not only the payer's): failing it makes a request off-label. */
+        public boolean isLabel() {
+            return label != null && label;
         }
 
         /** Whether a positive screening result (pan-TRK IHC) satisfies this biomarker criterion; only if it says so. */

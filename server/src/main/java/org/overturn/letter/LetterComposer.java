@@ -46,12 +46,28 @@ final class LetterComposer {
         List<Letter.Section> sections = new ArrayList<>();
         List<String> enclosures = new ArrayList<>();
         List<Letter.Missing> missing = new ArrayList<>();
+        List<String> checklist = new ArrayList<>();
+        // Outside the label (a label criterion not met): argued as an off-label request, never as failed on-label criteria.
+        List<Evaluation.CriterionResult> outside = assessment.evaluation().map(e -> e.results().stream()
+                .filter(r -> r.required() && r.label() && r.status() == Evaluation.Status.NOT_MET).toList()).orElse(List.of());
+        boolean offLabel = drug.approved() && !outside.isEmpty();
+        String setting = assessment.evaluation().flatMap(Evaluation::setting).orElse(null);
+        Integer age = patient.hasBirthDate() ? java.time.Period.between(LocalDate.parse(patient.getBirthDateElement().getValueAsString()
+                .substring(0, 10)), today).getYears() : null;
 
         // 1. Patient and diagnosis
         List<Letter.Statement> diagnosis = new ArrayList<>();
-        diagnosis.add(new Letter.Statement("I am writing to request coverage of " + drug.displayName() + " for my patient, "
-                + patientName + (patient.hasBirthDateElement() ? ", born " + patient.getBirthDateElement().getValueAsString() : "")
-                + ".", List.of(patientRef)));
+        String born = patient.hasBirthDateElement() ? ", born " + patient.getBirthDateElement().getValueAsString() : "";
+        if (offLabel) {
+            diagnosis.add(new Letter.Statement("I am writing to request coverage of " + drug.displayName() + " for my patient, "
+                    + patientName + born + ", for a use outside its FDA-labeled indication ("
+                    + outside.stream().map(r -> lowerFirst(r.reason())).collect(java.util.stream.Collectors.joining("; "))
+                    + "). I ask that it be reviewed as an off-label request, on the evidence and guideline support below.",
+                    List.of(patientRef)));
+        } else {
+            diagnosis.add(new Letter.Statement("I am writing to request coverage of " + drug.displayName() + " for my patient, "
+                    + patientName + born + ".", List.of(patientRef)));
+        }
         for (ChartFacts.ConditionFact c : chart.conditions()) {
             diagnosis.add(new Letter.Statement("Diagnosis: " + c.text()
                     + (c.icd10().isEmpty() ? "" : " (ICD-10-CM " + String.join(", ", c.icd10()) + ")") + ".", List.of(c.reference())));
@@ -101,10 +117,19 @@ final class LetterComposer {
         // 5. Rationale: label and evidence
         List<Letter.Statement> rationale = new ArrayList<>();
         if (drug.approved()) {
-            for (KnowledgeModel.Indication ind : drug.indications()) {
+            // Only the indication that fits the patient's setting (metastatic or adjuvant), when the chart shows which.
+            List<KnowledgeModel.Indication> fitting = drug.indications().stream()
+                    .filter(ind -> setting == null || ind.setting() == null || ind.setting().equals(setting)).toList();
+            for (KnowledgeModel.Indication ind : fitting.isEmpty() ? drug.indications() : fitting) {
                 rationale.add(new Letter.Statement(drug.displayName() + " is FDA-approved for " + lowerFirst(ind.text())
-                        + (ind.pivotalTrial() == null ? "" : " (pivotal trial: " + ind.pivotalTrial() + ")") + ".",
+                        + (ind.pivotalTrial() == null ? "" : " (pivotal trial: " + ind.pivotalTrial() + ")")
+                        + (offLabel ? "; this request is outside that indication, as stated above" : "") + ".",
                         List.of(drug.source())));
+            }
+            if (offLabel) {
+                checklist.add("Off-label request: enclose the compendium listing that supports this use (NCCN Drugs & Biologics"
+                        + " Compendium, Micromedex DrugDex, Clinical Pharmacology, AHFS-DI or Lexi-Drugs) and the published"
+                        + " evidence for it; confirm the listing applies to this patient before sending.");
             }
         } else {
             rationale.add(new Letter.Statement(drug.displayName() + " is investigational and not FDA-approved. Access routes: "
@@ -125,12 +150,14 @@ final class LetterComposer {
             for (Evaluation.CriterionResult r : evaluation.results()) {
                 String verdict = switch (r.status()) {
                     case MET -> "met";
-                    case NOT_MET -> "not met";
+                    case NOT_MET -> offLabel && r.label() ? "outside the FDA label (this is an off-label request)" : "not met";
                     case UNKNOWN -> "not yet documented";
                 };
                 List<String> cites = new ArrayList<>(r.evidence());
                 cites.add(r.source());
                 criteria.add(new Letter.Statement(r.description() + ": " + verdict + ". " + r.reason() + ".", cites));
+                // What the outcome rests on that is not verified: for the sender to check, never stated to the payer.
+                r.caveats().forEach(c -> checklist.add("Check before sending (" + r.description() + "): " + c));
                 if (r.required() && r.status() != Evaluation.Status.MET && r.missingDocumentation() != null
                         && missing.stream().noneMatch(m -> m.item().equals(r.missingDocumentation()))) {
                     missing.add(new Letter.Missing(r.missingDocumentation(), "obtain from the chart or the treating team"));
@@ -153,9 +180,7 @@ final class LetterComposer {
                         List.of(order.getIdElement().toUnqualifiedVersionless().getValue())));
             }
         }
-        if (drug.dosing() != null) {
-            plan.add(new Letter.Statement("Labeled dosing: " + drug.dosing().text() + ".", List.of(drug.source())));
-        }
+        dosing(drug, age, chart, missing).ifPresent(plan::add);
         Dispensing.statement(assessment.payer().orElse(null), drug).ifPresent(plan::add);
         sections.add(new Letter.Section("Requested treatment", plan));
 
@@ -169,7 +194,7 @@ final class LetterComposer {
         }
         regarding.add("Request: prior authorization of " + drug.displayName());
         return LetterPublisher.publish(new Letter(
-                "Letter of Medical Necessity: " + drug.displayName(),
+                (offLabel ? "Request for Coverage of Off-Label Use: " : "Letter of Medical Necessity: ") + drug.displayName(),
                 today.format(LONG_DATE),
                 List.of(assessment.payer().map(KnowledgeModel.Payer::name).orElse(assessment.payorOrganization().getName()),
                         "Prior Authorization Review"),
@@ -178,7 +203,46 @@ final class LetterComposer {
                 sections,
                 enclosures,
                 missing,
-                signature), knowledge::publicCitation);
+                signature,
+                List.of(),
+                checklist), knowledge::publicCitation);
+    }
+
+    /**
+     * The dose that fits the patient, from the label: the adult dose for an adult; for a child, the dose by body
+     * surface area from the chart's height and weight, or "by BSA, see the label" (and height and weight listed as
+     * missing) when either is absent; never the adult fixed dose for a child. An investigational drug has no label.
+     */
+    private static java.util.Optional<Letter.Statement> dosing(KnowledgeModel.Drug drug, @Nullable Integer age, ChartFacts chart,
+            List<Letter.Missing> missing) {
+        KnowledgeModel.Dosing d = drug.dosing();
+        if (d == null || !drug.approved()) {
+            return java.util.Optional.empty();
+        }
+        List<String> source = d.source() == null ? List.of(drug.source()) : List.of(d.source());
+        boolean child = age != null && age < 18;
+        if (!child) {
+            return java.util.Optional.of(new Letter.Statement("Labeled adult dosing: " + (d.adult() != null ? d.adult() : d.text())
+                    + ".", source));
+        }
+        if (d.pediatric() == null) {
+            return java.util.Optional.of(new Letter.Statement("The label sets no pediatric dose for " + drug.displayName()
+                    + "; the dose for this " + age + "-year-old patient is the one in the order, chosen by the treating"
+                    + " physician.", source));
+        }
+        java.util.Optional<BodySurfaceArea.Measured> bsa = BodySurfaceArea.of(chart);
+        if (bsa.isEmpty()) {
+            missing.add(new Letter.Missing("Current height and weight, for dosing by body surface area",
+                    "record them in the chart (body height and body weight vital signs)"));
+            return java.util.Optional.of(new Letter.Statement("Pediatric dosing is by body surface area (" + d.pediatric().text()
+                    + "); the patient's current height and weight are needed to state the dose.", source));
+        }
+        BodySurfaceArea.Measured m = bsa.get();
+        List<String> cites = new ArrayList<>(m.references());
+        cites.addAll(source);
+        return java.util.Optional.of(new Letter.Statement("Pediatric dosing by body surface area: height " + m.height() + ", weight "
+                + m.weight() + ", BSA " + m.squareMetres().toPlainString() + " m2 (Mosteller); dose "
+                + BodySurfaceArea.dose(d.pediatric(), d.adult(), m.squareMetres()) + ".", cites));
     }
 
     private static List<String> drugBiomarkers(KnowledgeModel.Drug drug) {
