@@ -48,13 +48,15 @@ final class BodySurfaceArea {
 
     /**
      * The dose for a child of {@code bsa}: the adult dose from {@code bsaAtLeast} up, else per m2 times the BSA
-     * (whole units, rounded half up), capped at {@code maxDose}.
+     * (rounded half up), capped at {@code maxDose}.
      */
     static String dose(KnowledgeModel.PediatricDosing p, @Nullable String adult, BigDecimal bsa) {
         if (p.bsaAtLeast() != null && bsa.compareTo(p.bsaAtLeast()) >= 0 && adult != null) {
             return adult + " (BSA " + bsa.toPlainString() + " m2 is at least " + p.bsaAtLeast().toPlainString() + " m2)";
         }
-        BigDecimal dose = p.perM2().multiply(bsa).setScale(0, RoundingMode.HALF_UP);
+        // Whole units for doses of tens of mg per m2; one decimal more than the label's per-m2 figure for small ones (1.8 mg/m2).
+        int scale = Math.max(0, p.perM2().stripTrailingZeros().scale() + 1);
+        BigDecimal dose = p.perM2().multiply(bsa).setScale(p.perM2().stripTrailingZeros().scale() > 0 ? scale : 0, RoundingMode.HALF_UP);
         boolean capped = p.maxDose() != null && dose.compareTo(p.maxDose()) > 0;
         if (capped) {
             dose = p.maxDose();

@@ -8,4 +8,5 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 class ExternalFhirApiIT extends ExternalServerTest
         implements CrudContract, StoredJsonContract, SearchContract, TransactionContract, ErrorContract, LetterContract,
                 CdsHooksContract, CdsTrustContract, WorkflowContract, PasContract, AppealContract, SubscriptionContract,
-                CaseKitContract, WriteIntegrityContract, AbuseLimitsContract, QuestionnairePackageContract, ValidateContract {}
+                CaseKitContract, WriteIntegrityContract, AbuseLimitsContract, QuestionnairePackageContract, ValidateContract,
+                ChartsContract {}

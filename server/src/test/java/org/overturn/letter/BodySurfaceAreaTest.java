@@ -48,5 +48,7 @@ class BodySurfaceAreaTest {
                 .startsWith("100 mg orally twice daily").contains("at least 1.0 m2");
         var capped = new KnowledgeModel.PediatricDosing(new BigDecimal("100"), "mg", "orally twice daily", new BigDecimal("80"), null, "t");
         assertThat(BodySurfaceArea.dose(capped, null, new BigDecimal("0.95"))).startsWith("80 mg").contains("capped");
+        var besponsa = new KnowledgeModel.PediatricDosing(new BigDecimal("1.8"), "mg", "in cycle 1", null, null, "t");
+        assertThat(BodySurfaceArea.dose(besponsa, null, new BigDecimal("0.99"))).startsWith("1.78 mg in cycle 1");
     }
 }
