@@ -46,6 +46,19 @@ final class SqlSearch {
             sql.append("idx_token_date i join resource r on r.res_type = i.res_type and r.res_id = i.res_id where ")
                     .append(s.where)
                     .append(" order by i.low, i.res_id limit ? offset ?");
+        } else if (request.sort().isEmpty() && !request.criteria().isEmpty()) {
+            // Default order with criteria: the matches are found first (from the index tables, whatever the statistics
+            // say), and only their ids and times are sorted; then the page's rows are read. Walking the whole type in
+            // last_updated order and testing each row against the criteria is what a planner with stale statistics
+            // picks for "order by ... limit", and it costs seconds on a table that grew since its last ANALYZE.
+            s.filter("r", request.resourceType(), without(request.criteria(), paired), paired);
+            String matches = "with m as materialized (select r.res_id, r.last_updated from resource r where " + s.where + ") ";
+            s.args.add(limit);
+            s.args.add(request.offset());
+            s.args.add(request.resourceType());
+            return new Sql(matches + "select r.res_type, r.res_id, r.version, r.last_updated, r.content"
+                    + " from (select res_id, last_updated from m order by last_updated, res_id limit ? offset ?) p"
+                    + " join resource r on r.res_type = ? and r.res_id = p.res_id order by p.last_updated, p.res_id", s.args);
         } else {
             s.filter("r", request.resourceType(), without(request.criteria(), paired), paired);
             sql.append("resource r where ").append(s.where).append(" order by ");
