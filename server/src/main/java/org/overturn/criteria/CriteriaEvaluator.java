@@ -327,8 +327,14 @@ public final class CriteriaEvaluator {
         String needed = documentation(c, "Dated record of " + names + " with the reason it was stopped");
         List<ChartFacts.TherapyFact> named = chart.therapies().stream()
                 .filter(t -> c.drugs().isEmpty() || t.drugIds().stream().anyMatch(c.drugs()::contains))
+                .filter(t -> t.drugIds().stream().noneMatch(c.excludeDrugs()::contains))
                 .toList();
-        List<ChartFacts.TherapyFact> tried = named.stream().filter(t -> TRIED.contains(t.status())).toList();
+        // With a stopReasonPattern only a course that ended for that reason counts (progression or intolerance: "no
+        // satisfactory alternative, or progression after one"); an excluded drug (another TRK inhibitor) never does.
+        java.util.regex.Pattern stoppedFor = c.stopReasonPattern() == null ? null
+                : java.util.regex.Pattern.compile(c.stopReasonPattern(), java.util.regex.Pattern.CASE_INSENSITIVE);
+        List<ChartFacts.TherapyFact> tried = named.stream().filter(t -> TRIED.contains(t.status()))
+                .filter(t -> stoppedFor == null || (t.stopReason() != null && stoppedFor.matcher(t.stopReason()).find())).toList();
         List<ChartFacts.TherapyFact> unclear = named.stream().filter(t -> UNCLEAR.contains(t.status())).toList();
         int minimum = c.minimum() == null ? 1 : c.minimum();
         if (tried.size() < minimum && tried.size() + unclear.size() >= minimum) {
@@ -337,8 +343,15 @@ public final class CriteriaEvaluator {
                     + ")", unclear.stream().map(ChartFacts.TherapyFact::reference).toList(), needed);
         }
         if (tried.size() < minimum) {
-            return result(c, tried.isEmpty() && chart.therapies().isEmpty() ? Status.UNKNOWN : Status.NOT_MET,
-                    tried.isEmpty() ? "No record of " + names + " on file" : "Only " + tried.size() + " of " + minimum + " required therapies on file",
+            List<ChartFacts.TherapyFact> excluded = chart.therapies().stream()
+                    .filter(t -> t.drugIds().stream().anyMatch(c.excludeDrugs()::contains)).toList();
+            String why = tried.isEmpty() ? "No record of " + names + (stoppedFor == null ? "" : " stopped for progression or intolerance") + " on file"
+                    : "Only " + tried.size() + " of " + minimum + " required therapies on file";
+            if (!excluded.isEmpty()) {
+                why += "; " + excluded.stream().map(ChartFacts.TherapyFact::text).collect(java.util.stream.Collectors.joining(", "))
+                        + " does not count by itself";
+            }
+            return result(c, tried.isEmpty() && chart.therapies().isEmpty() ? Status.UNKNOWN : Status.NOT_MET, why,
                     tried.stream().map(ChartFacts.TherapyFact::reference).toList(), needed);
         }
         List<String> refs = tried.stream().map(ChartFacts.TherapyFact::reference).toList();

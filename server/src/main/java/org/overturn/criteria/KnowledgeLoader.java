@@ -510,6 +510,8 @@ public final class KnowledgeLoader {
             case PRIOR_THERAPY -> {
                 require(c.minimum() != null && c.minimum() >= 1, at + ": a prior-therapy criterion needs minimum >= 1");
                 c.drugs().forEach(d -> require(drugIds.contains(d), at + ": names unknown drug " + d));
+                c.excludeDrugs().forEach(d -> require(drugIds.contains(d), at + ": excludes unknown drug " + d));
+                compiles(at + " stopReasonPattern", c.stopReasonPattern());
             }
             case AGE_MINIMUM -> require(c.years() != null && c.years() >= 0, at + ": an age-minimum criterion needs years");
             case OBSERVATION_PRESENT -> c.loinc().forEach(l -> require(LOINC.matcher(l).matches(), at + ": '" + l + "' is not a LOINC code"));

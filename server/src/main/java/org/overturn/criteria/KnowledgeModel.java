@@ -426,8 +426,11 @@ public final class KnowledgeModel {
             @Nullable String citation,
             @Nullable List<String> settings,
             @Nullable List<String> inactiveIcd10,
-            @Nullable Boolean label) {
+            @Nullable Boolean label,
+            @Nullable String stopReasonPattern,
+            @Nullable List<String> excludeDrugs) {
         public Criterion {
+            excludeDrugs = excludeDrugs == null ? List.of() : List.copyOf(excludeDrugs);
             settings = settings == null ? List.of() : List.copyOf(settings);
             inactiveIcd10 = inactiveIcd10 == null ? List.of() : List.copyOf(inactiveIcd10);
             icd10 = icd10 == null ? List.of() : List.copyOf(icd10);

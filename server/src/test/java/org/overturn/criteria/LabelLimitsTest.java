@@ -150,4 +150,19 @@ class LabelLimitsTest {
         assertThat(relapse.status()).isEqualTo(Evaluation.Status.MET);
         assertThat(relapse.reason()).contains("Relapse on file").contains("C91.02");
     }
+
+    @Test
+    void vitrakviWhenAChemotherapyProgressedThenPriorTherapyMetButProgressionOnEntrectinibAloneOrAStoppedStatinIsNot() {
+        var chemo = new TherapyFact("MedicationStatement/1", Set.of(), "carboplatin + paclitaxel", "stopped", "2024-09-01", "2024-12-01",
+                "Disease progression on restaging CT");
+        var entrectinib = new TherapyFact("MedicationStatement/2", Set.of("entrectinib"), "entrectinib", "stopped", "2025-01-01",
+                "2025-06-01", "Disease progression");
+        var statin = new TherapyFact("MedicationStatement/3", Set.of(), "atorvastatin", "stopped", "2024-01-01", "2025-01-01", "myalgia");
+        var parotid = new ConditionFact("Condition/1", List.of("C07"), "Secretory carcinoma of the parotid gland");
+        assertThat(criterion("larotrectinib", chart(ADULT, List.of(parotid), List.of(), List.of(), List.of(chemo, entrectinib)),
+                "prior-therapy").status()).isEqualTo(Evaluation.Status.MET);
+        var alone = criterion("larotrectinib", chart(ADULT, List.of(parotid), List.of(), List.of(), List.of(entrectinib, statin)), "prior-therapy");
+        assertThat(alone.status()).isEqualTo(Evaluation.Status.NOT_MET);
+        assertThat(alone.reason()).contains("entrectinib does not count by itself");
+    }
 }
