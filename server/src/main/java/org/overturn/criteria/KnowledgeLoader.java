@@ -212,7 +212,14 @@ public final class KnowledgeLoader {
         for (KnowledgeModel.Drug d : drugs) {
             String at = "drugs.yaml " + d.id();
             citation(out, at, d.source(), d.citation());
-            d.evidence().forEach(e -> add.accept(at + " evidence", e));
+            d.evidence().forEach(e -> {
+                add.accept(at + " evidence", e);
+                require(e.setting() == null || KnowledgeModel.SETTINGS.contains(e.setting()),
+                        at + " evidence: setting must be one of " + KnowledgeModel.SETTINGS + ", not " + e.setting());
+                if (e.icd10() != null) {
+                    e.icd10().forEach(c -> require(ICD10.matcher(c).matches(), at + " evidence: '" + c + "' is not an ICD-10-CM category"));
+                }
+            });
             d.guidelines().forEach(g -> add.accept(at + " guideline", g));
             if (d.dosing() != null) {
                 citation(out, at + " dosing", d.dosing().source(), d.dosing().citation());

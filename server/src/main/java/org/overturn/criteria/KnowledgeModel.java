@@ -22,9 +22,25 @@ public final class KnowledgeModel {
      * {@code citation} is how a reader outside the clinic is pointed at the published source, when {@code source}
      * is not fit to show (see {@link Knowledge#publicCitation}).
      */
-    public record Sourced(String text, @Nullable String verification, @Nullable String source, @Nullable String citation) {
+    public record Sourced(String text, @Nullable String verification, @Nullable String source, @Nullable String citation,
+            @Nullable List<String> icd10, @Nullable String setting) {
         public Sourced(String text, @Nullable String verification, @Nullable String source) {
-            this(text, verification, source, null);
+            this(text, verification, source, null, null, null);
+        }
+
+        public Sourced(String text, @Nullable String verification, @Nullable String source, @Nullable String citation) {
+            this(text, verification, source, citation, null, null);
+        }
+
+        /**
+         * Whether this evidence speaks for a patient with these diagnosis codes in this setting: a trial is cited only
+         * for the tumour ({@code icd10} categories) and the setting it studied, when the knowledge says which.
+         */
+        public boolean fits(List<String> patientIcd10, @Nullable String patientSetting) {
+            boolean tumour = icd10 == null || icd10.isEmpty()
+                    || patientIcd10.stream().anyMatch(code -> icd10.stream().anyMatch(code::startsWith));
+            boolean inSetting = setting == null || patientSetting == null || setting.equals(patientSetting);
+            return tumour && inSetting;
         }
     }
 

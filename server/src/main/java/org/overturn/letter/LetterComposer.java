@@ -135,7 +135,13 @@ final class LetterComposer {
             rationale.add(new Letter.Statement(drug.displayName() + " is investigational and not FDA-approved. Access routes: "
                     + String.join("; ", drug.accessRoutes()) + ".", List.of(drug.source())));
         }
+        List<String> diagnosed = chart.conditions().stream().flatMap(c -> c.icd10().stream()).toList();
         for (KnowledgeModel.Sourced e : drug.evidence()) {
+            if (!e.fits(diagnosed, setting)) {
+                checklist.add("Not cited in the letter: \"" + e.text() + "\" studied another tumour or setting than this"
+                        + " patient's; cite it only if the reviewer asks for the drug's wider evidence.");
+                continue;
+            }
             rationale.add(new Letter.Statement(e.text() + ".", AppealLetterComposer.cite(e), true));
         }
         for (KnowledgeModel.Sourced g : drug.guidelines()) {

@@ -133,5 +133,16 @@ class LetterComposerTest {
         assertThat(t).contains("FDA-approved for adjuvant treatment after resection").doesNotContain("metastatic ALK-positive non-small");
         assertThat(t).doesNotContain("UNVERIFIED");
         assertThat(l.checklist()).anyMatch(c -> c.contains("21889-1") && c.contains("UNVERIFIED"));
+        // ALEX studied advanced disease, not adjuvant treatment: not cited for this patient, named on the checklist.
+        assertThat(t).doesNotContain("ALEX");
+        assertThat(l.checklist()).anyMatch(c -> c.startsWith("Not cited in the letter") && c.contains("ALEX"));
+    }
+
+    @Test
+    void medicalNecessityWhenAnInvestigationalDrugsOnlyTrialStudiedAnotherTumourThenItIsNotCited() {
+        Letter l = letter("zanzalintinib", "1961-11-19", List.of(condition("c1", "C64.1", "Clear cell renal cell carcinoma")), List.of());
+        String t = text(l);
+        assertThat(t).doesNotContain("STELLAR-303").doesNotContain("FDA-approved for").contains("investigational");
+        assertThat(l.checklist()).anyMatch(c -> c.startsWith("Not cited in the letter") && c.contains("STELLAR-303"));
     }
 }
