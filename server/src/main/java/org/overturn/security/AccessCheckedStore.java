@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.Supplier;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.overturn.platform.ErrorCode;
@@ -62,16 +61,16 @@ final class AccessCheckedStore implements ResourceStore {
         SmartAccess caller = access.current();
         Reach reach = require(caller, type, Interaction.READ);
         if (!caller.reachesAll(type, Interaction.READ)) {
-            String owner;
+            java.util.Set<String> members;
             try {
-                owner = store.storedCompartment(type, id);
+                members = store.storedCompartments(type, id);
             } catch (OverturnException e) {
                 if (e.code() == ErrorCode.NOT_FOUND || e.code() == ErrorCode.GONE) {
                     return null; // the caller takes the ordinary path, which answers for itself
                 }
                 throw e;
             }
-            if ((reach == Reach.PATIENT && !Objects.equals(owner, caller.patient()))
+            if ((reach == Reach.PATIENT && !members.contains(caller.patient()))
                     || !matchesRestriction(caller, type, id)) {
                 throw notKnown(type, id);
             }
@@ -86,8 +85,9 @@ final class AccessCheckedStore implements ResourceStore {
         if (type != null && id != null) {
             Reach reach = require(caller, type, Interaction.READ);
             if (!caller.reachesAll(type, Interaction.READ)) {
-                String owner = unknownIfGone(caller, reach, type, id, () -> store.storedCompartment(type, id));
-                if ((reach == Reach.PATIENT && !Objects.equals(owner, caller.patient()))
+                java.util.Set<String> members =
+                        unknownIfGone(caller, reach, type, id, () -> store.storedCompartments(type, id));
+                if ((reach == Reach.PATIENT && !members.contains(caller.patient()))
                         || !matchesRestriction(caller, type, id)) {
                     throw notKnown(type, id);
                 }
@@ -191,6 +191,16 @@ final class AccessCheckedStore implements ResourceStore {
     }
 
     @Override
+    public java.util.Set<String> patientCompartments(IBaseResource resource) {
+        return store.patientCompartments(resource);
+    }
+
+    @Override
+    public java.util.Set<String> storedCompartments(String type, String id) {
+        return store.storedCompartments(type, id);
+    }
+
+    @Override
     public @Nullable String storedCompartment(String type, String id) {
         return store.storedCompartment(type, id);
     }
@@ -227,7 +237,7 @@ final class AccessCheckedStore implements ResourceStore {
         if (caller.reachesAll(type, Interaction.READ) || stored.resource() == null) {
             return stored;
         }
-        if ((reach == Reach.PATIENT && !Objects.equals(store.patientCompartment(stored.resource()), caller.patient()))
+        if ((reach == Reach.PATIENT && !store.patientCompartments(stored.resource()).contains(caller.patient()))
                 || !matchesRestriction(caller, type, id)) {
             throw notKnown(type, id);
         }
@@ -242,7 +252,7 @@ final class AccessCheckedStore implements ResourceStore {
         if (reach == Reach.NONE) {
             return false;
         }
-        if (reach == Reach.PATIENT && !Objects.equals(store.patientCompartment(stored.resource()), caller.patient())) {
+        if (reach == Reach.PATIENT && !store.patientCompartments(stored.resource()).contains(caller.patient())) {
             return false;
         }
         return matchesRestriction(caller, stored.type(), stored.id());

@@ -80,6 +80,18 @@ final class JdbcResourceStore implements ResourceStore {
     }
 
     @Override
+    public java.util.Set<String> patientCompartments(IBaseResource resource) {
+        return java.util.Set.copyOf(indexer.index(resource).compartments);
+    }
+
+    @Override
+    public java.util.Set<String> storedCompartments(String type, String id) {
+        // Recomputed from the stored content: the primary patient_id is on the row, further members are not stored.
+        StoredResource stored = read(type, id);
+        return stored.resource() == null ? java.util.Set.of() : patientCompartments(stored.resource());
+    }
+
+    @Override
     public @Nullable String storedCompartment(String type, String id) {
         List<String[]> rows = jdbc.query("select deleted, patient_id from resource where res_type = ? and res_id = ?",
                 (rs, n) -> new String[] {Boolean.toString(rs.getBoolean(1)), rs.getString(2)}, type, id);
