@@ -81,14 +81,15 @@ final class JdbcResourceStore implements ResourceStore {
 
     @Override
     public java.util.Set<String> patientCompartments(IBaseResource resource) {
-        return java.util.Set.copyOf(indexer.index(resource).compartments);
+        // Not Set.copyOf: contains(null) (a caller without a patient) must answer false, not throw.
+        return java.util.Collections.unmodifiableSet(indexer.index(resource).compartments);
     }
 
     @Override
     public java.util.Set<String> storedCompartments(String type, String id) {
         // Recomputed from the stored content: the primary patient_id is on the row, further members are not stored.
         StoredResource stored = read(type, id);
-        return stored.resource() == null ? java.util.Set.of() : patientCompartments(stored.resource());
+        return stored.resource() == null ? java.util.Collections.emptySet() : patientCompartments(stored.resource());
     }
 
     @Override

@@ -602,6 +602,47 @@ class SmartSecurityIT extends ServerTest {
     }
 
     /**
+     * A Binary is in no compartment: a patient token reads it only through its securityContext, a resource the token
+     * may read; without one (or with another server's) only user and system scopes read it.
+     */
+    @Test
+    void patientTokenWhenReadingABinaryThenOnlyThroughASecurityContextItMayRead() {
+        String admin = bearer(systemToken("system/*.cruds"));
+        String docA = createAs(admin, "DocumentReference", "{\"resourceType\":\"DocumentReference\",\"status\":\"current\","
+                + "\"content\":[{\"attachment\":{\"contentType\":\"text/plain\",\"data\":\"c3ludGhldGlj\"}}],"
+                + "\"subject\":{\"reference\":\"Patient/" + patientA + "\"}}");
+        String ofA = createAs(admin, "Binary", binary("DocumentReference/" + docA));
+        String ofB = createAs(admin, "Binary", binary("Observation/" + observationB));
+        String ofPatientA = createAs(admin, "Binary", binary("Patient/" + patientA));
+        String bare = createAs(admin, "Binary", binary(null));
+        String remote = createAs(admin, "Binary", binary("https://other.example/fhir/Patient/" + patientA));
+        String auth = bearer(patientToken(patientA, "patient/*.rs"));
+        for (String id : List.of(ofA, ofPatientA)) {
+            for (String path : List.of("Binary/" + id, "Binary/" + id + "?_format=json", "Binary/" + id + "/_history/1")) {
+                assertThat(get(path, "Authorization", auth, "Accept", "application/fhir+json").status()).as(path).isEqualTo(200);
+            }
+        }
+        for (String id : List.of(ofB, bare, remote)) {
+            for (String path : List.of("Binary/" + id, "Binary/" + id + "?_format=json", "Binary/" + id + "?_format=xml",
+                    "Binary/" + id + "/_history/1", "Binary/" + id + "/_history")) {
+                Response r = get(path, "Authorization", auth, "Accept", "application/fhir+json");
+                assertThat(r.status()).as(path).isEqualTo(404);
+                assertThat(r.body()).as(path).doesNotContain("c3ludGhldGlj");
+            }
+        }
+        String userToken = bearer(tokenA(c -> c.claim("scope", "user/Binary.rs")));
+        assertThat(get("Binary/" + bare, "Authorization", userToken, "Accept", "application/fhir+json").status()).isEqualTo(200);
+        // B's token does not read A's Binary either.
+        assertThat(get("Binary/" + ofA, "Authorization", bearer(patientToken(patientB, "patient/*.rs")),
+                "Accept", "application/fhir+json").status()).isEqualTo(404);
+    }
+
+    private static String binary(String securityContext) {
+        return "{\"resourceType\":\"Binary\",\"contentType\":\"text/plain\",\"data\":\"c3ludGhldGlj\""
+                + (securityContext == null ? "" : ",\"securityContext\":{\"reference\":\"" + securityContext + "\"}") + "}";
+    }
+
+    /**
      * A resource in several compartments (R4 Patient CompartmentDefinition: an Observation's subject and performer, a
      * Provenance's targets) is readable with each member's token, on every read path and for the version read; it
      * stays unknown to anyone else, and a member may not change what another patient shares.
