@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
@@ -60,10 +61,9 @@ final class AccessInterceptor {
         switch (operation) {
             case METADATA -> {}
             case VALIDATE -> {} // checks the posted resource against its definitions: nothing stored is read or written
-            case READ, VREAD, HISTORY_INSTANCE -> {
-                stored(caller, require(caller, type, Interaction.READ), type, id);
-                matchesRestriction(caller, type, id);
-            }
+            // The compartment and any search restriction are checked once, by the store (security.AccessCheckedStore):
+            // a read or vread against the version it reads, an instance history against the current version.
+            case READ, VREAD, HISTORY_INSTANCE -> require(caller, type, Interaction.READ);
             case HISTORY_TYPE -> requireAll(caller, type, Interaction.READ, "type history");
             case HISTORY_SYSTEM -> requireAll(caller, "*", Interaction.READ, "system history");
             case SEARCH_TYPE -> {
@@ -150,17 +150,13 @@ final class AccessInterceptor {
                     && !inReach(caller, e.getResource(), patient, needed));
             return true;
         }
-        if ((op == RestOperationTypeEnum.READ || op == RestOperationTypeEnum.VREAD)
-                && !inReach(caller, response, patient, Interaction.READ)) {
-            throw notKnown(request.getResourceName(), request.getId().getIdPart());
-        }
-        return true;
+        return true; // a read or vread was checked by the store, against the version it read
     }
 
     private boolean inReach(SmartAccess caller, IBaseResource resource, String patient, Interaction interaction) {
         String type = resource.fhirType();
         Reach reach = caller.reach(type, interaction);
-        return reach == Reach.ALL || (reach == Reach.PATIENT && patient.equals(store.patientCompartment(resource)));
+        return reach == Reach.ALL || (reach == Reach.PATIENT && store.patientCompartments(resource).contains(patient));
     }
 
     private static Reach require(SmartAccess caller, String type, Interaction interaction) {
@@ -259,20 +255,17 @@ final class AccessInterceptor {
         }
     }
 
-    /** Reads and instance history in a patient scope: the current version must be in the compartment. */
+    /** An operation's target in a patient scope: the current version must be in the compartment. */
     private void stored(SmartAccess caller, Reach reach, String type, @Nullable String id) {
-        if (reach == Reach.PATIENT && id != null) {
-            String owner = compartmentOfStored(type, id);
-            if (!Objects.equals(owner, caller.patient())) {
-                throw notKnown(type, id);
-            }
+        if (reach == Reach.PATIENT && id != null && !compartmentOfStored(type, id).contains(caller.patient())) {
+            throw notKnown(type, id);
         }
     }
 
-    /** The compartment of the stored current version; an unknown, deleted or foreign one is answered as unknown. */
-    private @Nullable String compartmentOfStored(String type, String id) {
+    /** The compartments of the stored current version; an unknown, deleted or foreign one is answered as unknown. */
+    private Set<String> compartmentOfStored(String type, String id) {
         try {
-            return store.storedCompartment(type, id);
+            return store.storedCompartments(type, id);
         } catch (OverturnException e) {
             if (e.code() == ErrorCode.GONE || e.code() == ErrorCode.NOT_FOUND) {
                 throw notKnown(type, id); // a deleted resource answers 404 too: its compartment is not known here
@@ -338,9 +331,9 @@ final class AccessInterceptor {
                     "A conditional update is not yet available to patient-scoped tokens");
         }
         inCompartment(caller, resource);
-        String owner;
+        Set<String> members;
         try {
-            owner = store.storedCompartment(type, id);
+            members = store.storedCompartments(type, id);
         } catch (OverturnException e) {
             if (e.code() == ErrorCode.NOT_FOUND) {
                 return; // update as create, inside the compartment
@@ -350,8 +343,11 @@ final class AccessInterceptor {
             }
             throw e;
         }
-        if (!Objects.equals(owner, caller.patient())) {
+        if (!members.contains(caller.patient())) {
             throw notKnown(type, id);
+        }
+        if (!onlyOf(members, caller.patient())) {
+            throw sharedCompartment();
         }
     }
 
@@ -364,17 +360,34 @@ final class AccessInterceptor {
             throw new OverturnException(ErrorCode.NOT_SUPPORTED_FOR_PATIENT_SCOPE,
                     "A conditional delete is not yet available to patient-scoped tokens");
         }
-        if (!Objects.equals(compartmentOfStored(type, id), caller.patient())) {
+        Set<String> members = compartmentOfStored(type, id);
+        if (!members.contains(caller.patient())) {
             throw notKnown(type, id);
+        }
+        if (!onlyOf(members, caller.patient())) {
+            throw sharedCompartment();
         }
     }
 
-    /** A resource written with a patient scope must belong to the token patient's compartment. */
+    /**
+     * A resource written with a patient scope must belong to the token patient's compartment and to no other one:
+     * a patient token writes nothing into, or changes nothing of, another patient's compartment.
+     */
     private void inCompartment(SmartAccess caller, @Nullable IBaseResource resource) {
-        if (resource == null || !Objects.equals(store.patientCompartment(resource), caller.patient())) {
+        if (resource == null || !onlyOf(store.patientCompartments(resource), caller.patient())) {
             throw new OverturnException(ErrorCode.INSUFFICIENT_SCOPE,
                     "The token's patient scope allows writing only resources of its own patient's compartment");
         }
+    }
+
+    private static boolean onlyOf(Set<String> members, @Nullable String patient) {
+        return patient != null && members.equals(Set.of(patient));
+    }
+
+    /** Visible to the caller (it is a member), so a refusal may say why. */
+    private static OverturnException sharedCompartment() {
+        return new OverturnException(ErrorCode.INSUFFICIENT_SCOPE, "The resource is also in another patient's"
+                + " compartment; a patient-scoped token may change only resources of its own patient alone");
     }
 
     /** The same answer as for an id never stored, so that a refusal reveals nothing. */

@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.Supplier;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.overturn.platform.ErrorCode;
@@ -61,17 +60,20 @@ final class AccessCheckedStore implements ResourceStore {
     public @Nullable StoredJson readJson(String type, String id) {
         SmartAccess caller = access.current();
         Reach reach = require(caller, type, Interaction.READ);
+        if (!caller.reachesAll(type, Interaction.READ) && type.equals("Binary")) {
+            return null; // decided by its securityContext, on the ordinary path
+        }
         if (!caller.reachesAll(type, Interaction.READ)) {
-            String owner;
+            java.util.Set<String> members;
             try {
-                owner = store.storedCompartment(type, id);
+                members = store.storedCompartments(type, id);
             } catch (OverturnException e) {
                 if (e.code() == ErrorCode.NOT_FOUND || e.code() == ErrorCode.GONE) {
                     return null; // the caller takes the ordinary path, which answers for itself
                 }
                 throw e;
             }
-            if ((reach == Reach.PATIENT && !Objects.equals(owner, caller.patient()))
+            if ((reach == Reach.PATIENT && !members.contains(caller.patient()))
                     || !matchesRestriction(caller, type, id)) {
                 throw notKnown(type, id);
             }
@@ -86,8 +88,11 @@ final class AccessCheckedStore implements ResourceStore {
         if (type != null && id != null) {
             Reach reach = require(caller, type, Interaction.READ);
             if (!caller.reachesAll(type, Interaction.READ)) {
-                String owner = unknownIfGone(caller, reach, type, id, () -> store.storedCompartment(type, id));
-                if ((reach == Reach.PATIENT && !Objects.equals(owner, caller.patient()))
+                boolean member = reach != Reach.PATIENT || (type.equals("Binary")
+                        ? inCompartment(caller, unknownIfGone(caller, reach, type, id, () -> store.read(type, id)).resource())
+                        : unknownIfGone(caller, reach, type, id, () -> store.storedCompartments(type, id))
+                                .contains(caller.patient()));
+                if ((reach == Reach.PATIENT && !member)
                         || !matchesRestriction(caller, type, id)) {
                     throw notKnown(type, id);
                 }
@@ -191,6 +196,16 @@ final class AccessCheckedStore implements ResourceStore {
     }
 
     @Override
+    public java.util.Set<String> patientCompartments(IBaseResource resource) {
+        return store.patientCompartments(resource);
+    }
+
+    @Override
+    public java.util.Set<String> storedCompartments(String type, String id) {
+        return store.storedCompartments(type, id);
+    }
+
+    @Override
     public @Nullable String storedCompartment(String type, String id) {
         return store.storedCompartment(type, id);
     }
@@ -227,11 +242,41 @@ final class AccessCheckedStore implements ResourceStore {
         if (caller.reachesAll(type, Interaction.READ) || stored.resource() == null) {
             return stored;
         }
-        if ((reach == Reach.PATIENT && !Objects.equals(store.patientCompartment(stored.resource()), caller.patient()))
+        if ((reach == Reach.PATIENT && !inCompartment(caller, stored.resource()))
                 || !matchesRestriction(caller, type, id)) {
             throw notKnown(type, id);
         }
         return stored;
+    }
+
+    /**
+     * Whether a patient-scoped caller's patient is a member of the resource's compartment. A Binary is in no
+     * compartment; it is inside when its {@code securityContext} is a relative reference to a resource (not another
+     * Binary) that the caller may read, checked as a read of that resource.
+     */
+    private boolean inCompartment(SmartAccess caller, @Nullable IBaseResource resource) {
+        if (resource == null) {
+            return false;
+        }
+        if (resource instanceof org.hl7.fhir.r4.model.Binary binary) {
+            var context = binary.getSecurityContext().getReferenceElement();
+            if (!binary.getSecurityContext().hasReference() || context.isAbsolute() || !context.hasResourceType()
+                    || !context.hasIdPart() || context.getResourceType().equals("Binary")
+                    || !store.supports(context.getResourceType())) {
+                return false; // only user or system scopes read a Binary that names no local context
+            }
+            try {
+                read(context.getResourceType(), context.getIdPart());
+                return true;
+            } catch (OverturnException e) {
+                if (e.code() == ErrorCode.NOT_FOUND || e.code() == ErrorCode.GONE
+                        || e.code() == ErrorCode.INSUFFICIENT_SCOPE) {
+                    return false;
+                }
+                throw e;
+            }
+        }
+        return store.patientCompartments(resource).contains(caller.patient());
     }
 
     private boolean inReach(SmartAccess caller, StoredResource stored, Interaction interaction) {
@@ -242,7 +287,7 @@ final class AccessCheckedStore implements ResourceStore {
         if (reach == Reach.NONE) {
             return false;
         }
-        if (reach == Reach.PATIENT && !Objects.equals(store.patientCompartment(stored.resource()), caller.patient())) {
+        if (reach == Reach.PATIENT && !inCompartment(caller, stored.resource())) {
             return false;
         }
         return matchesRestriction(caller, stored.type(), stored.id());

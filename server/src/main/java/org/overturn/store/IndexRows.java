@@ -30,5 +30,11 @@ final class IndexRows {
     final List<QuantityRow> quantities = new ArrayList<>();
     final List<UriRow> uris = new ArrayList<>();
     final List<TokenDateRow> tokenDates = new ArrayList<>();
+    /** The primary compartment: the row key a distributed database would place the resource by. */
     @Nullable String patientId;
+    /**
+     * Every patient whose compartment holds the resource (R4 Patient CompartmentDefinition: each local Patient
+     * reference under a compartment parameter), the primary one included.
+     */
+    final java.util.Set<String> compartments = new java.util.LinkedHashSet<>();
 }

@@ -80,6 +80,19 @@ final class JdbcResourceStore implements ResourceStore {
     }
 
     @Override
+    public java.util.Set<String> patientCompartments(IBaseResource resource) {
+        // Not Set.copyOf: contains(null) (a caller without a patient) must answer false, not throw.
+        return java.util.Collections.unmodifiableSet(indexer.index(resource).compartments);
+    }
+
+    @Override
+    public java.util.Set<String> storedCompartments(String type, String id) {
+        // Recomputed from the stored content: the primary patient_id is on the row, further members are not stored.
+        StoredResource stored = read(type, id);
+        return stored.resource() == null ? java.util.Collections.emptySet() : patientCompartments(stored.resource());
+    }
+
+    @Override
     public @Nullable String storedCompartment(String type, String id) {
         List<String[]> rows = jdbc.query("select deleted, patient_id from resource where res_type = ? and res_id = ?",
                 (rs, n) -> new String[] {Boolean.toString(rs.getBoolean(1)), rs.getString(2)}, type, id);

@@ -97,6 +97,18 @@ public interface ResourceStore {
      */
     @Nullable String storedCompartment(String type, String id);
 
+    /**
+     * Every patient whose compartment holds {@code resource} (R4 Patient CompartmentDefinition, local references
+     * only), the primary {@link #patientCompartment} included; empty when it is in none.
+     */
+    java.util.Set<String> patientCompartments(IBaseResource resource);
+
+    /**
+     * Every patient whose compartment holds the current version of {@code type/id}; NOT_FOUND if never stored,
+     * GONE if deleted, as {@link #read}.
+     */
+    java.util.Set<String> storedCompartments(String type, String id);
+
     /** Whether {@code type} is a resource type this store indexes. */
     boolean supports(String type);
 }

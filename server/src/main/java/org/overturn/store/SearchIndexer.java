@@ -102,6 +102,7 @@ final class SearchIndexer {
             }
         }
         rows.patientId = patientCompartment(type, resource, rows);
+        members(type, rows);
         return rows;
     }
 
@@ -119,9 +120,47 @@ final class SearchIndexer {
         }
     }
 
+    /**
+     * Every member of the resource's Patient compartment: a Provenance whose target names two patients, an
+     * Observation with one patient as subject and another as performer, belongs to each of them.
+     */
+    private void members(String type, IndexRows rows) {
+        if (rows.patientId != null) {
+            rows.compartments.add(rows.patientId);
+        }
+        for (IndexRows.ReferenceRow ref : rows.references) {
+            SearchParam sp = registry.find(type, ref.param());
+            if (sp != null && sp.inPatientCompartment() && "Patient".equals(ref.targetType())) {
+                rows.compartments.add(ref.targetId());
+            }
+        }
+    }
+
+    /** Whether a compartment parameter of the resource names Patient/{@code id}. */
+    private boolean names(IndexRows rows, String type, @Nullable String id) {
+        for (IndexRows.ReferenceRow ref : rows.references) {
+            SearchParam sp = registry.find(type, ref.param());
+            if (sp != null && sp.inPatientCompartment() && "Patient".equals(ref.targetType())
+                    && ref.targetId() != null && ref.targetId().equals(id)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private @Nullable String patientCompartment(String type, IBaseResource resource, IndexRows rows) {
         if (type.equals("Patient")) {
             return resource.getIdElement().getIdPart();
+        }
+        // The "patient" parameter first (Observation.subject, Coverage.beneficiary), whatever order the parameters
+        // are indexed in: a performer or an author that is a patient is a further member, not the primary one.
+        SearchParam patient = registry.find(type, "patient");
+        boolean patientParamIsMember = patient != null && patient.inPatientCompartment();
+        for (IndexRows.ReferenceRow ref : rows.references) {
+            if (ref.param().equals("patient") && "Patient".equals(ref.targetType())
+                    && (patientParamIsMember || names(rows, type, ref.targetId()))) {
+                return ref.targetId();
+            }
         }
         for (IndexRows.ReferenceRow ref : rows.references) {
             SearchParam sp = registry.find(type, ref.param());

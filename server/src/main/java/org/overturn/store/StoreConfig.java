@@ -38,4 +38,10 @@ class StoreConfig {
             FhirContext ctx, SearchParameterRegistry registry, @Value("${overturn.fhir.base-url:}") String baseUrl) {
         return new V12__Local_references(ctx, registry, localBases(baseUrl));
     }
+
+    @Bean
+    JavaMigration compartmentPrimaryMigration(
+            FhirContext ctx, SearchParameterRegistry registry, @Value("${overturn.fhir.base-url:}") String baseUrl) {
+        return new V13__Compartment_primary(ctx, registry, localBases(baseUrl));
+    }
 }

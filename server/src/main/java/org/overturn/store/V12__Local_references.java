@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.flywaydb.core.api.migration.Context;
-import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,12 +25,10 @@ final class V12__Local_references extends BaseJavaMigration {
     /** HAPI writes JSON without spaces: an absolute URL in a reference looks like this in the stored text. */
     private static final String ABSOLUTE_REFERENCE = "\"reference\":\"[a-zA-Z][a-zA-Z0-9+.-]*://";
 
-    private final FhirContext ctx;
-    private final SearchIndexer indexer;
+    private final Reindexing reindexing;
 
     V12__Local_references(FhirContext ctx, SearchParameterRegistry registry, List<String> localBases) {
-        this.ctx = ctx;
-        this.indexer = new SearchIndexer(ctx, registry, localBases);
+        this.reindexing = new Reindexing(ctx, new SearchIndexer(ctx, registry, localBases));
     }
 
     @Override
@@ -50,56 +47,10 @@ final class V12__Local_references extends BaseJavaMigration {
         log.info("Re-indexing {} resources that hold absolute references", candidates.size());
         int done = 0;
         for (String[] key : candidates) {
-            reindex(c, key[0], key[1]);
+            reindexing.reindex(c, key[0], key[1]);
             if (++done % 1000 == 0) {
                 log.info("Re-indexed {} of {} resources", done, candidates.size());
             }
         }
-    }
-
-    private void reindex(Connection c, String type, String id) throws SQLException {
-        try (PreparedStatement versions = c.prepareStatement(
-                "select version, content from resource_version where res_type = ? and res_id = ? and content is not null");
-                PreparedStatement update = c.prepareStatement(
-                        "update resource_version set patient_id = ? where res_type = ? and res_id = ? and version = ?")) {
-            versions.setString(1, type);
-            versions.setString(2, id);
-            try (ResultSet rs = versions.executeQuery()) {
-                while (rs.next()) {
-                    update.setString(1, indexer.index(parse(rs.getString(2))).patientId);
-                    update.setString(2, type);
-                    update.setString(3, id);
-                    update.setLong(4, rs.getLong(1));
-                    update.addBatch();
-                }
-            }
-            update.executeBatch();
-        }
-        String current = null;
-        try (PreparedStatement s = c.prepareStatement(
-                "select content from resource where res_type = ? and res_id = ? and not deleted")) {
-            s.setString(1, type);
-            s.setString(2, id);
-            try (ResultSet rs = s.executeQuery()) {
-                if (rs.next()) {
-                    current = rs.getString(1);
-                }
-            }
-        }
-        if (current == null) {
-            return; // deleted: it has no index rows
-        }
-        IndexRows rows = indexer.index(parse(current));
-        WriteStatement w = new WriteStatement();
-        w.step("update resource set patient_id = ? where res_type = ? and res_id = ?", rows.patientId, type, id);
-        JdbcResourceStore.deleteIndexes(w, type, id);
-        JdbcResourceStore.indexRows(w, type, id, rows);
-        try (PreparedStatement s = w.prepare(c)) {
-            s.execute();
-        }
-    }
-
-    private IBaseResource parse(String content) {
-        return ctx.newJsonParser().parseResource(content);
     }
 }

@@ -542,14 +542,27 @@ class SmartSecurityIT extends ServerTest {
         others.put("QuestionnaireResponse", "{\"resourceType\":\"QuestionnaireResponse\",\"status\":\"completed\","
                 + "\"subject\":{\"reference\":\"" + b + "\"}}");
         others.put("Communication", "{\"resourceType\":\"Communication\",\"status\":\"completed\",\"subject\":{\"reference\":\"" + b + "\"}}");
-        Map<String, String> ids = new LinkedHashMap<>();
-        others.forEach((type, json) -> ids.put(type, createAs(admin, type, json)));
-        ids.put("Patient", patientB);
+        List<Map.Entry<String, String>> ids = new ArrayList<>();
+        others.forEach((type, json) -> ids.add(Map.entry(type, createAs(admin, type, json))));
+        ids.add(Map.entry("Patient", patientB));
+        // Several patients in one compartment, none of them A: B's subject with C as performer, a Provenance for both.
+        String c = createAs(admin, "Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + marker + "B-C\"}]}");
+        ids.add(Map.entry("Observation", createAs(admin, "Observation", observation(patientB, "shared")
+                .replace("\"subject\"", "\"performer\":[{\"reference\":\"Patient/" + c + "\"}],\"subject\""))));
+        ids.add(Map.entry("Provenance", createAs(admin, "Provenance", "{\"resourceType\":\"Provenance\",\"target\":["
+                + "{\"reference\":\"" + b + "\"},{\"reference\":\"Patient/" + c + "\"}],\"recorded\":\"2025-01-01T00:00:00Z\","
+                + "\"agent\":[{\"who\":{\"display\":\"" + marker + "B agent\"}}]}")));
+        // Another server's Patient with A's id: not A, so not A's to see.
+        ids.add(Map.entry("Observation", createAs(admin, "Observation", observation(patientA, "Bremote")
+                .replace("\"Patient/" + patientA + "\"", "\"https://other.example/fhir/Patient/" + patientA + "\""))));
+        ids.add(Map.entry("Condition", createAs(admin, "Condition", "{\"resourceType\":\"Condition\",\"subject\":{\"reference\":"
+                + "\"https://other.example/fhir/Patient/" + patientA + "\"},\"note\":[{\"text\":\"" + marker + "B remote\"}]}")));
+        List<String> forbiddenIds = ids.stream().map(Map.Entry::getValue).toList();
 
         int probes = 0;
         for (String scope : List.of("patient/*.read", "patient/*.rs")) {
             String auth = bearer(patientToken(patientA, scope));
-            for (Map.Entry<String, String> e : ids.entrySet()) {
+            for (Map.Entry<String, String> e : ids) {
                 String ref = e.getKey() + "/" + e.getValue();
                 for (String read : List.of(ref, ref + "?_format=xml", ref + "?_pretty=true", ref + "?_format=json",
                         ref + "?_summary=true", ref + "?_elements=id", ref + "/_history/1", ref + "/_history")) {
@@ -575,7 +588,7 @@ class SmartSecurityIT extends ServerTest {
                     JsonNode bundle = r.json();
                     List<String> found = new ArrayList<>();
                     bundle.path("entry").forEach(x -> found.add(x.path("resource").path("id").asText()));
-                    assertThat(found).as(search).doesNotContainAnyElementsOf(ids.values());
+                    assertThat(found).as(search).doesNotContainAnyElementsOf(forbiddenIds);
                     if (search.equals(type)) {
                         own = found.size(); // what patient A may see of this type (all on one page)
                     } else if (bundle.has("total")) {
@@ -584,7 +597,103 @@ class SmartSecurityIT extends ServerTest {
                 }
             }
         }
-        assertThat(probes).isGreaterThanOrEqualTo(2 * 12 * 16);
+        System.out.println("Cross-patient probes by type, none answered with data outside A's compartment: " + probes);
+        assertThat(probes).isGreaterThanOrEqualTo(2 * 16 * 16);
+    }
+
+    /**
+     * A Binary is in no compartment: a patient token reads it only through its securityContext, a resource the token
+     * may read; without one (or with another server's) only user and system scopes read it.
+     */
+    @Test
+    void patientTokenWhenReadingABinaryThenOnlyThroughASecurityContextItMayRead() {
+        String admin = bearer(systemToken("system/*.cruds"));
+        String docA = createAs(admin, "DocumentReference", "{\"resourceType\":\"DocumentReference\",\"status\":\"current\","
+                + "\"content\":[{\"attachment\":{\"contentType\":\"text/plain\",\"data\":\"c3ludGhldGlj\"}}],"
+                + "\"subject\":{\"reference\":\"Patient/" + patientA + "\"}}");
+        String ofA = createAs(admin, "Binary", binary("DocumentReference/" + docA));
+        String ofB = createAs(admin, "Binary", binary("Observation/" + observationB));
+        String ofPatientA = createAs(admin, "Binary", binary("Patient/" + patientA));
+        String bare = createAs(admin, "Binary", binary(null));
+        String remote = createAs(admin, "Binary", binary("https://other.example/fhir/Patient/" + patientA));
+        String auth = bearer(patientToken(patientA, "patient/*.rs"));
+        for (String id : List.of(ofA, ofPatientA)) {
+            for (String path : List.of("Binary/" + id, "Binary/" + id + "?_format=json", "Binary/" + id + "/_history/1")) {
+                assertThat(get(path, "Authorization", auth, "Accept", "application/fhir+json").status()).as(path).isEqualTo(200);
+            }
+        }
+        for (String id : List.of(ofB, bare, remote)) {
+            for (String path : List.of("Binary/" + id, "Binary/" + id + "?_format=json", "Binary/" + id + "?_format=xml",
+                    "Binary/" + id + "/_history/1", "Binary/" + id + "/_history")) {
+                Response r = get(path, "Authorization", auth, "Accept", "application/fhir+json");
+                assertThat(r.status()).as(path).isEqualTo(404);
+                assertThat(r.body()).as(path).doesNotContain("c3ludGhldGlj");
+            }
+        }
+        String userToken = bearer(tokenA(c -> c.claim("scope", "user/Binary.rs")));
+        assertThat(get("Binary/" + bare, "Authorization", userToken, "Accept", "application/fhir+json").status()).isEqualTo(200);
+        // B's token does not read A's Binary either.
+        assertThat(get("Binary/" + ofA, "Authorization", bearer(patientToken(patientB, "patient/*.rs")),
+                "Accept", "application/fhir+json").status()).isEqualTo(404);
+    }
+
+    private static String binary(String securityContext) {
+        return "{\"resourceType\":\"Binary\",\"contentType\":\"text/plain\",\"data\":\"c3ludGhldGlj\""
+                + (securityContext == null ? "" : ",\"securityContext\":{\"reference\":\"" + securityContext + "\"}") + "}";
+    }
+
+    /**
+     * A resource in several compartments (R4 Patient CompartmentDefinition: an Observation's subject and performer, a
+     * Provenance's targets) is readable with each member's token, on every read path and for the version read; it
+     * stays unknown to anyone else, and a member may not change what another patient shares.
+     */
+    @Test
+    void patientTokenWhenAResourceIsInSeveralCompartmentsThenEachMemberReadsItAndNoOneElse() {
+        String admin = bearer(systemToken("system/*.cruds"));
+        String patientC = createAs(admin, "Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + marker + "C\"}]}");
+        String shared = createAs(admin, "Observation", observation(patientA, "shared")
+                .replace("\"subject\"", "\"performer\":[{\"reference\":\"Patient/" + patientC + "\"}],\"subject\""));
+        String provenance = createAs(admin, "Provenance", "{\"resourceType\":\"Provenance\",\"target\":[{\"reference\":"
+                + "\"Patient/" + patientA + "\"},{\"reference\":\"Patient/" + patientC + "\"}],\"recorded\":\"2025-01-01T00:00:00Z\","
+                + "\"agent\":[{\"who\":{\"display\":\"Synthetic agent\"}}]}");
+        for (String member : List.of(patientA, patientC)) {
+            String auth = bearer(patientToken(member, "patient/*.cruds"));
+            for (String ref : List.of("Observation/" + shared, "Provenance/" + provenance)) {
+                for (String read : List.of(ref, ref + "?_format=xml", ref + "?_pretty=true", ref + "/_history/1",
+                        ref + "/_history")) {
+                    assertThat(get(read, "Authorization", auth).status()).as(member + " " + read).isEqualTo(200);
+                }
+            }
+            Response change = put("Observation/" + shared, observation(member, "changed")
+                    .replace("{\"resourceType\":\"Observation\"", "{\"resourceType\":\"Observation\",\"id\":\"" + shared + "\""),
+                    "Authorization", auth);
+            assertThat(change.assertOutcome(403)).as(member + " changes a shared resource").isEqualTo("OVT-403-SCOPE");
+            assertThat(delete("Observation/" + shared, "Authorization", auth).status()).isEqualTo(403);
+        }
+        assertThat(get("Observation?patient=" + patientA, "Authorization", bearer(patientToken(patientA, "patient/*.rs")))
+                .json().path("entry").findValuesAsText("id")).contains(shared);
+        String outsider = bearer(patientToken(patientB, "patient/*.cruds"));
+        for (String ref : List.of("Observation/" + shared, "Provenance/" + provenance)) {
+            for (String read : List.of(ref, ref + "?_format=xml", ref + "/_history/1", ref + "/_history")) {
+                Response r = get(read, "Authorization", outsider);
+                assertThat(r.assertOutcome(404)).as(read).isEqualTo("OVT-404");
+            }
+            assertThat(delete(ref, "Authorization", outsider).assertOutcome(404)).isEqualTo("OVT-404");
+        }
+        for (String search : List.of("Observation?patient=" + patientA, "Observation?performer=Patient/" + patientC,
+                "Provenance?patient=" + patientC, "Provenance?target=Patient/" + patientA, "Observation", "Provenance")) {
+            Response r = get(search, "Authorization", outsider);
+            if (r.status() == 200) {
+                assertThat(r.json().path("entry").findValuesAsText("id")).as(search).doesNotContain(shared, provenance);
+            } else {
+                assertThat(r.status()).as(search).isIn(400, 403);
+            }
+        }
+        // A patient token writes nothing that puts another patient's compartment in it.
+        String planting = observation(patientB, "planted-shared")
+                .replace("\"subject\"", "\"performer\":[{\"reference\":\"Patient/" + patientA + "\"}],\"subject\"");
+        assertThat(post("Observation", planting, "Authorization", bearer(patientToken(patientA, "patient/*.cruds"))).status())
+                .isEqualTo(403);
     }
 
     @org.springframework.beans.factory.annotation.Autowired

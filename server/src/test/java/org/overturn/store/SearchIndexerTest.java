@@ -91,6 +91,44 @@ class SearchIndexerTest {
     }
 
     @Test
+    void observationWhenSubjectAndPerformerAreTwoPatientsThenInBothCompartmentsWithTheSubjectPrimary() {
+        Observation obs = new Observation();
+        obs.setId("o5");
+        obs.setSubject(new Reference("Patient/p1"));
+        obs.addPerformer(new Reference("Patient/p2"));
+        obs.addPerformer(new Reference("https://ehr.example.org/fhir/Patient/p3"));
+        obs.addPerformer(new Reference("Practitioner/d1"));
+
+        IndexRows rows = indexer.index(obs);
+
+        assertThat(rows.patientId).isEqualTo("p1");
+        assertThat(rows.compartments).containsExactlyInAnyOrder("p1", "p2");
+    }
+
+    @Test
+    void provenanceWhenItsTargetsNameTwoPatientsThenInBothCompartments() {
+        org.hl7.fhir.r4.model.Provenance provenance = new org.hl7.fhir.r4.model.Provenance();
+        provenance.setId("pv1");
+        provenance.addTarget(new Reference("Patient/p1"));
+        provenance.addTarget(new Reference("Patient/p2"));
+        provenance.addTarget(new Reference("Observation/o1"));
+
+        IndexRows rows = indexer.index(provenance);
+
+        assertThat(rows.compartments).containsExactlyInAnyOrder("p1", "p2");
+        assertThat(rows.patientId).isIn("p1", "p2");
+    }
+
+    @Test
+    void resourceWhenItNamesNoLocalPatientThenInNoCompartment() {
+        Observation obs = new Observation();
+        obs.setId("o6");
+        obs.addPerformer(new Reference("https://ehr.example.org/fhir/Patient/p1"));
+        assertThat(indexer.index(obs).compartments).isEmpty();
+        assertThat(indexer.index(obs).patientId).isNull();
+    }
+
+    @Test
     void patientWhenIndexedThenNamesAreNormalizedAndCompartmentIsItself() {
         Patient p = new Patient();
         p.setId("p9");
@@ -99,6 +137,7 @@ class SearchIndexerTest {
         assertThat(rows.strings).contains(new IndexRows.StringRow("family", "zoe", "Zoë"));
         assertThat(rows.strings).contains(new IndexRows.StringRow("name", "ana", "Ana"));
         assertThat(rows.patientId).isEqualTo("p9");
+        assertThat(rows.compartments).containsExactly("p9");
     }
 
     @Test

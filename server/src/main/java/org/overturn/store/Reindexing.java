@@ -1,0 +1,68 @@
+package org.overturn.store;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+
+/**
+ * Recomputes one resource's compartment on every version and the index rows of its current version with the
+ * indexer writes use: the shared step of the Java migrations that change how resources are indexed.
+ */
+final class Reindexing {
+    private final FhirContext ctx;
+    private final SearchIndexer indexer;
+
+    Reindexing(FhirContext ctx, SearchIndexer indexer) {
+        this.ctx = ctx;
+        this.indexer = indexer;
+    }
+
+    void reindex(Connection c, String type, String id) throws SQLException {
+        try (PreparedStatement versions = c.prepareStatement(
+                "select version, content from resource_version where res_type = ? and res_id = ? and content is not null");
+                PreparedStatement update = c.prepareStatement(
+                        "update resource_version set patient_id = ? where res_type = ? and res_id = ? and version = ?")) {
+            versions.setString(1, type);
+            versions.setString(2, id);
+            try (ResultSet rs = versions.executeQuery()) {
+                while (rs.next()) {
+                    update.setString(1, indexer.index(parse(rs.getString(2))).patientId);
+                    update.setString(2, type);
+                    update.setString(3, id);
+                    update.setLong(4, rs.getLong(1));
+                    update.addBatch();
+                }
+            }
+            update.executeBatch();
+        }
+        String current = null;
+        try (PreparedStatement s = c.prepareStatement(
+                "select content from resource where res_type = ? and res_id = ? and not deleted")) {
+            s.setString(1, type);
+            s.setString(2, id);
+            try (ResultSet rs = s.executeQuery()) {
+                if (rs.next()) {
+                    current = rs.getString(1);
+                }
+            }
+        }
+        if (current == null) {
+            return; // deleted: it has no index rows
+        }
+        IndexRows rows = indexer.index(parse(current));
+        WriteStatement w = new WriteStatement();
+        w.step("update resource set patient_id = ? where res_type = ? and res_id = ?", rows.patientId, type, id);
+        JdbcResourceStore.deleteIndexes(w, type, id);
+        JdbcResourceStore.indexRows(w, type, id, rows);
+        try (PreparedStatement s = w.prepare(c)) {
+            s.execute();
+        }
+    }
+
+    private IBaseResource parse(String content) {
+        return ctx.newJsonParser().parseResource(content);
+    }
+}
