@@ -85,9 +85,8 @@ final class Report {
         md.append("Reproduce with `bench/run.sh " + requests + "` (builds what it needs, then runs every system on 127.0.0.1, one after the other).\n\n");
         md.append(String.format(Locale.ROOT, "Run of %s on %d cores, %s, no heap, GC or JIT flags for any system (Overturn's launcher adds only its class-data-sharing archive, `-XX:SharedArchiveFile`). "
                 + "Load: %d requests per scenario from 8 clients after a warm-up, by the bench module's HdrHistogram client on the "
-                + "same machine (so the client shares the cores, equally for every system). The local PostgreSQL runs with autovacuum off, "
-                + "so the runner refreshes planner statistics (ANALYZE) of each system's schema before each scenario and, every "
-                + BenchRunner.ANALYZE_INTERVAL.toSeconds() + " s while it runs, of the tables autovacuum's rule would pick (more than 50 rows plus 10%% changed since their last ANALYZE). Results: `bench/results/%s-*.json`.\n\n",
+                + "same machine (so the client shares the cores, equally for every system). The HAPI JPA server and Overturn on PostgreSQL use the bench's own PostgreSQL cluster (initdb under `bench/target/postgres`, "
+                + "default settings, autovacuum on, as in production); nothing runs ANALYZE by hand, so tables that grow during a scenario run ahead of their statistics. Results: `bench/results/%s-*.json`.\n\n",
                 date, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
                 requests, date));
         md.append("## Start and memory\n\n");
