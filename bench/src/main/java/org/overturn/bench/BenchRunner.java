@@ -31,6 +31,12 @@ public final class BenchRunner {
     static final String EXTERNAL_JAR = "overturn-external-jar";
     static final String HAPI_LAUNCHER = "hapi-jpa-launcher";
     static final List<String> COMMON = List.of("read", "search", "ingest");
+    /**
+     * Production-like traffic, for the systems on PostgreSQL and not in the quick run: the mixed scenario (at 8 clients,
+     * and at 1 as {@link #MIXED_ONE_CLIENT}) and the fresh load (store charts, then query the code+date search at once).
+     */
+    static final List<String> PRODUCTION = List.of("mixed", "fresh-load");
+    static final String MIXED_ONE_CLIENT = "mixed-1-client";
     /** The machine's shared PostgreSQL: used only when the bench cannot start its own cluster (no initdb on PATH). */
     static final String PG_URL = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
     /** The PostgreSQL the systems of this run use: the bench's own cluster (autovacuum on) or {@link #PG_URL}. */
@@ -183,6 +189,12 @@ public final class BenchRunner {
                     int n = List.of("letter", "submit", "pas-submit", "pas-submit-payer").contains(scenario)
                             ? Math.max(100, requests / 4) : requests;
                     scenarios.put(scenario, LoadDriver.measure(new LoadDriver.Options(p.base(), scenario, 8, n, Math.max(50, n / 4))));
+                }
+                if (!quick && !def.schema().isEmpty()) {
+                    scenarios.put("mixed", LoadDriver.measure(new LoadDriver.Options(p.base(), "mixed", 8, requests, Math.max(50, requests / 4))));
+                    scenarios.put(MIXED_ONE_CLIENT, LoadDriver.measure(new LoadDriver.Options(p.base(), "mixed", 1, requests / 2, 50)));
+                    // A handful of warm-up requests only: the point is the query right after the load.
+                    scenarios.put("fresh-load", LoadDriver.measure(new LoadDriver.Options(p.base(), "fresh-load", 8, requests, 5)));
                 }
                 if (def.name().equals(EXTERNAL)) {
                     // A million Tasks are copied in SQL, so only where the bench can reach the database.

@@ -104,7 +104,7 @@ final class Report {
                 + "launcher. "
                 + "JVM RSS leaves out the database, as the HAPI JPA server's does; the last column adds the embedded PostgreSQL's processes "
                 + "(their shared memory is counted once per process, so it overstates).\n\n");
-        md.append("## Throughput and latency (8 clients, but `" + BenchRunner.TASK_DUE_ONE_CLIENT + "`: 1)\n\n");
+        md.append("## Throughput and latency (8 clients, but `" + BenchRunner.MIXED_ONE_CLIENT + "` and `" + BenchRunner.TASK_DUE_ONE_CLIENT + "`: 1)\n\n");
         md.append("| scenario | system | req/s | vs HAPI JPA | p50 ms | p90 ms | p99 ms | p99 vs floor | max ms |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (String scenario : scenarios()) {
             for (BenchRunner.SystemResult r : results) {
@@ -132,7 +132,11 @@ final class Report {
                 + "(pended, submitted); the outbox then forwards it (delivery rate in the run's log). `task-due` = `GET "
                 + LoadDriver.TASK_DUE_QUERY + "` over " + String.format(Locale.ROOT, "%,d", BenchRunner.TASKS) + " workflow Tasks (one in ten "
                 + "requested, deadlines over two years), Overturn on the external PostgreSQL only: the Tasks are copied in SQL from one "
-                + "written through the API; `" + BenchRunner.TASK_DUE_ONE_CLIENT + "` = the same query from one client.\n\n");
+                + "written through the API; `" + BenchRunner.TASK_DUE_ONE_CLIENT + "` = the same query from one client. "
+                + "`mixed` = 25% read, 10% vread, 20% patient+code search, 15% code+date search (`GET " + LoadDriver.CODE_DATE_QUERY + "`), "
+                + "15% Observation create, 15% update, drawn at random per request (`" + BenchRunner.MIXED_ONE_CLIENT + "`: one client); "
+                + "`fresh-load` = " + LoadDriver.FRESH_LOAD_CHARTS + " charts stored, then the code+date search at once, before autovacuum "
+                + "can have analyzed what was loaded. Both on PostgreSQL systems only.\n\n");
         md.append("## Concurrency (read)\n\n| system | clients | req/s | p50 ms | p99 ms |\n|---|---:|---:|---:|---:|\n");
         for (BenchRunner.SystemResult r : results) {
             r.sweep().forEach((clients, x) -> md.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.2f | %.2f |\n",
@@ -253,6 +257,9 @@ final class Report {
     /** The scenarios reported, in order. */
     private static List<String> scenarios() {
         List<String> scenarios = new ArrayList<>(BenchRunner.COMMON);
+        scenarios.add("mixed");
+        scenarios.add(BenchRunner.MIXED_ONE_CLIENT);
+        scenarios.add("fresh-load");
         scenarios.addAll(BenchRunner.OVERTURN_ONLY);
         scenarios.add("task-due");
         scenarios.add(BenchRunner.TASK_DUE_ONE_CLIENT);
