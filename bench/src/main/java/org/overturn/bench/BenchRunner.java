@@ -44,6 +44,8 @@ public final class BenchRunner {
     static int pgPort = 5432;
     /** Tasks stored for the due-date search scenario. */
     static final int TASKS = 1_000_000;
+    /** Tasks this run stores ({@code --tasks N}; fewer only for a quick check that the run works). */
+    static int tasks = TASKS;
     static final List<String> OVERTURN_ONLY = List.of("submit", "letter", "order-sign", "order-sign-ehr", "pas-submit", "pas-submit-payer");
     /**
      * Overturn in the bench: unsigned hook calls and a loopback EHR (development mode), and no EHR answer cache, so
@@ -81,7 +83,8 @@ public final class BenchRunner {
                 case "--requests" -> requests = Integer.parseInt(args[++i]);
                 case "--quick" -> quick = true;
                 case "--root" -> root = Path.of(args[++i]);
-                default -> throw new IllegalArgumentException("options: --requests N, --quick, --root DIR (the repository)");
+                case "--tasks" -> tasks = Integer.parseInt(args[++i]);
+                default -> throw new IllegalArgumentException("options: --requests N, --quick, --root DIR (the repository), --tasks N");
             }
         }
         List<SystemResult> results = run(root, requests, quick);
@@ -198,7 +201,7 @@ public final class BenchRunner {
                 }
                 if (def.name().equals(EXTERNAL)) {
                     // A million Tasks are copied in SQL, so only where the bench can reach the database.
-                    TaskSeeder.seed(java.net.http.HttpClient.newHttpClient(), p.base(), pgUrl, def.schema(), TASKS);
+                    TaskSeeder.seed(java.net.http.HttpClient.newHttpClient(), p.base(), pgUrl, def.schema(), tasks);
                     try {
                         scenarios.put("task-due", LoadDriver.measure(new LoadDriver.Options(p.base(), "task-due", 8, requests, 100)));
                         // The same query from one client: the server's own time, without 8 clients queueing on the cores.

@@ -130,7 +130,7 @@ final class Report {
                 + "ClaimResponse and Task stored); `pas-submit-payer` = the same request for a payer routed to a stub PAS endpoint on loopback "
                 + "that approves after " + LoadDriver.PAYER_DELAY.toMillis() + " ms: $submit stores it with its outbox row and answers at once "
                 + "(pended, submitted); the outbox then forwards it (delivery rate in the run's log). `task-due` = `GET "
-                + LoadDriver.TASK_DUE_QUERY + "` over " + String.format(Locale.ROOT, "%,d", BenchRunner.TASKS) + " workflow Tasks (one in ten "
+                + LoadDriver.TASK_DUE_QUERY + "` over " + String.format(Locale.ROOT, "%,d", BenchRunner.tasks) + " workflow Tasks (one in ten "
                 + "requested, deadlines over two years), Overturn on the external PostgreSQL only: the Tasks are copied in SQL from one "
                 + "written through the API; `" + BenchRunner.TASK_DUE_ONE_CLIENT + "` = the same query from one client. "
                 + "`mixed` = 25% read, 10% vread, 20% patient+code search, 15% code+date search (`GET " + LoadDriver.CODE_DATE_QUERY + "`), "
@@ -193,7 +193,7 @@ final class Report {
         }
         external.map(o -> o.scenarios().get("task-due")).ifPresentOrElse(x -> md.append(String.format(Locale.ROOT,
                 "| %s: Task due-date search at %,d Tasks, p99 under 20 ms at 8 clients | %.2f ms (%.1f req/s)%s | %s |\n",
-                external.get().name(), BenchRunner.TASKS, x.p99(), x.throughput(),
+                external.get().name(), BenchRunner.tasks, x.p99(), x.throughput(),
                 Optional.ofNullable(external.get().scenarios().get(BenchRunner.TASK_DUE_ONE_CLIENT))
                         .map(one -> String.format(Locale.ROOT, "; from 1 client: p99 %.2f ms (%.1f req/s)", one.p99(), one.throughput())).orElse(""),
                 x.p99() < 20 ? "yes" : "no")),
