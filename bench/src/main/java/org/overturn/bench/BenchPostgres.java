@@ -25,7 +25,9 @@ final class BenchPostgres implements AutoCloseable {
     }
 
     /** Starts the cluster in {@code data} (made on first use), or returns null if the PostgreSQL tools are not on PATH. */
-    static BenchPostgres start(Path data) throws IOException, InterruptedException {
+    static BenchPostgres start(Path dir) throws IOException, InterruptedException {
+        // Absolute: the server resolves its socket directory from inside the data directory.
+        Path data = dir.toAbsolutePath().normalize();
         if (!onPath("initdb") || !onPath("pg_ctl")) {
             return null;
         }
