@@ -31,9 +31,21 @@ public final class BenchRunner {
     static final String EXTERNAL_JAR = "overturn-external-jar";
     static final String HAPI_LAUNCHER = "hapi-jpa-launcher";
     static final List<String> COMMON = List.of("read", "search", "ingest");
+    /**
+     * Production-like traffic, for the systems on PostgreSQL and not in the quick run: the mixed scenario (at 8 clients,
+     * and at 1 as {@link #MIXED_ONE_CLIENT}) and the fresh load (store charts, then query the code+date search at once).
+     */
+    static final List<String> PRODUCTION = List.of("mixed", "fresh-load");
+    static final String MIXED_ONE_CLIENT = "mixed-1-client";
+    /** The machine's shared PostgreSQL: used only when the bench cannot start its own cluster (no initdb on PATH). */
     static final String PG_URL = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+    /** The PostgreSQL the systems of this run use: the bench's own cluster (autovacuum on) or {@link #PG_URL}. */
+    static String pgUrl = PG_URL;
+    static int pgPort = 5432;
     /** Tasks stored for the due-date search scenario. */
     static final int TASKS = 1_000_000;
+    /** Tasks this run stores ({@code --tasks N}; fewer only for a quick check that the run works). */
+    static int tasks = TASKS;
     static final List<String> OVERTURN_ONLY = List.of("submit", "letter", "order-sign", "order-sign-ehr", "pas-submit", "pas-submit-payer");
     /**
      * Overturn in the bench: unsigned hook calls and a loopback EHR (development mode), and no EHR answer cache, so
@@ -71,7 +83,8 @@ public final class BenchRunner {
                 case "--requests" -> requests = Integer.parseInt(args[++i]);
                 case "--quick" -> quick = true;
                 case "--root" -> root = Path.of(args[++i]);
-                default -> throw new IllegalArgumentException("options: --requests N, --quick, --root DIR (the repository)");
+                case "--tasks" -> tasks = Integer.parseInt(args[++i]);
+                default -> throw new IllegalArgumentException("options: --requests N, --quick, --root DIR (the repository), --tasks N");
             }
         }
         List<SystemResult> results = run(root, requests, quick);
@@ -91,16 +104,16 @@ public final class BenchRunner {
                 List.of(java, "-Dloader.main=org.overturn.bench.floor.FloorApplication", "-jar", bench.toString(), "--server.port=18100"), 18100, "", ""));
         if (!quick && postgres && Files.isRegularFile(hapi)) {
             systems.add(new SystemDef(HAPI, "HAPI FHIR JPA server 8.8.0 (PostgreSQL 127.0.0.1)",
-                    List.of(java, "-jar", hapi.toString(), "--server.port=18101"), 18101, "", "hapi_baseline"));
+                    List.of(java, "-jar", hapi.toString(), "--server.port=18101", hapiDatasource()), 18101, "", "hapi_baseline"));
         } else if (!quick) {
-            System.err.println("skipping the HAPI JPA baseline: " + (postgres ? "build it first (bench/run.sh does)" : "no PostgreSQL on 127.0.0.1:5432"));
+            System.err.println("skipping the HAPI JPA baseline: " + (postgres ? "build it first (bench/run.sh does)" : "no PostgreSQL on 127.0.0.1:" + pgPort));
         }
         // Overturn starts as documented (server/bin/overturn: the jar extracted, a class-data-sharing archive recorded by
         // the first start); start-only rows show plain `java -jar` and the HAPI JPA server started the same way.
         String launcher = root.resolve("server/bin/overturn").toString();
         if (!quick && postgres && Files.isRegularFile(hapi)) {
             systems.add(new SystemDef(HAPI_LAUNCHER, "HAPI FHIR JPA server 8.8.0, started like Overturn (server/bin/overturn)",
-                    List.of(launcher, "--server.port=18101"), Map.of("OVERTURN_JAR", hapi.toString()), 18101, "", "hapi_baseline", true));
+                    List.of(launcher, "--server.port=18101", hapiDatasource()), Map.of("OVERTURN_JAR", hapi.toString()), 18101, "", "hapi_baseline", true));
         }
         Path data = Files.createTempDirectory("overturn-bench-");
         systems.add(new SystemDef(EMBEDDED, "Overturn, embedded PostgreSQL",
@@ -108,7 +121,7 @@ public final class BenchRunner {
                 18102, data.toString(), ""));
         if (!quick && postgres) {
             List<String> external = concat(List.of("--server.port=18103",
-                    "--spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/test?user=postgres&currentSchema=overturn_bench",
+                    "--spring.datasource.url=" + pgUrl + "&currentSchema=overturn_bench",
                     "--spring.flyway.schemas=overturn_bench", "--overturn.data-dir=" + data.resolve("external")), OVERTURN_FLAGS);
             systems.add(new SystemDef(EXTERNAL, "Overturn, PostgreSQL 127.0.0.1", concat(List.of(launcher), external),
                     18103, "", "overturn_bench"));
@@ -119,6 +132,29 @@ public final class BenchRunner {
     }
 
     static List<SystemResult> run(Path root, int requests, boolean quick) throws Exception {
+        // The quick run (CI's smoke guard) measures the floor and the embedded database only: no cluster needed.
+        BenchPostgres postgres = quick ? null : BenchPostgres.start(root.resolve("bench/target/postgres"));
+        if (postgres != null) {
+            pgUrl = postgres.url();
+            pgPort = BenchPostgres.PORT;
+        } else if (!quick) {
+            System.err.println("no initdb/pg_ctl on PATH: using the PostgreSQL on 127.0.0.1:5432 as it is configured"
+                    + " (check that autovacuum is on there, or the figures are not production-like)");
+        }
+        try {
+            return runOn(root, requests, quick);
+        } finally {
+            if (postgres != null) {
+                postgres.close();
+            }
+        }
+    }
+
+    private static String hapiDatasource() {
+        return "--spring.datasource.url=" + pgUrl + "&currentSchema=hapi_baseline";
+    }
+
+    private static List<SystemResult> runOn(Path root, int requests, boolean quick) throws Exception {
         List<SystemResult> results = new ArrayList<>();
         Path logs = Files.createTempDirectory("overturn-bench-logs-");
         List<SystemDef> systems = systems(root, quick);
@@ -143,7 +179,6 @@ public final class BenchRunner {
                     System.err.printf(Locale.ROOT, "%s: start %d ms, RSS %d MiB%n", def.name(), p.startMillis(), rss);
                     continue;
                 }
-                analyze(def.schema(), false);
                 Map<String, LoadDriver.Result> scenarios = new LinkedHashMap<>();
                 List<String> names = new ArrayList<>(COMMON);
                 if (def.name().startsWith("overturn") && !quick) {
@@ -152,19 +187,21 @@ public final class BenchRunner {
                     names.add("order-sign"); // the floor's CDS edge: parse the same hook body, write the same shape
                 }
                 for (String scenario : names) {
-                    // Planner statistics as autovacuum would keep them (it is off on this machine's PostgreSQL): the
-                    // scenarios before this one stored charts, assessments and PA requests, and the writing scenarios
-                    // grow tables while they run.
-                    analyze(def.schema(), false);
+                    // No ANALYZE by hand between or during scenarios: tables that grow run ahead of their statistics,
+                    // as on a production server between two autovacuum rounds, and the plans must hold regardless.
                     int n = List.of("letter", "submit", "pas-submit", "pas-submit-payer").contains(scenario)
                             ? Math.max(100, requests / 4) : requests;
-                    try (AutoCloseable analyzing = analyzeEvery(ANALYZE_INTERVAL, def.schema())) {
-                        scenarios.put(scenario, LoadDriver.measure(new LoadDriver.Options(p.base(), scenario, 8, n, Math.max(50, n / 4))));
-                    }
+                    scenarios.put(scenario, LoadDriver.measure(new LoadDriver.Options(p.base(), scenario, 8, n, Math.max(50, n / 4))));
+                }
+                if (!quick && !def.schema().isEmpty()) {
+                    scenarios.put("mixed", LoadDriver.measure(new LoadDriver.Options(p.base(), "mixed", 8, requests, Math.max(50, requests / 4))));
+                    scenarios.put(MIXED_ONE_CLIENT, LoadDriver.measure(new LoadDriver.Options(p.base(), "mixed", 1, requests / 2, 50)));
+                    // A handful of warm-up requests only: the point is the query right after the load.
+                    scenarios.put("fresh-load", LoadDriver.measure(new LoadDriver.Options(p.base(), "fresh-load", 8, requests, 5)));
                 }
                 if (def.name().equals(EXTERNAL)) {
                     // A million Tasks are copied in SQL, so only where the bench can reach the database.
-                    TaskSeeder.seed(java.net.http.HttpClient.newHttpClient(), p.base(), PG_URL, def.schema(), TASKS);
+                    TaskSeeder.seed(java.net.http.HttpClient.newHttpClient(), p.base(), pgUrl, def.schema(), tasks);
                     try {
                         scenarios.put("task-due", LoadDriver.measure(new LoadDriver.Options(p.base(), "task-due", 8, requests, 100)));
                         // The same query from one client: the server's own time, without 8 clients queueing on the cores.
@@ -201,12 +238,9 @@ public final class BenchRunner {
                 : "";
     }
 
-    /**
-     * Refreshes planner statistics of a schema on the local PostgreSQL, as autovacuum would on a production server
-     * (the PostgreSQL of this machine runs with autovacuum off). Applied to every system that uses it, equally.
-     */
+    /** Drops the schemas an earlier run left, so that every run starts from empty databases. */
     private static void dropSchemas(List<SystemDef> systems) throws java.sql.SQLException {
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(PG_URL)) {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(pgUrl)) {
             for (SystemDef def : systems) {
                 if (!def.schema().isEmpty()) {
                     System.err.printf(Locale.ROOT, "dropping schema %s of an earlier run, if any%n", def.schema());
@@ -216,65 +250,9 @@ public final class BenchRunner {
         }
     }
 
-    /**
-     * How often the tables that changed enough are looked for while a scenario runs. Autovacuum's own rule picks them
-     * (more than 50 rows plus 10% changed since the last ANALYZE); its default naptime is a minute, shorter here
-     * because a scenario lasts seconds. Measured: PA requests written into tables last analyzed nearly empty ran at
-     * 5 per second (a scan of every Claim per identifier lookup) against 47 to 67 once analyzed.
-     */
-    static final java.time.Duration ANALYZE_INTERVAL = java.time.Duration.ofSeconds(2);
-
-    /** Until closed, analyzes every {@code interval} the tables of {@code schema} that autovacuum's rule would. */
-    static AutoCloseable analyzeEvery(java.time.Duration interval, String schema) {
-        if (schema.isEmpty()) {
-            return () -> {};
-        }
-        var timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "bench-analyze");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                analyze(schema, true);
-            } catch (java.sql.SQLException e) {
-                System.err.println("  analyze " + schema + " failed: " + e.getMessage());
-            }
-        }, interval.toMillis(), interval.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        return () -> {
-            timer.shutdownNow();
-            timer.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
-        };
-    }
-
-    /**
-     * Analyzes the tables of {@code schema} (none if it is empty): all of them, or with {@code changedOnly} those with
-     * more than 50 rows plus 10% changed since their last ANALYZE, as autovacuum's rule picks them.
-     */
-    static void analyze(String schema, boolean changedOnly) throws java.sql.SQLException {
-        if (schema.isEmpty()) {
-            return;
-        }
-        try (var c = java.sql.DriverManager.getConnection(PG_URL);
-                var q = c.prepareStatement("select s.relname from pg_stat_user_tables s join pg_class t on t.oid = s.relid "
-                        + "where s.schemaname = ? and (not ? or s.n_mod_since_analyze > 50 + 0.1 * greatest(t.reltuples, 0))")) {
-            q.setString(1, schema);
-            q.setBoolean(2, changedOnly);
-            List<String> tables = new ArrayList<>();
-            try (var rs = q.executeQuery()) {
-                while (rs.next()) {
-                    tables.add(rs.getString(1));
-                }
-            }
-            for (String table : tables) {
-                c.createStatement().execute("analyze " + schema + ".\"" + table + "\"");
-            }
-        }
-    }
-
     private static boolean postgresAnswers() {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", 5432), 500);
+            s.connect(new InetSocketAddress("127.0.0.1", pgPort), 500);
             return true;
         } catch (IOException e) {
             return false;

@@ -30,7 +30,11 @@ public final class LoadDriver {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     static final List<String> SCENARIOS = List.of("read", "search", "ingest", "metadata", "submit", "letter", "order-sign",
-            "order-sign-ehr", "pas-submit", "pas-submit-payer", "task-due");
+            "order-sign-ehr", "pas-submit", "pas-submit-payer", "task-due", "mixed", "fresh-load");
+    /** The code+date search of the mixed and fresh-load scenarios. */
+    static final String CODE_DATE_QUERY = "/Observation?code=http://loinc.org%7C76042-8&date=ge2020-01-01&_count=50";
+    /** Charts stored by the fresh-load scenario right before it queries (no statistics can have caught up). */
+    static final int FRESH_LOAD_CHARTS = 200;
     /** What is due soonest among a million Tasks (seeded by {@link TaskSeeder}). */
     static final String TASK_DUE_QUERY = "/Task?status=requested&deadline=le2026-02-01&_sort=deadline&_count=20";
     /** How long the stand-in EHR of order-sign-ehr takes to answer each query. */
@@ -113,13 +117,13 @@ public final class LoadDriver {
         requireLoopback(options.base());
         HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
         StubFhirServer ehr = null;
-        Target target;
+        List<Target> target;
         if (options.scenario().equals("order-sign-ehr")) {
             // No prefetch: the chart comes from a stand-in EHR on loopback answering each query after 50 ms.
             HookRequests.Chart chart = HookRequests.split(Scenarios.ALECTINIB_CA.bundleJson());
             ehr = StubFhirServer.ehr(chart.ehrAnswers(), EHR_DELAY);
             String cds = options.base().toString().replaceFirst("/fhir$", "/cds-services/overturn-order-sign");
-            target = new Target("POST", cds, HookRequests.orderSignFromEhr(chart, ehr.base()), "application/json", HOOK_INSTANCE);
+            target = List.of(new Target("POST", cds, HookRequests.orderSignFromEhr(chart, ehr.base()), "application/json", HOOK_INSTANCE));
         } else if (options.scenario().startsWith("pas-submit")) {
             String request = Scenarios.ALECTINIB_CA.resource("pas-request.json");
             if (options.scenario().equals("pas-submit-payer")) {
@@ -127,7 +131,7 @@ public final class LoadDriver {
                 ehr = StubFhirServer.payer(STUB_PAYER_PORT, PAYER_DELAY);
                 request = request.replace("\"value\": \"cigna\"", "\"value\": \"" + STUB_PAYER_ID + "\"");
             }
-            target = new Target("POST", "/Claim/$submit", request, "application/fhir+json", PAS_REQUEST_ID);
+            target = List.of(new Target("POST", "/Claim/$submit", request, "application/fhir+json", PAS_REQUEST_ID));
         } else {
             target = target(http, options);
         }
@@ -144,9 +148,10 @@ public final class LoadDriver {
         }
     }
 
-    private static Result measure(HttpClient http, Options options, Target target) throws Exception {
-        System.err.printf(Locale.ROOT, "  %s: warming up with %d requests to %s %s%n",
-                options.scenario(), options.warmup(), target.method(), target.path().isEmpty() ? "/" : target.path());
+    private static Result measure(HttpClient http, Options options, List<Target> target) throws Exception {
+        System.err.printf(Locale.ROOT, "  %s: warming up with %d requests to %s %s%s%n",
+                options.scenario(), options.warmup(), target.get(0).method(), target.get(0).path().isEmpty() ? "/" : target.get(0).path(),
+                target.size() > 1 ? " and " + (target.size() - 1) + " other weighted requests" : "");
         run(http, options.base(), target, options.clients(), options.warmup());
         long start = System.nanoTime();
         Histogram histogram = run(http, options.base(), target, options.clients(), options.requests());
@@ -170,17 +175,17 @@ public final class LoadDriver {
     }
 
     /** Seeds the first fixture chart and returns the request the scenario repeats. */
-    private static Target target(HttpClient http, Options options) throws IOException, InterruptedException {
+    private static List<Target> target(HttpClient http, Options options) throws IOException, InterruptedException {
         if (options.scenario().equals("metadata")) {
-            return new Target("GET", "/metadata", "");
+            return List.of(new Target("GET", "/metadata", ""));
         }
         if (options.scenario().equals("task-due")) {
-            return new Target("GET", TASK_DUE_QUERY, "");
+            return List.of(new Target("GET", TASK_DUE_QUERY, ""));
         }
         if (options.scenario().equals("order-sign")) {
             // The chart travels in the hook's prefetch: nothing is seeded on the server.
             String cds = options.base().toString().replaceFirst("/fhir$", "/cds-services/overturn-order-sign");
-            return new Target("POST", cds, HookRequests.orderSign(Scenarios.ALECTINIB_CA.bundleJson()), "application/json", HOOK_INSTANCE);
+            return List.of(new Target("POST", cds, HookRequests.orderSign(Scenarios.ALECTINIB_CA.bundleJson()), "application/json", HOOK_INSTANCE));
         }
         HttpResponse<String> seeded = http.send(
                 authorized(HttpRequest.newBuilder(options.base()))
@@ -204,7 +209,17 @@ public final class LoadDriver {
         }
         String product = "{\"coding\":[{\"system\":\"http://www.nlm.nih.gov/research/umls/rxnorm\",\"code\":\"1727455\"}],"
                 + "\"text\":\"Alecensa (alectinib) 150 mg capsule\"}";
-        return switch (options.scenario()) {
+        if (options.scenario().equals("mixed")) {
+            return mixed(http, options.base(), ids);
+        }
+        if (options.scenario().equals("fresh-load")) {
+            // Load, then query at once: the tables have just grown far past whatever statistics they had.
+            for (int i = 1; i < FRESH_LOAD_CHARTS; i++) {
+                send(http, options.base(), "POST", "", Scenarios.ALECTINIB_CA.bundleJson(), 200);
+            }
+            return List.of(new Target("GET", CODE_DATE_QUERY, ""));
+        }
+        return List.of(switch (options.scenario()) {
             case "read" -> new Target("GET", "/Observation/" + ids.get("Observation"), "");
             case "search" -> new Target("GET", "/Observation?patient=" + ids.get("Patient") + "&code=http://loinc.org%7C76042-8", "");
             case "ingest" -> new Target("POST", "", Scenarios.ALECTINIB_CA.bundleJson());
@@ -216,7 +231,45 @@ public final class LoadDriver {
             case "letter" -> new Target("POST", "/Claim/" + createClaim(http, options.base(), ids, product) + "/$generate-letter",
                     "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"kind\",\"valueCode\":\"medical-necessity\"}]}");
             default -> throw new IllegalStateException(options.scenario());
-        };
+        });
+    }
+
+    /**
+     * The mixed traffic: 25% read, 10% vread, 20% patient+code search, 15% code+date search, 15% create, 15% update,
+     * as 20 equally likely slots. Creates and updates grow the tables the searches read while they run.
+     */
+    private static List<Target> mixed(HttpClient http, URI base, java.util.Map<String, String> ids) throws IOException, InterruptedException {
+        String observation = "{\"resourceType\":\"Observation\",\"status\":\"final\","
+                + "\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"76042-8\"}]},"
+                + "\"subject\":{\"reference\":\"Patient/" + ids.get("Patient") + "\"},\"effectiveDateTime\":\"2026-11-01\","
+                + "\"valueString\":\"bench\"}";
+        String updated = JSON.readTree(send(http, base, "POST", "/Observation", observation, 201)).path("id").asText();
+        String update = observation.replace("{\"resourceType\":\"Observation\",", "{\"resourceType\":\"Observation\",\"id\":\"" + updated + "\",");
+        Target read = new Target("GET", "/Observation/" + ids.get("Observation"), "");
+        Target vread = new Target("GET", "/Observation/" + ids.get("Observation") + "/_history/1", "");
+        Target patientCode = new Target("GET", "/Observation?patient=" + ids.get("Patient") + "&code=http://loinc.org%7C76042-8", "");
+        Target codeDate = new Target("GET", CODE_DATE_QUERY, "");
+        Target create = new Target("POST", "/Observation", observation);
+        Target put = new Target("PUT", "/Observation/" + updated, update);
+        List<Target> slots = new ArrayList<>();
+        slots.addAll(java.util.Collections.nCopies(5, read));
+        slots.addAll(java.util.Collections.nCopies(2, vread));
+        slots.addAll(java.util.Collections.nCopies(4, patientCode));
+        slots.addAll(java.util.Collections.nCopies(3, codeDate));
+        slots.addAll(java.util.Collections.nCopies(3, create));
+        slots.addAll(java.util.Collections.nCopies(3, put));
+        return slots;
+    }
+
+    private static String send(HttpClient http, URI base, String method, String path, String body, int expected)
+            throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(authorized(HttpRequest.newBuilder(URI.create(base + path)))
+                .timeout(TIMEOUT).header("Content-Type", "application/fhir+json")
+                .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != expected) {
+            throw new IllegalStateException(method + " " + path + " failed: HTTP " + response.statusCode() + " " + response.body());
+        }
+        return response.body();
     }
 
     private static String createClaim(HttpClient http, URI base, java.util.Map<String, String> ids, String product)
@@ -238,24 +291,14 @@ public final class LoadDriver {
         return JSON.readTree(created.body()).path("id").asText();
     }
 
-    private static Histogram run(HttpClient http, URI base, Target target, int clients, int requests) throws Exception {
+    private static Histogram run(HttpClient http, URI base, List<Target> targets, int clients, int requests) throws Exception {
         Histogram histogram = new Histogram(TIMEOUT.toNanos() / 1000, 3);
         AtomicInteger remaining = new AtomicInteger(requests);
         AtomicInteger failures = new AtomicInteger();
-        boolean perRequest = target.unique() != null;
-        java.util.function.Supplier<HttpRequest> build = () -> authorized(HttpRequest.newBuilder(
-                        URI.create(target.path().startsWith("http") ? target.path() : base + target.path())))
-                .timeout(TIMEOUT)
-                .header("Accept", target.contentType())
-                .header("Content-Type", target.contentType())
-                .method(target.method(), target.body().isEmpty()
-                        ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(perRequest
-                                ? target.body().replace(target.unique(), target.unique().equals(HOOK_INSTANCE)
-                                        ? "\"hookInstance\":\"" + java.util.UUID.randomUUID() + "\"" : java.util.UUID.randomUUID().toString())
-                                : target.body()))
-                .build();
-        HttpRequest fixed = build.get();
+        List<HttpRequest> fixed = new ArrayList<>();
+        for (Target target : targets) {
+            fixed.add(target.unique() == null ? request(base, target) : null);
+        }
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try {
             List<Future<Histogram>> futures = new ArrayList<>();
@@ -263,7 +306,8 @@ public final class LoadDriver {
                 futures.add(pool.submit(() -> {
                     Histogram mine = new Histogram(TIMEOUT.toNanos() / 1000, 3);
                     while (remaining.getAndDecrement() > 0) {
-                        HttpRequest request = perRequest ? build.get() : fixed;
+                        int k = targets.size() == 1 ? 0 : java.util.concurrent.ThreadLocalRandom.current().nextInt(targets.size());
+                        HttpRequest request = fixed.get(k) != null ? fixed.get(k) : request(base, targets.get(k));
                         long t0 = System.nanoTime();
                         HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
                         mine.recordValue(Math.max(1, (System.nanoTime() - t0) / 1000));
@@ -284,6 +328,21 @@ public final class LoadDriver {
             throw new IllegalStateException(failures.get() + " requests did not answer 200");
         }
         return histogram;
+    }
+
+    private static HttpRequest request(URI base, Target target) {
+        return authorized(HttpRequest.newBuilder(
+                        URI.create(target.path().startsWith("http") ? target.path() : base + target.path())))
+                .timeout(TIMEOUT)
+                .header("Accept", target.contentType())
+                .header("Content-Type", target.contentType())
+                .method(target.method(), target.body().isEmpty()
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(target.unique() != null
+                                ? target.body().replace(target.unique(), target.unique().equals(HOOK_INSTANCE)
+                                        ? "\"hookInstance\":\"" + java.util.UUID.randomUUID() + "\"" : java.util.UUID.randomUUID().toString())
+                                : target.body()))
+                .build();
     }
 
     private static double ms(long micros) {

@@ -85,9 +85,8 @@ final class Report {
         md.append("Reproduce with `bench/run.sh " + requests + "` (builds what it needs, then runs every system on 127.0.0.1, one after the other).\n\n");
         md.append(String.format(Locale.ROOT, "Run of %s on %d cores, %s, no heap, GC or JIT flags for any system (Overturn's launcher adds only its class-data-sharing archive, `-XX:SharedArchiveFile`). "
                 + "Load: %d requests per scenario from 8 clients after a warm-up, by the bench module's HdrHistogram client on the "
-                + "same machine (so the client shares the cores, equally for every system). The local PostgreSQL runs with autovacuum off, "
-                + "so the runner refreshes planner statistics (ANALYZE) of each system's schema before each scenario and, every "
-                + BenchRunner.ANALYZE_INTERVAL.toSeconds() + " s while it runs, of the tables autovacuum's rule would pick (more than 50 rows plus 10%% changed since their last ANALYZE). Results: `bench/results/%s-*.json`.\n\n",
+                + "same machine (so the client shares the cores, equally for every system). The HAPI JPA server and Overturn on PostgreSQL use the bench's own PostgreSQL cluster (initdb under `bench/target/postgres`, "
+                + "default settings, autovacuum on, as in production); nothing runs ANALYZE by hand, so tables that grow during a scenario run ahead of their statistics. Results: `bench/results/%s-*.json`.\n\n",
                 date, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
                 requests, date));
         md.append("## Start and memory\n\n");
@@ -105,7 +104,7 @@ final class Report {
                 + "launcher. "
                 + "JVM RSS leaves out the database, as the HAPI JPA server's does; the last column adds the embedded PostgreSQL's processes "
                 + "(their shared memory is counted once per process, so it overstates).\n\n");
-        md.append("## Throughput and latency (8 clients, but `" + BenchRunner.TASK_DUE_ONE_CLIENT + "`: 1)\n\n");
+        md.append("## Throughput and latency (8 clients, but `" + BenchRunner.MIXED_ONE_CLIENT + "` and `" + BenchRunner.TASK_DUE_ONE_CLIENT + "`: 1)\n\n");
         md.append("| scenario | system | req/s | vs HAPI JPA | p50 ms | p90 ms | p99 ms | p99 vs floor | max ms |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (String scenario : scenarios()) {
             for (BenchRunner.SystemResult r : results) {
@@ -131,9 +130,13 @@ final class Report {
                 + "ClaimResponse and Task stored); `pas-submit-payer` = the same request for a payer routed to a stub PAS endpoint on loopback "
                 + "that approves after " + LoadDriver.PAYER_DELAY.toMillis() + " ms: $submit stores it with its outbox row and answers at once "
                 + "(pended, submitted); the outbox then forwards it (delivery rate in the run's log). `task-due` = `GET "
-                + LoadDriver.TASK_DUE_QUERY + "` over " + String.format(Locale.ROOT, "%,d", BenchRunner.TASKS) + " workflow Tasks (one in ten "
+                + LoadDriver.TASK_DUE_QUERY + "` over " + String.format(Locale.ROOT, "%,d", BenchRunner.tasks) + " workflow Tasks (one in ten "
                 + "requested, deadlines over two years), Overturn on the external PostgreSQL only: the Tasks are copied in SQL from one "
-                + "written through the API; `" + BenchRunner.TASK_DUE_ONE_CLIENT + "` = the same query from one client.\n\n");
+                + "written through the API; `" + BenchRunner.TASK_DUE_ONE_CLIENT + "` = the same query from one client. "
+                + "`mixed` = 25% read, 10% vread, 20% patient+code search, 15% code+date search (`GET " + LoadDriver.CODE_DATE_QUERY + "`), "
+                + "15% Observation create, 15% update, drawn at random per request (`" + BenchRunner.MIXED_ONE_CLIENT + "`: one client); "
+                + "`fresh-load` = " + LoadDriver.FRESH_LOAD_CHARTS + " charts stored, then the code+date search at once, before autovacuum "
+                + "can have analyzed what was loaded. Both on PostgreSQL systems only.\n\n");
         md.append("## Concurrency (read)\n\n| system | clients | req/s | p50 ms | p99 ms |\n|---|---:|---:|---:|---:|\n");
         for (BenchRunner.SystemResult r : results) {
             r.sweep().forEach((clients, x) -> md.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.2f | %.2f |\n",
@@ -190,7 +193,7 @@ final class Report {
         }
         external.map(o -> o.scenarios().get("task-due")).ifPresentOrElse(x -> md.append(String.format(Locale.ROOT,
                 "| %s: Task due-date search at %,d Tasks, p99 under 20 ms at 8 clients | %.2f ms (%.1f req/s)%s | %s |\n",
-                external.get().name(), BenchRunner.TASKS, x.p99(), x.throughput(),
+                external.get().name(), BenchRunner.tasks, x.p99(), x.throughput(),
                 Optional.ofNullable(external.get().scenarios().get(BenchRunner.TASK_DUE_ONE_CLIENT))
                         .map(one -> String.format(Locale.ROOT, "; from 1 client: p99 %.2f ms (%.1f req/s)", one.p99(), one.throughput())).orElse(""),
                 x.p99() < 20 ? "yes" : "no")),
@@ -254,6 +257,9 @@ final class Report {
     /** The scenarios reported, in order. */
     private static List<String> scenarios() {
         List<String> scenarios = new ArrayList<>(BenchRunner.COMMON);
+        scenarios.add("mixed");
+        scenarios.add(BenchRunner.MIXED_ONE_CLIENT);
+        scenarios.add("fresh-load");
         scenarios.addAll(BenchRunner.OVERTURN_ONLY);
         scenarios.add("task-due");
         scenarios.add(BenchRunner.TASK_DUE_ONE_CLIENT);

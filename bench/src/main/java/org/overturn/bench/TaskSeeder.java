@@ -67,11 +67,7 @@ final class TaskSeeder {
                 System.err.printf(Locale.ROOT, "  task-due: %d of %d Tasks stored%n", to, count);
             }
             c.setAutoCommit(true);
-            try (Statement s = c.createStatement()) {
-                for (String table : List.of("resource", "idx_token", "idx_date", "idx_token_date", "idx_reference", "idx_string")) {
-                    s.execute("analyze " + table);
-                }
-            }
+            // No ANALYZE here: the due-date search runs on whatever statistics autovacuum has reached by then.
         }
     }
 

@@ -70,6 +70,7 @@ class SearchPlanIT {
     private static void assertDrivenByTheCriteria(String plan, String what) {
         assertThat(plan).as("%s: the type is not walked in last_updated order", what).doesNotContain("\"resource_last_updated\"");
         assertThat(plan).as("%s: the matches are sorted", what).contains("\"Node Type\": \"Sort\"");
+        assertThat(plan).as("%s: the matches come from an index table", what).containsPattern("\"Relation Name\": \"idx_");
     }
 
     @Test
@@ -80,10 +81,14 @@ class SearchPlanIT {
         }
         String codeAndDate = "code=http://loinc.org|" + RARE + "&date=ge2025-01-01&_count=50";
         String patientAndCode = "patient=Patient/plan-7&code=http://loinc.org|" + RARE + "&_count=50";
+        String tokenOnly = "code=http://loinc.org|" + RARE + "&_count=50";
+        String patientOnly = "patient=Patient/plan-7&_count=50";
 
         load(2_000, 10, 0, RARE);
         assertDrivenByTheCriteria(plan(codeAndDate), "never analyzed, code and date");
         assertDrivenByTheCriteria(plan(patientAndCode), "never analyzed, patient and code");
+        assertDrivenByTheCriteria(plan(tokenOnly), "never analyzed, token only");
+        assertDrivenByTheCriteria(plan(patientOnly), "never analyzed, patient only");
 
         jdbc.execute("analyze");
         load(20_000, 10, 30, RARE);
@@ -94,6 +99,8 @@ class SearchPlanIT {
         assertDrivenByTheCriteria(plan(commonRecent), "statistics 10x stale, a common code in a recent date range");
         assertDrivenByTheCriteria(plan(codeAndDate), "statistics 10x stale, code and date");
         assertDrivenByTheCriteria(plan(patientAndCode), "statistics 10x stale, patient and code");
+        assertDrivenByTheCriteria(plan(tokenOnly), "statistics 10x stale, token only");
+        assertDrivenByTheCriteria(plan(patientOnly), "statistics 10x stale, patient only");
 
         // The answer is the same as ever: every match, oldest first.
         Page<StoredResource> page = SystemWork.call("search-plan-it", () -> store.search(store.parseQuery("Observation", codeAndDate)));
