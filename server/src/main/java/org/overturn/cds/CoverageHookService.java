@@ -74,6 +74,13 @@ final class CoverageHookService {
         knowledge.biomarkers().forEach(b -> b.loinc().forEach(c -> loinc.add(c.code())));
         loinc.add(knowledge.variantPattern().observationCode());
         loinc.add("89247-1"); // ECOG performance status
+        // staging, metastasis, tumour size and nodes: the label-setting criteria read them (disease-settings.yaml)
+        knowledge.settings().forEach(s -> {
+            s.observations().forEach(r -> loinc.addAll(r.loinc()));
+            if (s.resection() != null) {
+                s.resection().qualifiers().forEach(r -> loinc.addAll(r.loinc()));
+            }
+        });
         Map<String, String> templates = new LinkedHashMap<>();
         templates.put("patient", "Patient/{{context.patientId}}");
         templates.put("coverage", "Coverage?patient={{context.patientId}}&status=active&_include=Coverage:payor");

@@ -120,7 +120,8 @@ public interface CdsHooksContract extends FhirHttp {
             assertThat(s.path("description").asText()).isNotBlank();
             assertThat(s.path("prefetch").path("patient").asText()).isEqualTo("Patient/{{context.patientId}}");
         }
-        assertThat(services.get(0).path("prefetch").path("biomarkers").asText()).contains("76042-8").contains("14017-8");
+        assertThat(services.get(0).path("prefetch").path("biomarkers").asText()).contains("76042-8").contains("14017-8")
+                .contains("21908-9").contains("21907-1").contains("21889-1").contains("21906-3");
     }
 
     @Test
