@@ -31,7 +31,8 @@ class WorkflowConfig {
             if (properties.remindersEnabled()) {
                 registrar.addFixedDelayTask(() -> {
                     try {
-                        reminders.sendDueSinceLastRound(clock.instant());
+                        // The server's own work: with trusted issuers configured, a thread without it reads nothing.
+                        org.overturn.platform.SystemWork.run("deadline-reminders", () -> reminders.sendDueSinceLastRound(clock.instant()));
                     } catch (RuntimeException e) {
                         // The next round retries; a reminder is only marked sent together with its Communication.
                         org.slf4j.LoggerFactory.getLogger(DeadlineReminders.class).warn("Deadline reminders failed", e);
