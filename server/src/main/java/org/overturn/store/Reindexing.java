@@ -20,6 +20,32 @@ final class Reindexing {
         this.indexer = indexer;
     }
 
+    /**
+     * Re-indexes every resource one of whose stored versions matches {@code pattern} (a PostgreSQL regular expression
+     * over the stored JSON), logging progress as {@code what}; the text filter finds them without parsing the rest.
+     */
+    void reindexMatching(Connection c, String pattern, String what) throws SQLException {
+        java.util.List<String[]> candidates = new java.util.ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(
+                "select distinct res_type, res_id from resource_version where content ~ ? order by 1, 2")) {
+            s.setString(1, pattern);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    candidates.add(new String[] {rs.getString(1), rs.getString(2)});
+                }
+            }
+        }
+        org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Reindexing.class);
+        log.info("Re-indexing {} resources that {}", candidates.size(), what);
+        int done = 0;
+        for (String[] key : candidates) {
+            reindex(c, key[0], key[1]);
+            if (++done % 1000 == 0) {
+                log.info("Re-indexed {} of {} resources", done, candidates.size());
+            }
+        }
+    }
+
     void reindex(Connection c, String type, String id) throws SQLException {
         try (PreparedStatement versions = c.prepareStatement(
                 "select version, content from resource_version where res_type = ? and res_id = ? and content is not null");
