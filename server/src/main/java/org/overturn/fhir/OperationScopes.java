@@ -43,7 +43,9 @@ final class OperationScopes {
             "Claim/$inquire", new Declaration(false, Set.of("Claim", "ClaimResponse", "Patient", "Organization",
                     "Practitioner", "PractitionerRole", "Coverage"), Set.of()),
             "CoverageEligibilityRequest/$submit", new Declaration(false, CASE,
-                    Set.of("CoverageEligibilityRequest", "CoverageEligibilityResponse")));
+                    Set.of("CoverageEligibilityRequest", "CoverageEligibilityResponse")),
+            // Each client sees only its own Subscriptions (the store checks their owner).
+            "Subscription/$status", new Declaration(false, Set.of("Subscription"), Set.of()));
 
     private OperationScopes() {}
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.hl7.fhir.instance.model.api.IBaseCoding;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.overturn.platform.ErrorCode;
 import org.overturn.platform.OverturnException;
@@ -26,10 +27,18 @@ import org.springframework.lang.Nullable;
  * (404 on a read, left out of a search); a deleted one outside reach is unknown too, not gone. The server's own work
  * ({@code platform.SystemWork}) and development mode reach everything.
  *
- * <p>Writes pass through: the FHIR edge checks each REST write (fhir.AccessInterceptor), and an operation's writes are
- * the ones it declares, allowed there before it runs. The compartment computations and transactions pass through.
+ * <p>A resource of a client-owned type ({@link SmartAccess#CLIENT_OWNED}: Subscription) belongs to the client that
+ * wrote it, named in an owner tag the store sets on each write with a token: another client's is unknown to it on
+ * every path, whatever its scopes, and conditional writes of such types are refused (a match would reveal it).
+ *
+ * <p>Other writes pass through: the FHIR edge checks each REST write (fhir.AccessInterceptor), and an operation's
+ * writes are the ones it declares, allowed there before it runs. The compartment computations and transactions pass
+ * through.
  */
 final class AccessCheckedStore implements ResourceStore {
+    /** The tag naming the client ({@link SmartAccess#client()}) that owns a client-owned resource. */
+    static final String OWNER_TAG = "http://overturn.example.org/fhir/CodeSystem/client-owner";
+
     private final ResourceStore store;
     private final AccessContext access;
 
@@ -60,8 +69,8 @@ final class AccessCheckedStore implements ResourceStore {
     public @Nullable StoredJson readJson(String type, String id) {
         SmartAccess caller = access.current();
         Reach reach = require(caller, type, Interaction.READ);
-        if (!caller.reachesAll(type, Interaction.READ) && type.equals("Binary")) {
-            return null; // decided by its securityContext, on the ordinary path
+        if (!caller.reachesAll(type, Interaction.READ) && (type.equals("Binary") || clientOwned(caller, type))) {
+            return null; // decided by its securityContext or its owner, on the ordinary path
         }
         if (!caller.reachesAll(type, Interaction.READ)) {
             java.util.Set<String> members;
@@ -93,7 +102,9 @@ final class AccessCheckedStore implements ResourceStore {
                         : unknownIfGone(caller, reach, type, id, () -> store.storedCompartments(type, id))
                                 .contains(caller.patient()));
                 if ((reach == Reach.PATIENT && !member)
-                        || !matchesRestriction(caller, type, id)) {
+                        || !matchesRestriction(caller, type, id)
+                        || (clientOwned(caller, type) && !caller.owns(
+                                owner(unknownIfGone(caller, reach, type, id, () -> store.read(type, id)).resource())))) {
                     throw notKnown(type, id);
                 }
             }
@@ -101,7 +112,16 @@ final class AccessCheckedStore implements ResourceStore {
             throw new OverturnException(ErrorCode.NOT_SUPPORTED_FOR_PATIENT_SCOPE, (type == null ? "System" : "Type")
                     + " history is not available to patient-scoped or search-restricted tokens");
         }
-        return store.history(type, id, since, count, offset);
+        Page<HistoryEntry> page = store.history(type, id, since, count, offset);
+        if (type != null || caller.unrestricted()) {
+            return page;
+        }
+        // System history: another client's resources (and their deletions) are left out.
+        List<HistoryEntry> mine = page.items().stream()
+                .filter(e -> !clientOwned(caller, e.stored().type())
+                        || (e.stored().resource() != null && caller.owns(owner(e.stored().resource()))))
+                .toList();
+        return mine.size() == page.items().size() ? page : new Page<>(mine, page.includes(), null, page.hasMore());
     }
 
     @Override
@@ -145,33 +165,60 @@ final class AccessCheckedStore implements ResourceStore {
 
     // ---- the rest: passed through ----
 
+    // ---- writes: passed through, client-owned types stamped and checked ----
+
     @Override
     public WriteResult create(IBaseResource resource, @Nullable String ifNoneExist) {
+        SmartAccess caller = access.current();
+        if (clientOwned(caller, resource.fhirType())) {
+            if (ifNoneExist != null && !ifNoneExist.isBlank()) {
+                throw conditionalRefused(resource.fhirType());
+            }
+            stamp(resource, caller);
+        }
         return store.create(resource, ifNoneExist);
     }
 
     @Override
     public WriteResult update(String type, String id, IBaseResource resource, @Nullable Long ifMatch) {
+        SmartAccess caller = access.current();
+        if (clientOwned(caller, type)) {
+            requireOwnedOrNew(caller, type, id);
+            stamp(resource, caller);
+        }
         return store.update(type, id, resource, ifMatch);
     }
 
     @Override
     public WriteResult conditionalUpdate(String type, String query, IBaseResource resource) {
+        if (clientOwned(access.current(), type)) {
+            throw conditionalRefused(type);
+        }
         return store.conditionalUpdate(type, query, resource);
     }
 
     @Override
     public WriteResult delete(String type, String id, @Nullable Long ifMatch) {
+        SmartAccess caller = access.current();
+        if (clientOwned(caller, type)) {
+            requireOwnedOrNew(caller, type, id);
+        }
         return store.delete(type, id, ifMatch);
     }
 
     @Override
     public @Nullable String matchOne(String type, String condition) {
+        if (clientOwned(access.current(), type)) {
+            throw conditionalRefused(type);
+        }
         return store.matchOne(type, condition);
     }
 
     @Override
     public int conditionalDelete(String type, String query) {
+        if (clientOwned(access.current(), type)) {
+            throw conditionalRefused(type);
+        }
         return store.conditionalDelete(type, query);
     }
 
@@ -243,7 +290,8 @@ final class AccessCheckedStore implements ResourceStore {
             return stored;
         }
         if ((reach == Reach.PATIENT && !inCompartment(caller, stored.resource()))
-                || !matchesRestriction(caller, type, id)) {
+                || !matchesRestriction(caller, type, id)
+                || (clientOwned(caller, type) && !caller.owns(owner(stored.resource())))) {
             throw notKnown(type, id);
         }
         return stored;
@@ -290,6 +338,9 @@ final class AccessCheckedStore implements ResourceStore {
         if (reach == Reach.PATIENT && !inCompartment(caller, stored.resource())) {
             return false;
         }
+        if (clientOwned(caller, stored.type()) && !caller.owns(owner(stored.resource()))) {
+            return false;
+        }
         return matchesRestriction(caller, stored.type(), stored.id());
     }
 
@@ -305,6 +356,51 @@ final class AccessCheckedStore implements ResourceStore {
             }
         }
         return false;
+    }
+
+    /** Whether the type's resources each belong to one client, and the caller is a token's (not the server's own). */
+    private static boolean clientOwned(SmartAccess caller, String type) {
+        return !caller.unrestricted() && SmartAccess.CLIENT_OWNED.contains(type);
+    }
+
+    /** The client named in the resource's owner tag; null for one the server or development mode wrote. */
+    static @Nullable String owner(IBaseResource resource) {
+        for (IBaseCoding tag : resource.getMeta().getTag()) {
+            if (OWNER_TAG.equals(tag.getSystem())) {
+                return tag.getCode();
+            }
+        }
+        return null;
+    }
+
+    /** Sets the owner tag to the caller's client, whatever the client sent: ownership is never claimed by the body. */
+    private static void stamp(IBaseResource resource, SmartAccess caller) {
+        resource.getMeta().getTag().removeIf(tag -> OWNER_TAG.equals(tag.getSystem()));
+        resource.getMeta().addTag().setSystem(OWNER_TAG).setCode(caller.client());
+    }
+
+    /** An update or delete by a token: the stored resource must be the caller's; an id never used is a create. */
+    private void requireOwnedOrNew(SmartAccess caller, String type, String id) {
+        StoredResource stored;
+        try {
+            stored = store.read(type, id);
+        } catch (OverturnException e) {
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                return;
+            }
+            if (e.code() == ErrorCode.GONE) {
+                throw notKnown(type, id); // whose it was is not known here
+            }
+            throw e;
+        }
+        if (stored.resource() == null || !caller.owns(owner(stored.resource()))) {
+            throw notKnown(type, id);
+        }
+    }
+
+    private static OverturnException conditionalRefused(String type) {
+        return new OverturnException(ErrorCode.NOT_SUPPORTED_FOR_PATIENT_SCOPE, "Conditional writes of " + type
+                + " are not available to tokens: each client sees only its own, so write it by id");
     }
 
     private static OverturnException notKnown(String type, String id) {

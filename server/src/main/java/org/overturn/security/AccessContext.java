@@ -45,12 +45,25 @@ public final class AccessContext {
             // Asked several times per request (edge, store, audit): the scopes of one token are parsed once.
             return ofToken.get(token.getToken().getTokenValue(), value -> {
                 Jwt jwt = token.getToken();
-                return SmartAccess.ofToken(scopes(jwt.getClaim("scope")), jwt.getClaimAsString("patient"),
-                                jwt.getSubject() == null ? "" : jwt.getSubject())
+                String subject = jwt.getSubject() == null ? "" : jwt.getSubject();
+                return SmartAccess.ofToken(scopes(jwt.getClaim("scope")), jwt.getClaimAsString("patient"), subject,
+                                client(jwt, subject))
                         .sharing(sharedTypes);
             });
         }
         return NOTHING;
+    }
+
+    /**
+     * The client a token was issued to, as {@code issuer|client}: SMART and RFC 9068 name it in {@code client_id},
+     * other servers in {@code azp}; a backend service's {@code sub} is its client id. Two issuers may reuse a name.
+     */
+    static String client(Jwt jwt, String subject) {
+        String id = jwt.getClaimAsString("client_id");
+        if (id == null) {
+            id = jwt.getClaimAsString("azp");
+        }
+        return (jwt.getIssuer() == null ? "" : jwt.getIssuer().toString()) + "|" + (id != null ? id : subject);
     }
 
     /** SMART's {@code scope} is one space-separated string; some servers send a JSON array: both are read. */

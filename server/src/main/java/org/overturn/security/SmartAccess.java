@@ -3,6 +3,7 @@ package org.overturn.security;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.lang.Nullable;
 
 /**
@@ -13,8 +14,17 @@ import org.springframework.lang.Nullable;
  * @param patient the token's {@code patient} claim (launch patient), if any
  * @param scopes the token's clinical scopes
  * @param subject the token's {@code sub}, for logs and audit
+ * @param client the client the token was issued to, named by issuer and client id: the owner of what it subscribes
  */
-public record SmartAccess(boolean unrestricted, @Nullable String patient, List<SmartScope> scopes, String subject) {
+public record SmartAccess(
+        boolean unrestricted, @Nullable String patient, List<SmartScope> scopes, String subject, String client) {
+
+    /**
+     * Types whose resources belong to the client that wrote them, not to a patient: a Subscription names the
+     * client's endpoint and the credentials for it ({@code channel.header}), so a token reaches only its own
+     * client's, whatever its scopes (security.AccessCheckedStore).
+     */
+    public static final Set<String> CLIENT_OWNED = Set.of("Subscription");
 
     /** How far one interaction on one type reaches. */
     public enum Reach {
@@ -31,7 +41,7 @@ public record SmartAccess(boolean unrestricted, @Nullable String patient, List<S
     }
 
     public static SmartAccess development() {
-        return new SmartAccess(true, null, List.of(), "development");
+        return new SmartAccess(true, null, List.of(), "development", "development");
     }
 
     /**
@@ -59,23 +69,28 @@ public record SmartAccess(boolean unrestricted, @Nullable String patient, List<S
                 }
             }
         }
-        return new SmartAccess(false, patient, extended, subject);
+        return new SmartAccess(false, patient, extended, subject, client);
     }
 
     /** The server's own work (a worker, bookkeeping a write triggers), named for logs and audit. */
     public static SmartAccess system(String name) {
-        return new SmartAccess(true, null, List.of(), "system:" + name);
+        return new SmartAccess(true, null, List.of(), "system:" + name, "system:" + name);
     }
 
-    /** The access of a token's {@code scope} (space-separated) and {@code patient} claims. */
+    /** The access of a token's {@code scope} (space-separated) and {@code patient} claims, its client its subject. */
     public static SmartAccess ofToken(@Nullable String scope, @Nullable String patient, String subject) {
+        return ofToken(scope, patient, subject, subject);
+    }
+
+    /** The access of a token's {@code scope} (space-separated) and {@code patient} claims, issued to {@code client}. */
+    public static SmartAccess ofToken(@Nullable String scope, @Nullable String patient, String subject, String client) {
         List<SmartScope> parsed = new ArrayList<>();
         if (scope != null) {
             for (String s : scope.trim().split("\\s+")) {
                 SmartScope.parse(s).ifPresent(parsed::add);
             }
         }
-        return new SmartAccess(false, patient == null || patient.isBlank() ? null : patient, parsed, subject);
+        return new SmartAccess(false, patient == null || patient.isBlank() ? null : patient, parsed, subject, client);
     }
 
     /**
@@ -119,9 +134,18 @@ public record SmartAccess(boolean unrestricted, @Nullable String patient, List<S
                 .map(SmartScope::restriction).distinct().toList();
     }
 
-    /** Whether the interaction reaches every resource of the type: no compartment, no search restriction. */
+    /**
+     * Whether the interaction reaches every resource of the type: no compartment, no search restriction, and not a
+     * type whose resources each belong to one client ({@link #CLIENT_OWNED}).
+     */
     public boolean reachesAll(String type, Interaction interaction) {
-        return reach(type, interaction) == Reach.ALL && restrictions(type, interaction).isEmpty();
+        return reach(type, interaction) == Reach.ALL && restrictions(type, interaction).isEmpty()
+                && (unrestricted || !CLIENT_OWNED.contains(type));
+    }
+
+    /** Whether a resource owned by {@code owner} (null: by nobody, written by the server) is this caller's. */
+    public boolean owns(@Nullable String owner) {
+        return unrestricted || client.equals(owner);
     }
 
     /** Whether every interaction on every type is allowed beyond any compartment (user or system {@code *.*}). */

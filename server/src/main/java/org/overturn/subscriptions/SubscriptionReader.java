@@ -137,6 +137,11 @@ final class SubscriptionReader {
                 }
             }
         }
+        if (topic.anyFilterRequired() && out.isEmpty()) {
+            problems.add(new Problem(path, "the topic " + topic.url() + " spans every patient; name at least one of its"
+                    + " filters (" + String.join(", ", topic.filters().stream().map(Topic.Filter::name).toList())
+                    + ") with " + BackportProfiles.FILTER_CRITERIA));
+        }
         for (Topic.Filter required : topic.filters()) {
             if (required.required() && out.stream().noneMatch(c -> c.name().equals(required.name()))) {
                 problems.add(new Problem(path, "the topic " + topic.url() + " needs a filter " + required.name()

@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.overturn.platform.HostAllowList;
 import org.overturn.platform.Poller;
+import org.overturn.security.AccessContext;
 import org.overturn.store.ResourceStore;
 import org.overturn.store.WriteListener;
 import org.overturn.store.WriteRule;
@@ -44,8 +45,8 @@ class SubscriptionsConfig {
     }
 
     @Bean
-    WriteRule subscriptionRule(SubscriptionReader reader) {
-        return new SubscriptionRule(reader);
+    WriteRule subscriptionRule(SubscriptionReader reader, AccessContext access) {
+        return new SubscriptionRule(reader, access);
     }
 
     @Bean

@@ -9,13 +9,23 @@ import java.util.Optional;
  * {@code subscriptions/topics.yaml}.
  *
  * @param fullResource what a full-resource notification carries for the focus
+ * @param fullResourceTypes the types a full-resource notification may carry ({@code *}: any): a subscriber's token
+ *     must read all of each
+ * @param anyFilterRequired whether a Subscription must name at least one filter (the topic spans every patient)
  */
 public record Topic(
         String url, String title, String resource, String description, String source, String fullResource,
-        List<Filter> filters) {
+        List<Filter> filters, List<String> fullResourceTypes, boolean anyFilterRequired) {
 
     public Topic {
         filters = List.copyOf(filters);
+        fullResourceTypes = List.copyOf(fullResourceTypes);
+    }
+
+    /** A topic whose full-resource notifications carry the focus alone, with no filter required. */
+    public Topic(String url, String title, String resource, String description, String source, String fullResource,
+            List<Filter> filters) {
+        this(url, title, resource, description, source, fullResource, filters, List.of(resource), false);
     }
 
     /**

@@ -80,8 +80,23 @@ public final class TopicCatalog {
                     filters.add(new Topic.Filter(name, kind, f.path("required").asBoolean(false), text(f, "description", fat, problems)));
                 }
             }
+            List<String> carried = new ArrayList<>();
+            node.path("fullResourceTypes").forEach(t -> carried.add(t.asText("").trim()));
+            for (String t : carried) {
+                if (!t.equals("*") && !TYPE.matcher(t).matches()) {
+                    problems.add(at + ".fullResourceTypes '" + t + "' is not a resource type name or *");
+                }
+            }
+            if (carried.isEmpty()) {
+                problems.add(at + ".fullResourceTypes is missing: the types a full-resource notification carries");
+            }
+            boolean anyFilter = node.path("anyFilterRequired").asBoolean(false);
+            if (anyFilter && filters.isEmpty()) {
+                problems.add(at + ".anyFilterRequired is set but the topic has no filters");
+            }
             topics.add(new Topic(url, text(node, "title", at, problems), resource, text(node, "description", at, problems),
-                    text(node, "source", at, problems), text(node, "fullResource", at, problems), filters));
+                    text(node, "source", at, problems), text(node, "fullResource", at, problems), filters, carried,
+                    anyFilter));
         }
         if (topics.isEmpty()) {
             problems.add("no topics listed");

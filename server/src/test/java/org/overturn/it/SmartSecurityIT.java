@@ -889,6 +889,94 @@ class SmartSecurityIT extends ServerTest {
                 .contains(ISSUER_A + "/authorize", ISSUER_A + "/token");
     }
 
+    // ---- item 4: a Subscription belongs to the client that wrote it ----
+
+    /**
+     * A Subscription names its client's endpoint and the credentials for it: another client, whatever its scopes,
+     * never reads, finds, lists, changes or asks the status or events of it, on any path; an owner tag sent in the
+     * body claims nothing; what it subscribes to must be within its token's reach.
+     */
+    @Test
+    void subscriptionWhenWrittenByOneClientThenAnotherClientNeverSeesOrChangesIt() {
+        String secret = "Secret" + unique();
+        String one = bearer(tokenA(c -> c.claim("scope", "user/*.cruds").claim("client_id", "app-one")));
+        String two = bearer(tokenA(c -> c.claim("scope", "user/*.cruds").claim("client_id", "app-two")));
+        String path = "/owned/" + unique();
+        SubscriptionContract.Subscriber.SERVER.stubFor(com.github.tomakehurst.wiremock.client.WireMock
+                .post(path).willReturn(aResponse().withStatus(200)));
+        // The body claims app-two's ownership; the tag names the writer, app-one.
+        String body = reminderSubscription(path, "patient=Patient/" + patientA, secret, "id-only")
+                .replace("\"resourceType\":\"Subscription\",", "\"resourceType\":\"Subscription\",\"meta\":{\"tag\":[{"
+                        + "\"system\":\"http://overturn.example.org/fhir/CodeSystem/client-owner\",\"code\":\""
+                        + ISSUER_A + "|app-two\"}]},");
+        String id = createAs(one, "Subscription", body);
+        Response mine = get("Subscription/" + id, "Authorization", one);
+        assertThat(mine.status()).isEqualTo(200);
+        assertThat(mine.body()).contains(secret).contains(ISSUER_A + "|app-one").doesNotContain("app-two");
+        assertThat(get("Subscription/" + id + "/$status", "Authorization", one).status())
+                .isEqualTo(200);
+
+        int probes = 0;
+        for (String p : List.of("Subscription/" + id, "Subscription/" + id + "?_format=xml",
+                "Subscription/" + id + "?_pretty=true", "Subscription/" + id + "?_format=json",
+                "Subscription/" + id + "/_history", "Subscription/" + id + "/_history/1",
+                "Subscription/" + id + "/$status", "Subscription/" + id + "/$events")) {
+            Response r = get(p, "Authorization", two, "Accept", "application/fhir+json");
+            assertThat(r.status()).as(p).isEqualTo(404);
+            assertThat(r.body()).as(p).doesNotContain(secret);
+            probes++;
+        }
+        for (String p : List.of("Subscription?_id=" + id, "Subscription", "Subscription?status=requested,active",
+                "Subscription/$status?id=" + id, "_history", "Subscription?_format=xml&_id=" + id)) {
+            Response r = get(p, "Authorization", two, "Accept", "application/fhir+json");
+            assertThat(r.status()).as(p).isIn(200, 403);
+            assertThat(r.body()).as(p).doesNotContain(secret).doesNotContain("\"id\":\"" + id + "\"");
+            probes++;
+        }
+        Response changed = put("Subscription/" + id, reminderSubscription(path, "patient=Patient/" + patientA, "x", "id-only")
+                .replace("{\"resourceType\":\"Subscription\",", "{\"resourceType\":\"Subscription\",\"id\":\"" + id + "\","),
+                "Authorization", two);
+        assertThat(changed.status()).as(changed.body()).isEqualTo(404);
+        assertThat(delete("Subscription/" + id, "Authorization", two).status()).isEqualTo(404);
+        Response conditional = put("Subscription?_id=" + id, reminderSubscription(path, "patient=Patient/" + patientA, "x",
+                "id-only"), "Authorization", two);
+        assertThat(conditional.status()).as(conditional.body()).isEqualTo(403);
+        Response ifNoneExist = post("Subscription", reminderSubscription(path, "patient=Patient/" + patientA, "x", "id-only"),
+                "Authorization", two, "If-None-Exist", "_id=" + id);
+        assertThat(ifNoneExist.status()).as(ifNoneExist.body()).isEqualTo(403);
+        probes += 4;
+        assertThat(get("Subscription/" + id, "Authorization", one).body()).as("unchanged").contains(secret);
+        System.out.printf("Subscription owner probes by another client: %d, leaks 0%n", probes);
+
+        // What a Subscription sends must be within its writer's reach; the reminder topic needs a filter.
+        String subscribesOnly = bearer(tokenA(c -> c.claim("scope", "user/Subscription.cruds").claim("client_id", "app-3")));
+        Response outOfReach = post("Subscription", reminderSubscription(path, "patient=Patient/" + patientA, "x", "id-only"),
+                "Authorization", subscribesOnly);
+        assertThat(outOfReach.assertOutcome(403)).isEqualTo("OVT-403-SCOPE");
+        assertThat(outOfReach.body()).contains("must read all of Communication");
+        String narrow = bearer(tokenA(c -> c.claim("scope", "user/Subscription.cruds user/Communication.rs")
+                .claim("client_id", "app-4")));
+        assertThat(post("Subscription", reminderSubscription(path, "patient=Patient/" + patientA, "x", "full-resource"),
+                "Authorization", narrow).status()).isEqualTo(201);
+        Response unfiltered = post("Subscription", reminderSubscription(path, null, "x", "id-only"), "Authorization", narrow);
+        assertThat(unfiltered.assertOutcome(422)).isEqualTo("OVT-422-RULE");
+        assertThat(unfiltered.body()).contains("spans every patient");
+        Response patientScoped = post("Subscription", reminderSubscription(path, "patient=Patient/" + patientA, "x", "id-only"),
+                "Authorization", bearer(patientToken(patientA, "patient/*.cruds")));
+        assertThat(patientScoped.status()).isEqualTo(403);
+    }
+
+    private static String reminderSubscription(String path, String filter, String secret, String content) {
+        return "{\"resourceType\":\"Subscription\",\"status\":\"requested\",\"reason\":\"reminders\","
+                + "\"criteria\":\"http://overturn.example.org/fhir/SubscriptionTopic/task-deadline-reminder\""
+                + (filter == null ? "" : ",\"_criteria\":{\"extension\":[{\"url\":\"" + SubscriptionContract.FILTER
+                        + "\",\"valueString\":\"" + filter + "\"}]}")
+                + ",\"channel\":{\"type\":\"rest-hook\",\"endpoint\":\"" + SubscriptionContract.Subscriber.url(path)
+                + "\",\"header\":[\"Authorization: Bearer " + secret + "\"],\"payload\":\"application/fhir+json\","
+                + "\"_payload\":{\"extension\":[{\"url\":\"" + SubscriptionContract.CONTENT + "\",\"valueCode\":\""
+                + content + "\"}]}}}";
+    }
+
     // ---- helpers ----
 
     /** 401 + WWW-Authenticate: Bearer + OperationOutcome, no data, on each way of asking. */

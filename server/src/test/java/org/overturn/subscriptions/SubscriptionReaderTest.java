@@ -124,11 +124,31 @@ class SubscriptionReaderTest {
     }
 
     @Test
-    void readWhenReminderTopicWithoutFiltersThenAccepted() {
+    void readWhenReminderTopicWithoutFiltersThenRefusedAndWithOneAccepted() {
         Subscription s = pas();
         s.setCriteria(WorkflowSteps.REMINDER_TOPIC);
         s.getCriteriaElement().getExtension().clear();
-        assertThat(reader.read(s).filters()).isEmpty();
+        assertThat(problem(s)).contains("spans every patient").contains("patient, recipient");
+        s.getCriteriaElement().addExtension(BackportProfiles.FILTER_CRITERIA, new StringType("recipient=Practitioner/p1"));
+        assertThat(reader.read(s).filters()).containsExactly(
+                new BackportSubscription.Criterion("recipient", List.of("Practitioner/p1")));
+    }
+
+    @Test
+    void topicsWhenFullResourceTypesMissingOrAnyFilterWithoutFiltersThenTheFileIsRefused() {
+        String yaml = """
+                topics:
+                  - url: http://x.example/SubscriptionTopic/t
+                    title: t
+                    source: s
+                    resource: Task
+                    description: d
+                    fullResource: f
+                    anyFilterRequired: true
+                """;
+        assertThatThrownBy(() -> TopicCatalog.read(new java.io.ByteArrayInputStream(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8))))
+                .hasMessageContaining("fullResourceTypes is missing")
+                .hasMessageContaining("anyFilterRequired is set but the topic has no filters");
     }
 
     @Test
