@@ -41,7 +41,7 @@ final class OperationScopes {
             "Claim/$submit", new Declaration(false, CASE, Set.of("Claim", "ClaimResponse", "Bundle", "Patient",
                     "Coverage", "Organization", "Practitioner", "PractitionerRole", "MedicationRequest", "Provenance")),
             "Claim/$inquire", new Declaration(false, Set.of("Claim", "ClaimResponse", "Patient", "Organization",
-                    "Practitioner", "PractitionerRole", "Coverage"), Set.of()),
+                    "Practitioner", "PractitionerRole", "Coverage", "Task"), Set.of()),
             "CoverageEligibilityRequest/$submit", new Declaration(false, CASE,
                     Set.of("CoverageEligibilityRequest", "CoverageEligibilityResponse")),
             // Each client sees only its own Subscriptions (the store checks their owner).

@@ -11,6 +11,7 @@ import org.overturn.payers.PayerRoute;
 import org.overturn.payers.PayerRoutes;
 import org.overturn.platform.Poller;
 import org.overturn.platform.RequiredElements;
+import org.overturn.security.AccessContext;
 import org.overturn.store.ResourceStore;
 import org.overturn.subscriptions.TopicEvents;
 import org.springframework.beans.factory.ObjectProvider;
@@ -23,10 +24,11 @@ class PasConfig {
 
     @Bean
     PasService pasService(FhirContext ctx, RequiredElements requiredElements, ResourceStore store, Assessor assessor, Knowledge knowledge,
-            PayerRoutes routes, JdbcTemplate jdbc, PasProperties properties, Clock clock) {
+            PayerRoutes routes, JdbcTemplate jdbc, PasProperties properties, AccessContext access, Clock clock) {
         return new PasService(store, new PasBundleReader(ctx, requiredElements::check),
                 new SandboxPayer(assessor, knowledge, properties.sandbox().unmatched()),
-                new PasResponseFactory(ctx), routes, new PasOutbox(jdbc), clock);
+                new PasResponseFactory(ctx), routes, new PasOutbox(jdbc), new PasSubmissions(jdbc), access::tokenClient,
+                clock);
     }
 
     @Bean(destroyMethod = "shutdown")

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Claim;
@@ -41,7 +42,8 @@ import org.springframework.lang.Nullable;
  * with a configured route gets the request through the outbox (same transaction) and the client a queued answer
  * until the payer's decision arrives. {@code Claim/$inquire} finds earlier requests by example (member id, provider,
  * insurer) and answers their current responses. A request whose Claim identifier was already submitted gets the
- * stored answer again: the payer never sees it twice.
+ * stored answer again: the payer never sees it twice. Both answer a token's caller only about requests its own client
+ * submitted ({@link PasSubmissions}).
  */
 public final class PasService {
     /** How many earlier requests of one member an inquiry looks at, newest first. */
@@ -53,16 +55,21 @@ public final class PasService {
     private final PasResponseFactory responses;
     private final PayerRoutes routes;
     private final PasOutbox outbox;
+    private final PasSubmissions submissions;
+    private final Supplier<Optional<String>> client;
     private final Clock clock;
 
     PasService(ResourceStore store, PasBundleReader reader, SandboxPayer payer, PasResponseFactory responses,
-            PayerRoutes routes, PasOutbox outbox, Clock clock) {
+            PayerRoutes routes, PasOutbox outbox, PasSubmissions submissions, Supplier<Optional<String>> client,
+            Clock clock) {
         this.store = store;
         this.reader = reader;
         this.payer = payer;
         this.responses = responses;
         this.routes = routes;
         this.outbox = outbox;
+        this.submissions = submissions;
+        this.client = client;
         this.clock = clock;
     }
 
@@ -83,7 +90,16 @@ public final class PasService {
             WriteResult written = store.create(claim, "use=preauthorization&identifier="
                     + URLEncoder.encode(token(identifier), StandardCharsets.UTF_8).replace("+", "%20"));
             if (written.kind() == WriteResult.Kind.MATCHED) {
+                if (!submittedByCaller(written.stored().id())) {
+                    throw new OverturnException(ErrorCode.BUSINESS_RULE, "The Claim identifier " + identifier.getSystem()
+                            + "|" + identifier.getValue() + " belongs to a request another client submitted; give the"
+                            + " request a new identifier", "Claim.identifier");
+                }
                 return answered(written.stored(), identifier, serverBase, now);
+            }
+            String caller = client.get().orElse(null);
+            if (caller != null) {
+                submissions.record(claim.getIdElement().getIdPart(), caller, now.toInstant());
             }
             Map<String, Resource> stored = new HashMap<>();
             stored.put(PasResponseFactory.reference(claim), claim);
@@ -196,10 +212,19 @@ public final class PasService {
         Date now = Date.from(clock.instant());
         Parameters result = new Parameters();
         for (Claim match : named.isEmpty() ? matches : named) {
+            if (!submittedByCaller(match.getIdElement().getIdPart())) {
+                continue; // another provider's request: not this caller's to know of
+            }
             currentResponse(match.getIdElement().getIdPart()).ifPresent(response -> result.addParameter()
                     .setName("return").setResource(responses.bundle(serverBase, response, this::read, now)));
         }
         return result;
+    }
+
+    /** Whether the caller's client submitted the request; the server's own work and development mode see all. */
+    private boolean submittedByCaller(String claimId) {
+        Optional<String> caller = client.get();
+        return caller.isEmpty() || submissions.submitter(claimId).equals(caller);
     }
 
     private static String payerName(Organization insurer) {

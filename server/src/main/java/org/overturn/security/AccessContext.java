@@ -74,6 +74,12 @@ public final class AccessContext {
         return claim instanceof String text ? text : null;
     }
 
+    /** The client of a token's caller ({@link SmartAccess#client()}); empty for the server's own work and development mode. */
+    public java.util.Optional<String> tokenClient() {
+        SmartAccess caller = current();
+        return caller.unrestricted() ? java.util.Optional.empty() : java.util.Optional.of(caller.client());
+    }
+
     public boolean developmentMode() {
         return developmentMode;
     }

@@ -966,6 +966,40 @@ class SmartSecurityIT extends ServerTest {
         assertThat(patientScoped.status()).isEqualTo(403);
     }
 
+    /**
+     * A PAS request answers again only to the client that submitted it: the same request resubmitted by another
+     * client is refused without its answer, and another client's inquiry for the same member, provider and insurer
+     * finds nothing. Member ids and NPIs are no secret.
+     */
+    @Test
+    void pasRequestWhenAnotherClientResubmitsOrInquiresThenItLearnsNothingOfIt() {
+        String one = bearer(tokenA(c -> c.claim("scope", "user/*.cruds").claim("client_id", "ehr-one")));
+        String two = bearer(tokenA(c -> c.claim("scope", "user/*.cruds").claim("client_id", "ehr-two")));
+        org.hl7.fhir.r4.model.Bundle request = PasBundles.request(org.overturn.fixtures.Scenarios.ALECTINIB_CA.bundleJson(),
+                "MB-" + unique(), "PA-" + unique());
+        String json = PasBundles.json(request);
+        Response submitted = post("Claim/$submit", json, "Authorization", one);
+        assertThat(submitted.status()).as(submitted.body()).isEqualTo(200);
+        String responseId = submitted.json().path("entry").get(0).path("resource").path("id").asText();
+
+        Response again = post("Claim/$submit", json, "Authorization", one);
+        assertThat(again.status()).as(again.body()).isEqualTo(200);
+        assertThat(again.json().path("entry").get(0).path("resource").path("id").asText()).isEqualTo(responseId);
+        Response taken = post("Claim/$submit", json, "Authorization", two);
+        assertThat(taken.assertOutcome(422)).isEqualTo("OVT-422-RULE");
+        assertThat(taken.body()).contains("another client submitted").doesNotContain(responseId);
+
+        String inquiry = PasBundles.json(PasBundles.inquiry(request, "INQ-" + unique()));
+        Response mine = post("Claim/$inquire", inquiry, "Authorization", one);
+        assertThat(mine.status()).as(mine.body()).isEqualTo(200);
+        assertThat(mine.json().path("parameter").size()).isEqualTo(1);
+        assertThat(mine.body()).contains(responseId);
+        Response theirs = post("Claim/$inquire", inquiry, "Authorization", two);
+        assertThat(theirs.status()).as(theirs.body()).isEqualTo(200);
+        assertThat(theirs.json().path("parameter").size()).isZero();
+        assertThat(theirs.body()).doesNotContain(responseId);
+    }
+
     private static String reminderSubscription(String path, String filter, String secret, String content) {
         return "{\"resourceType\":\"Subscription\",\"status\":\"requested\",\"reason\":\"reminders\","
                 + "\"criteria\":\"http://overturn.example.org/fhir/SubscriptionTopic/task-deadline-reminder\""
