@@ -4,6 +4,8 @@
 # Usage: bench/foundation.sh [clients] [requests]      (run from the repository root after ./mvnw -B -DskipTests package)
 # TOKENS=on: the server trusts a bench issuer (bench.BenchIssuer, loopback) and every request carries its token
 # (scope TOKEN_SCOPE, default system/*.cruds), so the figures include token checks, access checks and auditing.
+# SERVER_ARGS: more server settings, split on spaces (e.g. SERVER_ARGS=--overturn.audit.enabled=false);
+# SERVER_JVM_ARGS: JVM options for the server alone (e.g. a flight recording).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CLIENTS=${1:-4}
@@ -46,7 +48,8 @@ fi
 
 start_server() {  # sets PID and START_MS
   local started; started=$(date +%s%N)
-  java -jar "$JAR" --server.port=$PORT --overturn.data-dir="$DATA" "${AUTH_ARGS[@]}" >"$LOG" 2>&1 &
+  # shellcheck disable=SC2086 # SERVER_ARGS is split on purpose
+  java ${SERVER_JVM_ARGS:-} -jar "$JAR" --server.port=$PORT --overturn.data-dir="$DATA" "${AUTH_ARGS[@]}" ${SERVER_ARGS:-} >"$LOG" 2>&1 &
   PID=$!
   for _ in $(seq 1 1200); do
     if curl -sf -o /dev/null "http://127.0.0.1:$PORT/fhir/metadata"; then

@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.overturn.platform.AuditAttributes;
@@ -13,8 +14,8 @@ import org.overturn.store.ResourceTypes;
 import org.springframework.lang.Nullable;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.overturn.security.AccessContext;
+import org.springframework.security.oauth2.server.resource.authentication.AbstractOAuth2TokenAuthenticationToken;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -66,26 +67,29 @@ final class AuditFilter extends OncePerRequestFilter {
                     audit.recordIfRoom(record(request, response, null, "unauthenticated"));
                 }
             } else {
-                Jwt token = caller instanceof JwtAuthenticationToken jwt ? jwt.getToken() : null;
+                // A JWT's claims, or what introspection answered for an opaque token.
+                Map<String, Object> token = caller instanceof AbstractOAuth2TokenAuthenticationToken<?> checked
+                        ? checked.getTokenAttributes() : null;
                 Object verified = request.getAttribute(AuditAttributes.CALLER);
-                String subject = token != null ? String.valueOf(token.getSubject())
+                String subject = token != null ? AccessContext.text(token.get("sub"))
                         : verified != null ? verified.toString() : "development";
                 audit.record(record(request, response, token, subject));
             }
         }
     }
 
-    private AuditRecord record(HttpServletRequest request, HttpServletResponse response, @Nullable Jwt token, String subject) {
-        Object patient = token != null ? token.getClaimAsString("patient") : request.getAttribute(AuditAttributes.PATIENT);
+    private AuditRecord record(
+            HttpServletRequest request, HttpServletResponse response, @Nullable Map<String, Object> token, String subject) {
+        Object patient = token != null ? token.get("patient") : request.getAttribute(AuditAttributes.PATIENT);
         return new AuditRecord(
                 clock.instant(),
                 request.getMethod(),
                 path(request),
                 request.getQueryString(),
                 response.getStatus(),
-                token == null || token.getIssuer() == null ? null : token.getIssuer().toString(),
+                token == null || token.get("iss") == null ? null : token.get("iss").toString(),
                 subject,
-                token == null ? null : clientId(token),
+                token == null ? null : AccessContext.clientId(token),
                 patient == null ? null : patient.toString(),
                 request.getRemoteAddr(),
                 response.getHeader("X-Request-Id"),
@@ -98,12 +102,6 @@ final class AuditFilter extends OncePerRequestFilter {
                 .replaceFirst("^/fhir/?", "")
                 .replaceFirst("^/", "");
         return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-    }
-
-    /** SMART and RFC 9068 name the client in {@code client_id}; other servers use {@code azp}. */
-    private static @Nullable String clientId(Jwt token) {
-        String id = token.getClaimAsString("client_id");
-        return id != null ? id : token.getClaimAsString("azp");
     }
 
     private static @Nullable String written(@Nullable String location) {

@@ -9,7 +9,6 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
@@ -24,7 +23,6 @@ import org.overturn.security.SmartAccess.Reach;
 import org.overturn.store.QueryString;
 import org.overturn.store.ResourceStore;
 import org.overturn.store.SearchRequest;
-import org.overturn.store.SearchParameterRegistry;
 import org.springframework.lang.Nullable;
 
 /**
@@ -42,12 +40,10 @@ final class AccessInterceptor {
 
     private final AccessContext access;
     private final ResourceStore store;
-    private final SearchParameterRegistry registry;
 
-    AccessInterceptor(AccessContext access, ResourceStore store, SearchParameterRegistry registry) {
+    AccessInterceptor(AccessContext access, ResourceStore store) {
         this.access = access;
         this.store = store;
-        this.registry = registry;
     }
 
     @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED, order = FIRST)
@@ -274,23 +270,15 @@ final class AccessInterceptor {
         }
     }
 
-    /** Narrows a search to the token patient's compartment, or refuses what this cut cannot narrow. */
+    /**
+     * A patient-scoped search: the store narrows it to the token patient's compartment (security.AccessCheckedStore);
+     * what reaches other resources is refused here.
+     */
     private void narrow(RequestDetails request, SmartAccess caller, String type, Reach reach) {
         if (reach != Reach.PATIENT) {
             return;
         }
-        Map<String, String[]> params = new LinkedHashMap<>(request.getParameters());
-        refuseJoins(params, "patient-scoped");
-        String patient = Objects.requireNonNull(caller.patient());
-        if (type.equals("Patient")) {
-            params.merge("_id", new String[] {patient}, AccessInterceptor::and);
-        } else if (registry.find(type, "patient") != null) {
-            params.merge("patient", new String[] {"Patient/" + patient}, AccessInterceptor::and);
-        } else {
-            throw new OverturnException(ErrorCode.NOT_SUPPORTED_FOR_PATIENT_SCOPE,
-                    "A search of " + type + " is not yet available to patient-scoped tokens");
-        }
-        request.setParameters(params);
+        refuseJoins(new LinkedHashMap<>(request.getParameters()), "patient-scoped");
     }
 
     /** _include, _revinclude and _has reach other resources, which these narrowed searches cannot check yet. */

@@ -100,9 +100,15 @@ final class FhirRequestFilter extends OncePerRequestFilter {
                     request.getRequestURI(),
                     params.isEmpty() ? "" : " params=" + params,
                     response.getStatus(),
-                    String.format(Locale.ROOT, "%.1f", micros / 1000.0));
+                    milliseconds(micros));
             MDC.remove(RequestIds.MDC_KEY);
         }
+    }
+
+    /** Milliseconds with one decimal ({@code 12.3}), without a formatter: this runs once per request. */
+    static String milliseconds(long micros) {
+        long tenths = (micros + 50) / 100;
+        return (tenths / 10) + "." + (tenths % 10);
     }
 
     private static String resourceType(HttpServletRequest request) {

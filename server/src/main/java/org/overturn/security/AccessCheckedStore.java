@@ -128,8 +128,12 @@ final class AccessCheckedStore implements ResourceStore {
     public Page<StoredResource> search(SearchRequest request) {
         SmartAccess caller = access.current();
         String type = request.resourceType();
-        require(caller, type, Interaction.SEARCH);
-        Page<StoredResource> page = store.search(request);
+        Reach reach = require(caller, type, Interaction.SEARCH);
+        // A patient scope searches its patient's compartment, every member of it, in the query itself: pages and
+        // counts hold only what it may see. What is left out below is the rest (search restrictions, owners).
+        Page<StoredResource> page = store.search(reach == Reach.PATIENT
+                ? request.withinCompartment(java.util.Objects.requireNonNull(caller.patient()))
+                : request);
         if (caller.unrestricted()) {
             return page;
         }

@@ -10,8 +10,8 @@ import org.overturn.platform.SystemWork;
 import org.springframework.lang.Nullable;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import java.util.Map;
+import org.springframework.security.oauth2.server.resource.authentication.AbstractOAuth2TokenAuthenticationToken;
 
 /**
  * The caller's access for the request on this thread, from the token Spring Security checked. With trusted issuers
@@ -41,13 +41,14 @@ public final class AccessContext {
             return SmartAccess.system(system);
         }
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-        if (authentication instanceof JwtAuthenticationToken token && token.isAuthenticated()) {
+        if (authentication instanceof AbstractOAuth2TokenAuthenticationToken<?> token && token.isAuthenticated()) {
             // Asked several times per request (edge, store, audit): the scopes of one token are parsed once.
+            // A JWT's claims, or what introspection answered for an opaque token: the same names either way.
             return ofToken.get(token.getToken().getTokenValue(), value -> {
-                Jwt jwt = token.getToken();
-                String subject = jwt.getSubject() == null ? "" : jwt.getSubject();
-                return SmartAccess.ofToken(scopes(jwt.getClaim("scope")), jwt.getClaimAsString("patient"), subject,
-                                client(jwt, subject))
+                Map<String, Object> claims = token.getTokenAttributes();
+                String subject = text(claims.get("sub"));
+                return SmartAccess.ofToken(scopes(claims.get("scope")), text(claims.get("patient")), subject,
+                                client(claims, subject))
                         .sharing(sharedTypes);
             });
         }
@@ -58,12 +59,23 @@ public final class AccessContext {
      * The client a token was issued to, as {@code issuer|client}: SMART and RFC 9068 name it in {@code client_id},
      * other servers in {@code azp}; a backend service's {@code sub} is its client id. Two issuers may reuse a name.
      */
-    static String client(Jwt jwt, String subject) {
-        String id = jwt.getClaimAsString("client_id");
+    public static String client(Map<String, Object> claims, String subject) {
+        String id = clientId(claims);
+        return text(claims.get("iss")) + "|" + (id != null ? id : subject);
+    }
+
+    /** The token's client id: {@code client_id} (SMART, RFC 9068, RFC 7662), else {@code azp}; null if neither. */
+    public static @Nullable String clientId(Map<String, Object> claims) {
+        Object id = claims.get("client_id");
         if (id == null) {
-            id = jwt.getClaimAsString("azp");
+            id = claims.get("azp");
         }
-        return (jwt.getIssuer() == null ? "" : jwt.getIssuer().toString()) + "|" + (id != null ? id : subject);
+        return id == null ? null : id.toString();
+    }
+
+    /** A claim as text ({@code iss} may come as a URL, {@code patient} as a string); empty when absent. */
+    public static String text(@Nullable Object claim) {
+        return claim == null ? "" : claim.toString();
     }
 
     /** SMART's {@code scope} is one space-separated string; some servers send a JSON array: both are read. */

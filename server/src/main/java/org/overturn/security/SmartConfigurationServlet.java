@@ -37,10 +37,17 @@ final class SmartConfigurationServlet extends HttpServlet {
             return;
         }
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("issuer", discovery.issuer());
-        body.put("jwks_uri", discovery.jwksUri());
+        if (discovery.issuer() != null) {
+            body.put("issuer", discovery.issuer());
+        }
+        if (discovery.jwksUri() != null) {
+            body.put("jwks_uri", discovery.jwksUri());
+        }
         body.put("authorization_endpoint", discovery.authorizationEndpoint());
         body.put("token_endpoint", discovery.tokenEndpoint());
+        if (discovery.introspectionEndpoint() != null) {
+            body.put("introspection_endpoint", discovery.introspectionEndpoint());
+        }
         body.put("grant_types_supported", List.of("authorization_code", "client_credentials"));
         body.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "private_key_jwt"));
         body.put("token_endpoint_auth_signing_alg_values_supported", List.of("RS384", "ES384"));

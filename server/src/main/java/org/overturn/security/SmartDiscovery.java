@@ -43,9 +43,16 @@ public final class SmartDiscovery {
         return properties.tokenEndpoint() == null ? null : properties.tokenEndpoint().toString();
     }
 
-    /** The first trusted issuer: the authorization server the endpoints belong to. */
+    /** The first trusted issuer (else the introspecting one): the authorization server the endpoints belong to. */
     @Nullable String issuer() {
-        return properties.issuers().isEmpty() ? null : properties.issuers().get(0).issuer();
+        if (!properties.issuers().isEmpty()) {
+            return properties.issuers().get(0).issuer();
+        }
+        return properties.introspection() == null ? null : properties.introspection().issuer();
+    }
+
+    @Nullable String introspectionEndpoint() {
+        return properties.introspection() == null ? null : properties.introspection().uri().toString();
     }
 
     @Nullable String jwksUri() {

@@ -23,6 +23,8 @@ import org.springframework.validation.annotation.Validated;
  * @param authorizationEndpoint the authorization server's authorize URL, advertised in discovery
  * @param tokenEndpoint the authorization server's token URL, advertised in discovery
  * @param capabilities the SMART capabilities advertised in discovery (those of the authorization server in front)
+ * @param introspection an authorization server that answers for opaque tokens (RFC 7662), and for JWTs of issuers not
+ *     listed in {@code issuers}; unset: only JWTs of the trusted issuers are accepted
  * @param sharedTypes types no patient compartment holds (directories, forms) that a patient scope reads and searches
  *     whole: {@code patient/Practitioner.rs} reads every Practitioner, as a letter for the patient names its prescriber
  */
@@ -41,6 +43,7 @@ public record SmartSecurityProperties(
                     "permission-patient", "permission-user", "permission-v1", "permission-v2", "sso-openid-connect"
                 })
                 List<String> capabilities,
+        @Nullable @Valid Introspection introspection,
         @NotNull @DefaultValue({
                     "Organization", "Practitioner", "PractitionerRole", "Location", "HealthcareService", "Endpoint",
                     "Medication", "Questionnaire", "InsurancePlan"
@@ -50,8 +53,23 @@ public record SmartSecurityProperties(
     /** A trusted issuer: the exact {@code iss} of its tokens and the URL of its JSON Web Key Set. */
     public record Issuer(@NotBlank String issuer, @NotNull URI jwksUri) {}
 
-    /** Development mode: no trusted issuer configured, so the FHIR API asks for no token. */
+    /**
+     * Token introspection (RFC 7662): the endpoint, and the resource server's own credentials there (HTTP Basic).
+     *
+     * @param issuer names the authorization server when its answers carry no {@code iss} (for logs, audit and the
+     *     client that owns a Subscription)
+     * @param cacheFor how long an active answer is reused for the same token (never past the token's {@code exp}):
+     *     a token withdrawn at the server still works that long here
+     */
+    public record Introspection(
+            @NotNull URI uri,
+            @NotBlank String clientId,
+            @NotBlank String clientSecret,
+            @Nullable String issuer,
+            @NotNull @DefaultValue("60s") Duration cacheFor) {}
+
+    /** Development mode: no trusted issuer and no introspection configured, so the FHIR API asks for no token. */
     public boolean developmentMode() {
-        return issuers.isEmpty();
+        return issuers.isEmpty() && introspection == null;
     }
 }

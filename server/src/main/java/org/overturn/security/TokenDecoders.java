@@ -42,12 +42,22 @@ import org.springframework.security.oauth2.server.resource.InvalidBearerTokenExc
 import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.security.oauth2.core.DefaultOAuth2AuthenticatedPrincipal;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.OAuth2AuthenticatedPrincipal;
+import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthentication;
+import org.springframework.security.oauth2.server.resource.authentication.OpaqueTokenAuthenticationProvider;
+import org.springframework.security.oauth2.server.resource.introspection.BadOpaqueTokenException;
+import org.springframework.security.oauth2.server.resource.introspection.OpaqueTokenIntrospector;
+import org.springframework.security.oauth2.server.resource.introspection.SpringOpaqueTokenIntrospector;
+import java.time.Instant;
 
 /**
  * One JWT decoder per trusted issuer, chosen by the token's {@code iss}: signature checked with the issuer's
  * configured JWKS (asymmetric algorithms only, so {@code alg: none} and HMAC tokens fail), then issuer, audience,
  * {@code exp} (required) and {@code nbf} with the configured clock skew. A token's {@code jku}, {@code x5u} or
- * embedded {@code jwk} is never used to find its key.
+ * embedded {@code jwk} is never used to find its key. Any other token goes to token introspection when it is
+ * configured.
  */
 final class TokenDecoders {
     private static final Logger log = LoggerFactory.getLogger(TokenDecoders.class);
@@ -72,8 +82,75 @@ final class TokenDecoders {
             provider.setJwtAuthenticationConverter(jwt -> new JwtAuthenticationToken(jwt, List.of(), jwt.getSubject()));
             managers.put(issuer.issuer(), provider::authenticate);
         }
-        AuthenticationManager byIssuer = byIssuer(Map.copyOf(managers));
+        AuthenticationManager introspected = properties.introspection() == null ? null
+                : introspected(properties.introspection(), audience, properties.jwksTimeout());
+        AuthenticationManager byIssuer = byIssuer(Map.copyOf(managers), introspected);
         return request -> byIssuer;
+    }
+
+    /**
+     * Opaque tokens, and JWTs of issuers not trusted directly, asked of the authorization server (RFC 7662) with the
+     * resource server's credentials. Only an active answer whose {@code aud} names this server is accepted; an
+     * unreachable or failing endpoint is a 401, not a server error. An active answer is reused for the same token for
+     * {@code cacheFor}, never past its {@code exp}: a client sends one token with every request.
+     */
+    static AuthenticationManager introspected(
+            SmartSecurityProperties.Introspection settings, String audience, Duration timeout) {
+        org.springframework.http.client.SimpleClientHttpRequestFactory http =
+                new org.springframework.http.client.SimpleClientHttpRequestFactory();
+        http.setConnectTimeout(timeout);
+        http.setReadTimeout(timeout);
+        org.springframework.web.client.RestTemplate rest = new org.springframework.web.client.RestTemplate(http);
+        rest.getInterceptors().add(new org.springframework.http.client.support.BasicAuthenticationInterceptor(
+                settings.clientId(), settings.clientSecret()));
+        OpaqueTokenIntrospector server = new SpringOpaqueTokenIntrospector(settings.uri().toString(), rest);
+        Cache<String, OAuth2AuthenticatedPrincipal> answers = Caffeine.newBuilder()
+                .maximumSize(10_000)
+                .expireAfterWrite(settings.cacheFor())
+                .build();
+        OpaqueTokenIntrospector checked = token -> {
+            OAuth2AuthenticatedPrincipal principal = answers.get(token, t -> forThisServer(server.introspect(t), audience));
+            Object exp = principal.getAttribute(JwtClaimNames.EXP);
+            if (exp instanceof Instant expiry && !expiry.isAfter(Instant.now())) {
+                answers.invalidate(token);
+                throw new BadOpaqueTokenException("The token has expired");
+            }
+            return principal;
+        };
+        OpaqueTokenAuthenticationProvider provider = new OpaqueTokenAuthenticationProvider(checked);
+        // Access comes from the SMART scopes (AccessContext), not from Spring authorities: none are made.
+        provider.setAuthenticationConverter((token, principal) -> new BearerTokenAuthentication(
+                principal, new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, token, null, null), List.of()));
+        String issuer = settings.issuer();
+        return authentication -> {
+            try {
+                var result = provider.authenticate(authentication);
+                return issuer == null || !(result instanceof BearerTokenAuthentication bearer)
+                        || bearer.getTokenAttributes().get(JwtClaimNames.ISS) != null ? result : withIssuer(bearer, issuer);
+            } catch (org.springframework.security.authentication.AuthenticationServiceException e) {
+                // the endpoint failed or could not be reached: the token is unchecked, which is a 401
+                log.warn("Token introspection at {} failed: {}", settings.uri(), e.getMessage());
+                throw new InvalidBearerTokenException("The token could not be checked");
+            }
+        };
+    }
+
+    private static OAuth2AuthenticatedPrincipal forThisServer(OAuth2AuthenticatedPrincipal principal, String audience) {
+        Object aud = principal.getAttribute(JwtClaimNames.AUD);
+        boolean ours = aud instanceof java.util.Collection<?> list ? list.stream().anyMatch(a -> audience.equals(String.valueOf(a)))
+                : audience.equals(String.valueOf(aud));
+        if (!ours) {
+            throw new BadOpaqueTokenException("The token was not issued for this server (aud)");
+        }
+        return principal;
+    }
+
+    /** The answer with the configured issuer's name, for an authorization server whose answers carry no {@code iss}. */
+    private static BearerTokenAuthentication withIssuer(BearerTokenAuthentication bearer, String issuer) {
+        Map<String, Object> attributes = new HashMap<>(bearer.getTokenAttributes());
+        attributes.put(JwtClaimNames.ISS, issuer);
+        OAuth2AuthenticatedPrincipal principal = new DefaultOAuth2AuthenticatedPrincipal(attributes, List.of());
+        return new BearerTokenAuthentication(principal, bearer.getToken(), List.of());
     }
 
     /**
@@ -81,7 +158,7 @@ final class TokenDecoders {
      * everything). What a token's issuer is does not change, so it is read once per token (bounded cache); an unknown
      * or unreadable issuer is an invalid token, and nothing is fetched for it.
      */
-    static AuthenticationManager byIssuer(Map<String, AuthenticationManager> trusted) {
+    static AuthenticationManager byIssuer(Map<String, AuthenticationManager> trusted, @Nullable AuthenticationManager introspected) {
         Cache<String, String> issuers = Caffeine.newBuilder()
                 .maximumSize(10_000)
                 .expireAfterWrite(Duration.ofMinutes(5))
@@ -92,6 +169,9 @@ final class TokenDecoders {
             }
             String issuer = issuers.get(bearer.getToken(), TokenDecoders::unverifiedIssuer);
             AuthenticationManager manager = issuer == null ? null : trusted.get(issuer);
+            if (manager == null) {
+                manager = introspected; // not a JWT of a trusted issuer: the authorization server may know it
+            }
             if (manager == null) {
                 throw new InvalidBearerTokenException("The token's issuer is not trusted");
             }

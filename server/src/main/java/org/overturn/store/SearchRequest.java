@@ -3,7 +3,13 @@ package org.overturn.store;
 import java.util.List;
 import org.springframework.lang.Nullable;
 
-/** A parsed, validated search: criteria joined by AND, each one an OR over its values. */
+/**
+ * A parsed, validated search: criteria joined by AND, each one an OR over its values.
+ *
+ * @param compartment when set, only members of this Patient's compartment match (every member, by any of the type's
+ *     compartment parameters, not only the primary one); set by the server for patient-scoped callers, never parsed
+ *     from a request
+ */
 public record SearchRequest(
         String resourceType,
         List<Criterion> criteria,
@@ -12,13 +18,24 @@ public record SearchRequest(
         int offset,
         List<Include> includes,
         List<Include> revIncludes,
-        Total total) {
+        Total total,
+        @Nullable String compartment) {
 
     public SearchRequest {
         criteria = List.copyOf(criteria);
         sort = List.copyOf(sort);
         includes = List.copyOf(includes);
         revIncludes = List.copyOf(revIncludes);
+    }
+
+    public SearchRequest(String resourceType, List<Criterion> criteria, List<SortKey> sort, int count, int offset,
+            List<Include> includes, List<Include> revIncludes, Total total) {
+        this(resourceType, criteria, sort, count, offset, includes, revIncludes, total, null);
+    }
+
+    /** This search narrowed to the members of Patient/{@code patient}'s compartment. */
+    public SearchRequest withinCompartment(String patient) {
+        return new SearchRequest(resourceType, criteria, sort, count, offset, includes, revIncludes, total, patient);
     }
 
     public enum Total {

@@ -43,15 +43,17 @@ final class SqlSearch {
             s.pairedValues(paired);
             s.where.append(" and ");
             s.filter("r", request.resourceType(), without(request.criteria(), paired), null);
+            s.compartment(request, registry);
             sql.append("idx_token_date i join resource r on r.res_type = i.res_type and r.res_id = i.res_id where ")
                     .append(s.where)
                     .append(" order by i.low, i.res_id limit ? offset ?");
-        } else if (request.sort().isEmpty() && !request.criteria().isEmpty()) {
+        } else if (request.sort().isEmpty() && (!request.criteria().isEmpty() || request.compartment() != null)) {
             // Default order with criteria: the matches are found first (from the index tables, whatever the statistics
             // say), and only their ids and times are sorted; then the page's rows are read. Walking the whole type in
             // last_updated order and testing each row against the criteria is what a planner with stale statistics
             // picks for "order by ... limit", and it costs seconds on a table that grew since its last ANALYZE.
             s.filter("r", request.resourceType(), without(request.criteria(), paired), paired);
+            s.compartment(request, registry);
             String matches = "with m as materialized (select r.res_id, r.last_updated from resource r where " + s.where + ") ";
             s.args.add(limit);
             s.args.add(request.offset());
@@ -61,6 +63,7 @@ final class SqlSearch {
                     + " join resource r on r.res_type = ? and r.res_id = p.res_id order by p.last_updated, p.res_id", s.args);
         } else {
             s.filter("r", request.resourceType(), without(request.criteria(), paired), paired);
+            s.compartment(request, registry);
             sql.append("resource r where ").append(s.where).append(" order by ");
             for (SearchRequest.SortKey key : request.sort()) {
                 sql.append(s.sortExpression(key)).append(key.descending() ? " desc nulls last, " : " asc nulls last, ");
@@ -77,6 +80,7 @@ final class SqlSearch {
         SqlSearch s = new SqlSearch();
         Paired paired = pair(request.criteria(), composites(registry, request.resourceType()));
         s.filter("r", request.resourceType(), without(request.criteria(), paired), paired);
+        s.compartment(request, registry);
         return new Sql("select 1 from resource r where " + s.where, s.args);
     }
 
@@ -116,6 +120,24 @@ final class SqlSearch {
 
     private static List<Criterion> without(List<Criterion> criteria, @Nullable Paired paired) {
         return paired == null ? criteria : criteria.stream().filter(c -> c != paired.token() && c != paired.date()).toList();
+    }
+
+    /**
+     * Membership of the request's Patient compartment, as the indexer files it: the primary patient on the row, or a
+     * local reference to the Patient from any of the type's compartment parameters (a performer, a Provenance target).
+     */
+    private void compartment(SearchRequest request, SearchParameterRegistry registry) {
+        if (request.compartment() == null) {
+            return;
+        }
+        String[] params = registry.params(request.resourceType()).stream()
+                .filter(SearchParam::inPatientCompartment).map(SearchParam::name).toArray(String[]::new);
+        where.append(" and (r.patient_id = ? or r.res_id = any(array(select i.res_id from idx_reference i"
+                + " where i.res_type = ? and i.param = any(?) and i.target_id = ? and i.target_type = 'Patient')))");
+        args.add(request.compartment());
+        args.add(request.resourceType());
+        args.add(params);
+        args.add(request.compartment());
     }
 
     private void filter(String alias, String type, List<Criterion> criteria, @Nullable Paired paired) {

@@ -15,4 +15,13 @@ class AccessLogTest {
         assertThat(FhirRequestFilter.parameterNames(List.of("y".repeat(5000))).length()).isLessThan(300);
         assertThat(FhirRequestFilter.parameterNames(List.of("patient", "code"))).isEqualTo("code,patient");
     }
+
+    @Test
+    void durationIsMillisecondsWithOneDecimalRounded() {
+        assertThat(FhirRequestFilter.milliseconds(0)).isEqualTo("0.0");
+        assertThat(FhirRequestFilter.milliseconds(1_049)).isEqualTo("1.0");
+        assertThat(FhirRequestFilter.milliseconds(1_050)).isEqualTo("1.1");
+        assertThat(FhirRequestFilter.milliseconds(12_345)).isEqualTo("12.3");
+        assertThat(FhirRequestFilter.milliseconds(999_960)).isEqualTo("1000.0");
+    }
 }

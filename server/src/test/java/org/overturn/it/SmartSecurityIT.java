@@ -672,6 +672,16 @@ class SmartSecurityIT extends ServerTest {
         }
         assertThat(get("Observation?patient=" + patientA, "Authorization", bearer(patientToken(patientA, "patient/*.rs")))
                 .json().path("entry").findValuesAsText("id")).contains(shared);
+        // A further member finds it by search too: the store narrows to every member, not only the primary one.
+        String furtherMember = bearer(patientToken(patientC, "patient/*.rs"));
+        for (String search : List.of("Observation", "Observation?performer=Patient/" + patientC,
+                "Observation?_id=" + shared, "Provenance", "Provenance?_id=" + provenance)) {
+            Response r = get(search, "Authorization", furtherMember);
+            assertThat(r.status()).as(search + ": " + r.body()).isEqualTo(200);
+            assertThat(r.json().path("entry").findValuesAsText("id")).as(search).containsAnyOf(shared, provenance);
+        }
+        Response counted = get("Observation?_summary=count", "Authorization", furtherMember);
+        assertThat(counted.json().path("total").asInt()).as(counted.body()).isEqualTo(1);
         String outsider = bearer(patientToken(patientB, "patient/*.cruds"));
         for (String ref : List.of("Observation/" + shared, "Provenance/" + provenance)) {
             for (String read : List.of(ref, ref + "?_format=xml", ref + "/_history/1", ref + "/_history")) {

@@ -57,7 +57,7 @@ class BindCheckTest {
         var properties = new SmartSecurityProperties(
                 java.util.List.of(new SmartSecurityProperties.Issuer("https://auth.test", java.net.URI.create("https://auth.test/jwks"))),
                 null, java.time.Duration.ofSeconds(60), java.time.Duration.ofSeconds(5), null, null, java.util.List.of(),
-                java.util.List.of());
+                null, java.util.List.of());
         assertThatThrownBy(() -> SecurityConfig.audience(properties, ""))
                 .hasMessageContaining("overturn.security.audience");
         assertThat(SecurityConfig.audience(properties, "https://fhir.test/fhir")).isEqualTo("https://fhir.test/fhir");
