@@ -113,10 +113,9 @@ final class AuditLog implements SmartLifecycle {
                 return;
             }
             try {
-                store.inTransaction(() -> {
-                    batch.forEach(r -> store.create(AuditEvents.of(r), null));
-                    return batch.size();
-                });
+                store.appendAll(batch.stream()
+                        .map(r -> new ResourceStore.Appended(AuditEvents.of(r), (id, at) -> AuditEvents.json(r, id, at)))
+                        .toList());
                 pending = List.of();
             } catch (RuntimeException e) {
                 pending = batch;

@@ -183,6 +183,12 @@ final class AccessCheckedStore implements ResourceStore {
         return store.create(resource, ifNoneExist);
     }
 
+    /** The server's own volume writes (the audit trail): nothing of a caller's is read, so nothing to check. */
+    @Override
+    public void appendAll(List<Appended> resources) {
+        store.appendAll(resources);
+    }
+
     @Override
     public WriteResult update(String type, String id, IBaseResource resource, @Nullable Long ifMatch) {
         SmartAccess caller = access.current();

@@ -79,7 +79,8 @@ class SecurityConfig {
             HttpSecurity http,
             SmartSecurityProperties properties,
             FhirContext ctx,
-            @Value("${overturn.fhir.base-url:}") String baseUrl)
+            @Value("${overturn.fhir.base-url:}") String baseUrl,
+            java.time.Clock clock)
             throws Exception {
         PathPatternRequestMatcher.Builder path = PathPatternRequestMatcher.withDefaults();
         OutcomeEntryPoint refusals = new OutcomeEntryPoint(ctx);
@@ -117,7 +118,7 @@ class SecurityConfig {
                         .anyRequest()
                         .authenticated())
                 .oauth2ResourceServer(oauth -> oauth.authenticationManagerResolver(
-                                TokenDecoders.resolver(properties, audience))
+                                TokenDecoders.resolver(properties, audience, clock))
                         .authenticationEntryPoint(refusals)
                         .accessDeniedHandler(refusals));
         return http.build();

@@ -71,7 +71,8 @@ final class TokenDecoders {
 
     private TokenDecoders() {}
 
-    static AuthenticationManagerResolver<HttpServletRequest> resolver(SmartSecurityProperties properties, String audience) {
+    static AuthenticationManagerResolver<HttpServletRequest> resolver(
+            SmartSecurityProperties properties, String audience, java.time.Clock clock) {
         Map<String, AuthenticationManager> managers = new HashMap<>();
         for (SmartSecurityProperties.Issuer issuer : properties.issuers()) {
             NimbusJwtDecoder decoder = new NimbusJwtDecoder(processor(issuer, properties.jwksTimeout()));
@@ -83,7 +84,7 @@ final class TokenDecoders {
             managers.put(issuer.issuer(), provider::authenticate);
         }
         AuthenticationManager introspected = properties.introspection() == null ? null
-                : introspected(properties.introspection(), audience, properties.jwksTimeout());
+                : introspected(properties.introspection(), audience, properties.jwksTimeout(), clock);
         AuthenticationManager byIssuer = byIssuer(Map.copyOf(managers), introspected);
         return request -> byIssuer;
     }
@@ -95,7 +96,7 @@ final class TokenDecoders {
      * {@code cacheFor}, never past its {@code exp}: a client sends one token with every request.
      */
     static AuthenticationManager introspected(
-            SmartSecurityProperties.Introspection settings, String audience, Duration timeout) {
+            SmartSecurityProperties.Introspection settings, String audience, Duration timeout, java.time.Clock clock) {
         org.springframework.http.client.SimpleClientHttpRequestFactory http =
                 new org.springframework.http.client.SimpleClientHttpRequestFactory();
         http.setConnectTimeout(timeout);
@@ -111,7 +112,7 @@ final class TokenDecoders {
         OpaqueTokenIntrospector checked = token -> {
             OAuth2AuthenticatedPrincipal principal = answers.get(token, t -> forThisServer(server.introspect(t), audience));
             Object exp = principal.getAttribute(JwtClaimNames.EXP);
-            if (exp instanceof Instant expiry && !expiry.isAfter(Instant.now())) {
+            if (exp instanceof Instant expiry && !expiry.isAfter(clock.instant())) {
                 answers.invalidate(token);
                 throw new BadOpaqueTokenException("The token has expired");
             }

@@ -137,6 +137,64 @@ final class JdbcResourceStore implements ResourceStore {
     }
 
     @Override
+    public void appendAll(List<Appended> resources) {
+        if (resources.isEmpty()) {
+            return;
+        }
+        inTransaction(() -> {
+            Instant now = now();
+            WriteStatement w = new WriteStatement();
+            List<Object[]> current = new ArrayList<>();
+            List<Object[]> versions = new ArrayList<>();
+            List<Object[]> strings = new ArrayList<>();
+            List<Object[]> tokens = new ArrayList<>();
+            List<Object[]> references = new ArrayList<>();
+            List<Object[]> dates = new ArrayList<>();
+            List<Object[]> quantities = new ArrayList<>();
+            List<Object[]> uris = new ArrayList<>();
+            List<Object[]> tokenDates = new ArrayList<>();
+            for (Appended appended : resources) {
+                Resource r = (Resource) appended.resource();
+                String type = typeOf(r);
+                if (rules.containsKey(type) || listeners.containsKey(type)) {
+                    throw new IllegalStateException(type + " has write rules or listeners: append it with create");
+                }
+                String id = UUID.randomUUID().toString();
+                r.setId(new IdType(type, id, "1"));
+                r.getMeta().setVersionId("1");
+                r.getMeta().setLastUpdated(Date.from(now));
+                String content = appended.json().encode(id, now);
+                IndexRows rows = indexer.index(r);
+                String p = rows.patientId;
+                current.add(new Object[] {type, id, 1, now, p, content});
+                versions.add(new Object[] {type, id, 1, now, "POST", p, content});
+                rows.strings.forEach(x -> strings.add(new Object[] {type, id, p, x.param(), x.norm(), x.exact()}));
+                rows.tokens.forEach(x -> tokens.add(new Object[] {type, id, p, x.param(), x.system(), x.code(), x.textNorm()}));
+                rows.references.forEach(x -> references.add(new Object[] {type, id, p, x.param(), x.targetType(), x.targetId(), x.url()}));
+                rows.dates.forEach(x -> dates.add(new Object[] {type, id, p, x.param(), x.low(), x.high()}));
+                rows.quantities.forEach(x -> quantities.add(new Object[] {type, id, p, x.param(), x.value(), x.system(), x.code()}));
+                rows.uris.forEach(x -> uris.add(new Object[] {type, id, p, x.param(), x.uri()}));
+                rows.tokenDates.forEach(x -> tokenDates.add(new Object[] {type, id, p, x.param(), x.system(), x.code(), x.low(), x.high()}));
+            }
+            String key = "res_type text, res_id text, ";
+            w.manyRows("resource", key + "version bigint, last_updated timestamptz, patient_id text, content text", current);
+            w.manyRows("resource_version", key + "version bigint, last_updated timestamptz, method text, patient_id text,"
+                    + " content text", versions);
+            w.manyRows("idx_string", key + "patient_id text, param text, value_norm text, value_exact text", strings);
+            w.manyRows("idx_token", key + "patient_id text, param text, system text, code text, text_norm text", tokens);
+            w.manyRows("idx_reference", key + "patient_id text, param text, target_type text, target_id text, target_url text",
+                    references);
+            w.manyRows("idx_date", key + "patient_id text, param text, low timestamptz, high timestamptz", dates);
+            w.manyRows("idx_quantity", key + "patient_id text, param text, value numeric, system text, code text", quantities);
+            w.manyRows("idx_uri", key + "patient_id text, param text, uri text", uris);
+            w.manyRows("idx_token_date", key + "patient_id text, param text, system text, code text, low timestamptz,"
+                    + " high timestamptz", tokenDates);
+            jdbc.execute(w::prepare, PreparedStatement::execute);
+            return resources.size();
+        });
+    }
+
+    @Override
     public WriteResult update(String type, String id, IBaseResource resource, @Nullable Long ifMatch) {
         return inTransaction(() -> write(type, id, resource, ifMatch, "PUT", false));
     }

@@ -19,6 +19,23 @@ public interface ResourceStore {
     /** Creates with a new id; with {@code ifNoneExist} (a search query), returns the one match instead, if any. */
     WriteResult create(IBaseResource resource, @Nullable String ifNoneExist);
 
+    /**
+     * Creates many new resources the server writes in volume (the audit trail) in one statement: each gets a new id
+     * and version 1 and is indexed like any write, but is stored as the JSON its writer encodes, a fast encoding of
+     * the same resource (its tests hold the two equal). Types with write rules or listeners are refused: those take
+     * {@link #create}.
+     */
+    void appendAll(List<Appended> resources);
+
+    /** A resource to append, and how its writer encodes it once the store has given it an id and a time. */
+    record Appended(IBaseResource resource, Encoder json) {}
+
+    /** The resource's JSON with {@code id}, {@code meta.versionId} 1 and {@code meta.lastUpdated} as given. */
+    @FunctionalInterface
+    interface Encoder {
+        String encode(String id, Instant lastUpdated);
+    }
+
     /** Updates or creates {@code type/id}; {@code ifMatch} is the version the client last saw, if it sent one. */
     WriteResult update(String type, String id, IBaseResource resource, @Nullable Long ifMatch);
 

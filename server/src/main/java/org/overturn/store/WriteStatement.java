@@ -56,6 +56,31 @@ final class WriteStatement {
                 + arrays + ") as u", stepArgs.toArray());
     }
 
+    /**
+     * Inserts rows of several resources into one table from one array per column: {@code columns} names every column
+     * with its SQL type ("res_type text, res_id text, ..."), in the order each row gives its values.
+     */
+    void manyRows(String table, String columns, List<Object[]> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        String[] defs = columns.split(",\\s*");
+        StringBuilder names = new StringBuilder();
+        StringBuilder arrays = new StringBuilder();
+        List<Object> cells = new ArrayList<>();
+        for (int c = 0; c < defs.length; c++) {
+            String[] nameType = defs[c].trim().split(" ");
+            names.append(c > 0 ? ", " : "").append(nameType[0]);
+            arrays.append(c > 0 ? ", " : "").append("?::").append(nameType[1]).append("[]");
+            String[] column = new String[rows.size()];
+            for (int r = 0; r < rows.size(); r++) {
+                column[r] = text(rows.get(r)[c]);
+            }
+            cells.add(column);
+        }
+        step("insert into " + table + " (" + names + ") select u.* from unnest(" + arrays + ") as u", cells.toArray());
+    }
+
     /** Array elements travel as text and are cast by the statement (timestamps as ISO instants). */
     private static String text(Object value) {
         if (value == null) {

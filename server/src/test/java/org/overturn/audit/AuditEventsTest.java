@@ -1,0 +1,56 @@
+package org.overturn.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The audit trail's JSON is written by hand for speed ({@link AuditEvents#json}); HAPI's model of the same request
+ * ({@link AuditEvents#of}) is the reference it must equal, for every kind of request the trail records.
+ */
+class AuditEventsTest {
+    private static final FhirContext CTX = FhirContext.forR4Cached();
+    private static final Instant AT = Instant.parse("2026-12-05T18:30:19.627Z");
+
+    static List<AuditRecord> requests() {
+        return List.of(
+                new AuditRecord(AT, "GET", "Observation/7", null, 200, "https://auth.test", "user-1", "app-1", "p1",
+                        "127.0.0.1", "req-1", null),
+                new AuditRecord(AT, "GET", "Observation", "patient=Patient/p2&code=http://loinc.org|76042-8&_count=5", 200,
+                        "https://auth.test", "user-1", null, null, null, null, null),
+                new AuditRecord(AT.plusMillis(1), "POST", "Observation", null, 201, "https://auth.test", "svc", "svc", null,
+                        "10.0.0.2", "req-3", "Observation/9"),
+                new AuditRecord(AT, "PUT", "Patient/p3", null, 200, null, "development", null, null, null, null, "Patient/p3"),
+                new AuditRecord(AT, "DELETE", "Task/t1", null, 404, "https://auth.test", "user-2", "app-2", "p1", null, null, null),
+                new AuditRecord(AT, "POST", "Claim/$submit", null, 500, "https://auth.test", "svc", "svc", null, null, "r5", null),
+                new AuditRecord(AT, "GET", "Patient/p1/_history/2", null, 200, "https://auth.test", "u", null, null, null, null, null),
+                new AuditRecord(AT, "GET", "_history", "_since=2026-01-01", 403, "https://auth.test", "u", null, null, null, null, null),
+                new AuditRecord(AT, "POST", "", null, 200, "https://auth.test", "u", "a", null, null, null, null),
+                new AuditRecord(AT, "POST", "cds-services/overturn-order-sign", null, 200, null, "https://ehr.test", null, "p4",
+                        "192.168.1.9", null, null),
+                new AuditRecord(AT, "GET", "Observation/7", null, 401, null, "unauthenticated", null, null, "203.0.113.5", null, null),
+                new AuditRecord(Instant.parse("2026-12-05T18:30:19Z"), "POST", "Observation/_search",
+                        "subject=Patient%2Fp5&note=\"quoted\" \\ back", 200, "https://auth.test", "u", null, null, null, null, null));
+    }
+
+    @Test
+    void jsonWhenParsedThenEqualsTheModelOfTheSameRequest() {
+        for (AuditRecord r : requests()) {
+            Instant updated = AT.plusSeconds(3);
+            AuditEvent expected = AuditEvents.of(r);
+            expected.setId("a-1");
+            expected.getMeta().setVersionId("1").setLastUpdated(Date.from(updated));
+            AuditEvent parsed = CTX.newJsonParser().parseResource(AuditEvent.class, AuditEvents.json(r, "a-1", updated));
+            // Compared as HAPI writes each after parsing: every element and value, whatever order the hand-written
+            // JSON uses.
+            String want = CTX.newJsonParser().encodeResourceToString(expected);
+            String got = CTX.newJsonParser().encodeResourceToString(parsed);
+            assertThat(got).as(r.method() + " " + r.path()).isEqualTo(want);
+        }
+    }
+}
