@@ -16,7 +16,7 @@ import org.hl7.fhir.r4.model.PractitionerRole;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Task;
-import org.overturn.pas.PasProfiles;
+import org.overturn.profiles.PasProfiles;
 import org.overturn.platform.ErrorCode;
 import org.overturn.platform.OverturnException;
 import org.overturn.store.HistoryEntry;
@@ -96,6 +96,27 @@ public final class CaseReader {
                 "code", List.of(WorkflowSteps.SYSTEM + "|" + WorkflowSteps.PRIOR_AUTHORIZATION),
                 "_sort", List.of("-_lastUpdated")), false));
         return found.items().isEmpty() ? null : (Task) found.items().get(0).resource();
+    }
+
+    /**
+     * The ClaimResponse the newest PA Task of Claim {@code claimRef} points at: the answer of a request that came
+     * through $submit (a Claim written otherwise has no PA Task).
+     */
+    public Optional<ClaimResponse> submittedResponse(String claimRef) {
+        Task task = paTask(claimRef);
+        if (task == null) {
+            return Optional.empty();
+        }
+        for (Task.TaskOutputComponent output : task.getOutput()) {
+            if (output.getValue() instanceof Reference ref && ref.getReference() != null
+                    && ref.getReference().startsWith("ClaimResponse/")) {
+                Optional<ClaimResponse> response = find(ref, ClaimResponse.class);
+                if (response.isPresent()) {
+                    return response;
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** The payer's latest response to Claim {@code claimRef} ("Claim/id"), if it has answered. */

@@ -12,7 +12,7 @@ import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResource
 import org.hl7.fhir.r4.model.CapabilityStatement.ResourceInteractionComponent;
 import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
 import org.hl7.fhir.r4.model.Enumerations;
-import org.overturn.pas.PasProfiles;
+import org.overturn.profiles.PasProfiles;
 import org.overturn.security.SmartDiscovery;
 import org.overturn.store.SearchParam;
 import org.overturn.subscriptions.BackportProfiles;

@@ -26,6 +26,7 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.overturn.platform.ErrorCode;
 import org.overturn.platform.OverturnException;
+import org.overturn.profiles.PasProfiles;
 import org.springframework.lang.Nullable;
 
 /**

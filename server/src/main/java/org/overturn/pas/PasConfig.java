@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.random.RandomGenerator;
 import org.overturn.assessment.Assessor;
+import org.overturn.cases.CaseReader;
 import org.overturn.criteria.Knowledge;
 import org.overturn.payers.PayerGateway;
 import org.overturn.payers.PayerRoute;
@@ -24,10 +25,11 @@ class PasConfig {
 
     @Bean
     PasService pasService(FhirContext ctx, RequiredElements requiredElements, ResourceStore store, Assessor assessor, Knowledge knowledge,
-            PayerRoutes routes, JdbcTemplate jdbc, PasProperties properties, AccessContext access, Clock clock) {
+            PayerRoutes routes, JdbcTemplate jdbc, PasProperties properties, AccessContext access, CaseReader cases,
+            Clock clock) {
         return new PasService(store, new PasBundleReader(ctx, requiredElements::check),
                 new SandboxPayer(assessor, knowledge, properties.sandbox().unmatched()),
-                new PasResponseFactory(ctx), routes, new PasOutbox(jdbc), new PasSubmissions(jdbc), access::tokenClient,
+                new PasResponseFactory(ctx), routes, new PasOutbox(jdbc), new PasSubmissions(jdbc), cases, access::tokenClient,
                 clock);
     }
 

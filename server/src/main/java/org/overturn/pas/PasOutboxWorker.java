@@ -17,6 +17,7 @@ import org.overturn.payers.PayerRoute;
 import org.overturn.payers.PayerRoutes;
 import org.overturn.platform.Backoff;
 import org.overturn.platform.ParallelSends;
+import org.overturn.profiles.PasProfiles;
 import org.overturn.store.ResourceStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

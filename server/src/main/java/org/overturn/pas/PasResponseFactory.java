@@ -21,6 +21,7 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Task;
+import org.overturn.profiles.PasProfiles;
 import org.overturn.store.StoredJson;
 import org.overturn.workflow.WorkflowSteps;
 import org.springframework.lang.Nullable;

@@ -23,17 +23,17 @@ import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
 import org.hl7.fhir.r4.model.PractitionerRole;
-import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Task;
+import org.overturn.cases.CaseReader;
 import org.overturn.payers.PayerRoute;
 import org.overturn.payers.PayerRoutes;
 import org.overturn.platform.ErrorCode;
 import org.overturn.platform.OverturnException;
+import org.overturn.profiles.PasProfiles;
 import org.overturn.store.ResourceStore;
 import org.overturn.store.StoredResource;
 import org.overturn.store.WriteResult;
-import org.overturn.workflow.WorkflowSteps;
 import org.springframework.lang.Nullable;
 
 /**
@@ -56,12 +56,13 @@ public final class PasService {
     private final PayerRoutes routes;
     private final PasOutbox outbox;
     private final PasSubmissions submissions;
+    private final CaseReader cases;
     private final Supplier<Optional<String>> client;
     private final Clock clock;
 
     PasService(ResourceStore store, PasBundleReader reader, SandboxPayer payer, PasResponseFactory responses,
-            PayerRoutes routes, PasOutbox outbox, PasSubmissions submissions, Supplier<Optional<String>> client,
-            Clock clock) {
+            PayerRoutes routes, PasOutbox outbox, PasSubmissions submissions, CaseReader cases,
+            Supplier<Optional<String>> client, Clock clock) {
         this.store = store;
         this.reader = reader;
         this.payer = payer;
@@ -69,6 +70,7 @@ public final class PasService {
         this.routes = routes;
         this.outbox = outbox;
         this.submissions = submissions;
+        this.cases = cases;
         this.client = client;
         this.clock = clock;
     }
@@ -138,21 +140,7 @@ public final class PasService {
 
     /** The ClaimResponse the PA Task of a submitted Claim points at, if the Claim came through $submit. */
     private Optional<ClaimResponse> currentResponse(String claimId) {
-        var tasks = store.search(store.parse("Task", Map.of(
-                "focus", List.of("Claim/" + claimId),
-                "code", List.of(token(WorkflowSteps.SYSTEM, WorkflowSteps.PRIOR_AUTHORIZATION)),
-                "_sort", List.of("-_lastUpdated")), false));
-        for (StoredResource t : tasks.items()) {
-            for (Task.TaskOutputComponent output : ((Task) t.resource()).getOutput()) {
-                if (output.getValue() instanceof Reference ref && ref.getReference().startsWith("ClaimResponse/")) {
-                    Optional<Resource> response = read(ref.getReference());
-                    if (response.isPresent()) {
-                        return Optional.of((ClaimResponse) response.get());
-                    }
-                }
-            }
-        }
-        return Optional.empty();
+        return cases.submittedResponse("Claim/" + claimId);
     }
 
     /**

@@ -3,6 +3,7 @@ package org.overturn.pas;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.overturn.profiles.PasProfiles;
 
 /** Reading a routed payer's answer, and when to ask again after a failed delivery. Pure functions. */
 final class PayerAnswers {

@@ -2,6 +2,7 @@ package org.overturn.pas;
 
 import java.util.List;
 import org.springframework.lang.Nullable;
+import org.overturn.profiles.PasProfiles;
 
 /** A payer's answer to a PA request: one decision per Claim item, and the authorization number if any was approved. */
 record PayerDecision(List<ItemDecision> items, @Nullable String preAuthRef, String payer) {

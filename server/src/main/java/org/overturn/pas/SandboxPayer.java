@@ -30,6 +30,7 @@ import org.overturn.criteria.Evaluation;
 import org.overturn.criteria.Knowledge;
 import org.overturn.criteria.KnowledgeModel;
 import org.overturn.evidence.Chart;
+import org.overturn.profiles.PasProfiles;
 
 /**
  * The built-in payer for demos and interoperability tests: decides each item deterministically from the knowledge

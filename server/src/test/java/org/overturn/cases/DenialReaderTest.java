@@ -8,7 +8,7 @@ import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Extension;
 import org.junit.jupiter.api.Test;
 import org.overturn.letter.AppealLetterComposer.DenialPoint;
-import org.overturn.pas.PasProfiles;
+import org.overturn.profiles.PasProfiles;
 
 /** What a payer decided and why, read from PAS ClaimResponses shaped as the sandbox payer and other payers send them. */
 class DenialReaderTest {

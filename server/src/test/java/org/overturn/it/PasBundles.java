@@ -13,7 +13,7 @@ import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
-import org.overturn.pas.PasProfiles;
+import org.overturn.profiles.PasProfiles;
 
 /**
  * PAS request and inquiry Bundles built from a scenario chart (a transaction Bundle in test-fixtures): the chart's

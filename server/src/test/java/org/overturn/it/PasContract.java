@@ -13,7 +13,7 @@ import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.Test;
 import org.overturn.fixtures.Scenarios;
-import org.overturn.pas.PasProfiles;
+import org.overturn.profiles.PasProfiles;
 
 /**
  * Da Vinci PAS over HTTP with the sandbox payer: Claim/$submit decides each scenario as the knowledge files say

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.r4.model.Bundle;
 import org.overturn.fixtures.Scenario;
-import org.overturn.pas.PasProfiles;
+import org.overturn.profiles.PasProfiles;
 
 /** PAS requests built from the scenario charts, sent over HTTP, and the parts of the answers tests look at. */
 public interface PasHttp extends FhirHttp {

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.overturn.OverturnApplication;
 import org.overturn.fixtures.Scenarios;
-import org.overturn.pas.PasProfiles;
+import org.overturn.profiles.PasProfiles;
 
 /**
  * The outbox survives a crash: a server killed with SIGKILL while forwarding PA requests to a payer, then started again

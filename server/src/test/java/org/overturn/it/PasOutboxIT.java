@@ -38,7 +38,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.overturn.fixtures.Scenarios;
 import org.overturn.pas.PasOutboxWorker;
-import org.overturn.pas.PasProfiles;
+import org.overturn.profiles.PasProfiles;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.annotation.DirtiesContext;

@@ -23,7 +23,7 @@ import org.hl7.fhir.r4.model.Claim;
 import org.hl7.fhir.r4.model.Practitioner;
 import org.junit.jupiter.api.Test;
 import org.overturn.fixtures.Scenarios;
-import org.overturn.pas.PasProfiles;
+import org.overturn.profiles.PasProfiles;
 
 /**
  * Topic-based Subscriptions (R5 Backport on R4) over HTTP, with WireMock as the subscriber's rest-hook endpoint: a

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.overturn.profiles.PasProfiles;
 
 /** Reading a payer's review actions. */
 class PayerAnswersTest {

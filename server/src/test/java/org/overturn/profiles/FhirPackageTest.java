@@ -14,7 +14,7 @@ import org.overturn.workflow.AppealProfiles;
 import org.overturn.criteria.KnowledgeLoader;
 import org.overturn.criteria.KnowledgeModel;
 import org.overturn.eligibility.EligibilityExtensions;
-import org.overturn.pas.PasProfiles;
+import org.overturn.profiles.PasProfiles;
 
 /** What the server emits is defined in fhir-profiles, and the package is complete for the knowledge it ships with. */
 class FhirPackageTest {

@@ -11,7 +11,7 @@ import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Subscription;
 import org.hl7.fhir.r4.model.UnsignedIntType;
 import org.junit.jupiter.api.Test;
-import org.overturn.pas.PasProfiles;
+import org.overturn.profiles.PasProfiles;
 import org.overturn.platform.ErrorCode;
 import org.overturn.platform.HostAllowList;
 import org.overturn.platform.OverturnException;

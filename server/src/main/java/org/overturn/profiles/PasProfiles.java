@@ -1,4 +1,4 @@
-package org.overturn.pas;
+package org.overturn.profiles;
 
 import org.overturn.platform.Canonical;
 
