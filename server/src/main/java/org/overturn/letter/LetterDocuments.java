@@ -28,6 +28,12 @@ public final class LetterDocuments {
     public static DocumentReference document(
             Letter composed, CaseDocuments.Kind kind, String subject, @Nullable String author, Collection<String> related, Date now) {
         Letter letter = LetterPublisher.publish(composed);
+        return document(letter, MarkdownRenderer.render(letter), PdfRenderer.render(letter), kind, subject, author, related, now);
+    }
+
+    /** The same, for a letter already published and rendered (its caller also answers with the renderings). */
+    static DocumentReference document(Letter letter, String markdown, byte[] pdf, CaseDocuments.Kind kind, String subject,
+            @Nullable String author, Collection<String> related, Date now) {
         DocumentReference doc = new DocumentReference();
         doc.setStatus(Enumerations.DocumentReferenceStatus.CURRENT);
         doc.setDocStatus(DocumentReference.ReferredDocumentStatus.PRELIMINARY); // final once signed and sent
@@ -40,9 +46,9 @@ public final class LetterDocuments {
             doc.addAuthor(new Reference(author));
         }
         doc.addContent().getAttachment().setContentType("text/markdown").setTitle(letter.title() + " (Markdown)")
-                .setData(MarkdownRenderer.render(letter).getBytes(StandardCharsets.UTF_8)).setCreation(now);
+                .setData(markdown.getBytes(StandardCharsets.UTF_8)).setCreation(now);
         doc.addContent().getAttachment().setContentType("application/pdf").setTitle(letter.title() + " (PDF)")
-                .setData(PdfRenderer.render(letter)).setCreation(now);
+                .setData(pdf).setCreation(now);
         addChecklist(doc, letter, now);
         related.forEach(r -> doc.getContext().addRelated(new Reference(r)));
         addRecords(doc, letter);
@@ -50,13 +56,13 @@ public final class LetterDocuments {
     }
 
     /** The sender's checklist, as a third attachment titled as one: for the clinic, not sent with the letter. */
-    static void addChecklist(DocumentReference doc, Letter letter, Date now) {
+    private static void addChecklist(DocumentReference doc, Letter letter, Date now) {
         doc.addContent().getAttachment().setContentType("text/markdown").setTitle(CHECKLIST_TITLE)
                 .setData(MarkdownRenderer.checklist(letter).getBytes(StandardCharsets.UTF_8)).setCreation(now);
     }
 
     /** Each enclosure that is a chart record, as a related reference whose display is the enclosure's name. */
-    static void addRecords(DocumentReference doc, Letter letter) {
+    private static void addRecords(DocumentReference doc, Letter letter) {
         letter.records().forEach(r -> doc.getContext().addRelated(new Reference(r.reference()).setDisplay(r.enclosure())));
     }
 

@@ -1,6 +1,5 @@
 package org.overturn.letter;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -11,7 +10,6 @@ import java.util.Set;
 import org.hl7.fhir.r4.model.Claim;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.DocumentReference;
-import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Practitioner;
 import org.hl7.fhir.r4.model.Provenance;
@@ -109,44 +107,23 @@ public final class LetterService {
 
         return store.inTransaction(() -> {
             StoredResource storedResponse = prefilled == null ? null : store.create(prefilled, null).stored();
-            DocumentReference doc = new DocumentReference();
-            doc.setStatus(Enumerations.DocumentReferenceStatus.CURRENT);
-            doc.setDocStatus(DocumentReference.ReferredDocumentStatus.PRELIMINARY); // final once the physician signs
-            doc.setType(CaseDocuments.Kind.MEDICAL_NECESSITY_LETTER.type());
-            doc.addCategory(CaseDocuments.category());
-            doc.setSubject(new Reference("Patient/" + patientId));
-            doc.setDate(now);
-            doc.setDescription(letter.title());
-            if (prescriber != null) {
-                doc.addAuthor(new Reference(prescriber.getIdElement().toUnqualifiedVersionless().getValue()));
-            }
-            doc.addContent().getAttachment().setContentType("text/markdown").setTitle(letter.title() + " (Markdown)")
-                    .setData(markdown.getBytes(StandardCharsets.UTF_8)).setCreation(now);
-            doc.addContent().getAttachment().setContentType("application/pdf").setTitle(letter.title() + " (PDF)")
-                    .setData(pdf).setCreation(now);
-            doc.getContext().addRelated(new Reference("Claim/" + claimId));
+            List<String> related = new ArrayList<>(List.of("Claim/" + claimId));
             if (storedResponse != null) {
-                doc.getContext().addRelated(new Reference(storedResponse.type() + "/" + storedResponse.id()));
+                related.add(storedResponse.type() + "/" + storedResponse.id());
             }
-            LetterDocuments.addChecklist(doc, letter, now);
-            LetterDocuments.addRecords(doc, letter);
+            DocumentReference doc = LetterDocuments.document(letter, markdown, pdf, CaseDocuments.Kind.MEDICAL_NECESSITY_LETTER,
+                    "Patient/" + patientId,
+                    prescriber == null ? null : prescriber.getIdElement().toUnqualifiedVersionless().getValue(), related, now);
             StoredResource stored = store.create(doc, null).stored();
 
-            Provenance provenance = new Provenance();
-            provenance.addTarget(new Reference(stored.versionedReference()));
+            List<String> targets = new ArrayList<>(List.of(stored.versionedReference()));
             if (storedResponse != null) {
-                provenance.addTarget(new Reference(storedResponse.versionedReference()));
+                targets.add(storedResponse.versionedReference());
             }
-            provenance.setRecorded(now);
-            assessment.evaluation().ifPresent(e -> provenance.addPolicy(
-                    Canonical.BASE + "/knowledge/policy/" + e.policyId() + "|" + e.policyVersion()));
-            var agent = provenance.addAgent();
-            agent.setType(new CodeableConcept().addCoding(new org.hl7.fhir.r4.model.Coding(
-                    "http://terminology.hl7.org/CodeSystem/provenance-participant-type", "assembler", "Assembler")));
-            agent.setWho(new Reference().setDisplay("Overturn letter generator"));
-            for (String ref : sources(assessment, claimId, theOrder)) {
-                provenance.addEntity().setRole(Provenance.ProvenanceEntityRole.SOURCE).setWhat(new Reference(ref));
-            }
+            List<String> policies = assessment.evaluation()
+                    .map(e -> List.of(Canonical.BASE + "/knowledge/policy/" + e.policyId() + "|" + e.policyVersion()))
+                    .orElse(List.of());
+            Provenance provenance = LetterDocuments.provenance(targets, sources(assessment, claimId, theOrder), policies, now);
             Provenance storedProvenance = (Provenance) store.create(provenance, null).stored().resource();
             return new Generated((DocumentReference) stored.resource(), storedProvenance,
                     storedResponse == null ? null : (QuestionnaireResponse) storedResponse.resource(), markdown, pdf);
