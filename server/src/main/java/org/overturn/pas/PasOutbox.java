@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import org.overturn.platform.OutboxLease;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.lang.Nullable;
 
@@ -54,10 +55,9 @@ final class PasOutbox {
                             rs.getObject(10) != null, rs.getObject(11, OffsetDateTime.class).toInstant());
                 },
                 ts(now), limit);
-        for (Row row : rows) {
-            jdbc.update("update pas_outbox set attempts = ?, next_attempt_at = ? where id = ?",
-                    row.attempts(), ts(now.plus(lease)), row.id());
-        }
+        // An awaiting row is asked about, not sent: that does not count as a delivery attempt.
+        OutboxLease.lease(jdbc, "pas_outbox", "attempts + case when status = 'awaiting' then 0 else 1 end",
+                rows.stream().map(Row::id).toList(), now.plus(lease));
         return rows;
     }
 

@@ -9,6 +9,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import org.overturn.platform.OutboxLease;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.lang.Nullable;
 
@@ -160,10 +161,8 @@ final class NotificationOutbox {
                             rs.getObject(10, OffsetDateTime.class).toInstant(), rs.getInt(11) + 1);
                 },
                 ts(now), limit);
-        for (Row row : rows) {
-            jdbc.update("update subscription_notification set attempts = attempts + 1, next_attempt_at = ? where id = ?",
-                    ts(now.plus(lease)), row.id());
-        }
+        OutboxLease.lease(jdbc, "subscription_notification", "attempts + 1", rows.stream().map(Row::id).toList(),
+                now.plus(lease));
         return rows;
     }
 
