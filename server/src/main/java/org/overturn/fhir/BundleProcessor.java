@@ -36,12 +36,14 @@ final class BundleProcessor {
     private final FhirContext ctx;
     private final ResourceStore store;
     private final RequiredElements validator;
+    private final WriteValidation writes;
     private final int maxEntries;
 
-    BundleProcessor(FhirContext ctx, ResourceStore store, RequiredElements validator, int maxEntries) {
+    BundleProcessor(FhirContext ctx, ResourceStore store, RequiredElements validator, WriteValidation writes, int maxEntries) {
         this.ctx = ctx;
         this.store = store;
         this.validator = validator;
+        this.writes = writes;
         this.maxEntries = maxEntries;
     }
 
@@ -195,6 +197,11 @@ final class BundleProcessor {
                 throw new OverturnException(ErrorCode.INVALID_BUNDLE, label + ": the resource is a " + bodyType + " but request.url names " + type, label + ".resource");
             }
             validator.check(raw.getResource());
+            try {
+                writes.check(raw.getResource());
+            } catch (WriteValidation.Rejected rejected) {
+                throw rejected.in(label);
+            }
         }
         if (req.getMethod() == HTTPVerb.PUT && id == null && query == null) {
             throw new OverturnException(ErrorCode.INVALID_BUNDLE, label + ": PUT needs Type/id or Type?search", label + ".request.url");

@@ -38,6 +38,9 @@ final class ErrorMapper {
             if (t instanceof RequiredElements.InvalidResourceException invalid) {
                 return new Mapped(ErrorCode.INVALID_RESOURCE.httpStatus(), invalid.outcome());
             }
+            if (t instanceof WriteValidation.Rejected rejected) {
+                return new Mapped(ErrorCode.INVALID_RESOURCE.httpStatus(), rejected.outcome());
+            }
             if (t instanceof OverturnException known) {
                 return mapped(known.code(), known.getMessage(), known.expression());
             }

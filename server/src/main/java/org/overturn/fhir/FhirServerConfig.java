@@ -60,13 +60,15 @@ class FhirServerConfig {
         server.setServerAddressStrategy(addressStrategy(properties));
 
         FhirInteractions interactions = new FhirInteractions(store, storeProperties);
+        WriteValidation writes = new WriteValidation(profileValidation, properties.validateOnWrite(),
+                java.util.Set.copyOf(registry.resourceTypes()));
         List<Object> providers = new ArrayList<>();
         for (String type : registry.resourceTypes()) {
             Class<? extends IBaseResource> implementing = ctx.getResourceDefinition(type).getImplementingClass();
-            providers.add(new ResourceProvider(implementing, type, store, validator, interactions, profileValidation));
+            providers.add(new ResourceProvider(implementing, type, store, validator, interactions, profileValidation, writes));
         }
         AccessInterceptor accessChecks = new AccessInterceptor(access, store);
-        providers.add(new SystemProvider(new BundleProcessor(ctx, store, validator, properties.maxBundleEntries()), interactions, access, accessChecks));
+        providers.add(new SystemProvider(new BundleProcessor(ctx, store, validator, writes, properties.maxBundleEntries()), interactions, access, accessChecks));
         providers.add(new CoverageEligibilityOperationProvider(eligibility));
         providers.add(new ClaimLetterOperationProvider(caseLetters));
         providers.add(new PasOperationProvider(ctx, pas));

@@ -43,6 +43,7 @@ public final class ResourceProvider implements IResourceProvider {
     private final RequiredElements validator;
     private final FhirInteractions interactions;
     private final ProfileValidation validation;
+    private final WriteValidation writes;
 
     ResourceProvider(
             Class<? extends IBaseResource> type,
@@ -50,13 +51,15 @@ public final class ResourceProvider implements IResourceProvider {
             ResourceStore store,
             RequiredElements validator,
             FhirInteractions interactions,
-            ProfileValidation validation) {
+            ProfileValidation validation,
+            WriteValidation writes) {
         this.type = type;
         this.typeName = typeName;
         this.store = store;
         this.validator = validator;
         this.interactions = interactions;
         this.validation = validation;
+        this.writes = writes;
     }
 
     /**
@@ -132,6 +135,7 @@ public final class ResourceProvider implements IResourceProvider {
     @Create
     public MethodOutcome create(@ResourceParam IBaseResource resource, @ConditionalUrlParam @Nullable String condition) {
         validator.check(resource);
+        writes.check(resource);
         resource.setId((IIdType) null); // a create never takes the client's id
         WriteResult result = store.create(resource, FhirInteractions.conditionQuery(condition));
         return FhirInteractions.outcome(result);
@@ -143,6 +147,7 @@ public final class ResourceProvider implements IResourceProvider {
             @ResourceParam IBaseResource resource,
             @ConditionalUrlParam @Nullable String condition) {
         validator.check(resource);
+        writes.check(resource);
         WriteResult result;
         if (id == null || !id.hasIdPart()) {
             result = store.conditionalUpdate(typeName, FhirInteractions.requireCondition(condition), resource);
