@@ -63,7 +63,7 @@ final class AccessInterceptor {
             case HISTORY_TYPE -> requireAll(caller, type, Interaction.READ, "type history");
             case HISTORY_SYSTEM -> requireAll(caller, "*", Interaction.READ, "system history");
             case SEARCH_TYPE -> {
-                narrow(request, caller, type, require(caller, type, Interaction.SEARCH));
+                narrow(request, require(caller, type, Interaction.SEARCH));
                 restrict(request, caller, type);
             }
             case CREATE -> create(caller, type, request.getResource(), request.getHeader(Constants.HEADER_IF_NONE_EXIST));
@@ -274,7 +274,7 @@ final class AccessInterceptor {
      * A patient-scoped search: the store narrows it to the token patient's compartment (security.AccessCheckedStore);
      * what reaches other resources is refused here.
      */
-    private void narrow(RequestDetails request, SmartAccess caller, String type, Reach reach) {
+    private static void narrow(RequestDetails request, Reach reach) {
         if (reach != Reach.PATIENT) {
             return;
         }

@@ -59,7 +59,7 @@ public final class AccessContext {
      * The client a token was issued to, as {@code issuer|client}: SMART and RFC 9068 name it in {@code client_id},
      * other servers in {@code azp}; a backend service's {@code sub} is its client id. Two issuers may reuse a name.
      */
-    public static String client(Map<String, Object> claims, String subject) {
+    static String client(Map<String, Object> claims, String subject) {
         String id = clientId(claims);
         return text(claims.get("iss")) + "|" + (id != null ? id : subject);
     }
