@@ -31,21 +31,24 @@ final class OperationScopes {
             "QuestionnaireResponse", "CoverageEligibilityRequest", "CoverageEligibilityResponse");
     private static final Set<String> DOCUMENT = Set.of("DocumentReference", "Provenance");
 
-    private static final Map<String, Declaration> DECLARED = Map.of(
-            "Claim/$generate-letter", new Declaration(true, CASE, union(DOCUMENT, Set.of("QuestionnaireResponse"))),
-            "Claim/$patient-summary", new Declaration(true, CASE, DOCUMENT),
-            "Claim/$fax-packet", new Declaration(true, CASE, DOCUMENT),
-            "ClaimResponse/$appeal", new Declaration(true, CASE, union(DOCUMENT, Set.of("Task"))),
-            "Task/$external-review", new Declaration(true, CASE, union(DOCUMENT, Set.of("Task"))),
-            "Questionnaire/$questionnaire-package", new Declaration(true, Set.of("Questionnaire", "Coverage"), Set.of()),
-            "Claim/$submit", new Declaration(false, CASE, Set.of("Claim", "ClaimResponse", "Bundle", "Patient",
-                    "Coverage", "Organization", "Practitioner", "PractitionerRole", "MedicationRequest", "Provenance")),
-            "Claim/$inquire", new Declaration(false, Set.of("Claim", "ClaimResponse", "Patient", "Organization",
-                    "Practitioner", "PractitionerRole", "Coverage", "Task"), Set.of()),
-            "CoverageEligibilityRequest/$submit", new Declaration(false, CASE,
-                    Set.of("CoverageEligibilityRequest", "CoverageEligibilityResponse")),
-            // Each client sees only its own Subscriptions (the store checks their owner).
-            "Subscription/$status", new Declaration(false, Set.of("Subscription"), Set.of()));
+    private static final Map<String, Declaration> DECLARED = Map.ofEntries(
+            Map.entry("Claim/$generate-letter", new Declaration(true, CASE, union(DOCUMENT, Set.of("QuestionnaireResponse")))),
+            Map.entry("Claim/$patient-summary", new Declaration(true, CASE, DOCUMENT)),
+            Map.entry("Claim/$fax-packet", new Declaration(true, CASE, DOCUMENT)),
+            Map.entry("ClaimResponse/$appeal", new Declaration(true, CASE, union(DOCUMENT, Set.of("Task")))),
+            Map.entry("Task/$external-review", new Declaration(true, CASE, union(DOCUMENT, Set.of("Task")))),
+            Map.entry("Questionnaire/$questionnaire-package",
+                    new Declaration(true, Set.of("Questionnaire", "Coverage"), Set.of())),
+            Map.entry("Claim/$submit", new Declaration(false, CASE, Set.of("Claim", "ClaimResponse", "Bundle", "Patient",
+                    "Coverage", "Organization", "Practitioner", "PractitionerRole", "MedicationRequest", "Provenance"))),
+            Map.entry("Claim/$inquire", new Declaration(false, Set.of("Claim", "ClaimResponse", "Patient", "Organization",
+                    "Practitioner", "PractitionerRole", "Coverage", "Task"), Set.of())),
+            Map.entry("CoverageEligibilityRequest/$submit", new Declaration(false, CASE,
+                    Set.of("CoverageEligibilityRequest", "CoverageEligibilityResponse"))),
+            // Each client sees only its own Subscriptions (the store checks their owner); the resources an $events
+            // answer carries are read through the store under the same token, each checked as any read.
+            Map.entry("Subscription/$status", new Declaration(false, Set.of("Subscription"), Set.of())),
+            Map.entry("Subscription/$events", new Declaration(false, Set.of("Subscription"), Set.of())));
 
     private OperationScopes() {}
 

@@ -966,8 +966,13 @@ class SmartSecurityIT extends ServerTest {
         assertThat(outOfReach.body()).contains("must read all of Communication");
         String narrow = bearer(tokenA(c -> c.claim("scope", "user/Subscription.cruds user/Communication.rs")
                 .claim("client_id", "app-4")));
-        assertThat(post("Subscription", reminderSubscription(path, "patient=Patient/" + patientA, "x", "full-resource"),
-                "Authorization", narrow).status()).isEqualTo(201);
+        Response narrowOwn = post("Subscription", reminderSubscription(path, "patient=Patient/" + patientA, "x",
+                "full-resource"), "Authorization", narrow);
+        assertThat(narrowOwn.status()).isEqualTo(201);
+        // Its owner asks for its events with the scopes of what it subscribed to, no more.
+        Response events = get("Subscription/" + narrowOwn.json().path("id").asText() + "/$events", "Authorization", narrow);
+        assertThat(events.status()).as(events.body()).isEqualTo(200);
+        assertThat(events.json().path("type").asText()).isEqualTo("history");
         Response unfiltered = post("Subscription", reminderSubscription(path, null, "x", "id-only"), "Authorization", narrow);
         assertThat(unfiltered.assertOutcome(422)).isEqualTo("OVT-422-RULE");
         assertThat(unfiltered.body()).contains("spans every patient");
