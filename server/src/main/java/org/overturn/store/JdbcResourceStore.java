@@ -146,13 +146,7 @@ final class JdbcResourceStore implements ResourceStore {
             WriteStatement w = new WriteStatement();
             List<Object[]> current = new ArrayList<>();
             List<Object[]> versions = new ArrayList<>();
-            List<Object[]> strings = new ArrayList<>();
-            List<Object[]> tokens = new ArrayList<>();
-            List<Object[]> references = new ArrayList<>();
-            List<Object[]> dates = new ArrayList<>();
-            List<Object[]> quantities = new ArrayList<>();
-            List<Object[]> uris = new ArrayList<>();
-            List<Object[]> tokenDates = new ArrayList<>();
+            IndexBatch index = new IndexBatch();
             for (Appended appended : resources) {
                 Resource r = (Resource) appended.resource();
                 String type = typeOf(r);
@@ -168,27 +162,13 @@ final class JdbcResourceStore implements ResourceStore {
                 String p = rows.patientId;
                 current.add(new Object[] {type, id, 1, now, p, content});
                 versions.add(new Object[] {type, id, 1, now, "POST", p, content});
-                rows.strings.forEach(x -> strings.add(new Object[] {type, id, p, x.param(), x.norm(), x.exact()}));
-                rows.tokens.forEach(x -> tokens.add(new Object[] {type, id, p, x.param(), x.system(), x.code(), x.textNorm()}));
-                rows.references.forEach(x -> references.add(new Object[] {type, id, p, x.param(), x.targetType(), x.targetId(), x.url()}));
-                rows.dates.forEach(x -> dates.add(new Object[] {type, id, p, x.param(), x.low(), x.high()}));
-                rows.quantities.forEach(x -> quantities.add(new Object[] {type, id, p, x.param(), x.value(), x.system(), x.code()}));
-                rows.uris.forEach(x -> uris.add(new Object[] {type, id, p, x.param(), x.uri()}));
-                rows.tokenDates.forEach(x -> tokenDates.add(new Object[] {type, id, p, x.param(), x.system(), x.code(), x.low(), x.high()}));
+                index.add(type, id, rows);
             }
             String key = "res_type text, res_id text, ";
             w.manyRows("resource", key + "version bigint, last_updated timestamptz, patient_id text, content text", current);
             w.manyRows("resource_version", key + "version bigint, last_updated timestamptz, method text, patient_id text,"
                     + " content text", versions);
-            w.manyRows("idx_string", key + "patient_id text, param text, value_norm text, value_exact text", strings);
-            w.manyRows("idx_token", key + "patient_id text, param text, system text, code text, text_norm text", tokens);
-            w.manyRows("idx_reference", key + "patient_id text, param text, target_type text, target_id text, target_url text",
-                    references);
-            w.manyRows("idx_date", key + "patient_id text, param text, low timestamptz, high timestamptz", dates);
-            w.manyRows("idx_quantity", key + "patient_id text, param text, value numeric, system text, code text", quantities);
-            w.manyRows("idx_uri", key + "patient_id text, param text, uri text", uris);
-            w.manyRows("idx_token_date", key + "patient_id text, param text, system text, code text, low timestamptz,"
-                    + " high timestamptz", tokenDates);
+            index.insert(w);
             jdbc.execute(w::prepare, PreparedStatement::execute);
             return resources.size();
         });
@@ -424,8 +404,50 @@ final class JdbcResourceStore implements ResourceStore {
         return ctx.getResourceType(resource);
     }
 
-    private static final List<String> INDEX_TABLES =
-            List.of("idx_string", "idx_token", "idx_reference", "idx_date", "idx_quantity", "idx_uri", "idx_token_date");
+    /** Each index table and its columns after res_type, res_id and patient_id, with their SQL types. */
+    private static final Map<String, String> INDEX_COLUMNS = orderedMap(
+            "idx_string", "param text, value_norm text, value_exact text",
+            "idx_token", "param text, system text, code text, text_norm text",
+            "idx_reference", "param text, target_type text, target_id text, target_url text",
+            "idx_date", "param text, low timestamptz, high timestamptz",
+            "idx_quantity", "param text, value numeric, system text, code text",
+            "idx_uri", "param text, uri text",
+            "idx_token_date", "param text, system text, code text, low timestamptz, high timestamptz");
+    private static final java.util.Set<String> INDEX_TABLES = INDEX_COLUMNS.keySet();
+
+    private static Map<String, String> orderedMap(String... pairs) {
+        Map<String, String> map = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            map.put(pairs[i], pairs[i + 1]);
+        }
+        return java.util.Collections.unmodifiableMap(map);
+    }
+
+    /** The index rows of one or more resources, by table, each row led by its resource's key and patient_id. */
+    static final class IndexBatch {
+        private final Map<String, List<Object[]>> byTable = new java.util.LinkedHashMap<>();
+
+        void add(String type, String id, IndexRows rows) {
+            String p = rows.patientId;
+            rows.strings.forEach(x -> row("idx_string", type, id, p, x.param(), x.norm(), x.exact()));
+            rows.tokens.forEach(x -> row("idx_token", type, id, p, x.param(), x.system(), x.code(), x.textNorm()));
+            rows.references.forEach(x -> row("idx_reference", type, id, p, x.param(), x.targetType(), x.targetId(), x.url()));
+            rows.dates.forEach(x -> row("idx_date", type, id, p, x.param(), x.low(), x.high()));
+            rows.quantities.forEach(x -> row("idx_quantity", type, id, p, x.param(), x.value(), x.system(), x.code()));
+            rows.uris.forEach(x -> row("idx_uri", type, id, p, x.param(), x.uri()));
+            rows.tokenDates.forEach(x -> row("idx_token_date", type, id, p, x.param(), x.system(), x.code(), x.low(), x.high()));
+        }
+
+        private void row(String table, Object... values) {
+            byTable.computeIfAbsent(table, t -> new ArrayList<>()).add(values);
+        }
+
+        /** One step per table with rows: its inserts come from one array per column. */
+        void insert(WriteStatement w) {
+            byTable.forEach((table, rows) ->
+                    w.manyRows(table, "res_type text, res_id text, patient_id text, " + INDEX_COLUMNS.get(table), rows));
+        }
+    }
 
     /** The resource's index rows go, as steps of the statement that writes its new version (or its deletion). */
     static void deleteIndexes(WriteStatement w, String type, String id) {
@@ -458,20 +480,9 @@ final class JdbcResourceStore implements ResourceStore {
 
     /** Inserts a resource's index rows, each carrying its patient compartment. */
     static void indexRows(WriteStatement w, String type, String id, IndexRows rows) {
-        String p = rows.patientId;
-        w.rows("idx_string", "param text, value_norm text, value_exact text", type, id, p,
-                rows.strings, s -> new Object[] {s.param(), s.norm(), s.exact()});
-        w.rows("idx_token", "param text, system text, code text, text_norm text", type, id, p,
-                rows.tokens, t -> new Object[] {t.param(), t.system(), t.code(), t.textNorm()});
-        w.rows("idx_reference", "param text, target_type text, target_id text, target_url text", type, id, p,
-                rows.references, r -> new Object[] {r.param(), r.targetType(), r.targetId(), r.url()});
-        w.rows("idx_date", "param text, low timestamptz, high timestamptz", type, id, p,
-                rows.dates, d -> new Object[] {d.param(), d.low(), d.high()});
-        w.rows("idx_quantity", "param text, value numeric, system text, code text", type, id, p,
-                rows.quantities, q -> new Object[] {q.param(), q.value(), q.system(), q.code()});
-        w.rows("idx_uri", "param text, uri text", type, id, p, rows.uris, u -> new Object[] {u.param(), u.uri()});
-        w.rows("idx_token_date", "param text, system text, code text, low timestamptz, high timestamptz", type, id, p,
-                rows.tokenDates, t -> new Object[] {t.param(), t.system(), t.code(), t.low(), t.high()});
+        IndexBatch batch = new IndexBatch();
+        batch.add(type, id, rows);
+        batch.insert(w);
     }
 
     // ---- reads ----

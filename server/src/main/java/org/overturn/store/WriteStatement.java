@@ -7,12 +7,12 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Function;
 
 /**
- * Several writes as one SQL statement: each step is a data-modifying CTE, and index rows are inserted from one array
- * per column ({@code unnest}), so a resource version costs one round trip whatever its number of index rows. The
- * steps see the same snapshot, so deleting a resource's old index rows and inserting its new ones may share it.
+ * Several writes as one SQL statement: each step is a data-modifying CTE, and rows are inserted from one array per
+ * column ({@code unnest}), so a resource version (or a batch of them) costs one round trip whatever its number of
+ * index rows. The steps see the same snapshot, so deleting a resource's old index rows and inserting its new ones
+ * may share it.
  */
 final class WriteStatement {
     private final StringBuilder sql = new StringBuilder("with ");
@@ -22,38 +22,6 @@ final class WriteStatement {
     void step(String statement, Object... values) {
         sql.append(steps > 0 ? ", " : "").append("s").append(steps++).append(" as (").append(statement).append(")");
         args.addAll(Arrays.asList(values));
-    }
-
-    /**
-     * Inserts {@code rows} into an index table whose other columns are res_type, res_id and patient_id.
-     *
-     * @param columns the row columns with their SQL types, in the order {@code values} gives them ("param text, ...")
-     */
-    <T> void rows(String table, String columns, String type, String id, String patientId, List<T> rows, Function<T, Object[]> values) {
-        if (rows.isEmpty()) {
-            return;
-        }
-        String[] defs = columns.split(",\\s*");
-        StringBuilder names = new StringBuilder();
-        StringBuilder arrays = new StringBuilder();
-        List<String[]> cells = new ArrayList<>();
-        for (int c = 0; c < defs.length; c++) {
-            String[] nameType = defs[c].trim().split(" ");
-            names.append(", ").append(nameType[0]);
-            arrays.append(c > 0 ? ", " : "").append("?::").append(nameType[1]).append("[]");
-            cells.add(new String[rows.size()]);
-        }
-        for (int r = 0; r < rows.size(); r++) {
-            Object[] row = values.apply(rows.get(r));
-            for (int c = 0; c < defs.length; c++) {
-                cells.get(c)[r] = text(row[c]);
-            }
-        }
-        List<Object> stepArgs = new ArrayList<>(List.of(type, id));
-        stepArgs.add(patientId);
-        stepArgs.addAll(cells);
-        step("insert into " + table + " (res_type, res_id, patient_id" + names + ") select ?::text, ?::text, ?::text, u.* from unnest("
-                + arrays + ") as u", stepArgs.toArray());
     }
 
     /**
