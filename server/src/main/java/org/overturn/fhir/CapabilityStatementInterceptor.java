@@ -14,6 +14,7 @@ import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
 import org.hl7.fhir.r4.model.Enumerations;
 import org.overturn.profiles.PasProfiles;
 import org.overturn.security.SmartDiscovery;
+import org.overturn.store.ResourceTypes;
 import org.overturn.store.SearchParam;
 import org.overturn.subscriptions.BackportProfiles;
 import org.overturn.store.SearchParameterRegistry;
@@ -65,6 +66,8 @@ final class CapabilityStatementInterceptor {
                     pasOperations(resource);
                 } else if (type.equals("Subscription")) {
                     subscriptions(resource);
+                } else if (type.equals(ResourceTypes.AUDIT_EVENT)) {
+                    auditTrail(resource);
                 } else if (type.equals("Questionnaire")) {
                     resource.getOperation().stream().filter(o -> o.getName().equals("questionnaire-package"))
                             .forEach(o -> o.setDefinition(DTR_QUESTIONNAIRE_PACKAGE));
@@ -125,6 +128,21 @@ final class CapabilityStatementInterceptor {
         }
     }
 
+    /** The audit trail is read and searched, never written through the API, and searched by its own parameters. */
+    private static void auditTrail(CapabilityStatementRestResourceComponent audit) {
+        audit.getInteraction().removeIf(i -> i.getCode() != TypeRestfulInteraction.READ
+                && i.getCode() != TypeRestfulInteraction.VREAD && i.getCode() != TypeRestfulInteraction.SEARCHTYPE
+                && i.getCode() != TypeRestfulInteraction.HISTORYINSTANCE && i.getCode() != TypeRestfulInteraction.HISTORYTYPE);
+        audit.setUpdateCreate(false);
+        audit.setConditionalCreate(false);
+        audit.setConditionalUpdate(false);
+        audit.setConditionalDelete(CapabilityStatement.ConditionalDeleteStatus.NOTSUPPORTED);
+        audit.setVersioning(CapabilityStatement.ResourceVersionPolicy.VERSIONED);
+        audit.getSearchParam().removeIf(p -> !ResourceTypes.AUDIT_EVENT_SEARCH_PARAMS.contains(p.getName()));
+        audit.getSearchInclude().clear();
+        audit.getSearchRevInclude().clear();
+    }
+
     private void complete(CapabilityStatementRestResourceComponent resource, String type) {
         resource.setVersioning(CapabilityStatement.ResourceVersionPolicy.VERSIONEDUPDATE);
         resource.setReadHistory(true);
@@ -155,6 +173,9 @@ final class CapabilityStatementInterceptor {
         includes.forEach(resource::addSearchInclude);
         resource.getSearchRevInclude().clear();
         for (String source : registry.resourceTypes()) {
+            if (source.equals(ResourceTypes.AUDIT_EVENT)) {
+                continue; // the audit trail is searched by entity, not reached by _revinclude
+            }
             for (SearchParam sp : registry.params(source)) {
                 if (sp.type() == RestSearchParameterTypeEnum.REFERENCE
                         && (sp.targets().isEmpty() || sp.targets().contains(type))) {

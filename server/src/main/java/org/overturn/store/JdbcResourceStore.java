@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Resource;
 import org.overturn.platform.ErrorCode;
@@ -42,6 +43,7 @@ final class JdbcResourceStore implements ResourceStore {
     private final FhirContext ctx;
     private final SearchParameterRegistry registry;
     private final SearchIndexer indexer;
+    private final AuditTrail audit;
     private final SearchRequestParser parser;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -65,6 +67,7 @@ final class JdbcResourceStore implements ResourceStore {
         this.ctx = ctx;
         this.registry = registry;
         this.indexer = new SearchIndexer(ctx, registry, localBases);
+        this.audit = new AuditTrail(jdbc, localBases);
         this.parser = new SearchRequestParser(registry, properties);
         this.jdbc = jdbc;
         this.tx = tx;
@@ -72,6 +75,14 @@ final class JdbcResourceStore implements ResourceStore {
         this.budgeted.setTimeout((int) properties.searchBudget().toSeconds());
         this.budgeted.setReadOnly(true);
         this.properties = properties;
+    }
+
+    /** AuditEvents are appended by the server to a table of their own and never changed through the API. */
+    private static void refuseAuditWrite(String type) {
+        if (AuditTrail.TYPE.equals(type)) {
+            throw new OverturnException(ErrorCode.METHOD_NOT_ALLOWED,
+                    "The audit trail is written by the server alone: AuditEvents cannot be created, changed or deleted", type);
+        }
     }
 
     @Override
@@ -94,6 +105,9 @@ final class JdbcResourceStore implements ResourceStore {
 
     @Override
     public @Nullable String storedCompartment(String type, String id) {
+        if (AuditTrail.TYPE.equals(type)) {
+            return audit.primaryPatient(id);
+        }
         List<String[]> rows = jdbc.query("select deleted, patient_id from resource where res_type = ? and res_id = ?",
                 (rs, n) -> new String[] {Boolean.toString(rs.getBoolean(1)), rs.getString(2)}, type, id);
         if (rows.isEmpty()) {
@@ -124,6 +138,7 @@ final class JdbcResourceStore implements ResourceStore {
     @Override
     public WriteResult create(IBaseResource resource, @Nullable String ifNoneExist) {
         String type = typeOf(resource);
+        refuseAuditWrite(type);
         return inTransaction(() -> {
             if (ifNoneExist != null && !ifNoneExist.isBlank()) {
                 String match = matchOne(type, ifNoneExist);
@@ -143,32 +158,16 @@ final class JdbcResourceStore implements ResourceStore {
         }
         inTransaction(() -> {
             Instant now = now();
-            WriteStatement w = new WriteStatement();
-            List<Object[]> current = new ArrayList<>();
-            List<Object[]> versions = new ArrayList<>();
-            IndexBatch index = new IndexBatch();
+            List<AuditTrail.Row> rows = new ArrayList<>(resources.size());
             for (Appended appended : resources) {
-                Resource r = (Resource) appended.resource();
-                String type = typeOf(r);
-                if (rules.containsKey(type) || listeners.containsKey(type)) {
-                    throw new IllegalStateException(type + " has write rules or listeners: append it with create");
+                if (!(appended.resource() instanceof AuditEvent event)) {
+                    throw new IllegalStateException(typeOf(appended.resource()) + " is not appended: write it with create");
                 }
                 String id = UUID.randomUUID().toString();
-                r.setId(new IdType(type, id, "1"));
-                r.getMeta().setVersionId("1");
-                r.getMeta().setLastUpdated(Date.from(now));
-                String content = appended.json().encode(id, now);
-                IndexRows rows = indexer.index(r);
-                String p = rows.patientId;
-                current.add(new Object[] {type, id, 1, now, p, content});
-                versions.add(new Object[] {type, id, 1, now, "POST", p, content});
-                index.add(type, id, rows);
+                rows.add(AuditTrail.Row.of(event, id, now, appended.json().encode(id, now)));
             }
-            String key = "res_type text, res_id text, ";
-            w.manyRows("resource", key + "version bigint, last_updated timestamptz, patient_id text, content text", current);
-            w.manyRows("resource_version", key + "version bigint, last_updated timestamptz, method text, patient_id text,"
-                    + " content text", versions);
-            index.insert(w);
+            WriteStatement w = new WriteStatement();
+            AuditTrail.append(w, rows);
             jdbc.execute(w::prepare, PreparedStatement::execute);
             return resources.size();
         });
@@ -176,11 +175,13 @@ final class JdbcResourceStore implements ResourceStore {
 
     @Override
     public WriteResult update(String type, String id, IBaseResource resource, @Nullable Long ifMatch) {
+        refuseAuditWrite(type);
         return inTransaction(() -> write(type, id, resource, ifMatch, "PUT", false));
     }
 
     @Override
     public WriteResult conditionalUpdate(String type, String query, IBaseResource resource) {
+        refuseAuditWrite(type);
         return inTransaction(() -> {
             String match = matchOne(type, query);
             String bodyId = resource.getIdElement().getIdPart();
@@ -202,6 +203,7 @@ final class JdbcResourceStore implements ResourceStore {
 
     @Override
     public WriteResult delete(String type, String id, @Nullable Long ifMatch) {
+        refuseAuditWrite(type);
         return inTransaction(() -> {
             setLockTimeout();
             Current current = lockCurrent(type, id);
@@ -240,6 +242,7 @@ final class JdbcResourceStore implements ResourceStore {
 
     @Override
     public int conditionalDelete(String type, String query) {
+        refuseAuditWrite(type);
         return inTransaction(() -> {
             List<String> matches = matchIds(condition(type, query), properties.maxPageSize() + 1);
             if (matches.size() > properties.maxPageSize()) {
@@ -343,6 +346,7 @@ final class JdbcResourceStore implements ResourceStore {
 
     @Override
     public @Nullable String matchOne(String type, String query) {
+        refuseAuditWrite(type); // conditions serve conditional writes, and references to what is about to be written
         SearchRequest condition = condition(type, query);
         setLockTimeout(); // the wait for the condition's lock is bounded like any other lock wait
         // Serializes conditional writes with the same criteria until this transaction ends, however the client spelled
@@ -489,7 +493,7 @@ final class JdbcResourceStore implements ResourceStore {
 
     @Override
     public @Nullable StoredJson readJson(String type, String id) {
-        List<StoredJson> rows = jdbc.query(
+        List<StoredJson> rows = AuditTrail.TYPE.equals(type) ? audit.byId(id, JdbcResourceStore::storedJson) : jdbc.query(
                 "select version, last_updated, content from resource where res_type = ? and res_id = ? and not deleted",
                 (rs, n) -> new StoredJson(type, id, rs.getLong(1), rs.getObject(2, OffsetDateTime.class).toInstant(), rs.getString(3)),
                 type, id);
@@ -498,7 +502,7 @@ final class JdbcResourceStore implements ResourceStore {
 
     @Override
     public StoredResource read(String type, String id) {
-        List<StoredResource> rows = jdbc.query(
+        List<StoredResource> rows = AuditTrail.TYPE.equals(type) ? audit.byId(id, (rs, n) -> stored(rs, false)) : jdbc.query(
                 "select res_type, res_id, version, last_updated, content, deleted from resource where res_type = ? and res_id = ?",
                 (rs, n) -> stored(rs, rs.getBoolean(6)),
                 type, id);
@@ -515,7 +519,9 @@ final class JdbcResourceStore implements ResourceStore {
 
     @Override
     public StoredResource vread(String type, String id, long version) {
-        List<StoredResource> rows = jdbc.query(
+        List<StoredResource> rows = AuditTrail.TYPE.equals(type)
+                ? audit.byId(id, (rs, n) -> stored(rs, false)).stream().filter(r -> r.version() == version).toList()
+                : jdbc.query(
                 "select res_type, res_id, version, last_updated, content, deleted from resource_version"
                         + " where res_type = ? and res_id = ? and version = ?",
                 (rs, n) -> stored(rs, rs.getBoolean(6)),
@@ -532,6 +538,19 @@ final class JdbcResourceStore implements ResourceStore {
     @Override
     public Page<HistoryEntry> history(
             @Nullable String type, @Nullable String id, @Nullable Instant since, int count, int offset) {
+        if (AuditTrail.TYPE.equals(type)) {
+            return withinBudget(() -> {
+                Integer total = audit.historyCount(id, since, properties.maxTotal());
+                if (id != null && total != null && total == 0) {
+                    read(type, id);
+                }
+                List<HistoryEntry> entries = audit.history(id, since, count + 1, offset,
+                        (rs, n) -> new HistoryEntry(stored(rs, false), rs.getString(7)));
+                boolean more = entries.size() > count;
+                return new Page<>(more ? entries.subList(0, count) : entries, List.of(), total, more);
+            });
+        }
+        // The whole server's history holds the resources clients write; the audit trail has a history of its own.
         StringBuilder where = new StringBuilder(" where true");
         List<Object> args = new ArrayList<>();
         if (type != null) {
@@ -576,6 +595,12 @@ final class JdbcResourceStore implements ResourceStore {
 
     @Override
     public Page<StoredResource> search(SearchRequest request) {
+        for (SearchRequest.Include include : request.revIncludes()) {
+            if (AuditTrail.TYPE.equals(include.sourceType())) {
+                throw new OverturnException(ErrorCode.UNSUPPORTED_SEARCH,
+                        "AuditEvents are not offered by _revinclude: search AuditEvent?entity=... instead", "_revinclude");
+            }
+        }
         return withinBudget(() -> {
             Page<StoredResource> matches = matches(request, (rs, n) -> stored(rs, false));
             return new Page<>(matches.items(), includes(request, matches.items()), matches.total(), matches.hasMore());
@@ -630,14 +655,22 @@ final class JdbcResourceStore implements ResourceStore {
 
     /** One page of matches (one more row is read to know whether more follow) and the total when known or asked. */
     private <T> Page<T> matches(SearchRequest request, RowMapper<T> row) {
-        SqlSearch.Sql page = SqlSearch.page(request, request.count() + 1, registry);
-        List<T> rows = new ArrayList<>(jdbc.query(page.text(), row, page.args().toArray()));
+        boolean audited = AuditTrail.TYPE.equals(request.resourceType());
+        List<T> rows;
+        if (audited) {
+            rows = new ArrayList<>(audit.page(request, request.count() + 1, row));
+        } else {
+            SqlSearch.Sql page = SqlSearch.page(request, request.count() + 1, registry);
+            rows = new ArrayList<>(jdbc.query(page.text(), row, page.args().toArray()));
+        }
         boolean more = rows.size() > request.count();
         if (more) {
             rows = rows.subList(0, request.count());
         }
         Integer total = null;
-        if (request.total() != SearchRequest.Total.NONE) {
+        if (request.total() != SearchRequest.Total.NONE && audited) {
+            total = audit.count(request, properties.maxTotal());
+        } else if (request.total() != SearchRequest.Total.NONE) {
             SqlSearch.Sql count = SqlSearch.count(request, registry);
             total = cappedCount(count.text(), count.args());
         } else if (!more && (request.offset() == 0 || !rows.isEmpty())) {
@@ -753,6 +786,11 @@ final class JdbcResourceStore implements ResourceStore {
                 "select " + COLUMNS + " from resource where res_type = ? and res_id = any(?) and not deleted order by res_id",
                 (rs, n) -> stored(rs, false),
                 type, ids.toArray(new String[0]));
+    }
+
+    private static StoredJson storedJson(ResultSet rs, int n) throws SQLException {
+        return new StoredJson(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getObject(4, OffsetDateTime.class).toInstant(),
+                rs.getString(5));
     }
 
     private StoredResource stored(ResultSet rs, boolean deleted) throws SQLException {

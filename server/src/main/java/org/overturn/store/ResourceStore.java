@@ -20,10 +20,9 @@ public interface ResourceStore {
     WriteResult create(IBaseResource resource, @Nullable String ifNoneExist);
 
     /**
-     * Creates many new resources the server writes in volume (the audit trail) in one statement: each gets a new id
-     * and version 1 and is indexed like any write, but is stored as the JSON its writer encodes, a fast encoding of
-     * the same resource (its tests hold the two equal). Types with write rules or listeners are refused: those take
-     * {@link #create}.
+     * Appends AuditEvents to the audit trail in one statement: each gets a new id and version 1 and is stored as the
+     * JSON its writer encodes, a fast encoding of the same resource (its tests hold the two equal), in the audit
+     * trail's own table (ADR 0007), which the API reads and searches but never writes. Other types are refused.
      */
     void appendAll(List<Appended> resources);
 

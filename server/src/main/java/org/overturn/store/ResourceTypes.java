@@ -37,5 +37,14 @@ public final class ResourceTypes {
             "Subscription",
             "Task");
 
+    /**
+     * The audit trail: AuditEvents the server appends (one per answered request) and nobody changes, kept in a table of
+     * their own and searched by these parameters alone (ADR 0007).
+     */
+    public static final String AUDIT_EVENT = "AuditEvent";
+
+    public static final List<String> AUDIT_EVENT_SEARCH_PARAMS = List.of(
+            "_id", "_lastUpdated", "date", "patient", "entity", "type", "subtype", "action", "outcome", "altid", "address");
+
     private ResourceTypes() {}
 }

@@ -436,6 +436,13 @@ final class SqlSearch {
         return new Prefixed("eq", value);
     }
 
+    /** A date criterion on two columns of another table (the audit trail's), as SQL and its arguments. */
+    static Sql dateCondition(String low, String high, String raw, String param) {
+        SqlSearch s = new SqlSearch();
+        s.datePredicate(low, high, raw, param);
+        return new Sql(s.where.toString(), s.args);
+    }
+
     /** Date comparison of a stored range [low, high] against the range the search value implies (FHIR §3.1.1.5.5). */
     private void datePredicate(String low, String high, String raw, String param) {
         Prefixed p = prefixed(raw);

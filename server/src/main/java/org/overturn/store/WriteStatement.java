@@ -26,28 +26,37 @@ final class WriteStatement {
 
     /**
      * Inserts rows of several resources into one table from one array per column: {@code columns} names every column
-     * with its SQL type ("res_type text, res_id text, ..."), in the order each row gives its values.
+     * with its SQL type ("res_type text, res_id text, ..."), in the order each row gives its values. A {@code text[]}
+     * column takes a {@code List<String>} per row (sent joined by the unit separator, which no value holds).
      */
+    @SuppressWarnings("unchecked")
     void manyRows(String table, String columns, List<Object[]> rows) {
         if (rows.isEmpty()) {
             return;
         }
         String[] defs = columns.split(",\\s*");
         StringBuilder names = new StringBuilder();
+        StringBuilder selects = new StringBuilder();
         StringBuilder arrays = new StringBuilder();
         List<Object> cells = new ArrayList<>();
         for (int c = 0; c < defs.length; c++) {
             String[] nameType = defs[c].trim().split(" ");
+            boolean list = nameType[1].endsWith("[]");
             names.append(c > 0 ? ", " : "").append(nameType[0]);
-            arrays.append(c > 0 ? ", " : "").append("?::").append(nameType[1]).append("[]");
+            selects.append(c > 0 ? ", " : "").append(list ? "string_to_array(u." + nameType[0] + ", chr(31))" : "u." + nameType[0]);
+            arrays.append(c > 0 ? ", " : "").append("?::").append(list ? "text" : nameType[1]).append("[]");
             String[] column = new String[rows.size()];
             for (int r = 0; r < rows.size(); r++) {
-                column[r] = text(rows.get(r)[c]);
+                Object value = rows.get(r)[c];
+                column[r] = list ? String.join(UNIT_SEPARATOR, (List<String>) value) : text(value);
             }
             cells.add(column);
         }
-        step("insert into " + table + " (" + names + ") select u.* from unnest(" + arrays + ") as u", cells.toArray());
+        step("insert into " + table + " (" + names + ") select " + selects + " from unnest(" + arrays + ") as u(" + names + ")",
+                cells.toArray());
     }
+
+    private static final String UNIT_SEPARATOR = "\u001f";
 
     /** Array elements travel as text and are cast by the statement (timestamps as ISO instants). */
     private static String text(Object value) {

@@ -856,6 +856,63 @@ class SmartSecurityIT extends ServerTest {
         assertThat(cds.toString()).contains("overturn-order-sign");
     }
 
+    @Test
+    void auditTrailWhenReadThenOneVersionNeverWrittenThroughTheApiAndPatientTokensSeeOnlyTheirOwn() throws Exception {
+        auditSince = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        String admin = bearer(tokenA(c -> c.claim("scope", "system/*.cruds").claim("client_id", "audited-client")));
+        String auditor = bearer(systemToken("system/AuditEvent.rs"));
+        // Read by patient tokens, so each event names its patient (a system read names the resource alone).
+        assertThat(get("Observation/" + observationA, "Authorization", bearer(patientToken(patientA, "patient/*.rs"))).status())
+                .isEqualTo(200);
+        assertThat(get("Observation/" + observationB, "Authorization", bearer(patientToken(patientB, "patient/*.rs"))).status())
+                .isEqualTo(200);
+        assertThat(get("Patient/" + patientA, "Authorization", admin).status()).isEqualTo(200);
+        JsonNode aboutA = awaitAudit("entity=Observation/" + observationA + "&subtype=read");
+        JsonNode aboutB = awaitAudit("entity=Observation/" + observationB + "&subtype=read");
+        String id = aboutA.path("id").asText();
+
+        // Read, vread and history: one version, the same event.
+        assertThat(get("AuditEvent/" + id, "Authorization", auditor).json().path("id").asText()).isEqualTo(id);
+        assertThat(get("AuditEvent/" + id + "/_history/1", "Authorization", auditor).status()).isEqualTo(200);
+        assertThat(get("AuditEvent/" + id + "/_history/2", "Authorization", auditor).status()).isEqualTo(404);
+        JsonNode history = get("AuditEvent/" + id + "/_history", "Authorization", auditor).json();
+        assertThat(history.path("entry")).hasSize(1);
+        assertThat(get("AuditEvent/no-such-event", "Authorization", auditor).status()).isEqualTo(404);
+
+        // Searches: counted, dated, by client and address; other parameters refused, not ignored.
+        JsonNode counted = get("AuditEvent?entity=Observation/" + observationA + "&date=ge" + auditSince + "&_total=accurate",
+                "Authorization", auditor).json();
+        assertThat(counted.path("total").asInt()).isEqualTo(counted.path("entry").size()).isPositive();
+        assertThat(get("AuditEvent?entity=Observation/" + observationA + "&date=lt" + auditSince, "Authorization", auditor)
+                .json().path("entry").findValuesAsText("id")).doesNotContain(id);
+        String byAdmin = awaitAudit("entity=Patient/" + patientA + "&subtype=read&altid=audited-client").path("id").asText();
+        assertThat(get("AuditEvent?_id=" + byAdmin + "&type=rest&action=R&outcome=0&altid=audited-client&address=127.0.0",
+                "Authorization", auditor).json().path("entry").findValuesAsText("id")).containsExactly(byAdmin);
+        assertThat(get("AuditEvent?_id=" + byAdmin + "&action=C", "Authorization", auditor).json().path("entry")).isEmpty();
+        Response unknown = get("AuditEvent?agent-name=x", "Authorization", auditor);
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.body()).contains("OperationOutcome").contains("agent-name");
+
+        // Nobody writes the audit trail through the API, whatever the scopes.
+        String event = aboutA.toString();
+        for (Response write : List.of(post("AuditEvent", event, "Authorization", admin),
+                put("AuditEvent/" + id, event, "Authorization", admin), delete("AuditEvent/" + id, "Authorization", admin))) {
+            assertThat(write.status()).as(write.body()).isEqualTo(405);
+            assertThat(write.body()).contains("OperationOutcome");
+        }
+        assertThat(get("AuditEvent/" + id, "Authorization", auditor).json().path("meta").path("versionId").asText()).isEqualTo("1");
+
+        // A patient's token reads the trail of its own compartment only.
+        String patientAuth = bearer(patientToken(patientA, "patient/AuditEvent.rs"));
+        assertThat(get("AuditEvent/" + id, "Authorization", patientAuth).status()).isEqualTo(200);
+        assertThat(get("AuditEvent/" + aboutB.path("id").asText(), "Authorization", patientAuth).status()).isEqualTo(404);
+        JsonNode own = get("AuditEvent?date=ge" + auditSince + "&_count=100", "Authorization", patientAuth).json();
+        assertThat(own.path("entry").findValuesAsText("id")).contains(id).doesNotContain(aboutB.path("id").asText());
+        for (JsonNode entry : own.path("entry")) {
+            assertThat(entry.path("resource").path("entity").findValuesAsText("reference")).contains("Patient/" + patientA);
+        }
+    }
+
     Instant auditSince;
 
     /**
