@@ -31,8 +31,8 @@ import org.springframework.lang.Nullable;
  * transaction or batch, and operations by what each declares it reads and writes ({@link OperationScopes}; the
  * store checks each resource they read). A patient scope reaches only the compartment of the token's patient: searches
  * are narrowed to it, reads of other patients' resources answer 404 as unknown ones do, writes may not move anything
- * in or out of it, and what this first cut cannot narrow yet (includes, type and system history, conditional writes,
- * reads inside Bundles) is refused. Registered first, so it sees every response before other interceptors.
+ * in or out of it, included resources it may not read are left out, and what this first cut cannot narrow yet
+ * (iterated includes, {@code _has}, type and system history, conditional writes, reads inside Bundles) is refused. Registered first, so it sees every response before other interceptors.
  */
 @Interceptor
 final class AccessInterceptor {
@@ -271,23 +271,32 @@ final class AccessInterceptor {
     }
 
     /**
-     * A patient-scoped search: the store narrows it to the token patient's compartment (security.AccessCheckedStore);
-     * what reaches other resources is refused here.
+     * A patient-scoped search: the store narrows it to the token patient's compartment and leaves out each included
+     * resource the token may not read (security.AccessCheckedStore). What joins through resources it never sees is
+     * refused: {@code _has} filters by them, and an iterated include would follow references out of a resource that
+     * was left out to ones that were not.
      */
     private static void narrow(RequestDetails request, Reach reach) {
         if (reach != Reach.PATIENT) {
             return;
         }
-        refuseJoins(new LinkedHashMap<>(request.getParameters()), "patient-scoped");
+        for (String name : request.getParameters().keySet()) {
+            String bare = name.contains(":") ? name.substring(0, name.indexOf(':')) : name;
+            boolean iterated = name.endsWith(":iterate") || name.endsWith(":recurse");
+            if (bare.equals("_has") || ((bare.equals("_include") || bare.equals("_revinclude")) && iterated)) {
+                throw new OverturnException(ErrorCode.NOT_SUPPORTED_FOR_PATIENT_SCOPE,
+                        name + " is not available to patient-scoped tokens");
+            }
+        }
     }
 
-    /** _include, _revinclude and _has reach other resources, which these narrowed searches cannot check yet. */
+    /** _include, _revinclude and _has reach other resources, which a search restriction cannot check. */
     private static void refuseJoins(Map<String, String[]> params, String caller) {
         for (String name : params.keySet()) {
             String bare = name.contains(":") ? name.substring(0, name.indexOf(':')) : name;
             if (bare.equals("_include") || bare.equals("_revinclude") || bare.equals("_has")) {
                 throw new OverturnException(ErrorCode.NOT_SUPPORTED_FOR_PATIENT_SCOPE,
-                        bare + " is not yet available to " + caller + " tokens");
+                        bare + " is not available to " + caller + " tokens");
             }
         }
     }

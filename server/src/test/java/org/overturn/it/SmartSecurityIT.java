@@ -381,10 +381,40 @@ class SmartSecurityIT extends ServerTest {
         }
         JsonNode own = get("Observation?patient=" + patientA, "Authorization", auth).json();
         assertThat(own.path("entry")).isNotEmpty();
-        assertThat(get("Observation?_include=Observation:subject", "Authorization", auth).assertOutcome(403))
-                .isEqualTo("OVT-403-PATIENT");
         assertThat(get("Observation/_history", "Authorization", auth).status()).isEqualTo(403);
         assertThat(post("Claim/$submit", EMPTY_BUNDLE, "Authorization", auth).status()).isEqualTo(403);
+    }
+
+    @Test
+    void patientTokenWhenIncludingThenOnlyWhatItMayReadIsIncludedAndIteratedJoinsAreRefused() {
+        String admin = bearer(systemToken("system/*.cruds"));
+        // An Observation about A performed by B: in both compartments, so A's token finds it, but B stays B's.
+        String ofAByB = createAs(admin, "Observation", observation(patientA, "incl-A")
+                .replace("\"subject\"", "\"performer\":[{\"reference\":\"Patient/" + patientB + "\"}],\"subject\""));
+        String auth = bearer(patientToken(patientA, "patient/*.rs"));
+        for (String query : List.of("Observation?_id=" + ofAByB + "&_include=Observation:performer&_include=Observation:subject",
+                "Observation?_id=" + ofAByB + "&_include=*", "Observation?_include=Observation:subject&_count=1000",
+                "Observation?_id=" + ofAByB + "&_include=Observation:performer&_format=xml")) {
+            Response r = get(query, "Authorization", auth);
+            assertThat(r.status()).as(query + ": " + r.body()).isEqualTo(200);
+            assertThat(r.body()).as(query).contains(ofAByB).contains(patientA);
+            assertNothingOfB(r, query, List.of(patientB, observationB));
+        }
+        JsonNode withPatient = get("Observation?_id=" + ofAByB + "&_include=Observation:subject", "Authorization", auth).json();
+        assertThat(withPatient.path("entry").findValuesAsText("mode")).contains("match", "include");
+        Response rev = get("Patient?_id=" + patientA + "&_revinclude=Observation:subject&_revinclude=Observation:performer",
+                "Authorization", auth);
+        assertThat(rev.body()).contains(observationA).contains(ofAByB);
+        assertNothingOfB(rev, "revinclude", List.of(patientB, observationB));
+        // B's own token sees the shared Observation and itself, not A.
+        Response ofB = get("Observation?_id=" + ofAByB + "&_include=Observation:subject", "Authorization",
+                bearer(patientToken(patientB, "patient/*.rs")));
+        assertThat(ofB.json().path("entry").findValuesAsText("id")).contains(ofAByB).doesNotContain(patientA);
+
+        for (String joined : List.of("Observation?_include:iterate=Observation:subject", "Observation?_revinclude:iterate=Provenance:target",
+                "Patient?_has:Observation:patient:code=http://loinc.org|8480-6")) {
+            assertThat(get(joined, "Authorization", auth).assertOutcome(403)).as(joined).isEqualTo("OVT-403-PATIENT");
+        }
     }
 
     // ---- item 2 and 4: operations declare what they read and write; the store checks every read ----
@@ -724,7 +754,8 @@ class SmartSecurityIT extends ServerTest {
         List<String> forms = List.of(patientB, "Patient/" + patientB, base + "/Patient/" + patientB,
                 patientA + "," + patientB, "Patient/" + patientA + ",Patient/" + patientB);
         List<String> tails = List.of("", "&_format=xml", "&_pretty=true", "&_summary=true", "&_elements=id",
-                "&_count=1000&_total=accurate", "&_sort=-_lastUpdated", "&_summary=count");
+                "&_count=1000&_total=accurate", "&_sort=-_lastUpdated", "&_summary=count", "&_include=*",
+                "&_revinclude=Provenance:target");
         List<String> scopes = List.of("patient/*.read", "patient/*.rs", "patient/*.cruds",
                 "patient/Observation.rs patient/Patient.rs patient/Condition.rs patient/Coverage.rs");
         int probes = 0;
