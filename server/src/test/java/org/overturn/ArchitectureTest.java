@@ -49,6 +49,7 @@ class ArchitectureTest {
                     "org.overturn.pas..", "org.overturn.eligibility..", "org.overturn.store..", "org.overturn.fhir..",
                     "org.springframework.jdbc..", "jakarta.servlet..");
 
+    /** The coverage knowledge and its evaluation are plain Java over the loaded files: no FHIR, no storage. */
     @ArchTest
     static final ArchRule criteriaArePure = noClasses()
             .that().resideInAPackage("org.overturn.criteria..")
@@ -56,7 +57,27 @@ class ArchitectureTest {
                     "org.overturn.store..", "org.overturn.fhir..", "org.overturn.evidence..", "org.overturn.eligibility..",
                     "org.overturn.letter..", "org.hl7.fhir..", "ca.uhn.fhir..", "org.springframework.jdbc..");
 
-    /** Deadlines are computed from the rules alone; reading them off FHIR resources is the appeals feature's job. */
+    /**
+     * The law (jurisdictions, regimes, appeal rules) is checked against the coverage knowledge, so it may use
+     * {@code criteria}; the criteria know no law, so the dependency points one way.
+     */
+    @ArchTest
+    static final ArchRule criteriaKnowNoLaw = noClasses()
+            .that().resideInAPackage("org.overturn.criteria..")
+            .should().dependOnClassesThat().resideInAPackage("org.overturn.law..");
+
+    /** The law is data and its checks, pure like the criteria: no FHIR, no storage. */
+    @ArchTest
+    static final ArchRule lawIsPure = noClasses()
+            .that().resideInAPackage("org.overturn.law..")
+            .should().dependOnClassesThat().resideInAnyPackage(
+                    "org.overturn.store..", "org.overturn.fhir..", "org.overturn.evidence..", "org.overturn.eligibility..",
+                    "org.overturn.letter..", "org.hl7.fhir..", "ca.uhn.fhir..", "org.springframework.jdbc..");
+
+    /**
+     * Deadlines are computed from the rules alone (the clocks of {@code law}); reading them off FHIR resources is the
+     * appeals feature's job.
+     */
     @ArchTest
     static final ArchRule deadlinesArePure = noClasses()
             .that().resideInAPackage("org.overturn.deadlines..")

@@ -21,7 +21,6 @@ import org.overturn.criteria.KnowledgeModel;
 import org.overturn.trials.TrialQuery;
 import org.overturn.trials.TrialRegistry;
 import org.overturn.trials.TrialSearch;
-import org.overturn.criteria.RegimeRules;
 import org.overturn.deadlines.Deadline;
 import org.overturn.deadlines.DeadlineCalculator;
 import org.overturn.deadlines.DeadlineSchedule;
@@ -29,6 +28,8 @@ import org.overturn.deadlines.Regime;
 import org.overturn.deadlines.RegimeCandidates;
 import org.overturn.deadlines.Step;
 import org.overturn.deadlines.Urgency;
+import org.overturn.law.Law;
+import org.overturn.law.RegimeRules;
 import org.overturn.letter.AccessLetterComposer;
 import org.overturn.letter.CaseDocuments;
 import org.overturn.letter.Letter;
@@ -58,6 +59,7 @@ public final class AccessLetterService {
     private final Assessor assessor;
     private final AccessLetterComposer letters;
     private final Knowledge knowledge;
+    private final Law law;
     private final TrialRegistry registry;
     private final Clock clock;
 
@@ -68,6 +70,7 @@ public final class AccessLetterService {
             Assessor assessor,
             AccessLetterComposer letters,
             Knowledge knowledge,
+            Law law,
             TrialRegistry registry,
             Clock clock) {
         this.store = store;
@@ -77,6 +80,7 @@ public final class AccessLetterService {
         this.assessor = assessor;
         this.letters = letters;
         this.knowledge = knowledge;
+        this.law = law;
         this.registry = registry;
         this.clock = clock;
     }
@@ -124,9 +128,11 @@ public final class AccessLetterService {
             assessment.chart().conditions().forEach(x -> sources.add(x.getIdElement().toUnqualifiedVersionless().getValue()));
             assessment.chart().medicationStatements().forEach(x -> sources.add(x.getIdElement().toUnqualifiedVersionless().getValue()));
             List<String> policies = new ArrayList<>();
-            for (String file : List.of("access-letters.yaml", "jurisdictions.yaml", "drugs.yaml")) {
-                policies.add(Canonical.BASE + "/knowledge/" + file + "|" + knowledge.fileVersions().getOrDefault(file, 0));
+            // the law's files, then the coverage knowledge's: each versions its own
+            for (String file : List.of("access-letters.yaml", "jurisdictions.yaml")) {
+                policies.add(Canonical.BASE + "/knowledge/" + file + "|" + law.fileVersion(file));
             }
+            policies.add(Canonical.BASE + "/knowledge/drugs.yaml|" + knowledge.fileVersions().getOrDefault("drugs.yaml", 0));
             store.create(LetterDocuments.provenance(List.of(stored.versionedReference()), sources, policies, date), null);
             return (DocumentReference) stored.resource();
         });
@@ -149,9 +155,9 @@ public final class AccessLetterService {
                 out.add(new AccessLetterComposer.RegimeLaw(regime.toString(), null, null, null, false));
                 continue;
             }
-            String ruleSet = knowledge.regimes().regime(regime.kind(), regime.state()).map(RegimeRules.Regime::rules)
+            String ruleSet = this.law.regimes().regime(regime.kind(), regime.state()).map(RegimeRules.Regime::rules)
                     .filter(r -> !r.isEmpty()).map(r -> r.get(0)).orElse(null);
-            var step = ruleSet == null ? null : knowledge.jurisdiction(ruleSet).map(j -> j.path("stepTherapy")).orElse(null);
+            var step = ruleSet == null ? null : this.law.jurisdiction(ruleSet).map(j -> j.path("stepTherapy")).orElse(null);
             String law = step == null || !step.hasNonNull("law") ? null : step.path("law").asText();
             String source = step == null || !step.hasNonNull("source") ? null
                     : step.path("source").asText() + ("verified".equals(step.path("verification").asText()) ? ""

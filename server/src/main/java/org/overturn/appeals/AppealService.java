@@ -28,13 +28,13 @@ import org.overturn.cases.DenialReader;
 import org.overturn.cases.PaCase;
 import org.overturn.cases.RegimeResolver;
 import org.overturn.criteria.Evaluation;
-import org.overturn.criteria.Knowledge;
 import org.overturn.deadlines.Deadline;
 import org.overturn.deadlines.DeadlineCalculator;
 import org.overturn.deadlines.DeadlineSchedule;
 import org.overturn.deadlines.RegimeCandidates;
 import org.overturn.deadlines.Step;
 import org.overturn.deadlines.Urgency;
+import org.overturn.law.Law;
 import org.overturn.letter.AppealLetterComposer;
 import org.overturn.letter.CaseDocuments;
 import org.overturn.letter.Letter;
@@ -66,7 +66,7 @@ public final class AppealService {
     private final DeadlineCalculator calculator;
     private final Assessor assessor;
     private final AppealLetterComposer letters;
-    private final Knowledge knowledge;
+    private final Law law;
     private final Clock clock;
 
     AppealService(
@@ -75,7 +75,7 @@ public final class AppealService {
             DeadlineCalculator calculator,
             Assessor assessor,
             AppealLetterComposer letters,
-            Knowledge knowledge,
+            Law law,
             Clock clock) {
         this.store = store;
         this.cases = cases;
@@ -83,7 +83,7 @@ public final class AppealService {
         this.calculator = calculator;
         this.assessor = assessor;
         this.letters = letters;
-        this.knowledge = knowledge;
+        this.law = law;
         this.clock = clock;
     }
 
@@ -337,7 +337,7 @@ public final class AppealService {
         assessment.evaluation().map(Evaluation::policyId).ifPresent(id -> out.add(Canonical.BASE + "/knowledge/policy/" + id + "|"
                 + assessment.evaluation().get().policyVersion()));
         for (String file : List.of("rebuttals.yaml", "jurisdictions.yaml", "regimes.yaml")) {
-            out.add(Canonical.BASE + "/knowledge/" + file + "|" + knowledge.fileVersions().getOrDefault(file, 0));
+            out.add(Canonical.BASE + "/knowledge/" + file + "|" + law.fileVersion(file));
         }
         return out;
     }

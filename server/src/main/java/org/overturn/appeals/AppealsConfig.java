@@ -7,6 +7,7 @@ import org.overturn.cases.RegimeResolver;
 import org.overturn.criteria.Knowledge;
 import org.overturn.deadlines.DeadlineCalculator;
 import org.overturn.evidence.FactExtractor;
+import org.overturn.law.Law;
 import org.overturn.letter.AccessLetterComposer;
 import org.overturn.letter.AppealLetterComposer;
 import org.overturn.letter.ExternalReviewPacketComposer;
@@ -15,7 +16,7 @@ import org.overturn.trials.TrialRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The appeal, external-review and access-letter services over the store, the knowledge and the letter composers. */
+/** The appeal, external-review and access-letter services over the store, the knowledge, the law and the letter composers. */
 @Configuration(proxyBeanMethods = false)
 class AppealsConfig {
 
@@ -26,8 +27,9 @@ class AppealsConfig {
             DeadlineCalculator calculator,
             Assessor assessor,
             Knowledge knowledge,
+            Law law,
             FactExtractor facts, Clock clock) {
-        return new AppealService(store, cases, resolver, calculator, assessor, new AppealLetterComposer(knowledge, facts), knowledge,
+        return new AppealService(store, cases, resolver, calculator, assessor, new AppealLetterComposer(knowledge, law, facts), law,
                 clock);
     }
 
@@ -38,10 +40,11 @@ class AppealsConfig {
             DeadlineCalculator calculator,
             Assessor assessor,
             Knowledge knowledge,
+            Law law,
             FactExtractor facts,
             TrialRegistry trials, Clock clock) {
-        return new AccessLetterService(store, cases, resolver, calculator, assessor, new AccessLetterComposer(knowledge, facts), knowledge,
-                trials, clock);
+        return new AccessLetterService(store, cases, resolver, calculator, assessor, new AccessLetterComposer(knowledge, law, facts),
+                knowledge, law, trials, clock);
     }
 
     @Bean
@@ -55,8 +58,9 @@ class AppealsConfig {
             RegimeResolver resolver,
             DeadlineCalculator calculator,
             Assessor assessor,
-            Knowledge knowledge, Clock clock) {
-        return new ExternalReviewService(store, cases, resolver, calculator, assessor, new ExternalReviewPacketComposer(knowledge),
-                knowledge, clock);
+            Knowledge knowledge,
+            Law law, Clock clock) {
+        return new ExternalReviewService(store, cases, resolver, calculator, assessor, new ExternalReviewPacketComposer(knowledge, law),
+                law, clock);
     }
 }

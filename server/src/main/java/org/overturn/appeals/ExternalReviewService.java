@@ -21,8 +21,6 @@ import org.overturn.assessment.Assessor;
 import org.overturn.cases.CaseReader;
 import org.overturn.cases.PaCase;
 import org.overturn.cases.RegimeResolver;
-import org.overturn.criteria.AppealRules;
-import org.overturn.criteria.Knowledge;
 import org.overturn.criteria.KnowledgeModel;
 import org.overturn.deadlines.Deadline;
 import org.overturn.deadlines.DeadlineCalculator;
@@ -31,6 +29,8 @@ import org.overturn.deadlines.Regime;
 import org.overturn.deadlines.RegimeCandidates;
 import org.overturn.deadlines.Step;
 import org.overturn.deadlines.Urgency;
+import org.overturn.law.AppealRules;
+import org.overturn.law.Law;
 import org.overturn.letter.ExternalReviewPacketComposer;
 import org.overturn.letter.CaseDocuments;
 import org.overturn.letter.Letter;
@@ -59,7 +59,7 @@ public final class ExternalReviewService {
     private final DeadlineCalculator calculator;
     private final Assessor assessor;
     private final ExternalReviewPacketComposer packets;
-    private final Knowledge knowledge;
+    private final Law law;
     private final Clock clock;
 
     ExternalReviewService(
@@ -68,7 +68,7 @@ public final class ExternalReviewService {
             DeadlineCalculator calculator,
             Assessor assessor,
             ExternalReviewPacketComposer packets,
-            Knowledge knowledge,
+            Law law,
             Clock clock) {
         this.store = store;
         this.cases = cases;
@@ -76,7 +76,7 @@ public final class ExternalReviewService {
         this.calculator = calculator;
         this.assessor = assessor;
         this.packets = packets;
-        this.knowledge = knowledge;
+        this.law = law;
         this.clock = clock;
     }
 
@@ -271,7 +271,7 @@ public final class ExternalReviewService {
         if (state == null) {
             return "not known; nothing on file names it, so the deadlines of every state on file were considered";
         }
-        String name = knowledge.regimes().state(state).filter(s -> !s.names().isEmpty()).map(s -> s.names().get(0)).orElse(state);
+        String name = law.regimes().state(state).filter(s -> !s.names().isEmpty()).map(s -> s.names().get(0)).orElse(state);
         String text = name + ", from " + regimes.stateSource().phrase();
         if (regimes.regimes().stream().allMatch(r -> r.kind().federal())) {
             text += " (federal law governs a self-funded plan; the state sets only the time zone the days are counted in)";
@@ -282,7 +282,7 @@ public final class ExternalReviewService {
     }
 
     private AppealRules.ExternalReviewBody body(Regime regime) {
-        return knowledge.appeals().body(regime.kind(), regime.state()).orElseThrow(() -> new OverturnException(
+        return law.appeals().body(regime.kind(), regime.state()).orElseThrow(() -> new OverturnException(
                 ErrorCode.BUSINESS_RULE, "external-review.yaml names no body for " + regime, "Coverage"));
     }
 
@@ -315,7 +315,7 @@ public final class ExternalReviewService {
     private List<String> policies() {
         List<String> out = new ArrayList<>();
         for (String file : List.of("external-review.yaml", "jurisdictions.yaml", "regimes.yaml")) {
-            out.add(Canonical.BASE + "/knowledge/" + file + "|" + knowledge.fileVersions().getOrDefault(file, 0));
+            out.add(Canonical.BASE + "/knowledge/" + file + "|" + law.fileVersion(file));
         }
         return out;
     }

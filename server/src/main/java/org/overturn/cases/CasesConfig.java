@@ -1,6 +1,7 @@
 package org.overturn.cases;
 
 import org.overturn.criteria.Knowledge;
+import org.overturn.law.Law;
 import org.overturn.store.ResourceStore;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -14,7 +15,7 @@ class CasesConfig {
     }
 
     @Bean
-    RegimeResolver regimeResolver(Knowledge knowledge) {
-        return new RegimeResolver(knowledge);
+    RegimeResolver regimeResolver(Knowledge knowledge, Law law) {
+        return new RegimeResolver(knowledge, law);
     }
 }

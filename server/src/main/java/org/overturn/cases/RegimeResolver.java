@@ -18,10 +18,11 @@ import org.hl7.fhir.r4.model.PrimitiveType;
 import org.hl7.fhir.r4.model.RelatedPerson;
 import org.hl7.fhir.r4.model.Resource;
 import org.overturn.criteria.Knowledge;
-import org.overturn.criteria.RegimeRules;
-import org.overturn.criteria.RegulatorKind;
 import org.overturn.deadlines.Regime;
 import org.overturn.deadlines.RegimeCandidates;
+import org.overturn.law.Law;
+import org.overturn.law.RegimeRules;
+import org.overturn.law.RegulatorKind;
 import org.overturn.platform.Canonical;
 import org.springframework.lang.Nullable;
 
@@ -55,9 +56,9 @@ public final class RegimeResolver {
     private final RegimeRules rules;
     private final Map<RegimeRules.Keyword, List<Pattern>> keywords;
 
-    public RegimeResolver(Knowledge knowledge) {
+    public RegimeResolver(Knowledge knowledge, Law law) {
         this.knowledge = knowledge;
-        this.rules = knowledge.regimes();
+        this.rules = law.regimes();
         this.keywords = rules.keywords().stream().collect(Collectors.toMap(k -> k, k -> k.words().stream()
                 // A hyphen before a word negates it ("non-ERISA"); one after it does not ("CDI-regulated").
                 .map(w -> Pattern.compile("(?<![\\p{L}\\p{N}-])" + Pattern.quote(w) + "(?![\\p{L}\\p{N}])",

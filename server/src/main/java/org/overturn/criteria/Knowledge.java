@@ -1,6 +1,5 @@
 package org.overturn.criteria;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -8,7 +7,8 @@ import org.overturn.platform.InternalMarks;
 
 /**
  * Everything the coverage brain knows, as loaded from the knowledge files (see knowledge/README.md). Immutable;
- * validated by {@link KnowledgeLoader} before anyone sees it.
+ * validated by {@link KnowledgeLoader} before anyone sees it. The law (jurisdictions, regimes, appeals) is not here:
+ * it is loaded beside it, by the law package, so {@link #fileVersions()} holds the versions of these files only.
  */
 public record Knowledge(
         Map<String, List<String>> codeSystems,
@@ -18,12 +18,8 @@ public record Knowledge(
         List<KnowledgeModel.Biomarker> biomarkers,
         List<KnowledgeModel.Payer> payers,
         List<KnowledgeModel.Policy> policies,
-        JsonNode jurisdictionRules,
-        JurisdictionRules jurisdictions,
-        RegimeRules regimes,
         Map<String, Integer> fileVersions,
         List<KnowledgeModel.DenialReason> denialReasons,
-        AppealRules appeals,
         List<KnowledgeModel.CostProgram> costAssistance,
         Map<String, String> citations,
         List<KnowledgeModel.ChangeType> changeTypes,
@@ -68,22 +64,6 @@ public record Knowledge(
     /** The denial reason and CARC code for an unmet criterion of {@code kind}; the loader checks every kind has one. */
     public KnowledgeModel.DenialReason denialReason(KnowledgeModel.Kind kind) {
         return denialReasons.stream().filter(d -> d.kind() == kind).findFirst().orElseThrow();
-    }
-
-    /**
-     * The appeal, PA and external-review rules of a jurisdiction ("CA-DMHC", "GA-OCI", ...) or a federal rule set
-     * ("ERISA-2560.503-1") as written, for the facts beside the clocks (regulator contacts, eligibility); the clocks
-     * themselves, typed and checked, are in {@link #jurisdictions()}.
-     */
-    public Optional<JsonNode> jurisdiction(String id) {
-        for (String list : List.of("jurisdictions", "federal")) {
-            for (JsonNode j : jurisdictionRules.path(list)) {
-                if (j.path("id").asText().equals(id)) {
-                    return Optional.of(j);
-                }
-            }
-        }
-        return Optional.empty();
     }
 
     /** How a chart shows the disease setting {@code id} (disease-settings.yaml). */

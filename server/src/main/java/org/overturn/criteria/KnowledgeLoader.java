@@ -1,12 +1,7 @@
 package org.overturn.criteria;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -23,12 +18,14 @@ import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 /**
- * Loads the knowledge files from the classpath and checks them as a whole: every reference resolves, every fact is
- * sourced, every criterion has what its kind needs. Problems are collected, not thrown one by one, so a broken file
- * set is reported in one message.
+ * Loads the coverage knowledge files from the classpath and checks them as a whole: every reference resolves, every
+ * fact is sourced, every criterion has what its kind needs. Problems are collected, not thrown one by one, so a broken
+ * file set is reported in one message. The law files beside them (jurisdictions, regimes, appeals) are the law
+ * package's to load.
  */
 public final class KnowledgeLoader {
-    static final String ROOT = "knowledge/";
+    /** Where the knowledge files are on the classpath; the law's loader reads its files from the same root. */
+    public static final String ROOT = "knowledge/";
     private static final Set<String> VERIFICATIONS =
             Set.of(KnowledgeModel.VERIFIED, KnowledgeModel.SECONDARY, KnowledgeModel.UNVERIFIED);
     private static final Set<String> BENEFITS = Set.of("pharmacy", "medical", "investigational");
@@ -40,11 +37,7 @@ public final class KnowledgeLoader {
     private static final Pattern ICD10 = Pattern.compile("[A-Z]\\d{2}(\\.[0-9A-Z]{1,4})?");
     private static final Pattern PROTEIN_CHANGE = Pattern.compile("[ACDEFGHIKLMNPQRSTVWY]\\d{1,5}[ACDEFGHIKLMNPQRSTVWY]");
 
-    private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
     private final List<String> problems = new ArrayList<>();
-    private final Map<String, Integer> versions = new LinkedHashMap<>();
 
     /** Loads from {@code classpath:knowledge/}; throws {@link KnowledgeException} listing every problem. */
     public static Knowledge load() {
@@ -52,37 +45,25 @@ public final class KnowledgeLoader {
     }
 
     Knowledge loadFrom(PathMatchingResourcePatternResolver resolver, String root) {
-        JsonNode codeSystems = read(resolver, root + "code-systems.yaml");
-        JsonNode drugs = read(resolver, root + "drugs.yaml");
-        JsonNode biomarkers = read(resolver, root + "biomarkers.yaml");
-        JsonNode payers = read(resolver, root + "payers.yaml");
-        JsonNode jurisdictions = read(resolver, root + "jurisdictions.yaml");
-        JurisdictionRules rules = jurisdictions == null ? null
-                : new JurisdictionRulesReader(problems).read(jurisdictions, versions.getOrDefault(JurisdictionRulesReader.FILE, 0));
-        JsonNode regimeFile = read(resolver, root + "regimes.yaml");
-        RegimeRules regimes = regimeFile == null ? null : convert(regimeFile, RegimeRules.class, "regimes.yaml");
-        JsonNode denials = read(resolver, root + "denial-reasons.yaml");
-        JsonNode rebuttalFile = read(resolver, root + "rebuttals.yaml");
-        JsonNode externalReviewFile = read(resolver, root + "external-review.yaml");
-        JsonNode accessFile = read(resolver, root + "access-letters.yaml");
-        JsonNode costFile = read(resolver, root + "cost-assistance.yaml");
-        JsonNode diagnosisFile = read(resolver, root + "diagnoses.yaml");
-        JsonNode settingFile = read(resolver, root + "disease-settings.yaml");
-        AppealRules.AccessLettersFile access = accessFile == null ? null
-                : convert(accessFile, AppealRules.AccessLettersFile.class, "access-letters.yaml");
-        AppealRules.RebuttalFile rebuttals = rebuttalFile == null ? null
-                : convert(rebuttalFile, AppealRules.RebuttalFile.class, "rebuttals.yaml");
-        AppealRules.ExternalReviewFile externalReview = externalReviewFile == null ? null
-                : convert(externalReviewFile, AppealRules.ExternalReviewFile.class, "external-review.yaml");
+        KnowledgeFiles files = new KnowledgeFiles(resolver, root, problems);
+        JsonNode codeSystems = files.read("code-systems.yaml");
+        JsonNode drugs = files.read("drugs.yaml");
+        JsonNode biomarkers = files.read("biomarkers.yaml");
+        JsonNode payers = files.read("payers.yaml");
+        JsonNode denials = files.read("denial-reasons.yaml");
+        JsonNode costFile = files.read("cost-assistance.yaml");
+        JsonNode diagnosisFile = files.read("diagnoses.yaml");
+        JsonNode settingFile = files.read("disease-settings.yaml");
         List<KnowledgeModel.Policy> policies = new ArrayList<>();
         try {
-            Resource[] files = resolver.getResources(root + "policies/*.yaml");
-            Arrays.sort(files, Comparator.comparing(Resource::getFilename));
-            for (Resource file : files) {
-                JsonNode node = tree(file);
-                KnowledgeModel.Policy policy = node == null ? null : convert(node, KnowledgeModel.Policy.class, "policies/" + file.getFilename());
+            Resource[] policyFiles = files.resources("policies/*.yaml");
+            Arrays.sort(policyFiles, Comparator.comparing(Resource::getFilename));
+            for (Resource file : policyFiles) {
+                JsonNode node = files.tree(file);
+                KnowledgeModel.Policy policy = node == null ? null
+                        : files.convert(node, KnowledgeModel.Policy.class, "policies/" + file.getFilename());
                 if (policy != null) {
-                    versions.put("policies/" + file.getFilename(), policy.version());
+                    files.version("policies/" + file.getFilename(), policy.version());
                     policies.add(policy);
                 }
             }
@@ -97,109 +78,36 @@ public final class KnowledgeLoader {
                 systems.put(e.getKey(), uris);
             });
         }
-        List<KnowledgeModel.Drug> drugList = list(drugs, "drugs", KnowledgeModel.Drug.class, "drugs.yaml");
-        List<KnowledgeModel.Biomarker> biomarkerList = list(biomarkers, "biomarkers", KnowledgeModel.Biomarker.class, "biomarkers.yaml");
-        List<KnowledgeModel.Payer> payerList = list(payers, "payers", KnowledgeModel.Payer.class, "payers.yaml");
+        List<KnowledgeModel.Drug> drugList = files.list(drugs, "drugs", KnowledgeModel.Drug.class, "drugs.yaml");
+        List<KnowledgeModel.Biomarker> biomarkerList = files.list(biomarkers, "biomarkers", KnowledgeModel.Biomarker.class, "biomarkers.yaml");
+        List<KnowledgeModel.Payer> payerList = files.list(payers, "payers", KnowledgeModel.Payer.class, "payers.yaml");
         List<KnowledgeModel.CostProgram> programs =
-                list(costFile, "programs", KnowledgeModel.CostProgram.class, "cost-assistance.yaml");
+                files.list(costFile, "programs", KnowledgeModel.CostProgram.class, "cost-assistance.yaml");
         List<KnowledgeModel.DenialReason> denialList =
-                list(denials, "denialReasons", KnowledgeModel.DenialReason.class, "denial-reasons.yaml");
+                files.list(denials, "denialReasons", KnowledgeModel.DenialReason.class, "denial-reasons.yaml");
         KnowledgeModel.ResultVocabulary results = biomarkers == null ? null
-                : convert(biomarkers.path("results"), KnowledgeModel.ResultVocabulary.class, "biomarkers.yaml results");
+                : files.convert(biomarkers.path("results"), KnowledgeModel.ResultVocabulary.class, "biomarkers.yaml results");
         KnowledgeModel.VariantPattern pattern = biomarkers == null ? null
-                : convert(biomarkers.path("variantPattern"), KnowledgeModel.VariantPattern.class, "biomarkers.yaml variantPattern");
+                : files.convert(biomarkers.path("variantPattern"), KnowledgeModel.VariantPattern.class, "biomarkers.yaml variantPattern");
         List<KnowledgeModel.ChangeType> changeTypes =
-                list(biomarkers, "changeTypes", KnowledgeModel.ChangeType.class, "biomarkers.yaml");
+                files.list(biomarkers, "changeTypes", KnowledgeModel.ChangeType.class, "biomarkers.yaml");
         KnowledgeModel.AlterationText alterationText = biomarkers == null || biomarkers.path("alterationText").isMissingNode()
                 ? new KnowledgeModel.AlterationText(List.of(), List.of(), "none", KnowledgeModel.UNVERIFIED)
-                : convert(biomarkers.path("alterationText"), KnowledgeModel.AlterationText.class, "biomarkers.yaml alterationText");
+                : files.convert(biomarkers.path("alterationText"), KnowledgeModel.AlterationText.class, "biomarkers.yaml alterationText");
         List<KnowledgeModel.DiagnosisMapping> diagnoses =
-                list(diagnosisFile, "mappings", KnowledgeModel.DiagnosisMapping.class, "diagnoses.yaml");
+                files.list(diagnosisFile, "mappings", KnowledgeModel.DiagnosisMapping.class, "diagnoses.yaml");
         List<KnowledgeModel.DiseaseSetting> settings =
-                list(settingFile, "settings", KnowledgeModel.DiseaseSetting.class, "disease-settings.yaml");
-        if (results != null && pattern != null && alterationText != null && jurisdictions != null && rules != null
-                && regimes != null && rebuttals != null && externalReview != null && access != null) {
+                files.list(settingFile, "settings", KnowledgeModel.DiseaseSetting.class, "disease-settings.yaml");
+        if (results != null && pattern != null && alterationText != null) {
             // Cross-checks run even after a parse problem elsewhere, so one start-up names every problem.
-            AppealRules appeals = new AppealRules(rebuttals.appealPackage(), rebuttals.rebuttals(),
-                    externalReview.commonEnclosures(), externalReview.bodies(),
-                    new AppealRules.AccessLetters(access.stepTherapy(), access.expandedAccess(), access.clinicalTrial()));
             Knowledge knowledge = new Knowledge(systems, drugList, results, pattern, biomarkerList, payerList, policies,
-                    jurisdictions, rules, regimes, versions, denialList, appeals, programs, citations(drugList, policies), changeTypes, alterationText, diagnoses, settings);
+                    files.versions(), denialList, programs, citations(drugList, policies), changeTypes, alterationText, diagnoses, settings);
             check(knowledge);
-            checkRegimes(regimes, rules, systems);
-            new AppealRulesCheck(problems).check(appeals, regimes, rules, denialList);
             if (problems.isEmpty()) {
                 return knowledge;
             }
         }
         throw new KnowledgeException(problems);
-    }
-
-    private JsonNode read(PathMatchingResourcePatternResolver resolver, String location) {
-        Resource resource = resolver.getResource(location.replace("classpath*:", "classpath:"));
-        if (!resource.exists()) {
-            problems.add(location.substring(location.lastIndexOf('/') + 1) + ": file is missing");
-            return null;
-        }
-        JsonNode node = tree(resource);
-        if (node != null) {
-            String name = resource.getFilename();
-            if (!node.path("version").canConvertToInt() || node.path("version").asInt() < 1) {
-                problems.add(name + ": needs a version (a whole number from 1)");
-            } else {
-                versions.put(name, node.path("version").asInt());
-            }
-        }
-        return node;
-    }
-
-    private JsonNode tree(Resource resource) {
-        try (InputStream in = resource.getInputStream()) {
-            return yaml.readTree(in);
-        } catch (IOException e) {
-            problems.add(resource.getFilename() + ": not valid YAML (" + e.getMessage().split("\n")[0] + ")");
-            return null;
-        }
-    }
-
-    private <T> T convert(JsonNode node, Class<T> type, String where) {
-        try {
-            return yaml.treeToValue(node, type);
-        } catch (JsonMappingException e) {
-            problems.add(where + path(e) + ": " + e.getOriginalMessage().split("\n")[0]);
-            return null;
-        } catch (IOException | IllegalArgumentException e) {
-            problems.add(where + ": " + e.getMessage().split("\n")[0]);
-            return null;
-        }
-    }
-
-    /** Where in the file a binding failed, e.g. " regimes[9].kind". */
-    private static String path(JsonMappingException e) {
-        StringBuilder path = new StringBuilder();
-        for (JsonMappingException.Reference r : e.getPath()) {
-            if (r.getFieldName() != null) {
-                path.append(path.length() == 0 ? " " : ".").append(r.getFieldName());
-            } else if (r.getIndex() >= 0) {
-                path.append("[").append(r.getIndex()).append("]");
-            }
-        }
-        return path.toString();
-    }
-
-    private <T> List<T> list(JsonNode file, String field, Class<T> type, String where) {
-        List<T> out = new ArrayList<>();
-        if (file == null) {
-            return out;
-        }
-        int i = 0;
-        for (JsonNode item : file.path(field)) {
-            T value = convert(item, type, where + " " + field + "[" + i++ + "]");
-            if (value != null) {
-                out.add(value);
-            }
-        }
-        return out;
     }
 
     /**
@@ -451,60 +359,6 @@ public final class KnowledgeLoader {
         require(c.value() != null && PHONE.matcher(c.value()).matches(), where + ": '" + c.value()
                 + "' is not a phone or fax number like 1-800-555-0100");
         c.states().forEach(st -> require(st != null && STATE.matcher(st).matches(), where + ": '" + st + "' is not a two-letter state code"));
-    }
-
-    /** Every regime names known rule sets and zones; every recognition entry is sourced and says what it means. */
-    private void checkRegimes(RegimeRules r, JurisdictionRules rules, Map<String, List<String>> systems) {
-        String at = "regimes.yaml";
-        zone(at + " defaultZone", r.defaultZone() == null ? null : r.defaultZone().zone());
-        Set<String> states = new HashSet<>();
-        for (RegimeRules.StateInfo s : r.states()) {
-            require(s.state() != null && STATE.matcher(s.state()).matches(), at + " states: '" + s.state() + "' is not a two-letter code");
-            require(states.add(s.state()), at + " states: " + s.state() + " appears twice");
-            zone(at + " states " + s.state(), s.zone());
-            for (RegulatorKind kind : s.candidates() == null ? r.otherStateCandidates() : s.candidates()) {
-                require(r.regime(kind, s.state()).isPresent(), at + " states " + s.state() + ": candidate " + kind.code()
-                        + " has no entry under regimes");
-            }
-        }
-        Set<String> regimeKeys = new HashSet<>();
-        for (RegimeRules.Regime regime : r.regimes()) {
-            String where = at + " regimes " + regime.kind().code() + (regime.state() == null ? "" : " " + regime.state());
-            require(regimeKeys.add(where), where + ": appears twice");
-            require(regime.kind().federal() == (regime.state() == null),
-                    where + ": federal regimes take no state, state regimes need one");
-            require(!regime.rules().isEmpty(), where + ": names no rule sets");
-            regime.rules().forEach(id -> require(rules.ruleSet(id).isPresent(), where + ": unknown rule set " + id));
-        }
-        RegimeRules.Floors floors = r.stateFloors();
-        require(floors != null, at + ": needs stateFloors");
-        if (floors != null) {
-            floors.rules().forEach(id -> require(rules.ruleSet(id).isPresent(), at + " stateFloors: unknown rule set " + id));
-            sourced(at + " stateFloors", floors.source(), floors.verification());
-        }
-        r.decidingFacts().forEach(f -> require(f.between().size() >= 2 && f.fact() != null && !f.fact().isBlank(),
-                at + " decidingFacts: each needs two or more groups and a fact"));
-        require(r.stateFact() != null && !r.stateFact().isBlank(), at + ": needs a stateFact");
-        for (RegimeRules.TypeCode c : r.typeCodes()) {
-            String where = at + " typeCodes " + c.system() + "|" + c.code();
-            require(systems.containsKey(c.system()), where + ": unknown system '" + c.system() + "'");
-            require(c.kinds().isEmpty() != (c.outOfScope() == null), where + ": needs either kinds or outOfScope");
-            sourced(where, c.source(), c.verification());
-        }
-        for (RegimeRules.Keyword k : r.keywords()) {
-            String where = at + " keywords " + k.words();
-            require(!k.words().isEmpty() && k.words().stream().noneMatch(String::isBlank), where + ": needs words");
-            require(k.kinds().isEmpty() != (k.outOfScope() == null), where + ": needs either kinds or outOfScope");
-            sourced(where, k.source(), k.verification());
-        }
-    }
-
-    private void zone(String at, String zone) {
-        try {
-            java.time.ZoneId.of(zone == null ? "" : zone);
-        } catch (java.time.DateTimeException e) {
-            problems.add(at + ": '" + zone + "' is not a time zone id (e.g. America/Los_Angeles)");
-        }
     }
 
     private void checkCriterion(String at, KnowledgeModel.Criterion c, Set<String> drugIds, Set<String> biomarkerIds) {

@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.List;
-import org.overturn.criteria.JurisdictionRules.RuleDuration;
-import org.overturn.criteria.JurisdictionRules.Verification;
+import org.overturn.law.JurisdictionRules.RuleDuration;
+import org.overturn.law.JurisdictionRules.Verification;
 
 /**
  * One legal deadline and everything needed to cite it: the regime it comes from, the rule set and clock of

@@ -15,17 +15,17 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.overturn.criteria.JurisdictionRules;
-import org.overturn.criteria.JurisdictionRules.Clock;
-import org.overturn.criteria.JurisdictionRules.MonthEnd;
-import org.overturn.criteria.JurisdictionRules.Option;
-import org.overturn.criteria.JurisdictionRules.RuleDuration;
-import org.overturn.criteria.JurisdictionRules.RuleSet;
-import org.overturn.criteria.JurisdictionRules.Verification;
-import org.overturn.criteria.Knowledge;
-import org.overturn.criteria.RegimeRules;
-import org.overturn.criteria.RegulatorKind;
 import org.overturn.deadlines.DeadlineSchedule.Gap;
+import org.overturn.law.JurisdictionRules;
+import org.overturn.law.JurisdictionRules.Clock;
+import org.overturn.law.JurisdictionRules.MonthEnd;
+import org.overturn.law.JurisdictionRules.Option;
+import org.overturn.law.JurisdictionRules.RuleDuration;
+import org.overturn.law.JurisdictionRules.RuleSet;
+import org.overturn.law.JurisdictionRules.Verification;
+import org.overturn.law.Law;
+import org.overturn.law.RegimeRules;
+import org.overturn.law.RegulatorKind;
 import org.springframework.lang.Nullable;
 
 /**
@@ -51,9 +51,9 @@ public final class DeadlineCalculator {
     private final JurisdictionRules rules;
     private final RegimeRules regimes;
 
-    public DeadlineCalculator(Knowledge knowledge) {
-        this.rules = knowledge.jurisdictions();
-        this.regimes = knowledge.regimes();
+    public DeadlineCalculator(Law law) {
+        this.rules = law.jurisdictions();
+        this.regimes = law.regimes();
     }
 
     /** The deadlines of {@code step} under one regime. */

@@ -1,15 +1,15 @@
 package org.overturn.deadlines;
 
-import org.overturn.criteria.Knowledge;
+import org.overturn.law.Law;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** One calculator over the knowledge loaded at start-up. */
+/** One calculator over the law loaded at start-up. */
 @Configuration(proxyBeanMethods = false)
 class DeadlinesConfig {
 
     @Bean
-    DeadlineCalculator deadlineCalculator(Knowledge knowledge) {
-        return new DeadlineCalculator(knowledge);
+    DeadlineCalculator deadlineCalculator(Law law) {
+        return new DeadlineCalculator(law);
     }
 }

@@ -1,7 +1,7 @@
 package org.overturn.deadlines;
 
 import java.util.Locale;
-import org.overturn.criteria.RegulatorKind;
+import org.overturn.law.RegulatorKind;
 import org.springframework.lang.Nullable;
 
 /**

@@ -35,7 +35,8 @@ import org.overturn.criteria.DrugCatalog;
 import org.overturn.criteria.Knowledge;
 import org.overturn.criteria.KnowledgeModel;
 import org.overturn.criteria.PayerDirectory;
-import org.overturn.criteria.RegimeRules;
+import org.overturn.law.Law;
+import org.overturn.law.RegimeRules;
 import org.overturn.letter.CaseDocuments;
 import org.overturn.letter.Dispensing;
 import org.overturn.letter.LetterDocuments;
@@ -70,14 +71,17 @@ public final class FaxPacketService {
     private final PayerDirectory payers;
     private final DrugCatalog drugs;
     private final Knowledge knowledge;
+    private final Law law;
     private final Clock clock;
 
-    public FaxPacketService(ResourceStore store, CaseReader cases, PayerDirectory payers, DrugCatalog drugs, Knowledge knowledge, Clock clock) {
+    public FaxPacketService(ResourceStore store, CaseReader cases, PayerDirectory payers, DrugCatalog drugs, Knowledge knowledge, Law law,
+            Clock clock) {
         this.store = store;
         this.cases = cases;
         this.payers = payers;
         this.drugs = drugs;
         this.knowledge = knowledge;
+        this.law = law;
         this.clock = clock;
     }
 
@@ -345,8 +349,8 @@ public final class FaxPacketService {
     }
 
     private ZoneId zone(@Nullable String state) {
-        return knowledge.regimes().states().stream().filter(s -> s.state().equals(state)).map(RegimeRules.StateInfo::zone)
-                .findFirst().map(ZoneId::of).orElse(ZoneId.of(knowledge.regimes().defaultZone().zone()));
+        return law.regimes().states().stream().filter(s -> s.state().equals(state)).map(RegimeRules.StateInfo::zone)
+                .findFirst().map(ZoneId::of).orElse(ZoneId.of(law.regimes().defaultZone().zone()));
     }
 
     /** What the sender checks before faxing and does after; kept beside the PDF, never faxed. */

@@ -10,12 +10,13 @@ import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
 import org.overturn.assessment.Assessment;
-import org.overturn.criteria.AppealRules;
 import org.overturn.criteria.ChartFacts;
 import org.overturn.criteria.Knowledge;
 import org.overturn.criteria.KnowledgeModel;
 import org.overturn.deadlines.Deadline;
 import org.overturn.evidence.FactExtractor;
+import org.overturn.law.AppealRules;
+import org.overturn.law.Law;
 import org.overturn.trials.Trial;
 import org.overturn.trials.TrialSearch;
 import org.springframework.lang.Nullable;
@@ -31,10 +32,12 @@ public final class AccessLetterComposer {
     private static final String ECOG = "89247-1";
 
     private final Knowledge knowledge;
+    private final Law law;
     private final FactExtractor facts;
 
-    public AccessLetterComposer(Knowledge knowledge, FactExtractor facts) {
+    public AccessLetterComposer(Knowledge knowledge, Law law, FactExtractor facts) {
         this.knowledge = knowledge;
+        this.law = law;
         this.facts = facts;
     }
 
@@ -52,7 +55,7 @@ public final class AccessLetterComposer {
 
     public Letter stepTherapyException(Input in, List<RegimeLaw> laws, @Nullable Deadline decision, @Nullable String decidingFact) {
         Parts p = parts(in);
-        AppealRules.AccessLetters access = knowledge.appeals().access();
+        AppealRules.AccessLetters access = this.law.appeals().access();
         List<KnowledgeModel.Drug> steps = stepDrugs(in);
         String stepNames = steps.isEmpty() ? "the plan's required drug" : String.join(" or ", steps.stream().map(KnowledgeModel.Drug::displayName).toList());
 
@@ -130,7 +133,7 @@ public final class AccessLetterComposer {
     /** @param trials the registry search for the drug; null when none was made */
     public Letter expandedAccess(Input in, @Nullable TrialSearch trials) {
         Parts p = parts(in);
-        AppealRules.ExpandedAccess ea = knowledge.appeals().access().expandedAccess();
+        AppealRules.ExpandedAccess ea = this.law.appeals().access().expandedAccess();
         String sponsor = p.drug.sponsor() == null ? "the sponsor" : p.drug.sponsor();
         List<Letter.Statement> request = new ArrayList<>();
         request.add(new Letter.Statement("I request that " + sponsor + " provide " + p.drug.displayName() + " for single-patient"
@@ -204,7 +207,7 @@ public final class AccessLetterComposer {
     /** @param trials the registry search for the drug; null when none was made */
     public Letter clinicalTrialRoutineCosts(Input in, @Nullable TrialSearch trials) {
         Parts p = parts(in);
-        AppealRules.ClinicalTrial ct = knowledge.appeals().access().clinicalTrial();
+        AppealRules.ClinicalTrial ct = this.law.appeals().access().clinicalTrial();
         List<Letter.Statement> request = new ArrayList<>();
         request.add(new Letter.Statement("My patient, " + p.patientName + p.born + ", is to take part in a clinical trial of "
                 + p.drug.displayName() + ". I ask " + p.payer + " to cover the routine patient costs of that participation.",

@@ -14,14 +14,15 @@ import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
 import org.overturn.assessment.Assessment;
-import org.overturn.criteria.AppealRules;
 import org.overturn.criteria.ChartFacts;
 import org.overturn.criteria.Evaluation;
-import org.overturn.criteria.JurisdictionRules;
 import org.overturn.criteria.Knowledge;
 import org.overturn.criteria.KnowledgeModel;
 import org.overturn.deadlines.Deadline;
 import org.overturn.evidence.FactExtractor;
+import org.overturn.law.AppealRules;
+import org.overturn.law.JurisdictionRules;
+import org.overturn.law.Law;
 import org.springframework.lang.Nullable;
 
 /**
@@ -37,10 +38,12 @@ public final class AppealLetterComposer {
     private static final String ECOG = "89247-1";
 
     private final Knowledge knowledge;
+    private final Law law;
     private final FactExtractor facts;
 
-    public AppealLetterComposer(Knowledge knowledge, FactExtractor facts) {
+    public AppealLetterComposer(Knowledge knowledge, Law law, FactExtractor facts) {
         this.knowledge = knowledge;
+        this.law = law;
         this.facts = facts;
     }
 
@@ -86,7 +89,7 @@ public final class AppealLetterComposer {
     public Letter appeal(Input in) {
         Assessment assessment = in.assessment();
         KnowledgeModel.Drug drug = assessment.drug().orElseThrow();
-        AppealRules.AppealPackage pkg = knowledge.appeals().appealPackage();
+        AppealRules.AppealPackage pkg = law.appeals().appealPackage();
         Patient patient = assessment.chart().patient();
         String patientRef = patient.getIdElement().toUnqualifiedVersionless().getValue();
         String patientName = PersonNames.of(patient.getNameFirstRep());
@@ -156,7 +159,7 @@ public final class AppealLetterComposer {
                 answer.add(new Letter.Statement("The denial does not name a criterion of the payer's policy on file; the"
                         + " criteria as evaluated against the chart are listed under the clinical summary.", List.of()));
             }
-            AppealRules.Rebuttal rebuttal = knowledge.appeals().rebuttal(criterion == null ? null : criterion.kind(),
+            AppealRules.Rebuttal rebuttal = law.appeals().rebuttal(criterion == null ? null : criterion.kind(),
                     point.reason(), point.carc());
             answer.add(new Letter.Statement("Evidence that answers a denial of this kind (" + lowerFirst(rebuttal.denial()) + "): "
                     + String.join("; ", rebuttal.evidence()) + ".", List.of(rebuttal.source())));
@@ -318,7 +321,7 @@ public final class AppealLetterComposer {
         }
         out.add(new Letter.Statement(drug.displayName() + " is investigational and not FDA-approved. The routes to it are: "
                 + String.join("; ", drug.accessRoutes()) + ".", List.of(drug.source())));
-        AppealRules.AppealPackage pkg = knowledge.appeals().appealPackage();
+        AppealRules.AppealPackage pkg = law.appeals().appealPackage();
         out.add(new Letter.Statement("Enclosed with this appeal (still to obtain): " + lowerFirst(pkg.investigationalCertification().text())
                 + "; and " + lowerFirst(pkg.expandedAccessLetter().text()) + ".", cite(pkg.investigationalCertification())));
         return out;

@@ -6,10 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
-import org.overturn.criteria.AppealRules;
 import org.overturn.criteria.Knowledge;
 import org.overturn.criteria.KnowledgeModel;
 import org.overturn.deadlines.Deadline;
+import org.overturn.law.AppealRules;
+import org.overturn.law.Law;
 import org.springframework.lang.Nullable;
 
 /**
@@ -20,9 +21,11 @@ import org.springframework.lang.Nullable;
  */
 public final class ExternalReviewPacketComposer {
     private final Knowledge knowledge;
+    private final Law law;
 
-    public ExternalReviewPacketComposer(Knowledge knowledge) {
+    public ExternalReviewPacketComposer(Knowledge knowledge, Law law) {
         this.knowledge = knowledge;
+        this.law = law;
     }
 
     /** Another body that would review the case under another candidate regime, with its filing deadline there. */
@@ -176,10 +179,10 @@ public final class ExternalReviewPacketComposer {
         if (in.appealLetter() != null) {
             enclosures.add("The internal appeal letter (" + in.appealLetter() + ")");
         }
-        knowledge.appeals().commonEnclosures().forEach(e -> enclosures.add(e.text() + mark(e)));
+        law.appeals().commonEnclosures().forEach(e -> enclosures.add(e.text() + mark(e)));
         body.enclosures().forEach(e -> enclosures.add(e.text() + mark(e)));
         if (in.investigational()) {
-            AppealRules.AppealPackage pkg = knowledge.appeals().appealPackage();
+            AppealRules.AppealPackage pkg = law.appeals().appealPackage();
             enclosures.add(pkg.investigationalCertification().text() + " (not yet on file)");
             enclosures.add(pkg.expandedAccessLetter().text() + " (not yet on file)");
             missing.add(new Letter.Missing(pkg.investigationalCertification().text(), "the treating physician writes and signs it"));

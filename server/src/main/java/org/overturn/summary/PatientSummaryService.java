@@ -26,6 +26,7 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Task;
 import org.overturn.cases.CaseReader;
 import org.overturn.cases.PaCase;
+import org.overturn.law.Law;
 import org.overturn.workflow.AppealProfiles;
 import org.overturn.cases.DenialReader;
 import org.overturn.cases.RegimeResolver;
@@ -69,11 +70,12 @@ public final class PatientSummaryService {
     private final RegimeResolver resolver;
     private final DeadlineCalculator calculator;
     private final Knowledge knowledge;
+    private final Law law;
     private final PatientSummaryComposer composer = new PatientSummaryComposer();
     private final Clock clock;
 
     public PatientSummaryService(ResourceStore store, CaseReader cases, PayerDirectory payers, DrugCatalog drugs, RegimeResolver resolver,
-            DeadlineCalculator calculator, Knowledge knowledge, Clock clock) {
+            DeadlineCalculator calculator, Knowledge knowledge, Law law, Clock clock) {
         this.store = store;
         this.cases = cases;
         this.payers = payers;
@@ -81,6 +83,7 @@ public final class PatientSummaryService {
         this.resolver = resolver;
         this.calculator = calculator;
         this.knowledge = knowledge;
+        this.law = law;
         this.clock = clock;
     }
 
@@ -103,8 +106,8 @@ public final class PatientSummaryService {
         String state = c.patient().getAddress().stream().filter(Address::hasState)
                 .map(a -> a.getState().trim().toUpperCase(Locale.ROOT)).findFirst().orElse(null);
         Instant now = clock.instant();
-        ZoneId zone = knowledge.regimes().states().stream().filter(s -> s.state().equals(state)).map(s -> ZoneId.of(s.zone()))
-                .findFirst().orElse(ZoneId.of(knowledge.regimes().defaultZone().zone()));
+        ZoneId zone = law.regimes().states().stream().filter(s -> s.state().equals(state)).map(s -> ZoneId.of(s.zone()))
+                .findFirst().orElse(ZoneId.of(law.regimes().defaultZone().zone()));
         Set<String> sources = new LinkedHashSet<>(List.of(c.claimRef(), c.patientRef(), "Coverage/" + c.coverage().getIdElement().getIdPart()));
 
         Condition condition = condition(claim, c);
@@ -185,9 +188,11 @@ public final class PatientSummaryService {
         return store.inTransaction(() -> {
             StoredResource stored = store.create(doc, null).stored();
             List<String> policies = new ArrayList<>();
-            for (String file : List.of("payers.yaml", "cost-assistance.yaml", "drugs.yaml", "jurisdictions.yaml")) {
+            // the coverage knowledge's files, then the law's: each versions its own
+            for (String file : List.of("payers.yaml", "cost-assistance.yaml", "drugs.yaml")) {
                 policies.add(Canonical.BASE + "/knowledge/" + file + "|" + knowledge.fileVersions().getOrDefault(file, 0));
             }
+            policies.add(Canonical.BASE + "/knowledge/jurisdictions.yaml|" + law.fileVersion("jurisdictions.yaml"));
             store.create(LetterDocuments.provenance(List.of(stored.versionedReference()), sources, policies, date), null);
             return (DocumentReference) stored.resource();
         });
@@ -301,7 +306,7 @@ public final class PatientSummaryService {
     /** The state body that helps with appeals and reviews outside the plan, for the first candidate regime. */
     private Optional<PatientSummaryComposer.Call> regulator(RegimeCandidates regimes) {
         for (Regime regime : regimes.regimes()) {
-            var body = knowledge.appeals().body(regime.kind(), regime.state());
+            var body = law.appeals().body(regime.kind(), regime.state());
             if (body.isPresent()) {
                 var phone = body.get().contacts().stream().filter(x -> x.what().equals("phone")).findFirst();
                 if (phone.isPresent()) {

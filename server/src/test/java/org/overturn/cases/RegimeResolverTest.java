@@ -1,10 +1,10 @@
 package org.overturn.cases;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.overturn.criteria.RegulatorKind.CA_CDI;
-import static org.overturn.criteria.RegulatorKind.CA_DMHC;
-import static org.overturn.criteria.RegulatorKind.ERISA_SELF_FUNDED;
-import static org.overturn.criteria.RegulatorKind.STATE_INSURANCE_DEPARTMENT;
+import static org.overturn.law.RegulatorKind.CA_CDI;
+import static org.overturn.law.RegulatorKind.CA_DMHC;
+import static org.overturn.law.RegulatorKind.ERISA_SELF_FUNDED;
+import static org.overturn.law.RegulatorKind.STATE_INSURANCE_DEPARTMENT;
 
 import ca.uhn.fhir.context.FhirContext;
 import java.time.Instant;
@@ -21,7 +21,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.overturn.criteria.Knowledge;
 import org.overturn.criteria.KnowledgeLoader;
-import org.overturn.criteria.RegulatorKind;
 import org.overturn.deadlines.Deadline;
 import org.overturn.deadlines.DeadlineCalculator;
 import org.overturn.deadlines.DeadlineSchedule;
@@ -29,16 +28,20 @@ import org.overturn.deadlines.Regime;
 import org.overturn.deadlines.RegimeCandidates;
 import org.overturn.deadlines.Step;
 import org.overturn.deadlines.Urgency;
+import org.overturn.law.Law;
+import org.overturn.law.LawLoader;
+import org.overturn.law.RegulatorKind;
 import org.overturn.profiles.FhirPackage;
 
 /** Which law applies, read from synthetic Coverages: the extension, type codes, plan text, then addresses. */
 class RegimeResolverTest {
     private static final Knowledge KNOWLEDGE = KnowledgeLoader.load();
+    private static final Law LAW = LawLoader.load(KNOWLEDGE);
     private static final String SOPT = "urn:oid:2.16.840.1.113883.3.221.5";
     private static final String ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
 
-    private final RegimeResolver resolver = new RegimeResolver(KNOWLEDGE);
-    private final DeadlineCalculator calculator = new DeadlineCalculator(KNOWLEDGE);
+    private final RegimeResolver resolver = new RegimeResolver(KNOWLEDGE, LAW);
+    private final DeadlineCalculator calculator = new DeadlineCalculator(LAW);
 
     @Test
     void resolveWhenTheRegulatorExtensionNamesRegulatorAndStateThenItDecidesAlone() {

@@ -8,12 +8,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.overturn.criteria.JurisdictionRules.RuleDuration;
-import org.overturn.criteria.JurisdictionRules.Unit;
-import org.overturn.criteria.JurisdictionRules.Verification;
-import org.overturn.criteria.Knowledge;
 import org.overturn.criteria.KnowledgeLoader;
-import org.overturn.criteria.RegulatorKind;
+import org.overturn.law.JurisdictionRules.RuleDuration;
+import org.overturn.law.JurisdictionRules.Unit;
+import org.overturn.law.JurisdictionRules.Verification;
+import org.overturn.law.Law;
+import org.overturn.law.LawLoader;
+import org.overturn.law.RegulatorKind;
 
 /**
  * Deadlines against the shared state-rules data, case by case. Every expected instant was worked out by hand from the
@@ -22,8 +23,8 @@ import org.overturn.criteria.RegulatorKind;
  * time runs from 2026-03-08 to 2026-11-01 (PDT = UTC-7, CDT = UTC-5, EDT = UTC-4).
  */
 class DeadlineCalculatorTest {
-    private static final Knowledge KNOWLEDGE = KnowledgeLoader.load();
-    private final DeadlineCalculator calculator = new DeadlineCalculator(KNOWLEDGE);
+    private static final Law LAW = LawLoader.load(KnowledgeLoader.load());
+    private final DeadlineCalculator calculator = new DeadlineCalculator(LAW);
 
     @ParameterizedTest(name = "{0} {1} {2} {3} from {4} -> {5} ({6} {7}, {8})")
     @CsvSource(delimiter = '|', textBlock = """
@@ -221,7 +222,7 @@ class DeadlineCalculatorTest {
         "2026-03-15, 6, FIRST_DAY_OF_NEXT_MONTH, 2026-09-15",
     })
     void dueWhenMonthsAreCountedThenAMissingDayIsResolvedAsTheClockSays(
-            java.time.LocalDate start, int months, org.overturn.criteria.JurisdictionRules.MonthEnd end, java.time.LocalDate last) {
+            java.time.LocalDate start, int months, org.overturn.law.JurisdictionRules.MonthEnd end, java.time.LocalDate last) {
         ZoneId zone = ZoneId.of("America/New_York");
         Instant event = start.atTime(12, 0).atZone(zone).toInstant();
 
@@ -362,7 +363,7 @@ class DeadlineCalculatorTest {
         for (Step step : Step.values()) {
             for (Urgency urgency : Urgency.values()) {
                 for (String clock : step.clocks(urgency)) {
-                    assertThat(KNOWLEDGE.jurisdictions().all()).as("%s %s names %s", step, urgency, clock)
+                    assertThat(LAW.jurisdictions().all()).as("%s %s names %s", step, urgency, clock)
                             .anyMatch(set -> set.clock(clock).isPresent());
                 }
             }

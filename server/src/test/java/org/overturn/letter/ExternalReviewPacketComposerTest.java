@@ -8,10 +8,8 @@ import java.time.ZoneId;
 import java.util.List;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
-import org.overturn.criteria.AppealRules;
 import org.overturn.criteria.Knowledge;
 import org.overturn.criteria.KnowledgeLoader;
-import org.overturn.criteria.RegulatorKind;
 import org.overturn.deadlines.Deadline;
 import org.overturn.deadlines.DeadlineCalculator;
 import org.overturn.deadlines.DeadlineSchedule;
@@ -19,23 +17,28 @@ import org.overturn.deadlines.Regime;
 import org.overturn.deadlines.RegimeCandidates;
 import org.overturn.deadlines.Step;
 import org.overturn.deadlines.Urgency;
+import org.overturn.law.AppealRules;
+import org.overturn.law.Law;
+import org.overturn.law.LawLoader;
+import org.overturn.law.RegulatorKind;
 
 /** The external-review packet, built from the shipped knowledge for a synthetic case whose plan's funding is unknown. */
 class ExternalReviewPacketComposerTest {
     private static final Knowledge KNOWLEDGE = KnowledgeLoader.load();
+    private static final Law LAW = LawLoader.load(KNOWLEDGE);
     private static final Regime DMHC = new Regime(RegulatorKind.CA_DMHC, "CA");
     private static final Regime FEDERAL = new Regime(RegulatorKind.ERISA_SELF_FUNDED, "CA");
     private static final Instant FINAL_DENIAL = Instant.parse("2026-11-20T22:00:00Z");   // Nov 20, 14:00 in Los Angeles
 
-    private final DeadlineCalculator calculator = new DeadlineCalculator(KNOWLEDGE);
-    private final ExternalReviewPacketComposer composer = new ExternalReviewPacketComposer(KNOWLEDGE);
+    private final DeadlineCalculator calculator = new DeadlineCalculator(LAW);
+    private final ExternalReviewPacketComposer composer = new ExternalReviewPacketComposer(KNOWLEDGE, LAW);
 
     @Test
     void packetWhenAnHmoDoesNotSayHowItIsFundedThenEveryBodyIsNamedWithTheFactThatMakesItTheOneAndTheEarliestDateIsToBeMet() {
         DeadlineSchedule filing = calculator.compute(RegimeCandidates.of(DMHC, FEDERAL), FINAL_DENIAL,
                 Step.EXTERNAL_REVIEW_FILING, Urgency.STANDARD);
-        AppealRules.ExternalReviewBody imr = KNOWLEDGE.appeals().body(RegulatorKind.CA_DMHC, "CA").orElseThrow();
-        AppealRules.ExternalReviewBody federal = KNOWLEDGE.appeals().body(RegulatorKind.ERISA_SELF_FUNDED, "CA").orElseThrow();
+        AppealRules.ExternalReviewBody imr = LAW.appeals().body(RegulatorKind.CA_DMHC, "CA").orElseThrow();
+        AppealRules.ExternalReviewBody federal = LAW.appeals().body(RegulatorKind.ERISA_SELF_FUNDED, "CA").orElseThrow();
         // Federal: 4 months = Mar 20, 2027; IMR: 6 months = May 20, 2027. The federal date comes first.
         assertThat(filing.actOn().orElseThrow().regime()).isEqualTo(FEDERAL);
 
@@ -65,7 +68,7 @@ class ExternalReviewPacketComposerTest {
         Regime ohio = new Regime(RegulatorKind.STATE_INSURANCE_DEPARTMENT, "OH");
         DeadlineSchedule filing = calculator.compute(RegimeCandidates.of(ohio), FINAL_DENIAL, Step.EXTERNAL_REVIEW_FILING,
                 Urgency.STANDARD);
-        AppealRules.ExternalReviewBody odi = KNOWLEDGE.appeals().body(RegulatorKind.STATE_INSURANCE_DEPARTMENT, "OH").orElseThrow();
+        AppealRules.ExternalReviewBody odi = LAW.appeals().body(RegulatorKind.STATE_INSURANCE_DEPARTMENT, "OH").orElseThrow();
 
         Letter packet = composer.packet(input(filing, odi, List.of(), "Ohio, from the plan's situs recorded on the coverage"));
 

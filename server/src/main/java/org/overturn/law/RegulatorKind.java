@@ -1,4 +1,4 @@
-package org.overturn.criteria;
+package org.overturn.law;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package org.overturn.criteria;
+package org.overturn.law;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
@@ -8,13 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.overturn.criteria.JurisdictionRules.Clock;
-import org.overturn.criteria.JurisdictionRules.MonthEnd;
-import org.overturn.criteria.JurisdictionRules.Option;
-import org.overturn.criteria.JurisdictionRules.RuleDuration;
-import org.overturn.criteria.JurisdictionRules.RuleSet;
-import org.overturn.criteria.JurisdictionRules.Unit;
-import org.overturn.criteria.JurisdictionRules.Verification;
+import org.overturn.law.JurisdictionRules.Clock;
+import org.overturn.law.JurisdictionRules.MonthEnd;
+import org.overturn.law.JurisdictionRules.Option;
+import org.overturn.law.JurisdictionRules.RuleDuration;
+import org.overturn.law.JurisdictionRules.RuleSet;
+import org.overturn.law.JurisdictionRules.Unit;
+import org.overturn.law.JurisdictionRules.Verification;
 import org.springframework.lang.Nullable;
 
 /**

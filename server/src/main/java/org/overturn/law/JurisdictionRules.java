@@ -1,4 +1,4 @@
-package org.overturn.criteria;
+package org.overturn.law;
 
 import java.util.Arrays;
 import java.util.Collection;

@@ -1,10 +1,11 @@
-package org.overturn.criteria;
+package org.overturn.law;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.overturn.criteria.KnowledgeModel;
 import org.springframework.lang.Nullable;
 
 /**
@@ -12,7 +13,7 @@ import org.springframework.lang.Nullable;
  * fixed parts of an appeal package (rebuttals.yaml), and per regime the body that reviews a final denial, its form,
  * contacts, filing route and expedited route (external-review.yaml); what the access letters (step-therapy exception,
  * expanded access, clinical-trial routine costs) rest on (access-letters.yaml). Typed and checked by
- * {@link KnowledgeLoader}.
+ * {@link LawLoader}.
  */
 public record AppealRules(
         AppealPackage appealPackage,

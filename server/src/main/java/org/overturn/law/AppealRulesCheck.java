@@ -1,9 +1,10 @@
-package org.overturn.criteria;
+package org.overturn.law;
 
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.overturn.criteria.KnowledgeModel;
 import org.springframework.lang.Nullable;
 
 /**
