@@ -132,6 +132,14 @@ class ArchitectureTest {
                 }
             });
 
+    /** The case is read below the features that work on it: {@code cases} depends on none of them. */
+    @ArchTest
+    static final ArchRule casesKnowNoCaseFeature = noClasses()
+            .that().resideInAPackage("org.overturn.cases..")
+            .should().dependOnClassesThat().resideInAnyPackage(
+                    "org.overturn.letter..", "org.overturn.appeals..", "org.overturn.fax..", "org.overturn.summary..",
+                    "org.overturn.pas..", "org.overturn.eligibility..", "org.overturn.fhir..", "org.overturn.cds..");
+
     /** Features that work on a case share {@code cases}, not each other's internals. */
     @ArchTest
     static final ArchRule caseFeaturesDoNotReachIntoAppeals = noClasses()

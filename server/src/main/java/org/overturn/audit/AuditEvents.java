@@ -11,6 +11,7 @@ import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
+import org.overturn.store.ResourceStore;
 import org.overturn.store.ResourceTypes;
 import org.springframework.lang.Nullable;
 
@@ -84,7 +85,37 @@ final class AuditEvents {
      * {@code AuditEventsTest} holds the two equal for every kind of request.
      */
     static String json(AuditRecord r, String id, Instant lastUpdated) {
+        return json(r, Interaction.of(r.method(), r.path(), r.query()), id, lastUpdated);
+    }
+
+    /**
+     * What the store keeps of the request's AuditEvent: the columns its searches use, read from the record as
+     * {@link #of} would place them in the model ({@code AuditEventsTest} holds the two equal), and its JSON. The
+     * writer builds no model: it would be garbage the moment it was read.
+     */
+    static ResourceStore.AuditEntry entry(AuditRecord r) {
         Interaction interaction = Interaction.of(r.method(), r.path(), r.query());
+        String resource = interaction.resource() != null ? interaction.resource() : r.written();
+        Set<String> patients = patients(r, interaction);
+        java.util.List<String> entities = new java.util.ArrayList<>(patients.size() + 1);
+        if (resource != null) {
+            entities.add(resource);
+        }
+        for (String patient : patients) {
+            String reference = "Patient/" + patient;
+            if (!entities.contains(reference)) {
+                entities.add(reference);
+            }
+        }
+        // In the order the model names them (the first is the row's primary compartment).
+        java.util.List<String> named = entities.stream().filter(e -> e.startsWith("Patient/"))
+                .map(e -> e.substring("Patient/".length())).toList();
+        return new ResourceStore.AuditEntry(r.recorded(), named, entities, interaction.code(),
+                interaction.action().toCode(), outcome(r.status()).toCode(), r.clientId(), r.address(),
+                (id, at) -> json(r, interaction, id, at));
+    }
+
+    private static String json(AuditRecord r, Interaction interaction, String id, Instant lastUpdated) {
         java.io.StringWriter out = new java.io.StringWriter(1024);
         try (com.fasterxml.jackson.core.JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();

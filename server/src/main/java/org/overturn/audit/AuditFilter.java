@@ -71,8 +71,11 @@ final class AuditFilter extends OncePerRequestFilter {
                 Map<String, Object> token = caller instanceof AbstractOAuth2TokenAuthenticationToken<?> checked
                         ? checked.getTokenAttributes() : null;
                 Object verified = request.getAttribute(AuditAttributes.CALLER);
+                // A CDS Hooks call refused before its JWT was verified has no caller; in development mode FHIR
+                // requests have none either.
                 String subject = token != null ? AccessContext.text(token.get("sub"))
-                        : verified != null ? verified.toString() : "development";
+                        : verified != null ? verified.toString()
+                        : placement == Placement.CDS_HOOKS ? "unauthenticated" : "development";
                 audit.record(record(request, response, token, subject));
             }
         }
@@ -98,9 +101,13 @@ final class AuditFilter extends OncePerRequestFilter {
 
     /** The path below /fhir ("Observation/7"), or from the root for CDS Hooks ("cds-services/overturn-order-sign"). */
     private static String path(HttpServletRequest request) {
-        String path = request.getRequestURI().substring(request.getContextPath().length())
-                .replaceFirst("^/fhir/?", "")
-                .replaceFirst("^/", "");
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        if (path.startsWith("/fhir")) {
+            path = path.substring("/fhir".length());
+        }
+        if (path.startsWith("/")) {
+            path = path.substring(1);
+        }
         return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     }
 

@@ -113,9 +113,7 @@ final class AuditLog implements SmartLifecycle {
                 return;
             }
             try {
-                store.appendAll(batch.stream()
-                        .map(r -> new ResourceStore.Appended(AuditEvents.of(r), (id, at) -> AuditEvents.json(r, id, at)))
-                        .toList());
+                store.appendAudit(batch.stream().map(AuditEvents::entry).toList());
                 pending = List.of();
             } catch (RuntimeException e) {
                 pending = batch;

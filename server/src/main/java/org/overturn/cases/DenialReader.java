@@ -11,7 +11,6 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.IntegerType;
-import org.overturn.letter.AppealLetterComposer.DenialPoint;
 import org.overturn.profiles.PasProfiles;
 import org.springframework.lang.Nullable;
 

@@ -14,6 +14,7 @@ import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
 import org.overturn.assessment.Assessment;
+import org.overturn.cases.DenialPoint;
 import org.overturn.criteria.ChartFacts;
 import org.overturn.criteria.Evaluation;
 import org.overturn.criteria.Knowledge;
@@ -46,14 +47,6 @@ public final class AppealLetterComposer {
         this.law = law;
         this.facts = facts;
     }
-
-    /**
-     * One reason the payer gave for denying an item.
-     *
-     * @param reason the payer's words (adjudication reason text or its process note)
-     * @param criterionId the payer policy criterion the denial names, when it names one
-     */
-    public record DenialPoint(int item, @Nullable String carc, @Nullable String carcDisplay, String reason, @Nullable String criterionId) {}
 
     /**
      * Everything the appeal letter says, gathered by the appeals feature.

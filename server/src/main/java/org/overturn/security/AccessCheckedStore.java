@@ -188,8 +188,8 @@ final class AccessCheckedStore implements ResourceStore {
 
     /** The server's own volume writes (the audit trail): nothing of a caller's is read, so nothing to check. */
     @Override
-    public void appendAll(List<Appended> resources) {
-        store.appendAll(resources);
+    public void appendAudit(List<AuditEntry> events) {
+        store.appendAudit(events);
     }
 
     @Override

@@ -3,11 +3,8 @@ package org.overturn.store;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import org.hl7.fhir.r4.model.AuditEvent;
 import org.overturn.platform.ErrorCode;
 import org.overturn.platform.OverturnException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -39,43 +36,16 @@ final class AuditTrail {
         this.localBases = localBases;
     }
 
-    /** The row of one AuditEvent, read straight off the model: nothing is evaluated by FHIRPath. */
-    record Row(String id, Instant recorded, Instant lastUpdated, List<String> patients, List<String> entities,
-            @Nullable String subtype, @Nullable String action, @Nullable String outcome, @Nullable String clientId,
-            @Nullable String address, String content) {
-
-        static Row of(AuditEvent event, String id, Instant lastUpdated, String content) {
-            Set<String> entities = new LinkedHashSet<>();
-            Set<String> patients = new LinkedHashSet<>();
-            for (AuditEvent.AuditEventEntityComponent entity : event.getEntity()) {
-                String reference = entity.getWhat().getReference();
-                if (reference != null) {
-                    entities.add(reference);
-                }
-            }
-            for (AuditEvent.AuditEventAgentComponent agent : event.getAgent()) {
-                String reference = agent.getWho().getReference();
-                if (reference != null && reference.startsWith("Patient/")) {
-                    patients.add(reference.substring("Patient/".length()));
-                }
-            }
-            // The compartment the indexer would file it in: every Patient named by entity.what or agent.who.
-            entities.stream().filter(e -> e.startsWith("Patient/")).forEach(e -> patients.add(e.substring("Patient/".length())));
-            AuditEvent.AuditEventAgentComponent first = event.getAgentFirstRep();
-            return new Row(id, event.getRecorded().toInstant(), lastUpdated, List.copyOf(patients), List.copyOf(entities),
-                    event.getSubtype().isEmpty() ? null : event.getSubtypeFirstRep().getCode(),
-                    event.hasAction() ? event.getAction().toCode() : null,
-                    event.hasOutcome() ? event.getOutcome().toCode() : null,
-                    first.getAltId(), first.getNetwork().getAddress(), content);
-        }
-    }
+    /** The row of one AuditEvent: its entry's columns, with the id, time and JSON the store gave it. */
+    record Row(String id, Instant lastUpdated, ResourceStore.AuditEntry entry, String content) {}
 
     /** Appends rows as a step of one statement, each column an array. */
     static void append(WriteStatement w, List<Row> rows) {
         List<Object[]> values = new ArrayList<>(rows.size());
         for (Row r : rows) {
-            values.add(new Object[] {r.id(), r.recorded(), r.lastUpdated(), r.patients().isEmpty() ? null : r.patients().get(0),
-                    r.patients(), r.entities(), r.subtype(), r.action(), r.outcome(), r.clientId(), r.address(), r.content()});
+            ResourceStore.AuditEntry e = r.entry();
+            values.add(new Object[] {r.id(), e.recorded(), r.lastUpdated(), e.patients().isEmpty() ? null : e.patients().get(0),
+                    e.patients(), e.entities(), e.subtype(), e.action(), e.outcome(), e.clientId(), e.address(), r.content()});
         }
         w.manyRows("audit_event", "id text, recorded timestamptz, last_updated timestamptz, patient_id text,"
                 + " patient_ids text[], entities text[], subtype text, action text, outcome text, client_id text,"

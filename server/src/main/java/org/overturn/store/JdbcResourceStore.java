@@ -18,7 +18,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Resource;
 import org.overturn.platform.ErrorCode;
@@ -152,24 +151,21 @@ final class JdbcResourceStore implements ResourceStore {
     }
 
     @Override
-    public void appendAll(List<Appended> resources) {
-        if (resources.isEmpty()) {
+    public void appendAudit(List<AuditEntry> events) {
+        if (events.isEmpty()) {
             return;
         }
         inTransaction(() -> {
             Instant now = now();
-            List<AuditTrail.Row> rows = new ArrayList<>(resources.size());
-            for (Appended appended : resources) {
-                if (!(appended.resource() instanceof AuditEvent event)) {
-                    throw new IllegalStateException(typeOf(appended.resource()) + " is not appended: write it with create");
-                }
+            List<AuditTrail.Row> rows = new ArrayList<>(events.size());
+            for (AuditEntry event : events) {
                 String id = UUID.randomUUID().toString();
-                rows.add(AuditTrail.Row.of(event, id, now, appended.json().encode(id, now)));
+                rows.add(new AuditTrail.Row(id, now, event, event.json().encode(id, now)));
             }
             WriteStatement w = new WriteStatement();
             AuditTrail.append(w, rows);
             jdbc.execute(w::prepare, PreparedStatement::execute);
-            return resources.size();
+            return events.size();
         });
     }
 

@@ -20,14 +20,56 @@ public interface ResourceStore {
     WriteResult create(IBaseResource resource, @Nullable String ifNoneExist);
 
     /**
-     * Appends AuditEvents to the audit trail in one statement: each gets a new id and version 1 and is stored as the
-     * JSON its writer encodes, a fast encoding of the same resource (its tests hold the two equal), in the audit
-     * trail's own table (ADR 0007), which the API reads and searches but never writes. Other types are refused.
+     * Appends AuditEvents to the audit trail in one statement, in its own table (ADR 0007), which the API reads and
+     * searches but never writes: each gets a new id and version 1, is searched by the columns its entry gives and is
+     * served as the JSON its encoder writes (their tests hold both equal to the AuditEvent they stand for).
      */
-    void appendAll(List<Appended> resources);
+    void appendAudit(List<AuditEntry> events);
 
-    /** A resource to append, and how its writer encodes it once the store has given it an id and a time. */
-    record Appended(IBaseResource resource, Encoder json) {}
+    /**
+     * One AuditEvent to append: what its searches use, as {@link #of} reads it off the model, and its JSON.
+     *
+     * @param patients every Patient it names by {@code entity.what} or {@code agent.who} (its R4 Patient compartment)
+     * @param entities every reference in {@code entity.what}
+     */
+    record AuditEntry(Instant recorded, List<String> patients, List<String> entities, @Nullable String subtype,
+            @Nullable String action, @Nullable String outcome, @Nullable String clientId, @Nullable String address,
+            Encoder json) {
+        public AuditEntry {
+            patients = List.copyOf(patients);
+            entities = List.copyOf(entities);
+        }
+
+        /**
+         * The entry of an AuditEvent model, element by element: the definition an audit writer that builds the
+         * columns straight from its own record is tested against.
+         */
+        public static AuditEntry of(org.hl7.fhir.r4.model.AuditEvent event, Encoder json) {
+            java.util.Set<String> entities = new java.util.LinkedHashSet<>();
+            java.util.Set<String> patients = new java.util.LinkedHashSet<>();
+            for (var agent : event.getAgent()) {
+                String reference = agent.getWho().getReference();
+                if (reference != null && reference.startsWith("Patient/")) {
+                    patients.add(reference.substring("Patient/".length()));
+                }
+            }
+            for (var entity : event.getEntity()) {
+                String reference = entity.getWhat().getReference();
+                if (reference != null) {
+                    entities.add(reference);
+                    if (reference.startsWith("Patient/")) {
+                        patients.add(reference.substring("Patient/".length()));
+                    }
+                }
+            }
+            var first = event.getAgentFirstRep();
+            return new AuditEntry(event.getRecorded().toInstant(), List.copyOf(patients), List.copyOf(entities),
+                    event.getSubtype().isEmpty() ? null : event.getSubtypeFirstRep().getCode(),
+                    event.hasAction() ? event.getAction().toCode() : null,
+                    event.hasOutcome() ? event.getOutcome().toCode() : null,
+                    first.getAltId(), first.getNetwork().getAddress(), json);
+        }
+    }
 
     /** The resource's JSON with {@code id}, {@code meta.versionId} 1 and {@code meta.lastUpdated} as given. */
     @FunctionalInterface

@@ -8,6 +8,7 @@ import java.util.Date;
 import java.util.List;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.junit.jupiter.api.Test;
+import org.overturn.store.ResourceStore;
 
 /**
  * The audit trail's JSON is written by hand for speed ({@link AuditEvents#json}); HAPI's model of the same request
@@ -34,6 +35,8 @@ class AuditEventsTest {
                 new AuditRecord(AT, "POST", "cds-services/overturn-order-sign", null, 200, null, "https://ehr.test", null, "p4",
                         "192.168.1.9", null, null),
                 new AuditRecord(AT, "GET", "Observation/7", null, 401, null, "unauthenticated", null, null, "203.0.113.5", null, null),
+                // The token's patient is not the one read: both are named, the one read first.
+                new AuditRecord(AT, "GET", "Patient/p6", "_elements=id", 200, "https://auth.test", "u", "a", "p1", null, null, null),
                 new AuditRecord(Instant.parse("2026-12-05T18:30:19Z"), "POST", "Observation/_search",
                         "subject=Patient%2Fp5&note=\"quoted\" \\ back", 200, "https://auth.test", "u", null, null, null, null, null));
     }
@@ -51,6 +54,25 @@ class AuditEventsTest {
             String want = CTX.newJsonParser().encodeResourceToString(expected);
             String got = CTX.newJsonParser().encodeResourceToString(parsed);
             assertThat(got).as(r.method() + " " + r.path()).isEqualTo(want);
+        }
+    }
+
+    /** The columns the writer builds from the record are the ones the model's elements give (the store's definition). */
+    @Test
+    void entryWhenBuiltFromTheRecordThenSameColumnsAsReadOffTheModel() {
+        for (AuditRecord r : requests()) {
+            ResourceStore.AuditEntry fromRecord = AuditEvents.entry(r);
+            ResourceStore.AuditEntry fromModel = ResourceStore.AuditEntry.of(AuditEvents.of(r), (id, at) -> "");
+            String what = r.method() + " " + r.path();
+            assertThat(fromRecord.recorded()).as(what).isEqualTo(fromModel.recorded());
+            assertThat(fromRecord.patients()).as(what).isEqualTo(fromModel.patients());
+            assertThat(fromRecord.entities()).as(what).isEqualTo(fromModel.entities());
+            assertThat(fromRecord.subtype()).as(what).isEqualTo(fromModel.subtype());
+            assertThat(fromRecord.action()).as(what).isEqualTo(fromModel.action());
+            assertThat(fromRecord.outcome()).as(what).isEqualTo(fromModel.outcome());
+            assertThat(fromRecord.clientId()).as(what).isEqualTo(fromModel.clientId());
+            assertThat(fromRecord.address()).as(what).isEqualTo(fromModel.address());
+            assertThat(fromRecord.json().encode("a-1", AT)).as(what).isEqualTo(AuditEvents.json(r, "a-1", AT));
         }
     }
 }

@@ -7,7 +7,6 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Extension;
 import org.junit.jupiter.api.Test;
-import org.overturn.letter.AppealLetterComposer.DenialPoint;
 import org.overturn.profiles.PasProfiles;
 
 /** What a payer decided and why, read from PAS ClaimResponses shaped as the sandbox payer and other payers send them. */

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The audit trail's row is read off the AuditEvent model by hand, not by FHIRPath: it must file each event in the
+ * An audit entry's columns are read off the AuditEvent model by hand, not by FHIRPath: it must file each event in the
  * same patient compartments and under the same entities as the generic indexer would, or a patient-scoped token
  * would see a different trail than the compartment rules say.
  */
@@ -37,7 +37,7 @@ class AuditTrailTest {
                 agentPatient(event("DocumentReference/d1"), "Patient/p5"),
                 event("https://other.example/fhir/Patient/p6"));
         for (AuditEvent e : events) {
-            AuditTrail.Row row = AuditTrail.Row.of(e, "id", Instant.EPOCH, "{}");
+            ResourceStore.AuditEntry row = ResourceStore.AuditEntry.of(e, (id, at) -> "{}");
             IndexRows indexed = indexer.index(e);
             assertThat(row.patients()).as("compartments of %s", row.entities()).containsExactlyInAnyOrderElementsOf(indexed.compartments);
             assertThat(row.patients().isEmpty() ? null : row.patients().get(0)).isEqualTo(indexed.patientId);
@@ -52,7 +52,7 @@ class AuditTrailTest {
     void rowWhenReadThenSearchColumnsComeFromTheModel() {
         AuditEvent e = event("Observation/o1", "Patient/p1");
         e.getAgentFirstRep().setAltId("client-7").getNetwork().setAddress("127.0.0.1");
-        AuditTrail.Row row = AuditTrail.Row.of(e, "id", Instant.EPOCH, "{}");
+        ResourceStore.AuditEntry row = ResourceStore.AuditEntry.of(e, (id, at) -> "{}");
         assertThat(row.subtype()).isEqualTo("read");
         assertThat(row.action()).isEqualTo("R");
         assertThat(row.outcome()).isEqualTo("0");
