@@ -73,7 +73,7 @@ final class PayerEligibility {
     }
 
     /** The answer as R4's $submit allows it: the response itself, a Bundle with it first, or Parameters {@code return}. */
-    private static @Nullable CoverageEligibilityResponse response(@Nullable IBaseResource body) {
+    static @Nullable CoverageEligibilityResponse response(@Nullable IBaseResource body) {
         if (body instanceof CoverageEligibilityResponse response) {
             return response;
         }
@@ -91,7 +91,7 @@ final class PayerEligibility {
      * The request (references made absolute, as it has no URL of its own yet) first, then every resource of this
      * server it references, directly or through others, each under its URL here.
      */
-    private String bundle(CoverageEligibilityRequest request, String serverBase, Instant now) {
+    String bundle(CoverageEligibilityRequest request, String serverBase, Instant now) {
         String base = serverBase.endsWith("/") ? serverBase.substring(0, serverBase.length() - 1) : serverBase;
         CoverageEligibilityRequest sent = request.copy();
         sent.setId((String) null);

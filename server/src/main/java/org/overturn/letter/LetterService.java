@@ -130,7 +130,7 @@ public final class LetterService {
         });
     }
 
-    private static Set<String> sources(Assessment assessment, String claimId, @Nullable MedicationRequest order) {
+    static Set<String> sources(Assessment assessment, String claimId, @Nullable MedicationRequest order) {
         Set<String> refs = new LinkedHashSet<>();
         refs.add("Claim/" + claimId);
         refs.add(assessment.chart().patient().getIdElement().toUnqualifiedVersionless().getValue());

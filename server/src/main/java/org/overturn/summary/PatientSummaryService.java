@@ -218,7 +218,7 @@ public final class PatientSummaryService {
         return condition.getCode().getCoding().stream().filter(x -> x.hasDisplay()).map(x -> x.getDisplay()).findFirst().orElse("condition");
     }
 
-    private static PatientSummaryComposer.Decision decision(@Nullable ClaimResponse response, ZoneId zone) {
+    static PatientSummaryComposer.Decision decision(@Nullable ClaimResponse response, ZoneId zone) {
         if (response == null) {
             return new PatientSummaryComposer.NoAnswer();
         }
@@ -255,7 +255,7 @@ public final class PatientSummaryService {
     }
 
     /** The deadlines to act on that the step Task carries (workflow-deadline extensions), in plain words. */
-    private static List<PatientSummaryComposer.Due> taskDeadlines(Task t, String kind, String payerName, Instant now) {
+    static List<PatientSummaryComposer.Due> taskDeadlines(Task t, String kind, String payerName, Instant now) {
         List<PatientSummaryComposer.Due> out = new ArrayList<>();
         for (Extension e : t.getExtensionsByUrl(AppealProfiles.DEADLINE)) {
             if (!"true".equals(sub(e, "actOn")) || !(e.getExtensionByUrl("due") != null && e.getExtensionByUrl("due").getValue() instanceof DateTimeType due)) {

@@ -1,0 +1,179 @@
+package org.overturn.eligibility;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Coverage;
+import org.hl7.fhir.r4.model.CoverageEligibilityRequest;
+import org.hl7.fhir.r4.model.CoverageEligibilityResponse;
+import org.hl7.fhir.r4.model.Enumerations;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Type;
+import org.junit.jupiter.api.Test;
+import org.overturn.assessment.Assessment;
+import org.overturn.criteria.Evaluation;
+import org.overturn.criteria.Evaluation.CriterionResult;
+import org.overturn.criteria.Evaluation.Status;
+import org.overturn.criteria.Knowledge;
+import org.overturn.criteria.KnowledgeLoader;
+import org.overturn.evidence.Chart;
+import org.overturn.profiles.FhirPackage;
+
+/** The CoverageEligibilityResponse carries the assessment: each criterion with its status, evidence and source, and what is missing. */
+class EligibilityResponseFactoryTest {
+    private static final Knowledge KNOWLEDGE = KnowledgeLoader.load();
+    private static final FhirPackage PACKAGE = FhirPackage.load(FhirContext.forR4Cached());
+    private static final Date NOW = Date.from(java.time.Instant.parse("2026-03-02T10:00:00Z"));
+    private static final String ALK_REPORT = "ALK test report from the performing lab";
+
+    private final EligibilityResponseFactory factory = new EligibilityResponseFactory(PACKAGE);
+
+    private static CoverageEligibilityRequest request() {
+        CoverageEligibilityRequest request = new CoverageEligibilityRequest().setPatient(new Reference("Patient/p1"))
+                .setInsurer(new Reference("Organization/payer")).setProvider(new Reference("Practitioner/dr"));
+        request.setId("CoverageEligibilityRequest/r1/_history/2");
+        // An EHR names the Coverage as it knows it.
+        request.addInsurance().setCoverage(new Reference("https://ehr.example.org/fhir/Coverage/77"));
+        request.addItem().setProductOrService(new CodeableConcept(new Coding("http://www.nlm.nih.gov/research/umls/rxnorm", "1727455", "alectinib")));
+        return request;
+    }
+
+    private static Coverage coverage(Coverage.CoverageStatus status) {
+        Coverage coverage = new Coverage().setStatus(status);
+        coverage.setId("Coverage/cov1/_history/1"); // as the store reads it
+        return coverage;
+    }
+
+    private static Assessment assessment(Optional<Evaluation> evaluation, String reason, Coverage coverage) {
+        Patient patient = new Patient();
+        patient.setId("p1");
+        return new Assessment(Optional.of(KNOWLEDGE.payers().get(0)), KNOWLEDGE.drug("alectinib"), evaluation, reason,
+                new Organization().setName("Cigna Healthcare"), new Chart(patient, List.of(), List.of(), List.of(), List.of(), List.of(),
+                        List.of(), List.of()), coverage);
+    }
+
+    /** The one criterion-result extension whose id is {@code id}. */
+    private static Extension criterion(CoverageEligibilityResponse response, String id) {
+        return response.getInsuranceFirstRep().getItemFirstRep().getExtensionsByUrl(EligibilityExtensions.CRITERION).stream()
+                .filter(e -> id.equals(value(e, "id"))).findFirst().orElseThrow(() -> new AssertionError("no criterion " + id));
+    }
+
+    private static String value(Extension e, String url) {
+        Extension sub = e.getExtensionByUrl(url);
+        return sub == null ? null : sub.getValue().primitiveValue();
+    }
+
+    private static List<Type> values(Extension e, String url) {
+        return e.getExtensionsByUrl(url).stream().map(Extension::getValue).toList();
+    }
+
+    @Test
+    void buildWhenCriteriaAreMetNotMetAndUnknownThenEachCarriesItsStatusEvidenceAndWhatIsMissing() {
+        Evaluation evaluation = new Evaluation("cigna-alectinib-nsclc", 3, "cigna", "alectinib", true, List.of(
+                new CriterionResult("diagnosis-nsclc", "NSCLC diagnosis", true, Status.MET, "C34.11 on file",
+                        List.of("Condition/c1"), null, "Cigna policy section 1"),
+                new CriterionResult("alk-positive", "ALK-positive", true, Status.NOT_MET, "ALK negative by IHC",
+                        List.of("Observation/o1", "Observation/o2"), ALK_REPORT, "Cigna policy section 2"),
+                new CriterionResult("performance-status", "ECOG 0-2", false, Status.UNKNOWN, "No ECOG on file", List.of(), null,
+                        "Cigna policy section 3")),
+                List.of(ALK_REPORT), Evaluation.Outcome.CRITERIA_NOT_MET);
+
+        CoverageEligibilityResponse response = factory.build(request(), coverage(Coverage.CoverageStatus.ACTIVE),
+                assessment(Optional.of(evaluation), "", coverage(Coverage.CoverageStatus.ACTIVE)), NOW);
+
+        assertThat(response.getStatus()).isEqualTo(CoverageEligibilityResponse.EligibilityResponseStatus.ACTIVE);
+        assertThat(response.getOutcome()).isEqualTo(Enumerations.RemittanceOutcome.COMPLETE);
+        assertThat(response.getPurpose()).extracting(p -> p.getValue())
+                .containsExactly(CoverageEligibilityResponse.EligibilityResponsePurpose.AUTHREQUIREMENTS);
+        assertThat(response.getRequest().getReference()).as("versionless").isEqualTo("CoverageEligibilityRequest/r1");
+        assertThat(response.getPatient().getReference()).isEqualTo("Patient/p1");
+        assertThat(response.getInsurer().getReference()).isEqualTo("Organization/payer");
+        assertThat(response.getRequestor().getReference()).isEqualTo("Practitioner/dr");
+        assertThat(response.getCreated()).isEqualTo(NOW);
+
+        CoverageEligibilityResponse.InsuranceComponent insurance = response.getInsuranceFirstRep();
+        assertThat(insurance.getCoverage().getReference()).isEqualTo("https://ehr.example.org/fhir/Coverage/77");
+        assertThat(insurance.getInforce()).isTrue();
+        CoverageEligibilityResponse.ItemsComponent item = insurance.getItemFirstRep();
+        assertThat(item.getProductOrService().hasCoding("http://www.nlm.nih.gov/research/umls/rxnorm", "1727455")).isTrue();
+        assertThat(item.getAuthorizationRequired()).isTrue();
+        assertThat(item.getAuthorizationUrl()).isEqualTo(PACKAGE.paQuestionnaire("alectinib").orElseThrow().getUrl());
+
+        assertThat(item.getExtensionsByUrl(EligibilityExtensions.CRITERION)).hasSize(3);
+        Extension met = criterion(response, "diagnosis-nsclc");
+        assertThat(value(met, "status")).isEqualTo("met");
+        assertThat(value(met, "required")).isEqualTo("true");
+        assertThat(values(met, "evidence")).extracting(v -> ((Reference) v).getReference()).containsExactly("Condition/c1");
+        assertThat(met.getExtensionByUrl("missing-documentation")).isNull();
+        assertThat(value(met, "source")).isEqualTo("Cigna policy section 1");
+
+        Extension notMet = criterion(response, "alk-positive");
+        assertThat(value(notMet, "status")).isEqualTo("not-met");
+        assertThat(value(notMet, "reason")).isEqualTo("ALK negative by IHC");
+        assertThat(values(notMet, "evidence")).extracting(v -> ((Reference) v).getReference())
+                .containsExactly("Observation/o1", "Observation/o2");
+        assertThat(value(notMet, "missing-documentation")).isEqualTo(ALK_REPORT);
+
+        Extension unknown = criterion(response, "performance-status");
+        assertThat(value(unknown, "status")).isEqualTo("unknown");
+        assertThat(value(unknown, "required")).isEqualTo("false");
+        assertThat(values(unknown, "evidence")).isEmpty();
+
+        assertThat(item.getExtensionsByUrl(EligibilityExtensions.MISSING_DOCUMENTATION)).extracting(e -> e.getValue().primitiveValue())
+                .containsExactly(ALK_REPORT);
+        assertThat(item.getAuthorizationSupporting()).extracting(CodeableConcept::getText).containsExactly(ALK_REPORT);
+
+        Extension summary = response.getExtensionByUrl(EligibilityExtensions.ASSESSMENT);
+        assertThat(value(summary, "status")).isEqualTo("criteria-not-met");
+        assertThat(value(summary, "policy")).isEqualTo("cigna-alectinib-nsclc");
+        assertThat(value(summary, "policy-version")).isEqualTo("3");
+        assertThat(value(summary, "payer")).isEqualTo("cigna");
+        assertThat(value(summary, "drug")).isEqualTo("alectinib");
+        // Only required criteria count: the unknown optional one is neither met nor among the required.
+        assertThat(response.getDisposition()).startsWith("Cigna Healthcare requires prior authorization for Alecensa (alectinib)")
+                .contains("1 of 2 required criteria met").endsWith("missing: " + ALK_REPORT);
+    }
+
+    @Test
+    void buildWhenNoPolicyCouldBeEvaluatedThenStatusUnknownWithTheReasonAndNoCriteria() {
+        String reason = "Cigna Healthcare has no policy on file for this drug";
+
+        CoverageEligibilityResponse response = factory.build(request(), coverage(Coverage.CoverageStatus.ACTIVE),
+                assessment(Optional.empty(), reason, coverage(Coverage.CoverageStatus.ACTIVE)), NOW);
+
+        Extension summary = response.getExtensionByUrl(EligibilityExtensions.ASSESSMENT);
+        assertThat(value(summary, "status")).isEqualTo("unknown");
+        assertThat(value(summary, "reason")).isEqualTo(reason);
+        assertThat(summary.getExtensionByUrl("policy")).isNull();
+        assertThat(response.getDisposition()).isEqualTo("Cannot assess: " + reason);
+        CoverageEligibilityResponse.ItemsComponent item = response.getInsuranceFirstRep().getItemFirstRep();
+        assertThat(item.getExtensionsByUrl(EligibilityExtensions.CRITERION)).isEmpty();
+        assertThat(item.hasAuthorizationRequired()).as("not claimed either way without a policy").isFalse();
+    }
+
+    @Test
+    void buildWhenTheRequestNamesNoCoverageThenTheAssessedOneIsNamedAndInforceFollowsItsStatus() {
+        CoverageEligibilityRequest request = request();
+        request.getInsuranceFirstRep().setCoverage(null);
+        Coverage cancelled = coverage(Coverage.CoverageStatus.CANCELLED);
+        Evaluation met = new Evaluation("cigna-alectinib-nsclc", 1, "cigna", "alectinib", false, List.of(
+                new CriterionResult("diagnosis-nsclc", "NSCLC diagnosis", true, Status.MET, "C34.11 on file", List.of("Condition/c1"),
+                        null, "Cigna policy")), List.of(), Evaluation.Outcome.CRITERIA_MET);
+
+        CoverageEligibilityResponse response = factory.build(request, cancelled, assessment(Optional.of(met), "", cancelled), NOW);
+
+        assertThat(response.getInsuranceFirstRep().getCoverage().getReference()).isEqualTo("Coverage/cov1");
+        assertThat(response.getInsuranceFirstRep().getInforce()).isFalse();
+        assertThat(response.getInsuranceFirstRep().getItemFirstRep().getAuthorizationRequired()).isFalse();
+        assertThat(response.getDisposition()).contains("does not require prior authorization").contains("1 of 1 required criteria met")
+                .doesNotContain("missing");
+    }
+}
