@@ -123,13 +123,6 @@ final class AppealTasks {
     }
 
     static @Nullable String businessStatus(Task task) {
-        for (Coding c : task.getBusinessStatus().getCoding()) {
-            if (AppealProfiles.BUSINESS_STATUS.equals(c.getSystem())) {
-                return c.getCode();
-            }
-        }
-        // A decision recorded as text only still counts; the code system is preferred.
-        String text = task.getBusinessStatus().getText();
-        return text == null ? null : text.trim().toLowerCase(Locale.ROOT);
+        return AppealProfiles.businessStatus(task);
     }
 }

@@ -155,10 +155,21 @@ final class EnclosureSummary {
             return null;
         }
         if (v instanceof Quantity q) {
-            return q.getValue().toPlainString() + (q.hasUnit() ? " " + q.getUnit() : q.hasCode() ? " " + q.getCode() : "");
+            return quantity(q);
         }
         if (v instanceof CodeableConcept c) {
             return text(c);
+        }
+        if (v instanceof org.hl7.fhir.r4.model.Coding c) {
+            return c.hasDisplay() ? c.getDisplay() : c.getCode();
+        }
+        if (v instanceof org.hl7.fhir.r4.model.Range r) {
+            // "10 mg to 20 mg", or an open end said as such
+            return r.hasLow() && r.hasHigh() ? quantity(r.getLow()) + " to " + quantity(r.getHigh())
+                    : r.hasLow() ? "at least " + quantity(r.getLow()) : "at most " + quantity(r.getHigh());
+        }
+        if (v instanceof org.hl7.fhir.r4.model.Ratio r) {
+            return quantity(r.getNumerator()) + " : " + quantity(r.getDenominator());
         }
         if (v instanceof Period p) {
             return (p.hasStart() ? p.getStartElement().getValueAsString() : "?") + " to "
@@ -173,6 +184,15 @@ final class EnclosureSummary {
         if (v instanceof PrimitiveType<?> p) {
             return p.getValueAsString();
         }
-        return v.fhirType();
+        // Anything else (an attachment, sampled data) is in the enclosed record itself, not retyped on the summary.
+        return "see the enclosed record";
+    }
+
+    /** A quantity as a reader writes it: its comparator ("<0.5 ng/mL" is not "0.5 ng/mL"), value and unit. */
+    private static String quantity(Quantity q) {
+        String unit = q.hasUnit() ? q.getUnit() : q.hasCode() ? q.getCode() : "";
+        String value = q.hasValue() ? q.getValue().toPlainString() : "value not given";
+        String comparator = q.hasComparator() ? q.getComparator().toCode() : "";
+        return (comparator + value + (unit.isEmpty() ? "" : " " + unit)).trim();
     }
 }

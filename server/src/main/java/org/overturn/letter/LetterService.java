@@ -59,6 +59,23 @@ public final class LetterService {
     public record Generated(
             DocumentReference document, Provenance provenance, @Nullable QuestionnaireResponse questionnaireResponse, String markdown, byte[] pdf) {}
 
+    /**
+     * The drug an order names: its code, or the code of the Medication it references (stored here); null when it names
+     * none, which the caller reports as a problem with the Claim.
+     */
+    private @Nullable CodeableConcept orderedDrug(MedicationRequest order) {
+        if (order.hasMedicationCodeableConcept()) {
+            return order.getMedicationCodeableConcept();
+        }
+        if (order.hasMedicationReference()) {
+            return store.find(order.getMedicationReference().getReference())
+                    .map(m -> ((org.hl7.fhir.r4.model.Medication) m.resource()).getCode())
+                    .filter(c -> !c.isEmpty())
+                    .orElse(null);
+        }
+        return null;
+    }
+
     public Generated generate(String claimId, String kind) {
         if (!MEDICAL_NECESSITY.equals(kind)) {
             throw new OverturnException(ErrorCode.INVALID_REQUEST,
@@ -77,7 +94,7 @@ public final class LetterService {
         }
         CodeableConcept product = claim.getItemFirstRep().hasProductOrService()
                 ? claim.getItemFirstRep().getProductOrService()
-                : order != null ? order.getMedicationCodeableConcept() : null;
+                : order != null ? orderedDrug(order) : null;
         if (product == null) {
             problems.add("Claim.item[0].productOrService (or Claim.prescription) must name the requested drug");
         }

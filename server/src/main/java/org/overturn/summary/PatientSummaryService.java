@@ -269,7 +269,11 @@ public final class PatientSummaryService {
             Instant at = due.getValue().toInstant();
             ZoneId zone = due.getTimeZone() == null ? ZoneId.of("UTC") : due.getTimeZone().toZoneId();
             out.add(new PatientSummaryComposer.Due(what, at.atZone(zone), sub(e, "citation") + " (on Task/" + t.getIdElement().getIdPart() + ")",
-                    !"verified".equals(verification), filing && now.isAfter(at)));
+                    // Doubtful as the law's own clocks are (unverified, or in conflict and unverified); a label
+                    // this server does not know is doubtful too.
+                    verification == null || org.overturn.law.JurisdictionRules.Verification.fromLabel(verification)
+                            .map(org.overturn.law.JurisdictionRules.Verification::doubtful).orElse(true),
+                    filing && now.isAfter(at)));
         }
         return out;
     }
@@ -288,8 +292,7 @@ public final class PatientSummaryService {
     }
 
     private static @Nullable String businessStatus(Task task) {
-        return task.getBusinessStatus().getCoding().stream().filter(x -> AppealProfiles.BUSINESS_STATUS.equals(x.getSystem()))
-                .map(x -> x.getCode()).findFirst().orElse(null);
+        return AppealProfiles.businessStatus(task); // read as the appeals feature reads it
     }
 
     /** The practice's phone, from the records that carry it. */

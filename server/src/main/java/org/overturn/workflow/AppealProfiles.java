@@ -31,4 +31,18 @@ public final class AppealProfiles {
     /** Task.identifier system: one appeal per denial, level and attempt; one external review per appeal and attempt. */
     public static final String APPEAL_IDENTIFIER = Canonical.BASE + "/sid/appeal";
     public static final String EXTERNAL_REVIEW_IDENTIFIER = Canonical.BASE + "/sid/external-review";
+
+    /**
+     * The decision a step Task records (its business status code), for every reader of it: a decision recorded as
+     * text only still counts, the code system is preferred.
+     */
+    public static @org.springframework.lang.Nullable String businessStatus(org.hl7.fhir.r4.model.Task task) {
+        for (org.hl7.fhir.r4.model.Coding c : task.getBusinessStatus().getCoding()) {
+            if (BUSINESS_STATUS.equals(c.getSystem())) {
+                return c.getCode();
+            }
+        }
+        String text = task.getBusinessStatus().getText();
+        return text == null ? null : text.trim().toLowerCase(java.util.Locale.ROOT);
+    }
 }

@@ -180,4 +180,25 @@ class EnclosureSummaryTest {
         assertThat(EnclosureSummary.value(null)).isNull();
         assertThat(EnclosureSummary.value(new CodeableConcept())).as("an empty value is no line, not a blank one").isNull();
     }
+
+    @Test
+    void valueWhenAComparatorACodingARangeOrARatioOrNoNumberThenSaidAsAReaderWritesIt() {
+        org.hl7.fhir.r4.model.Quantity below = new org.hl7.fhir.r4.model.Quantity().setValue(0.5).setUnit("ng/mL")
+                .setComparator(org.hl7.fhir.r4.model.Quantity.QuantityComparator.LESS_THAN);
+        assertThat(EnclosureSummary.value(below)).as("the comparator changes what the result says").isEqualTo("<0.5 ng/mL");
+        assertThat(EnclosureSummary.value(new org.hl7.fhir.r4.model.Quantity().setUnit("mg")))
+                .as("a unit without a number does not fail the packet").isEqualTo("value not given mg");
+        assertThat(EnclosureSummary.value(new org.hl7.fhir.r4.model.Coding("http://snomed.info/sct", "10828004", "Positive")))
+                .isEqualTo("Positive");
+        assertThat(EnclosureSummary.value(new org.hl7.fhir.r4.model.Range()
+                .setLow(new org.hl7.fhir.r4.model.Quantity().setValue(10).setUnit("mg"))
+                .setHigh(new org.hl7.fhir.r4.model.Quantity().setValue(20).setUnit("mg")))).isEqualTo("10 mg to 20 mg");
+        assertThat(EnclosureSummary.value(new org.hl7.fhir.r4.model.Range()
+                .setLow(new org.hl7.fhir.r4.model.Quantity().setValue(50).setUnit("%")))).isEqualTo("at least 50 %");
+        assertThat(EnclosureSummary.value(new org.hl7.fhir.r4.model.Ratio()
+                .setNumerator(new org.hl7.fhir.r4.model.Quantity().setValue(1))
+                .setDenominator(new org.hl7.fhir.r4.model.Quantity().setValue(40)))).isEqualTo("1 : 40");
+        assertThat(EnclosureSummary.value(new org.hl7.fhir.r4.model.Attachment().setTitle("scan")))
+                .as("never a FHIR type name").isEqualTo("see the enclosed record");
+    }
 }

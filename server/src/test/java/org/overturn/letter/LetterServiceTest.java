@@ -89,6 +89,30 @@ class LetterServiceTest {
                 .doesNotContain("Claim.patient").doesNotContain("Claim.insurance");
     }
 
+    @Test
+    void generateWhenTheOrderReferencesAMedicationThenItsCodeNamesTheDrugAndAnOrderWithoutADrugIsAProblem() {
+        org.hl7.fhir.r4.model.Medication medication = withId(new org.hl7.fhir.r4.model.Medication().setCode(alectinib()), "med1");
+        MedicationRequest byReference = withId(new MedicationRequest().setMedication(new Reference("Medication/med1")), "m1");
+        MedicationRequest noDrug = withId(new MedicationRequest(), "m2");
+        for (MedicationRequest order : List.of(byReference, noDrug)) {
+            Claim claim = withId(new Claim().setUse(Claim.Use.CLAIM).setPatient(new Reference("Patient/p1"))
+                    .setPrescription(new Reference("MedicationRequest/" + order.getIdElement().getIdPart())), "c1");
+            claim.addInsurance().setCoverage(new Reference("Coverage/cov1"));
+
+            OverturnException e = catchThrowableOfType(() -> service(ReadOnlyStore.of(claim, order, medication))
+                    .generate("c1", LetterService.MEDICAL_NECESSITY), OverturnException.class);
+
+            // A referenced Medication is read for its code, never a type mismatch (500); an order naming no drug
+            // is one more problem with the Claim.
+            assertThat(e.code()).isEqualTo(ErrorCode.INVALID_RESOURCE);
+            if (order == byReference) {
+                assertThat(e.getMessage()).doesNotContain("requested drug");
+            } else {
+                assertThat(e.getMessage()).contains("must name the requested drug");
+            }
+        }
+    }
+
     /** Ids as the store gives them: type, id and version; the Provenance names each record versionless. */
     @Test
     void sourcesWhenAnAssessedCaseThenTheClaimPatientCoverageOrderEvidenceDiagnosesAndHistoryEachOnce() {

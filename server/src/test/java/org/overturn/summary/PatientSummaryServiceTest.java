@@ -158,6 +158,13 @@ class PatientSummaryServiceTest {
             assertThat(d.what()).isEqualTo("The outside reviewer must answer by about");
             assertThat(d.doubtful()).isTrue();
         });
+        // As the law's own clocks are marked: a secondary source is not doubtful, an unknown label is.
+        assertThat(PatientSummaryService.taskDeadlines(task(deadline("decision", "2026-11-15T23:59:59-08:00", "secondary", true)),
+                "an outside review", "Example Health Plan", NOW)).singleElement().satisfies(d -> assertThat(d.doubtful()).isFalse());
+        assertThat(PatientSummaryService.taskDeadlines(task(deadline("decision", "2026-11-15T23:59:59-08:00", "CONFLICT-UNVERIFIED", true)),
+                "an outside review", "Example Health Plan", NOW)).singleElement().satisfies(d -> assertThat(d.doubtful()).isTrue());
+        assertThat(PatientSummaryService.taskDeadlines(task(deadline("decision", "2026-11-15T23:59:59-08:00", "guessed", true)),
+                "an outside review", "Example Health Plan", NOW)).singleElement().satisfies(d -> assertThat(d.doubtful()).isTrue());
         assertThat(PatientSummaryService.taskDeadlines(task(deadline("decision", "2026-11-15T23:59:59-08:00", "verified", true)),
                 "an appeal", "Example Health Plan", NOW)).singleElement()
                 .satisfies(d -> assertThat(d.what()).isEqualTo("Example Health Plan must answer an appeal by about"));
