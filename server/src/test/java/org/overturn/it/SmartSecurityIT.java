@@ -886,8 +886,8 @@ class SmartSecurityIT extends ServerTest {
         assertThat(cds.path("outcome").asText()).isEqualTo("0");
         assertThat(cds.toString()).contains("overturn-order-sign");
 
-        // A CDS Hooks call without a valid JWT: refused, and recorded as unauthenticated, not as anyone.
-        assertThat(send("POST", service, "application/json", hook).status()).isEqualTo(401);
+        // A CDS Hooks call with a JWT that does not verify: refused, and recorded as unauthenticated, not as anyone.
+        assertThat(send("POST", service, "application/json", hook, "Authorization", "Bearer not.a.jwt").status()).isEqualTo(401);
         JsonNode refusedCds = awaitAudit("subtype=operation&outcome=4", e -> e.toString().contains("overturn-order-sign"));
         assertThat(refusedCds.path("agent").get(0).path("who").path("identifier").path("value").asText())
                 .isEqualTo("unauthenticated");
