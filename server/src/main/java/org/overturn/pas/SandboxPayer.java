@@ -54,11 +54,13 @@ public final class SandboxPayer {
 
     PayerDecision adjudicate(PasRequest request) {
         Claim claim = request.claim();
-        Patient patient = request.resolve(claim.getPatient(), Patient.class).orElseThrow();
-        Organization insurer = request.resolve(claim.getInsurer(), Organization.class).orElseThrow();
+        Patient patient = request.resolve(claim.getPatient(), Patient.class).orElseThrow(() -> unresolved("Claim.patient", "Patient"));
+        Organization insurer = request.resolve(claim.getInsurer(), Organization.class)
+                .orElseThrow(() -> unresolved("Claim.insurer", "Organization"));
         Claim.InsuranceComponent insurance = claim.getInsurance().stream()
                 .filter(Claim.InsuranceComponent::getFocal).findFirst().orElse(claim.getInsuranceFirstRep());
-        Coverage coverage = request.resolve(insurance.getCoverage(), Coverage.class).orElseThrow();
+        Coverage coverage = request.resolve(insurance.getCoverage(), Coverage.class)
+                .orElseThrow(() -> unresolved("Claim.insurance.coverage", "Coverage"));
         Chart chart = new Chart(patient, request.all(Condition.class), request.all(Observation.class),
                 request.all(DiagnosticReport.class), request.all(MedicationStatement.class),
                 request.all(MedicationRequest.class), request.all(Procedure.class), request.all(AllergyIntolerance.class));
@@ -160,5 +162,11 @@ public final class SandboxPayer {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every JVM", e);
         }
+    }
+
+    /** The Bundle reader checks these references; one it let through that does not resolve is still the client's to fix. */
+    private static org.overturn.platform.OverturnException unresolved(String element, String type) {
+        return new org.overturn.platform.OverturnException(org.overturn.platform.ErrorCode.INVALID_BUNDLE,
+                element + " must reference a " + type + " entry of the Bundle", element);
     }
 }

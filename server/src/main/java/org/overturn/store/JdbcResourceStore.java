@@ -282,6 +282,11 @@ final class JdbcResourceStore implements ResourceStore {
         r.getMeta().setVersionId(Long.toString(version));
         r.getMeta().setLastUpdated(Date.from(now));
         String content = ctx.newJsonParser().encodeResourceToString(r);
+        if (holdsNul(content)) {
+            // FHIR strings never hold U+0000 (string: [ \r\n\t\S]+), and the database's text cannot: a clear 400.
+            throw new OverturnException(ErrorCode.MALFORMED_BODY,
+                    type + ": a value holds the character U+0000, which no FHIR string may contain", type);
+        }
         r.setUserData(StoredJson.USER_DATA, content);
         IndexRows rows = indexer.index(r);
         WriteStatement statement = versionWrite(type, id, version, now, method, content, rows, current != null);
@@ -292,6 +297,20 @@ final class JdbcResourceStore implements ResourceStore {
             listener.written(previous, written);
         }
         return new WriteResult(written, created ? WriteResult.Kind.CREATED : WriteResult.Kind.UPDATED);
+    }
+
+    /** Whether encoded JSON holds an escaped U+0000 (a backslash-escaped backslash before "u0000" is text, not one). */
+    static boolean holdsNul(String json) {
+        for (int at = json.indexOf("\\u0000"); at >= 0; at = json.indexOf("\\u0000", at + 1)) {
+            int backslashes = 0;
+            for (int i = at - 1; i >= 0 && json.charAt(i) == '\\'; i--) {
+                backslashes++;
+            }
+            if (backslashes % 2 == 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static OverturnException versionMismatch(String type, String id, long expected, @Nullable Current current) {

@@ -250,7 +250,9 @@ final class SearchIndexer {
         } else if (value instanceof ContactPoint cp) {
             rows.tokens.add(token(param, cp.hasSystem() ? cp.getSystem().toCode() : null, cp.getValue(), null));
         } else if (value instanceof Enumeration<?> e) {
-            rows.tokens.add(token(param, e.getSystem(), e.getValueAsString(), null));
+            if (e.getValue() != null) { // a code element sent as {} or with an extension only has no code to index
+                rows.tokens.add(token(param, e.getSystem(), e.getValueAsString(), null));
+            }
         } else if (value instanceof BooleanType b) {
             rows.tokens.add(token(param, null, b.getValueAsString(), null));
         } else if (value instanceof IPrimitiveType<?> p) {

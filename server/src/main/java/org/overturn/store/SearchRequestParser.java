@@ -68,6 +68,12 @@ public final class SearchRequestParser {
         for (Map.Entry<String, List<String>> entry : params.entrySet()) {
             String key = entry.getKey();
             List<String> occurrences = entry.getValue();
+            // FHIR strings never hold U+0000 (nor can the database's text): a clear 400, not a failed statement.
+            if (key.indexOf('\0') >= 0 || occurrences.stream().anyMatch(v -> v != null && v.indexOf('\0') >= 0)) {
+                throw new OverturnException(ErrorCode.INVALID_SEARCH,
+                        "The search parameter " + key.replace('\0', '?') + " holds the character U+0000, which no FHIR value may contain",
+                        key.replace('\0', '?'));
+            }
             String bare = key.contains(":") ? key.substring(0, key.indexOf(':')) : key;
             switch (bare) {
                 case "_count" -> count = Math.min(integer(key, last(occurrences), 0), maxCount);
