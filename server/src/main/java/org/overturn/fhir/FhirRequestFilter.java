@@ -59,7 +59,7 @@ final class FhirRequestFilter extends OncePerRequestFilter {
             OverturnException refused = refusal(request);
             if (refused != null) {
                 if (refused.code() == ErrorCode.METHOD_NOT_ALLOWED) {
-                    response.setHeader("Allow", ALLOW);
+                    response.setHeader("Allow", auditTrail(request) ? AUDIT_TRAIL_ALLOW : ALLOW);
                 }
                 OutcomeResponses.write(
                         ctx, response, refused.code().httpStatus(), Outcomes.error(refused.code(), refused.getMessage()));
@@ -122,6 +122,13 @@ final class FhirRequestFilter extends OncePerRequestFilter {
 
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS");
     static final String ALLOW = "GET, HEAD, POST, PUT, DELETE, OPTIONS";
+    private static final String AUDIT_TRAIL_ALLOW = "GET, HEAD, OPTIONS";
+
+    private static boolean auditTrail(HttpServletRequest request) {
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        return path.startsWith("/fhir/" + org.overturn.store.ResourceTypes.AUDIT_EVENT + "/")
+                || path.equals("/fhir/" + org.overturn.store.ResourceTypes.AUDIT_EVENT);
+    }
 
     private OverturnException refusal(HttpServletRequest request) {
         String path = request.getRequestURI().substring(request.getContextPath().length());
@@ -130,6 +137,14 @@ final class FhirRequestFilter extends OncePerRequestFilter {
             return new OverturnException(
                     ErrorCode.METHOD_NOT_ALLOWED,
                     request.getMethod() + " is not supported on " + path + "; allowed: " + ALLOW);
+        }
+        boolean write = request.getMethod().equals("PUT") || request.getMethod().equals("DELETE")
+                || (request.getMethod().equals("POST") && (segments.length == 1
+                        || segments.length == 2 && !segments[1].equals("_search") && !segments[1].startsWith("$")));
+        if (write && segments[0].equals(org.overturn.store.ResourceTypes.AUDIT_EVENT)) {
+            // Refused before the body is read or checked: the store refuses too, but a malformed body would be a 422 first.
+            return new OverturnException(ErrorCode.METHOD_NOT_ALLOWED,
+                    "The audit trail is written by the server alone: AuditEvents cannot be created, changed or deleted");
         }
         if (request.getMethod().equals("POST") && segments.length == 2 && !segments[1].startsWith("_")
                 && !segments[1].startsWith("$")) {

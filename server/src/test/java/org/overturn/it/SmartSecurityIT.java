@@ -933,9 +933,12 @@ class SmartSecurityIT extends ServerTest {
         // Nobody writes the audit trail through the API, whatever the scopes.
         String event = aboutA.toString();
         for (Response write : List.of(post("AuditEvent", event, "Authorization", admin),
+                post("AuditEvent", "{\"resourceType\":\"AuditEvent\"}", "Authorization", admin),
+                delete("AuditEvent/no-such-event", "Authorization", admin),
                 put("AuditEvent/" + id, event, "Authorization", admin), delete("AuditEvent/" + id, "Authorization", admin))) {
             assertThat(write.status()).as(write.body()).isEqualTo(405);
             assertThat(write.body()).contains("OperationOutcome");
+            assertThat(write.raw().headers().firstValue("Allow")).hasValue("GET, HEAD, OPTIONS");
         }
         assertThat(get("AuditEvent/" + id, "Authorization", auditor).json().path("meta").path("versionId").asText()).isEqualTo("1");
 
