@@ -186,7 +186,14 @@ final class SearchIndexer {
             case TOKEN -> tokens(rows, name, value);
             case REFERENCE -> reference(rows, name, value);
             case DATE -> {
-                DateRange range = dateRange(value);
+                DateRange range;
+                try {
+                    range = dateRange(value);
+                } catch (IllegalArgumentException e) {
+                    // The parser lets some malformed dates through (a blank one): the client's to fix, not a 500.
+                    throw new org.overturn.platform.OverturnException(org.overturn.platform.ErrorCode.MALFORMED_BODY,
+                            sp.resourceType() + " (" + name + "): " + e.getMessage(), name);
+                }
                 if (range != null) {
                     rows.dates.add(new IndexRows.DateRow(name, range.low(), range.high()));
                 }

@@ -57,6 +57,18 @@ class SearchIndexerTest {
     }
 
     @Test
+    void observationWhenItsDateIsBlankThenAClientErrorNotA500() {
+        Observation obs = ctx.newJsonParser().parseResource(Observation.class, "{\"resourceType\":\"Observation\",\"status\":"
+                + "\"final\",\"code\":{\"text\":\"ALK\"},\"effectiveDateTime\":\" \"}");
+
+        org.overturn.platform.OverturnException e = org.assertj.core.api.Assertions.catchThrowableOfType(
+                () -> indexer.index(obs), org.overturn.platform.OverturnException.class);
+
+        assertThat(e.code()).isEqualTo(org.overturn.platform.ErrorCode.MALFORMED_BODY);
+        assertThat(e.getMessage()).contains("Observation (date)");
+    }
+
+    @Test
     void referenceWhenAbsoluteToAnotherServerThenNotLocalAndNoCompartment() {
         Observation obs = new Observation();
         obs.setId("o2");
