@@ -163,6 +163,7 @@ final class TokenDecoders {
         Cache<String, String> issuers = Caffeine.newBuilder()
                 .maximumSize(10_000)
                 .expireAfterWrite(Duration.ofMinutes(5))
+                .executor(Runnable::run) // upkeep on the calling thread: cheaper than handing it to the common pool
                 .build();
         return authentication -> {
             if (!(authentication instanceof BearerTokenAuthenticationToken bearer)) {
@@ -198,6 +199,7 @@ final class TokenDecoders {
         Cache<String, Jwt> verified = Caffeine.newBuilder()
                 .maximumSize(10_000)
                 .expireAfterWrite(Duration.ofMinutes(5))
+                .executor(Runnable::run) // upkeep on the calling thread: cheaper than handing it to the common pool
                 .build();
         return token -> {
             Jwt jwt = verified.getIfPresent(token);
