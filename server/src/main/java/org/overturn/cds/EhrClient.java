@@ -6,11 +6,9 @@ import ca.uhn.fhir.parser.LenientErrorHandler;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,6 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
+import org.overturn.platform.BoundedExchange;
 import org.overturn.platform.HostAllowList;
 import org.springframework.lang.Nullable;
 
@@ -140,28 +139,25 @@ final class EhrClient implements AutoCloseable {
 
     private byte[] get(URI uri, @Nullable String bearer) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                .timeout(settings.requestTimeout())
                 .header("Accept", "application/fhir+json")
                 .GET();
         if (bearer != null) {
             request.header("Authorization", "Bearer " + bearer);
         }
         try {
-            HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream body = response.body()) {
-                if (response.statusCode() == 401 || response.statusCode() == 403) {
-                    throw new EhrProblem("the EHR refused the access token (HTTP " + response.statusCode() + ")");
-                }
-                if (response.statusCode() != 200) {
-                    throw new EhrProblem("the EHR answered HTTP " + response.statusCode());
-                }
-                long max = settings.maxResponseSize().toBytes();
-                byte[] bytes = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
-                if (bytes.length > max) {
-                    throw new EhrProblem("the EHR's answer is larger than " + settings.maxResponseSize());
-                }
-                return bytes;
+            // Bounded as a whole: an EHR that never ends its body would otherwise keep this pool's thread for good.
+            long max = settings.maxResponseSize().toBytes();
+            BoundedExchange.Answer response = BoundedExchange.send(http, request, settings.requestTimeout(), max);
+            if (response.status() == 401 || response.status() == 403) {
+                throw new EhrProblem("the EHR refused the access token (HTTP " + response.status() + ")");
             }
+            if (response.status() != 200) {
+                throw new EhrProblem("the EHR answered HTTP " + response.status());
+            }
+            if (response.body().length > max) {
+                throw new EhrProblem("the EHR's answer is larger than " + settings.maxResponseSize());
+            }
+            return response.body();
         } catch (HttpTimeoutException e) {
             throw new EhrProblem("the EHR did not answer within " + settings.requestTimeout().toMillis() + " ms");
         } catch (IOException e) {

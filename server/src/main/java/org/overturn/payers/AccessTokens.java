@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -17,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import org.overturn.platform.BoundedExchange;
 import org.springframework.lang.Nullable;
 
 /**
@@ -89,7 +89,6 @@ final class AccessTokens {
             form.put("scope", oauth.scope());
         }
         HttpRequest.Builder request = HttpRequest.newBuilder(oauth.tokenUrl())
-                .timeout(route.timeout())
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Accept", "application/json");
         if (oauth.clientAuthentication() == PayerRoute.ClientAuthentication.CLIENT_SECRET_BASIC) {
@@ -105,10 +104,10 @@ final class AccessTokens {
         }
         String body = form.entrySet().stream().map(e -> formEncode(e.getKey()) + "=" + formEncode(e.getValue()))
                 .collect(Collectors.joining("&"));
-        HttpResponse<String> response;
+        BoundedExchange.Answer response;
         try {
-            response = http.send(request.POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            response = BoundedExchange.send(http, request.POST(HttpRequest.BodyPublishers.ofString(body)), route.timeout(),
+                    Long.MAX_VALUE);
         } catch (HttpTimeoutException e) {
             throw new TokenException("the token endpoint " + oauth.tokenUrl() + " timed out after " + route.timeout());
         } catch (IOException e) {
@@ -123,9 +122,9 @@ final class AccessTokens {
         } catch (IOException e) {
             json = null;
         }
-        if (response.statusCode() != 200) {
+        if (response.status() != 200) {
             String error = json != null && json.hasNonNull("error") ? " (" + json.path("error").asText() + ")" : "";
-            throw new TokenException("the token endpoint " + oauth.tokenUrl() + " answered HTTP " + response.statusCode() + error);
+            throw new TokenException("the token endpoint " + oauth.tokenUrl() + " answered HTTP " + response.status() + error);
         }
         if (json == null || !json.path("access_token").isTextual() || json.path("access_token").asText().isBlank()) {
             throw new TokenException("the token endpoint " + oauth.tokenUrl() + " answered without an access_token");

@@ -10,7 +10,6 @@ import java.net.ConnectException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -20,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.OperationOutcome;
+import org.overturn.platform.BoundedExchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.lang.Nullable;
@@ -111,16 +111,16 @@ public final class PayerGateway {
             return new Failed("no access token: " + e.getMessage(), false);
         }
         HttpRequest.Builder request = HttpRequest.newBuilder(route.resolve(path))
-                .timeout(route.timeout())
                 .header("Content-Type", "application/fhir+json")
                 .header("Accept", "application/fhir+json")
                 .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
         if (token != null && !token.isBlank()) {
             request.header("Authorization", "Bearer " + token);
         }
-        HttpResponse<String> response;
+        BoundedExchange.Answer response;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            // The whole answer within the timeout: a payer that sends headers and never ends its body is a timeout too.
+            response = BoundedExchange.send(http, request, route.timeout(), Long.MAX_VALUE);
         } catch (HttpConnectTimeoutException e) {
             return new Failed("could not connect to the payer within " + CONNECT_TIMEOUT, false);
         } catch (HttpTimeoutException e) {
@@ -128,12 +128,13 @@ public final class PayerGateway {
         } catch (ConnectException e) {
             return new Failed("could not reach the payer: connection refused", false);
         } catch (IOException e) {
-            return new Failed("could not reach the payer: " + e.getClass().getSimpleName(), true);
+            // Not the exception's name or message: this reason reaches clients, and a payer's garbage can be in it.
+            return new Failed("could not reach the payer: the connection broke or the answer was not HTTP", true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Failed("interrupted", true);
         }
-        int status = response.statusCode();
+        int status = response.status();
         if (status == 401 && route.oauth() != null && !renewed) {
             // The token may have been revoked or expired early: one fresh token, one more try.
             log.info("Payer {} refused its access token (HTTP 401); fetching a new one", route.identifier());
@@ -146,7 +147,7 @@ public final class PayerGateway {
         if (status >= 500) {
             return new Failed("HTTP " + status, true);
         }
-        IBaseResource body = parse(response.body());
+        IBaseResource body = parse(response.text());
         if (status >= 400) {
             OperationOutcome outcome = body instanceof OperationOutcome oo ? oo : new OperationOutcome();
             if (!outcome.hasIssue()) {
