@@ -45,13 +45,13 @@ public interface CdsEhrContract extends CdsHooksContract {
             "medicationStatements", "MedicationStatement", "medicationRequests", "MedicationRequest");
 
     /** Stubs what a key's query asks for; {@code answer} = null serves the prefetch value as the EHR would. */
-    private static void stub(String key, String patientId, JsonNode value, ResponseDefinitionBuilder answer) {
+    private static void stub(WireMockServer ehr, String key, String patientId, JsonNode value, ResponseDefinitionBuilder answer) {
         MappingBuilder request = key.equals("patient")
                 ? WireMock.get(urlPathEqualTo("/fhir/Patient/" + patientId))
                 : WireMock.get(urlPathEqualTo("/fhir/" + TYPE_OF_KEY.get(key))).withQueryParam("patient", equalTo(patientId));
         ResponseDefinitionBuilder ok = aResponse().withStatus(200).withHeader("Content-Type", "application/fhir+json")
                 .withBody(value == null ? "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[]}" : value.toString());
-        Ehr.SERVER.stubFor(request.willReturn(answer == null ? ok : answer));
+        ehr.stubFor(request.willReturn(answer == null ? ok : answer));
     }
 
     /**
@@ -59,18 +59,23 @@ public interface CdsEhrContract extends CdsHooksContract {
      * answers for the keys in {@code failures} are replaced.
      */
     default ObjectNode viaEhr(String prefix, Map<String, ResponseDefinitionBuilder> failures, String... keep) {
+        return viaEhr(Ehr.SERVER, prefix, failures, keep);
+    }
+
+    /** As above, with another stand-in EHR (its FHIR base is {@code /fhir} on its loopback port). */
+    default ObjectNode viaEhr(WireMockServer ehr, String prefix, Map<String, ResponseDefinitionBuilder> failures, String... keep) {
         ObjectNode request = (ObjectNode) CdsHooksContract.tree(hookRequest(Scenarios.ALECTINIB_CA, "order-sign", prefix));
         String patientId = request.path("context").path("patientId").asText();
         ObjectNode prefetch = (ObjectNode) request.path("prefetch");
         for (String key : new String[] {"patient", "coverage", "conditions", "biomarkers", "medicationStatements", "medicationRequests"}) {
-            stub(key, patientId, prefetch.get(key), failures.get(key));
+            stub(ehr, key, patientId, prefetch.get(key), failures.get(key));
         }
         for (Iterator<String> keys = prefetch.fieldNames(); keys.hasNext(); ) {
             if (!java.util.List.of(keep).contains(keys.next())) {
                 keys.remove();
             }
         }
-        request.put("fhirServer", Ehr.base());
+        request.put("fhirServer", "http://127.0.0.1:" + ehr.port() + "/fhir");
         request.putObject("fhirAuthorization").put("access_token", "token-" + prefix).put("token_type", "Bearer")
                 .put("expires_in", 300).put("scope", "patient/*.read").put("subject", "overturn");
         return request;

@@ -6,13 +6,17 @@ import java.util.List;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Claim;
+import org.hl7.fhir.r4.model.ClaimResponse;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Coverage;
+import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
+import org.overturn.fixtures.Scenarios;
 import org.overturn.profiles.PasProfiles;
 
 /**
@@ -112,5 +116,35 @@ final class PasBundles {
 
     static String json(Bundle bundle) {
         return CTX.newJsonParser().encodeResourceToString(bundle);
+    }
+
+    /** A request for the alectinib chart whose insurer is the routed payer {@code system|value}; its identifier is {@code requestId}. */
+    static Bundle routedRequest(String requestId, String payerId) {
+        Bundle request = request(Scenarios.ALECTINIB_CA.bundleJson(), "MB-" + UUID.randomUUID().toString().substring(0, 8), requestId);
+        Claim claim = (Claim) request.getEntryFirstRep().getResource();
+        Organization insurer = (Organization) find(request, claim.getInsurer().getReference());
+        insurer.setName("Remote Test Payer").getIdentifier().clear();
+        insurer.addIdentifier().setSystem(payerId.split("\\|")[0]).setValue(payerId.split("\\|")[1]);
+        return request;
+    }
+
+    /** A payer's PAS response Bundle (JSON) with one item whose review action is {@code code}. */
+    static String payerAnswer(String code, String preAuthRef) {
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION);
+        bundle.addEntry().setFullUrl("http://payer.example.org/fhir/ClaimResponse/1").setResource(payerResponse(code, preAuthRef));
+        return json(bundle);
+    }
+
+    static ClaimResponse payerResponse(String code, String preAuthRef) {
+        ClaimResponse response = new ClaimResponse().setStatus(ClaimResponse.ClaimResponseStatus.ACTIVE)
+                .setUse(ClaimResponse.Use.PREAUTHORIZATION).setOutcome(ClaimResponse.RemittanceOutcome.COMPLETE)
+                .setDisposition("Payer decision " + code).setPreAuthRef(preAuthRef)
+                .setPatient(new Reference("Patient/payer-side"));
+        response.addIdentifier().setSystem("http://payer.example.org/pa-response").setValue(preAuthRef);
+        ClaimResponse.AdjudicationComponent adjudication = response.addItem().setItemSequence(1).addAdjudication()
+                .setCategory(new CodeableConcept(new Coding(PasProfiles.ADJUDICATION, "submitted", null)));
+        Extension action = adjudication.addExtension().setUrl(PasProfiles.REVIEW_ACTION);
+        action.addExtension(PasProfiles.REVIEW_ACTION_CODE, new CodeableConcept(new Coding(PasProfiles.X12_306, code, null)));
+        return response;
     }
 }

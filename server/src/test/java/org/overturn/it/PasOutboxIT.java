@@ -27,16 +27,11 @@ import java.util.concurrent.CountDownLatch;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Claim;
 import org.hl7.fhir.r4.model.ClaimResponse;
-import org.hl7.fhir.r4.model.CodeableConcept;
-import org.hl7.fhir.r4.model.Coding;
-import org.hl7.fhir.r4.model.Extension;
-import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Practitioner;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.overturn.fixtures.Scenarios;
 import org.overturn.pas.PasOutboxWorker;
 import org.overturn.profiles.PasProfiles;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -127,20 +122,13 @@ class PasOutboxIT extends ServerTest implements PasHttp {
     }
 
     private Bundle routedRequest(String requestId, String payerId) {
-        Bundle request = PasBundles.request(Scenarios.ALECTINIB_CA.bundleJson(), "MB-" + unique(), requestId);
-        Claim claim = (Claim) request.getEntryFirstRep().getResource();
-        Organization insurer = (Organization) PasBundles.find(request, claim.getInsurer().getReference());
-        insurer.setName("Remote Test Payer").getIdentifier().clear();
-        insurer.addIdentifier().setSystem(payerId.split("\\|")[0]).setValue(payerId.split("\\|")[1]);
-        return request;
+        return PasBundles.routedRequest(requestId, payerId);
     }
 
     /** The payer's PAS response: one item with the review action {@code code}. */
     private static ResponseDefinitionBuilder answer(String code, String preAuthRef) {
-        Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION);
-        bundle.addEntry().setFullUrl("http://payer.example.org/fhir/ClaimResponse/1").setResource(payerResponse(code, preAuthRef));
         return aResponse().withStatus(200).withHeader("Content-Type", "application/fhir+json")
-                .withBody(CTX.newJsonParser().encodeResourceToString(bundle));
+                .withBody(PasBundles.payerAnswer(code, preAuthRef));
     }
 
     /**
@@ -148,7 +136,7 @@ class PasOutboxIT extends ServerTest implements PasHttp {
      * names the request by its identifier.
      */
     private static ResponseDefinitionBuilder inquiryAnswer(String requestId, String code) {
-        ClaimResponse response = payerResponse(code, "PAYER-" + requestId);
+        ClaimResponse response = PasBundles.payerResponse(code, "PAYER-" + requestId);
         response.setRequest(new Reference().setIdentifier(new org.hl7.fhir.r4.model.Identifier()
                 .setSystem(PasBundles.REQUEST_SYSTEM).setValue(requestId)));
         Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION);
@@ -157,19 +145,6 @@ class PasOutboxIT extends ServerTest implements PasHttp {
         parameters.addParameter().setName("return").setResource(bundle);
         return aResponse().withStatus(200).withHeader("Content-Type", "application/fhir+json")
                 .withBody(CTX.newJsonParser().encodeResourceToString(parameters));
-    }
-
-    private static ClaimResponse payerResponse(String code, String preAuthRef) {
-        ClaimResponse response = new ClaimResponse().setStatus(ClaimResponse.ClaimResponseStatus.ACTIVE)
-                .setUse(ClaimResponse.Use.PREAUTHORIZATION).setOutcome(ClaimResponse.RemittanceOutcome.COMPLETE)
-                .setDisposition("Payer decision " + code).setPreAuthRef(preAuthRef)
-                .setPatient(new Reference("Patient/payer-side"));
-        response.addIdentifier().setSystem("http://payer.example.org/pa-response").setValue(preAuthRef);
-        ClaimResponse.AdjudicationComponent adjudication = response.addItem().setItemSequence(1).addAdjudication()
-                .setCategory(new CodeableConcept(new Coding(PasProfiles.ADJUDICATION, "submitted", null)));
-        Extension action = adjudication.addExtension().setUrl(PasProfiles.REVIEW_ACTION);
-        action.addExtension(PasProfiles.REVIEW_ACTION_CODE, new CodeableConcept(new Coding(PasProfiles.X12_306, code, null)));
-        return response;
     }
 
     private static MappingBuilder submitOf(String requestId) {
@@ -515,7 +490,7 @@ class PasOutboxIT extends ServerTest implements PasHttp {
         while (worker.deliverDue(t0) > 0) {
             // three failed calls (two batches): the breaker opens
         }
-        assertThat(breakerOpen()).isEqualTo(1.0);
+        assertThat(payerBreakerOpen(DOWN_PAYER_ID)).isEqualTo(1.0);
         for (String id : ids) {
             assertThat(payerCalls(prefix, id)).isEqualTo(1);
         }
@@ -538,7 +513,7 @@ class PasOutboxIT extends ServerTest implements PasHttp {
         Instant t6 = t0.plus(6, ChronoUnit.MINUTES);
         worker.deliverDue(t6); // half-open: one trial call goes through, and closes the breaker
         assertThat(ids.stream().mapToInt(id -> payerCalls(prefix, id)).sum()).isEqualTo(4);
-        assertThat(breakerOpen()).isEqualTo(0.0);
+        assertThat(payerBreakerOpen(DOWN_PAYER_ID)).isEqualTo(0.0);
         Instant t7 = t0.plus(7, ChronoUnit.MINUTES);
         for (int i = 0; i < 5 && worker.deliverDue(t7) > 0; i++) {
             // the rest, now that the breaker is closed
@@ -548,13 +523,6 @@ class PasOutboxIT extends ServerTest implements PasHttp {
             assertThat(row(id).get("attempts")).as(id).isEqualTo(2);
             assertThat(payerCalls(prefix, id)).as(id).isEqualTo(2);
         }
-    }
-
-    private double breakerOpen() {
-        String metrics = get("http://localhost:" + port + "/actuator/prometheus").body();
-        String prefix = "overturn_payer_breaker_open{payer=\"" + DOWN_PAYER_ID + "\"} ";
-        return metrics.lines().filter(l -> l.startsWith(prefix)).map(l -> Double.parseDouble(l.substring(prefix.length())))
-                .findFirst().orElseThrow(() -> new AssertionError("no breaker gauge for " + DOWN_PAYER_ID + " in " + metrics));
     }
 
     @Test

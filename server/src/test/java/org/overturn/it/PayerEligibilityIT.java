@@ -7,7 +7,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.WireMock;
@@ -15,7 +14,6 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.r4.model.Bundle;
@@ -38,12 +36,11 @@ import org.springframework.test.context.DynamicPropertySource;
  * nothing stored.
  */
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-class PayerEligibilityIT extends ServerTest {
+class PayerEligibilityIT extends ServerTest implements EligibilityRequests {
     /** The payor of the alectinib chart's Coverage. */
     private static final String CIGNA = "http://overturn.example.org/payer-id|cigna";
     private static final String SUBMIT = "/eligibility-payer/CoverageEligibilityRequest/$submit";
     private static final String DOWN = "http://overturn.example.org/payer-id|eligibility-down-payer";
-    private static final String REQUEST_SYSTEM = "http://overturn.example.org/fhir/sid/test-eligibility-request";
     private static final WireMockServer PAYER = new WireMockServer(WireMockConfiguration.options().dynamicPort());
 
     static {
@@ -73,26 +70,12 @@ class PayerEligibilityIT extends ServerTest {
         PAYER.stop();
     }
 
-    private String request(Map<String, String> ids, String requestId) {
-        JsonNode order = get("MedicationRequest/" + ids.get("MedicationRequest")).json();
-        ObjectNode request = JSON.createObjectNode();
-        request.put("resourceType", "CoverageEligibilityRequest");
-        request.putArray("identifier").addObject().put("system", REQUEST_SYSTEM).put("value", requestId);
-        request.put("status", "active");
-        request.putArray("purpose").add("auth-requirements");
-        request.putObject("patient").put("reference", "Patient/" + ids.get("Patient"));
-        request.put("created", "2026-12-01");
-        ((ObjectNode) request.putArray("insurance").addObject().putObject("coverage")).put("reference", "Coverage/" + ids.get("Coverage"));
-        request.putArray("item").addObject().set("productOrService", order.path("medicationCodeableConcept"));
-        return request.toString();
-    }
-
     private static MappingBuilder submitOf(String requestId) {
         return WireMock.post(urlEqualTo(SUBMIT)).withRequestBody(containing(requestId));
     }
 
     /** The payer's answer: PA required for the item, under the coverage as the payer names it. */
-    private static String payerAnswer(String disposition) {
+    static String payerAnswer(String disposition) {
         CoverageEligibilityResponse response = new CoverageEligibilityResponse();
         response.setStatus(CoverageEligibilityResponse.EligibilityResponseStatus.ACTIVE);
         response.addPurpose(CoverageEligibilityResponse.EligibilityResponsePurpose.AUTHREQUIREMENTS);
@@ -107,11 +90,6 @@ class PayerEligibilityIT extends ServerTest {
         return CTX.newJsonParser().encodeResourceToString(response);
     }
 
-    private int stored(String requestId) {
-        return get("CoverageEligibilityRequest?identifier=" + REQUEST_SYSTEM + "|" + requestId + "&_summary=count").json()
-                .path("total").asInt();
-    }
-
     private int payerCalls(String requestId) {
         return PAYER.findAll(postRequestedFor(urlEqualTo(SUBMIT)).withRequestBody(containing(requestId))).size();
     }
@@ -123,7 +101,7 @@ class PayerEligibilityIT extends ServerTest {
         PAYER.stubFor(submitOf(id).willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/fhir+json")
                 .withBody(payerAnswer("Alectinib needs prior authorization under this plan"))));
 
-        Response r = post("CoverageEligibilityRequest/$submit", request(ids, id));
+        Response r = post("CoverageEligibilityRequest/$submit", eligibilityRequest(ids, id));
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         JsonNode answer = r.json();
         assertThat(answer.path("disposition").asText()).isEqualTo("Alectinib needs prior authorization under this plan");
@@ -148,11 +126,11 @@ class PayerEligibilityIT extends ServerTest {
         assertThat(bundle.getEntry().stream().map(e -> e.getResource()).map(Resource::fhirType))
                 .contains("Patient", "Coverage", "Organization");
 
-        Response again = post("CoverageEligibilityRequest/$submit", request(ids, id));
+        Response again = post("CoverageEligibilityRequest/$submit", eligibilityRequest(ids, id));
         assertThat(again.status()).isEqualTo(200);
         assertThat(again.json().path("id").asText()).isEqualTo(answer.path("id").asText());
         assertThat(payerCalls(id)).as("a resubmitted identifier is not asked again").isEqualTo(1);
-        assertThat(stored(id)).isEqualTo(1);
+        assertThat(storedEligibilityRequests(id)).isEqualTo(1);
     }
 
     @Test
@@ -160,10 +138,10 @@ class PayerEligibilityIT extends ServerTest {
         Map<String, String> ids = load(Scenarios.ALECTINIB_CA.bundleJson());
         String id = "E-" + unique();
         PAYER.stubFor(submitOf(id).willReturn(aResponse().withStatus(503)));
-        Response r = post("CoverageEligibilityRequest/$submit", request(ids, id));
+        Response r = post("CoverageEligibilityRequest/$submit", eligibilityRequest(ids, id));
         assertThat(r.assertOutcome(503)).isEqualTo("OVT-503-PAYER");
         assertThat(r.json().path("issue").get(0).path("diagnostics").asText()).contains(CIGNA).contains("nothing was stored");
-        assertThat(stored(id)).isZero();
+        assertThat(storedEligibilityRequests(id)).isZero();
     }
 
     @Test
@@ -171,9 +149,9 @@ class PayerEligibilityIT extends ServerTest {
         Map<String, String> ids = load(Scenarios.ALECTINIB_CA.bundleJson());
         String id = "E-" + unique();
         PAYER.stubFor(submitOf(id).willReturn(aResponse().withStatus(200).withFixedDelay(5000).withBody(payerAnswer("late"))));
-        Response r = post("CoverageEligibilityRequest/$submit", request(ids, id));
+        Response r = post("CoverageEligibilityRequest/$submit", eligibilityRequest(ids, id));
         assertThat(r.assertOutcome(504)).isEqualTo("OVT-504-PAYER");
-        assertThat(stored(id)).isZero();
+        assertThat(storedEligibilityRequests(id)).isZero();
     }
 
     @Test
@@ -181,47 +159,41 @@ class PayerEligibilityIT extends ServerTest {
         Map<String, String> ids = load(Scenarios.ALECTINIB_CA.bundleJson());
         String garbage = "E-" + unique();
         PAYER.stubFor(submitOf(garbage).willReturn(aResponse().withStatus(200).withBody("<html>maintenance</html>")));
-        Response r = post("CoverageEligibilityRequest/$submit", request(ids, garbage));
+        Response r = post("CoverageEligibilityRequest/$submit", eligibilityRequest(ids, garbage));
         assertThat(r.assertOutcome(502)).isEqualTo("OVT-502-PAYER");
         assertThat(r.json().path("issue").get(0).path("diagnostics").asText()).contains("without a CoverageEligibilityResponse");
-        assertThat(stored(garbage)).isZero();
+        assertThat(storedEligibilityRequests(garbage)).isZero();
 
         String refused = "E-" + unique();
         PAYER.stubFor(submitOf(refused).willReturn(aResponse().withStatus(422).withHeader("Content-Type", "application/fhir+json")
                 .withBody("{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"invalid\","
                         + "\"diagnostics\":\"Member not eligible on the service date\"}]}")));
-        Response no = post("CoverageEligibilityRequest/$submit", request(ids, refused));
+        Response no = post("CoverageEligibilityRequest/$submit", eligibilityRequest(ids, refused));
         assertThat(no.assertOutcome(502)).isEqualTo("OVT-502-PAYER");
         assertThat(no.json().path("issue").get(0).path("diagnostics").asText())
                 .contains("HTTP 422").contains("Member not eligible on the service date");
-        assertThat(stored(refused)).isZero();
+        assertThat(storedEligibilityRequests(refused)).isZero();
     }
 
     @Test
     void submitWhenPayerKeepsFailingThenItsBreakerOpensAndTheNextRequestIs503WithoutCallingIt() {
         Map<String, String> ids = load(Scenarios.ALECTINIB_CA.bundleJson());
         // The chart's coverage, but paid by the payer that is down.
-        String payor = create("Organization", "{\"resourceType\":\"Organization\",\"name\":\"Down Payer\",\"identifier\":[{"
-                + "\"system\":\"" + DOWN.split("\\|")[0] + "\",\"value\":\"" + DOWN.split("\\|")[1] + "\"}]}");
-        ObjectNode coverage = (ObjectNode) get("Coverage/" + ids.get("Coverage")).json();
-        coverage.remove("id");
-        coverage.remove("meta");
-        coverage.putArray("payor").addObject().put("reference", "Organization/" + payor);
-        ids.put("Coverage", create("Coverage", coverage.toString()));
+        ids = paidBy(ids, DOWN);
         String down = "/down-payer/CoverageEligibilityRequest/$submit";
         PAYER.stubFor(WireMock.post(urlEqualTo(down)).willReturn(aResponse().withStatus(500)));
 
         for (int i = 0; i < 3; i++) {
-            Response r = post("CoverageEligibilityRequest/$submit", request(ids, "E-" + unique()));
+            Response r = post("CoverageEligibilityRequest/$submit", eligibilityRequest(ids, "E-" + unique()));
             assertThat(r.assertOutcome(502)).isEqualTo("OVT-502-PAYER");
         }
         assertThat(PAYER.findAll(postRequestedFor(urlEqualTo(down)))).hasSize(3);
 
         String id = "E-" + unique();
-        Response open = post("CoverageEligibilityRequest/$submit", request(ids, id));
+        Response open = post("CoverageEligibilityRequest/$submit", eligibilityRequest(ids, id));
         assertThat(open.assertOutcome(503)).isEqualTo("OVT-503-PAYER");
         assertThat(open.json().path("issue").get(0).path("diagnostics").asText()).contains("circuit breaker open");
         assertThat(PAYER.findAll(postRequestedFor(urlEqualTo(down)))).as("not called while open").hasSize(3);
-        assertThat(stored(id)).isZero();
+        assertThat(storedEligibilityRequests(id)).isZero();
     }
 }

@@ -56,4 +56,12 @@ public abstract class ServerTest implements FhirHttp {
     public DataSource dataSource() {
         return dataSource;
     }
+
+    /** The gauge {@code overturn_payer_breaker_open} of a payer: 1 while its circuit breaker is open or half-open. */
+    double payerBreakerOpen(String payerId) {
+        String metrics = get("http://localhost:" + port + "/actuator/prometheus").body();
+        String prefix = "overturn_payer_breaker_open{payer=\"" + payerId + "\"} ";
+        return metrics.lines().filter(l -> l.startsWith(prefix)).map(l -> Double.parseDouble(l.substring(prefix.length())))
+                .findFirst().orElseThrow(() -> new AssertionError("no breaker gauge for " + payerId + " in " + metrics));
+    }
 }
