@@ -30,7 +30,7 @@ public final class LoadDriver {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     static final List<String> SCENARIOS = List.of("read", "search", "ingest", "metadata", "submit", "letter", "order-sign",
-            "order-sign-ehr", "pas-submit", "pas-submit-payer", "task-due", "mixed", "fresh-load");
+            "order-sign-ehr", "pas-submit", "pas-submit-payer", "task-due", "mixed", "fresh-load", "soak");
     /** The code+date search of the mixed and fresh-load scenarios. */
     static final String CODE_DATE_QUERY = "/Observation?code=http://loinc.org%7C76042-8&date=ge2020-01-01&_count=50";
     /** Charts stored by the fresh-load scenario right before it queries (no statistics can have caught up). */
@@ -212,6 +212,9 @@ public final class LoadDriver {
         if (options.scenario().equals("mixed")) {
             return mixed(http, options.base(), ids);
         }
+        if (options.scenario().equals("soak")) {
+            return soak(http, options.base(), ids);
+        }
         if (options.scenario().equals("fresh-load")) {
             // Load, then query at once: the tables have just grown far past whatever statistics they had.
             for (int i = 1; i < FRESH_LOAD_CHARTS; i++) {
@@ -258,6 +261,19 @@ public final class LoadDriver {
         slots.addAll(java.util.Collections.nCopies(3, codeDate));
         slots.addAll(java.util.Collections.nCopies(3, create));
         slots.addAll(java.util.Collections.nCopies(3, put));
+        return slots;
+    }
+
+    /**
+     * What bench/soak.sh repeats for its duration: the mixed traffic, plus a CDS order-sign with full prefetch and a PAS
+     * {@code Claim/$submit} to the sandbox payer (a new request identifier each time), each one slot in 22.
+     */
+    private static List<Target> soak(HttpClient http, URI base, java.util.Map<String, String> ids) throws IOException, InterruptedException {
+        List<Target> slots = new ArrayList<>(mixed(http, base, ids));
+        String cds = base.toString().replaceFirst("/fhir$", "/cds-services/overturn-order-sign");
+        slots.add(new Target("POST", cds, HookRequests.orderSign(Scenarios.ALECTINIB_CA.bundleJson()), "application/json", HOOK_INSTANCE));
+        slots.add(new Target("POST", "/Claim/$submit", Scenarios.ALECTINIB_CA.resource("pas-request.json"), "application/fhir+json",
+                PAS_REQUEST_ID));
         return slots;
     }
 
