@@ -3,7 +3,6 @@ package org.overturn.fhir;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
-import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.util.LinkedHashMap;
@@ -31,8 +30,10 @@ import org.springframework.lang.Nullable;
  * transaction or batch, and operations by what each declares it reads and writes ({@link OperationScopes}; the
  * store checks each resource they read). A patient scope reaches only the compartment of the token's patient: searches
  * are narrowed to it, reads of other patients' resources answer 404 as unknown ones do, writes may not move anything
- * in or out of it, included resources it may not read are left out, and what this first cut cannot narrow yet
- * (iterated includes, {@code _has}, type and system history, conditional writes, reads inside Bundles) is refused. Registered first, so it sees every response before other interceptors.
+ * in or out of it, included resources it may not read are left out, the conditions of conditional writes are matched
+ * within it (by the store), and what this first cut cannot narrow yet (iterated includes, {@code _has}, type and
+ * system history, reads inside Bundles) is refused. Registered first, so it sees every response before other
+ * interceptors.
  */
 @Interceptor
 final class AccessInterceptor {
@@ -66,7 +67,7 @@ final class AccessInterceptor {
                 narrow(request, require(caller, type, Interaction.SEARCH));
                 restrict(request, caller, type);
             }
-            case CREATE -> create(caller, type, request.getResource(), request.getHeader(Constants.HEADER_IF_NONE_EXIST));
+            case CREATE -> create(caller, type, request.getResource());
             case UPDATE -> update(caller, type, id, request.getResource());
             case DELETE -> delete(caller, type, id);
             case TRANSACTION, BATCH -> {
@@ -106,20 +107,12 @@ final class AccessInterceptor {
                 if (type.startsWith("$") || (parts.length > 1 && parts[parts.length - 1].startsWith("$"))) {
                     requireEverything(caller);
                 } else {
-                    create(caller, type, entry.getResource(), req.getIfNoneExist());
+                    create(caller, type, entry.getResource());
                 }
             } else if (method == HTTPVerb.PUT) {
-                if (conditional || id == null) {
-                    requireAll(caller, type, Interaction.UPDATE, "conditional update");
-                } else {
-                    update(caller, type, id, entry.getResource());
-                }
+                update(caller, type, conditional ? null : id, entry.getResource());
             } else if (method == HTTPVerb.DELETE) {
-                if (conditional || id == null) {
-                    requireAll(caller, type, Interaction.DELETE, "conditional delete");
-                } else {
-                    delete(caller, type, id);
-                }
+                delete(caller, type, conditional ? null : id);
             } else {
                 requireEverything(caller);
             }
@@ -307,13 +300,10 @@ final class AccessInterceptor {
         return both;
     }
 
-    private void create(SmartAccess caller, String type, @Nullable IBaseResource resource, @Nullable String ifNoneExist) {
+    private void create(SmartAccess caller, String type, @Nullable IBaseResource resource) {
         Reach reach = require(caller, type, Interaction.CREATE);
         if (reach == Reach.PATIENT) {
-            if (ifNoneExist != null && !ifNoneExist.isBlank()) {
-                throw new OverturnException(ErrorCode.NOT_SUPPORTED_FOR_PATIENT_SCOPE,
-                        "A conditional create is not yet available to patient-scoped tokens");
-            }
+            // If-None-Exist is matched within the compartment by the store (security.AccessCheckedStore)
             inCompartment(caller, resource);
         }
     }
@@ -323,11 +313,10 @@ final class AccessInterceptor {
         if (reach != Reach.PATIENT) {
             return;
         }
-        if (id == null) {
-            throw new OverturnException(ErrorCode.NOT_SUPPORTED_FOR_PATIENT_SCOPE,
-                    "A conditional update is not yet available to patient-scoped tokens");
-        }
         inCompartment(caller, resource);
+        if (id == null) {
+            return; // a conditional update: matched within the compartment, its match checked, by the store
+        }
         Set<String> members;
         try {
             members = store.storedCompartments(type, id);
@@ -354,8 +343,7 @@ final class AccessInterceptor {
             return;
         }
         if (id == null) {
-            throw new OverturnException(ErrorCode.NOT_SUPPORTED_FOR_PATIENT_SCOPE,
-                    "A conditional delete is not yet available to patient-scoped tokens");
+            return; // a conditional delete: matched within the compartment, each match checked, by the store
         }
         Set<String> members = compartmentOfStored(type, id);
         if (!members.contains(caller.patient())) {

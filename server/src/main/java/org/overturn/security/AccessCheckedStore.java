@@ -183,7 +183,10 @@ final class AccessCheckedStore implements ResourceStore {
             }
             stamp(resource, caller);
         }
-        return store.create(resource, ifNoneExist);
+        String patient = compartmentOnly(caller, resource.fhirType(), Interaction.CREATE);
+        return patient != null && ifNoneExist != null && !ifNoneExist.isBlank()
+                ? store.withinCompartment(patient).create(resource, ifNoneExist)
+                : store.create(resource, ifNoneExist);
     }
 
     /** The server's own volume writes (the audit trail): nothing of a caller's is read, so nothing to check. */
@@ -204,10 +207,14 @@ final class AccessCheckedStore implements ResourceStore {
 
     @Override
     public WriteResult conditionalUpdate(String type, String query, IBaseResource resource) {
-        if (clientOwned(access.current(), type)) {
+        SmartAccess caller = access.current();
+        if (clientOwned(caller, type)) {
             throw conditionalRefused(type);
         }
-        return store.conditionalUpdate(type, query, resource);
+        String patient = compartmentOnly(caller, type, Interaction.UPDATE);
+        return patient != null
+                ? store.withinCompartment(patient).update(type, query, resource)
+                : store.conditionalUpdate(type, query, resource);
     }
 
     @Override
@@ -221,18 +228,28 @@ final class AccessCheckedStore implements ResourceStore {
 
     @Override
     public @Nullable String matchOne(String type, String condition) {
-        if (clientOwned(access.current(), type)) {
+        SmartAccess caller = access.current();
+        if (clientOwned(caller, type)) {
             throw conditionalRefused(type);
         }
-        return store.matchOne(type, condition);
+        String patient = compartmentOnly(caller, type, Interaction.SEARCH);
+        return patient != null ? store.withinCompartment(patient).matchOne(type, condition) : store.matchOne(type, condition);
     }
 
     @Override
     public int conditionalDelete(String type, String query) {
-        if (clientOwned(access.current(), type)) {
+        SmartAccess caller = access.current();
+        if (clientOwned(caller, type)) {
             throw conditionalRefused(type);
         }
-        return store.conditionalDelete(type, query);
+        String patient = compartmentOnly(caller, type, Interaction.DELETE);
+        return patient != null ? store.withinCompartment(patient).delete(type, query) : store.conditionalDelete(type, query);
+    }
+
+    /** Already narrowed by the caller: the view is the raw store's. */
+    @Override
+    public ConditionalWrites withinCompartment(String patient) {
+        return store.withinCompartment(patient);
     }
 
     @Override
@@ -276,6 +293,14 @@ final class AccessCheckedStore implements ResourceStore {
     }
 
     // ---- the checks ----
+
+    /**
+     * The token's patient when the caller reaches {@code type} only in that patient's compartment: its conditions are
+     * then matched there alone. Null for everyone else (the edge refuses a caller with no reach at all).
+     */
+    private static @Nullable String compartmentOnly(SmartAccess caller, String type, Interaction interaction) {
+        return caller.reach(type, interaction) == Reach.PATIENT ? caller.patient() : null;
+    }
 
     private static Reach require(SmartAccess caller, String type, Interaction interaction) {
         Reach reach = caller.reach(type, interaction);

@@ -136,11 +136,41 @@ final class JdbcResourceStore implements ResourceStore {
 
     @Override
     public WriteResult create(IBaseResource resource, @Nullable String ifNoneExist) {
+        return create(resource, ifNoneExist, null);
+    }
+
+    @Override
+    public ConditionalWrites withinCompartment(String patient) {
+        return new ConditionalWrites() {
+            @Override
+            public WriteResult create(IBaseResource resource, String ifNoneExist) {
+                return JdbcResourceStore.this.create(resource, ifNoneExist, patient);
+            }
+
+            @Override
+            public WriteResult update(String type, String query, IBaseResource resource) {
+                return conditionalUpdate(type, query, resource, patient);
+            }
+
+            @Override
+            public int delete(String type, String query) {
+                return conditionalDelete(type, query, patient);
+            }
+
+            @Override
+            public @Nullable String matchOne(String type, String condition) {
+                return JdbcResourceStore.this.matchOne(type, condition, patient);
+            }
+        };
+    }
+
+    /** {@code compartment}: the one patient whose compartment the condition is matched in, or null for everywhere. */
+    private WriteResult create(IBaseResource resource, @Nullable String ifNoneExist, @Nullable String compartment) {
         String type = typeOf(resource);
         refuseAuditWrite(type);
         return inTransaction(() -> {
             if (ifNoneExist != null && !ifNoneExist.isBlank()) {
-                String match = matchOne(type, ifNoneExist);
+                String match = matchOne(type, ifNoneExist, compartment);
                 if (match != null) {
                     return new WriteResult(read(type, match), WriteResult.Kind.MATCHED);
                 }
@@ -177,9 +207,13 @@ final class JdbcResourceStore implements ResourceStore {
 
     @Override
     public WriteResult conditionalUpdate(String type, String query, IBaseResource resource) {
+        return conditionalUpdate(type, query, resource, null);
+    }
+
+    private WriteResult conditionalUpdate(String type, String query, IBaseResource resource, @Nullable String compartment) {
         refuseAuditWrite(type);
         return inTransaction(() -> {
-            String match = matchOne(type, query);
+            String match = matchOne(type, query, compartment);
             String bodyId = resource.getIdElement().getIdPart();
             String id;
             if (match == null) {
@@ -192,6 +226,9 @@ final class JdbcResourceStore implements ResourceStore {
                             "The resource id '" + bodyId + "' differs from the id '" + id + "' the condition matched",
                             "Resource.id");
                 }
+            }
+            if (compartment != null) {
+                requireAlone(type, id, compartment); // also when nothing matched: the body's id may name another's
             }
             return write(type, id, resource, null, "PUT", false);
         });
@@ -238,13 +275,20 @@ final class JdbcResourceStore implements ResourceStore {
 
     @Override
     public int conditionalDelete(String type, String query) {
+        return conditionalDelete(type, query, null);
+    }
+
+    private int conditionalDelete(String type, String query, @Nullable String compartment) {
         refuseAuditWrite(type);
         return inTransaction(() -> {
-            List<String> matches = matchIds(condition(type, query), properties.maxPageSize() + 1);
+            List<String> matches = matchIds(condition(type, query, compartment), properties.maxPageSize() + 1);
             if (matches.size() > properties.maxPageSize()) {
                 throw new OverturnException(
                         ErrorCode.MULTIPLE_MATCHES,
                         "Conditional delete '" + query + "' matches more than " + properties.maxPageSize() + " resources");
+            }
+            if (compartment != null) {
+                matches.forEach(id -> requireAlone(type, id, compartment));
             }
             matches.forEach(id -> delete(type, id, null));
             return matches.size();
@@ -361,8 +405,12 @@ final class JdbcResourceStore implements ResourceStore {
 
     @Override
     public @Nullable String matchOne(String type, String query) {
+        return matchOne(type, query, null);
+    }
+
+    private @Nullable String matchOne(String type, String query, @Nullable String compartment) {
         refuseAuditWrite(type); // conditions serve conditional writes, and references to what is about to be written
-        SearchRequest condition = condition(type, query);
+        SearchRequest condition = condition(type, query, compartment);
         setLockTimeout(); // the wait for the condition's lock is bounded like any other lock wait
         // Serializes conditional writes with the same criteria until this transaction ends, however the client spelled
         // them (encoded or not, in any order), so that two writers, on any instance, cannot both create.
@@ -377,11 +425,36 @@ final class JdbcResourceStore implements ResourceStore {
     }
 
     /**
+     * A write narrowed to one patient's compartment changes only resources of that patient alone: one also in another
+     * patient's compartment is refused (the caller, a member, may know why), one outside it is unknown, as an id never
+     * stored would be to a read; an id never used is a create.
+     */
+    private void requireAlone(String type, String id, String patient) {
+        Set<String> members;
+        try {
+            members = storedCompartments(type, id);
+        } catch (OverturnException e) {
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                return;
+            }
+            throw e.code() == ErrorCode.GONE ? new OverturnException(ErrorCode.NOT_FOUND, type + "/" + id + " is not known") : e;
+        }
+        if (!members.contains(patient)) {
+            throw new OverturnException(ErrorCode.NOT_FOUND, type + "/" + id + " is not known");
+        }
+        if (!members.equals(Set.of(patient))) {
+            throw new OverturnException(ErrorCode.INSUFFICIENT_SCOPE, "The resource is also in another patient's"
+                    + " compartment; a patient-scoped token may change only resources of its own patient alone");
+        }
+    }
+
+    /**
      * A condition parsed for a conditional write. One with no criterion left after parsing (only result parameters such
      * as _summary or _count, or empty values) would match every resource of the type, so it is refused.
      */
-    private SearchRequest condition(String type, String query) {
-        SearchRequest request = parseQuery(type, query);
+    private SearchRequest condition(String type, String query, @Nullable String compartment) {
+        SearchRequest parsed = parseQuery(type, query);
+        SearchRequest request = compartment == null ? parsed : parsed.withinCompartment(compartment);
         if (request.criteria().isEmpty()) {
             throw new OverturnException(
                     ErrorCode.INVALID_REQUEST,
@@ -696,8 +769,8 @@ final class JdbcResourceStore implements ResourceStore {
 
     private List<String> matchIds(SearchRequest request, int limit) {
         String type = request.resourceType();
-        SearchRequest limited = new SearchRequest(
-                type, request.criteria(), List.of(), limit, 0, List.of(), List.of(), SearchRequest.Total.NONE);
+        SearchRequest limited = new SearchRequest(type, request.criteria(), List.of(), limit, 0, List.of(), List.of(),
+                SearchRequest.Total.NONE, request.compartment());
         SqlSearch.Sql sql = SqlSearch.page(limited, limit, registry);
         return jdbc.query(sql.text(), (rs, n) -> rs.getString(2), sql.args().toArray());
     }

@@ -95,6 +95,24 @@ public interface ResourceStore {
     /** Deletes every match of {@code query} (which needs at least one search criterion); returns how many were deleted. */
     int conditionalDelete(String type, String query);
 
+    /**
+     * The conditional writes with every condition matched within one patient's compartment only, for a caller whose
+     * token reaches that compartment alone: another patient's resources never match its conditions, so they are
+     * neither returned, changed or deleted, nor revealed by a "several matches" refusal (ADR 0007).
+     */
+    ConditionalWrites withinCompartment(String patient);
+
+    /** {@link #create}, {@link #conditionalUpdate}, {@link #conditionalDelete} and {@link #matchOne}, narrowed. */
+    interface ConditionalWrites {
+        WriteResult create(IBaseResource resource, String ifNoneExist);
+
+        WriteResult update(String type, String query, IBaseResource resource);
+
+        int delete(String type, String query);
+
+        @Nullable String matchOne(String type, String condition);
+    }
+
     /** The current version; NOT_FOUND if never stored, GONE if deleted. */
     StoredResource read(String type, String id);
 

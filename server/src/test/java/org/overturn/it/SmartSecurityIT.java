@@ -522,7 +522,8 @@ class SmartSecurityIT extends ServerTest {
                 "{\"resourceType\":\"Observation\",\"id\":\"" + observationB + "\"");
         assertThat(put("Observation/" + observationB, taken, "Authorization", auth).assertOutcome(404)).isEqualTo("OVT-404");
         assertThat(delete("Observation/" + observationB, "Authorization", auth).assertOutcome(404)).isEqualTo("OVT-404");
-        assertThat(delete("Observation?patient=" + patientB, "Authorization", auth).status()).isEqualTo(403);
+        // A conditional delete is matched within A's compartment: B's Observations are not matches, so none is deleted.
+        assertThat(delete("Observation?patient=" + patientB, "Authorization", auth).status()).isIn(200, 204);
         String admin = bearer(systemToken("system/*.read"));
         assertThat(get("Observation/" + observationB, "Authorization", admin).body()).contains(marker + "-obs-B");
     }
@@ -677,6 +678,88 @@ class SmartSecurityIT extends ServerTest {
      * Provenance's targets) is readable with each member's token, on every read path and for the version read; it
      * stays unknown to anyone else, and a member may not change what another patient shares.
      */
+    /**
+     * Issue 16 item 2: conditional writes with a patient scope match within the token patient's compartment only. B
+     * holds an Observation with the same identifier as the one A's token writes: it is never matched, changed,
+     * deleted or revealed (no 412 for "several matches", no 200 answering with B's resource).
+     */
+    @Test
+    void patientTokenWhenConditionalWritesThenConditionsMatchWithinItsCompartmentOnly() {
+        String admin = bearer(systemToken("system/*.cruds"));
+        String auth = bearer(patientToken(patientA, "patient/*.cruds"));
+        String identifier = "urn:overturn:test|cond-" + unique();
+        String query = "identifier=" + identifier.replace("|", "%7C");
+        String ofB = createAs(admin, "Observation", identified(observation(patientB, "cond-B"), identifier));
+
+        // If-None-Exist: B's match is not a match for A, so A's resource is created; asked again, A's own one answers.
+        Response created = post("Observation", identified(observation(patientA, "cond-A"), identifier),
+                "Authorization", auth, "If-None-Exist", query);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String ofA = created.json().path("id").asText();
+        assertThat(ofA).isNotEqualTo(ofB);
+        Response again = post("Observation", identified(observation(patientA, "cond-A"), identifier),
+                "Authorization", auth, "If-None-Exist", query);
+        assertThat(again.status()).as(again.body()).isEqualTo(200);
+        assertThat(again.json().path("id").asText()).isEqualTo(ofA);
+        assertThat(again.body()).doesNotContain(marker + "-obs-cond-B");
+
+        // Conditional update: one match within A's compartment (B's is not counted), and it is A's that changes.
+        Response updated = put("Observation?" + query, identified(observation(patientA, "cond-A2"), identifier),
+                "Authorization", auth);
+        assertThat(updated.status()).as(updated.body()).isEqualTo(200);
+        assertThat(updated.json().path("id").asText()).isEqualTo(ofA);
+        // Nothing matches in A's compartment and the body names B's resource: B's is never written (the edge creates
+        // a new resource of A's, or the store answers B's as unknown).
+        Response planted = put("Observation?identifier=urn:overturn:test%7Cnone-" + unique(),
+                identified(observation(patientA, "cond-A3"), identifier).replace(
+                        "{\"resourceType\":\"Observation\"", "{\"resourceType\":\"Observation\",\"id\":\"" + ofB + "\""),
+                "Authorization", auth);
+        assertThat(planted.status()).as(planted.body()).isIn(201, 404);
+        assertThat(planted.json().path("id").asText()).isNotEqualTo(ofB);
+        // Moving its own resource to B by a conditional update is refused as any such write is.
+        Response moved = put("Observation?" + query, identified(observation(patientB, "cond-moved"), identifier),
+                "Authorization", auth);
+        assertThat(moved.status()).as(moved.body()).isEqualTo(403);
+
+        // A resource A shares with another patient matches, but a patient scope changes only what is its alone.
+        String patientC = createAs(admin, "Patient", "{\"resourceType\":\"Patient\"}");
+        String sharedIdentifier = "urn:overturn:test|cond-shared-" + unique();
+        createAs(admin, "Observation", identified(observation(patientA, "cond-shared"), sharedIdentifier)
+                .replace("\"subject\"", "\"performer\":[{\"reference\":\"Patient/" + patientC + "\"}],\"subject\""));
+        Response sharedUpdate = put("Observation?identifier=" + sharedIdentifier.replace("|", "%7C"),
+                identified(observation(patientA, "cond-shared2"), sharedIdentifier), "Authorization", auth);
+        assertThat(sharedUpdate.assertOutcome(403)).as(sharedUpdate.body()).isEqualTo("OVT-403-SCOPE");
+        assertThat(delete("Observation?identifier=" + sharedIdentifier.replace("|", "%7C"), "Authorization", auth)
+                .assertOutcome(403)).isEqualTo("OVT-403-SCOPE");
+
+        // Conditional delete: A's goes, B's stays.
+        Response deleted = delete("Observation?" + query, "Authorization", auth);
+        assertThat(deleted.status()).as(deleted.body()).isIn(200, 204);
+        assertThat(get("Observation/" + ofA, "Authorization", admin).status()).isEqualTo(410);
+        Response stillB = get("Observation/" + ofB, "Authorization", admin);
+        assertThat(stillB.status()).isEqualTo(200);
+        assertThat(stillB.json().path("meta").path("versionId").asText()).isEqualTo("1");
+
+        // The same in a transaction: a conditional create and a conditional reference resolve within A's compartment.
+        String bundle = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"resource\":"
+                + identified(observation(patientA, "cond-tx"), identifier) + ",\"request\":{\"method\":\"POST\","
+                + "\"url\":\"Observation\",\"ifNoneExist\":\"" + query + "\"}},{\"resource\":"
+                + identified(observation(patientA, "cond-tx-put"), identifier) + ",\"request\":{\"method\":\"PUT\","
+                + "\"url\":\"Observation?" + query + "\"}}]}";
+        Response tx = post("", bundle, "Authorization", auth);
+        // Both entries name the same identifier: the create makes A's, and the update then matches it (or the
+        // server refuses the pair as one transaction); never B's.
+        assertThat(tx.body()).doesNotContain(ofB);
+        assertThat(get("Observation/" + ofB, "Authorization", admin).json().path("meta").path("versionId").asText())
+                .isEqualTo("1");
+    }
+
+    private static String identified(String observation, String identifier) {
+        String[] parts = identifier.split("\\|", 2);
+        return observation.replace("{\"resourceType\":\"Observation\"", "{\"resourceType\":\"Observation\","
+                + "\"identifier\":[{\"system\":\"" + parts[0] + "\",\"value\":\"" + parts[1] + "\"}]");
+    }
+
     @Test
     void patientTokenWhenAResourceIsInSeveralCompartmentsThenEachMemberReadsItAndNoOneElse() {
         String admin = bearer(systemToken("system/*.cruds"));
