@@ -31,8 +31,8 @@ import org.springframework.lang.Nullable;
  * store checks each resource they read). A patient scope reaches only the compartment of the token's patient: searches
  * are narrowed to it, reads of other patients' resources answer 404 as unknown ones do, writes may not move anything
  * in or out of it, included resources it may not read are left out, the conditions of conditional writes are matched
- * within it (by the store), and what this first cut cannot narrow yet (iterated includes, {@code _has}, type and
- * system history, reads inside Bundles) is refused. Registered first, so it sees every response before other
+ * within it (by the store), reads and searches inside a batch or transaction are checked as at the top level, and
+ * what this first cut cannot narrow yet (iterated includes, {@code _has}, type and system history) is refused. Registered first, so it sees every response before other
  * interceptors.
  */
 @Interceptor
@@ -102,7 +102,15 @@ final class AccessInterceptor {
             HTTPVerb method = req.getMethod();
             if (method == HTTPVerb.GET || method == HTTPVerb.HEAD) {
                 Interaction i = id == null ? Interaction.SEARCH : Interaction.READ;
-                requireAll(caller, type.isEmpty() || type.startsWith("_") ? "*" : type, i, "reads inside a Bundle");
+                boolean plain = !type.isEmpty() && !type.startsWith("_") && !type.startsWith("$") && parts.length <= 2
+                        && (id == null || !(id.startsWith("_") || id.startsWith("$")));
+                if (!plain || !caller.restrictions(type, i).isEmpty()) {
+                    // system-wide searches, history and operations, and search restrictions, are not narrowed yet
+                    requireAll(caller, plain ? type : "*", i, "read of this kind inside a Bundle");
+                } else if (require(caller, type, i) == Reach.PATIENT && id == null) {
+                    // the store narrows the search and its includes, as at the top level; the same joins are refused
+                    refuseUnnarrowable(QueryString.parse(url.contains("?") ? url.split("\\?", 2)[1] : "").keySet());
+                }
             } else if (method == HTTPVerb.POST) {
                 if (type.startsWith("$") || (parts.length > 1 && parts[parts.length - 1].startsWith("$"))) {
                     requireEverything(caller);
@@ -134,12 +142,30 @@ final class AccessInterceptor {
         if (response instanceof Bundle bundle && op != RestOperationTypeEnum.READ && op != RestOperationTypeEnum.VREAD) {
             // A search's matches need s (a scope may allow searching without reading by id), anything else r.
             Interaction needed = op == RestOperationTypeEnum.SEARCH_TYPE ? Interaction.SEARCH : Interaction.READ;
-            bundle.getEntry().removeIf(e -> e.getResource() != null
-                    && !(e.getResource() instanceof OperationOutcome)
-                    && !inReach(caller, e.getResource(), patient, needed));
+            leaveOutOfReach(bundle, caller, patient, needed);
             return true;
         }
         return true; // a read or vread was checked by the store, against the version it read
+    }
+
+    /**
+     * Removes the entries the caller may not see. The search sets a batch or transaction answers its searches with are
+     * the server's own answers, not stored Bundles (a patient scope cannot read those): their entries are checked.
+     */
+    private void leaveOutOfReach(Bundle bundle, SmartAccess caller, String patient, Interaction needed) {
+        boolean answers = bundle.getType() == Bundle.BundleType.BATCHRESPONSE
+                || bundle.getType() == Bundle.BundleType.TRANSACTIONRESPONSE;
+        bundle.getEntry().removeIf(e -> {
+            IBaseResource resource = e.getResource();
+            if (resource == null || resource instanceof OperationOutcome) {
+                return false;
+            }
+            if (answers && resource instanceof Bundle searchSet && searchSet.getType() == Bundle.BundleType.SEARCHSET) {
+                leaveOutOfReach(searchSet, caller, patient, Interaction.SEARCH);
+                return false;
+            }
+            return !inReach(caller, resource, patient, needed);
+        });
     }
 
     private boolean inReach(SmartAccess caller, IBaseResource resource, String patient, Interaction interaction) {
@@ -270,10 +296,13 @@ final class AccessInterceptor {
      * was left out to ones that were not.
      */
     private static void narrow(RequestDetails request, Reach reach) {
-        if (reach != Reach.PATIENT) {
-            return;
+        if (reach == Reach.PATIENT) {
+            refuseUnnarrowable(request.getParameters().keySet());
         }
-        for (String name : request.getParameters().keySet()) {
+    }
+
+    private static void refuseUnnarrowable(java.util.Collection<String> parameters) {
+        for (String name : parameters) {
             String bare = name.contains(":") ? name.substring(0, name.indexOf(':')) : name;
             boolean iterated = name.endsWith(":iterate") || name.endsWith(":recurse");
             if (bare.equals("_has") || ((bare.equals("_include") || bare.equals("_revinclude")) && iterated)) {

@@ -534,7 +534,7 @@ class SmartSecurityIT extends ServerTest {
         String reading = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"request\":{\"method\":\"GET\","
                 + "\"url\":\"Observation/" + observationB + "\"}}]}";
         Response r = post("", reading, "Authorization", auth);
-        assertThat(r.status()).isEqualTo(403);
+        assertThat(r.status()).isEqualTo(404); // read as at the top level: unknown to A, so the transaction fails
         assertThat(r.body()).doesNotContain(marker + "-obs-B");
         String planting = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"resource\":"
                 + observation(patientB, "tx") + ",\"request\":{\"method\":\"POST\",\"url\":\"Observation\"}}]}";
@@ -545,6 +545,49 @@ class SmartSecurityIT extends ServerTest {
         assertThat(d.status()).isIn(200, 404);
         assertThat(get("Observation/" + observationB, "Authorization", bearer(systemToken("system/*.read"))).status())
                 .isEqualTo(200);
+    }
+
+    /** Reads and searches inside a batch are answered as at the top level: the own compartment, nothing else. */
+    @Test
+    void patientTokenWhenReadingInsideABatchThenAnsweredAsAtTheTopLevel() {
+        String auth = bearer(patientToken(patientA, "patient/*.rs"));
+        Response r = post("", batchOf("Observation/" + observationA, "Observation/" + observationB,
+                "Observation?patient=" + patientA, "Observation?patient=" + patientB, "Observation?_total=accurate"),
+                "Authorization", auth);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonNode entries = r.json().path("entry");
+        assertThat(entries.get(0).path("response").path("status").asText()).startsWith("200");
+        assertThat(entries.get(0).path("resource").path("id").asText()).isEqualTo(observationA);
+        assertThat(entries.get(1).path("response").path("status").asText()).startsWith("404");
+        assertThat(resourceIds(entries.get(2))).contains(observationA);
+        assertThat(resourceIds(entries.get(3))).isEmpty();
+        assertThat(resourceIds(entries.get(4))).contains(observationA).doesNotContain(observationB);
+        assertThat(r.body()).doesNotContain(marker + "-obs-B");
+        // What the top level refuses a patient scope is refused inside a Bundle too.
+        for (String refused : List.of("Observation?_has:Provenance:target:agent=x", "Observation/_history",
+                "_search?_type=Observation", "Observation?_include:iterate=Observation:subject")) {
+            assertThat(post("", batchOf(refused), "Authorization", auth).status()).as(refused).isEqualTo(403);
+        }
+    }
+
+    private static String batchOf(String... urls) {
+        StringBuilder entries = new StringBuilder();
+        for (String url : urls) {
+            entries.append(entries.length() == 0 ? "" : ",").append("{\"request\":{\"method\":\"GET\",\"url\":\"")
+                    .append(url).append("\"}}");
+        }
+        return "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[" + entries + "]}";
+    }
+
+    /** The ids of every resource in an answer, nested Bundles included, but not of the Bundles and outcomes. */
+    private static List<String> resourceIds(JsonNode node) {
+        List<String> ids = new ArrayList<>();
+        String type = node.path("resourceType").asText();
+        if (!type.isEmpty() && !type.equals("Bundle") && !type.equals("OperationOutcome")) {
+            ids.add(node.path("id").asText());
+        }
+        node.forEach(child -> ids.addAll(resourceIds(child)));
+        return ids;
     }
 
     /**
@@ -626,6 +669,13 @@ class SmartSecurityIT extends ServerTest {
                         assertThat(bundle.path("total").asInt()).as(search + " total counts only A's").isLessThanOrEqualTo(own);
                     }
                 }
+                // The same reads inside a batch, entry by entry as at the top level.
+                Response batch = post("", batchOf(ref, type + "?patient=" + patientB, type + "?_id=" + e.getValue(),
+                        type + "?_total=accurate"), "Authorization", auth);
+                probes += 4;
+                assertThat(batch.status()).as("batch " + ref).isIn(200, 403);
+                assertThat(batch.body()).as("batch " + ref).doesNotContain(marker + "B");
+                assertThat(resourceIds(batch.json())).as("batch " + ref).doesNotContainAnyElementsOf(forbiddenIds);
             }
         }
         System.out.println("Cross-patient probes by type, none answered with data outside A's compartment: " + probes);
