@@ -233,9 +233,10 @@ final class SqlSearch {
             return;
         }
         if (substring(c)) {
-            // A substring anywhere in the value: only the trigram index (V11) can narrow it, so its matches are found
-            // first, once. Type and parameter are compared as one string so that no B-tree serves the subquery: with
-            // statistics from when the table was small, the planner would otherwise walk every row of the parameter.
+            // A substring anywhere in the value (for :text, at the start of a display): only the trigram index (V11) can
+            // narrow it, so its matches are found first, once. Type and parameter are compared as one string so that no
+            // B-tree serves the subquery: with statistics from when the table was small, the planner would otherwise
+            // walk every row of the parameter.
             where.append(r).append(".res_id = any(array(select i.res_id from ").append(table(sp))
                     .append(" i where i.res_type || '/' || i.param = ? and (");
             args.add(type + "/" + sp.name());
@@ -359,8 +360,10 @@ final class SqlSearch {
 
     private void tokenValue(@Nullable String modifier, String value) {
         if ("text".equals(modifier)) {
+            // ":text - the search parameter is processed as a string" (R4 search.html#token), and a string search
+            // matches at the start of the text or display, not anywhere inside it (that is string's ":contains").
             where.append("i.text_norm like ? escape '\\'");
-            args.add("%" + escapeLike(Text.normalize(value)) + "%");
+            args.add(escapeLike(Text.normalize(value)) + "%");
             return;
         }
         int bar = value.indexOf('|');

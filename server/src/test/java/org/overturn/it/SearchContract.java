@@ -68,6 +68,23 @@ public interface SearchContract extends FhirHttp {
     }
 
     @Test
+    default void tokenTextSearchWhenTheValueStartsTheTextOrDisplayThenMatchesNotWhenItIsInside() {
+        // ":text" processes the value as a string search (R4 search.html#token): the start of CodeableConcept.text or
+        // Coding.display, case- and accent-insensitively; a word inside it is ":contains" territory, which tokens lack.
+        String u = unique();
+        String p = patientNamed("Txt" + u, "T", "1990-05-05", "Ohio");
+        String height = create("Observation", """
+                {"resourceType":"Observation","status":"final","subject":{"reference":"Patient/%s"},
+                 "code":{"coding":[{"system":"http://loinc.org","code":"8302-2","display":"Body height"}],"text":"Hé%s"}}
+                """.formatted(p, u));
+        String scope = "Observation?subject=Patient/" + p;
+        assertThat(ids(get(scope + "&code:text=body"))).containsExactly(height);
+        assertThat(ids(get(scope + "&code:text=BODY%20HEI"))).containsExactly(height);
+        assertThat(ids(get(scope + "&code:text=he" + u))).containsExactly(height);
+        assertThat(ids(get(scope + "&code:text=height"))).isEmpty();
+    }
+
+    @Test
     default void referenceSearchWhenIdTypedOrChainedThenMatches() {
         String u = unique();
         String p = patientNamed("Ref" + u, "R", "1990-05-05", "Macon");
