@@ -108,7 +108,8 @@ final class SearchBundles {
     private static Map<String, String> links(String base, String path, Map<String, String[]> params, SearchRequest request, boolean more) {
         Map<String, String> links = new LinkedHashMap<>();
         links.put("self", link(base, path, params, request.offset(), request.count()));
-        if (more) {
+        // _count=0 asks for the total alone: its next page would be this same empty page again, without end.
+        if (more && request.count() > 0) {
             links.put("next", link(base, path, params, request.offset() + request.count(), request.count()));
         }
         if (request.offset() > 0) {

@@ -329,6 +329,19 @@ public interface SearchContract extends FhirHttp {
     }
 
     @Test
+    default void countZeroWhenAskedThenTheTotalAloneAndNoNextLinkToFollow() {
+        String u = unique();
+        String p = patientNamed("Zero" + u, "Z", "1990-01-01", "X");
+        observation(p, "4-4", "2025-01-01", "1");
+        observation(p, "4-4", "2025-01-02", "1");
+        JsonNode page = get("Observation?subject=Patient/" + p + "&_count=0&_total=accurate").json();
+        assertThat(page.path("total").asInt()).isEqualTo(2);
+        assertThat(page.has("entry")).isFalse();
+        // A next link would name this same empty page again: a client following next links would never stop.
+        assertThat(page.path("link").findValuesAsText("relation")).doesNotContain("next");
+    }
+
+    @Test
     default void postSearchWhenFormEncodedThenSameAsGet() {
         String u = unique();
         String p = patientNamed("Form" + u, "F", "1990-01-01", "X");
