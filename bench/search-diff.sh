@@ -24,7 +24,7 @@ OUT=bench/results/$(date -u +%F)-search-diff.json
 
 WORK=$(mktemp -d -t overturn-search-diff-XXXXXX)
 PIDS=()
-drop_schema() { psql -q -X -v ON_ERROR_STOP=1 -c "drop schema if exists $SCHEMA cascade" >/dev/null; }
+drop_schema() { PGOPTIONS=--client-min-messages=warning psql -q -X -v ON_ERROR_STOP=1 -c "drop schema if exists $SCHEMA cascade"; }
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
@@ -38,7 +38,8 @@ drop_schema  # from empty tables, whatever an interrupted run left
 java -jar "$JAR" --server.port="$OVERTURN_PORT" --server.address=127.0.0.1 --overturn.data-dir="$WORK/overturn" \
   >"$WORK/overturn.log" 2>&1 &
 PIDS+=($!)
-java -Xmx768m -jar "$HAPI" --server.port="$HAPI_PORT" \
+# Zone-less dates are read as UTC by Overturn; HAPI reads them in its JVM's zone, so both get UTC.
+java -Xmx768m -Duser.timezone=UTC -jar "$HAPI" --server.port="$HAPI_PORT" \
   --spring.datasource.url="jdbc:postgresql://$PGHOST:$PGPORT/$PGDATABASE?user=$PGUSER&currentSchema=$SCHEMA" \
   >"$WORK/hapi.log" 2>&1 &
 PIDS+=($!)

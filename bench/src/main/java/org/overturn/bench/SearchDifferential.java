@@ -1,5 +1,6 @@
 package org.overturn.bench;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -22,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -42,6 +44,8 @@ public final class SearchDifferential {
     private static final int MAX_PAGES = 60;
     /** Loading passes: HAPI refuses a reference to a resource it does not hold yet, so the rest waits a pass. */
     private static final int LOAD_PASSES = 4;
+    /** Matches listed in full in the report; longer answers are shown by what the other server lacks. */
+    private static final int LISTED = 20;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI overturn;
@@ -59,7 +63,23 @@ public final class SearchDifferential {
         }
     }
 
-    record Outcome(String query, String verdict, Answer overturn, Answer hapi, String reason) {}
+    record Outcome(String query, String verdict, Shown overturn, Shown hapi, String reason) {}
+
+    /**
+     * An answer as the report keeps it: an agreement by its counts; a difference with its ids, or, past
+     * {@link #LISTED} matches, with the ids the other server did not answer.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Shown(int status, int count, List<String> matches, List<String> notInTheOtherAnswer, Set<String> included,
+            Integer total, String error, Boolean samePageTwice) {
+        static Shown of(Answer a, Answer other, boolean detailed) {
+            List<String> missing = a.matches().stream().filter(id -> !other.matches().contains(id)).toList();
+            boolean listed = detailed && a.matches().size() <= LISTED;
+            return new Shown(a.status(), a.matches().size(), listed ? a.matches() : null,
+                    detailed && !listed ? missing : null, detailed || !a.included().isEmpty() ? a.included() : null,
+                    a.total(), a.error(), a.duplicates() ? true : null);
+        }
+    }
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new LinkedHashMap<>();
@@ -153,14 +173,8 @@ public final class SearchDifferential {
             verdict = known.containsKey(query) ? "known-difference" : "differ";
         }
         boolean detailed = !verdict.equals("agree");
-        return new Outcome(query, verdict, detailed ? ours : summary(ours), detailed ? theirs : summary(theirs),
+        return new Outcome(query, verdict, Shown.of(ours, theirs, detailed), Shown.of(theirs, ours, detailed),
                 known.getOrDefault(query, null));
-    }
-
-    /** An agreement is kept as counts: both answers are the same, and the figures are what the report needs. */
-    private static Answer summary(Answer a) {
-        return new Answer(a.status(), List.of(a.matches().size() + " matches"), Set.of(a.included().size() + " included"),
-                a.total(), null, a.duplicates());
     }
 
     static boolean same(String query, Answer a, Answer b) {
@@ -170,7 +184,7 @@ public final class SearchDifferential {
         boolean sorted = parameters(query).stream().anyMatch(p -> p[0].equals("_sort"));
         boolean matches = sorted ? a.matches().equals(b.matches()) : new TreeSet<>(a.matches()).equals(new TreeSet<>(b.matches()));
         boolean totalAsked = parameters(query).stream().anyMatch(p -> p[0].equals("_total") && p[1].equals("accurate"));
-        boolean totals = !totalAsked || java.util.Objects.equals(a.total(), b.total());
+        boolean totals = !totalAsked || Objects.equals(a.total(), b.total());
         return matches && totals && a.included().equals(b.included());
     }
 
@@ -296,24 +310,23 @@ public final class SearchDifferential {
                 continue;
             }
             System.out.println(o.verdict() + ": " + o.query() + (o.reason() == null ? "" : "   [" + o.reason() + "]"));
-            System.out.println("  overturn: " + describe(o.overturn(), o.hapi()));
-            System.out.println("  hapi:     " + describe(o.hapi(), o.overturn()));
+            System.out.println("  overturn: " + describe(o.overturn()));
+            System.out.println("  hapi:     " + describe(o.hapi()));
         }
         System.out.println("refused on loading: " + report.path("data").path("refused"));
         System.out.println("figures: " + report.path("figures"));
     }
 
-    /** The answer, with long id lists shortened to what the other server does not have. */
-    private static String describe(Answer a, Answer other) {
+    private static String describe(Shown a) {
         if (a.status() != 200) {
             return a.status() + " " + a.error();
         }
-        StringBuilder s = new StringBuilder(a.matches().size() + " matches");
-        if (a.matches().size() <= 12) {
+        StringBuilder s = new StringBuilder(a.count() + " matches");
+        if (a.matches() != null) {
             s.append(" ").append(a.matches());
         } else {
-            List<String> only = a.matches().stream().filter(id -> !other.matches().contains(id)).toList();
-            s.append(", not in the other answer: ").append(only.size() > 12 ? only.subList(0, 12) + "..." : only);
+            List<String> only = a.notInTheOtherAnswer();
+            s.append(", not in the other answer: ").append(only.size() > LISTED ? only.subList(0, LISTED) + "..." : only);
         }
         if (a.total() != null) {
             s.append(", total ").append(a.total());
@@ -321,7 +334,7 @@ public final class SearchDifferential {
         if (!a.included().isEmpty()) {
             s.append(", included ").append(a.included());
         }
-        if (a.duplicates()) {
+        if (a.samePageTwice() != null) {
             s.append(", the same resource on two pages");
         }
         return s.toString();
