@@ -18,6 +18,7 @@ import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.lang.Nullable;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 
 /**
  * The one place where a failure becomes an HTTP status and an OperationOutcome. Unknown failures become a bland 500
@@ -41,13 +42,17 @@ final class ErrorMapper {
             if (t instanceof WriteValidation.Rejected rejected) {
                 return new Mapped(ErrorCode.INVALID_RESOURCE.httpStatus(), rejected.outcome());
             }
+            if (t instanceof TransactionSystemException tx && tx.getApplicationException() != null) {
+                // The rollback after a failure failed too (the database went away): answer for the failure itself.
+                return map(tx.getApplicationException(), requestId);
+            }
             if (t instanceof OverturnException known) {
                 return mapped(known.code(), known.getMessage(), known.expression());
             }
             if (t instanceof DuplicateKeyException
                     || t instanceof CannotAcquireLockException
                     || t instanceof PessimisticLockingFailureException
-                    || (t instanceof java.sql.SQLException sql && CONFLICT_STATES.contains(sql.getSQLState()))) {
+                    || (t instanceof java.sql.SQLException sql && CONFLICT_STATES.contains(state(sql)))) {
                 return mapped(
                         ErrorCode.CONCURRENT_WRITE,
                         "Another request is writing the same resource; retry the request",
@@ -61,7 +66,9 @@ final class ErrorMapper {
             }
             if (t instanceof CannotGetJdbcConnectionException
                     || t instanceof CannotCreateTransactionException
-                    || t instanceof DataAccessResourceFailureException) {
+                    || t instanceof DataAccessResourceFailureException
+                    || t instanceof TransactionSystemException // commit or rollback failed: the connection is gone
+                    || (t instanceof java.sql.SQLException sql && connectionLost(state(sql)))) {
                 log.error("Database unavailable, request {}", requestId, t);
                 return mapped(ErrorCode.UNAVAILABLE, "The database is unavailable; retry later", null);
             }
@@ -82,6 +89,19 @@ final class ErrorMapper {
         }
         log.error("Unhandled error, request {}", requestId, thrown);
         return mapped(ErrorCode.INTERNAL, "Internal error; request id " + requestId, null);
+    }
+
+    /** The SQLState, "" when the driver gave none (Set.of(...).contains(null) throws). */
+    private static String state(java.sql.SQLException sql) {
+        return sql.getSQLState() == null ? "" : sql.getSQLState();
+    }
+
+    /**
+     * A connection lost to a database going away (class 08) or shutting down or restarting (57P01-57P03), where it
+     * reaches us untranslated by Spring.
+     */
+    private static boolean connectionLost(String state) {
+        return state.startsWith("08") || state.startsWith("57P");
     }
 
     /** Whether {@code t} was thrown inside HAPI's JSON or XML parser, which only ever reads the request body here. */
