@@ -35,12 +35,16 @@ class DataSourceConfig {
     }
 
     @Bean
-    DataSource dataSource(EmbeddedDatabase database, @Value("${spring.datasource.hikari.connection-init-sql:}") String initSql) {
+    DataSource dataSource(
+            EmbeddedDatabase database,
+            @Value("${spring.datasource.hikari.connection-init-sql:}") String initSql,
+            @Value("${spring.datasource.hikari.connection-timeout:3000}") long connectionTimeoutMillis) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(database.jdbcUrl());
         config.setUsername("postgres");
         config.setMaximumPoolSize(10);
         config.setPoolName("overturn-embedded");
+        config.setConnectionTimeout(connectionTimeoutMillis);
         if (!initSql.isBlank()) {
             config.setConnectionInitSql(initSql);
         }
