@@ -1,0 +1,4 @@
+@NullMarked
+package org.overturn.deadlines;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package org.overturn;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package org.overturn.platform;
+
+import org.jspecify.annotations.NullMarked;

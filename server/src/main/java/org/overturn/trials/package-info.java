@@ -1,0 +1,4 @@
+@NullMarked
+package org.overturn.trials;
+
+import org.jspecify.annotations.NullMarked;
