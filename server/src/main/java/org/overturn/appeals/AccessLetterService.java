@@ -86,7 +86,7 @@ public final class AccessLetterService {
     }
 
     public DocumentReference generate(String claimId, String kind, Urgency urgency) {
-        Claim claim = (Claim) store.read("Claim", claimId).resource();
+        Claim claim = (Claim) store.read("Claim", claimId).content();
         PaCase c = cases.readClaim(claim);
         Assessment assessment = assessor.assess(c.patient().getIdElement().getIdPart(),
                 c.coverage().getIdElement().getIdPart(), c.product(), "Claim.insurance.coverage");

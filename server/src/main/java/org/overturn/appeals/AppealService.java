@@ -10,6 +10,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -109,7 +110,7 @@ public final class AppealService {
      * appeal of the same denial if there is one, else creates the appeal Task and its letter.
      */
     public Answer appeal(String claimResponseId, Urgency urgency) {
-        ClaimResponse response = (ClaimResponse) store.read("ClaimResponse", claimResponseId).resource();
+        ClaimResponse response = (ClaimResponse) store.read("ClaimResponse", claimResponseId).content();
         decided(response);
         PaCase c = cases.read(response);
         List<Task> appeals = appeals(c.responseRef());
@@ -137,13 +138,13 @@ public final class AppealService {
             // Conditional on the identifier, under the store's lock: a concurrent request for the same appeal gets this one.
             WriteResult written = store.create(task, "identifier=" + AppealProfiles.APPEAL_IDENTIFIER + "|" + identifier);
             if (written.kind() == WriteResult.Kind.MATCHED) {
-                return existing((Task) written.stored().resource());
+                return existing((Task) written.stored().content());
             }
             StoredResource storedDoc = store.create(doc, null).stored();
             store.create(LetterDocuments.provenance(
                     List.of(written.stored().versionedReference(), storedDoc.versionedReference()),
                     sources(p.c(), p.assessment()), policies(p.assessment()), now), null);
-            return new Answer((Task) written.stored().resource(), (DocumentReference) storedDoc.resource(), true);
+            return new Answer((Task) written.stored().content(), (DocumentReference) storedDoc.content(), true);
         });
     }
 
@@ -152,7 +153,7 @@ public final class AppealService {
      * Provenance but without an appeal Task.
      */
     public DocumentReference appealLetter(String claimId, Urgency urgency) {
-        Claim claim = (Claim) store.read("Claim", claimId).resource();
+        Claim claim = (Claim) store.read("Claim", claimId).content();
         ClaimResponse response = cases.latestResponse("Claim/" + claim.getIdElement().getIdPart())
                 .orElseThrow(() -> new OverturnException(ErrorCode.BUSINESS_RULE, "Claim/" + claimId
                         + " has no payer response to appeal; submit it with Claim/$submit first", "Claim"));
@@ -202,7 +203,8 @@ public final class AppealService {
     }
 
     private Prepared prepare(PaCase c, List<Task> appeals, Urgency urgency) {
-        DenialReader.Decision decision = DenialReader.read(c.response());
+        ClaimResponse response = Objects.requireNonNull(c.response(), "an appeal is prepared from a case read from its response");
+        DenialReader.Decision decision = DenialReader.read(response);
         Task upheldFirst = null;
         for (Task t : appeals) { // newest first
             String step = WorkflowSteps.stepOf(t);
@@ -232,7 +234,7 @@ public final class AppealService {
         String step = upheldFirst == null ? WorkflowSteps.INTERNAL_APPEAL : WorkflowSteps.SECOND_LEVEL_APPEAL;
         int attempt = (int) appeals.stream().filter(t -> step.equals(WorkflowSteps.stepOf(t))).count() + 1;
         Instant now = clock.instant();
-        Instant event = upheldFirst == null ? denialInstant(c.response()) : cases.decidedAt(upheldFirst);
+        Instant event = upheldFirst == null ? denialInstant(response) : cases.decidedAt(upheldFirst);
         RegimeCandidates regimes = resolver.resolve(c.coverage(), c.subscriber(), c.patient());
         DeadlineSchedule filing = calculator.compute(regimes, event, Step.INTERNAL_APPEAL_FILING, urgency);
         DeadlineSchedule decisionClock = calculator.compute(regimes, now,
@@ -249,7 +251,7 @@ public final class AppealService {
         filing.gaps().forEach(g -> gaps.add(g.reason()));
         ZoneId zone = filing.actOn().map(Deadline::zone).orElse(ZoneId.of("America/New_York"));
         Letter letter = letters.appeal(new AppealLetterComposer.Input(assessment, c.order(), c.prescriber(), c.responseRef(),
-                c.response().hasCreated() ? event(c.response()).atZone(zone).toLocalDate() : null, decision.points(),
+                response.hasCreated() ? event(response).atZone(zone).toLocalDate() : null, decision.points(),
                 urgency == Urgency.EXPEDITED, upheldFirst == null ? null : "Task/" + upheldFirst.getIdElement().getIdPart(),
                 filing.actOn().orElse(null), decisionClock.actOn().orElse(null), late, filing.decidingFact(), gaps,
                 LocalDate.ofInstant(now, zone)));
@@ -296,7 +298,7 @@ public final class AppealService {
                     + " the open appeal of this denial, but it has no appeal letter input", "Task.input");
         }
         String[] ref = letters.get(0).split("/");
-        DocumentReference doc = (DocumentReference) store.read(ref[0], ref[1]).resource();
+        DocumentReference doc = (DocumentReference) store.read(ref[0], ref[1]).content();
         return new Answer(task, doc, false);
     }
 

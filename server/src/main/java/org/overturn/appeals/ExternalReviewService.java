@@ -81,7 +81,7 @@ public final class ExternalReviewService {
     }
 
     public AppealService.Answer externalReview(String taskId) {
-        Task appeal = (Task) store.read("Task", taskId).resource();
+        Task appeal = (Task) store.read("Task", taskId).content();
         String appealRef = "Task/" + appeal.getIdElement().getIdPart();
         String step = WorkflowSteps.stepOf(appeal);
         if (!WorkflowSteps.INTERNAL_APPEAL.equals(step) && !WorkflowSteps.SECOND_LEVEL_APPEAL.equals(step)) {
@@ -164,7 +164,7 @@ public final class ExternalReviewService {
         task.addPartOf(new Reference(appealRef));
         task.addInput(AppealTasks.input(AppealProfiles.PACKET, "External-review packet", "DocumentReference/" + doc.getIdElement().getIdPart()));
         appealLetters.forEach(l -> task.addInput(AppealTasks.input(AppealProfiles.APPEAL_LETTER, "Appeal letter", l)));
-        Optional<Deadline> due = filing == null ? Optional.empty()
+        Optional<Deadline> due = filing == null || finalDenial == null ? Optional.empty()
                 : AppealTasks.deadlines(task, filing, finalDenial, true, "filing deadline");
         AppealTasks.deadlines(task, urgency == Urgency.EXPEDITED ? expedited : standard, now, false, "decision clock");
         AppealTasks.regimeNotes(task, regimes, filing != null ? filing : standard);
@@ -190,9 +190,9 @@ public final class ExternalReviewService {
                 WriteResult written = store.create(task, "identifier=" + AppealProfiles.EXTERNAL_REVIEW_IDENTIFIER + "|" + appealRef
                         + "/" + attempt);
                 if (written.kind() == WriteResult.Kind.MATCHED) {
-                    return existing((Task) written.stored().resource());
+                    return existing((Task) written.stored().content());
                 }
-                stored = (Task) written.stored().resource();
+                stored = (Task) written.stored().content();
                 created = true;
             }
             StoredResource storedDoc = store.create(doc, null).stored();
@@ -200,7 +200,7 @@ public final class ExternalReviewService {
                     List.of("Task/" + stored.getIdElement().getIdPart() + "/_history/" + stored.getMeta().getVersionId(),
                             storedDoc.versionedReference()),
                     sources(c, appealRef), policies(), nowDate), null);
-            return new AppealService.Answer(stored, (DocumentReference) storedDoc.resource(), created);
+            return new AppealService.Answer(stored, (DocumentReference) storedDoc.content(), created);
         });
     }
 
@@ -232,7 +232,7 @@ public final class ExternalReviewService {
     /** The draft external-review Task becomes ready once the final denial is known: draft, requested, ready. */
     private Task promote(Task draft, Task ready) {
         String id = draft.getIdElement().getIdPart();
-        Task current = (Task) store.read("Task", id).resource();
+        Task current = (Task) store.read("Task", id).content();
         ready.setId(id);
         ready.setIdentifier(current.getIdentifier());
         ready.setAuthoredOn(current.getAuthoredOn());
@@ -240,7 +240,7 @@ public final class ExternalReviewService {
         requested.setStatus(Task.TaskStatus.REQUESTED);
         long version = Long.parseLong(current.getMeta().getVersionId());
         store.update("Task", id, requested, version);
-        return (Task) store.update("Task", id, ready, null).stored().resource();
+        return (Task) store.update("Task", id, ready, null).stored().content();
     }
 
     private AppealService.Answer existing(Task review) {
@@ -250,7 +250,7 @@ public final class ExternalReviewService {
                     + " is already the external review of this appeal, but it has no packet input", "Task.input");
         }
         String[] ref = packetRefs.get(0).split("/");
-        return new AppealService.Answer(review, (DocumentReference) store.read(ref[0], ref[1]).resource(), false);
+        return new AppealService.Answer(review, (DocumentReference) store.read(ref[0], ref[1]).content(), false);
     }
 
     private List<Task> reviews(String appealRef) {

@@ -56,7 +56,7 @@ public final class Assessor {
      * that do not resolve are 422 naming {@code coverageField}.
      */
     public Assessment assess(String patientId, String coverageId, CodeableConcept product, String coverageField) {
-        Coverage coverage = (Coverage) readReferenced("Coverage", coverageId, coverageField).resource();
+        Coverage coverage = (Coverage) readReferenced("Coverage", coverageId, coverageField).content();
         Chart chart = charts.read(readReferenced("Patient", patientId, "patient").id());
         return assess(chart, coverage, payor(coverage), product);
     }
@@ -107,7 +107,7 @@ public final class Assessor {
         if (!problems.isEmpty()) {
             throw new OverturnException(ErrorCode.INVALID_RESOURCE, String.join("; ", problems), "Coverage.payor");
         }
-        return (Organization) readReferenced("Organization", orgId, "Coverage.payor[0]").resource();
+        return (Organization) readReferenced("Organization", orgId, "Coverage.payor[0]").content();
     }
 
     /** A referenced resource of this server; absent or deleted is 422 naming {@code where}. */

@@ -178,8 +178,8 @@ final class AuditEvents {
                 String resource = interaction.resource() != null ? interaction.resource() : r.written();
                 Set<String> patients = patients(r, interaction);
                 boolean cds = r.path().startsWith("cds-services/");
-                boolean query = r.query() != null && !r.query().isEmpty();
-                if (resource != null || !patients.isEmpty() || cds || query) {
+                String query = r.query() == null || r.query().isEmpty() ? null : r.query();
+                if (resource != null || !patients.isEmpty() || cds || query != null) {
                     g.writeArrayFieldStart("entity");
                     if (resource != null) {
                         g.writeStartObject();
@@ -200,12 +200,12 @@ final class AuditEvents {
                         g.writeStringField("description", "CDS Hooks service " + r.path().substring("cds-services/".length()));
                         g.writeEndObject();
                     }
-                    if (query) {
+                    if (query != null) {
                         g.writeStartObject();
                         coding(g, "type", ENTITY_TYPE, "2", "System Object");
                         g.writeStringField("description", r.method() + " " + r.path());
                         g.writeStringField("query", java.util.Base64.getEncoder()
-                                .encodeToString(r.query().getBytes(StandardCharsets.UTF_8)));
+                                .encodeToString(query.getBytes(StandardCharsets.UTF_8)));
                         g.writeEndObject();
                     }
                     g.writeEndArray();

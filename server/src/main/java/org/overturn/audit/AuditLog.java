@@ -2,6 +2,7 @@ package org.overturn.audit;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -9,6 +10,7 @@ import org.overturn.store.ResourceStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.lang.Nullable;
 
 /**
  * The audit trail's writer: requests are recorded on their own thread into a bounded queue, and one thread of this
@@ -24,7 +26,7 @@ final class AuditLog implements SmartLifecycle {
     private final BlockingQueue<AuditRecord> queue;
     private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean running;
-    private Thread writer;
+    private @Nullable Thread writer;
     /** A batch the database refused, tried again before anything newer. */
     private List<AuditRecord> pending = List.of();
 
@@ -63,17 +65,19 @@ final class AuditLog implements SmartLifecycle {
     @Override
     public void start() {
         running = true;
-        writer = new Thread(this::run, "audit-writer");
-        writer.setDaemon(true);
-        writer.start();
+        Thread w = new Thread(this::run, "audit-writer");
+        w.setDaemon(true);
+        writer = w;
+        w.start();
     }
 
     @Override
     public void stop() {
         running = false;
-        writer.interrupt();
+        Thread w = Objects.requireNonNull(writer, "the lifecycle stops only what it started");
+        w.interrupt();
         try {
-            writer.join(10_000);
+            w.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

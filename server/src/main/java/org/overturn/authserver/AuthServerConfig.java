@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -111,7 +112,7 @@ class AuthServerConfig {
             return builder.clientAuthenticationMethod(ClientAuthenticationMethod.PRIVATE_KEY_JWT)
                     .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
                     .clientSettings(ClientSettings.builder()
-                            .jwkSetUrl(c.jwksUri().toString())
+                            .jwkSetUrl(Objects.requireNonNull(c.jwksUri(), "a backend service has its keys").toString())
                             .tokenEndpointAuthenticationSigningAlgorithm(algorithm)
                             .build())
                     .build();

@@ -4,6 +4,7 @@ import com.nimbusds.jwt.SignedJWT;
 import jakarta.servlet.http.HttpServletRequest;
 import java.text.ParseException;
 import java.util.Map;
+import org.springframework.lang.Nullable;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
@@ -21,7 +22,7 @@ final class BackendClientAssertion implements AuthenticationConverter {
     static final String JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
     @Override
-    public Authentication convert(HttpServletRequest request) {
+    public @Nullable Authentication convert(HttpServletRequest request) {
         String type = request.getParameter("client_assertion_type");
         String assertion = request.getParameter("client_assertion");
         if (!"POST".equals(request.getMethod()) || !JWT_BEARER.equals(type) || assertion == null

@@ -125,7 +125,7 @@ public final class CaseReader {
                 "request", List.of(claimRef),
                 "_sort", List.of("-_lastUpdated"),
                 "_count", List.of("1")), false)).items();
-        return found.isEmpty() ? Optional.empty() : Optional.of((ClaimResponse) found.get(0).resource());
+        return found.isEmpty() ? Optional.empty() : Optional.of((ClaimResponse) found.get(0).content());
     }
 
     /**

@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -163,7 +164,7 @@ public final class RegimeResolver {
                 }
             }
         }
-        return narrowing.result(stateFinding, state, source);
+        return narrowing.result(Objects.requireNonNull(stateFinding, "set with the state, or when none is found"), state, source);
     }
 
     /** Narrows the candidates step by step, remembering which evidence did it. */

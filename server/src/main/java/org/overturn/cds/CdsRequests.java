@@ -6,6 +6,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.overturn.platform.ErrorCode;
 import org.overturn.platform.OverturnException;
 import org.springframework.lang.Nullable;
@@ -71,7 +72,10 @@ final class CdsRequests {
         if (!hook.equals(request.hook())) {
             throw invalid("Service " + serviceId + " answers the " + hook + " hook, not " + request.hook());
         }
-        String patientId = request.context().path("patientId").asText("");
+        // Both present: a request without them was refused above.
+        String hookInstance = Objects.requireNonNull(request.hookInstance());
+        JsonNode context = Objects.requireNonNull(request.context());
+        String patientId = context.path("patientId").asText("");
         if (patientId.isBlank()) {
             throw invalid("context.patientId is required");
         }
@@ -79,13 +83,13 @@ final class CdsRequests {
         Map<String, JsonNode> prefetch = request.prefetch() == null ? Map.of() : request.prefetch();
         PrefetchChart resources;
         try {
-            resources = PrefetchChart.of(ctx, prefetch, request.context().path("draftOrders"));
+            resources = PrefetchChart.of(ctx, prefetch, context.path("draftOrders"));
         } catch (RuntimeException e) {
             throw invalid("prefetch or context.draftOrders holds something that is not FHIR R4 JSON");
         }
         resources.requireOnePatient(patientId);
-        return new HookCall(serviceId, hook, request.hookInstance(), patientId, fhirServer, accessToken(request),
-                request.context(), prefetch, resources);
+        return new HookCall(serviceId, hook, hookInstance, patientId, fhirServer, accessToken(request),
+                context, prefetch, resources);
     }
 
     private static @Nullable URI fhirServer(CdsJson.Request request) {

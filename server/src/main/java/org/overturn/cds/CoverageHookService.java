@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -129,7 +130,8 @@ final class CoverageHookService {
                 String token = call.accessToken();
                 // Cached per EHR token, not per CDS client: one client's users may each see different charts.
                 String cacheScope = caller.client() + " " + (token == null ? "-" : org.overturn.platform.TokenFingerprint.of(token));
-                EhrClient.Result fetched = ehr.fetch(fhirServer, token, missing, cacheScope);
+                EhrClient.Result fetched = ehr.fetch(
+                        Objects.requireNonNull(fhirServer, "without one there is a refusal"), token, missing, cacheScope);
                 fetched.resources().values().forEach(resources::addAll);
                 problems.putAll(fetched.problems());
                 resources.requireOnePatient(patientId);

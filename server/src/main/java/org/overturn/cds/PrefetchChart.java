@@ -19,6 +19,7 @@ import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Procedure;
 import org.hl7.fhir.r4.model.Reference;
 import org.overturn.evidence.Chart;
+import org.springframework.lang.Nullable;
 
 /**
  * The resources of a CDS Hooks call (context.draftOrders, prefetch values, EHR answers), sorted by type. The draft
@@ -88,7 +89,7 @@ final class PrefetchChart {
         }
     }
 
-    private static String patientReference(IBaseResource r) {
+    private static @Nullable String patientReference(IBaseResource r) {
         Reference ref = null;
         if (r instanceof Observation o) {
             ref = o.getSubject();

@@ -5,12 +5,14 @@ import java.time.Period;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import org.overturn.criteria.ChartFacts.BiomarkerFact;
 import org.overturn.criteria.ChartFacts.Polarity;
 import org.overturn.criteria.Evaluation.CriterionResult;
 import org.overturn.criteria.Evaluation.Status;
 import org.overturn.criteria.KnowledgeModel.Criterion;
+import org.springframework.lang.Nullable;
 
 /**
  * Checks a payer policy against chart facts. Pure: no I/O, no clock (the date is passed in). It never guesses: a
@@ -54,12 +56,12 @@ public final class CriteriaEvaluator {
                 results, List.copyOf(missing), outcome);
     }
 
-    private static CriterionResult result(Criterion c, Status status, String reason, List<String> evidence, String missing) {
+    private static CriterionResult result(Criterion c, Status status, String reason, List<String> evidence, @Nullable String missing) {
         return result(c, status, reason, evidence, missing, List.of());
     }
 
     private static CriterionResult result(
-            Criterion c, Status status, String reason, List<String> evidence, String missing, List<String> caveats) {
+            Criterion c, Status status, String reason, List<String> evidence, @Nullable String missing, List<String> caveats) {
         return new CriterionResult(c.id(), c.description(), c.isRequired(), status, reason, evidence,
                 status == Status.MET ? null : missing, c.source(), caveats.stream().distinct().toList(), c.isLabel(), null);
     }
@@ -144,7 +146,8 @@ public final class CriteriaEvaluator {
      * positive result is reported: not-met when the knowledge confirms the mutation, unknown while it is UNVERIFIED.
      */
     private CriterionResult biomarker(Criterion c, ChartFacts chart) {
-        KnowledgeModel.Biomarker biomarker = knowledge.biomarker(c.biomarker()).orElseThrow();
+        KnowledgeModel.Biomarker biomarker = knowledge.biomarker(
+                Objects.requireNonNull(c.biomarker(), "KnowledgeLoader holds a biomarker criterion to name one")).orElseThrow();
         String needed = documentation(c, biomarker.documentation());
         List<BiomarkerFact> results = chart.biomarkers().stream().filter(b -> b.biomarkerId().equals(biomarker.id())).toList();
         if (results.isEmpty()) {
@@ -549,9 +552,10 @@ public final class CriteriaEvaluator {
             return result(c, Status.UNKNOWN, "No date of birth on file", List.of(), needed);
         }
         int years = Period.between(chart.birthDate(), today).getYears();
-        return years >= c.years()
+        int minimum = Objects.requireNonNull(c.years(), "KnowledgeLoader holds an age-minimum criterion to name years");
+        return years >= minimum
                 ? result(c, Status.MET, "Age " + years, List.of(), needed)
-                : result(c, Status.NOT_MET, "Age " + years + " is under " + c.years(), List.of(), needed);
+                : result(c, Status.NOT_MET, "Age " + years + " is under " + minimum, List.of(), needed);
     }
 
     private static CriterionResult fdaApproved(Criterion c, KnowledgeModel.Drug drug) {

@@ -67,7 +67,7 @@ public final class KnowledgeFiles {
         try (InputStream in = resource.getInputStream()) {
             return yaml.readTree(in);
         } catch (IOException e) {
-            problems.add(resource.getFilename() + ": not valid YAML (" + e.getMessage().split("\n")[0] + ")");
+            problems.add(resource.getFilename() + ": not valid YAML (" + String.valueOf(e.getMessage()).split("\n")[0] + ")");
             return null;
         }
     }
@@ -80,7 +80,7 @@ public final class KnowledgeFiles {
             problems.add(where + path(e) + ": " + e.getOriginalMessage().split("\n")[0]);
             return null;
         } catch (IOException | IllegalArgumentException e) {
-            problems.add(where + ": " + e.getMessage().split("\n")[0]);
+            problems.add(where + ": " + String.valueOf(e.getMessage()).split("\n")[0]);
             return null;
         }
     }

@@ -5,7 +5,10 @@ import java.math.BigDecimal;
 import java.util.List;
 import org.springframework.lang.Nullable;
 
-/** The shapes of the knowledge files. Field names are the YAML keys. */
+/**
+ * The shapes of the knowledge files. Field names are the YAML keys. A list a file leaves out reads as empty: the compact
+ * constructors replace null, so those components are not {@code @Nullable}.
+ */
 public final class KnowledgeModel {
     private KnowledgeModel() {}
 
@@ -93,11 +96,11 @@ public final class KnowledgeModel {
             String benefit,
             String fdaStatus,
             List<Code> codes,
-            @Nullable List<Indication> indications,
+            List<Indication> indications,
             @Nullable Dosing dosing,
-            @Nullable List<Sourced> evidence,
-            @Nullable List<Sourced> guidelines,
-            @Nullable List<String> accessRoutes,
+            List<Sourced> evidence,
+            List<Sourced> guidelines,
+            List<String> accessRoutes,
             String source,
             @Nullable String citation,
             String verification) {
@@ -141,7 +144,7 @@ public final class KnowledgeModel {
             String observationCode,
             String geneStudiedComponent,
             @Nullable String changeTypeComponent,
-            @Nullable List<Code> variantComponents,
+            List<Code> variantComponents,
             String source,
             String verification) {
         public VariantPattern {
@@ -213,8 +216,8 @@ public final class KnowledgeModel {
     public record DiseaseSetting(
             String id,
             String label,
-            @Nullable List<String> conditionIcd10,
-            @Nullable List<ValueRule> observations,
+            List<String> conditionIcd10,
+            List<ValueRule> observations,
             @Nullable String stagePattern,
             @Nullable String textPattern,
             @Nullable Resection resection,
@@ -259,9 +262,9 @@ public final class KnowledgeModel {
             String label,
             @Nullable String alteration,
             List<Gene> genes,
-            @Nullable List<String> names,
+            List<String> names,
             List<TestCode> loinc,
-            @Nullable List<String> excludedLoinc,
+            List<String> excludedLoinc,
             @Nullable Threshold threshold,
             @Nullable Screening screening,
             @Nullable Resistance resistance,
@@ -301,7 +304,7 @@ public final class KnowledgeModel {
      * @param states the states it serves (all when empty)
      */
     public record PayerContact(
-            String use, String what, String value, @Nullable List<String> states, @Nullable String hours, String verification, String source) {
+            String use, String what, String value, List<String> states, @Nullable String hours, String verification, String source) {
         public PayerContact {
             states = states == null ? List.of() : List.copyOf(states);
         }
@@ -323,9 +326,9 @@ public final class KnowledgeModel {
     public record SpecialtyPharmacy(
             String name,
             List<String> benefits,
-            @Nullable List<PayerContact> contacts,
+            List<PayerContact> contacts,
             @Nullable String portal,
-            @Nullable List<Sourced> notes,
+            List<Sourced> notes,
             String source,
             String verification) {
         public SpecialtyPharmacy {
@@ -340,9 +343,9 @@ public final class KnowledgeModel {
             String name,
             List<Identifier> identifiers,
             List<String> namePatterns,
-            @Nullable List<PayerContact> contacts,
-            @Nullable List<String> submissionRoutes,
-            @Nullable List<SpecialtyPharmacy> specialtyPharmacies,
+            List<PayerContact> contacts,
+            List<String> submissionRoutes,
+            List<SpecialtyPharmacy> specialtyPharmacies,
             String source,
             String verification) {
         public Payer {
@@ -381,11 +384,11 @@ public final class KnowledgeModel {
             @Nullable String sponsor,
             @Nullable String payer,
             List<String> drugs,
-            @Nullable List<String> states,
+            List<String> states,
             List<String> offers,
             @Nullable String eligibility,
             @Nullable String restrictions,
-            @Nullable List<PayerContact> contacts,
+            List<PayerContact> contacts,
             String source,
             String verification) {
         public CostProgram {
@@ -430,21 +433,21 @@ public final class KnowledgeModel {
             Kind kind,
             String description,
             @Nullable Boolean required,
-            @Nullable List<String> icd10,
+            List<String> icd10,
             @Nullable String biomarker,
-            @Nullable List<String> drugs,
+            List<String> drugs,
             @Nullable Integer minimum,
             @Nullable Integer years,
-            @Nullable List<String> loinc,
+            List<String> loinc,
             @Nullable String documentation,
             @Nullable Boolean acceptsScreening,
             String source,
             @Nullable String citation,
-            @Nullable List<String> settings,
-            @Nullable List<String> inactiveIcd10,
+            List<String> settings,
+            List<String> inactiveIcd10,
             @Nullable Boolean label,
             @Nullable String stopReasonPattern,
-            @Nullable List<String> excludeDrugs) {
+            List<String> excludeDrugs) {
         public Criterion {
             excludeDrugs = excludeDrugs == null ? List.of() : List.copyOf(excludeDrugs);
             settings = settings == null ? List.of() : List.copyOf(settings);

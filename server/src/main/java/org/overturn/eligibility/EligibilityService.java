@@ -63,7 +63,7 @@ public final class EligibilityService {
         if (!problems.isEmpty()) {
             throw new OverturnException(ErrorCode.INVALID_RESOURCE, String.join("; ", problems), "CoverageEligibilityRequest");
         }
-        Coverage routedCoverage = (Coverage) assessor.readReferenced("Coverage", coverageId, "insurance[0].coverage").resource();
+        Coverage routedCoverage = (Coverage) assessor.readReferenced("Coverage", coverageId, "insurance[0].coverage").content();
         Organization routedPayor = assessor.payor(routedCoverage);
         Optional<PayerRoute> route = routes.eligibilityRoute(routedPayor.getIdentifier().stream()
                 .filter(Identifier::hasValue).map(i -> i.getSystem() + "|" + i.getValue()).toList());
@@ -79,7 +79,7 @@ public final class EligibilityService {
             prepare(request, payor);
             WriteResult stored = store.create(request, null);
             CoverageEligibilityResponse response = responses.build(
-                    (CoverageEligibilityRequest) stored.stored().resource(), coverage, assessment, Date.from(clock.instant()));
+                    (CoverageEligibilityRequest) stored.stored().content(), coverage, assessment, Date.from(clock.instant()));
             return (CoverageEligibilityResponse) store.create(response, null).stored().resource();
         });
     }
@@ -126,7 +126,7 @@ public final class EligibilityService {
                     return earlier.get();
                 }
             }
-            CoverageEligibilityRequest ours = (CoverageEligibilityRequest) stored.stored().resource();
+            CoverageEligibilityRequest ours = (CoverageEligibilityRequest) stored.stored().content();
             answer.setId((String) null);
             answer.setRequest(new Reference(ours.getIdElement().toUnqualifiedVersionless().getValue()));
             answer.setPatient(ours.getPatient().copy());
@@ -152,7 +152,7 @@ public final class EligibilityService {
             var answers = store.search(store.parseQuery("CoverageEligibilityResponse", "request=CoverageEligibilityRequest/"
                     + request.id())).items();
             if (!answers.isEmpty()) {
-                return Optional.of((CoverageEligibilityResponse) answers.get(0).resource());
+                return Optional.of((CoverageEligibilityResponse) answers.get(0).content());
             }
         }
         return Optional.empty();
@@ -184,7 +184,7 @@ public final class EligibilityService {
                 }
             }
             CoverageEligibilityResponse response = responses.build(
-                    (CoverageEligibilityRequest) stored.stored().resource(), assessment.coverage(), assessment, Date.from(clock.instant()));
+                    (CoverageEligibilityRequest) stored.stored().content(), assessment.coverage(), assessment, Date.from(clock.instant()));
             response.addIdentifier(id.copy());
             return (CoverageEligibilityResponse) store.create(response, null).stored().resource();
         });

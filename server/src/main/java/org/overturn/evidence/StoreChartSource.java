@@ -31,7 +31,7 @@ public final class StoreChartSource implements ChartSource {
 
     @Override
     public Chart read(String patientId) {
-        Patient patient = (Patient) store.read("Patient", patientId).resource();
+        Patient patient = (Patient) store.read("Patient", patientId).content();
         List<Observation> observations = search(Observation.class, "Observation", patientId);
         List<DiagnosticReport> reports = search(DiagnosticReport.class, "DiagnosticReport", patientId);
         namePerformers(observations, reports);

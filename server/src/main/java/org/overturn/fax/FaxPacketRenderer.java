@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.multipdf.PDFMergerUtility;
 import org.apache.pdfbox.pdmodel.PDDocument;
@@ -98,7 +99,7 @@ final class FaxPacketRenderer {
         List<byte[]> all = new ArrayList<>();
         all.add(coverPdf);
         all.addAll(parts);
-        return new Rendered(merge(all, cover.memberId()), coverPages + rest, layout);
+        return new Rendered(merge(all, cover.memberId()), coverPages + rest, Objects.requireNonNull(layout, "laid out at least once"));
     }
 
     static int pages(byte[] pdf) {

@@ -94,7 +94,7 @@ public final class FaxPacketService {
      * @param letterRef the letter to send ("DocumentReference/1"); null = the Claim's latest letter to the payer
      */
     public DocumentReference build(String claimId, @Nullable String letterRef) {
-        Claim claim = (Claim) store.read("Claim", claimId).resource();
+        Claim claim = (Claim) store.read("Claim", claimId).content();
         PaCase c = cases.readClaim(claim);
         DocumentReference letter = letterRef == null ? latestLetter(c.claimRef()) : namedLetter(letterRef, c.claimRef());
         String letterName = "DocumentReference/" + letter.getIdElement().getIdPart();
@@ -204,7 +204,7 @@ public final class FaxPacketService {
                     + " POST " + claimRef + "/$generate-letter (kind medical-necessity, appeal, step-therapy-exception or"
                     + " clinical-trial-routine-costs)", "Claim");
         }
-        return (DocumentReference) found.get(0).resource();
+        return (DocumentReference) found.get(0).content();
     }
 
     /** The letter the request names: a DocumentReference on this server, about this Claim, addressed to the payer. */
@@ -253,10 +253,10 @@ public final class FaxPacketService {
                 "type", List.of(CaseDocuments.Kind.MEDICAL_NECESSITY_LETTER.token()),
                 "_sort", List.of("-_lastUpdated"),
                 "_count", List.of("1")), false)).items();
-        if (found.isEmpty() || found.get(0).resource().getIdElement().getIdPart().equals(letter.getIdElement().getIdPart())) {
+        if (found.isEmpty() || found.get(0).content().getIdElement().getIdPart().equals(letter.getIdElement().getIdPart())) {
             return null;
         }
-        DocumentReference mn = (DocumentReference) found.get(0).resource();
+        DocumentReference mn = (DocumentReference) found.get(0).content();
         return mn.getContext().getRelated().stream().map(r -> cases.find(r, QuestionnaireResponse.class))
                 .flatMap(Optional::stream).findFirst().orElse(null);
     }

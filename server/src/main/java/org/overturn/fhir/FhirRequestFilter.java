@@ -17,6 +17,7 @@ import org.overturn.platform.Outcomes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.springframework.lang.Nullable;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -130,7 +131,7 @@ final class FhirRequestFilter extends OncePerRequestFilter {
                 || path.equals("/fhir/" + org.overturn.store.ResourceTypes.AUDIT_EVENT);
     }
 
-    private OverturnException refusal(HttpServletRequest request) {
+    private @Nullable OverturnException refusal(HttpServletRequest request) {
         String path = request.getRequestURI().substring(request.getContextPath().length());
         String[] segments = path.replaceFirst("^/fhir/?", "").split("/");
         if (!METHODS.contains(request.getMethod())) {

@@ -78,16 +78,17 @@ public final class ResourceProvider implements IResourceProvider {
             @IdParam(optional = true) @Nullable IIdType id,
             @Validate.Mode @Nullable ValidationModeEnum mode,
             @Validate.Profile @Nullable String profile) {
-        boolean instance = id != null && id.hasIdPart();
-        if (instance) {
-            store.read(typeName, id.getIdPart()); // 404 (or 410) as a read: the instance must exist and be the caller's to see
+        // The instance asked about, when the call is at instance level.
+        String instance = id != null && id.hasIdPart() ? id.getIdPart() : null;
+        if (instance != null) {
+            store.read(typeName, instance); // 404 (or 410) as a read: the instance must exist and be the caller's to see
         }
         if (mode == ValidationModeEnum.DELETE) {
-            if (!instance) {
+            if (instance == null) {
                 throw new OverturnException(ErrorCode.INVALID_REQUEST, "$validate with mode=delete names the resource to delete:"
                         + " POST " + typeName + "/[id]/$validate?mode=delete");
             }
-            return outcome(Outcomes.information("Nothing forbids deleting " + typeName + "/" + id.getIdPart()
+            return outcome(Outcomes.information("Nothing forbids deleting " + typeName + "/" + instance
                     + " beyond what the delete itself checks (the token's scopes)"));
         }
         if (resource == null) {
@@ -102,12 +103,12 @@ public final class ResourceProvider implements IResourceProvider {
                     + " validates against the core R4 profiles and those of its own package (see the CapabilityStatement)");
         }
         OperationOutcome issues = validation.validate(resource, profile);
-        if (instance && mode == ValidationModeEnum.UPDATE && resource.getIdElement().hasIdPart()
-                && !resource.getIdElement().getIdPart().equals(id.getIdPart())) {
+        if (instance != null && mode == ValidationModeEnum.UPDATE && resource.getIdElement().hasIdPart()
+                && !resource.getIdElement().getIdPart().equals(instance)) {
             // As an update would refuse it: the body must name the instance it replaces.
             issues.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(OperationOutcome.IssueType.INVALID)
                     .setDiagnostics("The resource's id '" + resource.getIdElement().getIdPart() + "' is not the id of "
-                            + typeName + "/" + id.getIdPart() + "; an update must name the resource it replaces")
+                            + typeName + "/" + instance + "; an update must name the resource it replaces")
                     .addExpression(typeName + ".id");
         }
         return outcome(issues);

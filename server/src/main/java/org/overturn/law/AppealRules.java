@@ -43,7 +43,7 @@ public record AppealRules(
             String denial,
             List<String> carc,
             List<KnowledgeModel.Kind> kinds,
-            @Nullable List<String> words,
+            List<String> words,
             @Nullable Boolean fallback,
             List<String> evidence,
             List<String> chartResources,

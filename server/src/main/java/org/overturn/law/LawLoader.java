@@ -13,6 +13,7 @@ import org.overturn.criteria.KnowledgeFiles;
 import org.overturn.criteria.KnowledgeLoader;
 import org.overturn.criteria.KnowledgeModel;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+import org.springframework.lang.Nullable;
 
 /**
  * Loads the law files from the knowledge root (jurisdictions.yaml, regimes.yaml, rebuttals.yaml, external-review.yaml,
@@ -113,7 +114,7 @@ public final class LawLoader {
         }
     }
 
-    private void zone(String at, String zone) {
+    private void zone(String at, @Nullable String zone) {
         try {
             java.time.ZoneId.of(zone == null ? "" : zone);
         } catch (java.time.DateTimeException e) {
@@ -121,7 +122,7 @@ public final class LawLoader {
         }
     }
 
-    private void sourced(String at, String source, String verification) {
+    private void sourced(String at, @Nullable String source, @Nullable String verification) {
         require(source != null && !source.isBlank(), at + ": needs a source");
         require(verification != null && VERIFICATIONS.contains(verification),
                 at + ": verification must be one of " + VERIFICATIONS + ", not " + verification);

@@ -68,7 +68,7 @@ public record RegimeRules(
             String code,
             @Nullable Boolean prefix,
             String display,
-            @Nullable List<RegulatorKind> kinds,
+            List<RegulatorKind> kinds,
             @Nullable String outOfScope,
             String source,
             String verification) {
@@ -84,7 +84,7 @@ public record RegimeRules(
     /** Words on plan names and text, with the regimes they leave possible or why they are out of scope. */
     public record Keyword(
             List<String> words,
-            @Nullable List<RegulatorKind> kinds,
+            List<RegulatorKind> kinds,
             @Nullable String outOfScope,
             @Nullable String note,
             String source,

@@ -57,9 +57,11 @@ final class BodySurfaceArea {
         // Whole units for doses of tens of mg per m2; one decimal more than the label's per-m2 figure for small ones (1.8 mg/m2).
         int scale = Math.max(0, p.perM2().stripTrailingZeros().scale() + 1);
         BigDecimal dose = p.perM2().multiply(bsa).setScale(p.perM2().stripTrailingZeros().scale() > 0 ? scale : 0, RoundingMode.HALF_UP);
-        boolean capped = p.maxDose() != null && dose.compareTo(p.maxDose()) > 0;
-        if (capped) {
-            dose = p.maxDose();
+        BigDecimal max = p.maxDose();
+        boolean capped = false;
+        if (max != null && dose.compareTo(max) > 0) {
+            dose = max;
+            capped = true;
         }
         return dose.toPlainString() + " " + p.unit() + " " + p.frequency() + " (" + p.perM2().toPlainString() + " " + p.unit()
                 + "/m2 x BSA " + bsa.toPlainString() + " m2" + (capped ? ", capped at the maximum dose" : "") + ")";

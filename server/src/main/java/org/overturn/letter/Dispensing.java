@@ -16,6 +16,9 @@ public final class Dispensing {
 
     /** "Once approved, Alecensa (alectinib) is dispensed by Accredo (Express Scripts), ..." with its source. */
     public static Optional<Letter.Statement> statement(@Nullable KnowledgeModel.Payer payer, KnowledgeModel.Drug drug) {
+        if (payer == null) {
+            return Optional.empty();
+        }
         return pharmacy(payer, drug).map(p -> new Letter.Statement("Dispensing: once approved, " + drug.displayName()
                 + " is dispensed by " + p.name() + ", the specialty pharmacy " + payer.name() + " uses for " + drug.benefit()
                 + "-benefit drugs" + line(p) + mark(p.verification()) + "; please send the approval to it.", List.of(p.source())));

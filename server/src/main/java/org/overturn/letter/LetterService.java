@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import org.hl7.fhir.r4.model.Claim;
 import org.hl7.fhir.r4.model.CodeableConcept;
@@ -69,7 +70,7 @@ public final class LetterService {
         }
         if (order.hasMedicationReference()) {
             return store.find(order.getMedicationReference().getReference())
-                    .map(m -> ((org.hl7.fhir.r4.model.Medication) m.resource()).getCode())
+                    .map(m -> ((org.hl7.fhir.r4.model.Medication) m.content()).getCode())
                     .filter(c -> !c.isEmpty())
                     .orElse(null);
         }
@@ -81,7 +82,7 @@ public final class LetterService {
             throw new OverturnException(ErrorCode.INVALID_REQUEST,
                     "kind '" + kind + "' is not supported; supported: " + MEDICAL_NECESSITY, "Parameters.parameter[kind]");
         }
-        Claim claim = (Claim) store.read("Claim", claimId).resource();
+        Claim claim = (Claim) store.read("Claim", claimId).content();
         List<String> problems = new ArrayList<>();
         if (claim.getUse() != Claim.Use.PREAUTHORIZATION) {
             problems.add("Claim.use must be preauthorization");
@@ -102,7 +103,8 @@ public final class LetterService {
             throw new OverturnException(ErrorCode.INVALID_RESOURCE, "Claim/" + claimId + " cannot be used for a letter: "
                     + String.join("; ", problems), "Claim");
         }
-        Assessment assessment = assessor.assess(patientId, coverageId, product, "Claim.insurance[0].coverage");
+        Assessment assessment = assessor.assess(patientId, coverageId,
+                Objects.requireNonNull(product, "a Claim without its drug was refused above"), "Claim.insurance[0].coverage");
         if (assessment.drug().isEmpty()) {
             throw new OverturnException(ErrorCode.INVALID_RESOURCE, "The Claim's drug is not one Overturn knows: " + assessment.reason(),
                     "Claim.item[0].productOrService");
@@ -141,8 +143,8 @@ public final class LetterService {
                     .map(e -> List.of(Canonical.BASE + "/knowledge/policy/" + e.policyId() + "|" + e.policyVersion()))
                     .orElse(List.of());
             Provenance provenance = LetterDocuments.provenance(targets, sources(assessment, claimId, theOrder), policies, now);
-            Provenance storedProvenance = (Provenance) store.create(provenance, null).stored().resource();
-            return new Generated((DocumentReference) stored.resource(), storedProvenance,
+            Provenance storedProvenance = (Provenance) store.create(provenance, null).stored().content();
+            return new Generated((DocumentReference) stored.content(), storedProvenance,
                     storedResponse == null ? null : (QuestionnaireResponse) storedResponse.resource(), markdown, pdf);
         });
     }

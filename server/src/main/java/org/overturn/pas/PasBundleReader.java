@@ -10,6 +10,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.Map;
 import java.util.Set;
@@ -262,7 +263,7 @@ final class PasBundleReader {
         Deque<Integer> queue = new ArrayDeque<>(List.of(0));
         seen[0] = true;
         while (!queue.isEmpty()) {
-            for (int next : edges.get(queue.poll())) {
+            for (int next : Objects.requireNonNull(edges.get(queue.poll()), "every entry has its list of edges")) {
                 if (!seen[next]) {
                     seen[next] = true;
                     queue.add(next);

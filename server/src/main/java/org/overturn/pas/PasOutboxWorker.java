@@ -134,7 +134,7 @@ public final class PasOutboxWorker {
     /** The payer's current answer for a row's request, recorded; a pended one makes the row awaiting. */
     private void answered(PasOutbox.Row row, ClaimResponse payer, Instant now) {
         inTransaction(() -> {
-            ClaimResponse ours = (ClaimResponse) store.read("ClaimResponse", row.claimResponseId()).resource();
+            ClaimResponse ours = (ClaimResponse) store.read("ClaimResponse", row.claimResponseId()).content();
             ClaimResponse before = ours.copy();
             Optional<String> status = responses.applyPayerAnswer(ours, payer);
             if (status.isEmpty()) {
@@ -187,7 +187,7 @@ public final class PasOutboxWorker {
                 .setValue(new Reference("#" + OUTCOME_ID));
         task.setStatusReason(new CodeableConcept().setText("The payer " + why));
         PasResponseFactory.setStatus(task, PasProfiles.ERROR, "The payer " + why, Date.from(now));
-        ClaimResponse ours = (ClaimResponse) store.read("ClaimResponse", row.claimResponseId()).resource();
+        ClaimResponse ours = (ClaimResponse) store.read("ClaimResponse", row.claimResponseId()).content();
         ours.setOutcome(ClaimResponse.RemittanceOutcome.ERROR);
         ours.setDisposition("The payer " + why);
         updateCase(row, ours, task);
@@ -206,7 +206,7 @@ public final class PasOutboxWorker {
     }
 
     private Task task(PasOutbox.Row row) {
-        return (Task) store.read("Task", row.taskId()).resource();
+        return (Task) store.read("Task", row.taskId()).content();
     }
 
     private void inTransaction(Runnable work) {

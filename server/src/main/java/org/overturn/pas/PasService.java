@@ -184,7 +184,7 @@ public final class PasService {
                 "_count", List.of(Integer.toString(INQUIRY_LIMIT))), false));
         List<Claim> matches = new ArrayList<>();
         for (StoredResource candidate : candidates.items()) {
-            Claim earlier = (Claim) candidate.resource();
+            Claim earlier = (Claim) candidate.content();
             boolean insurerMatches = read(earlier.getInsurer().getReference())
                     .map(o -> o instanceof Organization org ? keys(org.getIdentifier()) : Set.<String>of())
                     .filter(ids -> ids.stream().anyMatch(insurers::contains)).isPresent();

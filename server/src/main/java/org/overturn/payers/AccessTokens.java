@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.overturn.platform.BoundedExchange;
@@ -82,7 +83,7 @@ final class AccessTokens {
     }
 
     private Token fetch(PayerRoute route) throws TokenException {
-        PayerRoute.OAuth oauth = route.oauth();
+        PayerRoute.OAuth oauth = Objects.requireNonNull(route.oauth(), "tokens are fetched for OAuth routes only");
         Map<String, String> form = new LinkedHashMap<>();
         form.put("grant_type", "client_credentials");
         if (oauth.scope() != null && !oauth.scope().isBlank()) {
@@ -93,7 +94,8 @@ final class AccessTokens {
                 .header("Accept", "application/json");
         if (oauth.clientAuthentication() == PayerRoute.ClientAuthentication.CLIENT_SECRET_BASIC) {
             // RFC 6749 2.3.1: id and secret are form-encoded before they are joined.
-            String pair = formEncode(oauth.clientId()) + ":" + formEncode(oauth.clientSecret());
+            String secret = Objects.requireNonNull(oauth.clientSecret(), "PayerRoute.OAuth requires it for client-secret-basic");
+            String pair = formEncode(oauth.clientId()) + ":" + formEncode(secret);
             request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
         } else if (oauth.clientAuthentication() == PayerRoute.ClientAuthentication.CLIENT_SECRET_POST) {
             form.put("client_id", oauth.clientId());

@@ -2,6 +2,7 @@ package org.overturn.payers;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.lang.Nullable;
@@ -33,7 +34,7 @@ final class CircuitBreaker {
 
     /** Whether a call may go out now; in half-open state only one (the trial) until its result is known. */
     synchronized boolean tryAcquire(Instant now) {
-        if (state == State.OPEN && !now.isBefore(openedAt.plus(openDuration))) {
+        if (state == State.OPEN && !now.isBefore(reopensAt())) {
             state = State.HALF_OPEN;
             trialSince = null;
         }
@@ -53,7 +54,11 @@ final class CircuitBreaker {
 
     /** When a refused call may be tried again: the end of the open period, or soon while a trial is running. */
     synchronized Instant retryAt(Instant now, Duration soon) {
-        return state == State.OPEN ? openedAt.plus(openDuration) : now.plus(soon);
+        return state == State.OPEN ? reopensAt() : now.plus(soon);
+    }
+
+    private Instant reopensAt() {
+        return Objects.requireNonNull(openedAt, "set whenever the breaker opens").plus(openDuration);
     }
 
     synchronized void succeeded() {

@@ -16,6 +16,7 @@ import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -48,7 +49,7 @@ final class ClientAssertions {
 
     /** The assertion: issuer and subject the client id, audience the token endpoint, a fresh id, five minutes. */
     static String sign(PayerRoute.OAuth oauth, Instant now) throws AccessTokens.TokenException {
-        JWK key = signingKey(oauth.privateKey());
+        JWK key = signingKey(Objects.requireNonNull(oauth.privateKey(), "PayerRoute.OAuth requires it for private-key-jwt"));
         try {
             JWSAlgorithm algorithm;
             JWSSigner signer;

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -138,7 +139,7 @@ public final class PayerGateway {
         if (status == 401 && route.oauth() != null && !renewed) {
             // The token may have been revoked or expired early: one fresh token, one more try.
             log.info("Payer {} refused its access token (HTTP 401); fetching a new one", route.identifier());
-            tokens.refused(route, token);
+            tokens.refused(route, Objects.requireNonNull(token, "an OAuth route's token came from its token endpoint"));
             return send(route, path, json, true);
         }
         if (status == 408 || status == 429 || status == 503) {

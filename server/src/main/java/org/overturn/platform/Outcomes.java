@@ -9,11 +9,11 @@ import org.springframework.lang.Nullable;
 public final class Outcomes {
     private Outcomes() {}
 
-    public static OperationOutcome error(ErrorCode code, String message) {
+    public static OperationOutcome error(ErrorCode code, @Nullable String message) {
         return error(code, message, null);
     }
 
-    public static OperationOutcome error(ErrorCode code, String message, @Nullable String expression) {
+    public static OperationOutcome error(ErrorCode code, @Nullable String message, @Nullable String expression) {
         OperationOutcome outcome = new OperationOutcome();
         var issue = outcome.addIssue()
                 .setSeverity(code.httpStatus() >= 500 ? IssueSeverity.FATAL : IssueSeverity.ERROR)

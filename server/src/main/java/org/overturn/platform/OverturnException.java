@@ -1,5 +1,6 @@
 package org.overturn.platform;
 
+import java.util.Objects;
 import org.springframework.lang.Nullable;
 
 /** A failure the client can act on: its {@link ErrorCode} decides the status, the message says what to fix. */
@@ -19,6 +20,12 @@ public class OverturnException extends RuntimeException {
         super(message, cause);
         this.code = code;
         this.expression = expression;
+    }
+
+    /** Never null: every constructor takes the message, which is what the client reads. */
+    @Override
+    public String getMessage() {
+        return Objects.requireNonNull(super.getMessage(), "an OverturnException has a message");
     }
 
     public ErrorCode code() {

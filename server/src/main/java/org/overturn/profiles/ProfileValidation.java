@@ -5,6 +5,7 @@ import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
 import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.ValidationOptions;
 import ca.uhn.fhir.validation.ValidationResult;
+import java.util.Objects;
 import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
 import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
 import org.hl7.fhir.common.hapi.validation.support.PrePopulatedValidationSupport;
@@ -67,7 +68,7 @@ public final class ProfileValidation {
     /** Whether {@code url} names a profile the validator knows (core R4 or this package). */
     public boolean knowsProfile(String url) {
         validator();
-        return support.fetchStructureDefinition(url) != null;
+        return Objects.requireNonNull(support, "set by validator()").fetchStructureDefinition(url) != null;
     }
 
     /** Builds the validator and validates one small resource, so that the first client does not wait for it. */

@@ -104,7 +104,7 @@ final class AccessCheckedStore implements ResourceStore {
                 if ((reach == Reach.PATIENT && !member)
                         || !matchesRestriction(caller, type, id)
                         || (clientOwned(caller, type) && !caller.owns(owner(
-                                unknownIfGone(caller, reach, type, id, () -> store.read(type, id)).resource())))) {
+                                unknownIfGone(caller, reach, type, id, () -> store.read(type, id)).content())))) {
                     throw notKnown(type, id);
                 }
             }

@@ -530,7 +530,7 @@ final class JdbcResourceStore implements ResourceStore {
             rows.tokenDates.forEach(x -> row("idx_token_date", type, id, p, x.param(), x.system(), x.code(), x.low(), x.high()));
         }
 
-        private void row(String table, Object... values) {
+        private void row(String table, @Nullable Object... values) {
             byTable.computeIfAbsent(table, t -> new ArrayList<>()).add(values);
         }
 
@@ -630,7 +630,7 @@ final class JdbcResourceStore implements ResourceStore {
             return withinBudget(() -> {
                 Integer total = audit.historyCount(id, since, properties.maxTotal());
                 if (id != null && total != null && total == 0) {
-                    read(type, id);
+                    read(AuditTrail.TYPE, id);
                 }
                 List<HistoryEntry> entries = audit.history(id, since, count + 1, offset,
                         (rs, n) -> new HistoryEntry(stored(rs, false), rs.getString(7)));

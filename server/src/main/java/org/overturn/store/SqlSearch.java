@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import org.overturn.platform.ErrorCode;
 import org.overturn.platform.OverturnException;
 import org.overturn.store.SearchRequest.Criterion;
@@ -90,9 +91,13 @@ final class SqlSearch {
      */
     private record Paired(SearchParam composite, Criterion token, Criterion date) {
         boolean drivesSort(List<SearchRequest.SortKey> sort) {
-            return composite.composite().singleValued() && sort.size() == 1 && !sort.get(0).descending()
-                    && sort.get(0).param().equals(composite.composite().date());
+            return spec(composite).singleValued() && sort.size() == 1 && !sort.get(0).descending()
+                    && sort.get(0).param().equals(spec(composite).date());
         }
+    }
+
+    private static SearchParam.TokenDate spec(SearchParam composite) {
+        return Objects.requireNonNull(composite.composite(), "composites() keeps only composite parameters");
     }
 
     private static List<SearchParam> composites(SearchParameterRegistry registry, String type) {
@@ -101,8 +106,8 @@ final class SqlSearch {
 
     private static @Nullable Paired pair(List<Criterion> criteria, List<SearchParam> composites) {
         for (SearchParam composite : composites) {
-            Criterion token = plain(criteria, composite.composite().token());
-            Criterion date = plain(criteria, composite.composite().date());
+            Criterion token = plain(criteria, spec(composite).token());
+            Criterion date = plain(criteria, spec(composite).date());
             if (token != null && date != null) {
                 return new Paired(composite, token, date);
             }

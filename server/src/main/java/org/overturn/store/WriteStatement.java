@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.springframework.lang.Nullable;
 
 /**
  * Several writes as one SQL statement: each step is a data-modifying CTE, and rows are inserted from one array per
@@ -19,7 +20,7 @@ final class WriteStatement {
     private final List<Object> args = new ArrayList<>();
     private int steps;
 
-    void step(String statement, Object... values) {
+    void step(String statement, @Nullable Object... values) {
         sql.append(steps > 0 ? ", " : "").append("s").append(steps++).append(" as (").append(statement).append(")");
         args.addAll(Arrays.asList(values));
     }
@@ -59,7 +60,7 @@ final class WriteStatement {
     private static final String UNIT_SEPARATOR = "\u001f";
 
     /** Array elements travel as text and are cast by the statement (timestamps as ISO instants). */
-    private static String text(Object value) {
+    private static @Nullable String text(@Nullable Object value) {
         if (value == null) {
             return null;
         }

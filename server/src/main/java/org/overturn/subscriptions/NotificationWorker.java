@@ -77,7 +77,7 @@ public final class NotificationWorker {
         Subscription subscription;
         BackportSubscription channel;
         try {
-            subscription = (Subscription) store.read("Subscription", id).resource();
+            subscription = (Subscription) store.read("Subscription", id).content();
             channel = reader.read(subscription);
         } catch (OverturnException e) {
             if (e.code() == ErrorCode.NOT_FOUND || e.code() == ErrorCode.GONE) {

@@ -1,6 +1,7 @@
 package org.overturn.subscriptions;
 
 import java.util.Map;
+import java.util.Objects;
 import org.hl7.fhir.r4.model.Resource;
 import org.overturn.platform.ErrorCode;
 import org.overturn.platform.OverturnException;
@@ -23,7 +24,8 @@ final class Notifications {
         Resource resource = null;
         if (content.equals(BackportProfiles.FULL_RESOURCE)) {
             try {
-                StoredResource stored = store.vread(row.focusType(), row.focusId(), version);
+                // Event rows always name their focus (NotificationOutbox.enqueueEvent).
+                StoredResource stored = store.vread(Objects.requireNonNull(row.focusType()), Objects.requireNonNull(row.focusId()), version);
                 Resource focusResource = (Resource) stored.resource();
                 TopicContent special = contents.get(row.topic());
                 resource = special == null || focusResource == null ? focusResource : special.fullResource(focusResource, serverBase);

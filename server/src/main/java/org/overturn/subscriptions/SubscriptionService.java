@@ -70,7 +70,7 @@ public final class SubscriptionService {
     }
 
     private Parameters status(StoredResource stored, String serverBase) {
-        Subscription subscription = (Subscription) stored.resource();
+        Subscription subscription = (Subscription) stored.content();
         NotificationOutbox.State state = outbox.state(stored.id()).orElse(null);
         String topic = state != null ? state.topic() : subscription.getCriteria();
         NotificationFactory.Status status = new NotificationFactory.Status(stored.id(), topic, subscription.getStatus().toCode(),
@@ -96,7 +96,7 @@ public final class SubscriptionService {
     public Bundle events(String id, @Nullable String since, @Nullable String until, @Nullable String content,
             String serverBase) {
         StoredResource stored = store.read("Subscription", id);
-        Subscription subscription = (Subscription) stored.resource();
+        Subscription subscription = (Subscription) stored.content();
         NotificationOutbox.State state = outbox.state(id).orElseThrow(() -> new OverturnException(ErrorCode.NOT_FOUND,
                 "Subscription/" + id + " has no events"));
         long from = number(since, "eventsSinceNumber", 1);

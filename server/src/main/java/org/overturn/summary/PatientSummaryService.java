@@ -88,7 +88,7 @@ public final class PatientSummaryService {
     }
 
     public DocumentReference summarize(String claimId) {
-        Claim claim = (Claim) store.read("Claim", claimId).resource();
+        Claim claim = (Claim) store.read("Claim", claimId).content();
         if (claim.getUse() != Claim.Use.PREAUTHORIZATION) {
             throw new OverturnException(ErrorCode.BUSINESS_RULE, "Claim/" + claimId + " is not a prior authorization request"
                     + " (Claim.use is " + (claim.hasUse() ? claim.getUse().toCode() : "not set") + "); a patient summary follows a PA case",
@@ -137,7 +137,7 @@ public final class PatientSummaryService {
             Instant asked = claim.hasCreated() ? claim.getCreated().toInstant() : now;
             calculator.compute(regimes, asked, Step.INITIAL_DECISION, urgency(claim)).actOn().ifPresent(d -> next.add(due(
                     payerName + " must decide by about", d, now)));
-        } else if (decision instanceof PatientSummaryComposer.Denied && steps.isEmpty() && response.hasCreated()) {
+        } else if (decision instanceof PatientSummaryComposer.Denied && response != null && steps.isEmpty() && response.hasCreated()) {
             calculator.compute(regimes, response.getCreated().toInstant(), Step.INTERNAL_APPEAL_FILING, Urgency.STANDARD).actOn()
                     .ifPresent(d -> next.add(due("Your doctor can appeal until", d, now)));
         }

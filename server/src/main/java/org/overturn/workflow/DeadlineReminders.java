@@ -147,7 +147,7 @@ final class DeadlineReminders {
     }
 
     /** The lead time whose reminder is due now (the shortest one passed), or "overdue", or null. */
-    private String dueLead(Instant deadline, Instant now) {
+    private @Nullable String dueLead(Instant deadline, Instant now) {
         if (!now.isBefore(deadline)) {
             return OVERDUE;
         }

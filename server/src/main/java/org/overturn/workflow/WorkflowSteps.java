@@ -3,6 +3,7 @@ package org.overturn.workflow;
 import java.util.List;
 import org.hl7.fhir.r4.model.Task;
 import org.overturn.platform.Canonical;
+import org.springframework.lang.Nullable;
 
 /**
  * The steps of a prior-authorization and appeal case, each a Task whose {@code code} is one of these codes in
@@ -26,7 +27,7 @@ public final class WorkflowSteps {
     private WorkflowSteps() {}
 
     /** The workflow step of a Task, or null when the Task is not one of Overturn's steps. */
-    public static String stepOf(Task task) {
+    public static @Nullable String stepOf(Task task) {
         return task.getCode().getCoding().stream()
                 .filter(c -> SYSTEM.equals(c.getSystem()))
                 .map(c -> c.getCode())

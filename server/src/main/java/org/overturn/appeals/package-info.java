@@ -1,0 +1,4 @@
+@NullMarked
+package org.overturn.appeals;
+
+import org.jspecify.annotations.NullMarked;

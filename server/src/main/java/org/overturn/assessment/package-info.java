@@ -1,0 +1,4 @@
+@NullMarked
+package org.overturn.assessment;
+
+import org.jspecify.annotations.NullMarked;

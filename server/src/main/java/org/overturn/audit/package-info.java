@@ -1,0 +1,4 @@
+@NullMarked
+package org.overturn.audit;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package org.overturn.authserver;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package org.overturn.cases;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package org.overturn.cds;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package org.overturn.criteria;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package org.overturn.eligibility;
+
+import org.jspecify.annotations.NullMarked;

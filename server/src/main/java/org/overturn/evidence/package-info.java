@@ -1,0 +1,4 @@
+@NullMarked
+package org.overturn.evidence;
+
+import org.jspecify.annotations.NullMarked;

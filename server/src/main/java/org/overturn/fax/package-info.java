@@ -1,0 +1,4 @@
+@NullMarked
+package org.overturn.fax;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package org.overturn.fhir;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package org.overturn.law;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package org.overturn.letter;
+
+import org.jspecify.annotations.NullMarked;

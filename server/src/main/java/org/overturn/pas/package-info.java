@@ -1,0 +1,4 @@
+@NullMarked
+package org.overturn.pas;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package org.overturn.payers;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package org.overturn.profiles;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package org.overturn.security;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package org.overturn.store;
+
+import org.jspecify.annotations.NullMarked;

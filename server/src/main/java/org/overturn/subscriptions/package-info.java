@@ -1,0 +1,4 @@
+@NullMarked
+package org.overturn.subscriptions;
+
+import org.jspecify.annotations.NullMarked;

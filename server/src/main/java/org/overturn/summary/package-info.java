@@ -1,0 +1,4 @@
+@NullMarked
+package org.overturn.summary;
+
+import org.jspecify.annotations.NullMarked;

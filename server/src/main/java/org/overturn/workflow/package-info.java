@@ -1,0 +1,4 @@
+@NullMarked
+package org.overturn.workflow;
+
+import org.jspecify.annotations.NullMarked;
