@@ -3,6 +3,7 @@ package org.overturn.fhir;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -38,13 +39,16 @@ final class BundleProcessor {
     private final RequiredElements validator;
     private final WriteValidation writes;
     private final int maxEntries;
+    private final Clock clock;
 
-    BundleProcessor(FhirContext ctx, ResourceStore store, RequiredElements validator, WriteValidation writes, int maxEntries) {
+    BundleProcessor(FhirContext ctx, ResourceStore store, RequiredElements validator, WriteValidation writes, int maxEntries,
+            Clock clock) {
         this.ctx = ctx;
         this.store = store;
         this.validator = validator;
         this.writes = writes;
         this.maxEntries = maxEntries;
+        this.clock = clock;
     }
 
     Bundle process(Bundle bundle, RequestDetails request) {
@@ -254,7 +258,7 @@ final class BundleProcessor {
                 Page<StoredResource> page = store.search(request);
                 Map<String, String[]> raw = new LinkedHashMap<>();
                 params.forEach((k, v) -> raw.put(k, v.toArray(new String[0])));
-                out.setResource(SearchBundles.searchSet(base, e.type(), raw, request, page));
+                out.setResource(SearchBundles.searchSet(base, e.type(), raw, request, page, clock.instant()));
                 out.getResponse().setStatus("200 OK");
                 return out;
             }

@@ -6,6 +6,7 @@ import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.param.ParameterUtil;
 import ca.uhn.fhir.rest.server.SimpleBundleProvider;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Date;
@@ -32,10 +33,12 @@ import org.springframework.lang.Nullable;
 final class FhirInteractions {
     private final ResourceStore store;
     private final StoreProperties limits;
+    private final Clock clock;
 
-    FhirInteractions(ResourceStore store, StoreProperties limits) {
+    FhirInteractions(ResourceStore store, StoreProperties limits, Clock clock) {
         this.store = store;
         this.limits = limits;
+        this.clock = clock;
     }
 
     IBaseResource resourceOf(StoredResource stored) {
@@ -55,7 +58,7 @@ final class FhirInteractions {
                     type, parsed.criteria(), List.of(), 0, 0, List.of(), List.of(), SearchRequest.Total.ACCURATE);
         }
         Page<StoredResource> page = store.search(parsed);
-        return SearchBundles.searchSet(request.getFhirServerBase(), type, request.getParameters(), parsed, page);
+        return SearchBundles.searchSet(request.getFhirServerBase(), type, request.getParameters(), parsed, page, clock.instant());
     }
 
     /** The search parameters as the store reads them: a reference to this server by absolute URL means the relative one. */

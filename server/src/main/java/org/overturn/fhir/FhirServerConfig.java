@@ -8,6 +8,7 @@ import ca.uhn.fhir.rest.server.HardcodedServerAddressStrategy;
 import ca.uhn.fhir.rest.server.IServerAddressStrategy;
 import ca.uhn.fhir.rest.server.IncomingRequestAddressStrategy;
 import ca.uhn.fhir.rest.server.RestfulServer;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -48,7 +49,8 @@ class FhirServerConfig {
             org.overturn.profiles.QuestionnairePackages questionnairePackages,
             org.overturn.profiles.ProfileValidation profileValidation,
             AccessContext access,
-            SmartDiscovery discovery) {
+            SmartDiscovery discovery,
+            Clock clock) {
         RestfulServer server = new RestfulServer(ctx);
         server.setServerName("Overturn");
         server.setDefaultResponseEncoding(EncodingEnum.JSON);
@@ -59,7 +61,7 @@ class FhirServerConfig {
         server.setMaximumPageSize(storeProperties.maxPageSize());
         server.setServerAddressStrategy(addressStrategy(properties));
 
-        FhirInteractions interactions = new FhirInteractions(store, storeProperties);
+        FhirInteractions interactions = new FhirInteractions(store, storeProperties, clock);
         WriteValidation writes = new WriteValidation(profileValidation, properties.validateOnWrite(),
                 java.util.Set.copyOf(registry.resourceTypes()));
         List<Object> providers = new ArrayList<>();
@@ -68,7 +70,7 @@ class FhirServerConfig {
             providers.add(new ResourceProvider(implementing, type, store, validator, interactions, profileValidation, writes));
         }
         AccessInterceptor accessChecks = new AccessInterceptor(access, store);
-        providers.add(new SystemProvider(new BundleProcessor(ctx, store, validator, writes, properties.maxBundleEntries()), interactions, access, accessChecks));
+        providers.add(new SystemProvider(new BundleProcessor(ctx, store, validator, writes, properties.maxBundleEntries(), clock), interactions, access, accessChecks));
         providers.add(new CoverageEligibilityOperationProvider(eligibility));
         providers.add(new ClaimLetterOperationProvider(caseLetters));
         providers.add(new PasOperationProvider(ctx, pas));
@@ -124,9 +126,9 @@ class FhirServerConfig {
 
     @Bean
     FilterRegistrationBean<StoredJsonFilter> storedJsonFilter(
-            FhirContext ctx, ResourceStore store, FhirProperties properties, AccessContext access) {
+            FhirContext ctx, ResourceStore store, FhirProperties properties, AccessContext access, Clock clock) {
         FilterRegistrationBean<StoredJsonFilter> registration =
-                new FilterRegistrationBean<>(new StoredJsonFilter(ctx, store, addressStrategy(properties), access));
+                new FilterRegistrationBean<>(new StoredJsonFilter(ctx, store, addressStrategy(properties), access, clock));
         registration.addUrlPatterns("/fhir/*");
         // After the request filter (requests answered here are counted, logged and carry a request id too) and after
         // Spring Security's chain: a request without a valid token never gets here.

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,11 +33,13 @@ final class SearchBundles {
      * @param base the server base URL
      * @param path "Type" or "Type/_search"-style path the links repeat (without base)
      * @param params the request's parameters, in order; {@code _offset} is replaced per link
+     * @param now when the Bundle is made (its meta.lastUpdated)
      */
-    static Bundle searchSet(String base, String path, Map<String, String[]> params, SearchRequest request, Page<StoredResource> page) {
+    static Bundle searchSet(String base, String path, Map<String, String[]> params, SearchRequest request, Page<StoredResource> page,
+            Instant now) {
         Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
         bundle.setId(UUID.randomUUID().toString());
-        bundle.getMeta().setLastUpdated(new Date());
+        bundle.getMeta().setLastUpdated(Date.from(now));
         if (page.total() != null) {
             bundle.setTotal(page.total());
         } else {
@@ -59,12 +62,12 @@ final class SearchBundles {
      * encode from {@link #searchSet}, element for element, without parsing each match into a resource.
      */
     static void writeJson(JsonGenerator json, String base, String path, Map<String, String[]> params, SearchRequest request,
-            Page<StoredJson> page) throws IOException {
+            Page<StoredJson> page, Instant now) throws IOException {
         json.writeStartObject();
         json.writeStringField("resourceType", "Bundle");
         json.writeStringField("id", UUID.randomUUID().toString());
         json.writeObjectFieldStart("meta");
-        json.writeStringField("lastUpdated", new InstantType(new Date()).getValueAsString());
+        json.writeStringField("lastUpdated", new InstantType(Date.from(now)).getValueAsString());
         json.writeEndObject();
         json.writeStringField("type", "searchset");
         if (page.total() != null) {

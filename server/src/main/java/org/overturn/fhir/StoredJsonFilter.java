@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -48,12 +49,14 @@ final class StoredJsonFilter extends OncePerRequestFilter {
     private final ResourceStore store;
     private final IServerAddressStrategy addresses;
     private final AccessContext access;
+    private final Clock clock;
 
-    StoredJsonFilter(FhirContext ctx, ResourceStore store, IServerAddressStrategy addresses, AccessContext access) {
+    StoredJsonFilter(FhirContext ctx, ResourceStore store, IServerAddressStrategy addresses, AccessContext access, Clock clock) {
         this.ctx = ctx;
         this.store = store;
         this.addresses = addresses;
         this.access = access;
+        this.clock = clock;
     }
 
     @Override
@@ -113,7 +116,7 @@ final class StoredJsonFilter extends OncePerRequestFilter {
         Page<StoredJson> page = store.searchJson(parsed);
         ByteArrayOutputStream body = new ByteArrayOutputStream(1024 + page.items().size() * 1024);
         try (JsonGenerator json = JSON.createGenerator(body)) {
-            SearchBundles.writeJson(json, base, type, raw, parsed, page);
+            SearchBundles.writeJson(json, base, type, raw, parsed, page, clock.instant());
         }
         write(response, body.toByteArray());
         return true;

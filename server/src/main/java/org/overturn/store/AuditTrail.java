@@ -1,5 +1,6 @@
 package org.overturn.store;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,10 +30,12 @@ final class AuditTrail {
 
     private final JdbcTemplate jdbc;
     private final List<String> localBases;
+    private final Clock clock;
 
-    AuditTrail(JdbcTemplate jdbc, List<String> localBases) {
+    AuditTrail(JdbcTemplate jdbc, List<String> localBases, Clock clock) {
         this.jdbc = jdbc;
         this.localBases = localBases;
+        this.clock = clock;
     }
 
     /** The row of one AuditEvent: its entry's columns, with the id, time and JSON the store gave it. */
@@ -159,7 +162,7 @@ final class AuditTrail {
                     case "_id" -> condition(any, args, "id = ?", value);
                     case "_lastUpdated", "date" -> {
                         String column = name.equals("date") ? "recorded" : "last_updated";
-                        SqlSearch.Sql date = SqlSearch.dateCondition(column, column, value, name);
+                        SqlSearch.Sql date = SqlSearch.dateCondition(column, column, value, name, clock.instant());
                         any.add(date.text());
                         args.addAll(date.args());
                     }

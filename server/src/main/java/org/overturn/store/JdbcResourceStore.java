@@ -5,6 +5,7 @@ import ca.uhn.fhir.parser.IParser;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
@@ -51,6 +52,7 @@ final class JdbcResourceStore implements ResourceStore {
     private final StoreProperties properties;
     private final Map<String, List<WriteRule>> rules;
     private final Map<String, List<WriteListener>> listeners;
+    private final Clock clock;
 
     JdbcResourceStore(
             FhirContext ctx,
@@ -60,13 +62,15 @@ final class JdbcResourceStore implements ResourceStore {
             StoreProperties properties,
             List<String> localBases,
             List<WriteRule> rules,
-            List<WriteListener> listeners) {
+            List<WriteListener> listeners,
+            Clock clock) {
         this.rules = rules.stream().collect(java.util.stream.Collectors.groupingBy(WriteRule::resourceType));
         this.listeners = listeners.stream().collect(java.util.stream.Collectors.groupingBy(WriteListener::resourceType));
         this.ctx = ctx;
         this.registry = registry;
         this.indexer = new SearchIndexer(ctx, registry, localBases);
-        this.audit = new AuditTrail(jdbc, localBases);
+        this.audit = new AuditTrail(jdbc, localBases, clock);
+        this.clock = clock;
         this.parser = new SearchRequestParser(registry, properties);
         this.jdbc = jdbc;
         this.tx = tx;
@@ -488,8 +492,8 @@ final class JdbcResourceStore implements ResourceStore {
         return resource;
     }
 
-    private static Instant now() {
-        return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
     private String typeOf(IBaseResource resource) {
@@ -748,7 +752,7 @@ final class JdbcResourceStore implements ResourceStore {
         if (audited) {
             rows = new ArrayList<>(audit.page(request, request.count() + 1, row));
         } else {
-            SqlSearch.Sql page = SqlSearch.page(request, request.count() + 1, registry);
+            SqlSearch.Sql page = SqlSearch.page(request, request.count() + 1, registry, clock.instant());
             rows = new ArrayList<>(jdbc.query(page.text(), row, page.args().toArray()));
         }
         boolean more = rows.size() > request.count();
@@ -759,7 +763,7 @@ final class JdbcResourceStore implements ResourceStore {
         if (request.total() != SearchRequest.Total.NONE && audited) {
             total = audit.count(request, properties.maxTotal());
         } else if (request.total() != SearchRequest.Total.NONE) {
-            SqlSearch.Sql count = SqlSearch.count(request, registry);
+            SqlSearch.Sql count = SqlSearch.count(request, registry, clock.instant());
             total = cappedCount(count.text(), count.args());
         } else if (!more && (request.offset() == 0 || !rows.isEmpty())) {
             total = request.offset() + rows.size();
@@ -771,7 +775,7 @@ final class JdbcResourceStore implements ResourceStore {
         String type = request.resourceType();
         SearchRequest limited = new SearchRequest(type, request.criteria(), List.of(), limit, 0, List.of(), List.of(),
                 SearchRequest.Total.NONE, request.compartment());
-        SqlSearch.Sql sql = SqlSearch.page(limited, limit, registry);
+        SqlSearch.Sql sql = SqlSearch.page(limited, limit, registry, clock.instant());
         return jdbc.query(sql.text(), (rs, n) -> rs.getString(2), sql.args().toArray());
     }
 

@@ -28,11 +28,21 @@ final class SqlSearch {
     private final List<Object> args = new ArrayList<>();
     private final StringBuilder where = new StringBuilder();
 
-    private SqlSearch() {}
+    /** The time {@code ap} measures its distance from; null only for the plan tests' form of {@link #page}. */
+    private final @Nullable Instant now;
+
+    private SqlSearch(@Nullable Instant now) {
+        this.now = now;
+    }
+
+    /** The page query without a time: for the query-plan tests, which search without {@code ap}. */
+    static Sql page(SearchRequest request, int limit, SearchParameterRegistry registry) {
+        return page(request, limit, registry, null);
+    }
 
     /** The page query: ids and content of the matches, in the requested order (ties by id). */
-    static Sql page(SearchRequest request, int limit, SearchParameterRegistry registry) {
-        SqlSearch s = new SqlSearch();
+    static Sql page(SearchRequest request, int limit, SearchParameterRegistry registry, @Nullable Instant now) {
+        SqlSearch s = new SqlSearch(now);
         Paired paired = pair(request.criteria(), composites(registry, request.resourceType()));
         StringBuilder sql = new StringBuilder("select r.res_type, r.res_id, r.version, r.last_updated, r.content from ");
         if (paired != null && paired.drivesSort(request.sort())) {
@@ -77,8 +87,8 @@ final class SqlSearch {
     }
 
     /** The rows to count for {@code _total}: one per match, to be wrapped in a bounded count. */
-    static Sql count(SearchRequest request, SearchParameterRegistry registry) {
-        SqlSearch s = new SqlSearch();
+    static Sql count(SearchRequest request, SearchParameterRegistry registry, Instant now) {
+        SqlSearch s = new SqlSearch(now);
         Paired paired = pair(request.criteria(), composites(registry, request.resourceType()));
         s.filter("r", request.resourceType(), without(request.criteria(), paired), paired);
         s.compartment(request, registry);
@@ -445,8 +455,8 @@ final class SqlSearch {
     }
 
     /** A date criterion on two columns of another table (the audit trail's), as SQL and its arguments. */
-    static Sql dateCondition(String low, String high, String raw, String param) {
-        SqlSearch s = new SqlSearch();
+    static Sql dateCondition(String low, String high, String raw, String param, Instant now) {
+        SqlSearch s = new SqlSearch(now);
         s.datePredicate(low, high, raw, param);
         return new Sql(s.where.toString(), s.args);
     }
@@ -474,7 +484,7 @@ final class SqlSearch {
             case "sa" -> bind(low + " > ?", ph);
             case "eb" -> bind(high + " < ?", pl);
             case "ap" -> {
-                Duration distance = Duration.between(range.low(), Instant.now()).abs();
+                Duration distance = Duration.between(range.low(), Objects.requireNonNull(now, "ap needs the time of the search")).abs();
                 Duration slack = distance.dividedBy(10);
                 if (slack.compareTo(Duration.ofDays(1)) < 0) {
                     slack = Duration.ofDays(1);

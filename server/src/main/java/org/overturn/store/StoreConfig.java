@@ -1,6 +1,7 @@
 package org.overturn.store;
 
 import ca.uhn.fhir.context.FhirContext;
+import java.time.Clock;
 import java.util.List;
 import org.flywaydb.core.api.migration.JavaMigration;
 import org.springframework.beans.factory.ObjectProvider;
@@ -27,9 +28,10 @@ class StoreConfig {
             StoreProperties properties,
             @Value("${overturn.fhir.base-url:}") String baseUrl,
             ObjectProvider<WriteRule> rules,
-            ObjectProvider<WriteListener> listeners) {
+            ObjectProvider<WriteListener> listeners,
+            Clock clock) {
         return new JdbcResourceStore(ctx, registry, jdbc, tx, properties, localBases(baseUrl), rules.orderedStream().toList(),
-                listeners.orderedStream().toList());
+                listeners.orderedStream().toList(), clock);
     }
 
     /** Picked up by Spring Boot's Flyway set-up with the SQL migrations (db/migration), and run in version order. */
