@@ -1,12 +1,19 @@
 package org.overturn;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import java.util.List;
+import org.jspecify.annotations.NullMarked;
 
 /** Dependencies point inward: edges use features, features use the store, the store knows no edge. */
 @AnalyzeClasses(packages = "org.overturn", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -94,19 +101,40 @@ class ArchitectureTest {
                     "org.overturn.cds..", "jakarta.servlet..");
 
     /**
-     * Features tell time by the application's one {@code Clock} (platform), so deadlines, leases and letters can be
-     * tested at any date. The store stamps versions and the HAPI edge its Bundles with the wall clock they record.
+     * All code tells time by the application's one {@code Clock} (platform), so deadlines, leases, letters, version
+     * stamps and Bundle times can be tested at any date: no {@code now()} of java.time without a Clock argument (with
+     * none, or a zone only, it reads the system clock), and no other way to the system clock.
      */
     @ArchTest
-    static final ArchRule featuresTellTimeByTheInjectedClock = noClasses()
-            .that().resideOutsideOfPackages("org.overturn.store..", "org.overturn.fhir..").and().doNotHaveSimpleName("ClockConfig")
-            .should().callMethod(java.time.Clock.class, "systemUTC")
+    static final ArchRule codeTellsTimeByTheInjectedClock = noClasses()
+            .that().doNotHaveSimpleName("ClockConfig")
+            .should().callMethodWhere(new com.tngtech.archunit.base.DescribedPredicate<com.tngtech.archunit.core.domain.JavaMethodCall>(
+                    "now() of java.time without a Clock") {
+                @Override
+                public boolean test(com.tngtech.archunit.core.domain.JavaMethodCall call) {
+                    return call.getName().equals("now")
+                            && List.of(java.time.Instant.class, java.time.LocalDate.class, java.time.LocalDateTime.class,
+                                    java.time.LocalTime.class, java.time.OffsetDateTime.class, java.time.ZonedDateTime.class)
+                                    .stream().anyMatch(t -> call.getTargetOwner().isEquivalentTo(t))
+                            && !call.getTarget().getRawParameterTypes().stream().anyMatch(p -> p.isEquivalentTo(java.time.Clock.class));
+                }
+            })
+            .orShould().callMethod(java.time.Clock.class, "systemUTC")
             .orShould().callMethod(java.time.Clock.class, "systemDefaultZone")
-            .orShould().callMethod(java.time.Instant.class, "now")
-            .orShould().callMethod(java.time.LocalDate.class, "now")
-            .orShould().callMethod(java.time.OffsetDateTime.class, "now")
             .orShould().callMethod(System.class, "currentTimeMillis")
             .orShould().callConstructor(java.util.Date.class);
+
+    /** NullAway checks the packages marked {@code @NullMarked} (see the compiler set-up): every package is. */
+    @ArchTest
+    static final ArchRule everyPackageIsNullMarked = classes()
+            .should(new ArchCondition<JavaClass>("reside in a package whose package-info is @NullMarked") {
+                @Override
+                public void check(JavaClass item, ConditionEvents events) {
+                    if (!item.getPackage().isAnnotatedWith(NullMarked.class)) {
+                        events.add(SimpleConditionEvent.violated(item, item.getPackageName() + " has no @NullMarked package-info"));
+                    }
+                }
+            });
 
     /** One place assesses a case (payer, drug, policy, chart): every feature asks {@code assessment}, none evaluates itself. */
     @ArchTest
