@@ -4,6 +4,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
@@ -100,6 +101,9 @@ class ArchitectureTest {
                     "org.overturn.pas..", "org.overturn.workflow..", "org.overturn.appeals..", "org.overturn.fhir..",
                     "org.overturn.cds..", "jakarta.servlet..");
 
+    private static final List<Class<?>> NOW_OWNERS = List.of(java.time.Instant.class, java.time.LocalDate.class,
+            java.time.LocalDateTime.class, java.time.LocalTime.class, java.time.OffsetDateTime.class, java.time.ZonedDateTime.class);
+
     /**
      * All code tells time by the application's one {@code Clock} (platform), so deadlines, leases, letters, version
      * stamps and Bundle times can be tested at any date: no {@code now()} of java.time without a Clock argument (with
@@ -108,17 +112,9 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule codeTellsTimeByTheInjectedClock = noClasses()
             .that().doNotHaveSimpleName("ClockConfig")
-            .should().callMethodWhere(new com.tngtech.archunit.base.DescribedPredicate<com.tngtech.archunit.core.domain.JavaMethodCall>(
-                    "now() of java.time without a Clock") {
-                @Override
-                public boolean test(com.tngtech.archunit.core.domain.JavaMethodCall call) {
-                    return call.getName().equals("now")
-                            && List.of(java.time.Instant.class, java.time.LocalDate.class, java.time.LocalDateTime.class,
-                                    java.time.LocalTime.class, java.time.OffsetDateTime.class, java.time.ZonedDateTime.class)
-                                    .stream().anyMatch(t -> call.getTargetOwner().isEquivalentTo(t))
-                            && !call.getTarget().getRawParameterTypes().stream().anyMatch(p -> p.isEquivalentTo(java.time.Clock.class));
-                }
-            })
+            .should().callMethodWhere(DescribedPredicate.describe("now() of java.time without a Clock", call -> call.getName().equals("now")
+                    && NOW_OWNERS.stream().anyMatch(t -> call.getTargetOwner().isEquivalentTo(t))
+                    && call.getTarget().getRawParameterTypes().stream().noneMatch(p -> p.isEquivalentTo(java.time.Clock.class))))
             .orShould().callMethod(java.time.Clock.class, "systemUTC")
             .orShould().callMethod(java.time.Clock.class, "systemDefaultZone")
             .orShould().callMethod(System.class, "currentTimeMillis")
