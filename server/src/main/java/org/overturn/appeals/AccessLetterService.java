@@ -46,11 +46,11 @@ import org.overturn.store.StoredResource;
  * {@code expanded-access} and {@code clinical-trial-routine-costs}. Each is stored as a DocumentReference (Markdown and
  * PDF) with a Provenance.
  */
-public final class AccessLetterService {
-    public static final String STEP_THERAPY_EXCEPTION = "step-therapy-exception";
-    public static final String EXPANDED_ACCESS = "expanded-access";
-    public static final String CLINICAL_TRIAL_ROUTINE_COSTS = "clinical-trial-routine-costs";
-    public static final List<String> KINDS = List.of(STEP_THERAPY_EXCEPTION, EXPANDED_ACCESS, CLINICAL_TRIAL_ROUTINE_COSTS);
+final class AccessLetterService {
+    static final String STEP_THERAPY_EXCEPTION = "step-therapy-exception";
+    static final String EXPANDED_ACCESS = "expanded-access";
+    static final String CLINICAL_TRIAL_ROUTINE_COSTS = "clinical-trial-routine-costs";
+    static final List<String> KINDS = List.of(STEP_THERAPY_EXCEPTION, EXPANDED_ACCESS, CLINICAL_TRIAL_ROUTINE_COSTS);
 
     private final ResourceStore store;
     private final CaseReader cases;
@@ -85,7 +85,7 @@ public final class AccessLetterService {
         this.clock = clock;
     }
 
-    public DocumentReference generate(String claimId, String kind, Urgency urgency) {
+    DocumentReference generate(String claimId, String kind, Urgency urgency) {
         Claim claim = (Claim) store.read("Claim", claimId).content();
         PaCase c = cases.readClaim(claim);
         Assessment assessment = assessor.assess(c.patient().getIdElement().getIdPart(),

@@ -17,7 +17,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("overturn.audit")
-public record AuditProperties(
+record AuditProperties(
         @Nullable Boolean enabled,
         @NotNull @DefaultValue("250ms") Duration flushInterval,
         @Min(1) @DefaultValue("500") int batchSize,

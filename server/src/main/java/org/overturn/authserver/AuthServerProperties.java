@@ -25,7 +25,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("overturn.auth-server")
-public record AuthServerProperties(
+record AuthServerProperties(
         @DefaultValue("false") boolean enabled,
         @Nullable URI issuer,
         @NotNull @DefaultValue("1h") Duration tokenLifetime,

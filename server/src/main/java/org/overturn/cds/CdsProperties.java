@@ -26,7 +26,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("overturn.cds")
-public record CdsProperties(
+record CdsProperties(
         @DefaultValue("false") boolean developmentMode,
         @Nullable String serviceBaseUrl,
         @Nullable String smartLaunchUrl,

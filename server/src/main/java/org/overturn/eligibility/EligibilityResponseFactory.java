@@ -18,10 +18,10 @@ import org.overturn.assessment.Assessment;
 import org.overturn.criteria.Evaluation;
 
 /** Builds the CoverageEligibilityResponse that carries an assessment, with the extensions defined in fhir-profiles. */
-public final class EligibilityResponseFactory {
+final class EligibilityResponseFactory {
     private final org.overturn.profiles.FhirPackage fhirPackage;
 
-    public EligibilityResponseFactory(org.overturn.profiles.FhirPackage fhirPackage) {
+    EligibilityResponseFactory(org.overturn.profiles.FhirPackage fhirPackage) {
         this.fhirPackage = fhirPackage;
     }
 

@@ -19,13 +19,13 @@ import org.overturn.store.SearchRequest;
 import org.overturn.store.StoredResource;
 
 /** Reads a chart from this server's own store, one search per resource type by patient. */
-public final class StoreChartSource implements ChartSource {
+final class StoreChartSource implements ChartSource {
     /** A chart larger than this per type is cut; evaluation then says so through missing evidence, never guesses. */
     private static final String LIMIT = "1000";
 
     private final ResourceStore store;
 
-    public StoreChartSource(ResourceStore store) {
+    StoreChartSource(ResourceStore store) {
         this.store = store;
     }
 

@@ -20,7 +20,7 @@ import org.springframework.lang.Nullable;
  * {@code POST /fhir/Task/{id}/$external-review}: each answers a collection Bundle with the step Task first and its
  * document second, 201 when they were created now, 200 when an earlier request had made them.
  */
-public final class AppealOperationProvider {
+final class AppealOperationProvider {
     private final AppealService appeals;
     private final ExternalReviewService externalReviews;
 

@@ -18,7 +18,7 @@ import org.springframework.lang.Nullable;
  * the letter to send; default the Claim's latest letter to the payer) answers the stored fax packet DocumentReference;
  * {@code POST /fhir/Claim/{id}/$patient-summary} (no parameters) answers the stored plain-language status summary.
  */
-public final class ClaimCaseOperationProvider {
+final class ClaimCaseOperationProvider {
     private final FaxPacketService faxPackets;
     private final PatientSummaryService summaries;
 

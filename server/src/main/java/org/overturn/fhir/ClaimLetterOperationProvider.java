@@ -16,7 +16,7 @@ import org.springframework.lang.Nullable;
  * for investigational drugs {@code expanded-access} and {@code clinical-trial-routine-costs}. Optional {@code urgency}
  * (standard, expedited) for appeal and step-therapy-exception. Which feature writes which kind is {@link CaseLetters}'s.
  */
-public final class ClaimLetterOperationProvider {
+final class ClaimLetterOperationProvider {
     private final CaseLetters letters;
 
     ClaimLetterOperationProvider(CaseLetters letters) {

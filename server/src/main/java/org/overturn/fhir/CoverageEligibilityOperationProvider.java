@@ -11,7 +11,7 @@ import org.overturn.platform.ErrorCode;
 import org.overturn.platform.OverturnException;
 
 /** {@code POST /fhir/CoverageEligibilityRequest/$submit}: the payer's criteria for the drug, checked against the chart. */
-public final class CoverageEligibilityOperationProvider {
+final class CoverageEligibilityOperationProvider {
     private final EligibilityService eligibility;
 
     CoverageEligibilityOperationProvider(EligibilityService eligibility) {

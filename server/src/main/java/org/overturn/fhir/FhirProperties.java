@@ -20,7 +20,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("overturn.fhir")
-public record FhirProperties(
+record FhirProperties(
         @Nullable String baseUrl,
         @NotNull @DefaultValue("10MB") DataSize maxBodySize,
         @NotNull @DefaultValue("*") List<String> corsAllowedOrigins,

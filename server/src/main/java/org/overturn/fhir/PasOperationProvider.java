@@ -17,7 +17,7 @@ import org.springframework.lang.Nullable;
  * body is read here as any resource, so that a body which is not a Bundle gets PAS's own explanation; the Bundle
  * may also come as the {@code resource} parameter of a Parameters body.
  */
-public final class PasOperationProvider {
+final class PasOperationProvider {
     private final FhirContext ctx;
     private final PasService pas;
 

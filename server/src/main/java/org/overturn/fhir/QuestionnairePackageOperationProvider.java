@@ -17,7 +17,7 @@ import org.overturn.profiles.QuestionnairePackages;
  * {@code POST /fhir/Questionnaire/$questionnaire-package} (Da Vinci DTR 2.0): the inputs are read here, the packages
  * made by {@link QuestionnairePackages}.
  */
-public final class QuestionnairePackageOperationProvider {
+final class QuestionnairePackageOperationProvider {
     private final QuestionnairePackages packages;
 
     QuestionnairePackageOperationProvider(QuestionnairePackages packages) {

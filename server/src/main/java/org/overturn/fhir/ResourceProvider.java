@@ -36,7 +36,7 @@ import org.springframework.lang.Nullable;
  * The REST interactions of one resource type. One instance per supported type; nothing here is type-specific.
  * Public because HAPI binds its annotated methods reflectively.
  */
-public final class ResourceProvider implements IResourceProvider {
+final class ResourceProvider implements IResourceProvider {
     private final Class<? extends IBaseResource> type;
     private final String typeName;
     private final ResourceStore store;

@@ -18,7 +18,7 @@ import org.springframework.lang.Nullable;
  * searchset of SubscriptionStatus Parameters), and {@code Subscription/{id}/$events} (a notification Bundle of events
  * already queued). GET or POST.
  */
-public final class SubscriptionOperationProvider {
+final class SubscriptionOperationProvider {
     private final SubscriptionService subscriptions;
 
     SubscriptionOperationProvider(SubscriptionService subscriptions) {

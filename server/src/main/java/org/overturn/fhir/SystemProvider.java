@@ -13,7 +13,7 @@ import org.overturn.security.AccessContext;
 import org.springframework.lang.Nullable;
 
 /** System-level interactions: transaction and batch Bundles, and the history of everything. */
-public final class SystemProvider {
+final class SystemProvider {
     private final BundleProcessor bundles;
     private final FhirInteractions interactions;
     private final AccessContext access;

@@ -27,7 +27,7 @@ import org.overturn.platform.InternalMarks;
  *
  * Applying it again changes nothing.
  */
-public final class LetterPublisher {
+final class LetterPublisher {
     private static final String TYPES = "Patient|Observation|Condition|MedicationStatement|MedicationRequest|DiagnosticReport"
             + "|Procedure|Claim|ClaimResponse|Coverage|Task|DocumentReference|QuestionnaireResponse|Organization|Practitioner"
             + "|AllergyIntolerance";
@@ -40,7 +40,7 @@ public final class LetterPublisher {
     private LetterPublisher() {}
 
     /** @param citationOf a knowledge source's public citation, empty when it has none fit to show */
-    public static Letter publish(Letter letter, Function<String, Optional<String>> citationOf) {
+    static Letter publish(Letter letter, Function<String, Optional<String>> citationOf) {
         return publish(letter, citationOf, true);
     }
 

@@ -16,7 +16,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("overturn.pas")
-public record PasProperties(@Valid @NotNull @DefaultValue Outbox outbox, @Valid @NotNull @DefaultValue Sandbox sandbox) {
+record PasProperties(@Valid @NotNull @DefaultValue Outbox outbox, @Valid @NotNull @DefaultValue Sandbox sandbox) {
 
     /** What the sandbox payer answers for an item no policy in the knowledge files covers. */
     public enum Unmatched {

@@ -41,12 +41,12 @@ import org.overturn.profiles.PasProfiles;
  * An item no policy covers: A4 for review, saying why (or A1, when set so for test suites).
  * A pended request stays pended until the provider sends a new request with that documentation.
  */
-public final class SandboxPayer {
+final class SandboxPayer {
     private final Assessor assessor;
     private final Knowledge knowledge;
     private final PasProperties.Unmatched unmatched;
 
-    public SandboxPayer(Assessor assessor, Knowledge knowledge, PasProperties.Unmatched unmatched) {
+    SandboxPayer(Assessor assessor, Knowledge knowledge, PasProperties.Unmatched unmatched) {
         this.assessor = assessor;
         this.knowledge = knowledge;
         this.unmatched = unmatched;

@@ -30,7 +30,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("overturn.security")
-public record SmartSecurityProperties(
+record SmartSecurityProperties(
         @NotNull @DefaultValue List<@Valid Issuer> issuers,
         @Nullable String audience,
         @NotNull @DefaultValue("60s") Duration clockSkew,

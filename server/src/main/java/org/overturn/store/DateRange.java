@@ -15,11 +15,11 @@ import org.springframework.lang.Nullable;
  * The instants a FHIR date, dateTime or instant covers, given its precision: "2024" covers the whole year. Values
  * without a time zone are read as UTC, both when indexing and when searching, so the two always agree.
  */
-public record DateRange(Instant low, Instant high) {
+record DateRange(Instant low, Instant high) {
     /** Bounds of an open-ended Period (PostgreSQL timestamptz covers these). */
-    public static final Instant MIN = Instant.parse("0001-01-01T00:00:00Z");
+    static final Instant MIN = Instant.parse("0001-01-01T00:00:00Z");
 
-    public static final Instant MAX = Instant.parse("9999-12-31T23:59:59.999Z");
+    static final Instant MAX = Instant.parse("9999-12-31T23:59:59.999Z");
 
     private static final Pattern YEAR = Pattern.compile("\\d{4}");
     private static final Pattern MONTH = Pattern.compile("\\d{4}-\\d{2}");
@@ -27,14 +27,14 @@ public record DateRange(Instant low, Instant high) {
     private static final Pattern ZONED = Pattern.compile(".*(Z|[+-]\\d{2}:\\d{2})$");
     private static final Pattern ZONE = Pattern.compile("(Z|[+-]\\d{2}:\\d{2})$");
 
-    public DateRange {
+    DateRange {
         if (high.isBefore(low)) {
             throw new IllegalArgumentException("date range ends before it starts");
         }
     }
 
     /** Parses a FHIR date/dateTime/instant; throws {@link IllegalArgumentException} naming the bad value. */
-    public static DateRange parse(String value) {
+    static DateRange parse(String value) {
         String v = value.trim();
         DateRange instant = zonedToTheSecond(v);
         return instant != null ? instant : parseWithFormatters(v, value);
@@ -151,13 +151,13 @@ public record DateRange(Instant low, Instant high) {
         return value;
     }
 
-    public static DateRange between(@Nullable DateRange start, @Nullable DateRange end) {
+    static DateRange between(@Nullable DateRange start, @Nullable DateRange end) {
         Instant low = start == null ? MIN : start.low();
         Instant high = end == null ? MAX : end.high();
         return new DateRange(low, high.isBefore(low) ? low : high);
     }
 
-    public static DateRange instant(Instant at) {
+    static DateRange instant(Instant at) {
         return new DateRange(at, at);
     }
 }

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * survives restarts. A postmaster left running by a killed JVM is stopped before a new one starts, and a lock file
  * keeps two live servers from sharing one directory.
  */
-public final class EmbeddedDatabase implements AutoCloseable {
+final class EmbeddedDatabase implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabase.class);
     private static final Duration ORPHAN_STOP_WAIT = Duration.ofSeconds(30);
 
@@ -36,7 +36,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     /** Starts (initializing on first use) the database kept in {@code dataDir}. */
-    public static EmbeddedDatabase start(Path dataDir) throws IOException {
+    static EmbeddedDatabase start(Path dataDir) throws IOException {
         Files.createDirectories(dataDir);
         Path lockFile = dataDir.resolve("overturn.lock");
         FileChannel channel = new RandomAccessFile(lockFile.toFile(), "rw").getChannel();
@@ -81,20 +81,20 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
-    public String jdbcUrl() {
+    String jdbcUrl() {
         return postgres.getJdbcUrl("postgres", "postgres");
     }
 
-    public int port() {
+    int port() {
         return postgres.getPort();
     }
 
-    public Path dataDir() {
+    Path dataDir() {
         return dataDir;
     }
 
     /** The postmaster's process id, from its pid file; empty when none is running. */
-    public static Optional<Long> postmasterPid(Path pgData) {
+    static Optional<Long> postmasterPid(Path pgData) {
         Path pidFile = pgData.resolve("postmaster.pid");
         if (!Files.exists(pidFile)) {
             return Optional.empty();

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * (a handshake or heartbeat is dropped; an event stays queued and goes out once the subscriber asks again and the
  * new handshake succeeds). Delivery is at least once; subscribers drop repeats by event number.
  */
-public final class NotificationWorker {
+final class NotificationWorker {
     private static final Logger log = LoggerFactory.getLogger(NotificationWorker.class);
 
     private final FhirContext ctx;
@@ -60,7 +60,7 @@ public final class NotificationWorker {
     }
 
     /** Queues due heartbeats, then claims the notifications due at {@code now} and sends them; returns how many. */
-    public int deliverDue(Instant now) {
+    int deliverDue(Instant now) {
         store.inTransaction(() -> outbox.enqueueDueHeartbeats(now));
         List<NotificationOutbox.Row> rows = store.inTransaction(() -> outbox.claimDue(now, settings.batchSize(), settings.lease()));
         // One subscription's rows go out on one thread (at most one event of it is claimed at a time); subscriptions in

@@ -30,7 +30,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("overturn.subscriptions")
-public record SubscriptionsProperties(
+record SubscriptionsProperties(
         @DefaultValue("true") boolean enabled,
         @NotNull @DefaultValue("2s") Duration pollInterval,
         @Min(1) @DefaultValue("20") int batchSize,

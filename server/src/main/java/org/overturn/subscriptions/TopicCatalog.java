@@ -20,7 +20,7 @@ import org.springframework.core.io.ClassPathResource;
  * The topics this server supports, from {@code subscriptions/topics.yaml}, checked as a whole at start-up: a bad file
  * stops the server with one message listing every problem.
  */
-public final class TopicCatalog {
+final class TopicCatalog {
     static final String FILE = "subscriptions/topics.yaml";
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]*");
     private static final Pattern TYPE = Pattern.compile("[A-Z][A-Za-z]+");
@@ -31,7 +31,7 @@ public final class TopicCatalog {
         this.topics = List.copyOf(topics);
     }
 
-    public static TopicCatalog load() {
+    static TopicCatalog load() {
         try (InputStream in = new ClassPathResource(FILE).getInputStream()) {
             return read(in);
         } catch (IOException e) {
@@ -115,12 +115,12 @@ public final class TopicCatalog {
         return value;
     }
 
-    public List<Topic> all() {
+    List<Topic> all() {
         return topics;
     }
 
     /** The topic a Subscription's criteria names; a {@code |version} suffix is ignored. */
-    public Optional<Topic> find(String canonical) {
+    Optional<Topic> find(String canonical) {
         int bar = canonical.indexOf('|');
         String url = bar < 0 ? canonical : canonical.substring(0, bar);
         return topics.stream().filter(t -> t.url().equals(url)).findFirst();

@@ -19,7 +19,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("overturn.trials")
-public record TrialsProperties(
+record TrialsProperties(
         @DefaultValue("true") boolean enabled,
         @NotNull @DefaultValue("https://clinicaltrials.gov/api/v2") URI baseUrl,
         @NotNull @DefaultValue("5s") Duration timeout,

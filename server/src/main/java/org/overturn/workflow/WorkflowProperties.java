@@ -16,7 +16,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("overturn.workflow")
-public record WorkflowProperties(
+record WorkflowProperties(
         @NotNull @DefaultValue({"14d", "3d", "1d"}) List<Duration> reminderLeads,
         @NotNull @DefaultValue("1m") Duration reminderInterval,
         @DefaultValue("true") boolean remindersEnabled) {}
