@@ -48,7 +48,7 @@ import org.overturn.store.StoredResource;
 import org.overturn.store.WriteResult;
 import org.overturn.workflow.AppealProfiles;
 import org.overturn.workflow.WorkflowSteps;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Appeals of a payer's denial: {@code ClaimResponse/$appeal} creates the internal (or second-level) appeal Task with

@@ -25,7 +25,7 @@ import org.overturn.deadlines.RegimeCandidates;
 import org.overturn.deadlines.Urgency;
 import org.overturn.workflow.AppealProfiles;
 import org.overturn.workflow.WorkflowSteps;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /** Builds the appeal and external-review Tasks: links, deadlines as extensions, and notes that say what is uncertain. */
 final class AppealTasks {

@@ -9,7 +9,7 @@ import org.overturn.deadlines.Urgency;
 import org.overturn.letter.LetterService;
 import org.overturn.platform.ErrorCode;
 import org.overturn.platform.OverturnException;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The letters of {@code Claim/$generate-letter}, one table from kind to the feature that writes it: the

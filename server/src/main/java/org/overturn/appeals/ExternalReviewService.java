@@ -43,7 +43,7 @@ import org.overturn.store.StoredResource;
 import org.overturn.store.WriteResult;
 import org.overturn.workflow.AppealProfiles;
 import org.overturn.workflow.WorkflowSteps;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code Task/$external-review} on an appeal Task: the external-review packet for the case's regime (which body, its

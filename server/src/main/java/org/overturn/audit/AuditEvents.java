@@ -13,7 +13,7 @@ import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
 import org.overturn.store.ResourceStore;
 import org.overturn.store.ResourceTypes;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds the AuditEvent of one request in the shape of the FHIR basic audit pattern: type "rest" with the RESTful

@@ -10,7 +10,7 @@ import org.overturn.store.ResourceStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The audit trail's writer: requests are recorded on their own thread into a bounded queue, and one thread of this

@@ -1,7 +1,7 @@
 package org.overturn.audit;
 
 import java.time.Instant;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One answered request as the audit trail keeps it, captured on the request thread and turned into an AuditEvent

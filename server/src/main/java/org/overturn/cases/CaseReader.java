@@ -23,7 +23,7 @@ import org.overturn.store.HistoryEntry;
 import org.overturn.store.ResourceStore;
 import org.overturn.store.StoredResource;
 import org.overturn.workflow.WorkflowSteps;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one place that reads a prior-authorization case from the store, for every feature that works on one (PA,

@@ -1,6 +1,6 @@
 package org.overturn.cases;
 
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One reason the payer gave for denying an item, as {@link DenialReader} reads it off a ClaimResponse.

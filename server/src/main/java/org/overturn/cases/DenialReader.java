@@ -12,7 +12,7 @@ import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.overturn.profiles.PasProfiles;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads what a payer decided from a PAS ClaimResponse: the X12 306 review action of each item (A1 approved, A3

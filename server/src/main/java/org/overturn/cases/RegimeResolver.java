@@ -25,7 +25,7 @@ import org.overturn.law.Law;
 import org.overturn.law.RegimeRules;
 import org.overturn.law.RegulatorKind;
 import org.overturn.platform.Canonical;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decides which legal regimes may govern a case, and says how. In order: the Overturn coverage-regulator extension on
@@ -242,7 +242,7 @@ public final class RegimeResolver {
         return all;
     }
 
-    private @Nullable RegimeRules.TypeCode typeCode(Coding coding) {
+    private RegimeRules.@Nullable TypeCode typeCode(Coding coding) {
         if (!coding.hasSystem() || !coding.hasCode()) {
             return null;
         }

@@ -23,7 +23,7 @@ import org.overturn.criteria.Evaluation;
 import org.overturn.criteria.KnowledgeModel;
 import org.overturn.platform.Canonical;
 import org.overturn.profiles.FhirPackage;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /** Builds the cards and the coverage-information system action from an assessment. */
 final class CardFactory {
@@ -67,7 +67,7 @@ final class CardFactory {
                 detail.toString(), "warning", SOURCE, List.of());
     }
 
-    CdsJson.Card assessment(Assessment a, @Nullable CdsJson.Link launch) {
+    CdsJson.Card assessment(Assessment a, CdsJson.@Nullable Link launch) {
         List<CdsJson.Link> links = launch == null ? List.of() : List.of(launch);
         if (a.evaluation().isEmpty()) {
             return new CdsJson.Card(UUID.randomUUID().toString(), shorten("Overturn cannot assess this order: " + a.reason()),

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.ResponseEntity;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 import org.overturn.platform.AuditAttributes;
 import org.overturn.platform.ErrorCode;
 import org.overturn.platform.OverturnException;

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.overturn.platform.ErrorCode;
 import org.overturn.platform.OverturnException;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A CDS Hooks call as the coverage services take it: the JSON checked and converted at the edge, each refusal an

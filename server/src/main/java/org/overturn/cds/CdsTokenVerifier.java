@@ -26,7 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import org.overturn.platform.ErrorCode;
 import org.overturn.platform.OverturnException;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks the JWT a CDS client sends (CDS Hooks 2.0 "Trusting CDS Clients"): a trusted issuer, a signature by one of

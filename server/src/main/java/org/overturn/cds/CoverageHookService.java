@@ -31,7 +31,7 @@ import org.overturn.eligibility.EligibilityService;
 import org.overturn.platform.Canonical;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The coverage services for order-select, order-sign and patient-view. The chart comes from the hook's prefetch and,
@@ -178,7 +178,7 @@ final class CoverageHookService {
      * Stores the assessment and answers the SMART link to it. The card matters more than the record: if the database
      * cannot take it, the card still goes out, without the link, and the failure is logged.
      */
-    private @Nullable CdsJson.Link recordAndLink(CdsRequests.HookCall call, String patientId, Coverage coverage, Organization payor, MedicationRequest order, Assessment assessment, String launchUrl) {
+    private CdsJson.@Nullable Link recordAndLink(CdsRequests.HookCall call, String patientId, Coverage coverage, Organization payor, MedicationRequest order, Assessment assessment, String launchUrl) {
         try {
             CoverageEligibilityResponse recorded = eligibility.record(
                     eligibilityRequest(call, patientId, coverage, payor, order), assessment);

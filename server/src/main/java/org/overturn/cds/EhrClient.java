@@ -28,7 +28,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.overturn.platform.BoundedExchange;
 import org.overturn.platform.HostAllowList;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads what a hook's prefetch lacks from the EHR's {@code fhirServer}: only allow-listed hosts, all queries in

@@ -19,7 +19,7 @@ import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Procedure;
 import org.hl7.fhir.r4.model.Reference;
 import org.overturn.evidence.Chart;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The resources of a CDS Hooks call (context.draftOrders, prefetch values, EHR answers), sorted by type. The draft

@@ -3,7 +3,7 @@ package org.overturn.criteria;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Set;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The facts of a patient's chart that criteria look at, each pointing back at the FHIR resource it came from

@@ -12,7 +12,7 @@ import org.overturn.criteria.ChartFacts.Polarity;
 import org.overturn.criteria.Evaluation.CriterionResult;
 import org.overturn.criteria.Evaluation.Status;
 import org.overturn.criteria.KnowledgeModel.Criterion;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks a payer policy against chart facts. Pure: no I/O, no clock (the date is passed in). It never guesses: a
@@ -253,7 +253,7 @@ public final class CriteriaEvaluator {
      * A known acquired resistance mutation beside a positive result: not-met with the mutation cited when the
      * knowledge confirms it, unknown while it is UNVERIFIED; null when there is none.
      */
-    private static @org.springframework.lang.Nullable CriterionResult resistance(Criterion c, KnowledgeModel.Biomarker b,
+    private static @Nullable CriterionResult resistance(Criterion c, KnowledgeModel.Biomarker b,
             List<BiomarkerFact> results, List<BiomarkerFact> positive, String needed, List<String> caveats) {
         if (b.resistance() == null) {
             return null;

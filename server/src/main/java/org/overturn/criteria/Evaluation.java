@@ -1,7 +1,7 @@
 package org.overturn.criteria;
 
 import java.util.List;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /** The result of checking one payer policy against one chart. */
 public record Evaluation(

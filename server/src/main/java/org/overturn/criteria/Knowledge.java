@@ -3,6 +3,7 @@ package org.overturn.criteria;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.overturn.platform.InternalMarks;
 
 /**
@@ -56,8 +57,8 @@ public record Knowledge(
     }
 
     /** The cost-assistance programs the sources name for {@code drugId}, for a patient in {@code state} covered by {@code payerId}. */
-    public List<KnowledgeModel.CostProgram> costAssistance(String drugId, @org.springframework.lang.Nullable String state,
-            @org.springframework.lang.Nullable String payerId) {
+    public List<KnowledgeModel.CostProgram> costAssistance(String drugId, @Nullable String state,
+            @Nullable String payerId) {
         return costAssistance.stream().filter(p -> p.appliesTo(drugId, state, payerId)).toList();
     }
 

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the YAML files under one knowledge root for a loader: each file's tree and version, and its bindings to typed

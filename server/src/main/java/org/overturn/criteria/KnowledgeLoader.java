@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
@@ -389,7 +389,7 @@ public final class KnowledgeLoader {
         }
     }
 
-    private void compiles(String at, @org.springframework.lang.Nullable String regex) {
+    private void compiles(String at, @Nullable String regex) {
         if (regex == null) {
             return;
         }

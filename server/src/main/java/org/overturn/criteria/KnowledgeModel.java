@@ -3,7 +3,7 @@ package org.overturn.criteria;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.math.BigDecimal;
 import java.util.List;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The shapes of the knowledge files. Field names are the YAML keys. A list a file leaves out reads as empty: the compact

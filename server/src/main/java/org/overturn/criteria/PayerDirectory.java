@@ -3,7 +3,7 @@ package org.overturn.criteria;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decides which payer a Coverage's payor Organization is: by its identifiers first, then by its name. Never falls

@@ -26,7 +26,7 @@ import org.overturn.law.JurisdictionRules.Verification;
 import org.overturn.law.Law;
 import org.overturn.law.RegimeRules;
 import org.overturn.law.RegulatorKind;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Computes legal deadlines from the rules of jurisdictions.yaml, never from guesses.

@@ -3,7 +3,7 @@ package org.overturn.deadlines;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The deadlines of one step under every candidate regime. When the regime is not known for certain, {@link #actOn()}

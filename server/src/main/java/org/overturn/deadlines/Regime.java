@@ -2,7 +2,7 @@ package org.overturn.deadlines;
 
 import java.util.Locale;
 import org.overturn.law.RegulatorKind;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A legal regime: who regulates the plan and in which state. For federal regimes the state is the patient's, used

@@ -2,7 +2,7 @@ package org.overturn.deadlines;
 
 import java.util.Arrays;
 import java.util.List;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The regimes a case may fall under, each with how it was decided, plus the resolver's findings in the order they were

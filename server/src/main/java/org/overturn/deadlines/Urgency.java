@@ -3,7 +3,7 @@ package org.overturn.deadlines;
 import java.util.Locale;
 import org.overturn.platform.ErrorCode;
 import org.overturn.platform.OverturnException;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /** Standard, or expedited (urgent, exigent): the shorter clocks a serious threat to health earns. */
 public enum Urgency {

@@ -20,7 +20,7 @@ import org.overturn.payers.PayerRoute;
 import org.overturn.platform.ErrorCode;
 import org.overturn.platform.OverturnException;
 import org.overturn.store.ResourceStore;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A CoverageEligibilityRequest answered by the payer itself: R4's {@code CoverageEligibilityRequest/$submit} at the

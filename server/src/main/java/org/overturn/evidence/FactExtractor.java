@@ -23,7 +23,7 @@ import org.overturn.criteria.DrugCatalog;
 import org.overturn.criteria.Knowledge;
 import org.overturn.criteria.KnowledgeModel;
 import org.overturn.criteria.ResultReading;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the facts criteria need out of a chart's FHIR resources, using the knowledge files for what a biomarker

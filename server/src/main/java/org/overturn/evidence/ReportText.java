@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.Attachment;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.DiagnosticReport;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The words of a DiagnosticReport a result may live in: its conclusion, its conclusionCode texts and each

@@ -15,7 +15,7 @@ import org.apache.pdfbox.pdmodel.font.PDType1Font;
 import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.overturn.letter.PdfRenderer;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Lays out the fax packet: the cover sheet (with the page count and where each part starts), the letter's own PDF as
@@ -40,7 +40,7 @@ final class FaxPacketRenderer {
             String message) {}
 
     /** One enclosure of the letter, with the chart record it names when that record is on the server. */
-    record Enclosure(String label, @Nullable EnclosureSummary.Summary record) {}
+    record Enclosure(String label, EnclosureSummary.@Nullable Summary record) {}
 
     /** A part of the packet and its pages (1-based, inclusive). */
     record Part(String name, int firstPage, int lastPage) {}

@@ -47,7 +47,7 @@ import org.overturn.platform.ErrorCode;
 import org.overturn.platform.OverturnException;
 import org.overturn.store.ResourceStore;
 import org.overturn.store.StoredResource;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code Claim/$fax-packet}: for a payer without an API, one PDF to fax: a cover sheet (to the payer's fax line for the
@@ -86,7 +86,7 @@ public final class FaxPacketService {
     }
 
     /** Where the packet goes: the department, the fax number if the sources give one, and what to do if not. */
-    record Destination(String department, @Nullable KnowledgeModel.PayerContact fax, String unknownHint) {}
+    record Destination(String department, KnowledgeModel.@Nullable PayerContact fax, String unknownHint) {}
 
     /**
      * Builds and stores the packet for Claim {@code claimId}.
@@ -265,7 +265,7 @@ public final class FaxPacketService {
      * The fax line for the letter: PA requests to the PA fax, step-therapy exceptions to the exception fax of the
      * patient's state (else the PA fax). No source gives an appeals fax: the denial letter says where appeals go.
      */
-    Destination destination(CaseDocuments.Kind kind, @Nullable KnowledgeModel.Payer payer, String payorName, @Nullable String state) {
+    Destination destination(CaseDocuments.Kind kind, KnowledgeModel.@Nullable Payer payer, String payorName, @Nullable String state) {
         String portal = payer == null || payer.submissionRoutes().isEmpty() ? null : payer.submissionRoutes().get(0);
         String phone = payer == null ? null : payer.contact(KnowledgeModel.PA_PHONE, state).map(KnowledgeModel.PayerContact::value).orElse(null);
         String ask = (portal == null ? "" : ", on its provider portal (" + portal + ")")
@@ -355,7 +355,7 @@ public final class FaxPacketService {
 
     /** What the sender checks before faxing and does after; kept beside the PDF, never faxed. */
     private static String checklist(FaxPacketRenderer.Cover cover, Destination to, FaxPacketRenderer.Rendered rendered,
-            List<FaxPacketRenderer.Enclosure> enclosures, @Nullable KnowledgeModel.Payer payer, @Nullable KnowledgeModel.Drug drug,
+            List<FaxPacketRenderer.Enclosure> enclosures, KnowledgeModel.@Nullable Payer payer, KnowledgeModel.@Nullable Drug drug,
             CaseDocuments.Kind kind) {
         StringBuilder md = new StringBuilder("# Sender's checklist: fax packet for ").append(cover.toName()).append("\n\n");
         md.append("- [ ] Fax to: ").append(cover.toFax()).append("\n");
@@ -381,7 +381,7 @@ public final class FaxPacketService {
     }
 
     /** The specialty pharmacy line of the checklist, when the payer knowledge names one for the drug's benefit. */
-    static Optional<String> pharmacyLine(@Nullable KnowledgeModel.Payer payer, @Nullable KnowledgeModel.Drug drug) {
+    static Optional<String> pharmacyLine(KnowledgeModel.@Nullable Payer payer, KnowledgeModel.@Nullable Drug drug) {
         if (drug == null) {
             return Optional.empty();
         }

@@ -22,7 +22,7 @@ import org.overturn.security.SmartAccess.Reach;
 import org.overturn.store.QueryString;
 import org.overturn.store.ResourceStore;
 import org.overturn.store.SearchRequest;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks each FHIR interaction against the caller's SMART scopes: by resource type and interaction (read, vread,

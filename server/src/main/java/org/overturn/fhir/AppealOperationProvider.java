@@ -13,7 +13,7 @@ import org.hl7.fhir.r4.model.Task;
 import org.overturn.appeals.AppealService;
 import org.overturn.appeals.ExternalReviewService;
 import org.overturn.deadlines.Urgency;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code POST /fhir/ClaimResponse/{id}/$appeal} (optional {@code urgency} standard | expedited) and

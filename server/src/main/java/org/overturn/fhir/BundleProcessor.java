@@ -26,7 +26,7 @@ import org.overturn.store.ResourceStore;
 import org.overturn.store.SearchRequest;
 import org.overturn.store.StoredResource;
 import org.overturn.store.WriteResult;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Processes transaction and batch Bundles. A transaction runs in one database transaction: ids are assigned first,

@@ -11,7 +11,7 @@ import org.overturn.fax.FaxPacketService;
 import org.overturn.summary.PatientSummaryService;
 import org.overturn.platform.ErrorCode;
 import org.overturn.platform.OverturnException;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Around the request, for a PA Claim: {@code POST /fhir/Claim/{id}/$fax-packet} (optional {@code letter}, a reference to

@@ -8,7 +8,7 @@ import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.IdType;
 import org.overturn.appeals.CaseLetters;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code POST /fhir/Claim/{id}/$generate-letter}: writes and stores the letter for a PA Claim: kind

@@ -27,7 +27,7 @@ import org.overturn.store.SearchRequestParser;
 import org.overturn.store.StoreProperties;
 import org.overturn.store.StoredResource;
 import org.overturn.store.WriteResult;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /** What the type-level and system-level providers share: search, history, and write outcomes. */
 final class FhirInteractions {
@@ -179,7 +179,7 @@ final class FhirInteractions {
         }
     }
 
-    private static @Nullable String first(@Nullable String[] values) {
+    private static @Nullable String first(String @Nullable [] values) {
         return values == null || values.length == 0 ? null : values[0];
     }
 }

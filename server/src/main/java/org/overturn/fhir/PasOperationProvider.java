@@ -9,7 +9,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Claim;
 import org.hl7.fhir.r4.model.Parameters;
 import org.overturn.pas.PasService;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Da Vinci PAS {@code POST /fhir/Claim/$submit} (a request Bundle in, the response Bundle out) and

@@ -2,7 +2,7 @@ package org.overturn.fhir;
 
 import java.util.UUID;
 import org.slf4j.MDC;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /** The request id of the current request, kept in the logging context so every log line carries it. */
 final class RequestIds {

@@ -30,7 +30,7 @@ import org.overturn.profiles.ProfileValidation;
 import org.overturn.store.ResourceStore;
 import org.overturn.store.StoredResource;
 import org.overturn.store.WriteResult;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The REST interactions of one resource type. One instance per supported type; nothing here is type-specific.

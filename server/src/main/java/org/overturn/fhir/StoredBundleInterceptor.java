@@ -15,7 +15,7 @@ import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.overturn.store.StoredJson;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes a Bundle of stored resources (one marked {@link StoredJson#ENTRIES_AS_STORED}, such as a PAS response) with

@@ -24,7 +24,7 @@ import org.overturn.store.Page;
 import org.overturn.store.ResourceStore;
 import org.overturn.store.SearchRequest;
 import org.overturn.store.StoredJson;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -130,7 +130,7 @@ final class StoredJsonFilter extends OncePerRequestFilter {
     }
 
     /** [type, id] or [type] of a GET under /fhir/ that accepts JSON and is not conditional; null for anything else. */
-    private @Nullable String[] plainGet(HttpServletRequest request) {
+    private String @Nullable [] plainGet(HttpServletRequest request) {
         if (!"GET".equals(request.getMethod()) || request.getHeader("If-None-Match") != null
                 || request.getHeader("If-Modified-Since") != null || !acceptsJson(request.getHeader("Accept"))) {
             return null;

@@ -11,7 +11,7 @@ import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Subscription;
 import org.overturn.subscriptions.SubscriptionService;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Subscriptions Backport operations: {@code Subscription/{id}/$status} and {@code Subscription/$status} (a

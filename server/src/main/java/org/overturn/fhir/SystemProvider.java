@@ -10,7 +10,7 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.util.Date;
 import org.hl7.fhir.r4.model.Bundle;
 import org.overturn.security.AccessContext;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /** System-level interactions: transaction and batch Bundles, and the history of everything. */
 final class SystemProvider {

@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.overturn.criteria.KnowledgeModel;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What an appeal and an external review need beside the clocks: the evidence that answers each kind of denial and the
@@ -88,9 +88,9 @@ public record AppealRules(
             KnowledgeModel.Sourced filingRoute,
             KnowledgeModel.Sourced fileableWhen,
             KnowledgeModel.Sourced expeditedRoute,
-            @Nullable KnowledgeModel.Sourced fee,
-            @Nullable KnowledgeModel.Sourced binding,
-            @Nullable KnowledgeModel.Sourced experimental,
+            KnowledgeModel.@Nullable Sourced fee,
+            KnowledgeModel.@Nullable Sourced binding,
+            KnowledgeModel.@Nullable Sourced experimental,
             List<KnowledgeModel.Sourced> enclosures,
             String source,
             String verification) {
@@ -110,7 +110,7 @@ public record AppealRules(
      * The rebuttal for a denial: by the kind of the payer criterion it names, else by a word of the payer's reason,
      * else by its CARC code (the first entry listing it), else the fallback.
      */
-    public Rebuttal rebuttal(@Nullable KnowledgeModel.Kind kind, @Nullable String reason, @Nullable String carc) {
+    public Rebuttal rebuttal(KnowledgeModel.@Nullable Kind kind, @Nullable String reason, @Nullable String carc) {
         if (kind != null) {
             for (Rebuttal r : rebuttals) {
                 if (r.kinds().contains(kind)) {

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.overturn.criteria.KnowledgeModel;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks rebuttals.yaml and external-review.yaml against each other and the rest of the knowledge: every fact sourced
@@ -148,13 +148,13 @@ final class AppealRulesCheck {
         }
     }
 
-    private void optional(String at, @Nullable KnowledgeModel.Sourced fact) {
+    private void optional(String at, KnowledgeModel.@Nullable Sourced fact) {
         if (fact != null) {
             sourced(at, fact);
         }
     }
 
-    private void sourced(String at, @Nullable KnowledgeModel.Sourced fact) {
+    private void sourced(String at, KnowledgeModel.@Nullable Sourced fact) {
         if (fact == null || fact.text() == null || fact.text().isBlank()) {
             problems.add(at + ": is missing");
             return;

@@ -15,7 +15,7 @@ import org.overturn.law.JurisdictionRules.RuleDuration;
 import org.overturn.law.JurisdictionRules.RuleSet;
 import org.overturn.law.JurisdictionRules.Unit;
 import org.overturn.law.JurisdictionRules.Verification;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads jurisdictions.yaml into {@link JurisdictionRules}. The file keeps the shape of the shared state-rules data, so

@@ -13,7 +13,7 @@ import org.overturn.criteria.KnowledgeFiles;
 import org.overturn.criteria.KnowledgeLoader;
 import org.overturn.criteria.KnowledgeModel;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Loads the law files from the knowledge root (jurisdictions.yaml, regimes.yaml, rebuttals.yaml, external-review.yaml,

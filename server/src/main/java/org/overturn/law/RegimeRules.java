@@ -2,7 +2,7 @@ package org.overturn.law;
 
 import java.util.List;
 import java.util.Optional;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * regimes.yaml: which rule sets of jurisdictions.yaml govern each regime, the time zone of each state, and the codes

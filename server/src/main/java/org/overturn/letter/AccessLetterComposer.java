@@ -19,7 +19,7 @@ import org.overturn.law.AppealRules;
 import org.overturn.law.Law;
 import org.overturn.trials.Trial;
 import org.overturn.trials.TrialSearch;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The access letters of {@code Claim/$generate-letter}: a step-therapy exception request under the state's override

@@ -24,7 +24,7 @@ import org.overturn.evidence.FactExtractor;
 import org.overturn.law.AppealRules;
 import org.overturn.law.JurisdictionRules;
 import org.overturn.law.Law;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes the appeal letter: a point-by-point answer to each denial reason the payer gave (its words and CARC code,

@@ -11,7 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.overturn.criteria.ChartFacts;
 import org.overturn.criteria.KnowledgeModel;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A child's body surface area from the chart's latest height and weight, by the Mosteller formula

@@ -9,7 +9,7 @@ import org.hl7.fhir.r4.model.Observation;
 import org.overturn.criteria.ChartFacts;
 import org.overturn.evidence.Chart;
 import org.overturn.evidence.FactExtractor;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Names chart records as a reviewer knows them: a biomarker report by its assay and method, performing laboratory and

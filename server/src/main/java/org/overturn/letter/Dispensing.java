@@ -3,19 +3,19 @@ package org.overturn.letter;
 import java.util.List;
 import java.util.Optional;
 import org.overturn.criteria.KnowledgeModel;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /** Who dispenses the drug once approved, as the payer knowledge names it, for letters and checklists. */
 public final class Dispensing {
     private Dispensing() {}
 
     /** The payer's specialty pharmacy for the drug's benefit (pharmacy, medical), when the sources name one. */
-    public static Optional<KnowledgeModel.SpecialtyPharmacy> pharmacy(@Nullable KnowledgeModel.Payer payer, KnowledgeModel.Drug drug) {
+    public static Optional<KnowledgeModel.SpecialtyPharmacy> pharmacy(KnowledgeModel.@Nullable Payer payer, KnowledgeModel.Drug drug) {
         return payer == null ? Optional.empty() : payer.specialtyPharmacy(drug.benefit());
     }
 
     /** "Once approved, Alecensa (alectinib) is dispensed by Accredo (Express Scripts), ..." with its source. */
-    public static Optional<Letter.Statement> statement(@Nullable KnowledgeModel.Payer payer, KnowledgeModel.Drug drug) {
+    public static Optional<Letter.Statement> statement(KnowledgeModel.@Nullable Payer payer, KnowledgeModel.Drug drug) {
         if (payer == null) {
             return Optional.empty();
         }

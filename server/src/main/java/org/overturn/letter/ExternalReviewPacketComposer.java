@@ -11,7 +11,7 @@ import org.overturn.criteria.KnowledgeModel;
 import org.overturn.deadlines.Deadline;
 import org.overturn.law.AppealRules;
 import org.overturn.law.Law;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes the external-review packet: which body reviews the final denial under the case's regime, its form and how to

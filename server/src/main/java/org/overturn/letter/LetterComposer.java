@@ -15,7 +15,7 @@ import org.overturn.criteria.Evaluation;
 import org.overturn.criteria.Knowledge;
 import org.overturn.criteria.KnowledgeModel;
 import org.overturn.evidence.FactExtractor;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes the medical-necessity letter from the assessment: every sentence is built from a chart fact or a knowledge

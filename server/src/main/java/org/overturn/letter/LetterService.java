@@ -24,7 +24,7 @@ import org.overturn.platform.ErrorCode;
 import org.overturn.platform.OverturnException;
 import org.overturn.store.ResourceStore;
 import org.overturn.store.StoredResource;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Claim/$generate-letter: assesses the PA Claim's case, writes the letter, and stores it as a DocumentReference

@@ -17,7 +17,7 @@ import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Type;
 import org.overturn.criteria.ChartFacts;
 import org.overturn.evidence.FactExtractor;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Pre-fills a PA Questionnaire from chart facts, item by linkId. Only what the chart states is answered; every other

@@ -28,7 +28,7 @@ import org.hl7.fhir.r4.model.Resource;
 import org.overturn.platform.ErrorCode;
 import org.overturn.platform.OverturnException;
 import org.overturn.profiles.PasProfiles;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks a PAS request or inquiry Bundle (PAS 2.2.1 "Prior authorization submission"): a collection whose first

@@ -7,7 +7,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import org.overturn.platform.OutboxLease;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The table {@code pas_outbox}: accepted requests for routed payers. Writes join the caller's transaction, so a

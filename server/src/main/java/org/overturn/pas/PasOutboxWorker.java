@@ -21,7 +21,7 @@ import org.overturn.profiles.PasProfiles;
 import org.overturn.store.ResourceStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Delivers outbox rows to their payers, exactly once where the payer answers {@code Claim/$inquire} (ADR 0005):

@@ -34,7 +34,7 @@ import org.overturn.profiles.PasProfiles;
 import org.overturn.store.ResourceStore;
 import org.overturn.store.StoredResource;
 import org.overturn.store.WriteResult;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Da Vinci PAS: {@code Claim/$submit} checks the request Bundle, has the payer decide, and stores the Claim, what

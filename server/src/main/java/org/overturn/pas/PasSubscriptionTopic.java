@@ -20,7 +20,7 @@ import org.overturn.store.StoredResource;
 import org.overturn.store.WriteListener;
 import org.overturn.subscriptions.TopicContent;
 import org.overturn.subscriptions.TopicEvents;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Da Vinci PAS subscription topic. Whenever the ClaimResponse of a pended request (an item with review action A4,

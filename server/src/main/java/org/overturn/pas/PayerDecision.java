@@ -1,7 +1,7 @@
 package org.overturn.pas;
 
 import java.util.List;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 import org.overturn.profiles.PasProfiles;
 
 /** A payer's answer to a PA request: one decision per Claim item, and the authorization number if any was approved. */

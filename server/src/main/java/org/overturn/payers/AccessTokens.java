@@ -18,7 +18,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.overturn.platform.BoundedExchange;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * OAuth 2.0 client credentials (RFC 6749 section 4.4) for payers that issue access tokens, the client authenticated

@@ -23,7 +23,7 @@ import org.hl7.fhir.r4.model.OperationOutcome;
 import org.overturn.platform.BoundedExchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one way to a payer: a FHIR JSON POST to a path under the route's endpoint, with the route's credentials (a

@@ -6,7 +6,7 @@ import jakarta.validation.constraints.NotNull;
 import java.net.URI;
 import java.time.Duration;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A payer reached over HTTP: {@code overturn.pas.payers[n]}. It is authenticated with either a static bearer token

@@ -3,7 +3,7 @@ package org.overturn.platform;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /** Builds the OperationOutcomes Overturn answers with. */
 public final class Outcomes {

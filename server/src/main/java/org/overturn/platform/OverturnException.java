@@ -1,7 +1,7 @@
 package org.overturn.platform;
 
 import java.util.Objects;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /** A failure the client can act on: its {@link ErrorCode} decides the status, the message says what to fix. */
 public class OverturnException extends RuntimeException {

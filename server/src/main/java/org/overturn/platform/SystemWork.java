@@ -1,7 +1,7 @@
 package org.overturn.platform;
 
 import java.util.function.Supplier;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Work the server does on its own account rather than for a caller: workers (payer outbox, notifications, deadline

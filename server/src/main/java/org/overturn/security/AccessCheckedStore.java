@@ -17,7 +17,7 @@ import org.overturn.store.SearchRequest;
 import org.overturn.store.StoredJson;
 import org.overturn.store.StoredResource;
 import org.overturn.store.WriteResult;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The store as the caller may see it: every read, search and history goes through the caller's access

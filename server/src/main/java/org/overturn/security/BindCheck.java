@@ -1,7 +1,7 @@
 package org.overturn.security;
 
 import java.net.InetAddress;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where the server may listen. Without a trusted token issuer (development mode) the FHIR API answers anyone, so it

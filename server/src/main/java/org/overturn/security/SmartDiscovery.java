@@ -1,7 +1,7 @@
 package org.overturn.security;
 
 import java.util.List;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What this server tells clients about its authorization: the SMART discovery document and the CapabilityStatement's

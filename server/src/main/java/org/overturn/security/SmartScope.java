@@ -5,7 +5,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One SMART clinical scope, v1 ({@code patient/Observation.read}, {@code user/*.*}, {@code system/*.write}) or v2

@@ -9,7 +9,7 @@ import org.overturn.platform.ErrorCode;
 import org.overturn.platform.OverturnException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * AuditEvents, stored in a table of their own (V15, ADR 0007): the server appends one per answered request, so they

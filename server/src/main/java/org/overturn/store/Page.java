@@ -1,7 +1,7 @@
 package org.overturn.store;
 
 import java.util.List;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One page of results. {@code total} is null when it was not asked for and could not be known for free;

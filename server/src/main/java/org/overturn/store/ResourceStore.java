@@ -8,7 +8,7 @@ import java.util.function.Supplier;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.overturn.platform.ErrorCode;
 import org.overturn.platform.OverturnException;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The FHIR resource store: versioned resources with their search indexes, written in one database transaction.

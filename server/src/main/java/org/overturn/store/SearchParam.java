@@ -3,7 +3,7 @@ package org.overturn.store;
 import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
 import java.util.List;
 import java.util.Set;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One search parameter of one resource type, as HAPI's definitions (or a SearchParameter resource of ours) give it:

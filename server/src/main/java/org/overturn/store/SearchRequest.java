@@ -1,7 +1,7 @@
 package org.overturn.store;
 
 import java.util.List;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A parsed, validated search: criteria joined by AND, each one an OR over its values.

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import org.overturn.platform.ErrorCode;
 import org.overturn.platform.OverturnException;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns FHIR search query parameters into a {@link SearchRequest}, rejecting what Overturn cannot answer with a
@@ -143,7 +143,7 @@ public final class SearchRequestParser {
     }
 
     /** Parses a parameter name such as {@code subject:Patient.name:exact}; values are filled in later. */
-    private @Nullable SearchRequest.Criterion criterion(
+    private SearchRequest.@Nullable Criterion criterion(
             String type, String key, String prefix, boolean lenient, Set<String> unknown) {
         String head = key;
         String rest = null;
@@ -173,7 +173,7 @@ public final class SearchRequestParser {
         return new SearchRequest.Criterion(sp, modifier, List.of(), null, List.of());
     }
 
-    private @Nullable SearchRequest.Criterion chained(
+    private SearchRequest.@Nullable Criterion chained(
             String type,
             String key,
             SearchParam sp,

@@ -13,7 +13,7 @@ import java.util.Objects;
 import org.overturn.platform.ErrorCode;
 import org.overturn.platform.OverturnException;
 import org.overturn.store.SearchRequest.Criterion;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Translates a {@link SearchRequest} into SQL over the resource and index tables. Each criterion becomes an

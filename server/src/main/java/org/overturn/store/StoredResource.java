@@ -3,7 +3,7 @@ package org.overturn.store;
 import java.time.Instant;
 import java.util.Objects;
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /** One version of a resource as stored; {@code resource} is null for a deletion. */
 public record StoredResource(

@@ -1,7 +1,7 @@
 package org.overturn.store;
 
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a feature does after a write of one resource type, inside the write's transaction: whatever the listener

@@ -1,7 +1,7 @@
 package org.overturn.store;
 
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A rule a feature puts on writes of one resource type. The store checks it inside the write's transaction, with the

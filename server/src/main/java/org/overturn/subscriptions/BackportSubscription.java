@@ -2,7 +2,7 @@ package org.overturn.subscriptions;
 
 import java.net.URI;
 import java.util.List;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a topic-based Subscription asks for, read and checked by {@link SubscriptionReader}: the topic, the filters

@@ -8,7 +8,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.overturn.platform.HostAllowList;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * POSTs a notification to a rest-hook endpoint with the Subscription's headers, as given. The endpoint is checked

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import org.overturn.platform.OutboxLease;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The tables {@code subscription_state} and {@code subscription_notification}. Every method joins the caller's

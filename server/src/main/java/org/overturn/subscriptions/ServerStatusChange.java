@@ -1,7 +1,7 @@
 package org.overturn.subscriptions;
 
 import java.util.function.Supplier;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Marks the write in progress on this thread as the server's own change of a Subscription's status (active after a

@@ -8,7 +8,7 @@ import org.hl7.fhir.r4.model.Subscription.SubscriptionStatus;
 import org.overturn.platform.OverturnException;
 import org.overturn.store.StoredResource;
 import org.overturn.store.WriteListener;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps {@code subscription_state} in step with each written Subscription, in the same transaction: its topic,

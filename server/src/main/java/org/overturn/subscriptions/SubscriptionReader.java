@@ -17,7 +17,7 @@ import org.hl7.fhir.r4.model.Subscription;
 import org.overturn.platform.ErrorCode;
 import org.overturn.platform.HostAllowList;
 import org.overturn.platform.OverturnException;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a Subscription as the R5 Backport IG's topic-based Subscription and checks it against what this server

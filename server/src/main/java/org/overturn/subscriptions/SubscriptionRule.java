@@ -10,7 +10,7 @@ import org.overturn.security.AccessContext;
 import org.overturn.security.Interaction;
 import org.overturn.security.SmartAccess;
 import org.overturn.store.WriteRule;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a client may write as a Subscription, on every write path: a topic-based Subscription this server can serve

@@ -13,7 +13,7 @@ import org.overturn.platform.ErrorCode;
 import org.overturn.platform.OverturnException;
 import org.overturn.store.ResourceStore;
 import org.overturn.store.StoredResource;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Backport IG's operations on Subscriptions: {@code $status} (the SubscriptionStatus of one or several) and

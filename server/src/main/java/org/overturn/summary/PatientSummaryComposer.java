@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import org.overturn.criteria.KnowledgeModel;
 import org.overturn.letter.Letter;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes the status summary a patient can read: what was asked, what was decided, what happens next and by when, whom
@@ -66,7 +66,7 @@ final class PatientSummaryComposer {
             Decision decision,
             List<Step> steps,
             List<Due> next,
-            @Nullable Letter.Statement pharmacy,
+            Letter.@Nullable Statement pharmacy,
             List<Call> calls,
             List<KnowledgeModel.CostProgram> programs,
             LocalDate today) {

@@ -51,7 +51,7 @@ import org.overturn.platform.OverturnException;
 import org.overturn.store.ResourceStore;
 import org.overturn.store.StoredResource;
 import org.overturn.workflow.WorkflowSteps;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code Claim/$patient-summary}: reads where the case stands (the payer's latest response, the appeal and

@@ -1,7 +1,7 @@
 package org.overturn.trials;
 
 import java.util.List;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A study as the registry lists it: enough for a letter to name it and for a clinic to call about it.

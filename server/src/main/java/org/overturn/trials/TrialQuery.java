@@ -3,7 +3,7 @@ package org.overturn.trials;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What to look for: studies of any of the drug's names (brand, generic, code name), optionally in a condition, that a

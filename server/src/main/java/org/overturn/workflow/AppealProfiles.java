@@ -1,5 +1,6 @@
 package org.overturn.workflow;
 
+import org.jspecify.annotations.Nullable;
 import org.overturn.platform.Canonical;
 
 /** The extensions and code systems of Overturn's appeal and external-review Tasks, all defined in fhir-profiles. */
@@ -36,7 +37,7 @@ public final class AppealProfiles {
      * The decision a step Task records (its business status code), for every reader of it: a decision recorded as
      * text only still counts, the code system is preferred.
      */
-    public static @org.springframework.lang.Nullable String businessStatus(org.hl7.fhir.r4.model.Task task) {
+    public static @Nullable String businessStatus(org.hl7.fhir.r4.model.Task task) {
         for (org.hl7.fhir.r4.model.Coding c : task.getBusinessStatus().getCoding()) {
             if (BUSINESS_STATUS.equals(c.getSystem())) {
                 return c.getCode();

@@ -23,7 +23,7 @@ import org.overturn.subscriptions.TopicEvents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Sends a Communication before a workflow Task's deadline ({@code Task.restriction.period.end}) at each configured

@@ -12,7 +12,7 @@ import org.hl7.fhir.r4.model.Task.TaskStatus;
 import org.overturn.platform.ErrorCode;
 import org.overturn.platform.OverturnException;
 import org.overturn.store.WriteRule;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The status transitions a workflow Task may make, following the FHIR R4 Task state machine: work moves forward

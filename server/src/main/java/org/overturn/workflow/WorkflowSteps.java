@@ -3,7 +3,7 @@ package org.overturn.workflow;
 import java.util.List;
 import org.hl7.fhir.r4.model.Task;
 import org.overturn.platform.Canonical;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The steps of a prior-authorization and appeal case, each a Task whose {@code code} is one of these codes in
