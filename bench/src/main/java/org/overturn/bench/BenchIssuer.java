@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A trusted token issuer for benchmarks with authorization on: a key made at start, its JSON Web Key Set served on
@@ -73,7 +74,7 @@ public final class BenchIssuer {
         server.stop(0);
     }
 
-    static String token(RSAKey key, String issuer, String audience, String scope, String patient) throws JOSEException {
+    static String token(RSAKey key, String issuer, String audience, String scope, @Nullable String patient) throws JOSEException {
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer(issuer)
                 .subject("bench")

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The bench's own PostgreSQL cluster on loopback, made with {@code initdb} under {@code bench/target}, with the server's
@@ -25,7 +26,7 @@ final class BenchPostgres implements AutoCloseable {
     }
 
     /** Starts the cluster in {@code data} (made on first use), or returns null if the PostgreSQL tools are not on PATH. */
-    static BenchPostgres start(Path dir) throws IOException, InterruptedException {
+    static @Nullable BenchPostgres start(Path dir) throws IOException, InterruptedException {
         // Absolute: the server resolves its socket directory from inside the data directory.
         Path data = dir.toAbsolutePath().normalize();
         if (!onPath("initdb") || !onPath("pg_ctl")) {

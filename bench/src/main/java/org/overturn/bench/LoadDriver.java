@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.HdrHistogram.Histogram;
+import org.jspecify.annotations.Nullable;
 import org.overturn.fixtures.Scenarios;
 
 /**
@@ -57,7 +58,7 @@ public final class LoadDriver {
      * One request to repeat: method, path below the base (or an absolute URL), body for POSTs and its type, and a
      * token in the body replaced by a fresh UUID in every request (null: the same body every time).
      */
-    record Target(String method, String path, String body, String contentType, String unique) {
+    record Target(String method, String path, String body, String contentType, @Nullable String unique) {
         Target(String method, String path, String body) {
             this(method, path, body, "application/fhir+json", null);
         }

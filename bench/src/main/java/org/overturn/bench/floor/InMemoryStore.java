@@ -7,6 +7,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
+import org.jspecify.annotations.Nullable;
 
 /** Resources by "Type/id"; no versions, no indexes, no durability. */
 final class InMemoryStore {
@@ -28,7 +29,7 @@ final class InMemoryStore {
         return put(resource, UUID.randomUUID().toString());
     }
 
-    IBaseResource get(String type, String id) {
+    @Nullable IBaseResource get(String type, String id) {
         return resources.get(type + "/" + id);
     }
 

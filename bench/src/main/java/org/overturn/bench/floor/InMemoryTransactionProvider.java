@@ -5,6 +5,7 @@ import ca.uhn.fhir.rest.annotation.Transaction;
 import ca.uhn.fhir.rest.annotation.TransactionParam;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Reference;
@@ -31,7 +32,7 @@ public final class InMemoryTransactionProvider {
                     ref.setReference(local);
                 }
             }
-            String local = ids.get(e.getFullUrl());
+            String local = Objects.requireNonNull(ids.get(e.getFullUrl()), "every entry was given an id above");
             store.put(e.getResource(), local.substring(local.indexOf('/') + 1));
             response.addEntry().getResponse().setStatus("201 Created").setLocation(local + "/_history/1");
         }

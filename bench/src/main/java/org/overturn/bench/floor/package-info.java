@@ -1,0 +1,4 @@
+@NullMarked
+package org.overturn.bench.floor;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package org.overturn.bench;
+
+import org.jspecify.annotations.NullMarked;
