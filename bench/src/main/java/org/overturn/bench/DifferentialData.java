@@ -1,5 +1,7 @@
 package org.overturn.bench;
 
+import org.jspecify.annotations.Nullable;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -84,7 +86,7 @@ final class DifferentialData {
         node.forEach(child -> relink(child, ids));
     }
 
-    private static String optional(Scenario scenario, String file) {
+    private static @Nullable String optional(Scenario scenario, String file) {
         try {
             return scenario.resource(file);
         } catch (IllegalArgumentException absent) {

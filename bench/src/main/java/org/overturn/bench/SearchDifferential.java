@@ -1,5 +1,7 @@
 package org.overturn.bench;
 
+import org.jspecify.annotations.Nullable;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -57,21 +59,22 @@ public final class SearchDifferential {
     }
 
     /** One server's answer to one query, all pages. */
-    record Answer(int status, List<String> matches, Set<String> included, Integer total, String error, boolean duplicates) {
+    record Answer(int status, List<String> matches, Set<String> included, @Nullable Integer total, @Nullable String error,
+            boolean duplicates) {
         boolean refused() {
             return status >= 400 && status < 500;
         }
     }
 
-    record Outcome(String query, String verdict, Shown overturn, Shown hapi, String reason) {}
+    record Outcome(String query, String verdict, Shown overturn, Shown hapi, @Nullable String reason) {}
 
     /**
      * An answer as the report keeps it: an agreement by its counts; a difference with its ids, or, past
      * {@link #LISTED} matches, with the ids the other server did not answer.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Shown(int status, int count, List<String> matches, List<String> notInTheOtherAnswer, Set<String> included,
-            Integer total, String error, Boolean samePageTwice) {
+    record Shown(int status, int count, @Nullable List<String> matches, @Nullable List<String> notInTheOtherAnswer,
+            @Nullable Set<String> included, @Nullable Integer total, @Nullable String error, @Nullable Boolean samePageTwice) {
         static Shown of(Answer a, Answer other, boolean detailed) {
             List<String> missing = a.matches().stream().filter(id -> !other.matches().contains(id)).toList();
             boolean listed = detailed && a.matches().size() <= LISTED;
@@ -257,7 +260,7 @@ public final class SearchDifferential {
         return send(base, "PUT", path, JSON.writeValueAsString(resource));
     }
 
-    private HttpResponse<String> send(URI base, String method, String path, String body) throws IOException, InterruptedException {
+    private HttpResponse<String> send(URI base, String method, String path, @Nullable String body) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/" + path)).timeout(TIMEOUT)
                 .header("Accept", "application/fhir+json").header("Content-Type", "application/fhir+json");
         request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
@@ -325,13 +328,13 @@ public final class SearchDifferential {
         if (a.matches() != null) {
             s.append(" ").append(a.matches());
         } else {
-            List<String> only = a.notInTheOtherAnswer();
+            List<String> only = a.notInTheOtherAnswer() == null ? List.of() : a.notInTheOtherAnswer();
             s.append(", not in the other answer: ").append(only.size() > LISTED ? only.subList(0, LISTED) + "..." : only);
         }
         if (a.total() != null) {
             s.append(", total ").append(a.total());
         }
-        if (!a.included().isEmpty()) {
+        if (a.included() != null && !a.included().isEmpty()) {
             s.append(", included ").append(a.included());
         }
         if (a.samePageTwice() != null) {

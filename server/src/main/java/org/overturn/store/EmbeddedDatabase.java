@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * survives restarts. A postmaster left running by a killed JVM is stopped before a new one starts, and a lock file
  * keeps two live servers from sharing one directory.
  */
-final class EmbeddedDatabase implements AutoCloseable {
+public final class EmbeddedDatabase implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabase.class);
     private static final Duration ORPHAN_STOP_WAIT = Duration.ofSeconds(30);
 
@@ -94,7 +94,7 @@ final class EmbeddedDatabase implements AutoCloseable {
     }
 
     /** The postmaster's process id, from its pid file; empty when none is running. */
-    static Optional<Long> postmasterPid(Path pgData) {
+    public static Optional<Long> postmasterPid(Path pgData) {
         Path pidFile = pgData.resolve("postmaster.pid");
         if (!Files.exists(pidFile)) {
             return Optional.empty();
