@@ -37,6 +37,17 @@ public final class BenchRunner {
      */
     static final List<String> PRODUCTION = List.of("mixed", "fresh-load");
     static final String MIXED_ONE_CLIENT = "mixed-1-client";
+    /**
+     * Single-kind traffic measured side by side for the systems on PostgreSQL (the HAPI JPA baseline and Overturn), at 8
+     * clients and, with {@link #ONE_CLIENT} appended to the name, at 1.
+     */
+    static final List<String> SIDE_BY_SIDE = List.of("read", "vread", "search", "search-date", "create", "update");
+    static final String ONE_CLIENT = "-1-client";
+    /** The code+date search again after an ANALYZE of the schema: the figure fresh-load is judged against. */
+    static final String FRESH_LOAD_ANALYZED = "fresh-load-analyzed";
+    /** Systems and scenarios of this run ({@code --systems}, {@code --scenarios}; empty: all). */
+    static List<String> onlySystems = List.of();
+    static List<String> onlyScenarios = List.of();
     /** The machine's shared PostgreSQL: used only when the bench cannot start its own cluster (no initdb on PATH). */
     static final String PG_URL = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
     /** The PostgreSQL the systems of this run use: the bench's own cluster (autovacuum on) or {@link #PG_URL}. */
@@ -84,7 +95,11 @@ public final class BenchRunner {
                 case "--quick" -> quick = true;
                 case "--root" -> root = Path.of(args[++i]);
                 case "--tasks" -> tasks = Integer.parseInt(args[++i]);
-                default -> throw new IllegalArgumentException("options: --requests N, --quick, --root DIR (the repository), --tasks N");
+                case "--systems" -> onlySystems = List.of(args[++i].split(","));
+                case "--scenarios" -> onlyScenarios = List.of(args[++i].split(","));
+                default -> throw new IllegalArgumentException("options: --requests N, --quick, --root DIR (the repository), --tasks N,"
+                        + " --systems a,b (of " + String.join(", ", FLOOR, HAPI, HAPI_LAUNCHER, EMBEDDED, EXTERNAL, EXTERNAL_JAR) + "),"
+                        + " --scenarios a,b (names as in the results, plus concurrency)");
             }
         }
         List<SystemResult> results = run(root, requests, quick);
@@ -157,7 +172,8 @@ public final class BenchRunner {
     private static List<SystemResult> runOn(Path root, int requests, boolean quick) throws Exception {
         List<SystemResult> results = new ArrayList<>();
         Path logs = Files.createTempDirectory("overturn-bench-logs-");
-        List<SystemDef> systems = systems(root, quick);
+        List<SystemDef> systems = systems(root, quick).stream()
+                .filter(s -> onlySystems.isEmpty() || onlySystems.contains(s.name())).toList();
         if (!quick) {
             dropSchemas(systems); // every run starts from empty databases, as on a new machine
         }
@@ -186,7 +202,7 @@ public final class BenchRunner {
                 } else if (def.name().equals(FLOOR) && !quick) {
                     names.add("order-sign"); // the floor's CDS edge: parse the same hook body, write the same shape
                 }
-                for (String scenario : names) {
+                for (String scenario : names.stream().filter(BenchRunner::selected).toList()) {
                     // No ANALYZE by hand between or during scenarios: tables that grow run ahead of their statistics,
                     // as on a production server between two autovacuum rounds, and the plans must hold regardless.
                     int n = List.of("letter", "submit", "pas-submit", "pas-submit-payer").contains(scenario)
@@ -194,12 +210,29 @@ public final class BenchRunner {
                     scenarios.put(scenario, LoadDriver.measure(new LoadDriver.Options(p.base(), scenario, 8, n, Math.max(50, n / 4))));
                 }
                 if (!quick && !def.schema().isEmpty()) {
-                    scenarios.put("mixed", LoadDriver.measure(new LoadDriver.Options(p.base(), "mixed", 8, requests, Math.max(50, requests / 4))));
-                    scenarios.put(MIXED_ONE_CLIENT, LoadDriver.measure(new LoadDriver.Options(p.base(), "mixed", 1, requests / 2, 50)));
-                    // A handful of warm-up requests only: the point is the query right after the load.
-                    scenarios.put("fresh-load", LoadDriver.measure(new LoadDriver.Options(p.base(), "fresh-load", 8, requests, 5)));
+                    for (String scenario : SIDE_BY_SIDE) {
+                        if (!scenarios.containsKey(scenario) && selected(scenario)) {
+                            scenarios.put(scenario, LoadDriver.measure(new LoadDriver.Options(p.base(), scenario, 8, requests, Math.max(50, requests / 4))));
+                        }
+                        if (selected(scenario + ONE_CLIENT)) {
+                            scenarios.put(scenario + ONE_CLIENT, LoadDriver.measure(new LoadDriver.Options(p.base(), scenario, 1, requests / 2, 50)));
+                        }
+                    }
+                    if (selected("mixed")) {
+                        scenarios.put("mixed", LoadDriver.measure(new LoadDriver.Options(p.base(), "mixed", 8, requests, Math.max(50, requests / 4))));
+                    }
+                    if (selected(MIXED_ONE_CLIENT)) {
+                        scenarios.put(MIXED_ONE_CLIENT, LoadDriver.measure(new LoadDriver.Options(p.base(), "mixed", 1, requests / 2, 50)));
+                    }
+                    if (selected("fresh-load")) {
+                        // A handful of warm-up requests only: the point is the query right after the load.
+                        scenarios.put("fresh-load", LoadDriver.measure(new LoadDriver.Options(p.base(), "fresh-load", 8, requests, 5)));
+                        // The one ANALYZE of the run, after the fresh load was measured: the figure it is judged against.
+                        analyze(def.schema());
+                        scenarios.put(FRESH_LOAD_ANALYZED, LoadDriver.measure(new LoadDriver.Options(p.base(), "search-date", 8, requests, 50)));
+                    }
                 }
-                if (def.name().equals(EXTERNAL)) {
+                if (def.name().equals(EXTERNAL) && selected("task-due")) {
                     // A million Tasks are copied in SQL, so only where the bench can reach the database.
                     TaskSeeder.seed(java.net.http.HttpClient.newHttpClient(), p.base(), pgUrl, def.schema(), tasks);
                     try {
@@ -212,7 +245,7 @@ public final class BenchRunner {
                     }
                 }
                 Map<Integer, LoadDriver.Result> sweep = new LinkedHashMap<>();
-                if (!quick) {
+                if (!quick && selected("concurrency")) {
                     for (int clients : SWEEP) {
                         int n = Math.max(requests / 2, clients * 20);
                         sweep.put(clients, LoadDriver.measure(new LoadDriver.Options(p.base(), "read", clients, n, Math.max(100, clients * 5))));
@@ -236,6 +269,25 @@ public final class BenchRunner {
                 ? " (no archive: its training start failed on this JVM, so extracted jar only; see "
                         + root.toAbsolutePath().relativize(app.resolve("training.log")) + ")"
                 : "";
+    }
+
+    private static boolean selected(String scenario) {
+        return onlyScenarios.isEmpty() || onlyScenarios.contains(scenario);
+    }
+
+    /** Refreshes the planner statistics of one system's schema (used once, for the analyzed reference figure). */
+    private static void analyze(String schema) throws java.sql.SQLException {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(pgUrl)) {
+            java.sql.ResultSet tables = c.createStatement().executeQuery(
+                    "select quote_ident(schemaname) || '.' || quote_ident(relname) from pg_stat_user_tables where schemaname = '" + schema + "'");
+            List<String> names = new ArrayList<>();
+            while (tables.next()) {
+                names.add(tables.getString(1));
+            }
+            for (String table : names) {
+                c.createStatement().execute("analyze " + table);
+            }
+        }
     }
 
     /** Drops the schemas an earlier run left, so that every run starts from empty databases. */

@@ -30,8 +30,11 @@ import org.overturn.fixtures.Scenarios;
 public final class LoadDriver {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    static final List<String> SCENARIOS = List.of("read", "search", "ingest", "metadata", "submit", "letter", "order-sign",
-            "order-sign-ehr", "pas-submit", "pas-submit-payer", "task-due", "mixed", "fresh-load", "soak");
+    static final List<String> SCENARIOS = List.of("read", "vread", "search", "search-date", "create", "update", "ingest",
+            "metadata", "submit", "letter", "order-sign", "order-sign-ehr", "pas-submit", "pas-submit-payer", "task-due",
+            "mixed", "fresh-load", "soak");
+    /** Replaced by a fresh UUID in every update: an unchanged body would let a server skip writing a version. */
+    private static final String UPDATE_MARK = "bench-update-mark";
     /** The code+date search of the mixed and fresh-load scenarios. */
     static final String CODE_DATE_QUERY = "/Observation?code=http://loinc.org%7C76042-8&date=ge2020-01-01&_count=50";
     /** Charts stored by the fresh-load scenario right before it queries (no statistics can have caught up). */
@@ -54,15 +57,22 @@ public final class LoadDriver {
      */
     private static final String TOKEN = System.getenv("OVERTURN_BENCH_TOKEN");
 
+    /** In a target's path and body, the id of the resource of the sending client (see {@link Target#own}). */
+    private static final String OWN = "{own}";
+
     /**
-     * One request to repeat: method, path below the base (or an absolute URL), body for POSTs and its type, and a
-     * token in the body replaced by a fresh UUID in every request (null: the same body every time).
+     * One request to repeat: method, path below the base (or an absolute URL), body for POSTs and its type, a token in
+     * the body replaced by a fresh UUID in every request (null: the same body every time), and the ids that replace
+     * {@link #OWN} for each client (client c sends to own[c]: no two clients ever write the same resource).
      */
-    record Target(String method, String path, String body, String contentType, @Nullable String unique) {
+    record Target(String method, String path, String body, String contentType, @Nullable String unique, List<String> own) {
         Target(String method, String path, String body) {
-            this(method, path, body, "application/fhir+json", null);
+            this(method, path, body, "application/fhir+json", null, List.of());
         }
 
+        Target(String method, String path, String body, String contentType, @Nullable String unique) {
+            this(method, path, body, contentType, unique, List.of());
+        }
     }
 
     public record Options(URI base, String scenario, int clients, int requests, int warmup) {
@@ -211,10 +221,10 @@ public final class LoadDriver {
         String product = "{\"coding\":[{\"system\":\"http://www.nlm.nih.gov/research/umls/rxnorm\",\"code\":\"1727455\"}],"
                 + "\"text\":\"Alecensa (alectinib) 150 mg capsule\"}";
         if (options.scenario().equals("mixed")) {
-            return mixed(http, options.base(), ids);
+            return mixed(http, options.base(), ids, options.clients());
         }
         if (options.scenario().equals("soak")) {
-            return soak(http, options.base(), ids);
+            return soak(http, options.base(), ids, options.clients());
         }
         if (options.scenario().equals("fresh-load")) {
             // Load, then query at once: the tables have just grown far past whatever statistics they had.
@@ -223,9 +233,15 @@ public final class LoadDriver {
             }
             return List.of(new Target("GET", CODE_DATE_QUERY, ""));
         }
+        if (options.scenario().equals("update")) {
+            return List.of(update(http, options.base(), ids, options.clients()));
+        }
         return List.of(switch (options.scenario()) {
             case "read" -> new Target("GET", "/Observation/" + ids.get("Observation"), "");
+            case "vread" -> new Target("GET", "/Observation/" + ids.get("Observation") + "/_history/1", "");
             case "search" -> new Target("GET", "/Observation?patient=" + ids.get("Patient") + "&code=http://loinc.org%7C76042-8", "");
+            case "search-date" -> new Target("GET", CODE_DATE_QUERY, "");
+            case "create" -> new Target("POST", "/Observation", observation(ids));
             case "ingest" -> new Target("POST", "", Scenarios.ALECTINIB_CA.bundleJson());
             case "submit" -> new Target("POST", "/CoverageEligibilityRequest/$submit", "{\"resourceType\":\"CoverageEligibilityRequest\","
                     + "\"status\":\"active\",\"purpose\":[\"auth-requirements\"],\"created\":\"2026-12-01\","
@@ -242,19 +258,15 @@ public final class LoadDriver {
      * The mixed traffic: 25% read, 10% vread, 20% patient+code search, 15% code+date search, 15% create, 15% update,
      * as 20 equally likely slots. Creates and updates grow the tables the searches read while they run.
      */
-    private static List<Target> mixed(HttpClient http, URI base, java.util.Map<String, String> ids) throws IOException, InterruptedException {
-        String observation = "{\"resourceType\":\"Observation\",\"status\":\"final\","
-                + "\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"76042-8\"}]},"
-                + "\"subject\":{\"reference\":\"Patient/" + ids.get("Patient") + "\"},\"effectiveDateTime\":\"2026-11-01\","
-                + "\"valueString\":\"bench\"}";
-        String updated = JSON.readTree(send(http, base, "POST", "/Observation", observation, 201)).path("id").asText();
-        String update = observation.replace("{\"resourceType\":\"Observation\",", "{\"resourceType\":\"Observation\",\"id\":\"" + updated + "\",");
+    private static List<Target> mixed(HttpClient http, URI base, java.util.Map<String, String> ids, int clients)
+            throws IOException, InterruptedException {
+        String observation = observation(ids);
+        Target put = update(http, base, ids, clients);
         Target read = new Target("GET", "/Observation/" + ids.get("Observation"), "");
         Target vread = new Target("GET", "/Observation/" + ids.get("Observation") + "/_history/1", "");
         Target patientCode = new Target("GET", "/Observation?patient=" + ids.get("Patient") + "&code=http://loinc.org%7C76042-8", "");
         Target codeDate = new Target("GET", CODE_DATE_QUERY, "");
         Target create = new Target("POST", "/Observation", observation);
-        Target put = new Target("PUT", "/Observation/" + updated, update);
         List<Target> slots = new ArrayList<>();
         slots.addAll(java.util.Collections.nCopies(5, read));
         slots.addAll(java.util.Collections.nCopies(2, vread));
@@ -265,12 +277,36 @@ public final class LoadDriver {
         return slots;
     }
 
+    /** A biomarker Observation of the seeded patient, as the create and update scenarios write it. */
+    private static String observation(java.util.Map<String, String> ids) {
+        return "{\"resourceType\":\"Observation\",\"status\":\"final\","
+                + "\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"76042-8\"}]},"
+                + "\"subject\":{\"reference\":\"Patient/" + ids.get("Patient") + "\"},\"effectiveDateTime\":\"2026-11-01\","
+                + "\"valueString\":\"" + UPDATE_MARK + "\"}";
+    }
+
+    /**
+     * Creates an Observation for each client and returns a PUT that each client sends to its own one, its value changed
+     * with every request: concurrent updates of one resource would measure version conflicts, not writes.
+     */
+    private static Target update(HttpClient http, URI base, java.util.Map<String, String> ids, int clients)
+            throws IOException, InterruptedException {
+        String observation = observation(ids);
+        List<String> own = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            own.add(JSON.readTree(send(http, base, "POST", "/Observation", observation, 201)).path("id").asText());
+        }
+        String body = observation.replace("{\"resourceType\":\"Observation\",", "{\"resourceType\":\"Observation\",\"id\":\"" + OWN + "\",");
+        return new Target("PUT", "/Observation/" + OWN, body, "application/fhir+json", UPDATE_MARK, own);
+    }
+
     /**
      * What bench/soak.sh repeats for its duration: the mixed traffic, plus a CDS order-sign with full prefetch and a PAS
      * {@code Claim/$submit} to the sandbox payer (a new request identifier each time), each one slot in 22.
      */
-    private static List<Target> soak(HttpClient http, URI base, java.util.Map<String, String> ids) throws IOException, InterruptedException {
-        List<Target> slots = new ArrayList<>(mixed(http, base, ids));
+    private static List<Target> soak(HttpClient http, URI base, java.util.Map<String, String> ids, int clients)
+            throws IOException, InterruptedException {
+        List<Target> slots = new ArrayList<>(mixed(http, base, ids, clients));
         String cds = base.toString().replaceFirst("/fhir$", "/cds-services/overturn-order-sign");
         slots.add(new Target("POST", cds, HookRequests.orderSign(Scenarios.ALECTINIB_CA.bundleJson()), "application/json", HOOK_INSTANCE));
         slots.add(new Target("POST", "/Claim/$submit", Scenarios.ALECTINIB_CA.resource("pas-request.json"), "application/fhir+json",
@@ -308,28 +344,36 @@ public final class LoadDriver {
         return JSON.readTree(created.body()).path("id").asText();
     }
 
+    /** Sends {@code requests} requests from {@code clients} threads, each drawing one of the targets at random. */
     private static Histogram run(HttpClient http, URI base, List<Target> targets, int clients, int requests) throws Exception {
         Histogram histogram = new Histogram(TIMEOUT.toNanos() / 1000, 3);
         AtomicInteger remaining = new AtomicInteger(requests);
         AtomicInteger failures = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<String> firstFailure = new java.util.concurrent.atomic.AtomicReference<>("");
         List<HttpRequest> fixed = new ArrayList<>();
         for (Target target : targets) {
-            fixed.add(target.unique() == null ? request(base, target) : null);
+            fixed.add(target.unique() == null && target.own().isEmpty() ? request(base, target, 0) : null);
         }
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try {
             List<Future<Histogram>> futures = new ArrayList<>();
             for (int c = 0; c < clients; c++) {
+                int client = c;
                 futures.add(pool.submit(() -> {
                     Histogram mine = new Histogram(TIMEOUT.toNanos() / 1000, 3);
+                    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
                     while (remaining.getAndDecrement() > 0) {
-                        int k = targets.size() == 1 ? 0 : java.util.concurrent.ThreadLocalRandom.current().nextInt(targets.size());
-                        HttpRequest request = fixed.get(k) != null ? fixed.get(k) : request(base, targets.get(k));
+                        int k = targets.size() == 1 ? 0 : random.nextInt(targets.size());
+                        HttpRequest request = fixed.get(k) != null ? fixed.get(k) : request(base, targets.get(k), client);
                         long t0 = System.nanoTime();
                         HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
                         mine.recordValue(Math.max(1, (System.nanoTime() - t0) / 1000));
                         if (response.statusCode() != 200 && response.statusCode() != 201) {
-                            failures.incrementAndGet();
+                            if (failures.incrementAndGet() == 1) {
+                                String body = new String(response.body(), java.nio.charset.StandardCharsets.UTF_8);
+                                firstFailure.set(request.method() + " " + request.uri().getPath() + ": HTTP " + response.statusCode()
+                                        + " " + body.substring(0, Math.min(300, body.length())));
+                            }
                         }
                     }
                     return mine;
@@ -342,23 +386,24 @@ public final class LoadDriver {
             pool.shutdownNow();
         }
         if (failures.get() > 0) {
-            throw new IllegalStateException(failures.get() + " requests did not answer 200");
+            throw new IllegalStateException(failures.get() + " requests did not answer 200 or 201; the first: " + firstFailure.get());
         }
         return histogram;
     }
 
-    private static HttpRequest request(URI base, Target target) {
-        return authorized(HttpRequest.newBuilder(
-                        URI.create(target.path().startsWith("http") ? target.path() : base + target.path())))
+    private static HttpRequest request(URI base, Target target, int client) {
+        String own = target.own().isEmpty() ? "" : target.own().get(client % target.own().size());
+        String path = target.path().replace(OWN, own);
+        String body = target.body().replace(OWN, own);
+        if (target.unique() != null) {
+            body = body.replace(target.unique(), target.unique().equals(HOOK_INSTANCE)
+                    ? "\"hookInstance\":\"" + java.util.UUID.randomUUID() + "\"" : java.util.UUID.randomUUID().toString());
+        }
+        return authorized(HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : base + path)))
                 .timeout(TIMEOUT)
                 .header("Accept", target.contentType())
                 .header("Content-Type", target.contentType())
-                .method(target.method(), target.body().isEmpty()
-                        ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(target.unique() != null
-                                ? target.body().replace(target.unique(), target.unique().equals(HOOK_INSTANCE)
-                                        ? "\"hookInstance\":\"" + java.util.UUID.randomUUID() + "\"" : java.util.UUID.randomUUID().toString())
-                                : target.body()))
+                .method(target.method(), body.isEmpty() ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .build();
     }
 

@@ -28,7 +28,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Plain JSON reads ({@code GET /fhir/Type/id}) and searches ({@code GET /fhir/Type?...}) answered with the JSON the
+ * Plain JSON reads ({@code GET /fhir/Type/id}), version reads ({@code GET /fhir/Type/id/_history/n}) and searches ({@code GET /fhir/Type?...}) answered with the JSON the
  * store holds, which HAPI encoded when each version was written: parsing it into resources only for HAPI to encode
  * them again was most of the cost of these requests. Only requests HAPI would answer the same way are taken (JSON,
  * no conditional headers, no _format, _pretty, _summary, _elements or _include); everything else, including every
@@ -39,6 +39,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 final class StoredJsonFilter extends OncePerRequestFilter {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
     private static final Pattern TYPE = Pattern.compile("[A-Z][A-Za-z]{1,63}");
+    private static final Pattern VERSION = Pattern.compile("[1-9][0-9]{0,17}");
     /** Parameters that change what HAPI writes; a search with any of them is left to HAPI. */
     private static final Set<String> HAPI_PARAMS = Set.of("_format", "_pretty", "_summary", "_elements", "_include",
             "_revinclude", "_contained", "_containedType", "_bundletype", "_getpages");
@@ -70,6 +71,8 @@ final class StoredJsonFilter extends OncePerRequestFilter {
         try {
             if (parts != null && parts.length == 2) {
                 answered = read(parts[0], parts[1], request, response);
+            } else if (parts != null && parts.length == 4) {
+                answered = vread(parts[0], parts[1], Long.parseLong(parts[3]), request, response);
             } else if (parts != null && parts.length == 1) {
                 answered = search(parts[0], request, response);
             }
@@ -88,7 +91,7 @@ final class StoredJsonFilter extends OncePerRequestFilter {
 
     /** Only a caller whose scopes reach every resource of the type is answered here. */
     private boolean reachesAll(String[] parts) {
-        Interaction interaction = parts.length == 2 ? Interaction.READ : Interaction.SEARCH;
+        Interaction interaction = parts.length == 1 ? Interaction.SEARCH : Interaction.READ;
         return access.current().reachesAll(parts[0], interaction);
     }
 
@@ -96,7 +99,18 @@ final class StoredJsonFilter extends OncePerRequestFilter {
         if (request.getQueryString() != null || !ID.matcher(id).matches()) {
             return false;
         }
-        StoredJson stored = store.readJson(type, id);
+        return answer(store.readJson(type, id), response);
+    }
+
+    private boolean vread(String type, String id, long version, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        if (request.getQueryString() != null || !ID.matcher(id).matches()) {
+            return false;
+        }
+        return answer(store.vreadJson(type, id, version), response);
+    }
+
+    private static boolean answer(@Nullable StoredJson stored, HttpServletResponse response) throws IOException {
         if (stored == null) {
             return false;
         }
@@ -129,7 +143,10 @@ final class StoredJsonFilter extends OncePerRequestFilter {
         response.getOutputStream().write(body);
     }
 
-    /** [type, id] or [type] of a GET under /fhir/ that accepts JSON and is not conditional; null for anything else. */
+    /**
+     * [type, id, "_history", version], [type, id] or [type] of a GET under /fhir/ that accepts JSON and is not
+     * conditional; null for anything else.
+     */
     private String @Nullable [] plainGet(HttpServletRequest request) {
         if (!"GET".equals(request.getMethod()) || request.getHeader("If-None-Match") != null
                 || request.getHeader("If-Modified-Since") != null || !acceptsJson(request.getHeader("Accept"))) {
@@ -140,7 +157,8 @@ final class StoredJsonFilter extends OncePerRequestFilter {
             return null;
         }
         String[] parts = path.substring("/fhir/".length()).split("/", -1);
-        if (parts.length > 2 || !TYPE.matcher(parts[0]).matches() || !store.supports(parts[0])) {
+        boolean version = parts.length == 4 && parts[2].equals("_history") && VERSION.matcher(parts[3]).matches();
+        if ((parts.length > 2 && !version) || !TYPE.matcher(parts[0]).matches() || !store.supports(parts[0])) {
             return null;
         }
         return parts;

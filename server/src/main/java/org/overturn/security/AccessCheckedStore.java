@@ -91,6 +91,14 @@ final class AccessCheckedStore implements ResourceStore {
     }
 
     @Override
+    public @Nullable StoredJson vreadJson(String type, String id, long version) {
+        SmartAccess caller = access.current();
+        require(caller, type, Interaction.READ);
+        // Only callers who reach the whole type are answered from stored JSON; the others take vread, which checks.
+        return caller.reachesAll(type, Interaction.READ) ? store.vreadJson(type, id, version) : null;
+    }
+
+    @Override
     public Page<HistoryEntry> history(
             @Nullable String type, @Nullable String id, @Nullable Instant since, int count, int offset) {
         SmartAccess caller = access.current();

@@ -593,6 +593,19 @@ final class JdbcResourceStore implements ResourceStore {
     }
 
     @Override
+    public @Nullable StoredJson vreadJson(String type, String id, long version) {
+        if (AuditTrail.TYPE.equals(type)) {
+            StoredJson current = readJson(type, id); // the audit trail keeps one version of each event
+            return current != null && current.version() == version ? current : null;
+        }
+        List<StoredJson> rows = jdbc.query(
+                "select last_updated, content from resource_version where res_type = ? and res_id = ? and version = ? and not deleted",
+                (rs, n) -> new StoredJson(type, id, version, rs.getObject(1, OffsetDateTime.class).toInstant(), rs.getString(2)),
+                type, id, version);
+        return rows.isEmpty() ? null : rows.get(0);
+    }
+
+    @Override
     public StoredResource read(String type, String id) {
         List<StoredResource> rows = AuditTrail.TYPE.equals(type) ? audit.byId(id, (rs, n) -> stored(rs, false)) : jdbc.query(
                 "select res_type, res_id, version, last_updated, content, deleted from resource where res_type = ? and res_id = ?",

@@ -144,6 +144,9 @@ public interface ResourceStore {
      */
     @Nullable StoredJson readJson(String type, String id);
 
+    /** One version as stored JSON, unparsed, or null when it is unknown or a deletion (as {@link #readJson}). */
+    @Nullable StoredJson vreadJson(String type, String id, long version);
+
     /** History, newest first: of one resource, one type (id null) or everything (both null). */
     Page<HistoryEntry> history(
             @Nullable String type, @Nullable String id, @Nullable Instant since, int count, int offset);

@@ -27,6 +27,12 @@ final class SqlSearch {
 
     private final List<Object> args = new ArrayList<>();
     private final StringBuilder where = new StringBuilder();
+    /**
+     * How a criterion's EXISTS ends. In a driven search it ends with "offset 0", which keeps PostgreSQL from turning it
+     * into a hashed subplan (a scan of the criterion's whole index range, then a hash) or a join: each stays a probe of
+     * one candidate, so a full page stops the work.
+     */
+    private String existsEnd = ")";
 
     /** The time {@code ap} measures its distance from; null only for the plan tests' form of {@link #page}. */
     private final @Nullable Instant now;
@@ -54,36 +60,127 @@ final class SqlSearch {
             s.pairedValues(paired);
             s.where.append(" and ");
             s.filter("r", request.resourceType(), without(request.criteria(), paired), null);
-            s.compartment(request, registry);
+            s.compartment(request, registry, "r");
             sql.append("idx_token_date i join resource r on r.res_type = i.res_type and r.res_id = i.res_id where ")
                     .append(s.where)
                     .append(" order by i.low, i.res_id limit ? offset ?");
+        } else if (request.sort().isEmpty() && paired == null && driver(request.criteria()) != null) {
+            return s.driven(request, Objects.requireNonNull(driver(request.criteria())), limit, registry);
         } else if (request.sort().isEmpty() && (!request.criteria().isEmpty() || request.compartment() != null)) {
-            // Default order with criteria: the matches are found first (from the index tables, whatever the statistics
-            // say), and only their ids and times are sorted; then the page's rows are read. Walking the whole type in
-            // last_updated order and testing each row against the criteria is what a planner with stale statistics
-            // picks for "order by ... limit", and it costs seconds on a table that grew since its last ANALYZE.
+            // Default order with criteria no index range answers alone (only :missing, :not, :text, chains, _lastUpdated,
+            // a compartment): the matches are found first, whatever the statistics say, and only their ids are sorted;
+            // then the page's rows are read. Walking the whole type in order and testing each row against the criteria
+            // is what a planner with stale statistics picks for "order by ... limit", and it costs seconds on a table
+            // that grew since its last ANALYZE.
             s.filter("r", request.resourceType(), without(request.criteria(), paired), paired);
-            s.compartment(request, registry);
-            String matches = "with m as materialized (select r.res_id, r.last_updated from resource r where " + s.where + ") ";
+            s.compartment(request, registry, "r");
+            String matches = "with m as materialized (select r.res_id from resource r where " + s.where + ") ";
             s.args.add(limit);
             s.args.add(request.offset());
             s.args.add(request.resourceType());
             return new Sql(matches + "select r.res_type, r.res_id, r.version, r.last_updated, r.content"
-                    + " from (select res_id, last_updated from m order by last_updated, res_id limit ? offset ?) p"
-                    + " join resource r on r.res_type = ? and r.res_id = p.res_id order by p.last_updated, p.res_id", s.args);
+                    + " from (select res_id from m order by res_id limit ? offset ?) p"
+                    + " join resource r on r.res_type = ? and r.res_id = p.res_id order by p.res_id", s.args);
         } else {
             s.filter("r", request.resourceType(), without(request.criteria(), paired), paired);
-            s.compartment(request, registry);
+            s.compartment(request, registry, "r");
             sql.append("resource r where ").append(s.where).append(" order by ");
             for (SearchRequest.SortKey key : request.sort()) {
                 sql.append(s.sortExpression(key)).append(key.descending() ? " desc nulls last, " : " asc nulls last, ");
             }
-            sql.append(request.sort().isEmpty() ? "r.last_updated, r.res_id" : "r.res_id").append(" limit ? offset ?");
+            sql.append("r.res_id limit ? offset ?");
         }
         s.args.add(limit);
         s.args.add(request.offset());
         return new Sql(sql.toString(), s.args);
+    }
+
+    /**
+     * The default order (no {@code _sort}) is the resource id: the order of every index table's rows within one value, so
+     * that a page can be read from the driving criterion's index range and stop once it is full. The driving criterion
+     * (see {@link #driver}) yields candidate ids from one index range; each candidate is tested against the other
+     * criteria, in id order, until the page is full; only then are the page's resources read. No step walks the type
+     * in order or reads a resource that is not on the page, whatever the planner's statistics say (ADR 0001).
+     */
+    private Sql driven(SearchRequest request, Criterion driver, int limit, SearchParameterRegistry registry) {
+        String type = request.resourceType();
+        SearchParam sp = driver.param();
+        where.append("select i.res_type, i.res_id, i.patient_id from ").append(table(sp))
+                .append(" i where i.res_type = ? and i.param = ? and (");
+        args.add(type);
+        args.add(sp.name());
+        for (int i = 0; i < driver.values().size(); i++) {
+            where.append(i > 0 ? " or " : "");
+            value(sp, driver.modifier(), driver.values().get(i));
+        }
+        where.append(")) d where true");
+        existsEnd = " offset 0)";
+        for (Criterion c : request.criteria()) {
+            if (c != driver) {
+                // "(...) is true" keeps each test a probe of one candidate: pulled up into a join, the planner could
+                // start from the other criterion's whole index range instead.
+                where.append(" and (");
+                criterion("d", type, c);
+                where.append(") is true");
+            }
+        }
+        compartment(request, registry, "d");
+        args.add(limit);
+        args.add(request.offset());
+        args.add(type);
+        return new Sql("select r.res_type, r.res_id, r.version, r.last_updated, r.content from (select d.res_id from ("
+                + where + " group by d.res_id order by d.res_id limit ? offset ?) p"
+                + " join resource r on r.res_type = ? and r.res_id = p.res_id order by p.res_id", args);
+    }
+
+    /**
+     * The criterion whose index range is likeliest to be the narrowest, chosen by its kind alone (no statistics):
+     * an identifier, a reference (one patient's, one claim's resources), a system and code, a code, then strings, URIs,
+     * numbers and dates. Null when no
+     * criterion is answered by one index range of its own (modifiers other than :exact, chains, _id, _lastUpdated,
+     * composites), or when a criterion needs the resource row itself (_lastUpdated).
+     */
+    static @Nullable Criterion driver(List<Criterion> criteria) {
+        if (criteria.stream().anyMatch(c -> c.chain() == null && c.param().name().equals("_lastUpdated"))) {
+            return null;
+        }
+        Criterion best = null;
+        int bestRank = Integer.MAX_VALUE;
+        for (Criterion c : criteria) {
+            int rank = rank(c);
+            if (rank < bestRank) {
+                best = c;
+                bestRank = rank;
+            }
+        }
+        return best;
+    }
+
+    private static int rank(Criterion c) {
+        SearchParam sp = c.param();
+        if (c.chain() != null || c.values().isEmpty() || sp.isColumn() || sp.composite() != null
+                || (c.modifier() != null && !(sp.type() == RestSearchParameterTypeEnum.STRING && "exact".equals(c.modifier())))) {
+            return Integer.MAX_VALUE;
+        }
+        return switch (sp.type()) {
+            case TOKEN -> identifies(c) ? 0 : c.values().stream().allMatch(SqlSearch::systemAndCode) ? 2 : 3;
+            case REFERENCE -> c.values().stream().anyMatch(SqlSearch::absolute) ? Integer.MAX_VALUE : 1;
+            case STRING -> 4;
+            case URI -> 5;
+            case NUMBER, QUANTITY -> 6;
+            case DATE -> 7;
+            default -> Integer.MAX_VALUE;
+        };
+    }
+
+    private static boolean systemAndCode(String value) {
+        int bar = value.indexOf('|');
+        return bar > 0 && bar < value.length() - 1;
+    }
+
+    /** A reference searched by its absolute URL, which no index range serves (idx_reference is keyed by type and id). */
+    private static boolean absolute(String value) {
+        return value.startsWith("http://") || value.startsWith("https://") || value.startsWith("urn:");
     }
 
     /** The rows to count for {@code _total}: one per match, to be wrapped in a bounded count. */
@@ -91,7 +188,7 @@ final class SqlSearch {
         SqlSearch s = new SqlSearch(now);
         Paired paired = pair(request.criteria(), composites(registry, request.resourceType()));
         s.filter("r", request.resourceType(), without(request.criteria(), paired), paired);
-        s.compartment(request, registry);
+        s.compartment(request, registry, "r");
         return new Sql("select 1 from resource r where " + s.where, s.args);
     }
 
@@ -141,13 +238,13 @@ final class SqlSearch {
      * Membership of the request's Patient compartment, as the indexer files it: the primary patient on the row, or a
      * local reference to the Patient from any of the type's compartment parameters (a performer, a Provenance target).
      */
-    private void compartment(SearchRequest request, SearchParameterRegistry registry) {
+    private void compartment(SearchRequest request, SearchParameterRegistry registry, String alias) {
         if (request.compartment() == null) {
             return;
         }
         String[] params = registry.params(request.resourceType()).stream()
                 .filter(SearchParam::inPatientCompartment).map(SearchParam::name).toArray(String[]::new);
-        where.append(" and (r.patient_id = ? or r.res_id = any(array(select i.res_id from idx_reference i"
+        where.append(" and (").append(alias).append(".patient_id = ? or ").append(alias).append(".res_id = any(array(select i.res_id from idx_reference i"
                 + " where i.res_type = ? and i.param = any(?) and i.target_id = ? and i.target_type = 'Patient')))");
         args.add(request.compartment());
         args.add(request.resourceType());
@@ -212,7 +309,7 @@ final class SqlSearch {
                     .append(r)
                     .append(".res_type and i.res_id = ")
                     .append(r)
-                    .append(".res_id and i.param = ?)");
+                    .append(".res_id and i.param = ?").append(existsEnd);
             args.add(sp.name());
             return;
         }
@@ -278,7 +375,7 @@ final class SqlSearch {
             }
             value(sp, c.modifier(), c.values().get(i));
         }
-        where.append("))");
+        where.append(")").append(existsEnd);
     }
 
     private static boolean substring(Criterion c) {
@@ -315,7 +412,7 @@ final class SqlSearch {
             filter(alias, targetType, List.of(inner), null);
             where.append("))");
         }
-        where.append("))");
+        where.append(")").append(existsEnd);
     }
 
     private static String table(SearchParam sp) {

@@ -50,6 +50,35 @@ public interface StoredJsonContract extends PasHttp {
         assertThat(unknown.body()).contains("OperationOutcome");
     }
 
+    @Test
+    default void vreadWhenPlainJsonThenTheSameAnswerAsHapisVread() throws Exception {
+        String id = create("Patient", """
+                {"resourceType":"Patient","name":[{"family":"Fassung","given":["Åsa"]}],"birthDate":"1958-09-30"}
+                """);
+        assertThat(put("Patient/" + id, get("Patient/" + id).body().replace("Fassung", "Neufassung")).status()).isEqualTo(200);
+        ObjectMapper json = new ObjectMapper();
+        for (int version = 1; version <= 2; version++) {
+            String path = "Patient/" + id + "/_history/" + version;
+            Response plain = get(path);
+            Response hapi = get(path + "?_format=json");
+            assertThat(plain.status()).isEqualTo(200);
+            assertThat(json.readTree(plain.body())).isEqualTo(json.readTree(hapi.body()));
+            assertThat(json.readTree(plain.body()).path("meta").path("versionId").asText()).isEqualTo(Integer.toString(version));
+            assertThat(plain.body()).contains(version == 1 ? "\"Fassung\"" : "Neufassung");
+            assertThat(plain.header("ETag")).isEqualTo("W/\"" + version + "\"").isEqualTo(hapi.header("ETag"));
+            assertThat(plain.header("Last-Modified")).isNotNull().isEqualTo(hapi.header("Last-Modified"));
+            assertThat(plain.header("Content-Type").toLowerCase()).isEqualTo(hapi.header("Content-Type").toLowerCase());
+        }
+        assertThat(get("Patient/" + id + "/_history/9").status()).isEqualTo(404);
+        assertThat(get("Patient/" + id + "/_history/x1").status()).isIn(400, 404);
+
+        assertThat(delete("Patient/" + id).status()).isIn(200, 204);
+        Response deletion = get("Patient/" + id + "/_history/3");
+        assertThat(deletion.status()).isEqualTo(410);
+        assertThat(deletion.body()).contains("OperationOutcome");
+        assertThat(get("Patient/" + id + "/_history/2").body()).contains("Neufassung");
+    }
+
     /** The Bundle as compared: its own id and time left out, and the marker that sent the request to HAPI. */
     private static com.fasterxml.jackson.databind.JsonNode comparable(Response r, String marker) throws Exception {
         com.fasterxml.jackson.databind.node.ObjectNode bundle = (com.fasterxml.jackson.databind.node.ObjectNode)
