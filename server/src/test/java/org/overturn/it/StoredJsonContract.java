@@ -79,6 +79,77 @@ public interface StoredJsonContract extends PasHttp {
         assertThat(get("Patient/" + id + "/_history/2").body()).contains("Neufassung");
     }
 
+    @Test
+    default void createAndUpdateWhenPlainJsonThenTheSameAnswerAsHapisEncoding() throws Exception {
+        String u = unique();
+        String patient = create("Patient", """
+                {"resourceType":"Patient","name":[{"family":"Antwort%s"}]}
+                """.formatted(u));
+        // Elements HAPI encodes in its own ways: a versioned reference, a contained resource, extensions, decimals.
+        String observation = """
+                {"resourceType":"Observation","status":"final","contained":[{"resourceType":"Specimen","id":"s1",
+                 "type":{"text":"Gewebe"}}],"extension":[{"url":"http://overturn.example.org/fhir/StructureDefinition/x",
+                 "valueString":"Zoë"}],"code":{"coding":[{"system":"http://loinc.org","code":"76042-8"}],"text":"ALK"},
+                 "subject":{"reference":"Patient/%s/_history/1"},"specimen":{"reference":"#s1"},
+                 "effectiveDateTime":"2026-11-02T10:15:00+01:00","valueQuantity":{"value":12.50,"unit":"%%"}}
+                """.formatted(patient);
+        ObjectMapper json = new ObjectMapper();
+        Response plain = post("Observation", observation);
+        Response hapi = post("Observation?_format=json", observation);
+        assertThat(plain.status()).isEqualTo(201).isEqualTo(hapi.status());
+        assertSameWrite(json, plain, hapi, true);
+
+        String id = plain.json().path("id").asText();
+        String changed = plain.body().replace("\"final\"", "\"amended\"");
+        Response plainUpdate = put("Observation/" + id, changed);
+        Response hapiUpdate = put("Observation/" + id + "?_format=json", plainUpdate.body());
+        assertThat(plainUpdate.status()).isEqualTo(200).isEqualTo(hapiUpdate.status());
+        assertThat(plainUpdate.header("ETag")).isEqualTo("W/\"2\"");
+        assertThat(hapiUpdate.header("ETag")).isEqualTo("W/\"3\"");
+        assertSameWrite(json, plainUpdate, hapiUpdate, false);
+
+        // An update that creates (a client's id): 201 from both, and neither gives a Location.
+        Response plainNew = put("Patient/new-" + u, "{\"resourceType\":\"Patient\",\"id\":\"new-" + u + "\"}");
+        Response hapiNew = put("Patient/new2-" + u + "?_format=json", "{\"resourceType\":\"Patient\",\"id\":\"new2-" + u + "\"}");
+        assertThat(plainNew.status()).isEqualTo(201).isEqualTo(hapiNew.status());
+        assertSameWrite(json, plainNew, hapiNew, false);
+
+        // What the answer says is what HAPI encodes of the stored version, and minimal answers stay minimal.
+        assertThat(json.readTree(plainUpdate.body())).isEqualTo(json.readTree(get("Observation/" + id + "/_history/2?_format=json").body()));
+        assertThat(json.readTree(hapiUpdate.body())).isEqualTo(json.readTree(get("Observation/" + id + "?_format=json").body()));
+        Response minimal = post("Observation", observation, "Prefer", "return=minimal");
+        assertThat(minimal.status()).isEqualTo(201);
+        assertThat(minimal.body()).isEmpty();
+        assertThat(minimal.header("Location")).contains("/Observation/");
+    }
+
+    /** Same status, headers and body, but for each answer's own id, version and time. */
+    private void assertSameWrite(ObjectMapper json, Response plain, Response hapi, boolean created) throws Exception {
+        JsonNode a = json.readTree(plain.body());
+        JsonNode b = json.readTree(hapi.body());
+        for (Response r : new Response[] {plain, hapi}) {
+            JsonNode body = json.readTree(r.body());
+            String self = base() + "/" + body.path("resourceType").asText() + "/" + body.path("id").asText()
+                    + "/_history/" + body.path("meta").path("versionId").asText();
+            assertThat(r.header("ETag")).isEqualTo("W/\"" + body.path("meta").path("versionId").asText() + "\"");
+            assertThat(r.header("Content-Location")).isEqualTo(self);
+            assertThat(r.header("Location")).isEqualTo(created ? self : null);
+            java.time.Instant lastModified = java.time.ZonedDateTime.parse(r.header("Last-Modified"),
+                    java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            assertThat(lastModified).isEqualTo(java.time.OffsetDateTime.parse(body.path("meta").path("lastUpdated").asText())
+                    .toInstant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        }
+        assertThat(plain.header("Content-Type").toLowerCase()).isEqualTo(hapi.header("Content-Type").toLowerCase());
+        ObjectNode left = (ObjectNode) a.deepCopy();
+        ObjectNode right = (ObjectNode) b.deepCopy();
+        for (ObjectNode n : new ObjectNode[] {left, right}) {
+            n.remove("id");
+            ((ObjectNode) n.path("meta")).remove("lastUpdated");
+            ((ObjectNode) n.path("meta")).remove("versionId");
+        }
+        assertThat(left).isEqualTo(right);
+    }
+
     /** The Bundle as compared: its own id and time left out, and the marker that sent the request to HAPI. */
     private static com.fasterxml.jackson.databind.JsonNode comparable(Response r, String marker) throws Exception {
         com.fasterxml.jackson.databind.node.ObjectNode bundle = (com.fasterxml.jackson.databind.node.ObjectNode)
