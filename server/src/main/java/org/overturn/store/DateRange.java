@@ -36,8 +36,27 @@ record DateRange(Instant low, Instant high) {
     /** Parses a FHIR date/dateTime/instant; throws {@link IllegalArgumentException} naming the bad value. */
     static DateRange parse(String value) {
         String v = value.trim();
-        DateRange instant = zonedToTheSecond(v);
-        return instant != null ? instant : parseWithFormatters(v, value);
+        DateRange fast = v.length() == 10 ? day(v) : zonedToTheSecond(v);
+        return fast != null ? fast : parseWithFormatters(v, value);
+    }
+
+    /** {@code yyyy-MM-dd}, the other common shape (birth dates, effective dates), read without a formatter; else null. */
+    private static @Nullable DateRange day(String v) {
+        if (v.charAt(4) != '-' || v.charAt(7) != '-') {
+            return null;
+        }
+        int year = digits(v, 0, 4);
+        int month = digits(v, 5, 7);
+        int day = digits(v, 8, 10);
+        if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31) {
+            return null;
+        }
+        try {
+            Instant low = LocalDate.of(year, month, day).atStartOfDay().toInstant(ZoneOffset.UTC);
+            return new DateRange(low, low.plus(1, ChronoUnit.DAYS).minusMillis(1));
+        } catch (java.time.DateTimeException e) {
+            return null; // such as February 30: the general reading reports it
+        }
     }
 
     /** The general reading of {@link #parse}, for every shape FHIR allows. */

@@ -180,6 +180,9 @@ final class JdbcResourceStore implements ResourceStore {
                 }
             }
             String given = resource.getIdElement().getIdPart();
+            if (given != null) {
+                setLockTimeout(); // an insert of a given id waits for a concurrent insert of the same id
+            }
             return write(type, given != null ? given : UUID.randomUUID().toString(), resource, null, "POST", true);
         });
     }
@@ -301,7 +304,10 @@ final class JdbcResourceStore implements ResourceStore {
 
     private WriteResult write(
             String type, String id, IBaseResource resource, @Nullable Long ifMatch, String method, boolean fresh) {
-        setLockTimeout();
+        // A fresh id (a new UUID) has no row and no index entry anyone could hold a lock on: no lock wait to bound.
+        if (!fresh) {
+            setLockTimeout();
+        }
         Current current = fresh ? null : lockCurrent(type, id);
         if (ifMatch != null && (current == null || current.deleted || current.version != ifMatch)) {
             throw versionMismatch(type, id, ifMatch, current);

@@ -40,6 +40,16 @@ public record SearchParam(
      */
     public record TokenDate(SearchParam token, SearchParam date, boolean singleValued) {}
 
+    /**
+     * From the type and name alone (equal parameters share both, so this agrees with equals): the generated hash reads
+     * every component, descriptions and path lists included, and the indexer looks parameters up in maps for every
+     * value of every write.
+     */
+    @Override
+    public int hashCode() {
+        return 31 * resourceType.hashCode() + name.hashCode();
+    }
+
     /** Parameters answered from the resource row itself rather than from an index table. */
     public boolean isColumn() {
         return name.equals("_id") || name.equals("_lastUpdated");

@@ -68,4 +68,27 @@ class DateRangeTest {
         }
         assertThat(compared).isGreaterThan(2000);
     }
+
+    /** The formatter-free reading of days agrees with the general one on every day of four years, and on non-days. */
+    @org.junit.jupiter.api.Test
+    void parseWhenADayThenSameAsTheGeneralReading() {
+        java.util.List<String> values = new java.util.ArrayList<>(java.util.List.of("2023-02-29", "2024-02-30", "2024-00-10",
+                "2024-13-01", "2024-04-31", "2024-1-101", "2024/02/10", "0000-01-01", "9999-12-31", "2024-02-1x", "-024-02-10"));
+        for (java.time.LocalDate d = java.time.LocalDate.of(2023, 1, 1); d.getYear() < 2027; d = d.plusDays(1)) {
+            values.add(d.toString());
+        }
+        int compared = 0;
+        for (String value : values) {
+            DateRange expected;
+            try {
+                expected = DateRange.parseWithFormatters(value, value);
+            } catch (IllegalArgumentException e) {
+                assertThatThrownBy(() -> DateRange.parse(value)).as(value).isInstanceOf(IllegalArgumentException.class);
+                continue;
+            }
+            assertThat(DateRange.parse(value)).as(value).isEqualTo(expected);
+            compared++;
+        }
+        assertThat(compared).isGreaterThan(1460);
+    }
 }
