@@ -1,6 +1,5 @@
 package org.overturn.appeals;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -12,17 +11,13 @@ import java.util.Set;
 import org.hl7.fhir.r4.model.Claim;
 import org.hl7.fhir.r4.model.DocumentReference;
 import org.overturn.assessment.Assessment;
-import org.overturn.assessment.Assessor;
-import org.overturn.cases.CaseReader;
 import org.overturn.cases.PaCase;
-import org.overturn.cases.RegimeResolver;
 import org.overturn.criteria.Knowledge;
 import org.overturn.criteria.KnowledgeModel;
 import org.overturn.trials.TrialQuery;
 import org.overturn.trials.TrialRegistry;
 import org.overturn.trials.TrialSearch;
 import org.overturn.deadlines.Deadline;
-import org.overturn.deadlines.DeadlineCalculator;
 import org.overturn.deadlines.DeadlineSchedule;
 import org.overturn.deadlines.Regime;
 import org.overturn.deadlines.RegimeCandidates;
@@ -53,53 +48,29 @@ final class AccessLetterService {
     static final List<String> KINDS = List.of(STEP_THERAPY_EXCEPTION, EXPANDED_ACCESS, CLINICAL_TRIAL_ROUTINE_COSTS);
 
     private final ResourceStore store;
-    private final CaseReader cases;
-    private final RegimeResolver resolver;
-    private final DeadlineCalculator calculator;
-    private final Assessor assessor;
+    private final CaseLaw cases;
     private final AccessLetterComposer letters;
     private final Knowledge knowledge;
-    private final Law law;
     private final TrialRegistry registry;
-    private final Clock clock;
 
-    AccessLetterService(
-            ResourceStore store, CaseReader cases,
-            RegimeResolver resolver,
-            DeadlineCalculator calculator,
-            Assessor assessor,
-            AccessLetterComposer letters,
-            Knowledge knowledge,
-            Law law,
-            TrialRegistry registry,
-            Clock clock) {
+    AccessLetterService(ResourceStore store, CaseLaw cases, AccessLetterComposer letters, Knowledge knowledge, TrialRegistry registry) {
         this.store = store;
         this.cases = cases;
-        this.resolver = resolver;
-        this.calculator = calculator;
-        this.assessor = assessor;
         this.letters = letters;
         this.knowledge = knowledge;
-        this.law = law;
         this.registry = registry;
-        this.clock = clock;
     }
 
     DocumentReference generate(String claimId, String kind, Urgency urgency) {
         Claim claim = (Claim) store.read("Claim", claimId).content();
-        PaCase c = cases.readClaim(claim);
-        Assessment assessment = assessor.assess(c.patient().getIdElement().getIdPart(),
-                c.coverage().getIdElement().getIdPart(), c.product(), "Claim.insurance.coverage");
-        if (assessment.drug().isEmpty()) {
-            throw new OverturnException(ErrorCode.BUSINESS_RULE, "The drug of " + c.claimRef() + " is not one Overturn knows ("
-                    + assessment.reason() + ")", "Claim.item.productOrService");
-        }
-        Instant now = clock.instant();
+        PaCase c = cases.cases().readClaim(claim);
+        Assessment assessment = cases.assessKnownDrug(c, "");
+        Instant now = cases.now();
         Letter letter;
         CaseDocuments.Kind type;
         if (kind.equals(STEP_THERAPY_EXCEPTION)) {
-            RegimeCandidates regimes = resolver.resolve(c.coverage(), c.subscriber(), c.patient());
-            DeadlineSchedule decision = calculator.compute(regimes, now, Step.STEP_THERAPY_EXCEPTION_DECISION, urgency);
+            RegimeCandidates regimes = cases.regimes(c);
+            DeadlineSchedule decision = cases.deadlines(regimes, now, Step.STEP_THERAPY_EXCEPTION_DECISION, urgency);
             ZoneId zone = decision.actOn().map(Deadline::zone).orElse(ZoneId.of("America/New_York"));
             letter = letters.stepTherapyException(input(c, assessment, LocalDate.ofInstant(now, zone)), laws(regimes),
                     decision.actOn().orElse(null), decision.decidingFact());
@@ -127,11 +98,8 @@ final class AccessLetterService {
             assessment.evaluation().ifPresent(e -> e.results().forEach(r -> sources.addAll(r.evidence())));
             assessment.chart().conditions().forEach(x -> sources.add(x.getIdElement().toUnqualifiedVersionless().getValue()));
             assessment.chart().medicationStatements().forEach(x -> sources.add(x.getIdElement().toUnqualifiedVersionless().getValue()));
-            List<String> policies = new ArrayList<>();
             // the law's files, then the coverage knowledge's: each versions its own
-            for (String file : List.of("access-letters.yaml", "jurisdictions.yaml")) {
-                policies.add(Canonical.BASE + "/knowledge/" + file + "|" + law.fileVersion(file));
-            }
+            List<String> policies = new ArrayList<>(cases.policies(List.of("access-letters.yaml", "jurisdictions.yaml")));
             policies.add(Canonical.BASE + "/knowledge/drugs.yaml|" + knowledge.fileVersions().getOrDefault("drugs.yaml", 0));
             store.create(LetterDocuments.provenance(List.of(stored.versionedReference()), sources, policies, date), null);
             return (DocumentReference) stored.resource();
@@ -150,20 +118,21 @@ final class AccessLetterService {
     /** The step-therapy law of each candidate regime, as jurisdictions.yaml names it. */
     private List<AccessLetterComposer.RegimeLaw> laws(RegimeCandidates regimes) {
         List<AccessLetterComposer.RegimeLaw> out = new ArrayList<>();
+        Law law = cases.law();
         for (Regime regime : regimes.regimes()) {
             if (regime.kind().federal()) {
                 out.add(new AccessLetterComposer.RegimeLaw(regime.toString(), null, null, null, false));
                 continue;
             }
-            String ruleSet = this.law.regimes().regime(regime.kind(), regime.state()).map(RegimeRules.Regime::rules)
+            String ruleSet = law.regimes().regime(regime.kind(), regime.state()).map(RegimeRules.Regime::rules)
                     .filter(r -> !r.isEmpty()).map(r -> r.get(0)).orElse(null);
-            var step = ruleSet == null ? null : this.law.jurisdiction(ruleSet).map(j -> j.path("stepTherapy")).orElse(null);
-            String law = step == null || !step.hasNonNull("law") ? null : step.path("law").asText();
+            var step = ruleSet == null ? null : law.jurisdiction(ruleSet).map(j -> j.path("stepTherapy")).orElse(null);
+            String statute = step == null || !step.hasNonNull("law") ? null : step.path("law").asText();
             String source = step == null || !step.hasNonNull("source") ? null
                     : step.path("source").asText() + ("verified".equals(step.path("verification").asText()) ? ""
                             : " (" + step.path("verification").asText() + ")");
             boolean deemed = step != null && step.path("deemedGrantedIfNoResponse").asBoolean(false);
-            out.add(new AccessLetterComposer.RegimeLaw(regime.toString(), ruleSet, law, source, deemed));
+            out.add(new AccessLetterComposer.RegimeLaw(regime.toString(), ruleSet, statute, source, deemed));
         }
         return out;
     }

@@ -1,6 +1,5 @@
 package org.overturn.appeals;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -9,7 +8,6 @@ import java.util.Date;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -23,19 +21,14 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Task;
 import org.overturn.assessment.Assessment;
-import org.overturn.assessment.Assessor;
-import org.overturn.cases.CaseReader;
 import org.overturn.cases.DenialReader;
 import org.overturn.cases.PaCase;
-import org.overturn.cases.RegimeResolver;
 import org.overturn.criteria.Evaluation;
 import org.overturn.deadlines.Deadline;
-import org.overturn.deadlines.DeadlineCalculator;
 import org.overturn.deadlines.DeadlineSchedule;
 import org.overturn.deadlines.RegimeCandidates;
 import org.overturn.deadlines.Step;
 import org.overturn.deadlines.Urgency;
-import org.overturn.law.Law;
 import org.overturn.letter.AppealLetterComposer;
 import org.overturn.letter.CaseDocuments;
 import org.overturn.letter.Letter;
@@ -62,30 +55,13 @@ public final class AppealService {
     static final Set<String> DENIAL_STANDS = Set.of(AppealProfiles.UPHELD, AppealProfiles.PARTIALLY_OVERTURNED);
 
     private final ResourceStore store;
-    private final CaseReader cases;
-    private final RegimeResolver resolver;
-    private final DeadlineCalculator calculator;
-    private final Assessor assessor;
+    private final CaseLaw cases;
     private final AppealLetterComposer letters;
-    private final Law law;
-    private final Clock clock;
 
-    AppealService(
-            ResourceStore store, CaseReader cases,
-            RegimeResolver resolver,
-            DeadlineCalculator calculator,
-            Assessor assessor,
-            AppealLetterComposer letters,
-            Law law,
-            Clock clock) {
+    AppealService(ResourceStore store, CaseLaw cases, AppealLetterComposer letters) {
         this.store = store;
         this.cases = cases;
-        this.resolver = resolver;
-        this.calculator = calculator;
-        this.assessor = assessor;
         this.letters = letters;
-        this.law = law;
-        this.clock = clock;
     }
 
     /** A step Task and the document prepared for it; {@code created} is false when an earlier request made them. */
@@ -112,7 +88,7 @@ public final class AppealService {
     public Answer appeal(String claimResponseId, Urgency urgency) {
         ClaimResponse response = (ClaimResponse) store.read("ClaimResponse", claimResponseId).content();
         decided(response);
-        PaCase c = cases.read(response);
+        PaCase c = cases.cases().read(response);
         List<Task> appeals = appeals(c.responseRef());
         Optional<Task> open = appeals.stream().filter(t -> !ENDED.contains(t.getStatus())).findFirst();
         if (open.isPresent()) {
@@ -128,7 +104,7 @@ public final class AppealService {
             return existing(task);
         }
         Prepared p = prepare(c, appeals, urgency);
-        Date now = Date.from(clock.instant());
+        Date now = Date.from(cases.now());
         DocumentReference doc = LetterDocuments.document(p.letter(), CaseDocuments.Kind.APPEAL_LETTER, c.patientRef(), c.prescriberRef(),
                 List.of(c.responseRef(), c.claimRef()), now);
         doc.setId(UUID.randomUUID().toString());
@@ -154,13 +130,13 @@ public final class AppealService {
      */
     public DocumentReference appealLetter(String claimId, Urgency urgency) {
         Claim claim = (Claim) store.read("Claim", claimId).content();
-        ClaimResponse response = cases.latestResponse("Claim/" + claim.getIdElement().getIdPart())
+        ClaimResponse response = cases.cases().latestResponse("Claim/" + claim.getIdElement().getIdPart())
                 .orElseThrow(() -> new OverturnException(ErrorCode.BUSINESS_RULE, "Claim/" + claimId
                         + " has no payer response to appeal; submit it with Claim/$submit first", "Claim"));
         decided(response);
-        PaCase c = cases.read(response);
+        PaCase c = cases.cases().read(response);
         Prepared p = prepare(c, appeals(c.responseRef()), urgency);
-        Date now = Date.from(clock.instant());
+        Date now = Date.from(cases.now());
         DocumentReference doc = LetterDocuments.document(p.letter(), CaseDocuments.Kind.APPEAL_LETTER, c.patientRef(), c.prescriberRef(),
                 List.of(c.responseRef(), c.claimRef()), now);
         return store.inTransaction(() -> {
@@ -175,7 +151,7 @@ public final class AppealService {
     public Bundle bundle(Answer answer, String serverBase) {
         String base = serverBase.endsWith("/") ? serverBase.substring(0, serverBase.length() - 1) : serverBase;
         Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION);
-        bundle.setTimestamp(Date.from(clock.instant()));
+        bundle.setTimestamp(Date.from(cases.now()));
         for (Resource r : List.<Resource>of(answer.task(), answer.document())) {
             bundle.addEntry().setFullUrl(base + "/" + r.fhirType() + "/" + r.getIdElement().getIdPart()).setResource(r);
         }
@@ -233,20 +209,15 @@ public final class AppealService {
         }
         String step = upheldFirst == null ? WorkflowSteps.INTERNAL_APPEAL : WorkflowSteps.SECOND_LEVEL_APPEAL;
         int attempt = (int) appeals.stream().filter(t -> step.equals(WorkflowSteps.stepOf(t))).count() + 1;
-        Instant now = clock.instant();
-        Instant event = upheldFirst == null ? denialInstant(response) : cases.decidedAt(upheldFirst);
-        RegimeCandidates regimes = resolver.resolve(c.coverage(), c.subscriber(), c.patient());
-        DeadlineSchedule filing = calculator.compute(regimes, event, Step.INTERNAL_APPEAL_FILING, urgency);
-        DeadlineSchedule decisionClock = calculator.compute(regimes, now,
+        Instant now = cases.now();
+        Instant event = upheldFirst == null ? denialInstant(response) : cases.cases().decidedAt(upheldFirst);
+        RegimeCandidates regimes = cases.regimes(c);
+        DeadlineSchedule filing = cases.deadlines(regimes, event, Step.INTERNAL_APPEAL_FILING, urgency);
+        DeadlineSchedule decisionClock = cases.deadlines(regimes, now,
                 upheldFirst == null ? Step.INTERNAL_APPEAL_DECISION : Step.SECOND_LEVEL_APPEAL_DECISION, urgency);
         boolean late = filing.actOn().map(d -> now.isAfter(d.due())).orElse(false);
 
-        Assessment assessment = assessor.assess(c.patient().getIdElement().getIdPart(),
-                c.coverage().getIdElement().getIdPart(), c.product(), "Claim.insurance.coverage");
-        if (assessment.drug().isEmpty()) {
-            throw new OverturnException(ErrorCode.BUSINESS_RULE, "The drug of " + c.claimRef() + " is not one Overturn knows ("
-                    + assessment.reason() + "); an appeal letter needs the drug's label and evidence", "Claim.item.productOrService");
-        }
+        Assessment assessment = cases.assessKnownDrug(c, "; an appeal letter needs the drug's label and evidence");
         List<String> gaps = new ArrayList<>();
         filing.gaps().forEach(g -> gaps.add(g.reason()));
         ZoneId zone = filing.actOn().map(Deadline::zone).orElse(ZoneId.of("America/New_York"));
@@ -304,7 +275,7 @@ public final class AppealService {
 
     /** Appeal Tasks (both levels) of a denial, newest first. */
     private List<Task> appeals(String responseRef) {
-        return cases.steps(responseRef, WorkflowSteps.INTERNAL_APPEAL, WorkflowSteps.SECOND_LEVEL_APPEAL);
+        return cases.cases().steps(responseRef, WorkflowSteps.INTERNAL_APPEAL, WorkflowSteps.SECOND_LEVEL_APPEAL);
     }
 
     private static Instant denialInstant(ClaimResponse response) {
@@ -338,9 +309,7 @@ public final class AppealService {
         List<String> out = new ArrayList<>();
         assessment.evaluation().map(Evaluation::policyId).ifPresent(id -> out.add(Canonical.BASE + "/knowledge/policy/" + id + "|"
                 + assessment.evaluation().get().policyVersion()));
-        for (String file : List.of("rebuttals.yaml", "jurisdictions.yaml", "regimes.yaml")) {
-            out.add(Canonical.BASE + "/knowledge/" + file + "|" + law.fileVersion(file));
-        }
+        out.addAll(cases.policies(List.of("rebuttals.yaml", "jurisdictions.yaml", "regimes.yaml")));
         return out;
     }
 }

@@ -21,30 +21,20 @@ import org.springframework.context.annotation.Configuration;
 class AppealsConfig {
 
     @Bean
-    AppealService appealService(
-            ResourceStore store, CaseReader cases,
-            RegimeResolver resolver,
-            DeadlineCalculator calculator,
-            Assessor assessor,
-            Knowledge knowledge,
-            Law law,
-            FactExtractor facts, Clock clock) {
-        return new AppealService(store, cases, resolver, calculator, assessor, new AppealLetterComposer(knowledge, law, facts), law,
-                clock);
+    CaseLaw caseLaw(CaseReader cases, RegimeResolver resolver, DeadlineCalculator calculator, Assessor assessor, Law law,
+            Clock clock) {
+        return new CaseLaw(cases, resolver, calculator, assessor, law, clock);
+    }
+
+    @Bean
+    AppealService appealService(ResourceStore store, CaseLaw cases, Knowledge knowledge, Law law, FactExtractor facts) {
+        return new AppealService(store, cases, new AppealLetterComposer(knowledge, law, facts));
     }
 
     @Bean
     AccessLetterService accessLetterService(
-            ResourceStore store, CaseReader cases,
-            RegimeResolver resolver,
-            DeadlineCalculator calculator,
-            Assessor assessor,
-            Knowledge knowledge,
-            Law law,
-            FactExtractor facts,
-            TrialRegistry trials, Clock clock) {
-        return new AccessLetterService(store, cases, resolver, calculator, assessor, new AccessLetterComposer(knowledge, law, facts),
-                knowledge, law, trials, clock);
+            ResourceStore store, CaseLaw cases, Knowledge knowledge, Law law, FactExtractor facts, TrialRegistry trials) {
+        return new AccessLetterService(store, cases, new AccessLetterComposer(knowledge, law, facts), knowledge, trials);
     }
 
     @Bean
@@ -53,14 +43,7 @@ class AppealsConfig {
     }
 
     @Bean
-    ExternalReviewService externalReviewService(
-            ResourceStore store, CaseReader cases,
-            RegimeResolver resolver,
-            DeadlineCalculator calculator,
-            Assessor assessor,
-            Knowledge knowledge,
-            Law law, Clock clock) {
-        return new ExternalReviewService(store, cases, resolver, calculator, assessor, new ExternalReviewPacketComposer(knowledge, law),
-                law, clock);
+    ExternalReviewService externalReviewService(ResourceStore store, CaseLaw cases, Knowledge knowledge, Law law) {
+        return new ExternalReviewService(store, cases, new ExternalReviewPacketComposer(knowledge, law));
     }
 }

@@ -1,6 +1,5 @@
 package org.overturn.appeals;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -17,25 +16,19 @@ import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Task;
 import org.overturn.assessment.Assessment;
-import org.overturn.assessment.Assessor;
-import org.overturn.cases.CaseReader;
 import org.overturn.cases.PaCase;
-import org.overturn.cases.RegimeResolver;
 import org.overturn.criteria.KnowledgeModel;
 import org.overturn.deadlines.Deadline;
-import org.overturn.deadlines.DeadlineCalculator;
 import org.overturn.deadlines.DeadlineSchedule;
 import org.overturn.deadlines.Regime;
 import org.overturn.deadlines.RegimeCandidates;
 import org.overturn.deadlines.Step;
 import org.overturn.deadlines.Urgency;
 import org.overturn.law.AppealRules;
-import org.overturn.law.Law;
 import org.overturn.letter.ExternalReviewPacketComposer;
 import org.overturn.letter.CaseDocuments;
 import org.overturn.letter.Letter;
 import org.overturn.letter.LetterDocuments;
-import org.overturn.platform.Canonical;
 import org.overturn.platform.ErrorCode;
 import org.overturn.platform.OverturnException;
 import org.overturn.store.ResourceStore;
@@ -54,30 +47,13 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ExternalReviewService {
     private final ResourceStore store;
-    private final CaseReader cases;
-    private final RegimeResolver resolver;
-    private final DeadlineCalculator calculator;
-    private final Assessor assessor;
+    private final CaseLaw cases;
     private final ExternalReviewPacketComposer packets;
-    private final Law law;
-    private final Clock clock;
 
-    ExternalReviewService(
-            ResourceStore store, CaseReader cases,
-            RegimeResolver resolver,
-            DeadlineCalculator calculator,
-            Assessor assessor,
-            ExternalReviewPacketComposer packets,
-            Law law,
-            Clock clock) {
+    ExternalReviewService(ResourceStore store, CaseLaw cases, ExternalReviewPacketComposer packets) {
         this.store = store;
         this.cases = cases;
-        this.resolver = resolver;
-        this.calculator = calculator;
-        this.assessor = assessor;
         this.packets = packets;
-        this.law = law;
-        this.clock = clock;
     }
 
     public AppealService.Answer externalReview(String taskId) {
@@ -90,12 +66,12 @@ public final class ExternalReviewService {
         }
         boolean fileable = fileable(appeal, appealRef);
         Optional<ClaimResponse> response = appeal.getFocus().getReferenceElement().getResourceType() == null ? Optional.empty()
-                : cases.find(appeal.getFocus(), ClaimResponse.class);
+                : cases.cases().find(appeal.getFocus(), ClaimResponse.class);
         if (response.isEmpty()) {
             throw new OverturnException(ErrorCode.BUSINESS_RULE, appealRef + ": Task.focus must reference the ClaimResponse"
                     + " whose denial was appealed", "Task.focus");
         }
-        PaCase c = cases.read(response.get());
+        PaCase c = cases.cases().read(response.get());
 
         List<Task> reviews = reviews(appealRef);
         Optional<Task> open = reviews.stream().filter(t -> !AppealService.ENDED.contains(t.getStatus())).findFirst();
@@ -104,27 +80,26 @@ public final class ExternalReviewService {
         }
 
         Urgency urgency = urgent(appeal) ? Urgency.EXPEDITED : Urgency.STANDARD;
-        Instant now = clock.instant();
+        Instant now = cases.now();
         Date nowDate = Date.from(now);
-        RegimeCandidates regimes = resolver.resolve(c.coverage(), c.subscriber(), c.patient());
+        RegimeCandidates regimes = cases.regimes(c);
         if (regimes.candidates().isEmpty()) {
             throw new OverturnException(ErrorCode.BUSINESS_RULE, "No external-review body applies to this coverage: "
                     + (regimes.unsupported() == null ? "no regime could be named" : regimes.unsupported()), "Coverage");
         }
-        Instant finalDenial = fileable ? cases.decidedAt(appeal) : null;
+        Instant finalDenial = fileable ? cases.cases().decidedAt(appeal) : null;
         DeadlineSchedule filing = finalDenial == null ? null
-                : calculator.compute(regimes, finalDenial, Step.EXTERNAL_REVIEW_FILING, urgency);
-        DeadlineSchedule standard = calculator.compute(regimes, now, Step.EXTERNAL_REVIEW_DECISION, Urgency.STANDARD);
-        DeadlineSchedule expedited = calculator.compute(regimes, now, Step.EXTERNAL_REVIEW_DECISION, Urgency.EXPEDITED);
-        Deadline appealDecision = fileable ? null : calculator.compute(regimes,
+                : cases.deadlines(regimes, finalDenial, Step.EXTERNAL_REVIEW_FILING, urgency);
+        DeadlineSchedule standard = cases.deadlines(regimes, now, Step.EXTERNAL_REVIEW_DECISION, Urgency.STANDARD);
+        DeadlineSchedule expedited = cases.deadlines(regimes, now, Step.EXTERNAL_REVIEW_DECISION, Urgency.EXPEDITED);
+        Deadline appealDecision = fileable ? null : cases.deadlines(regimes,
                 appeal.hasAuthoredOn() ? appeal.getAuthoredOn().toInstant() : now,
                 WorkflowSteps.SECOND_LEVEL_APPEAL.equals(step) ? Step.SECOND_LEVEL_APPEAL_DECISION : Step.INTERNAL_APPEAL_DECISION,
                 urgency).actOn().orElse(null);
         Regime primary = filing != null && filing.actOn().isPresent() ? filing.actOn().get().regime() : regimes.regimes().get(0);
         AppealRules.ExternalReviewBody body = body(primary);
 
-        Assessment assessment = assessor.assess(c.patient().getIdElement().getIdPart(),
-                c.coverage().getIdElement().getIdPart(), c.product(), "Claim.insurance.coverage");
+        Assessment assessment = cases.assess(c);
         String drug = assessment.drug().map(KnowledgeModel.Drug::displayName)
                 .orElse(c.product().hasText() ? c.product().getText() : "the requested drug");
         boolean investigational = assessment.drug().map(d -> !d.approved()).orElse(false);
@@ -271,7 +246,7 @@ public final class ExternalReviewService {
         if (state == null) {
             return "not known; nothing on file names it, so the deadlines of every state on file were considered";
         }
-        String name = law.regimes().state(state).filter(s -> !s.names().isEmpty()).map(s -> s.names().get(0)).orElse(state);
+        String name = cases.law().regimes().state(state).filter(s -> !s.names().isEmpty()).map(s -> s.names().get(0)).orElse(state);
         String text = name + ", from " + regimes.stateSource().phrase();
         if (regimes.regimes().stream().allMatch(r -> r.kind().federal())) {
             text += " (federal law governs a self-funded plan; the state sets only the time zone the days are counted in)";
@@ -282,7 +257,7 @@ public final class ExternalReviewService {
     }
 
     private AppealRules.ExternalReviewBody body(Regime regime) {
-        return law.appeals().body(regime.kind(), regime.state()).orElseThrow(() -> new OverturnException(
+        return cases.law().appeals().body(regime.kind(), regime.state()).orElseThrow(() -> new OverturnException(
                 ErrorCode.BUSINESS_RULE, "external-review.yaml names no body for " + regime, "Coverage"));
     }
 
@@ -313,10 +288,6 @@ public final class ExternalReviewService {
     }
 
     private List<String> policies() {
-        List<String> out = new ArrayList<>();
-        for (String file : List.of("external-review.yaml", "jurisdictions.yaml", "regimes.yaml")) {
-            out.add(Canonical.BASE + "/knowledge/" + file + "|" + law.fileVersion(file));
-        }
-        return out;
+        return cases.policies(List.of("external-review.yaml", "jurisdictions.yaml", "regimes.yaml"));
     }
 }
