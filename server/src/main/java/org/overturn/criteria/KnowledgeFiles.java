@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.jspecify.annotations.Nullable;
@@ -23,6 +24,8 @@ import org.jspecify.annotations.Nullable;
  * {@link KnowledgeLoader} and the law's loader, so both read and name problems alike.
  */
 public final class KnowledgeFiles {
+    private static final Set<String> VERIFICATIONS =
+            Set.of(KnowledgeModel.VERIFIED, KnowledgeModel.SECONDARY, KnowledgeModel.UNVERIFIED);
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
@@ -36,6 +39,19 @@ public final class KnowledgeFiles {
         this.resolver = resolver;
         this.root = root;
         this.problems = problems;
+    }
+
+    /**
+     * The one check of a sourced fact, for every loader of knowledge and law: it needs a source, and its verification
+     * is one of verified, secondary or UNVERIFIED. Problems are added to {@code problems}, named by {@code at}.
+     */
+    public static void checkSourced(List<String> problems, String at, @Nullable String source, @Nullable String verification) {
+        if (source == null || source.isBlank()) {
+            problems.add(at + ": needs a source");
+        }
+        if (verification == null || !VERIFICATIONS.contains(verification)) {
+            problems.add(at + ": verification must be one of " + VERIFICATIONS + ", not " + verification);
+        }
     }
 
     /** The file {@code name} under the root, its version recorded; null when it is missing or not YAML. */

@@ -401,9 +401,7 @@ public final class KnowledgeLoader {
     }
 
     private void sourced(String at, @Nullable String source, @Nullable String verification) {
-        require(source != null && !source.isBlank(), at + ": needs a source");
-        require(verification != null && VERIFICATIONS.contains(verification),
-                at + ": verification must be one of " + VERIFICATIONS + ", not " + verification);
+        KnowledgeFiles.checkSourced(problems, at, source, verification);
     }
 
     private Set<String> unique(String what, List<String> ids) {

@@ -4,6 +4,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.overturn.criteria.KnowledgeFiles;
 import org.overturn.criteria.KnowledgeModel;
 import org.jspecify.annotations.Nullable;
 
@@ -13,8 +14,6 @@ import org.jspecify.annotations.Nullable;
  * external-review body whose rule set exists. Problems are added to the loader's list, named by file and entry.
  */
 final class AppealRulesCheck {
-    private static final Set<String> VERIFICATIONS =
-            Set.of(KnowledgeModel.VERIFIED, KnowledgeModel.SECONDARY, KnowledgeModel.UNVERIFIED);
     private static final Pattern CARC = Pattern.compile("[A-Z]?\\d{1,3}");
 
     private final List<String> problems;
@@ -163,9 +162,7 @@ final class AppealRulesCheck {
     }
 
     private void verified(String at, @Nullable String source, @Nullable String verification) {
-        require(source != null && !source.isBlank(), at + ": needs a source");
-        require(verification != null && VERIFICATIONS.contains(verification),
-                at + ": verification must be one of " + VERIFICATIONS + ", not " + verification);
+        KnowledgeFiles.checkSourced(problems, at, source, verification);
     }
 
     private void require(boolean ok, String problem) {

@@ -11,7 +11,6 @@ import org.overturn.criteria.Knowledge;
 import org.overturn.criteria.KnowledgeException;
 import org.overturn.criteria.KnowledgeFiles;
 import org.overturn.criteria.KnowledgeLoader;
-import org.overturn.criteria.KnowledgeModel;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.jspecify.annotations.Nullable;
 
@@ -22,8 +21,6 @@ import org.jspecify.annotations.Nullable;
  * broken file set is reported in one {@link KnowledgeException}.
  */
 public final class LawLoader {
-    private static final Set<String> VERIFICATIONS =
-            Set.of(KnowledgeModel.VERIFIED, KnowledgeModel.SECONDARY, KnowledgeModel.UNVERIFIED);
     private static final Pattern STATE = Pattern.compile("[A-Z]{2}");
 
     private final Knowledge knowledge;
@@ -123,9 +120,7 @@ public final class LawLoader {
     }
 
     private void sourced(String at, @Nullable String source, @Nullable String verification) {
-        require(source != null && !source.isBlank(), at + ": needs a source");
-        require(verification != null && VERIFICATIONS.contains(verification),
-                at + ": verification must be one of " + VERIFICATIONS + ", not " + verification);
+        KnowledgeFiles.checkSourced(problems, at, source, verification);
     }
 
     private void require(boolean ok, String problem) {
