@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * searches use, instead of a current row, a version row and a dozen index rows. The searches offered are the ones an
  * auditor asks (who, what, which patient, when, how it ended); any other parameter is refused, not ignored.
  */
-final class AuditTrail {
+final class AuditTrail implements TypeStorage {
     static final String TYPE = ResourceTypes.AUDIT_EVENT;
     static final String INTERACTION = "http://hl7.org/fhir/restful-interaction";
     private static final String EVENT_TYPE = "http://terminology.hl7.org/CodeSystem/audit-event-type";
@@ -54,12 +54,42 @@ final class AuditTrail {
                 + " address text, content text", values);
     }
 
+    /** AuditEvents are appended by the server to a table of their own and never changed through the API. */
+    @Override
+    public void refuseClientWrite(String type) {
+        throw new OverturnException(ErrorCode.METHOD_NOT_ALLOWED,
+                "The audit trail is written by the server alone: AuditEvents cannot be created, changed or deleted", type);
+    }
+
+    @Override
+    public void refuseRevInclude(String type) {
+        throw new OverturnException(ErrorCode.UNSUPPORTED_SEARCH,
+                "AuditEvents are not offered by _revinclude: search AuditEvent?entity=... instead", "_revinclude");
+    }
+
     /** The one AuditEvent {@code id} names, if any, in the columns of {@link #COLUMNS}. */
-    <T> List<T> byId(String id, RowMapper<T> row) {
+    private <T> List<T> byId(String id, RowMapper<T> row) {
         return jdbc.query("select " + COLUMNS + " from audit_event where id = ?", row, id);
     }
 
-    @Nullable String primaryPatient(String id) {
+    @Override
+    public List<StoredJson> currentJson(String type, String id) {
+        return byId(id, JdbcResourceStore::storedJson);
+    }
+
+    @Override
+    public <T> List<T> current(String type, String id, RowMapper<T> row) {
+        return byId(id, row);
+    }
+
+    /** An AuditEvent has only its first version. */
+    @Override
+    public <T> List<T> version(String type, String id, long version, RowMapper<T> row) {
+        return version == 1 ? byId(id, row) : List.of();
+    }
+
+    @Override
+    public @Nullable String storedCompartment(String type, String id) {
         List<String> rows = jdbc.query("select patient_id from audit_event where id = ?", (rs, n) -> rs.getString(1), id);
         if (rows.isEmpty()) {
             throw new OverturnException(ErrorCode.NOT_FOUND, TYPE + "/" + id + " does not exist");
@@ -68,7 +98,9 @@ final class AuditTrail {
     }
 
     /** Newest first, as every history; AuditEvents only ever have their first version. */
-    <T> List<T> history(@Nullable String id, @Nullable Instant since, int limit, int offset, RowMapper<T> row) {
+    @Override
+    public <T> List<T> history(
+            @Nullable String type, @Nullable String id, @Nullable Instant since, int limit, int offset, RowMapper<T> row) {
         Sql sql = new Sql();
         if (id != null) {
             sql.and("id = ?", id);
@@ -82,7 +114,8 @@ final class AuditTrail {
                 + " order by last_updated desc, id desc limit ? offset ?", row, sql.args.toArray());
     }
 
-    @Nullable Integer historyCount(@Nullable String id, @Nullable Instant since, int cap) {
+    @Override
+    public @Nullable Integer historyCount(@Nullable String type, @Nullable String id, @Nullable Instant since, int cap) {
         Sql sql = new Sql();
         if (id != null) {
             sql.and("id = ?", id);
@@ -94,7 +127,8 @@ final class AuditTrail {
     }
 
     /** One page of matches, one row more than asked to tell whether more follow. */
-    <T> List<T> page(SearchRequest request, int limit, RowMapper<T> row) {
+    @Override
+    public <T> List<T> page(SearchRequest request, int limit, RowMapper<T> row) {
         if (!request.includes().isEmpty() || !request.revIncludes().isEmpty()) {
             throw new OverturnException(ErrorCode.UNSUPPORTED_SEARCH,
                     "AuditEvent searches do not support _include or _revinclude", "_include");
@@ -107,7 +141,8 @@ final class AuditTrail {
                 + sql.where() + " order by " + order(request) + " limit ? offset ?", row, args.toArray());
     }
 
-    @Nullable Integer count(SearchRequest request, int cap) {
+    @Override
+    public @Nullable Integer count(SearchRequest request, int cap) {
         Sql sql = filter(request);
         return capped("select 1 from audit_event where " + sql.where(), sql.args, cap);
     }

@@ -43,7 +43,10 @@ final class JdbcResourceStore implements ResourceStore {
     private final FhirContext ctx;
     private final SearchParameterRegistry registry;
     private final SearchIndexer indexer;
-    private final AuditTrail audit;
+    /** The generic tables, for every type not kept elsewhere. */
+    private final ResourceTables tables;
+    /** The types kept in a table of their own, appended by the server alone. */
+    private final Map<String, TypeStorage> appendOnly;
     private final SearchRequestParser parser;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -69,7 +72,8 @@ final class JdbcResourceStore implements ResourceStore {
         this.ctx = ctx;
         this.registry = registry;
         this.indexer = new SearchIndexer(ctx, registry, localBases);
-        this.audit = new AuditTrail(jdbc, localBases, clock);
+        this.tables = new ResourceTables(jdbc, registry, clock);
+        this.appendOnly = Map.of(AuditTrail.TYPE, new AuditTrail(jdbc, localBases, clock));
         this.clock = clock;
         this.parser = new SearchRequestParser(registry, properties);
         this.jdbc = jdbc;
@@ -80,12 +84,10 @@ final class JdbcResourceStore implements ResourceStore {
         this.properties = properties;
     }
 
-    /** AuditEvents are appended by the server to a table of their own and never changed through the API. */
-    private static void refuseAuditWrite(String type) {
-        if (AuditTrail.TYPE.equals(type)) {
-            throw new OverturnException(ErrorCode.METHOD_NOT_ALLOWED,
-                    "The audit trail is written by the server alone: AuditEvents cannot be created, changed or deleted", type);
-        }
+    /** Where the resources of {@code type} are kept; null (the whole server) is the generic tables. */
+    private TypeStorage storage(@Nullable String type) {
+        TypeStorage own = type == null ? null : appendOnly.get(type);
+        return own != null ? own : tables;
     }
 
     @Override
@@ -108,18 +110,7 @@ final class JdbcResourceStore implements ResourceStore {
 
     @Override
     public @Nullable String storedCompartment(String type, String id) {
-        if (AuditTrail.TYPE.equals(type)) {
-            return audit.primaryPatient(id);
-        }
-        List<String[]> rows = jdbc.query("select deleted, patient_id from resource where res_type = ? and res_id = ?",
-                (rs, n) -> new String[] {Boolean.toString(rs.getBoolean(1)), rs.getString(2)}, type, id);
-        if (rows.isEmpty()) {
-            throw new OverturnException(ErrorCode.NOT_FOUND, type + "/" + id + " does not exist");
-        }
-        if (Boolean.parseBoolean(rows.get(0)[0])) {
-            throw new OverturnException(ErrorCode.GONE, type + "/" + id + " is deleted");
-        }
-        return rows.get(0)[1];
+        return storage(type).storedCompartment(type, id);
     }
 
     @Override
@@ -171,7 +162,7 @@ final class JdbcResourceStore implements ResourceStore {
     /** {@code compartment}: the one patient whose compartment the condition is matched in, or null for everywhere. */
     private WriteResult create(IBaseResource resource, @Nullable String ifNoneExist, @Nullable String compartment) {
         String type = typeOf(resource);
-        refuseAuditWrite(type);
+        storage(type).refuseClientWrite(type);
         return inTransaction(() -> {
             if (ifNoneExist != null && !ifNoneExist.isBlank()) {
                 String match = matchOne(type, ifNoneExist, compartment);
@@ -208,7 +199,7 @@ final class JdbcResourceStore implements ResourceStore {
 
     @Override
     public WriteResult update(String type, String id, IBaseResource resource, @Nullable Long ifMatch) {
-        refuseAuditWrite(type);
+        storage(type).refuseClientWrite(type);
         return inTransaction(() -> write(type, id, resource, ifMatch, "PUT", false));
     }
 
@@ -218,7 +209,7 @@ final class JdbcResourceStore implements ResourceStore {
     }
 
     private WriteResult conditionalUpdate(String type, String query, IBaseResource resource, @Nullable String compartment) {
-        refuseAuditWrite(type);
+        storage(type).refuseClientWrite(type);
         return inTransaction(() -> {
             String match = matchOne(type, query, compartment);
             String bodyId = resource.getIdElement().getIdPart();
@@ -243,7 +234,7 @@ final class JdbcResourceStore implements ResourceStore {
 
     @Override
     public WriteResult delete(String type, String id, @Nullable Long ifMatch) {
-        refuseAuditWrite(type);
+        storage(type).refuseClientWrite(type);
         return inTransaction(() -> {
             setLockTimeout();
             Current current = lockCurrent(type, id);
@@ -286,7 +277,7 @@ final class JdbcResourceStore implements ResourceStore {
     }
 
     private int conditionalDelete(String type, String query, @Nullable String compartment) {
-        refuseAuditWrite(type);
+        storage(type).refuseClientWrite(type);
         return inTransaction(() -> {
             List<String> matches = matchIds(condition(type, query, compartment), properties.maxPageSize() + 1);
             if (matches.size() > properties.maxPageSize()) {
@@ -419,7 +410,7 @@ final class JdbcResourceStore implements ResourceStore {
     }
 
     private @Nullable String matchOne(String type, String query, @Nullable String compartment) {
-        refuseAuditWrite(type); // conditions serve conditional writes, and references to what is about to be written
+        storage(type).refuseClientWrite(type); // conditions serve conditional writes, and references to what is about to be written
         SearchRequest condition = condition(type, query, compartment);
         setLockTimeout(); // the wait for the condition's lock is bounded like any other lock wait
         // Serializes conditional writes with the same criteria until this transaction ends, however the client spelled
@@ -591,10 +582,7 @@ final class JdbcResourceStore implements ResourceStore {
 
     @Override
     public @Nullable StoredJson readJson(String type, String id) {
-        List<StoredJson> rows = AuditTrail.TYPE.equals(type) ? audit.byId(id, JdbcResourceStore::storedJson) : jdbc.query(
-                "select version, last_updated, content from resource where res_type = ? and res_id = ? and not deleted",
-                (rs, n) -> new StoredJson(type, id, rs.getLong(1), rs.getObject(2, OffsetDateTime.class).toInstant(), rs.getString(3)),
-                type, id);
+        List<StoredJson> rows = storage(type).currentJson(type, id);
         return rows.isEmpty() ? null : rows.get(0);
     }
 
@@ -613,10 +601,7 @@ final class JdbcResourceStore implements ResourceStore {
 
     @Override
     public StoredResource read(String type, String id) {
-        List<StoredResource> rows = AuditTrail.TYPE.equals(type) ? audit.byId(id, (rs, n) -> stored(rs, false)) : jdbc.query(
-                "select res_type, res_id, version, last_updated, content, deleted from resource where res_type = ? and res_id = ?",
-                (rs, n) -> stored(rs, rs.getBoolean(6)),
-                type, id);
+        List<StoredResource> rows = storage(type).current(type, id, (rs, n) -> stored(rs, rs.getBoolean(6)));
         if (rows.isEmpty()) {
             throw new OverturnException(ErrorCode.NOT_FOUND, type + "/" + id + " is not known");
         }
@@ -630,13 +615,7 @@ final class JdbcResourceStore implements ResourceStore {
 
     @Override
     public StoredResource vread(String type, String id, long version) {
-        List<StoredResource> rows = AuditTrail.TYPE.equals(type)
-                ? audit.byId(id, (rs, n) -> stored(rs, false)).stream().filter(r -> r.version() == version).toList()
-                : jdbc.query(
-                "select res_type, res_id, version, last_updated, content, deleted from resource_version"
-                        + " where res_type = ? and res_id = ? and version = ?",
-                (rs, n) -> stored(rs, rs.getBoolean(6)),
-                type, id, version);
+        List<StoredResource> rows = storage(type).version(type, id, version, (rs, n) -> stored(rs, rs.getBoolean(6)));
         if (rows.isEmpty()) {
             throw new OverturnException(ErrorCode.NOT_FOUND, type + "/" + id + " has no version " + version);
         }
@@ -649,46 +628,14 @@ final class JdbcResourceStore implements ResourceStore {
     @Override
     public Page<HistoryEntry> history(
             @Nullable String type, @Nullable String id, @Nullable Instant since, int count, int offset) {
-        if (AuditTrail.TYPE.equals(type)) {
-            return withinBudget(() -> {
-                Integer total = audit.historyCount(id, since, properties.maxTotal());
-                if (id != null && total != null && total == 0) {
-                    read(AuditTrail.TYPE, id);
-                }
-                List<HistoryEntry> entries = audit.history(id, since, count + 1, offset,
-                        (rs, n) -> new HistoryEntry(stored(rs, false), rs.getString(7)));
-                boolean more = entries.size() > count;
-                return new Page<>(more ? entries.subList(0, count) : entries, List.of(), total, more);
-            });
-        }
-        // The whole server's history holds the resources clients write; the audit trail has a history of its own.
-        StringBuilder where = new StringBuilder(" where true");
-        List<Object> args = new ArrayList<>();
-        if (type != null) {
-            where.append(" and res_type = ?");
-            args.add(type);
-        }
-        if (id != null) {
-            where.append(" and res_id = ?");
-            args.add(id);
-        }
-        if (since != null) {
-            where.append(" and last_updated >= ?");
-            args.add(SqlSearch.utc(since));
-        }
+        TypeStorage storage = storage(type);
         return withinBudget(() -> {
-            Integer total = cappedCount("select 1 from resource_version" + where, args);
+            Integer total = storage.historyCount(type, id, since, properties.maxTotal());
             if (id != null && type != null && total != null && total == 0) {
                 read(type, id); // 404 for an unknown resource rather than an empty history
             }
-            List<Object> pageArgs = new ArrayList<>(args);
-            pageArgs.add(count + 1);
-            pageArgs.add(offset);
-            List<HistoryEntry> entries = jdbc.query(
-                    "select res_type, res_id, version, last_updated, content, deleted, method from resource_version" + where
-                            + " order by last_updated desc, version desc limit ? offset ?",
-                    (rs, n) -> new HistoryEntry(stored(rs, rs.getBoolean(6)), rs.getString(7)),
-                    pageArgs.toArray());
+            List<HistoryEntry> entries = storage.history(type, id, since, count + 1, offset,
+                    (rs, n) -> new HistoryEntry(stored(rs, rs.getBoolean(6)), rs.getString(7)));
             boolean more = entries.size() > count;
             return new Page<>(more ? entries.subList(0, count) : entries, List.of(), total, more);
         });
@@ -707,10 +654,7 @@ final class JdbcResourceStore implements ResourceStore {
     @Override
     public Page<StoredResource> search(SearchRequest request) {
         for (SearchRequest.Include include : request.revIncludes()) {
-            if (AuditTrail.TYPE.equals(include.sourceType())) {
-                throw new OverturnException(ErrorCode.UNSUPPORTED_SEARCH,
-                        "AuditEvents are not offered by _revinclude: search AuditEvent?entity=... instead", "_revinclude");
-            }
+            storage(include.sourceType()).refuseRevInclude(include.sourceType());
         }
         return withinBudget(() -> {
             Page<StoredResource> matches = matches(request, (rs, n) -> stored(rs, false));
@@ -755,35 +699,17 @@ final class JdbcResourceStore implements ResourceStore {
         return false;
     }
 
-    /** {@code count(*)} of what {@code select} returns, or null when that is more than overturn.store.max-total. */
-    private @Nullable Integer cappedCount(String select, List<Object> args) {
-        List<Object> capped = new ArrayList<>(args);
-        capped.add(properties.maxTotal() + 1);
-        Integer n = jdbc.queryForObject("select count(*) from (" + select + " limit ?) counted", Integer.class,
-                capped.toArray());
-        return n == null || n > properties.maxTotal() ? null : n;
-    }
-
     /** One page of matches (one more row is read to know whether more follow) and the total when known or asked. */
     private <T> Page<T> matches(SearchRequest request, RowMapper<T> row) {
-        boolean audited = AuditTrail.TYPE.equals(request.resourceType());
-        List<T> rows;
-        if (audited) {
-            rows = new ArrayList<>(audit.page(request, request.count() + 1, row));
-        } else {
-            SqlSearch.Sql page = SqlSearch.page(request, request.count() + 1, registry, clock.instant());
-            rows = new ArrayList<>(jdbc.query(page.text(), row, page.args().toArray()));
-        }
+        TypeStorage storage = storage(request.resourceType());
+        List<T> rows = new ArrayList<>(storage.page(request, request.count() + 1, row));
         boolean more = rows.size() > request.count();
         if (more) {
             rows = rows.subList(0, request.count());
         }
         Integer total = null;
-        if (request.total() != SearchRequest.Total.NONE && audited) {
-            total = audit.count(request, properties.maxTotal());
-        } else if (request.total() != SearchRequest.Total.NONE) {
-            SqlSearch.Sql count = SqlSearch.count(request, registry, clock.instant());
-            total = cappedCount(count.text(), count.args());
+        if (request.total() != SearchRequest.Total.NONE) {
+            total = storage.count(request, properties.maxTotal());
         } else if (!more && (request.offset() == 0 || !rows.isEmpty())) {
             total = request.offset() + rows.size();
         }
@@ -899,7 +825,7 @@ final class JdbcResourceStore implements ResourceStore {
                 type, ids.toArray(new String[0]));
     }
 
-    private static StoredJson storedJson(ResultSet rs, int n) throws SQLException {
+    static StoredJson storedJson(ResultSet rs, int n) throws SQLException {
         return new StoredJson(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getObject(4, OffsetDateTime.class).toInstant(),
                 rs.getString(5));
     }
