@@ -164,6 +164,19 @@ class ArchitectureTest {
                     "org.overturn.letter..", "org.overturn.appeals..", "org.overturn.fax..", "org.overturn.summary..",
                     "org.overturn.pas..", "org.overturn.eligibility..", "org.overturn.fhir..", "org.overturn.cds..");
 
+    /**
+     * {@code cases} sits below every feature: it imports no feature package, not even the vocabulary of one (the
+     * workflow-step codes it finds Tasks by are its own, {@code cases.WorkflowSteps}, which {@code workflow} enforces).
+     */
+    @ArchTest
+    static final ArchRule casesImportNoFeature = noClasses()
+            .that().resideInAPackage("org.overturn.cases..")
+            .should().dependOnClassesThat().resideInAnyPackage(
+                    "org.overturn.pas..", "org.overturn.appeals..", "org.overturn.fax..", "org.overturn.summary..",
+                    "org.overturn.eligibility..", "org.overturn.letter..", "org.overturn.workflow..",
+                    "org.overturn.subscriptions..", "org.overturn.fhir..", "org.overturn.cds..", "org.overturn.security..",
+                    "org.overturn.authserver..", "org.overturn.audit..");
+
     /** Features that work on a case share {@code cases}, not each other's internals. */
     @ArchTest
     static final ArchRule caseFeaturesDoNotReachIntoAppeals = noClasses()

@@ -40,7 +40,7 @@ import org.overturn.store.ResourceStore;
 import org.overturn.store.StoredResource;
 import org.overturn.store.WriteResult;
 import org.overturn.workflow.AppealProfiles;
-import org.overturn.workflow.WorkflowSteps;
+import org.overturn.cases.WorkflowSteps;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -24,7 +24,7 @@ import org.overturn.deadlines.DeadlineSchedule;
 import org.overturn.deadlines.RegimeCandidates;
 import org.overturn.deadlines.Urgency;
 import org.overturn.workflow.AppealProfiles;
-import org.overturn.workflow.WorkflowSteps;
+import org.overturn.cases.WorkflowSteps;
 import org.jspecify.annotations.Nullable;
 
 /** Builds the appeal and external-review Tasks: links, deadlines as extensions, and notes that say what is uncertain. */

@@ -23,7 +23,7 @@ import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Task;
 import org.overturn.profiles.PasProfiles;
 import org.overturn.store.StoredJson;
-import org.overturn.workflow.WorkflowSteps;
+import org.overturn.cases.WorkflowSteps;
 import org.jspecify.annotations.Nullable;
 
 /** Builds the PAS ClaimResponse, the PA workflow Task and the PAS response Bundle. */

@@ -10,6 +10,9 @@ public final class AppealProfiles {
     /** Complex extension on Task, one per deadline: kind, step, due, from, regime, rule, citation, rulesVersion, verification, actOn, note. */
     public static final String DEADLINE = Canonical.BASE + "/StructureDefinition/workflow-deadline";
 
+    /** The subscription topic of reminders of these deadlines (subscriptions/topics.yaml); filters patient and recipient. */
+    public static final String REMINDER_TOPIC = Canonical.BASE + "/SubscriptionTopic/task-deadline-reminder";
+
     /** Boolean extension on Task: the filing deadline had passed when the step was prepared. */
     public static final String FILING_LATE = Canonical.BASE + "/StructureDefinition/filing-late";
 

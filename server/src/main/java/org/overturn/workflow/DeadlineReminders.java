@@ -1,5 +1,6 @@
 package org.overturn.workflow;
 
+import org.overturn.cases.WorkflowSteps;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +31,7 @@ import org.jspecify.annotations.Nullable;
  * lead time, and an urgent one once it is overdue while the Task is still open. Each (Task, deadline, lead) is
  * claimed by a primary-key insert in the same transaction as its Communication, so any number of server instances
  * may run this: each reminder is sent exactly once, and a moved deadline gets reminders of its own. Each reminder is
- * also an event of the reminder subscription topic ({@link WorkflowSteps#REMINDER_TOPIC}).
+ * also an event of the reminder subscription topic ({@link AppealProfiles#REMINDER_TOPIC}).
  */
 final class DeadlineReminders {
     static final String CATEGORY_SYSTEM = Canonical.BASE + "/CodeSystem/communication-category";
@@ -175,7 +176,7 @@ final class DeadlineReminders {
             Map<String, List<String>> filters = new HashMap<>();
             filters.put("recipient", reminder.getRecipient().stream().map(Reference::getReference).filter(r -> r != null).toList());
             filters.put("patient", patientRef == null ? List.of() : List.of(patientRef));
-            events.publish(WorkflowSteps.REMINDER_TOPIC, sent, filters, List.of(taskRef));
+            events.publish(AppealProfiles.REMINDER_TOPIC, sent, filters, List.of(taskRef));
             log.info("Sent the {} reminder of {} (deadline {})", lead, taskRef, deadline);
             return true;
         });

@@ -1,5 +1,6 @@
 package org.overturn.workflow;
 
+import org.overturn.cases.WorkflowSteps;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Map;

@@ -21,7 +21,7 @@ import org.overturn.workflow.AppealProfiles;
 import org.overturn.cases.RegimeResolver;
 import org.overturn.fixtures.Scenario;
 import org.overturn.fixtures.Scenarios;
-import org.overturn.workflow.WorkflowSteps;
+import org.overturn.cases.WorkflowSteps;
 
 /**
  * Appeals over HTTP, one story per seed scenario: the PA request is denied by the sandbox payer, ClaimResponse/$appeal

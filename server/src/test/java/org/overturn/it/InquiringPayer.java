@@ -28,7 +28,7 @@ import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Reference;
 import org.overturn.fixtures.Scenarios;
 import org.overturn.profiles.PasProfiles;
-import org.overturn.workflow.WorkflowSteps;
+import org.overturn.cases.WorkflowSteps;
 
 /**
  * A stand-in payer (WireMock on 127.0.0.1) for tests that kill the server while it forwards PA requests:

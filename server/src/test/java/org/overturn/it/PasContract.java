@@ -49,7 +49,7 @@ public interface PasContract extends PasHttp {
 
         JsonNode task = task(bundle);
         assertThat(task.path("status").asText()).isEqualTo("completed");
-        assertThat(task.path("code").path("coding").get(0).path("system").asText()).isEqualTo(org.overturn.workflow.WorkflowSteps.SYSTEM);
+        assertThat(task.path("code").path("coding").get(0).path("system").asText()).isEqualTo(org.overturn.cases.WorkflowSteps.SYSTEM);
         assertThat(task.path("businessStatus").path("coding").get(0).path("code").asText()).isEqualTo("approved");
         assertThat(task.path("for").path("reference").asText()).isEqualTo(response.path("patient").path("reference").asText());
         assertThat(task.path("output").get(0).path("valueReference").path("reference").asText())

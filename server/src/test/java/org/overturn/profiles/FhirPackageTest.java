@@ -34,7 +34,7 @@ class FhirPackageTest {
                 CodeSystem::getUrl, cs -> cs.getConcept().stream().map(CodeSystem.ConceptDefinitionComponent::getCode).toList()));
         assertThat(codes.get(PasProfiles.TASK_CODES)).containsExactlyInAnyOrder(
                 PasProfiles.TASK_REQUEST, PasProfiles.TASK_RESPONSE, PasProfiles.TASK_PAYER_ERROR);
-        assertThat(codes.get(org.overturn.workflow.WorkflowSteps.SYSTEM)).containsAll(org.overturn.workflow.WorkflowSteps.ALL);
+        assertThat(codes.get(org.overturn.cases.WorkflowSteps.SYSTEM)).containsAll(org.overturn.cases.WorkflowSteps.ALL);
         assertThat(codes.get(PasProfiles.BUSINESS_STATUS)).containsExactlyInAnyOrder(
                 PasProfiles.APPROVED, PasProfiles.DENIED, PasProfiles.PARTIALLY_APPROVED, PasProfiles.PENDED,
                 PasProfiles.SUBMITTED, PasProfiles.ERROR);

@@ -1,5 +1,6 @@
 package org.overturn.subscriptions;
 
+import org.overturn.workflow.AppealProfiles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -17,7 +18,6 @@ import org.overturn.it.EmbeddedServerTest;
 import org.overturn.it.SubscriptionContract.Subscriber;
 import org.overturn.store.ResourceStore;
 import org.overturn.store.StoredResource;
-import org.overturn.workflow.WorkflowSteps;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -54,7 +54,7 @@ class SubscriptionConcurrencyIT extends EmbeddedServerTest {
                  "_criteria": {"extension": [{"url": "%s", "valueString": "patient=Patient/%s"}]},
                  "channel": {"type": "rest-hook", "endpoint": "%s", "payload": "application/fhir+json", %s
                              "_payload": {"extension": [{"url": "%s", "valueCode": "id-only"}]}}}
-                """.formatted(WorkflowSteps.REMINDER_TOPIC, BackportProfiles.FILTER_CRITERIA, patient, Subscriber.url(path),
+                """.formatted(AppealProfiles.REMINDER_TOPIC, BackportProfiles.FILTER_CRITERIA, patient, Subscriber.url(path),
                 heartbeat, BackportProfiles.PAYLOAD_CONTENT));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(get("Subscription/" + id).json().path("status").asText()).isEqualTo("active"));
@@ -91,7 +91,7 @@ class SubscriptionConcurrencyIT extends EmbeddedServerTest {
 
         together(4, () -> {
             for (int i = 0; i < 10; i++) {
-                tx.executeWithoutResult(s -> events.publish(WorkflowSteps.REMINDER_TOPIC, focus,
+                tx.executeWithoutResult(s -> events.publish(AppealProfiles.REMINDER_TOPIC, focus,
                         Map.of("patient", List.of("Patient/" + patient)), List.of()));
             }
             return true;
@@ -129,7 +129,7 @@ class SubscriptionConcurrencyIT extends EmbeddedServerTest {
         String insert = "insert into subscription_notification (subscription_id, kind, event_number, topic, additional_context,"
                 + " event_at, status, next_attempt_at, finished_at) values (?, ?, ?, ?, '[]', ?, ?, ?, ?)";
         java.util.function.BiFunction<Duration, Object[], Integer> row = (age, values) -> jdbc.update(insert, id, values[0],
-                values[1], WorkflowSteps.REMINDER_TOPIC, java.sql.Timestamp.from(now.minus(age)), values[2],
+                values[1], AppealProfiles.REMINDER_TOPIC, java.sql.Timestamp.from(now.minus(age)), values[2],
                 java.sql.Timestamp.from(now.plus(Duration.ofDays(1))),
                 values[3] == null ? null : java.sql.Timestamp.from(now.minus(age)));
         row.apply(Duration.ofDays(40), new Object[] {"event-notification", 9001L, "delivered", true});

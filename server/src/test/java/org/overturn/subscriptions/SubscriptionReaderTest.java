@@ -1,5 +1,6 @@
 package org.overturn.subscriptions;
 
+import org.overturn.workflow.AppealProfiles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,7 +16,6 @@ import org.overturn.profiles.PasProfiles;
 import org.overturn.platform.ErrorCode;
 import org.overturn.platform.HostAllowList;
 import org.overturn.platform.OverturnException;
-import org.overturn.workflow.WorkflowSteps;
 
 class SubscriptionReaderTest {
     private final SubscriptionReader reader = new SubscriptionReader(TopicCatalog.load(),
@@ -86,7 +86,7 @@ class SubscriptionReaderTest {
         Subscription s = pas();
         s.setCriteria("Observation?code=http://loinc.org|1234-5");
         assertThat(problem(s)).contains("Subscription.criteria").contains(PasProfiles.SUBSCRIPTION_TOPIC)
-                .contains(WorkflowSteps.REMINDER_TOPIC).contains("only topic-based subscriptions");
+                .contains(AppealProfiles.REMINDER_TOPIC).contains("only topic-based subscriptions");
     }
 
     @Test
@@ -126,7 +126,7 @@ class SubscriptionReaderTest {
     @Test
     void readWhenReminderTopicWithoutFiltersThenRefusedAndWithOneAccepted() {
         Subscription s = pas();
-        s.setCriteria(WorkflowSteps.REMINDER_TOPIC);
+        s.setCriteria(AppealProfiles.REMINDER_TOPIC);
         s.getCriteriaElement().getExtension().clear();
         assertThat(problem(s)).contains("spans every patient").contains("patient, recipient");
         s.getCriteriaElement().addExtension(BackportProfiles.FILTER_CRITERIA, new StringType("recipient=Practitioner/p1"));
@@ -156,7 +156,7 @@ class SubscriptionReaderTest {
         TopicCatalog catalog = TopicCatalog.load();
         assertThat(catalog.find(PasProfiles.SUBSCRIPTION_TOPIC)).isPresent();
         assertThat(catalog.find(PasProfiles.SUBSCRIPTION_TOPIC).get().filter(PasProfiles.TOPIC_FILTER_ORG)).isPresent();
-        assertThat(catalog.find(WorkflowSteps.REMINDER_TOPIC).map(Topic::resource)).contains("Communication");
+        assertThat(catalog.find(AppealProfiles.REMINDER_TOPIC).map(Topic::resource)).contains("Communication");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.overturn.workflow;
 
+import org.overturn.cases.WorkflowSteps;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -100,7 +101,7 @@ class DeadlineRemindersIT extends EmbeddedServerTest {
     private String subscribe(String path, String filter) {
         Subscriber.SERVER.stubFor(WireMock.post(WireMock.urlEqualTo(path)).willReturn(WireMock.aResponse().withStatus(200)));
         String body = "{\"resourceType\":\"Subscription\",\"status\":\"requested\",\"reason\":\"reminders\","
-                + "\"criteria\":\"" + WorkflowSteps.REMINDER_TOPIC + "\",\"_criteria\":{\"extension\":[{\"url\":"
+                + "\"criteria\":\"" + AppealProfiles.REMINDER_TOPIC + "\",\"_criteria\":{\"extension\":[{\"url\":"
                 + "\"http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-filter-criteria\","
                 + "\"valueString\":\"" + filter + "\"}]},\"channel\":{\"type\":\"rest-hook\",\"endpoint\":\""
                 + Subscriber.url(path) + "\",\"payload\":\"application/fhir+json\",\"_payload\":{\"extension\":[{\"url\":"

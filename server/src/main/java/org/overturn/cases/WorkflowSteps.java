@@ -1,4 +1,4 @@
-package org.overturn.workflow;
+package org.overturn.cases;
 
 import java.util.List;
 import org.hl7.fhir.r4.model.Task;
@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The steps of a prior-authorization and appeal case, each a Task whose {@code code} is one of these codes in
  * Overturn's workflow-step CodeSystem. Only such Tasks follow the workflow's rules; other Tasks are plain FHIR data.
+ * The vocabulary lives with the case that is read by it; {@code workflow} enforces the rules over it.
  */
 public final class WorkflowSteps {
     public static final String SYSTEM = Canonical.BASE + "/CodeSystem/workflow-step";
@@ -17,9 +18,6 @@ public final class WorkflowSteps {
     public static final String SECOND_LEVEL_APPEAL = "second-level-appeal";
     public static final String PEER_TO_PEER = "peer-to-peer";
     public static final String EXTERNAL_REVIEW = "external-review";
-
-    /** The subscription topic of deadline reminders (subscriptions/topics.yaml); filters patient and recipient. */
-    public static final String REMINDER_TOPIC = Canonical.BASE + "/SubscriptionTopic/task-deadline-reminder";
 
     public static final List<String> ALL =
             List.of(PRIOR_AUTHORIZATION, INTERNAL_APPEAL, SECOND_LEVEL_APPEAL, PEER_TO_PEER, EXTERNAL_REVIEW);
