@@ -38,6 +38,7 @@ class FhirServerConfig {
             StoreProperties storeProperties,
             FhirProperties properties,
             org.overturn.eligibility.EligibilityService eligibility,
+            org.overturn.pas.PasBundleReader pasRequests,
             org.overturn.pas.PasService pas,
             org.overturn.appeals.AppealService appeals,
             org.overturn.appeals.ExternalReviewService externalReviews,
@@ -73,10 +74,11 @@ class FhirServerConfig {
         providers.add(new SystemProvider(new BundleProcessor(ctx, store, validator, writes, properties.maxBundleEntries(), clock), interactions, access, accessChecks));
         providers.add(new CoverageEligibilityOperationProvider(eligibility));
         providers.add(new ClaimLetterOperationProvider(caseLetters));
-        providers.add(new PasOperationProvider(ctx, pas));
+        providers.add(new PasOperationProvider(ctx, pasRequests, pas));
         providers.add(new AppealOperationProvider(appeals, externalReviews));
         providers.add(new SubscriptionOperationProvider(subscriptions));
-        providers.add(new ClaimCaseOperationProvider(faxPackets, summaries));
+        providers.add(new FaxPacketOperationProvider(faxPackets));
+        providers.add(new PatientSummaryOperationProvider(summaries));
         providers.add(new QuestionnairePackageOperationProvider(questionnairePackages));
         server.registerProviders(providers);
         // First: the access check sees every request and every response before any other interceptor.

@@ -8,6 +8,7 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Claim;
 import org.hl7.fhir.r4.model.Parameters;
+import org.overturn.pas.PasBundleReader;
 import org.overturn.pas.PasService;
 import org.jspecify.annotations.Nullable;
 
@@ -15,25 +16,28 @@ import org.jspecify.annotations.Nullable;
  * Da Vinci PAS {@code POST /fhir/Claim/$submit} (a request Bundle in, the response Bundle out) and
  * {@code POST /fhir/Claim/$inquire} (an inquiry Bundle in, Parameters with the matching response Bundles out). The
  * body is read here as any resource, so that a body which is not a Bundle gets PAS's own explanation; the Bundle
- * may also come as the {@code resource} parameter of a Parameters body.
+ * may also come as the {@code resource} parameter of a Parameters body. The edge converts it to the typed
+ * {@code PasRequest} (checked by {@link PasBundleReader}) and the feature takes that.
  */
 final class PasOperationProvider {
     private final FhirContext ctx;
+    private final PasBundleReader requests;
     private final PasService pas;
 
-    PasOperationProvider(FhirContext ctx, PasService pas) {
+    PasOperationProvider(FhirContext ctx, PasBundleReader requests, PasService pas) {
         this.ctx = ctx;
+        this.requests = requests;
         this.pas = pas;
     }
 
     @Operation(name = "$submit", type = Claim.class)
     public Bundle submit(@ResourceParam String body, RequestDetails request) {
-        return pas.submit(parse(body, request), request.getFhirServerBase());
+        return pas.submit(requests.read(parse(body, request), false), request.getFhirServerBase());
     }
 
     @Operation(name = "$inquire", type = Claim.class)
     public Parameters inquire(@ResourceParam String body, RequestDetails request) {
-        return pas.inquire(parse(body, request), request.getFhirServerBase());
+        return pas.inquire(requests.read(parse(body, request), true), request.getFhirServerBase());
     }
 
     private @Nullable IBaseResource parse(@Nullable String body, RequestDetails request) {

@@ -38,7 +38,7 @@ import org.jspecify.annotations.Nullable;
  * Bundle that is not one is a 400 naming each entry or reference to fix; a resource lacking an element R4 or PAS
  * requires is a 422 listing them. Nothing is read from or written to the store here.
  */
-final class PasBundleReader {
+public final class PasBundleReader {
     private static final Pattern RESTFUL_TAIL = Pattern.compile("^https?://.+/([A-Z][A-Za-z]+)/([A-Za-z0-9\\-.]{1,64})$");
     private static final int MAX_PROBLEMS = 20;
     private static final Pattern RELATED_CLAIM = Pattern.compile("\\.related\\[\\d+]\\.claim");
@@ -57,7 +57,7 @@ final class PasBundleReader {
     /**
      * @param inquiry an inquiry Bundle ($inquire) rather than a request ($submit): no items or identifier required
      */
-    PasRequest read(@Nullable IBaseResource body, boolean inquiry) {
+    public PasRequest read(@Nullable IBaseResource body, boolean inquiry) {
         String what = inquiry ? "PAS inquiry Bundle" : "PAS request Bundle";
         if (!(body instanceof Bundle bundle)) {
             throw invalid("The body must be a " + what + " (a Bundle of type collection whose first entry is the Claim)"

@@ -23,11 +23,17 @@ import org.springframework.jdbc.core.JdbcTemplate;
 @Configuration(proxyBeanMethods = false)
 class PasConfig {
 
+    /** The edge reads a PAS Bundle into a {@link PasRequest} with it before PasService takes the request. */
     @Bean
-    PasService pasService(FhirContext ctx, RequiredElements requiredElements, ResourceStore store, Assessor assessor, Knowledge knowledge,
+    PasBundleReader pasBundleReader(FhirContext ctx, RequiredElements requiredElements) {
+        return new PasBundleReader(ctx, requiredElements::check);
+    }
+
+    @Bean
+    PasService pasService(FhirContext ctx, ResourceStore store, Assessor assessor, Knowledge knowledge,
             PayerRoutes routes, JdbcTemplate jdbc, PasProperties properties, AccessContext access, CaseReader cases,
             Clock clock) {
-        return new PasService(store, new PasBundleReader(ctx, requiredElements::check),
+        return new PasService(store,
                 new SandboxPayer(assessor, knowledge, properties.sandbox().unmatched()),
                 new PasResponseFactory(ctx), routes, new PasOutbox(jdbc), new PasSubmissions(jdbc), cases, access::tokenClient,
                 clock);

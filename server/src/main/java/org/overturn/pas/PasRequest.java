@@ -13,9 +13,9 @@ import org.hl7.fhir.r4.model.Resource;
  *
  * @param ignored the entries the Claim does not reach ("Bundle.entry[3] (PractitionerRole)"), left out
  */
-record PasRequest(Claim claim, List<Resource> resources, Map<String, Resource> byReference, List<String> ignored) {
+public record PasRequest(Claim claim, List<Resource> resources, Map<String, Resource> byReference, List<String> ignored) {
 
-    PasRequest {
+    public PasRequest {
         resources = List.copyOf(resources);
         byReference = Map.copyOf(byReference);
         ignored = List.copyOf(ignored);

@@ -13,7 +13,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Claim;
 import org.hl7.fhir.r4.model.ClaimResponse;
@@ -50,7 +49,6 @@ public final class PasService {
     private static final int INQUIRY_LIMIT = 100;
 
     private final ResourceStore store;
-    private final PasBundleReader reader;
     private final SandboxPayer payer;
     private final PasResponseFactory responses;
     private final PayerRoutes routes;
@@ -60,11 +58,10 @@ public final class PasService {
     private final Supplier<Optional<String>> client;
     private final Clock clock;
 
-    PasService(ResourceStore store, PasBundleReader reader, SandboxPayer payer, PasResponseFactory responses,
+    PasService(ResourceStore store, SandboxPayer payer, PasResponseFactory responses,
             PayerRoutes routes, PasOutbox outbox, PasSubmissions submissions, CaseReader cases,
             Supplier<Optional<String>> client, Clock clock) {
         this.store = store;
-        this.reader = reader;
         this.payer = payer;
         this.responses = responses;
         this.routes = routes;
@@ -78,8 +75,7 @@ public final class PasService {
     /**
      * @param serverBase this server's FHIR base URL, for the response Bundle's fullUrls
      */
-    public Bundle submit(@Nullable IBaseResource body, String serverBase) {
-        PasRequest request = reader.read(body, false);
+    public Bundle submit(PasRequest request, String serverBase) {
         Claim claim = request.claim();
         Identifier identifier = claim.getIdentifier().stream().filter(Identifier::hasValue).findFirst().orElseThrow();
         Organization insurer = request.resolve(claim.getInsurer(), Organization.class).orElseThrow();
@@ -148,8 +144,7 @@ public final class PasService {
      * and provider (matched on identifiers) select earlier requests; when one of them carries the inquiry Claim's
      * identifier, only those are answered. Each match is answered with its current response Bundle.
      */
-    public Parameters inquire(@Nullable IBaseResource body, String serverBase) {
-        PasRequest inquiry = reader.read(body, true);
+    public Parameters inquire(PasRequest inquiry, String serverBase) {
         Claim claim = inquiry.claim();
         Patient patient = inquiry.resolve(claim.getPatient(), Patient.class).orElseThrow();
         Organization insurer = inquiry.resolve(claim.getInsurer(), Organization.class).orElseThrow();

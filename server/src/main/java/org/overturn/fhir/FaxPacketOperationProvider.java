@@ -8,28 +8,19 @@ import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Reference;
 import org.overturn.fax.FaxPacketService;
-import org.overturn.summary.PatientSummaryService;
 import org.overturn.platform.ErrorCode;
 import org.overturn.platform.OverturnException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Around the request, for a PA Claim: {@code POST /fhir/Claim/{id}/$fax-packet} (optional {@code letter}, a reference to
- * the letter to send; default the Claim's latest letter to the payer) answers the stored fax packet DocumentReference;
- * {@code POST /fhir/Claim/{id}/$patient-summary} (no parameters) answers the stored plain-language status summary.
+ * {@code POST /fhir/Claim/{id}/$fax-packet} (optional {@code letter}, a reference to the letter to send; default the
+ * Claim's latest letter to the payer): answers the stored fax packet DocumentReference.
  */
-final class ClaimCaseOperationProvider {
+final class FaxPacketOperationProvider {
     private final FaxPacketService faxPackets;
-    private final PatientSummaryService summaries;
 
-    ClaimCaseOperationProvider(FaxPacketService faxPackets, PatientSummaryService summaries) {
+    FaxPacketOperationProvider(FaxPacketService faxPackets) {
         this.faxPackets = faxPackets;
-        this.summaries = summaries;
-    }
-
-    @Operation(name = "$patient-summary", type = Claim.class)
-    public DocumentReference patientSummary(@IdParam IdType claimId) {
-        return summaries.summarize(claimId.getIdPart());
     }
 
     @Operation(name = "$fax-packet", type = Claim.class)
