@@ -77,6 +77,12 @@ final class AuditTrail implements TypeStorage {
         return byId(id, JdbcResourceStore::storedJson);
     }
 
+    /** The audit trail keeps one version of each event, the first. */
+    @Override
+    public List<StoredJson> versionJson(String type, String id, long version) {
+        return version == 1 ? currentJson(type, id) : List.of();
+    }
+
     @Override
     public <T> List<T> current(String type, String id, RowMapper<T> row) {
         return byId(id, row);

@@ -588,14 +588,7 @@ final class JdbcResourceStore implements ResourceStore {
 
     @Override
     public @Nullable StoredJson vreadJson(String type, String id, long version) {
-        if (AuditTrail.TYPE.equals(type)) {
-            StoredJson current = readJson(type, id); // the audit trail keeps one version of each event
-            return current != null && current.version() == version ? current : null;
-        }
-        List<StoredJson> rows = jdbc.query(
-                "select last_updated, content from resource_version where res_type = ? and res_id = ? and version = ? and not deleted",
-                (rs, n) -> new StoredJson(type, id, version, rs.getObject(1, OffsetDateTime.class).toInstant(), rs.getString(2)),
-                type, id, version);
+        List<StoredJson> rows = storage(type).versionJson(type, id, version);
         return rows.isEmpty() ? null : rows.get(0);
     }
 

@@ -59,6 +59,14 @@ final class ResourceTables implements TypeStorage {
     }
 
     @Override
+    public List<StoredJson> versionJson(String type, String id, long version) {
+        return jdbc.query(
+                "select last_updated, content from resource_version where res_type = ? and res_id = ? and version = ? and not deleted",
+                (rs, n) -> new StoredJson(type, id, version, rs.getObject(1, OffsetDateTime.class).toInstant(), rs.getString(2)),
+                type, id, version);
+    }
+
+    @Override
     public <T> List<T> current(String type, String id, RowMapper<T> row) {
         return jdbc.query(
                 "select res_type, res_id, version, last_updated, content, deleted from resource where res_type = ? and res_id = ?",

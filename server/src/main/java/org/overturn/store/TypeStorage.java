@@ -25,6 +25,9 @@ interface TypeStorage {
     /** The current version's JSON, if not deleted. */
     List<StoredJson> currentJson(String type, String id);
 
+    /** One version's JSON, if it is not a deletion. */
+    List<StoredJson> versionJson(String type, String id, long version);
+
     /** The current version, deleted or not. */
     <T> List<T> current(String type, String id, RowMapper<T> row);
 
