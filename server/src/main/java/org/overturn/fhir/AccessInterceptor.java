@@ -32,7 +32,8 @@ import org.jspecify.annotations.Nullable;
  * are narrowed to it, reads of other patients' resources answer 404 as unknown ones do, writes may not move anything
  * in or out of it, included resources it may not read are left out, the conditions of conditional writes are matched
  * within it (by the store), reads and searches inside a batch or transaction are checked as at the top level, and
- * what this first cut cannot narrow yet (iterated includes, {@code _has}, type and system history) is refused. Registered first, so it sees every response before other
+ * what this first cut cannot narrow yet (iterated includes, {@code _has}, system history) is refused; type history is
+ * narrowed by the store. Registered first, so it sees every response before other
  * interceptors.
  */
 @Interceptor
@@ -61,8 +62,15 @@ final class AccessInterceptor {
             // The compartment and any search restriction are checked once, by the store (security.AccessCheckedStore):
             // a read or vread against the version it reads, an instance history against the current version.
             case READ, VREAD, HISTORY_INSTANCE -> require(caller, type, Interaction.READ);
-            case HISTORY_TYPE -> requireAll(caller, type, Interaction.READ, "type history");
-            case HISTORY_SYSTEM -> requireAll(caller, "*", Interaction.READ, "system history");
+            // Type history with a patient scope is narrowed to the compartment by the store, version by version.
+            case HISTORY_TYPE -> {
+                require(caller, type, Interaction.READ);
+                if (!caller.restrictions(type, Interaction.READ).isEmpty()) {
+                    requireAll(caller, type, Interaction.READ, "type history");
+                }
+            }
+            case HISTORY_SYSTEM -> requireAll(caller, "*", Interaction.READ,
+                    "system history (ask for the history of each type, GET [type]/_history, instead)");
             case SEARCH_TYPE -> {
                 narrow(request, require(caller, type, Interaction.SEARCH));
                 restrict(request, caller, type);

@@ -116,9 +116,20 @@ final class AccessCheckedStore implements ResourceStore {
                     throw notKnown(type, id);
                 }
             }
-        } else if (!caller.reachesAll(type == null ? "*" : type, Interaction.READ)) {
-            throw new OverturnException(ErrorCode.NOT_SUPPORTED_FOR_PATIENT_SCOPE, (type == null ? "System" : "Type")
-                    + " history is not available to patient-scoped or search-restricted tokens");
+        } else if (type != null && !caller.reachesAll(type, Interaction.READ)) {
+            Reach reach = require(caller, type, Interaction.READ);
+            if (reach != Reach.PATIENT || !caller.restrictions(type, Interaction.READ).isEmpty()
+                    || clientOwned(caller, type)) {
+                throw new OverturnException(ErrorCode.NOT_SUPPORTED_FOR_PATIENT_SCOPE, "Type history is not"
+                        + " available to search-restricted tokens or for " + type + "; search " + type + " instead");
+            }
+            // Binary is in no compartment (its securityContext decides): its versions are left out with the rest.
+            return store.historyWithinCompartment(type, java.util.Objects.requireNonNull(caller.patient()), since,
+                    count, offset);
+        } else if (type == null && !caller.reachesAll("*", Interaction.READ)) {
+            throw new OverturnException(ErrorCode.NOT_SUPPORTED_FOR_PATIENT_SCOPE, "System history is not available"
+                    + " to patient-scoped or search-restricted tokens: ask for the history of each type"
+                    + " (GET [type]/_history), which is narrowed to the patient's compartment");
         }
         Page<HistoryEntry> page = store.history(type, id, since, count, offset);
         if (type != null || caller.unrestricted()) {
@@ -130,6 +141,19 @@ final class AccessCheckedStore implements ResourceStore {
                         || (e.stored().resource() != null && caller.owns(owner(e.stored().resource()))))
                 .toList();
         return mine.size() == page.items().size() ? page : new Page<>(mine, page.includes(), null, page.hasMore());
+    }
+
+    /** Another patient's compartment only for callers who reach every resource of the type. */
+    @Override
+    public Page<HistoryEntry> historyWithinCompartment(
+            String type, String patient, @Nullable Instant since, int count, int offset) {
+        SmartAccess caller = access.current();
+        require(caller, type, Interaction.READ);
+        if (!caller.reachesAll(type, Interaction.READ) && !patient.equals(caller.patient())) {
+            throw new OverturnException(ErrorCode.INSUFFICIENT_SCOPE,
+                    "The token reaches only its own patient's compartment");
+        }
+        return store.historyWithinCompartment(type, patient, since, count, offset);
     }
 
     @Override

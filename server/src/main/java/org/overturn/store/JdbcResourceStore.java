@@ -635,6 +635,42 @@ final class JdbcResourceStore implements ResourceStore {
     }
 
     @Override
+    public Page<HistoryEntry> historyWithinCompartment(
+            String type, String patient, @Nullable Instant since, int count, int offset) {
+        if (storage(type) != tables) {
+            throw new OverturnException(ErrorCode.NOT_SUPPORTED_FOR_PATIENT_SCOPE, "The history of " + type + " is not"
+                    + " narrowed to a compartment; search " + type + " instead (a patient's token finds its own events)");
+        }
+        StringBuilder where = new StringBuilder(" where r.res_type = ?");
+        List<Object> args = new ArrayList<>(List.of(type));
+        if (since != null) {
+            where.append(" and r.last_updated >= ?");
+            args.add(SqlSearch.utc(since));
+        }
+        SqlSearch.compartment(where, args, "r", type, patient, registry);
+        args.add(count + 1);
+        args.add(offset);
+        Page<HistoryEntry> page = withinBudget(() -> {
+            List<HistoryEntry> entries = jdbc.query(
+                    "select res_type, res_id, version, last_updated, content, deleted, method, patient_id"
+                            + " from resource_version r" + where + " order by last_updated desc, version desc limit ? offset ?",
+                    (rs, n) -> new HistoryEntry(stored(rs, rs.getBoolean(6)), rs.getString(7), rs.getString(8)),
+                    args.toArray());
+            boolean more = entries.size() > count;
+            return new Page<>(more ? entries.subList(0, count) : entries, List.of(), null, more);
+        });
+        // The query holds versions of the patient's primary resources and every version of the resources that name the
+        // patient now (a performer); of those, a version enters only if it was itself in the compartment, as a vread
+        // checks it. A deletion has no content: it enters when the version it deleted had the patient as primary.
+        List<HistoryEntry> members = page.items().stream()
+                .filter(e -> patient.equals(e.primaryPatient()) || (e.stored().resource() != null
+                        && patientCompartments(e.stored().resource()).contains(patient)))
+                .toList();
+        // No total: it would count the versions left out.
+        return new Page<>(members, List.of(), null, page.hasMore());
+    }
+
+    @Override
     public SearchRequest parseQuery(String type, String query) {
         return parser.parse(type, QueryString.parse(query), false);
     }

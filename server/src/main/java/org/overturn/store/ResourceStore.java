@@ -151,6 +151,14 @@ public interface ResourceStore {
     Page<HistoryEntry> history(
             @Nullable String type, @Nullable String id, @Nullable Instant since, int count, int offset);
 
+    /**
+     * The history of one type as a patient-scoped caller may see it (ADR 0007): the versions that were themselves in
+     * Patient/{@code patient}'s compartment, found with the same narrowing as a search's, and deletions of resources
+     * filed under the patient; no total, and a page may hold fewer than {@code count} entries.
+     */
+    Page<HistoryEntry> historyWithinCompartment(
+            String type, String patient, @Nullable Instant since, int count, int offset);
+
     Page<StoredResource> search(SearchRequest request);
 
     /** The matches as stored JSON, unparsed, for a search without _include or _revinclude. */

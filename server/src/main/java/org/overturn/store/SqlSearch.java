@@ -239,17 +239,26 @@ final class SqlSearch {
      * local reference to the Patient from any of the type's compartment parameters (a performer, a Provenance target).
      */
     private void compartment(SearchRequest request, SearchParameterRegistry registry, String alias) {
-        if (request.compartment() == null) {
-            return;
+        if (request.compartment() != null) {
+            compartment(where, args, alias, request.resourceType(), request.compartment(), registry);
         }
-        String[] params = registry.params(request.resourceType()).stream()
+    }
+
+    /**
+     * Appends " and (membership)" for rows aliased {@code alias} (of the resource, resource_version or index tables) of
+     * {@code type}: the row's primary patient, or a current local reference to the Patient from any of the type's
+     * compartment parameters. Searches and patient-scoped type history share it.
+     */
+    static void compartment(StringBuilder where, List<Object> args, String alias, String type, String patient,
+            SearchParameterRegistry registry) {
+        String[] params = registry.params(type).stream()
                 .filter(SearchParam::inPatientCompartment).map(SearchParam::name).toArray(String[]::new);
         where.append(" and (").append(alias).append(".patient_id = ? or ").append(alias).append(".res_id = any(array(select i.res_id from idx_reference i"
                 + " where i.res_type = ? and i.param = any(?) and i.target_id = ? and i.target_type = 'Patient')))");
-        args.add(request.compartment());
-        args.add(request.resourceType());
+        args.add(patient);
+        args.add(type);
         args.add(params);
-        args.add(request.compartment());
+        args.add(patient);
     }
 
     private void filter(String alias, String type, List<Criterion> criteria, @Nullable Paired paired) {

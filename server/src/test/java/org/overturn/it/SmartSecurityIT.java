@@ -381,8 +381,89 @@ class SmartSecurityIT extends ServerTest {
         }
         JsonNode own = get("Observation?patient=" + patientA, "Authorization", auth).json();
         assertThat(own.path("entry")).isNotEmpty();
-        assertThat(get("Observation/_history", "Authorization", auth).status()).isEqualTo(403);
         assertThat(post("Claim/$submit", EMPTY_BUNDLE, "Authorization", auth).status()).isEqualTo(403);
+    }
+
+    /**
+     * Type history with a patient scope holds the versions that were themselves in the token patient's compartment
+     * (as a vread checks them), and deletions of resources filed under that patient: never a version about another
+     * patient, even of a resource that is the patient's now. System history stays refused, saying what to ask instead.
+     */
+    @Test
+    void patientTokenWhenAskingForTypeHistoryThenOnlyVersionsOfItsCompartment() {
+        String admin = bearer(systemToken("system/*.cruds"));
+        String own = createAs(admin, "Observation", observation(patientA, "hist-A"));
+        String since = get("Observation/" + own, "Authorization", admin).json().path("meta").path("lastUpdated").asText()
+                .replace("+", "%2B");
+        String others = createAs(admin, "Observation", observation(patientB, "hist-B"));
+        // B's first, then moved to A: version 1 stays B's.
+        String movedIn = createAs(admin, "Observation", observation(patientB, "hist-B-before-move"));
+        assertThat(put("Observation/" + movedIn, observation(patientA, "hist-A-after-move").replace("{\"resourceType\"",
+                "{\"id\":\"" + movedIn + "\",\"resourceType\""), "Authorization", admin).status()).isEqualTo(200);
+        // A's first, then moved to B: version 1 stays A's, version 2 is B's.
+        String movedOut = createAs(admin, "Observation", observation(patientA, "hist-A-before-move"));
+        assertThat(put("Observation/" + movedOut, observation(patientB, "hist-B-after-move").replace("{\"resourceType\"",
+                "{\"id\":\"" + movedOut + "\",\"resourceType\""), "Authorization", admin).status()).isEqualTo(200);
+        // About A, performed by B: in both compartments.
+        String shared = createAs(admin, "Observation", observation(patientA, "hist-shared")
+                .replace("\"subject\"", "\"performer\":[{\"reference\":\"Patient/" + patientB + "\"}],\"subject\""));
+        String deletedOwn = createAs(admin, "Observation", observation(patientA, "hist-A-deleted"));
+        String deletedOthers = createAs(admin, "Observation", observation(patientB, "hist-B-deleted"));
+        assertThat(delete("Observation/" + deletedOwn, "Authorization", admin).status()).isIn(200, 204);
+        assertThat(delete("Observation/" + deletedOthers, "Authorization", admin).status()).isIn(200, 204);
+
+        for (String scope : List.of("patient/*.read", "patient/Observation.rs", "patient/Observation.r")) {
+            String auth = bearer(patientToken(patientA, scope));
+            for (String format : List.of("", "&_format=json", "&_pretty=true")) {
+                Response r = get("Observation/_history?_count=500&_since=" + since + format, "Authorization", auth);
+                assertThat(r.status()).as(scope + ": " + r.body()).isEqualTo(200);
+                List<String> versions = new ArrayList<>();
+                // (A deletion's fullUrl names the type as Basic, the stand-in it is rendered from: only the id is read.)
+                r.json().path("entry").forEach(e -> versions.add(e.path("fullUrl").asText()
+                        .replaceFirst(".*/fhir/[A-Za-z]+/", "").replaceFirst("/_history/.*", "") + " " + e.path("request").path("method").asText()
+                        + " " + e.path("resource").path("meta").path("versionId").asText()));
+                assertThat(versions).as(scope).anyMatch(v -> v.startsWith(own + " "))
+                        .anyMatch(v -> v.startsWith(shared + " "))
+                        .anyMatch(v -> v.startsWith(movedIn + " ") && v.endsWith(" 2"))
+                        .anyMatch(v -> v.startsWith(movedOut + " ") && v.endsWith(" 1"))
+                        .anyMatch(v -> v.startsWith(deletedOwn + " DELETE"))
+                        .noneMatch(v -> v.startsWith(others + " ") || v.startsWith(deletedOthers + " "))
+                        .noneMatch(v -> v.startsWith(movedIn + " ") && v.endsWith(" 1"))
+                        .noneMatch(v -> v.startsWith(movedOut + " ") && v.endsWith(" 2"));
+                assertThat(r.body()).as(scope).doesNotContain(marker + "-obs-hist-B").doesNotContain(others)
+                        .doesNotContain(deletedOthers);
+                assertThat(r.json().has("total")).as("a total would count what was left out").isFalse();
+            }
+            Response xml = get("Observation/_history?_count=500&_since=" + since, "Authorization", auth,
+                    "Accept", "application/fhir+xml");
+            assertThat(xml.status()).isEqualTo(200);
+            assertThat(xml.body()).contains(own).doesNotContain(others).doesNotContain(marker + "-obs-hist-B");
+            // Nothing through paging either: one entry a page, every page.
+            String next = "Observation/_history?_count=1&_since=" + since;
+            int pages = 0;
+            while (next != null && pages < 50) {
+                Response page = get(next, "Authorization", auth);
+                assertThat(page.status()).as(next).isEqualTo(200);
+                assertThat(page.body()).as(next).doesNotContain(marker + "-obs-hist-B").doesNotContain(others);
+                next = null;
+                for (JsonNode link : page.json().path("link")) {
+                    if (link.path("relation").asText().equals("next")) {
+                        next = link.path("url").asText().replaceFirst("^.*/fhir/?", "");
+                    }
+                }
+                pages++;
+            }
+            assertThat(pages).as("pages of one entry").isGreaterThanOrEqualTo(5);
+        }
+        // A Binary is in no compartment: its type history shows a patient token nothing.
+        assertThat(get("Binary/_history", "Authorization", bearer(patientToken(patientA, "patient/*.rs"))).json()
+                .path("entry")).isEmpty();
+        // System history, and type history under a search-restricted scope, stay refused, saying what to do instead.
+        Response system = get("_history", "Authorization", bearer(patientToken(patientA, "patient/*.rs")));
+        assertThat(system.assertOutcome(403)).isEqualTo("OVT-403-PATIENT");
+        assertThat(system.body()).contains("[type]/_history");
+        assertThat(get("Observation/_history", "Authorization",
+                bearer(patientToken(patientA, "patient/Observation.rs?category=laboratory"))).status()).isEqualTo(403);
     }
 
     @Test
@@ -652,7 +733,7 @@ class SmartSecurityIT extends ServerTest {
                 int own = 0;
                 for (String search : List.of(type, type + "?patient=" + patientB, type + "?_id=" + e.getValue(),
                         type + "?_lastUpdated=gt2000-01-01", type + "?_format=xml", type + "?_count=1000&_total=accurate",
-                        type + "?_summary=count")) {
+                        type + "?_summary=count", type + "/_history?_count=1000")) {
                     Response r = get(search, "Authorization", auth);
                     probes++;
                     if (r.status() != 200) {
