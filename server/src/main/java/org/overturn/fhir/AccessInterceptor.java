@@ -69,8 +69,14 @@ final class AccessInterceptor {
                     requireAll(caller, type, Interaction.READ, "type history");
                 }
             }
-            case HISTORY_SYSTEM -> requireAll(caller, "*", Interaction.READ,
-                    "system history (ask for the history of each type, GET [type]/_history, instead)");
+            case HISTORY_SYSTEM -> {
+                if (require(caller, "*", Interaction.READ) != Reach.ALL
+                        || !caller.restrictions("*", Interaction.READ).isEmpty()) {
+                    throw new OverturnException(ErrorCode.NOT_SUPPORTED_FOR_PATIENT_SCOPE, "System history is not"
+                            + " available to patient-scoped or search-restricted tokens: ask for the history of each"
+                            + " type instead (GET [type]/_history), which is narrowed to the patient's compartment");
+                }
+            }
             case SEARCH_TYPE -> {
                 narrow(request, require(caller, type, Interaction.SEARCH));
                 restrict(request, caller, type);
@@ -313,9 +319,16 @@ final class AccessInterceptor {
         for (String name : parameters) {
             String bare = name.contains(":") ? name.substring(0, name.indexOf(':')) : name;
             boolean iterated = name.endsWith(":iterate") || name.endsWith(":recurse");
-            if (bare.equals("_has") || ((bare.equals("_include") || bare.equals("_revinclude")) && iterated)) {
-                throw new OverturnException(ErrorCode.NOT_SUPPORTED_FOR_PATIENT_SCOPE,
-                        name + " is not available to patient-scoped tokens");
+            if (bare.equals("_has")) {
+                throw new OverturnException(ErrorCode.NOT_SUPPORTED_FOR_PATIENT_SCOPE, name + " is not available to"
+                        + " patient-scoped tokens: it filters by resources outside the compartment. Search the other"
+                        + " type first (narrowed to the compartment), then ask for what its matches name by _id", name);
+            }
+            if ((bare.equals("_include") || bare.equals("_revinclude")) && iterated) {
+                throw new OverturnException(ErrorCode.NOT_SUPPORTED_FOR_PATIENT_SCOPE, name + " is not available to"
+                        + " patient-scoped tokens: it follows references out of resources left out of the answer."
+                        + " Use " + bare + " without :iterate and read or search what the included resources name"
+                        + " in a further request", name);
             }
         }
     }

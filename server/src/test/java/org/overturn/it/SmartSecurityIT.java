@@ -492,9 +492,16 @@ class SmartSecurityIT extends ServerTest {
                 bearer(patientToken(patientB, "patient/*.rs")));
         assertThat(ofB.json().path("entry").findValuesAsText("id")).contains(ofAByB).doesNotContain(patientA);
 
+        // Iterated includes and _has are refused, saying what to ask instead, at the top level and inside a batch.
         for (String joined : List.of("Observation?_include:iterate=Observation:subject", "Observation?_revinclude:iterate=Provenance:target",
-                "Patient?_has:Observation:patient:code=http://loinc.org|8480-6")) {
-            assertThat(get(joined, "Authorization", auth).assertOutcome(403)).as(joined).isEqualTo("OVT-403-PATIENT");
+                "Patient?_has:Observation:patient:code=http://loinc.org|8480-6", "Observation?_include:recurse=Observation:subject")) {
+            Response refused = get(joined, "Authorization", auth);
+            assertThat(refused.assertOutcome(403)).as(joined).isEqualTo("OVT-403-PATIENT");
+            assertThat(refused.body()).as(joined).containsAnyOf("without :iterate", "Search the other type first");
+            assertNothingOfB(refused, joined, List.of(patientB, observationB));
+            Response batch = post("", batchOf(joined), "Authorization", auth);
+            assertThat(batch.status()).as("batch " + joined).isEqualTo(403);
+            assertNothingOfB(batch, "batch " + joined, List.of(patientB, observationB));
         }
     }
 
@@ -733,7 +740,8 @@ class SmartSecurityIT extends ServerTest {
                 int own = 0;
                 for (String search : List.of(type, type + "?patient=" + patientB, type + "?_id=" + e.getValue(),
                         type + "?_lastUpdated=gt2000-01-01", type + "?_format=xml", type + "?_count=1000&_total=accurate",
-                        type + "?_summary=count", type + "/_history?_count=1000")) {
+                        type + "?_summary=count", type + "/_history?_count=1000", type + "?_include:iterate=*",
+                        type + "?_revinclude:iterate=*", type + "?_has:Provenance:target:_id=" + e.getValue())) {
                     Response r = get(search, "Authorization", auth);
                     probes++;
                     if (r.status() != 200) {
