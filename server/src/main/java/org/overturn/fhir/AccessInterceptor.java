@@ -367,24 +367,8 @@ final class AccessInterceptor {
         if (id == null) {
             return; // a conditional update: matched within the compartment, its match checked, by the store
         }
-        Set<String> members;
-        try {
-            members = store.storedCompartments(type, id);
-        } catch (OverturnException e) {
-            if (e.code() == ErrorCode.NOT_FOUND) {
-                return; // update as create, inside the compartment
-            }
-            if (e.code() == ErrorCode.GONE) {
-                throw notKnown(type, id);
-            }
-            throw e;
-        }
-        if (!members.contains(caller.patient())) {
-            throw notKnown(type, id);
-        }
-        if (!onlyOf(members, caller.patient())) {
-            throw sharedCompartment();
-        }
+        // An id never used is an update as create, inside the compartment (checked above).
+        store.requireInCompartmentAlone(type, id, java.util.Objects.requireNonNull(caller.patient()));
     }
 
     private void delete(SmartAccess caller, String type, @Nullable String id) {
@@ -395,12 +379,8 @@ final class AccessInterceptor {
         if (id == null) {
             return; // a conditional delete: matched within the compartment, each match checked, by the store
         }
-        Set<String> members = compartmentOfStored(type, id);
-        if (!members.contains(caller.patient())) {
-            throw notKnown(type, id);
-        }
-        if (!onlyOf(members, caller.patient())) {
-            throw sharedCompartment();
+        if (!store.requireInCompartmentAlone(type, id, java.util.Objects.requireNonNull(caller.patient()))) {
+            throw notKnown(type, id); // never stored: answered as another patient's would be
         }
     }
 
@@ -420,11 +400,6 @@ final class AccessInterceptor {
     }
 
     /** Visible to the caller (it is a member), so a refusal may say why. */
-    private static OverturnException sharedCompartment() {
-        return new OverturnException(ErrorCode.INSUFFICIENT_SCOPE, "The resource is also in another patient's"
-                + " compartment; a patient-scoped token may change only resources of its own patient alone");
-    }
-
     /** The same answer as for an id never stored, so that a refusal reveals nothing. */
     private static OverturnException notKnown(String type, @Nullable String id) {
         return new OverturnException(ErrorCode.NOT_FOUND, type + "/" + id + " is not known");

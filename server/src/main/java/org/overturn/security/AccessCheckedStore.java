@@ -278,10 +278,49 @@ final class AccessCheckedStore implements ResourceStore {
         return patient != null ? store.withinCompartment(patient).delete(type, query) : store.conditionalDelete(type, query);
     }
 
-    /** Already narrowed by the caller: the view is the raw store's. */
+    /**
+     * Already narrowed by the caller, but client-owned types are refused to tokens here too, as on the other
+     * conditional paths: a match across owners would reveal another client's resource.
+     */
     @Override
     public ConditionalWrites withinCompartment(String patient) {
-        return store.withinCompartment(patient);
+        ConditionalWrites narrowed = store.withinCompartment(patient);
+        return new ConditionalWrites() {
+            @Override
+            public WriteResult create(IBaseResource resource, String ifNoneExist) {
+                refuseClientOwned(resource.fhirType());
+                return narrowed.create(resource, ifNoneExist);
+            }
+
+            @Override
+            public WriteResult update(String type, String query, IBaseResource resource) {
+                refuseClientOwned(type);
+                return narrowed.update(type, query, resource);
+            }
+
+            @Override
+            public int delete(String type, String query) {
+                refuseClientOwned(type);
+                return narrowed.delete(type, query);
+            }
+
+            @Override
+            public @Nullable String matchOne(String type, String condition) {
+                refuseClientOwned(type);
+                return narrowed.matchOne(type, condition);
+            }
+        };
+    }
+
+    private void refuseClientOwned(String type) {
+        if (clientOwned(access.current(), type)) {
+            throw conditionalRefused(type);
+        }
+    }
+
+    @Override
+    public boolean requireInCompartmentAlone(String type, String id, String patient) {
+        return store.requireInCompartmentAlone(type, id, patient);
     }
 
     @Override

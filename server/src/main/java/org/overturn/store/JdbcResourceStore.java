@@ -226,7 +226,7 @@ final class JdbcResourceStore implements ResourceStore {
                 }
             }
             if (compartment != null) {
-                requireAlone(type, id, compartment); // also when nothing matched: the body's id may name another's
+                requireInCompartmentAlone(type, id, compartment); // also when nothing matched: the body's id may name another's
             }
             return write(type, id, resource, null, "PUT", false);
         });
@@ -286,7 +286,7 @@ final class JdbcResourceStore implements ResourceStore {
                         "Conditional delete '" + query + "' matches more than " + properties.maxPageSize() + " resources");
             }
             if (compartment != null) {
-                matches.forEach(id -> requireAlone(type, id, compartment));
+                matches.forEach(id -> requireInCompartmentAlone(type, id, compartment));
             }
             matches.forEach(id -> delete(type, id, null));
             return matches.size();
@@ -425,28 +425,30 @@ final class JdbcResourceStore implements ResourceStore {
         return matches.isEmpty() ? null : matches.get(0);
     }
 
-    /**
-     * A write narrowed to one patient's compartment changes only resources of that patient alone: one also in another
-     * patient's compartment is refused (the caller, a member, may know why), one outside it is unknown, as an id never
-     * stored would be to a read; an id never used is a create.
-     */
-    private void requireAlone(String type, String id, String patient) {
+    @Override
+    public boolean requireInCompartmentAlone(String type, String id, String patient) {
         Set<String> members;
         try {
             members = storedCompartments(type, id);
         } catch (OverturnException e) {
             if (e.code() == ErrorCode.NOT_FOUND) {
-                return;
+                return false;
             }
-            throw e.code() == ErrorCode.GONE ? new OverturnException(ErrorCode.NOT_FOUND, type + "/" + id + " is not known") : e;
+            throw e.code() == ErrorCode.GONE ? notKnown(type, id) : e;
         }
         if (!members.contains(patient)) {
-            throw new OverturnException(ErrorCode.NOT_FOUND, type + "/" + id + " is not known");
+            throw notKnown(type, id);
         }
         if (!members.equals(Set.of(patient))) {
             throw new OverturnException(ErrorCode.INSUFFICIENT_SCOPE, "The resource is also in another patient's"
                     + " compartment; a patient-scoped token may change only resources of its own patient alone");
         }
+        return true;
+    }
+
+    /** The answer to a patient-scoped caller about another patient's resource: the same as for an id never stored. */
+    private static OverturnException notKnown(String type, String id) {
+        return new OverturnException(ErrorCode.NOT_FOUND, type + "/" + id + " is not known");
     }
 
     /**

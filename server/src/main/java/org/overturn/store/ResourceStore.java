@@ -102,6 +102,15 @@ public interface ResourceStore {
      */
     ConditionalWrites withinCompartment(String patient);
 
+    /**
+     * Whether a write with a patient scope may change {@code type/id}, for Patient/{@code patient}: true when it is
+     * stored and in that patient's compartment alone, false when the id was never used (the write creates it).
+     * Another patient's resource, or a deleted one, is unknown (404, the answer a read gives); one also in another
+     * patient's compartment is refused (403: the caller, a member, may know why). The one check for writes by id at
+     * the FHIR edge and for the matches of conditional writes narrowed by {@link #withinCompartment}.
+     */
+    boolean requireInCompartmentAlone(String type, String id, String patient);
+
     /** {@link #create}, {@link #conditionalUpdate}, {@link #conditionalDelete} and {@link #matchOne}, narrowed. */
     interface ConditionalWrites {
         WriteResult create(IBaseResource resource, String ifNoneExist);
