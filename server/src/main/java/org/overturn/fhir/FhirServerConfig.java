@@ -71,6 +71,7 @@ class FhirServerConfig {
             providers.add(new ResourceProvider(implementing, type, store, validator, interactions, profileValidation, writes));
         }
         AccessInterceptor accessChecks = new AccessInterceptor(access, store);
+        HookRefusalLogFilter.install(); // its refusals are answers: no ERROR line from HAPI for each
         providers.add(new SystemProvider(new BundleProcessor(ctx, store, validator, writes, properties.maxBundleEntries(), clock), interactions, access, accessChecks));
         providers.add(new CoverageEligibilityOperationProvider(eligibility));
         providers.add(new ClaimLetterOperationProvider(caseLetters));

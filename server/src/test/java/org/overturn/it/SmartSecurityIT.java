@@ -1178,6 +1178,37 @@ class SmartSecurityIT extends ServerTest {
     Instant auditSince;
 
     /**
+     * Issue 16, review: a refusal by the edge's hooks is an answer, not an error. It still gets its 403 OperationOutcome
+     * and its AuditEvent, and logs at most one line, at INFO (the access log), where HAPI logged an ERROR with a stack
+     * trace for each: nothing with its request id at ERROR, no stack trace.
+     */
+    @Test
+    @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+    void refusalWhenTheEdgeRefusesThenAnOutcomeAnAuditEventAndOneInfoLine(
+            org.springframework.boot.test.system.CapturedOutput output) throws Exception {
+        auditSince = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        String auth = bearer(patientToken(patientA, "patient/Patient.rs"));
+        List<String> requestIds = new ArrayList<>();
+        for (String refused : List.of("Observation/" + observationA, "_history", "Patient?_has:Observation:patient:_id=x")) {
+            Response r = get(refused, "Authorization", auth);
+            assertThat(r.status()).as(refused).isEqualTo(403);
+            assertThat(r.json().path("resourceType").asText()).as(refused).isEqualTo("OperationOutcome");
+            String requestId = r.header("X-Request-Id");
+            assertThat(requestId).as(refused).isNotBlank();
+            requestIds.add(requestId);
+            // HAPI's line came from the hook, before the answer was sent; the access log's comes as the request ends
+            // (at WARN in these tests, so it is not seen here).
+            assertThat(output.getAll().lines().filter(line -> line.contains(requestId)).toList()).as(refused)
+                    .hasSizeLessThanOrEqualTo(1)
+                    .allSatisfy(line -> assertThat(line).containsAnyOf(" INFO [", " DEBUG ["));
+        }
+        assertThat(output.getAll()).doesNotContain("Exception thrown by interceptor");
+        JsonNode audited = awaitAudit("entity=Observation/" + observationA + "&outcome=4",
+                e -> e.path("outcomeDesc").asText().equals("HTTP 403, request " + requestIds.get(0)));
+        assertThat(audited.path("subtype").get(0).path("code").asText()).isEqualTo("read");
+    }
+
+    /**
      * The newest AuditEvent recorded since the test began that matches {@code query}, waiting for the batched writer
      * (a few hundred ms) to store it.
      */
