@@ -92,7 +92,14 @@ final class Report {
         Optional<BenchRunner.SystemResult> floor = find(results, BenchRunner.FLOOR);
         StringBuilder md = new StringBuilder();
         md.append("# Benchmarks\n\n");
-        md.append("Reproduce with `bench/run.sh " + requests + "` (builds what it needs, then runs every system on 127.0.0.1, one after the other).\n\n");
+        if (BenchRunner.onlySystems.isEmpty() && BenchRunner.onlyScenarios.isEmpty()) {
+            md.append("Reproduce with `bench/run.sh " + requests + "` (builds what it needs, then runs every system on 127.0.0.1, one after the other).\n\n");
+        } else {
+            md.append("A selection, reproduced (after `bench/run.sh` has built everything once) with `java -Dloader.main=org.overturn.bench.BenchRunner"
+                    + " -jar bench/target/overturn-bench.jar --root . --requests " + requests
+                    + (BenchRunner.onlySystems.isEmpty() ? "" : " --systems " + String.join(",", BenchRunner.onlySystems))
+                    + (BenchRunner.onlyScenarios.isEmpty() ? "" : " --scenarios " + String.join(",", BenchRunner.onlyScenarios)) + "`.\n\n");
+        }
         md.append(String.format(Locale.ROOT, "Run of %s on %d cores, %s, no heap, GC or JIT flags for any system (Overturn's launcher adds only its class-data-sharing archive, `-XX:SharedArchiveFile`). "
                 + "Load: %d requests per scenario from 8 clients after a warm-up, by the bench module's HdrHistogram client on the "
                 + "same machine (so the client shares the cores, equally for every system). The HAPI JPA server and Overturn on PostgreSQL use the bench's own PostgreSQL cluster (initdb under `bench/target/postgres`, "
