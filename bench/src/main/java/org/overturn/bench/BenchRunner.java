@@ -207,38 +207,38 @@ public final class BenchRunner {
                     // as on a production server between two autovacuum rounds, and the plans must hold regardless.
                     int n = List.of("letter", "submit", "pas-submit", "pas-submit-payer").contains(scenario)
                             ? Math.max(100, requests / 4) : requests;
-                    scenarios.put(scenario, LoadDriver.measure(new LoadDriver.Options(p.base(), scenario, 8, n, Math.max(50, n / 4))));
+                    scenarios.put(scenario, measured(p, new LoadDriver.Options(p.base(), scenario, 8, n, Math.max(50, n / 4))));
                 }
                 if (!quick && !def.schema().isEmpty()) {
                     for (String scenario : SIDE_BY_SIDE) {
                         if (!scenarios.containsKey(scenario) && selected(scenario)) {
-                            scenarios.put(scenario, LoadDriver.measure(new LoadDriver.Options(p.base(), scenario, 8, requests, Math.max(50, requests / 4))));
+                            scenarios.put(scenario, measured(p, new LoadDriver.Options(p.base(), scenario, 8, requests, Math.max(50, requests / 4))));
                         }
                         if (selected(scenario + ONE_CLIENT)) {
-                            scenarios.put(scenario + ONE_CLIENT, LoadDriver.measure(new LoadDriver.Options(p.base(), scenario, 1, requests / 2, 50)));
+                            scenarios.put(scenario + ONE_CLIENT, measured(p, new LoadDriver.Options(p.base(), scenario, 1, requests / 2, 50)));
                         }
                     }
                     if (selected("mixed")) {
-                        scenarios.put("mixed", LoadDriver.measure(new LoadDriver.Options(p.base(), "mixed", 8, requests, Math.max(50, requests / 4))));
+                        scenarios.put("mixed", measured(p, new LoadDriver.Options(p.base(), "mixed", 8, requests, Math.max(50, requests / 4))));
                     }
                     if (selected(MIXED_ONE_CLIENT)) {
-                        scenarios.put(MIXED_ONE_CLIENT, LoadDriver.measure(new LoadDriver.Options(p.base(), "mixed", 1, requests / 2, 50)));
+                        scenarios.put(MIXED_ONE_CLIENT, measured(p, new LoadDriver.Options(p.base(), "mixed", 1, requests / 2, 50)));
                     }
                     if (selected("fresh-load")) {
                         // A handful of warm-up requests only: the point is the query right after the load.
-                        scenarios.put("fresh-load", LoadDriver.measure(new LoadDriver.Options(p.base(), "fresh-load", 8, requests, 5)));
+                        scenarios.put("fresh-load", measured(p, new LoadDriver.Options(p.base(), "fresh-load", 8, requests, 5)));
                         // The one ANALYZE of the run, after the fresh load was measured: the figure it is judged against.
                         analyze(def.schema());
-                        scenarios.put(FRESH_LOAD_ANALYZED, LoadDriver.measure(new LoadDriver.Options(p.base(), "search-date", 8, requests, 50)));
+                        scenarios.put(FRESH_LOAD_ANALYZED, measured(p, new LoadDriver.Options(p.base(), "search-date", 8, requests, 50)));
                     }
                 }
                 if (def.name().equals(EXTERNAL) && selected("task-due")) {
                     // A million Tasks are copied in SQL, so only where the bench can reach the database.
                     TaskSeeder.seed(java.net.http.HttpClient.newHttpClient(), p.base(), pgUrl, def.schema(), tasks);
                     try {
-                        scenarios.put("task-due", LoadDriver.measure(new LoadDriver.Options(p.base(), "task-due", 8, requests, 100)));
+                        scenarios.put("task-due", measured(p, new LoadDriver.Options(p.base(), "task-due", 8, requests, 100)));
                         // The same query from one client: the server's own time, without 8 clients queueing on the cores.
-                        scenarios.put(TASK_DUE_ONE_CLIENT, LoadDriver.measure(new LoadDriver.Options(p.base(), "task-due", 1, requests / 2, 100)));
+                        scenarios.put(TASK_DUE_ONE_CLIENT, measured(p, new LoadDriver.Options(p.base(), "task-due", 1, requests / 2, 100)));
                     } catch (IllegalStateException e) {
                         // Answers past the server's statement timeout are 503s: reported, not a crash of the whole run.
                         System.err.println("  task-due: not measured: " + e.getMessage());
@@ -248,7 +248,7 @@ public final class BenchRunner {
                 if (!quick && selected("concurrency")) {
                     for (int clients : SWEEP) {
                         int n = Math.max(requests / 2, clients * 20);
-                        sweep.put(clients, LoadDriver.measure(new LoadDriver.Options(p.base(), "read", clients, n, Math.max(100, clients * 5))));
+                        sweep.put(clients, measured(p, new LoadDriver.Options(p.base(), "read", clients, n, Math.max(100, clients * 5))));
                     }
                 }
                 results.add(new SystemResult(def.name(), label, cold, p.startMillis(), jvmRss, rss, scenarios, sweep));
@@ -269,6 +269,12 @@ public final class BenchRunner {
                 ? " (no archive: its training start failed on this JVM, so extracted jar only; see "
                         + root.toAbsolutePath().relativize(app.resolve("training.log")) + ")"
                 : "";
+    }
+
+    /** One scenario measured, with the server's collection pauses during it. */
+    private static LoadDriver.Result measured(ServerProcess server, LoadDriver.Options options) throws Exception {
+        LoadDriver.Result r = LoadDriver.measure(options);
+        return r.withGc(server.gcPauses(java.time.Instant.ofEpochMilli(r.fromEpochMs()), java.time.Instant.ofEpochMilli(r.toEpochMs())));
     }
 
     private static boolean selected(String scenario) {

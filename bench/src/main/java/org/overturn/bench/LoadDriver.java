@@ -104,9 +104,16 @@ public final class LoadDriver {
         }
     }
 
-    /** Latency percentiles (milliseconds) and throughput of one measured run. */
-    public record Result(
-            String scenario, int clients, int requests, double p50, double p90, double p99, double max, double throughput) {}
+    /**
+     * Latency percentiles (milliseconds) and throughput of one measured run, the wall-clock window it was measured in
+     * (epoch milliseconds) and the server's collection pauses inside that window when the bench knows them.
+     */
+    public record Result(String scenario, int clients, int requests, double p50, double p90, double p99, double max,
+            double throughput, long fromEpochMs, long toEpochMs, GcPauses gc) {
+        Result withGc(GcPauses pauses) {
+            return new Result(scenario, clients, requests, p50, p90, p99, max, throughput, fromEpochMs, toEpochMs, pauses);
+        }
+    }
 
     public static void main(String[] args) throws Exception {
         Result r = measure(Options.parse(args));
@@ -165,12 +172,14 @@ public final class LoadDriver {
                 target.size() > 1 ? " and " + (target.size() - 1) + " other weighted requests" : "");
         run(http, options.base(), target, options.clients(), options.warmup());
         long start = System.nanoTime();
+        long from = System.currentTimeMillis();
         Histogram histogram = run(http, options.base(), target, options.clients(), options.requests());
         double seconds = (System.nanoTime() - start) / 1e9;
+        long to = System.currentTimeMillis();
         return new Result(options.scenario(), options.clients(), options.requests(),
                 ms(histogram.getValueAtPercentile(50)), ms(histogram.getValueAtPercentile(90)),
                 ms(histogram.getValueAtPercentile(99)), ms(histogram.getMaxValue()),
-                Math.round(options.requests() / seconds * 10) / 10.0);
+                Math.round(options.requests() / seconds * 10) / 10.0, from, to, GcPauses.NONE);
     }
 
     private static HttpRequest.Builder authorized(HttpRequest.Builder request) {

@@ -122,17 +122,17 @@ final class Report {
                 + "JVM RSS leaves out the database, as the HAPI JPA server's does; the last column adds the embedded PostgreSQL's processes "
                 + "(their shared memory is counted once per process, so it overstates).\n\n");
         md.append("## Throughput and latency (8 clients, but `" + BenchRunner.MIXED_ONE_CLIENT + "` and `" + BenchRunner.TASK_DUE_ONE_CLIENT + "`: 1)\n\n");
-        md.append("| scenario | system | req/s | vs HAPI JPA | p50 ms | p90 ms | p99 ms | p99 vs floor | max ms |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append("| scenario | system | req/s | vs HAPI JPA | p50 ms | p90 ms | p99 ms | p99 vs floor | max ms | GC pauses (n / longest ms) |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (String scenario : scenarios()) {
             for (BenchRunner.SystemResult r : results) {
                 LoadDriver.Result x = r.scenarios().get(scenario);
                 if (x == null) {
                     continue;
                 }
-                md.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %s | %.2f | %.2f | %.2f | %s | %.2f |\n", scenario, r.name(), x.throughput(),
+                md.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %s | %.2f | %.2f | %.2f | %s | %.2f | %s |\n", scenario, r.name(), x.throughput(),
                         hapi.map(h -> h.scenarios().get(scenario)).map(h -> fmt(ratio(x.throughput(), h.throughput()))).orElse("-"),
                         x.p50(), x.p90(), x.p99(),
-                        floor.map(f -> f.scenarios().get(scenario)).map(f -> fmt(ratio(x.p99(), f.p99()))).orElse("-"), x.max()));
+                        floor.map(f -> f.scenarios().get(scenario)).map(f -> fmt(ratio(x.p99(), f.p99()))).orElse("-"), x.max(), gc(x)));
             }
         }
         md.append("\nScenarios: `read` = GET Observation/{id}; `search` = GET Observation?patient=&code=; `ingest` = POST of a 12-resource chart as a "
@@ -235,7 +235,7 @@ final class Report {
         }
         md.append("## Side by side with HAPI JPA (same PostgreSQL, autovacuum on, no ANALYZE by hand)\n\n");
         md.append("| scenario | clients | HAPI JPA req/s | Overturn req/s | ratio | HAPI JPA p50 / p99 / max ms | Overturn p50 / p99 / max ms "
-                + "| p99 ratio | 2x and p99 no worse |\n|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
+                + "| p99 ratio | 2x and p99 no worse | GC pauses HAPI JPA / Overturn (n, longest ms) |\n|---|---:|---:|---:|---:|---:|---:|---:|---|---:|\n");
         List<String> rows = new ArrayList<>();
         for (String scenario : BenchRunner.SIDE_BY_SIDE) {
             rows.add(scenario);
@@ -252,9 +252,9 @@ final class Report {
             }
             double t = ratio(o.throughput(), h.throughput());
             double p = ratio(o.p99(), h.p99());
-            md.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.1f | %s | %.2f / %.2f / %.2f | %.2f / %.2f / %.2f | %s | %s |\n",
+            md.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.1f | %s | %.2f / %.2f / %.2f | %.2f / %.2f / %.2f | %s | %s | %s / %s |\n",
                     row.replace(BenchRunner.ONE_CLIENT, ""), o.clients(), h.throughput(), o.throughput(), fmt(t),
-                    h.p50(), h.p99(), h.max(), o.p50(), o.p99(), o.max(), fmt(p), t >= 2 && p <= 1 ? "yes" : "no"));
+                    h.p50(), h.p99(), h.max(), o.p50(), o.p99(), o.max(), fmt(p), t >= 2 && p <= 1 ? "yes" : "no", gc(h), gc(o)));
         }
         md.append("\n");
         for (BenchRunner.SystemResult r : List.of(hapi.get(), ours.get())) {
@@ -268,6 +268,11 @@ final class Report {
             }
         }
         md.append("\n");
+    }
+
+    /** A scenario's collection pauses as "n, longest ms", or "0". */
+    private static String gc(LoadDriver.Result x) {
+        return x.gc().count() == 0 ? "0" : String.format(Locale.ROOT, "%d, %.1f", x.gc().count(), x.gc().maxMs());
     }
 
     private static void chart(List<BenchRunner.SystemResult> all, Path png) throws IOException {

@@ -25,11 +25,14 @@ final class ServerProcess implements AutoCloseable {
     private final long startMillis;
     private final String dataMarker;
 
-    private ServerProcess(Process process, int port, long startMillis, String dataMarker) {
+    private final Path gcLog;
+
+    private ServerProcess(Process process, int port, long startMillis, String dataMarker, Path gcLog) {
         this.process = process;
         this.port = port;
         this.startMillis = startMillis;
         this.dataMarker = dataMarker;
+        this.gcLog = gcLog;
     }
 
     /**
@@ -42,7 +45,11 @@ final class ServerProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("JAVA_HOME", System.getProperty("java.home")); // launchers use the bench's own JVM
         builder.environment().putAll(env);
+        // Every JVM the command starts logs its garbage-collection pauses with wall-clock times, so that each scenario
+        // can report the pauses that fell inside it; the same for every system (a log changes no collector setting).
+        builder.environment().put("JDK_JAVA_OPTIONS", "-Xlog:gc:file=" + log.toAbsolutePath() + ".gc-%p.log:time");
         Process process = builder.start();
+        Path gcLog = Path.of(log.toAbsolutePath() + ".gc-" + process.pid() + ".log");
         URI metadata = URI.create("http://127.0.0.1:" + port + "/fhir/metadata");
         long deadline = t0 + START_LIMIT.toNanos();
         while (System.nanoTime() < deadline) {
@@ -54,7 +61,7 @@ final class ServerProcess implements AutoCloseable {
                 HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(metadata).timeout(Duration.ofSeconds(5)).build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 200) {
-                    return new ServerProcess(process, port, (System.nanoTime() - t0) / 1_000_000, dataMarker);
+                    return new ServerProcess(process, port, (System.nanoTime() - t0) / 1_000_000, dataMarker, gcLog);
                 }
             } catch (IOException notYet) {
                 // not listening yet
@@ -71,6 +78,11 @@ final class ServerProcess implements AutoCloseable {
 
     long startMillis() {
         return startMillis;
+    }
+
+    /** The server JVM's stop-the-world collection pauses logged between two instants. */
+    GcPauses gcPauses(java.time.Instant from, java.time.Instant to) throws IOException {
+        return GcPauses.parse(Files.exists(gcLog) ? Files.readAllLines(gcLog) : List.of(), from, to);
     }
 
     /** Resident memory of the server's JVM alone, in MiB. */
