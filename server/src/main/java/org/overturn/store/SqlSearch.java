@@ -50,6 +50,7 @@ final class SqlSearch {
     static Sql page(SearchRequest request, int limit, SearchParameterRegistry registry, @Nullable Instant now) {
         SqlSearch s = new SqlSearch(now);
         Paired paired = pair(request.criteria(), composites(registry, request.resourceType()));
+        Criterion driver = driver(request.criteria());
         StringBuilder sql = new StringBuilder("select r.res_type, r.res_id, r.version, r.last_updated, r.content from ");
         if (paired != null && paired.drivesSort(request.sort())) {
             // The due-work query (status=...&deadline=...&_sort=deadline): the composite index range yields the matches
@@ -64,11 +65,11 @@ final class SqlSearch {
             sql.append("idx_token_date i join resource r on r.res_type = i.res_type and r.res_id = i.res_id where ")
                     .append(s.where)
                     .append(" order by i.low, i.res_id limit ? offset ?");
-        } else if (request.sort().isEmpty() && paired == null && driver(request.criteria()) != null) {
-            return s.driven(request, Objects.requireNonNull(driver(request.criteria())), limit, registry);
+        } else if (request.sort().isEmpty() && paired == null && driver != null) {
+            return s.driven(request, driver, limit, registry);
         } else if (request.sort().isEmpty() && (!request.criteria().isEmpty() || request.compartment() != null)) {
             // Default order with criteria no index range answers alone (only :missing, :not, :text, chains, _lastUpdated,
-            // a compartment): the matches are found first, whatever the statistics say, and only their ids are sorted;
+            // _id, a compartment): the matches are found first, whatever the statistics say, and only their ids are sorted;
             // then the page's rows are read. Walking the whole type in order and testing each row against the criteria
             // is what a planner with stale statistics picks for "order by ... limit", and it costs seconds on a table
             // that grew since its last ANALYZE.
@@ -136,12 +137,13 @@ final class SqlSearch {
     /**
      * The criterion whose index range is likeliest to be the narrowest, chosen by its kind alone (no statistics):
      * an identifier, a reference (one patient's, one claim's resources), a system and code, a code, then strings, URIs,
-     * numbers and dates. Null when no
-     * criterion is answered by one index range of its own (modifiers other than :exact, chains, _id, _lastUpdated,
-     * composites), or when a criterion needs the resource row itself (_lastUpdated).
+     * numbers and dates. Null when no criterion is answered by one index range of its own (modifiers other than
+     * :exact, chains, composites), when a criterion needs the resource row itself (_lastUpdated), and when ids are
+     * given (_id: the primary key finds those few rows, tested by the other criteria, better than any index range).
      */
     static @Nullable Criterion driver(List<Criterion> criteria) {
-        if (criteria.stream().anyMatch(c -> c.chain() == null && c.param().name().equals("_lastUpdated"))) {
+        if (criteria.stream().anyMatch(c -> c.chain() == null && c.param().isColumn()
+                && (c.param().name().equals("_lastUpdated") || c.modifier() == null))) {
             return null;
         }
         Criterion best = null;
