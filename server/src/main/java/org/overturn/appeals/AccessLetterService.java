@@ -26,7 +26,6 @@ import org.overturn.deadlines.Urgency;
 import org.overturn.law.Law;
 import org.overturn.law.RegimeRules;
 import org.overturn.letter.AccessLetterComposer;
-import org.overturn.letter.CaseDocuments;
 import org.overturn.letter.Letter;
 import org.overturn.letter.LetterDocuments;
 import org.overturn.platform.Canonical;
@@ -42,11 +41,6 @@ import org.overturn.store.StoredResource;
  * PDF) with a Provenance.
  */
 final class AccessLetterService {
-    static final String STEP_THERAPY_EXCEPTION = "step-therapy-exception";
-    static final String EXPANDED_ACCESS = "expanded-access";
-    static final String CLINICAL_TRIAL_ROUTINE_COSTS = "clinical-trial-routine-costs";
-    static final List<String> KINDS = List.of(STEP_THERAPY_EXCEPTION, EXPANDED_ACCESS, CLINICAL_TRIAL_ROUTINE_COSTS);
-
     private final ResourceStore store;
     private final CaseLaw cases;
     private final AccessLetterComposer letters;
@@ -61,37 +55,34 @@ final class AccessLetterService {
         this.registry = registry;
     }
 
-    DocumentReference generate(String claimId, String kind, Urgency urgency) {
+    /** @param kind one of the three access letters (the others are not this service's: a programming error) */
+    DocumentReference generate(String claimId, CaseLetters.Kind kind, Urgency urgency) {
         Claim claim = (Claim) store.read("Claim", claimId).content();
         PaCase c = cases.cases().readClaim(claim);
         Assessment assessment = cases.assessKnownDrug(c, "");
         Instant now = cases.now();
         Letter letter;
-        CaseDocuments.Kind type;
-        if (kind.equals(STEP_THERAPY_EXCEPTION)) {
+        if (kind == CaseLetters.Kind.STEP_THERAPY_EXCEPTION) {
             RegimeCandidates regimes = cases.regimes(c);
             DeadlineSchedule decision = cases.deadlines(regimes, now, Step.STEP_THERAPY_EXCEPTION_DECISION, urgency);
             ZoneId zone = decision.actOn().map(Deadline::zone).orElse(ZoneId.of("America/New_York"));
             letter = letters.stepTherapyException(input(c, assessment, LocalDate.ofInstant(now, zone)), laws(regimes),
                     decision.actOn().orElse(null), decision.decidingFact());
-            type = CaseDocuments.Kind.STEP_THERAPY_EXCEPTION_REQUEST;
-        } else if (kind.equals(EXPANDED_ACCESS)) {
+        } else if (kind == CaseLetters.Kind.EXPANDED_ACCESS) {
             if (assessment.drug().get().approved()) {
                 throw new OverturnException(ErrorCode.BUSINESS_RULE, assessment.drug().get().displayName() + " is FDA-approved;"
                         + " expanded access is for investigational drugs (ask for kind medical-necessity or appeal instead)", "kind");
             }
             letter = letters.expandedAccess(input(c, assessment, LocalDate.ofInstant(now, ZoneId.of("America/New_York"))),
                     trials(assessment.drug().get()));
-            type = CaseDocuments.Kind.EXPANDED_ACCESS_REQUEST;
-        } else if (kind.equals(CLINICAL_TRIAL_ROUTINE_COSTS)) {
+        } else if (kind == CaseLetters.Kind.CLINICAL_TRIAL_ROUTINE_COSTS) {
             letter = letters.clinicalTrialRoutineCosts(input(c, assessment, LocalDate.ofInstant(now, ZoneId.of("America/New_York"))),
                     assessment.drug().get().approved() ? null : trials(assessment.drug().get()));
-            type = CaseDocuments.Kind.CLINICAL_TRIAL_ROUTINE_COSTS_REQUEST;
         } else {
-            throw new OverturnException(ErrorCode.INVALID_REQUEST, "kind '" + kind + "' is not an access letter; one of " + KINDS, "kind");
+            throw new IllegalArgumentException("not an access letter: " + kind);
         }
         Date date = Date.from(now);
-        DocumentReference doc = LetterDocuments.document(letter, type, c.patientRef(), c.prescriberRef(), List.of(c.claimRef()), date);
+        DocumentReference doc = LetterDocuments.document(letter, kind.document(), c.patientRef(), c.prescriberRef(), List.of(c.claimRef()), date);
         return store.inTransaction(() -> {
             StoredResource stored = store.create(doc, null).stored();
             Set<String> sources = new LinkedHashSet<>(List.of(c.claimRef(), c.patientRef(), "Coverage/" + c.coverage().getIdElement().getIdPart()));

@@ -8,6 +8,7 @@ import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.IdType;
 import org.overturn.appeals.CaseLetters;
+import org.overturn.deadlines.Urgency;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,6 +30,9 @@ final class ClaimLetterOperationProvider {
             @IdParam IdType claimId,
             @OperationParam(name = "kind", min = 1) @Nullable CodeType kind,
             @OperationParam(name = "urgency") @Nullable CodeType urgency) {
-        return letters.generate(claimId.getIdPart(), kind == null ? null : kind.getValue(), urgency == null ? null : urgency.getValue());
+        // kind first: when both parameters are wrong, the kind's error is the one answered
+        CaseLetters.Kind letterKind = CaseLetters.Kind.parse(kind == null ? null : kind.getValue());
+        Urgency letterUrgency = Urgency.parse(urgency == null ? null : urgency.getValue());
+        return letters.generate(new CaseLetters.Request(claimId.getIdPart(), letterKind, letterUrgency));
     }
 }
