@@ -10,6 +10,7 @@ import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Subscription;
+import org.overturn.subscriptions.EventsRequest;
 import org.overturn.subscriptions.SubscriptionService;
 import org.jspecify.annotations.Nullable;
 
@@ -44,7 +45,8 @@ final class SubscriptionOperationProvider {
             @OperationParam(name = "eventsSinceNumber") @Nullable StringType since,
             @OperationParam(name = "eventsUntilNumber") @Nullable StringType until,
             @OperationParam(name = "content") @Nullable CodeType content, RequestDetails request) {
-        return subscriptions.events(id.getIdPart(), since == null ? null : since.getValue(), until == null ? null : until.getValue(),
-                content == null ? null : content.getValue(), request.getFhirServerBase());
+        EventsRequest asked = EventsRequest.parse(id.getIdPart(), since == null ? null : since.getValue(),
+                until == null ? null : until.getValue(), content == null ? null : content.getValue());
+        return subscriptions.events(asked, request.getFhirServerBase());
     }
 }

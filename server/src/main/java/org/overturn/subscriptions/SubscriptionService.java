@@ -90,22 +90,21 @@ public final class SubscriptionService {
 
     /**
      * {@code Subscription/{id}/$events}: a notification Bundle (type query-event) with the events numbered
-     * {@code since} to {@code until} (both optional, inclusive), at most {@link #MAX_EVENTS}, in the content asked
-     * for or else the Subscription's own.
+     * {@code since} to {@code until} (inclusive), at most {@link #MAX_EVENTS}, in the content asked for or else the
+     * Subscription's own.
      */
-    public Bundle events(String id, @Nullable String since, @Nullable String until, @Nullable String content,
-            String serverBase) {
+    public Bundle events(EventsRequest request, String serverBase) {
+        String id = request.subscriptionId();
         StoredResource stored = store.read("Subscription", id);
         Subscription subscription = (Subscription) stored.content();
         NotificationOutbox.State state = outbox.state(id).orElseThrow(() -> new OverturnException(ErrorCode.NOT_FOUND,
                 "Subscription/" + id + " has no events"));
-        long from = number(since, "eventsSinceNumber", 1);
-        long to = number(until, "eventsUntilNumber", state.eventsSinceStart());
-        String asked = content == null || content.isBlank() ? reader.read(subscription).content() : content;
-        if (!List.of(BackportProfiles.EMPTY, BackportProfiles.ID_ONLY, BackportProfiles.FULL_RESOURCE).contains(asked)) {
-            throw new OverturnException(ErrorCode.INVALID_REQUEST, "Parameter 'content' must be empty, id-only or full-resource",
-                    "content");
-        }
+        Long since = request.since();
+        Long until = request.until();
+        EventsRequest.Content content = request.content();
+        long from = since == null ? 1 : since;
+        long to = until == null ? state.eventsSinceStart() : until;
+        String asked = content == null ? reader.read(subscription).content() : content.code();
         List<NotificationFactory.Event> events = new ArrayList<>();
         for (NotificationOutbox.Row row : outbox.events(id, from, to, MAX_EVENTS)) {
             events.add(notifications.event(row, asked, serverBase));
@@ -113,21 +112,5 @@ public final class SubscriptionService {
         NotificationFactory.Status status = new NotificationFactory.Status(id, state.topic(), subscription.getStatus().toCode(),
                 state.eventsSinceStart(), subscription.hasError() ? subscription.getError() : null);
         return NotificationFactory.notification(serverBase, status, BackportProfiles.QUERY_EVENT, asked, events, clock.instant());
-    }
-
-    private static long number(@Nullable String value, String name, long otherwise) {
-        if (value == null || value.isBlank()) {
-            return otherwise;
-        }
-        try {
-            long n = Long.parseLong(value.trim());
-            if (n >= 1) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new OverturnException(ErrorCode.INVALID_REQUEST, "Parameter '" + name + "' must be an event number (1 or more),"
-                + " not '" + value + "'", name);
     }
 }
