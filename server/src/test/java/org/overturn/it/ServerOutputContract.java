@@ -12,10 +12,11 @@ import org.overturn.fixtures.Scenarios;
 
 /**
  * What Overturn writes itself is valid FHIR R4, checked by HAPI's validator through {@code $validate} rather than by
- * our own reading of the spec: after a PA request, a letter, an appeal with its external review and a patient
- * summary, every resource of the kinds the server writes that changed meanwhile validates without errors.
+ * our own reading of the spec: after a PA request, a letter, an appeal with its external review, a patient summary and
+ * an eligibility check, every resource of the kinds the server writes that changed meanwhile validates without errors.
+ * (The operations do not re-validate their own responses after commit: this is where that conformance is proved.)
  */
-public interface ServerOutputContract extends PasContract, AppealContract, LetterContract, CaseKitContract {
+public interface ServerOutputContract extends PasContract, AppealContract, LetterContract, CaseKitContract, EligibilityRequests {
     List<String> WRITTEN_BY_THE_SERVER = List.of("ClaimResponse", "Task", "DocumentReference", "Provenance",
             "QuestionnaireResponse", "CoverageEligibilityResponse", "Claim", "Communication");
 
@@ -26,9 +27,13 @@ public interface ServerOutputContract extends PasContract, AppealContract, Lette
         appealWhenAlectinibDeniedForNegativeAlkThenDmhcDeadlinesLetterAndImrPacket();
         generateLetterWhenCompleteChartThenStoredMarkdownAndPdfNameTheEvidence(Scenarios.INOTUZUMAB_CA);
         patientSummaryWhenApprovedThenYesTheApprovalNumberThePharmacyWhomToCallAndHelpWithCosts();
+        Response eligibility = post("CoverageEligibilityRequest/$submit",
+                eligibilityRequest(load(Scenarios.ALECTINIB_CA.bundleJson()), "server-output-" + start.toEpochMilli()));
+        assertThat(eligibility.status()).as(eligibility.body()).isEqualTo(200);
 
         List<String> errors = new ArrayList<>();
         int checked = 0;
+        List<String> checkedTypes = new ArrayList<>();
         for (String type : WRITTEN_BY_THE_SERVER) {
             JsonNode page = get(type + "?_lastUpdated=ge" + start + "&_count=200").json();
             for (JsonNode entry : page.path("entry")) {
@@ -36,6 +41,7 @@ public interface ServerOutputContract extends PasContract, AppealContract, Lette
                 Response r = post(type + "/$validate", resource.toString());
                 assertThat(r.status()).as(r.body()).isEqualTo(200);
                 checked++;
+                checkedTypes.add(type);
                 for (JsonNode issue : r.json().path("issue")) {
                     if (issue.path("severity").asText().matches("error|fatal")) {
                         errors.add(type + "/" + resource.path("id").asText() + " " + issue.path("expression").path(0).asText()
@@ -45,6 +51,7 @@ public interface ServerOutputContract extends PasContract, AppealContract, Lette
             }
         }
         assertThat(checked).as("resources written by the flows").isGreaterThan(10);
+        assertThat(checkedTypes).as("the eligibility response among them").contains("CoverageEligibilityResponse");
         assertThat(errors).isEmpty();
     }
 }
