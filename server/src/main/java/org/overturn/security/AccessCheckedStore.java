@@ -105,10 +105,19 @@ final class AccessCheckedStore implements ResourceStore {
         if (type != null && id != null) {
             Reach reach = require(caller, type, Interaction.READ);
             if (!caller.reachesAll(type, Interaction.READ)) {
-                boolean member = reach != Reach.PATIENT || (type.equals("Binary")
-                        ? inCompartment(caller, unknownIfGone(caller, reach, type, id, () -> store.read(type, id)).resource())
-                        : unknownIfGone(caller, reach, type, id, () -> store.storedCompartments(type, id))
-                                .contains(caller.patient()));
+                if (reach == Reach.PATIENT && !type.equals("Binary")) {
+                    // Each version by its own compartments, as vread and type history (ADR 0007); restrictions and
+                    // ownership are the current version's, as for a read.
+                    if (!matchesRestriction(caller, type, id) || (clientOwned(caller, type) && !caller.owns(owner(
+                            unknownIfGone(caller, reach, type, id, () -> store.read(type, id)).content())))) {
+                        throw notKnown(type, id);
+                    }
+                    return store.historyWithinCompartment(type, id, java.util.Objects.requireNonNull(caller.patient()),
+                            since, count, offset);
+                }
+                // A Binary is in no compartment: its current securityContext decides, as for a read.
+                boolean member = reach != Reach.PATIENT
+                        || inCompartment(caller, unknownIfGone(caller, reach, type, id, () -> store.read(type, id)).resource());
                 if ((reach == Reach.PATIENT && !member)
                         || !matchesRestriction(caller, type, id)
                         || (clientOwned(caller, type) && !caller.owns(owner(
@@ -154,6 +163,19 @@ final class AccessCheckedStore implements ResourceStore {
                     "The token reaches only its own patient's compartment");
         }
         return store.historyWithinCompartment(type, patient, since, count, offset);
+    }
+
+    /** Another patient's compartment only for callers who reach every resource of the type. */
+    @Override
+    public Page<HistoryEntry> historyWithinCompartment(
+            String type, String id, String patient, @Nullable Instant since, int count, int offset) {
+        SmartAccess caller = access.current();
+        require(caller, type, Interaction.READ);
+        if (!caller.reachesAll(type, Interaction.READ) && !patient.equals(caller.patient())) {
+            throw new OverturnException(ErrorCode.INSUFFICIENT_SCOPE,
+                    "The token reaches only its own patient's compartment");
+        }
+        return store.historyWithinCompartment(type, id, patient, since, count, offset);
     }
 
     @Override

@@ -662,14 +662,47 @@ final class JdbcResourceStore implements ResourceStore {
             return new Page<>(more ? entries.subList(0, count) : entries, List.of(), null, more);
         });
         // The query holds versions of the patient's primary resources and every version of the resources that name the
-        // patient now (a performer); of those, a version enters only if it was itself in the compartment, as a vread
-        // checks it. A deletion has no content: it enters when the version it deleted had the patient as primary.
-        List<HistoryEntry> members = page.items().stream()
-                .filter(e -> patient.equals(e.primaryPatient()) || (e.stored().resource() != null
-                        && patientCompartments(e.stored().resource()).contains(patient)))
-                .toList();
+        // patient now (a performer); of those, only the versions that were themselves in the compartment enter.
+        List<HistoryEntry> members = page.items().stream().filter(e -> wasInCompartment(e, patient)).toList();
         // No total: it would count the versions left out.
         return new Page<>(members, List.of(), null, page.hasMore());
+    }
+
+    @Override
+    public Page<HistoryEntry> historyWithinCompartment(
+            String type, String id, String patient, @Nullable Instant since, int count, int offset) {
+        TypeStorage storage = storage(type);
+        List<HistoryEntry> members = withinBudget(() -> {
+            // Every version of the one resource: whether any was the patient's decides between a history and a 404,
+            // whatever _since and the page ask for, so that the answer says nothing of resources the patient never saw.
+            List<HistoryEntry> all = storage != tables
+                    ? storage.history(type, id, null, Integer.MAX_VALUE, 0,
+                            (rs, n) -> new HistoryEntry(stored(rs, rs.getBoolean(6)), rs.getString(7)))
+                    : jdbc.query("select res_type, res_id, version, last_updated, content, deleted, method, patient_id"
+                                    + " from resource_version where res_type = ? and res_id = ?"
+                                    + " order by last_updated desc, version desc",
+                            (rs, n) -> new HistoryEntry(stored(rs, rs.getBoolean(6)), rs.getString(7), rs.getString(8)),
+                            type, id);
+            return all.stream().filter(e -> wasInCompartment(e, patient)).toList();
+        });
+        if (members.isEmpty()) {
+            throw new OverturnException(ErrorCode.NOT_FOUND, type + "/" + id + " is not known");
+        }
+        List<HistoryEntry> inRange = since == null ? members
+                : members.stream().filter(e -> !e.stored().lastUpdated().isBefore(since)).toList();
+        int from = Math.min(offset, inRange.size());
+        int to = (int) Math.min((long) from + count, inRange.size());
+        return new Page<>(inRange.subList(from, to), List.of(), inRange.size(), to < inRange.size());
+    }
+
+    /**
+     * The history rule of ADR 0007, shared by type and instance history: a version is shown to Patient/{@code patient}
+     * only if it was itself in the patient's compartment, as a vread checks it. A deletion has no content: it is shown
+     * when the version it deleted was filed under the patient (its row carries that version's primary patient).
+     */
+    private boolean wasInCompartment(HistoryEntry entry, String patient) {
+        return patient.equals(entry.primaryPatient()) || (entry.stored().resource() != null
+                && patientCompartments(entry.stored().resource()).contains(patient));
     }
 
     @Override

@@ -168,6 +168,15 @@ public interface ResourceStore {
     Page<HistoryEntry> historyWithinCompartment(
             String type, String patient, @Nullable Instant since, int count, int offset);
 
+    /**
+     * The history of one resource as a patient-scoped caller may see it, by the same rule as
+     * {@link #historyWithinCompartment(String, String, Instant, int, int)}: the versions that were themselves in
+     * Patient/{@code patient}'s compartment and the deletions of versions filed under the patient, with their total.
+     * 404 when no version ever was, whether the resource is unknown, deleted or another patient's.
+     */
+    Page<HistoryEntry> historyWithinCompartment(
+            String type, String id, String patient, @Nullable Instant since, int count, int offset);
+
     Page<StoredResource> search(SearchRequest request);
 
     /** The matches as stored JSON, unparsed, for a search without _include or _revinclude. */

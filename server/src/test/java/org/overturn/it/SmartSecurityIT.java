@@ -466,6 +466,82 @@ class SmartSecurityIT extends ServerTest {
                 bearer(patientToken(patientA, "patient/Observation.rs?category=laboratory"))).status()).isEqualTo(403);
     }
 
+    /**
+     * Instance history by the rule of type history and vread: each version by its own compartments. An Observation
+     * about B (versions 1, 2) moved to A (versions 3, 4), then deleted: A sees 3, 4 and the deletion, B its own 1 and
+     * 2 (which it may vread) though it no longer reads the resource, and a third patient gets 404 on every path.
+     */
+    @Test
+    void patientTokenWhenAskingForInstanceHistoryThenOnlyTheVersionsThatWereInItsCompartment() {
+        String admin = bearer(systemToken("system/*.cruds"));
+        String moved = createAs(admin, "Observation", observation(patientB, "inst-B-1"));
+        String ref = "Observation/" + moved;
+        for (String[] change : new String[][] {{patientB, "inst-B-2"}, {patientA, "inst-A-3"}, {patientA, "inst-A-4"}}) {
+            assertThat(put(ref, observation(change[0], change[1]).replace("{\"resourceType\"",
+                    "{\"id\":\"" + moved + "\",\"resourceType\""), "Authorization", admin).status()).isEqualTo(200);
+        }
+        String outsider = createAs(admin, "Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + marker + "D\"}]}");
+        for (String scope : List.of("patient/*.read", "patient/Observation.rs", "patient/Observation.r")) {
+            String a = bearer(patientToken(patientA, scope));
+            String b = bearer(patientToken(patientB, scope));
+            for (String format : List.of("", "?_format=json", "?_pretty=true", "?_format=xml")) {
+                Response ofA = get(ref + "/_history" + format, "Authorization", a);
+                assertThat(ofA.status()).as(scope + format + ": " + ofA.body()).isEqualTo(200);
+                assertThat(ofA.body()).as(scope + format).contains(marker + "-obs-inst-A-4", marker + "-obs-inst-A-3")
+                        .doesNotContain(marker + "-obs-inst-B");
+                Response ofB = get(ref + "/_history" + format, "Authorization", b);
+                assertThat(ofB.status()).as(scope + format + ": " + ofB.body()).isEqualTo(200);
+                assertThat(ofB.body()).as(scope + format).contains(marker + "-obs-inst-B-2", marker + "-obs-inst-B-1")
+                        .doesNotContain(marker + "-obs-inst-A");
+            }
+            assertThat(versions(get(ref + "/_history", "Authorization", a).json())).as(scope).containsExactly("4", "3");
+            assertThat(get(ref + "/_history", "Authorization", a).json().path("total").asInt()).isEqualTo(2);
+            assertThat(versions(get(ref + "/_history", "Authorization", b).json())).as(scope).containsExactly("2", "1");
+            // Page by page, the pages hold only the caller's versions and end with them.
+            List<String> paged = new ArrayList<>();
+            String next = ref + "/_history?_count=1";
+            while (next != null && paged.size() < 10) {
+                JsonNode page = get(next, "Authorization", a).json();
+                paged.addAll(versions(page));
+                next = null;
+                for (JsonNode link : page.path("link")) {
+                    if (link.path("relation").asText().equals("next")) {
+                        next = link.path("url").asText().replaceFirst("^.*/fhir/?", "");
+                    }
+                }
+            }
+            assertThat(paged).as(scope + " paged").containsExactly("4", "3");
+            // As vread answers: B reads its own versions but no longer the resource, A the other way round.
+            assertThat(get(ref, "Authorization", b).status()).isEqualTo(404);
+            assertThat(get(ref + "/_history/1", "Authorization", b).status()).isEqualTo(200);
+            assertThat(get(ref + "/_history/1", "Authorization", a).status()).isEqualTo(404);
+            String d = bearer(patientToken(outsider, scope));
+            for (String path : List.of(ref + "/_history", ref + "/_history?_since=2999-01-01T00:00:00Z",
+                    ref + "/_history?_format=xml", "Observation/nothing-" + unique() + "/_history")) {
+                Response r = get(path, "Authorization", d);
+                assertThat(r.assertOutcome(404)).as(path).isEqualTo("OVT-404");
+                assertThat(r.body()).as(path).doesNotContain(marker + "-obs-inst");
+            }
+        }
+        // A deletion enters by the version it deleted: A's history shows it, B's does not.
+        assertThat(delete(ref, "Authorization", admin).status()).isIn(200, 204);
+        String a = bearer(patientToken(patientA, "patient/*.rs"));
+        String b = bearer(patientToken(patientB, "patient/*.rs"));
+        assertThat(versions(get(ref + "/_history", "Authorization", a).json())).containsExactly("DELETE", "4", "3");
+        assertThat(versions(get(ref + "/_history", "Authorization", b).json())).containsExactly("2", "1");
+        // Those who reach every Observation see every version.
+        assertThat(versions(get(ref + "/_history", "Authorization", admin).json()))
+                .containsExactly("DELETE", "4", "3", "2", "1");
+    }
+
+    /** Each history entry's version, or DELETE for a deletion (which has no resource). */
+    private static List<String> versions(JsonNode bundle) {
+        List<String> versions = new ArrayList<>();
+        bundle.path("entry").forEach(e -> versions.add(e.path("request").path("method").asText().equals("DELETE")
+                ? "DELETE" : e.path("resource").path("meta").path("versionId").asText()));
+        return versions;
+    }
+
     @Test
     void patientTokenWhenIncludingThenOnlyWhatItMayReadIsIncludedAndIteratedJoinsAreRefused() {
         String admin = bearer(systemToken("system/*.cruds"));
