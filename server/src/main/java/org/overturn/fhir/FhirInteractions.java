@@ -79,7 +79,7 @@ final class FhirInteractions {
         Page<HistoryEntry> page = store.history(type, id, since == null ? null : since.toInstant(), pageSize, offset);
         List<IBaseResource> resources = new ArrayList<>();
         for (HistoryEntry entry : page.items()) {
-            resources.add(historyResource(entry));
+            resources.add(historyResource(entry, request.getFhirServerBase()));
         }
         SimpleBundleProvider provider = new SimpleBundleProvider(resources);
         provider.setSize(page.total());
@@ -88,14 +88,16 @@ final class FhirInteractions {
         return provider;
     }
 
-    private static IBaseResource historyResource(HistoryEntry entry) {
+    private static IBaseResource historyResource(HistoryEntry entry, String base) {
         StoredResource stored = entry.stored();
         if (stored.resource() != null) {
             return stored.resource();
         }
-        // A deletion has no body: HAPI renders an entry with request DELETE for a resource flagged as deleted.
+        // A deletion has no body: HAPI renders an entry with request DELETE, a response and no resource for a resource
+        // flagged as deleted. Its id carries the base, so that HAPI takes the entry's fullUrl from it ([base]/[type]/[id])
+        // and not from the stand-in's own type; HistoryBundleInterceptor takes the version off the request URL.
         IBaseResource tombstone = new org.hl7.fhir.r4.model.Basic();
-        tombstone.setId(new IdType(stored.type(), stored.id(), Long.toString(stored.version())));
+        tombstone.setId(new IdType(base, stored.type(), stored.id(), Long.toString(stored.version())));
         ca.uhn.fhir.model.api.ResourceMetadataKeyEnum.DELETED_AT.put(
                 tombstone, new org.hl7.fhir.r4.model.InstantType(Date.from(stored.lastUpdated())));
         ca.uhn.fhir.model.api.ResourceMetadataKeyEnum.ENTRY_TRANSACTION_METHOD.put(

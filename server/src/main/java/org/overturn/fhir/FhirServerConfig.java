@@ -86,6 +86,7 @@ class FhirServerConfig {
         server.registerInterceptor(accessChecks);
         server.registerInterceptor(new OutcomeInterceptor());
         server.registerInterceptor(new StoredBundleInterceptor(ctx));
+        server.registerInterceptor(new HistoryBundleInterceptor());
         server.registerInterceptor(new WrittenResourceInterceptor(ctx));
         server.registerInterceptor(new CapabilityStatementInterceptor(
                 registry, fhirPackage.resources(CapabilityStatement.class).get(0), subscriptions.topicUrls(), discovery));

@@ -83,6 +83,21 @@ public interface CrudContract extends FhirHttp {
     }
 
     @Test
+    default void historyWhenResourceDeletedThenDeletionEntryNamesTheResourceWithRequestAndResponseButNoBody() {
+        String id = create("Patient", patient("Tombstone", unique()));
+        assertThat(delete("Patient/" + id).status()).isEqualTo(200);
+        String history = "Patient/" + id + "/_history";
+        var deletion = get(history).json().path("entry").get(0);
+        // R4 http.html#history: a deletion entry has no resource, a request (DELETE) and a response, and its
+        // fullUrl is the deleted resource's, not a placeholder type's.
+        assertThat(deletion.path("fullUrl").asText()).as(history).endsWith("/Patient/" + id);
+        assertThat(deletion.has("resource")).as(history).isFalse();
+        assertThat(deletion.path("request").path("method").asText()).as(history).isEqualTo("DELETE");
+        assertThat(deletion.path("request").path("url").asText()).as(history).isEqualTo("Patient/" + id);
+        assertThat(deletion.path("response").path("status").asText()).as(history).startsWith("20");
+    }
+
+    @Test
     default void deleteWhenResourceExistsThenReadIs410AndHistoryKeepsTheVersions() {
         String id = create("Patient", patient("Gone", unique()));
         Response del = delete("Patient/" + id);

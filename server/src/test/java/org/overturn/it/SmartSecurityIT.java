@@ -418,7 +418,6 @@ class SmartSecurityIT extends ServerTest {
                 Response r = get("Observation/_history?_count=500&_since=" + since + format, "Authorization", auth);
                 assertThat(r.status()).as(scope + ": " + r.body()).isEqualTo(200);
                 List<String> versions = new ArrayList<>();
-                // (A deletion's fullUrl names the type as Basic, the stand-in it is rendered from: only the id is read.)
                 r.json().path("entry").forEach(e -> versions.add(e.path("fullUrl").asText()
                         .replaceFirst(".*/fhir/[A-Za-z]+/", "").replaceFirst("/_history/.*", "") + " " + e.path("request").path("method").asText()
                         + " " + e.path("resource").path("meta").path("versionId").asText()));
