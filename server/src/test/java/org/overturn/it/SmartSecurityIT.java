@@ -796,9 +796,22 @@ class SmartSecurityIT extends ServerTest {
                 + "\"https://other.example/fhir/Patient/" + patientA + "\"},\"note\":[{\"text\":\"" + marker + "B remote\"}]}")));
         List<String> forbiddenIds = ids.stream().map(Map.Entry::getValue).toList();
 
+        // B's Observation moved to A: A reads it now, but none of its versions about B on any history path.
+        String moved = createAs(admin, "Observation", observation(patientB, "B-moved"));
+        assertThat(put("Observation/" + moved, observation(patientA, "A-moved").replace("{\"resourceType\"",
+                "{\"id\":\"" + moved + "\",\"resourceType\""), "Authorization", admin).status()).isEqualTo(200);
+
         int probes = 0;
         for (String scope : List.of("patient/*.read", "patient/*.rs")) {
             String auth = bearer(patientToken(patientA, scope));
+            String movedRef = "Observation/" + moved;
+            for (String read : List.of(movedRef + "/_history", movedRef + "/_history?_format=xml",
+                    movedRef + "/_history?_pretty=true", movedRef + "/_history?_count=1&_offset=1", movedRef + "/_history/1")) {
+                Response r = get(read, "Authorization", auth);
+                assertThat(r.status()).as(read).isEqualTo(read.endsWith("/_history/1") ? 404 : 200);
+                assertThat(r.body()).as(read).doesNotContain(marker + "-obs-B-moved");
+                probes++;
+            }
             for (Map.Entry<String, String> e : ids) {
                 String ref = e.getKey() + "/" + e.getValue();
                 for (String read : List.of(ref, ref + "?_format=xml", ref + "?_pretty=true", ref + "?_format=json",
@@ -843,7 +856,7 @@ class SmartSecurityIT extends ServerTest {
             }
         }
         System.out.println("Cross-patient probes by type, none answered with data outside A's compartment: " + probes);
-        assertThat(probes).isGreaterThanOrEqualTo(2 * 16 * 16);
+        assertThat(probes).isGreaterThanOrEqualTo(2 * 16 * 16 + 2 * 5);
     }
 
     /**
