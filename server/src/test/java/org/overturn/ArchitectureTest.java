@@ -57,6 +57,18 @@ class ArchitectureTest {
                     "org.overturn.pas..", "org.overturn.eligibility..", "org.overturn.store..", "org.overturn.fhir..",
                     "org.springframework.jdbc..", "jakarta.servlet..");
 
+    /**
+     * The trial registry is shared by letters and appeals and calls out to ClinicalTrials.gov: of Overturn it uses the
+     * kernel only (its bounded HTTP exchange), never a feature or the store.
+     */
+    @ArchTest
+    static final ArchRule trialsUseOnlyThePlatform = noClasses()
+            .that().resideInAPackage("org.overturn.trials..")
+            .should().dependOnClassesThat(DescribedPredicate.describe("an org.overturn class outside trials and platform",
+                    (JavaClass c) -> c.getPackageName().startsWith("org.overturn.")
+                            && !c.getPackageName().startsWith("org.overturn.trials")
+                            && !c.getPackageName().startsWith("org.overturn.platform")));
+
     /** The coverage knowledge and its evaluation are plain Java over the loaded files: no FHIR, no storage. */
     @ArchTest
     static final ArchRule criteriaArePure = noClasses()

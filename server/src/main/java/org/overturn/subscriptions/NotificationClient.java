@@ -3,10 +3,10 @@ package org.overturn.subscriptions;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.overturn.platform.BoundedExchange;
 import org.overturn.platform.HostAllowList;
 import org.jspecify.annotations.Nullable;
 
@@ -14,10 +14,15 @@ import org.jspecify.annotations.Nullable;
  * POSTs a notification to a rest-hook endpoint with the Subscription's headers, as given. The endpoint is checked
  * against the allow-list again before each delivery: its name may resolve elsewhere than when the Subscription was
  * stored (the JVM's own 30 s address cache then keeps the check and the connection on the same address). Redirects
- * are not followed (a redirect target was never checked), and the answer is not read beyond its status.
+ * are not followed (a redirect target was never checked), and the answer's body is read only to its end (at most
+ * 64 KiB): the delivery ends within its timeout, the answer's end included, and an answer that does not end in time is a
+ * failed delivery, tried again by the worker's backoff.
  */
 final class NotificationClient {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(NotificationClient.class);
+
+    /** Beyond this much the answer is not read: what a rest-hook endpoint answers means nothing to us but its status. */
+    private static final long MAX_ANSWER_BYTES = 64 * 1024;
 
     private final HttpClient http;
     private final HostAllowList hosts;
@@ -36,15 +41,15 @@ final class NotificationClient {
             return "the endpoint is not allowed now (overturn.subscriptions.allowed-hosts); nothing was sent";
         }
         HttpRequest.Builder request = HttpRequest.newBuilder(subscription.endpoint())
-                .timeout(timeout)
                 .header("Content-Type", subscription.mimeType())
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         for (BackportSubscription.Header header : subscription.headers()) {
             request.header(header.name(), header.value());
         }
         try {
-            HttpResponse<Void> response = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
-            int status = response.statusCode();
+            // Bounded as a whole, the answer's body included: an endpoint that sends its headers and never ends its body
+            // would otherwise hold a delivery thread for good. Only an answer that ends (or passes the cap) is a delivery.
+            int status = BoundedExchange.send(http, request, timeout, MAX_ANSWER_BYTES).status();
             return status >= 200 && status < 300 ? null : "the endpoint answered HTTP " + status;
         } catch (HttpTimeoutException e) {
             return "no answer within " + timeout.toSeconds() + " s";

@@ -3,12 +3,10 @@ package org.overturn.trials;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -17,13 +15,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.overturn.platform.BoundedExchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Searches ClinicalTrials.gov through its API v2 ({@code GET /studies}): studies whose interventions match the drug's
- * names, in an open status, with only the fields a letter uses. One request, bounded in time and size; anything but a
+ * names, in an open status, with only the fields a letter uses. One request, bounded in time as a whole (body
+ * included, {@link BoundedExchange}) and in size; anything but a
  * 200 with the v2 JSON shape is reported as {@link TrialSearch.Unavailable}.
  *
  * @see <a href="https://clinicaltrials.gov/data-api/api">ClinicalTrials.gov API v2</a>
@@ -48,21 +48,18 @@ final class ClinicalTrialsGovRegistry implements TrialRegistry {
     @Override
     public TrialSearch search(TrialQuery query) {
         URI uri = uri(query);
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(properties.timeout()).header("Accept", "application/json").GET().build();
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "application/json").GET();
         try {
-            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            byte[] body;
-            try (InputStream in = response.body()) {
-                long max = properties.maxResponseSize().toBytes();
-                body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
-                if (body.length > max) {
-                    return unavailable(query, "its answer is larger than " + properties.maxResponseSize());
-                }
+            // The whole answer within the timeout: a registry that sends headers and never ends its body is a timeout too.
+            long max = properties.maxResponseSize().toBytes();
+            BoundedExchange.Answer response = BoundedExchange.send(http, request, properties.timeout(), max);
+            if (response.body().length > max) {
+                return unavailable(query, "its answer is larger than " + properties.maxResponseSize());
             }
-            if (response.statusCode() != 200) {
-                return unavailable(query, "it answered HTTP " + response.statusCode());
+            if (response.status() != 200) {
+                return unavailable(query, "it answered HTTP " + response.status());
             }
-            return parse(query, json.readTree(body));
+            return parse(query, json.readTree(response.body()));
         } catch (HttpTimeoutException e) {
             return unavailable(query, "it did not answer within " + properties.timeout().toMillis() + " ms");
         } catch (IOException e) {

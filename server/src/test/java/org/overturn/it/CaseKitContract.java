@@ -5,12 +5,15 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -195,6 +198,28 @@ public interface CaseKitContract extends AppealContract, LetterContract {
         registryAnswers(200, "{\"totalCount\":0,\"studies\":[]}");
         String none = AppealContract.markdown(letter(claimId, "clinical-trial-routine-costs").json());
         assertThat(none).contains("found none. Search again before sending");
+    }
+
+    @Test
+    default void generateLetterWhenTheRegistrySendsHeadersThenNeverEndsItsAnswerThenTheLetterIsWrittenWithinTheTimeoutAndSaysSo() {
+        StubMapping stalled = TrialRegistryStub.SERVER.stubFor(WireMock.get(urlPathEqualTo("/api/v2/studies")).willReturn(
+                aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody(fixture("zanzalintinib-open-studies.json")).withChunkedDribbleDelay(60, 60_000)));
+        String claimId = submittedClaim(Scenarios.ZANZALINTINIB_GA, null);
+        Response r;
+        try {
+            // The registry's timeout is 2 s (ServerTest); the bound leaves room for the letter's own work on a loaded machine.
+            r = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> letter(claimId, "expanded-access"),
+                    "the letter must not wait for the registry to end its answer");
+        } finally {
+            TrialRegistryStub.SERVER.removeStub(stalled);
+        }
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(AppealContract.markdown(r.json()))
+                .contains("ClinicalTrials.gov could not be searched when this letter was written (ClinicalTrials.gov: it did not"
+                        + " answer within 2000 ms)")
+                .contains("https://clinicaltrials.gov/search?intr=zanzalintinib+OR+XL092+OR+XL-092")
+                .doesNotContain("NCT09990001");
     }
 
     // ---- the patient summary ----

@@ -343,6 +343,20 @@ public interface SubscriptionContract extends PasHttp {
     }
 
     @Test
+    default void endpointWhenItAnswersButNeverEndsItsBodyThenEachDeliveryFailsAtTheTimeoutIsRetriedThenError() {
+        String path = "/hook/" + unique();
+        // A 200 at once, then a body that trickles on for a minute: each delivery ends at delivery-timeout (5 s,
+        // ServerTest) as a failure, and the worker's backoff tries again; a delivery thread never waits for the minute.
+        Subscriber.SERVER.stubFor(WireMock.post(urlEqualTo(path)).willReturn(aResponse().withStatus(200)
+                .withBody("ok".repeat(1000)).withChunkedDribbleDelay(60, 60_000)));
+        String id = create("Subscription", pasSubscription(path, "N-" + unique(), "t").toString());
+
+        awaitStatus(id, "error");
+        assertThat(received(path)).as("the handshake is tried max-attempts (3) times").hasSize(3);
+        assertThat(get("Subscription/" + id).json().path("error").asText()).contains("no answer within 5 s").contains("3 attempts");
+    }
+
+    @Test
     default void statusWhenSubscriptionUnknownThen404() {
         assertThat(get("Subscription/" + unique() + "/$status").assertOutcome(404)).isEqualTo("OVT-404");
     }

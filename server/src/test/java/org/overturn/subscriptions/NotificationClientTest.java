@@ -1,8 +1,14 @@
 package org.overturn.subscriptions;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
@@ -48,6 +54,28 @@ class NotificationClientTest {
                 assertThat(accepted.isConnected()).as("the allowed endpoint was called").isTrue();
             }
             sender.join(5000);
+        }
+    }
+
+    @Test
+    void sendWhenTheEndpointSendsHeadersThenNeverEndsItsBodyThenAFailedDeliveryWithinTheTimeout() {
+        WireMockServer endpoint = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        endpoint.start();
+        try {
+            // A 200 at once, then an answer that trickles on for a minute: not a delivery until the answer has ended.
+            endpoint.stubFor(post(urlEqualTo("/hook")).willReturn(aResponse().withStatus(200).withBody("ok".repeat(1000))
+                    .withChunkedDribbleDelay(60, 60_000)));
+            NotificationClient client = new NotificationClient(Duration.ofSeconds(2),
+                    new HostAllowList(List.of(), true, "endpoint", "overturn.subscriptions.allowed-hosts"));
+            URI hook = URI.create("http://127.0.0.1:" + endpoint.port() + "/hook");
+
+            String failure = assertTimeoutPreemptively(Duration.ofSeconds(20),
+                    () -> client.send(subscription(hook), "{}", Duration.ofSeconds(1)),
+                    "the delivery must end at its timeout, not when the endpoint ends its answer");
+
+            assertThat(failure).isEqualTo("no answer within 1 s");
+        } finally {
+            endpoint.stop();
         }
     }
 

@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -146,6 +147,18 @@ class ClinicalTrialsGovRegistryTest {
                 .withBody(fixture("zanzalintinib-open-studies.json")).withFixedDelay(3_000)));
         TrialSearch search = registry(Duration.ofMillis(300), DataSize.ofMegabytes(2), 10).search(ZANZALINTINIB);
         assertThat(reason(search)).contains("did not answer within 300 ms");
+    }
+
+    @Test
+    void searchWhenRegistrySendsHeadersThenNeverEndsItsBodyThenUnavailableWithinTheTimeout() {
+        // Headers at once, then the body a few bytes a minute: the request timeout of java.net.http alone would not end it.
+        REGISTRY.stubFor(get(urlPathEqualTo("/api/v2/studies")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(fixture("zanzalintinib-open-studies.json"))
+                .withChunkedDribbleDelay(60, 60_000)));
+        TrialSearch search = assertTimeoutPreemptively(Duration.ofSeconds(20),
+                () -> registry(Duration.ofMillis(500), DataSize.ofMegabytes(2), 10).search(ZANZALINTINIB),
+                "the search must end at its timeout, not when the registry ends its answer");
+        assertThat(reason(search)).isEqualTo("ClinicalTrials.gov: it did not answer within 500 ms");
     }
 
     @Test
