@@ -140,6 +140,51 @@ public interface CdsEhrContract extends CdsHooksContract {
         assertThat(r.json().path("systemActions")).hasSize(1);
     }
 
+    private static ResponseDefinitionBuilder fhirOk(String body) {
+        return aResponse().withStatus(200).withHeader("Content-Type", "application/fhir+json").withBody(body);
+    }
+
+    /** A searchset of two Observations about the patient of the hook request made with {@code prefix}. */
+    private String observations(String prefix) {
+        String patientId = CdsHooksContract.tree(hookRequest(Scenarios.ALECTINIB_CA, "order-sign", prefix))
+                .path("context").path("patientId").asText();
+        String observation = "{\"resource\":{\"resourceType\":\"Observation\",\"id\":\"%s\",\"status\":\"final\","
+                + "\"code\":{\"text\":\"weight\"},\"subject\":{\"reference\":\"Patient/" + patientId + "\"}}}";
+        return "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":["
+                + String.format(observation, prefix + "o1") + "," + String.format(observation, prefix + "o2") + "]}";
+    }
+
+    @Test
+    default void orderSignWhenTheEhrAnswersTheWrongResourceTypeThenTheCardSaysTheEhrAnsweredSomethingUnexpected() {
+        String prefix = "wrong-type-" + unique() + "-";
+        // Asked for a Patient, got an OperationOutcome with 200: the card says so instead of "not found".
+        ObjectNode request = viaEhr(prefix, Map.of("patient", fhirOk("{\"resourceType\":\"OperationOutcome\",\"issue\":"
+                + "[{\"severity\":\"error\",\"code\":\"not-found\",\"diagnostics\":\"no such chart\"}]}")));
+        FhirHttp.Response r = hook("overturn-order-sign", request.toString());
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().path("cards")).as(r.body()).hasSize(1);
+        assertThat(r.json().path("cards").get(0).path("detail").asText()).as(r.body())
+                .contains("the Patient could not be read (the EHR answered something unexpected: OperationOutcome (issue"
+                        + " not-found) where Patient was asked for)")
+                .doesNotContain("no such chart");
+
+        // Asked for Coverage, got a Bundle of Observations: no Coverage, and the card names what came instead.
+        r = hook("overturn-order-sign", viaEhr(prefix + "c-", Map.of("coverage", fhirOk(observations(prefix + "c-")))).toString());
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().path("cards").get(0).path("detail").asText()).as(r.body())
+                .contains("an active Coverage could not be read (the EHR answered something unexpected: 2 Observation where"
+                        + " Coverage was asked for)");
+
+        // A chart key answered with another type: the order is assessed, and the note on what was not read names it.
+        r = hook("overturn-order-sign", viaEhr(prefix + "m-", Map.of("medicationStatements", fhirOk(observations(prefix + "m-")))).toString());
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonNode cards = r.json().path("cards");
+        assertThat(cards).as(r.body()).hasSize(2);
+        assertThat(cards.get(1).path("summary").asText()).contains("could not read part of the chart: medicationStatements");
+        assertThat(cards.get(1).path("detail").asText()).contains(
+                "medicationStatements: the EHR answered something unexpected: 2 Observation where MedicationStatement was asked for");
+    }
+
     @Test
     default void hookWhenFhirServerIsNotAllowListedThenItIsNeverCalled() {
         ObjectNode request = viaEhr("deny-" + unique() + "-", Map.of());

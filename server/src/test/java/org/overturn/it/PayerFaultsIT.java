@@ -406,7 +406,8 @@ class PayerFaultsIT extends ServerTest implements EligibilityRequests, PasHttp {
         assertThat(cards.get(cards.size() - 1).path("detail").asText())
                 .contains("conditions: the EHR did not answer within 2000 ms")
                 .contains("biomarkers: the EHR could not be reached")
-                .contains("medicationStatements: the EHR could not be reached");
+                .contains("medicationStatements: the EHR could not be reached")
+                .contains("medicationRequests: the EHR answered something unexpected: Parameters where MedicationRequest was asked for");
     }
 
     @Test
