@@ -80,10 +80,13 @@ class OperationsIT extends EmbeddedServerTest {
     }
 
     @Test
-    void appWhenOpenedThenStatusPageIsServed() {
+    void appWhenOpenedThenLaunchPageAndAppAreServed() {
         Response page = get(root() + "/app/");
         assertThat(page.status()).isEqualTo(200);
-        assertThat(page.body()).contains("<title>Overturn</title>").contains("app.js");
-        assertThat(get(root() + "/app/app.js").body()).contains("/metadata");
+        assertThat(page.body()).contains("<title>Overturn: prior authorization and appeals</title>").contains("app.js");
+        assertThat(get(root() + "/app/launch.html").body()).contains("launch.js");
+        // the bundle built from smart-app's TypeScript, with fhirclient inside
+        assertThat(get(root() + "/app/app.js").body()).contains("CoverageEligibilityRequest/$submit");
+        assertThat(get(root() + "/app/launch.js").body()).contains("code_challenge");
     }
 }

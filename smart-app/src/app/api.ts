@@ -1,0 +1,76 @@
+// Calls to a FHIR server with the SMART access token; failures become errors that say what the server said.
+import type { Bundle, Resource } from './fhir';
+
+export class FhirError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+/** The words of an OperationOutcome (each issue's details text or diagnostics), else a fallback for the status. */
+export function outcomeText(status: number, body: unknown): string {
+  const issues = (body as { resourceType?: string; issue?: { diagnostics?: string; details?: { text?: string } }[] } | undefined);
+  const words = issues?.resourceType === 'OperationOutcome'
+    ? (issues.issue ?? []).map((i) => i.details?.text ?? i.diagnostics).filter((s): s is string => !!s)
+    : [];
+  if (words.length > 0) return words.join(' ');
+  if (status === 401) return 'The session has expired or was not accepted: launch the app again from the chart.';
+  if (status === 403) return 'Your access does not include this. Ask for the scope it needs, or launch with a user-level login.';
+  if (status === 404) return 'Not found on the server.';
+  if (status >= 500) return `The server failed (HTTP ${status}). Try again; if it persists, tell your administrator.`;
+  return `The server refused the request (HTTP ${status}).`;
+}
+
+export interface Api {
+  base: string;
+  get<T extends Resource = Resource>(path: string): Promise<T>;
+  search<T extends Resource = Resource>(path: string): Promise<T[]>;
+  post<T extends Resource = Resource>(path: string, body: unknown): Promise<T>;
+  put<T extends Resource = Resource>(path: string, body: unknown, ifMatch?: string): Promise<T>;
+}
+
+export function makeApi(base: string, authorization: () => string | null): Api {
+  const root = base.replace(/\/+$/, '');
+  const call = async <T>(method: string, path: string, body?: unknown, extra: Record<string, string> = {}): Promise<T> => {
+    const headers: Record<string, string> = { Accept: 'application/fhir+json', ...extra };
+    const auth = authorization();
+    if (auth) headers.Authorization = auth;
+    if (body !== undefined) headers['Content-Type'] = 'application/fhir+json';
+    let response: Response;
+    try {
+      response = await fetch(/^https?:/.test(path) ? path : path === '' ? root : `${root}/${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch {
+      throw new FhirError(0, `Could not reach ${root}: check the network or that the server is running.`);
+    }
+    const text = await response.text();
+    let parsed: unknown;
+    try { parsed = text ? JSON.parse(text) : undefined; } catch { parsed = undefined; }
+    if (!response.ok) throw new FhirError(response.status, outcomeText(response.status, parsed));
+    return parsed as T;
+  };
+  return {
+    base: root,
+    get: (path) => call('GET', path),
+    search: async <T extends Resource>(path: string) => {
+      const bundle = await call<Bundle>('GET', path);
+      return (bundle.entry ?? []).filter((e) => (e as { search?: { mode?: string } }).search?.mode !== 'outcome')
+        .map((e) => e.resource).filter((r): r is Resource => !!r) as T[];
+    },
+    post: (path, body) => call('POST', path, body),
+    put: (path, body, ifMatch) => call('PUT', path, body, ifMatch ? { 'If-Match': ifMatch } : {}),
+  };
+}
+
+/** UTF-8 text from an attachment's base64 data. */
+export function decodeBase64(data: string): string {
+  const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+  return new TextDecoder().decode(bytes);
+}
+
+/** An attachment's base64 data from UTF-8 text. */
+export function encodeBase64(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
