@@ -158,12 +158,12 @@ class AuthServerConfig {
 
     @Bean
     SmartTokens smartTokens(AuthServerProperties properties, LaunchContexts launches,
-            @Value("${overturn.security.audience:${overturn.fhir.base-url:}}") String audience) {
+            OAuth2AuthorizationService authorizations, @Value("${overturn.security.audience:${overturn.fhir.base-url:}}") String audience) {
         if (audience.isBlank()) {
             throw new IllegalStateException("overturn.auth-server.enabled is set but not the audience of its tokens:"
                     + " set overturn.fhir.base-url (or overturn.security.audience) to this server's FHIR base URL");
         }
-        return new SmartTokens(audience, launches, properties.users());
+        return new SmartTokens(audience, launches, properties.users(), authorizations);
     }
 
     /** The protocol endpoints: authorize, token, JWKS, metadata, OpenID Connect. */
@@ -229,7 +229,8 @@ class AuthServerConfig {
                 .cors(AbstractHttpConfigurer::disable)
                 .headers(AbstractHttpConfigurer::disable)
                 .authenticationProvider(developmentUsers)
-                .authorizeHttpRequests(a -> a.requestMatchers(path.matcher(AuthPages.LOGIN), path.matcher(AuthPages.EHR_LAUNCH))
+                .authorizeHttpRequests(a -> a.requestMatchers(path.matcher(AuthPages.LOGIN),
+                                path.matcher(AuthPages.EHR), path.matcher(AuthPages.EHR_LAUNCH))
                         .permitAll()
                         .anyRequest()
                         .authenticated())

@@ -85,7 +85,8 @@ class DevAuthorizationServerIT extends ServerTest {
                 () -> "openid,fhirUser,launch,launch/patient,online_access,patient/*.cruds,user/*.cruds");
         registry.add("overturn.auth-server.clients[1].client-id", () -> BACKEND);
         registry.add("overturn.auth-server.clients[1].jwks-uri", () -> CLIENT_KEYS.baseUrl() + "/backend/jwks.json");
-        registry.add("overturn.auth-server.clients[1].scopes", () -> "system/*.rs,system/Patient.cruds");
+        registry.add("overturn.auth-server.clients[1].scopes", () -> "system/*.rs,system/Patient.cruds,"
+                + "system/CoverageEligibilityRequest.c,system/CoverageEligibilityResponse.c");
     }
 
     /** A browser with no session yet: each test signs in for itself. */
@@ -170,12 +171,76 @@ class DevAuthorizationServerIT extends ServerTest {
         JsonNode token = exchange(code, verifier);
         assertThat(token.path("patient").asText()).isEqualTo(patientB);
         assertThat(token.path("need_patient_banner").asBoolean()).isTrue();
+        assertThat(token.has("appContext")).as("no app_context given: %s", token).isFalse();
         String bearer = "Bearer " + token.path("access_token").asText();
         assertThat(get(FHIR + "/Patient/" + patientB, "Authorization", bearer).status()).isEqualTo(200);
         assertThat(get(FHIR + "/Patient/" + patientA, "Authorization", bearer).status()).isEqualTo(404);
         // The scope granted is what was asked: no write.
         assertThat(put(FHIR + "/Patient/" + patientB, "{\"resourceType\":\"Patient\",\"id\":\"" + patientB + "\"}",
                         "Authorization", bearer).status()).isEqualTo(403);
+    }
+
+    @Test
+    void ehrLaunchWhenAppContextGivenThenTokenResponseCarriesItAndTheTokenDoesNot() throws Exception {
+        String appContext = "{\"assessment\":\"CoverageEligibilityResponse/ce-1\",\"order\":\"MedicationRequest/mr-1\"}";
+        HttpResponse<String> r = fetch(ORIGIN + "/auth/ehr-launch?patient=" + patientA + "&launch_uri=" + enc(REDIRECT)
+                + "&app_context=" + enc(appContext));
+        assertThat(r.statusCode()).isEqualTo(302);
+        String launch = query(URI.create(location(r)).getRawQuery()).get("launch");
+        String verifier = verifier();
+        JsonNode token = exchange(code(signedInAuthorize(authorize("launch openid patient/*.rs", challenge(verifier), launch))),
+                verifier);
+        assertThat(token.path("patient").asText()).isEqualTo(patientA);
+        assertThat(token.path("appContext").isTextual()).as("appContext in %s", token).isTrue();
+        assertThat(token.path("appContext").asText()).isEqualTo(appContext);
+        assertThat(SignedJWT.parse(token.path("access_token").asText()).getJWTClaimsSet().getClaims())
+                .doesNotContainKey("appContext");
+    }
+
+    @Test
+    void ehrLaunchWhenAppContextOver4096CharactersThenRefused() throws Exception {
+        String base = ORIGIN + "/auth/ehr-launch?patient=" + patientA + "&launch_uri=" + enc(REDIRECT) + "&app_context=";
+        HttpResponse<String> tooLong = fetch(base + "x".repeat(4097));
+        assertThat(tooLong.statusCode()).isEqualTo(400);
+        assertThat(tooLong.body()).contains("app_context").contains("4096");
+        assertThat(tooLong.headers().firstValue("Location")).isEmpty();
+        assertThat(fetch(base + "x".repeat(4096)).statusCode()).isEqualTo(302);
+    }
+
+    @Test
+    void developmentEhrWhenPatientHasAnAssessmentThenListsTheChartAndCardLaunches() throws Exception {
+        String admin = "Bearer " + backendToken(
+                "system/Patient.cruds system/CoverageEligibilityRequest.c system/CoverageEligibilityResponse.c")
+                .path("access_token").asText();
+        String family = "Ehr" + unique();
+        String patient = createWith(admin, "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + family + "\"}]}");
+
+        HttpResponse<String> ehr = fetch(ORIGIN + "/auth/ehr");
+        assertThat(ehr.statusCode()).isEqualTo(200);
+        assertThat(ehr.body()).contains(family).doesNotContain("<script");
+        String open = link(ehr.body(), patient);
+        assertThat(query(URI.create(open).getRawQuery()))
+                .containsEntry("launch_uri", ORIGIN + "/app/launch.html")
+                .doesNotContainKey("app_context");
+        HttpResponse<String> launched = fetch(ORIGIN + open);
+        assertThat(location(launched)).startsWith(ORIGIN + "/app/launch.html?").contains("launch=");
+
+        String request = create(admin, "CoverageEligibilityRequest", "{\"resourceType\":\"CoverageEligibilityRequest\","
+                + "\"status\":\"active\",\"purpose\":[\"auth-requirements\"],\"patient\":{\"reference\":\"Patient/"
+                + patient + "\"},\"created\":\"2026-03-01\",\"insurer\":{\"display\":\"Payer\"},"
+                + "\"item\":[{\"detail\":[{\"reference\":\"MedicationRequest/mr-" + patient + "\"}]}]}");
+        // Its request is not stored here: the card's context names the assessment alone.
+        String older = createAssessment(admin, patient, "CoverageEligibilityRequest/absent-" + patient,
+                "2026-03-01T10:00:00Z", "Osimertinib 80 mg");
+        String newer = createAssessment(admin, patient, "CoverageEligibilityRequest/" + request, "2026-03-02T10:00:00Z", null);
+
+        String body = fetch(ORIGIN + "/auth/ehr").body();
+        assertThat(body).contains("Open from the CDS card (Osimertinib 80 mg, 2026-03-01)")
+                .contains("Open from the CDS card (assessment, 2026-03-02)");
+        assertThat(body.indexOf("(assessment, 2026-03-02)")).as("newest first").isLessThan(body.indexOf("2026-03-01)"));
+        assertThat(appContext(body, newer)).isEqualTo(
+                "{\"assessment\":\"CoverageEligibilityResponse/" + newer + "\",\"order\":\"MedicationRequest/mr-" + patient + "\"}");
+        assertThat(appContext(body, older)).isEqualTo("{\"assessment\":\"CoverageEligibilityResponse/" + older + "\"}");
     }
 
     @Test
@@ -334,9 +399,37 @@ class DevAuthorizationServerIT extends ServerTest {
     }
 
     String createWith(String bearer, String json) {
-        Response r = post(FHIR + "/Patient", json, "Authorization", bearer);
+        return create(bearer, "Patient", json);
+    }
+
+    String create(String bearer, String type, String json) {
+        Response r = post(FHIR + "/" + type, json, "Authorization", bearer);
         assertThat(r.status()).as("create: %s", r.body()).isEqualTo(201);
         return r.json().path("id").asText();
+    }
+
+    /** A stored assessment of the patient, as the CDS service stores one. */
+    String createAssessment(String bearer, String patient, String request, String created, String drug) {
+        return create(bearer, "CoverageEligibilityResponse", "{\"resourceType\":\"CoverageEligibilityResponse\","
+                + "\"status\":\"active\",\"purpose\":[\"auth-requirements\"],\"patient\":{\"reference\":\"Patient/"
+                + patient + "\"},\"created\":\"" + created + "\","
+                + "\"request\":{\"reference\":\"" + request + "\"},"
+                + "\"outcome\":\"complete\",\"insurer\":{\"display\":\"Payer\"}"
+                + (drug == null ? "" : ",\"insurance\":[{\"coverage\":{\"display\":\"Plan\"},"
+                        + "\"item\":[{\"productOrService\":{\"text\":\"" + drug + "\"}}]}]")
+                + "}");
+    }
+
+    /** The app_context of the development EHR's link that launches from the card of this assessment. */
+    static String appContext(String html, String assessmentId) {
+        Matcher m = Pattern.compile("href=\"([^\"]*app_context=[^\"]*)\"").matcher(html);
+        while (m.find()) {
+            String context = query(URI.create(m.group(1).replace("&amp;", "&")).getRawQuery()).get("app_context");
+            if (context.contains("CoverageEligibilityResponse/" + assessmentId + "\"")) {
+                return context;
+            }
+        }
+        throw new AssertionError("no card link for assessment " + assessmentId + " in " + html);
     }
 
     // ---- HTTP as a browser does it: cookies kept, redirects one at a time ----
