@@ -29,9 +29,32 @@ export interface Api {
   put<T extends Resource = Resource>(path: string, body: unknown, ifMatch?: string): Promise<T>;
 }
 
+/** Requests in flight at once: below the server's per-client limit (4 by default), so the app never earns a 429. */
+export const MAX_IN_FLIGHT = 3;
+const RETRIES_AFTER_429 = 3;
+
+/** A counting gate: at most {@code limit} tasks run at once, the rest wait in order. */
+export function gate(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await task();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
+}
+
 export function makeApi(base: string, authorization: () => string | null): Api {
   const root = base.replace(/\/+$/, '');
-  const call = async <T>(method: string, path: string, body?: unknown, extra: Record<string, string> = {}): Promise<T> => {
+  const limited = gate(MAX_IN_FLIGHT);
+  const call = <T>(method: string, path: string, body?: unknown, extra: Record<string, string> = {}): Promise<T> =>
+    limited(() => send<T>(method, path, body, extra, RETRIES_AFTER_429));
+  const send = async <T>(method: string, path: string, body: unknown, extra: Record<string, string>, retries: number): Promise<T> => {
     const headers: Record<string, string> = { Accept: 'application/fhir+json', ...extra };
     const auth = authorization();
     if (auth) headers.Authorization = auth;
@@ -41,6 +64,12 @@ export function makeApi(base: string, authorization: () => string | null): Api {
       response = await fetch(/^https?:/.test(path) ? path : path === '' ? root : `${root}/${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     } catch {
       throw new FhirError(0, `Could not reach ${root}: check the network or that the server is running.`);
+    }
+    if (response.status === 429 && retries > 0) {
+      // Another tab or app with the same token: wait as the server asks, then try again.
+      const seconds = Number(response.headers.get('Retry-After')) || 1;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(seconds, 10) * 1000));
+      return send<T>(method, path, body, extra, retries - 1);
     }
     const text = await response.text();
     let parsed: unknown;

@@ -18,7 +18,7 @@ export interface Step {
   authoredOn?: string;
   decidedOn?: string;
   deadline?: string;
-  deadlineRule?: string; // e.g. "CA-DMHC internalAppeal.filingWindow", with its citation
+  deadlineRule?: string; // the citation of the rule that set the deadline
   urgent: boolean;
   partOf?: string;
   focus?: string;
@@ -46,7 +46,8 @@ export function readStep(task: Resource): Step {
   const status = (task.status as string | undefined) ?? 'unknown';
   const deadline = (task.restriction as { period?: { end?: string } } | undefined)?.period?.end;
   const used = extensions(task, DEADLINE).find((e: Extension) => part(e, 'due')?.valueDateTime === deadline);
-  const rule = used && [part(used, 'rule')?.valueString, part(used, 'citation')?.valueString].filter((s) => s).join(', ');
+  // The law behind the deadline as its citation says it; the rule's internal name stays on the server.
+  const rule = used && (part(used, 'citation')?.valueString ?? part(used, 'rule')?.valueString);
   const decidedOn = (task.executionPeriod as { end?: string } | undefined)?.end
     ?? (!OPEN.has(status) ? (task.lastModified as string | undefined) : undefined);
   return {
@@ -135,4 +136,15 @@ export function positions(events: TimelineEvent[], width: number, margin = 40): 
   const max = Math.max(...times);
   if (max === min) return times.map(() => width / 2);
   return times.map((t) => margin + ((t - min) / (max - min)) * (width - 2 * margin));
+}
+
+/** The row of each label: the first row whose last label ends far enough to the left. */
+export function labelRows(xs: number[], width: number): number[] {
+  const lastInRow: number[] = [];
+  return xs.map((x) => {
+    let row = lastInRow.findIndex((last) => x - last >= width);
+    if (row < 0) row = lastInRow.length;
+    lastInRow[row] = x;
+    return row;
+  });
 }

@@ -4,6 +4,12 @@ import { type Bundle, type Reference, type Resource, OVERTURN, localReference } 
 import type { Assessment } from './assessment';
 
 export const REQUEST_ID_SYSTEM = `${OVERTURN}/sid/pa-request`;
+/**
+ * The stored draft (what letters are written for) and the request sent to the payer are two Claims: PAS stores what
+ * the payer received as its own. They share the identifier's value under two systems, so the payer side never
+ * mistakes the draft for an earlier submission.
+ */
+export const DRAFT_ID_SYSTEM = `${OVERTURN}/sid/pa-draft`;
 const PAS_TEMP = 'http://hl7.org/fhir/us/davinci-pas/CodeSystem/PASTempCodes';
 const REQUESTED_SERVICE = 'http://hl7.org/fhir/us/davinci-pas/StructureDefinition/extension-requestedService';
 /** A Bundle that names more than this is not a prior-authorization request but a runaway reference walk. */
@@ -26,7 +32,7 @@ export function draftClaim(d: ClaimDraft): Resource {
   const urgent = d.order.priority === 'urgent' || d.order.priority === 'stat' || d.order.priority === 'asap';
   const claim: Resource = {
     resourceType: 'Claim',
-    identifier: [{ system: REQUEST_ID_SYSTEM, value: d.requestId }],
+    identifier: [{ system: DRAFT_ID_SYSTEM, value: d.requestId }],
     status: 'active',
     type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/claim-type', code: 'pharmacy' }] },
     use: 'preauthorization',
@@ -96,6 +102,8 @@ export async function pasBundle(claim: Resource, base: string, fetchResource: (r
     queue.push(...referencesIn(resource).filter((r) => !seen.has(r)));
   }
   const { id: _id, meta: _meta, ...claimBody } = claim;
+  const draftIds = (claim.identifier as { system?: string; value?: string }[] | undefined) ?? [];
+  claimBody.identifier = draftIds.map((i) => (i.system === DRAFT_ID_SYSTEM ? { ...i, system: REQUEST_ID_SYSTEM } : i));
   return {
     resourceType: 'Bundle',
     type: 'collection',

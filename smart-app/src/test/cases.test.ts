@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countdown, groupCases, positions, timeline } from '../app/cases';
+import { countdown, groupCases, labelRows, positions, timeline } from '../app/cases';
 import type { Resource } from '../app/fhir';
 
 const STEP = 'http://overturn.example.org/fhir/CodeSystem/workflow-step';
@@ -56,5 +56,11 @@ describe('timeline', () => {
     const xs = positions([{ at: '2026-01-01T00:00:00Z', label: 'a', kind: 'requested' }, { at: '2026-01-03T00:00:00Z', label: 'b', kind: 'decided' },
       { at: '2026-01-05T00:00:00Z', label: 'c', kind: 'due' }], 200, 20);
     expect(xs).toEqual([20, 100, 180]);
+  });
+});
+
+describe('labelRows', () => {
+  it('moves a label that would overlap the previous one to the next row, and back when there is room', () => {
+    expect(labelRows([20, 20, 60, 400, 410], 190)).toEqual([0, 1, 2, 0, 1]);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readAssessment } from '../app/assessment';
 import type { Bundle, Resource } from '../app/fhir';
-import { MAX_ENTRIES, draftClaim, draftProblems, pasBundle, referencesIn } from '../app/pas';
+import { DRAFT_ID_SYSTEM, MAX_ENTRIES, REQUEST_ID_SYSTEM, draftClaim, draftProblems, pasBundle, referencesIn } from '../app/pas';
 
 const SD = 'http://overturn.example.org/fhir/StructureDefinition';
 const assessment = readAssessment({
@@ -46,11 +46,14 @@ describe('pasBundle', () => {
 
   it('carries the Claim first and every resource it reaches once, each by its URL', async () => {
     const fetched: string[] = [];
-    const claim = { ...draftClaim({ assessment, order, requestId: 'r-1', today: '2026-12-06' }), id: 'stored', meta: { versionId: '1' } };
+    const claim: Resource = { ...draftClaim({ assessment, order, requestId: 'r-1', today: '2026-12-06' }), id: 'stored', meta: { versionId: '1' } };
     const bundle: Bundle = await pasBundle(claim, 'http://127.0.0.1:8080/fhir/', async (ref) => { fetched.push(ref); return chart[ref]; });
     expect(bundle.type).toBe('collection');
     expect(bundle.entry?.[0].resource?.resourceType).toBe('Claim');
     expect(bundle.entry?.[0].resource?.id).toBeUndefined();
+    // the draft's identifier becomes the request's: same value, the request system
+    expect(claim.identifier).toEqual([{ system: DRAFT_ID_SYSTEM, value: 'r-1' }]);
+    expect(bundle.entry?.[0].resource?.identifier).toEqual([{ system: REQUEST_ID_SYSTEM, value: 'r-1' }]);
     expect(bundle.entry?.slice(1).map((e) => e.fullUrl).sort()).toEqual(Object.keys(chart).map((k) => `http://127.0.0.1:8080/fhir/${k}`).sort());
     expect(new Set(fetched).size).toBe(fetched.length);
   });

@@ -1,7 +1,7 @@
 // Case board: every prior-authorization, appeal and external-review step of the patient's cases, the next deadline
 // counted down (overdue first), each case drawn as a timeline, and the plain-language summary ready to print.
 import { decodeBase64 } from '../api';
-import { type Case, type Step, countdown, groupCases, positions, timeline } from '../cases';
+import { type Case, type Step, countdown, groupCases, labelRows, positions, timeline } from '../cases';
 import { caseIdentifier } from '../chart';
 import type { Ctx } from '../context';
 import { h, replace, svg } from '../dom';
@@ -62,18 +62,21 @@ function stepRow(ctx: Ctx, s: Step): HTMLElement {
 }
 
 const WIDTH = 640;
-const HEIGHT = 86;
+const LABEL_WIDTH = 190; // room one label needs before the next may share its row
 
-/** The case's events on a time axis: filled dots for what happened, a ring for what is due. */
+/** The case's events on a time axis: filled dots for what happened, a ring for what is due; labels never overlap. */
 function drawTimeline(c: Case): Element {
   const events = timeline(c);
   const xs = positions(events, WIDTH);
+  const rows = labelRows(xs, LABEL_WIDTH);
+  const height = 48 + 18 * (Math.max(0, ...rows) + 1);
   const title = events.map((e) => `${e.label} ${e.at.slice(0, 10)}`).join('; ');
-  return svg('svg', { class: 'timeline', viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: 'img', 'aria-label': `Timeline: ${title}` },
-    svg('line', { x1: 20, y1: 30, x2: WIDTH - 20, y2: 30, class: 'axis' }),
+  return svg('svg', { class: 'timeline', viewBox: `0 0 ${WIDTH} ${height}`, role: 'img', 'aria-label': `Timeline: ${title}` },
+    svg('line', { x1: 20, y1: 24, x2: WIDTH - 20, y2: 24, class: 'axis' }),
     ...events.flatMap((e, i) => [
-      svg('circle', { cx: xs[i], cy: 30, r: 7, class: `event ${e.kind}` }),
-      svg('text', { x: xs[i], y: i % 2 === 0 ? 56 : 76, 'text-anchor': 'middle' }, `${e.label} · ${e.at.slice(5, 10)}`),
+      svg('circle', { cx: xs[i], cy: 24, r: 7, class: `event ${e.kind}` }),
+      svg('text', { x: xs[i], y: 52 + 18 * rows[i], 'text-anchor': xs[i] < LABEL_WIDTH / 2 ? 'start' : xs[i] > WIDTH - LABEL_WIDTH / 2 ? 'end' : 'middle' },
+        `${e.label} · ${e.at.slice(5, 10)}`),
     ]));
 }
 

@@ -1,6 +1,6 @@
 // Coverage check: for the drug ordered, the payer's criteria met, not met or unknown, with the chart evidence behind
 // each, and what documentation is still missing.
-import { byUrgency, readAssessment, statusLabel, summary } from '../assessment';
+import { type Assessment, byUrgency, readAssessment, statusLabel, summary } from '../assessment';
 import { coverageLabel, describe, drugOf } from '../chart';
 import type { Ctx } from '../context';
 import { h, replace } from '../dom';
@@ -11,8 +11,14 @@ export async function showCoverage(ctx: Ctx, view: HTMLElement): Promise<void> {
   const pid = ctx.patient.id as string;
   if (ctx.launched.assessment && !ctx.state.assessment) {
     // Opened from a CDS card: its assessment and order, directly.
-    ctx.state.assessment = readAssessment(await ctx.overturn.get(ctx.launched.assessment));
-    if (ctx.launched.order) ctx.state.order = await ctx.chart.get(ctx.launched.order);
+    ctx.state.assessment = await withPayerName(ctx, readAssessment(await ctx.overturn.get(ctx.launched.assessment)));
+    if (ctx.launched.order) {
+      try {
+        ctx.state.order = await ctx.chart.get(ctx.launched.order);
+      } catch {
+        ctx.say('The order on the card is not in the chart yet (not signed?): choose it below once it is.', 'error');
+      }
+    }
   }
   const [orders, coverages] = await Promise.all([
     ctx.chart.search(`MedicationRequest?patient=${encodeURIComponent(pid)}&status=active,draft,on-hold&_count=50`),
@@ -47,7 +53,7 @@ function checkForm(ctx: Ctx, view: HTMLElement, orders: Resource[], coverages: R
       ctx.say('Checking the payer\'s criteria against the chart…');
       try {
         const response = await ctx.overturn.post('CoverageEligibilityRequest/$submit', eligibilityRequest(ctx.patient, order, coverage));
-        ctx.state = { assessment: readAssessment(response), order };
+        ctx.state = { assessment: await withPayerName(ctx, readAssessment(response)), order };
         ctx.say('');
         await showResult(ctx, view.querySelector('#result') as HTMLElement);
       } catch (error) {
@@ -60,6 +66,17 @@ function checkForm(ctx: Ctx, view: HTMLElement, orders: Resource[], coverages: R
   h('label', { for: 'order' }, 'Drug ordered'), orderSelect,
   h('label', { for: 'coverage' }, 'Coverage'), coverageSelect,
   button);
+}
+
+/** The payer as the chart names it (the insurer Organization's name), else as the assessment does. */
+async function withPayerName(ctx: Ctx, a: Assessment): Promise<Assessment> {
+  if (!a.insurer) return a;
+  try {
+    const org = await ctx.chart.get(a.insurer);
+    return typeof org.name === 'string' ? { ...a, payer: org.name } : a;
+  } catch {
+    return a;
+  }
 }
 
 function eligibilityRequest(patient: Resource, order: Resource, coverage: Resource): Resource {
