@@ -3,8 +3,11 @@
 import { type CodeableConcept, type Extension, type Reference, type Resource, OVERTURN, extensions, localReference, part } from './fhir';
 
 const WORKFLOW_STEP = `${OVERTURN}/CodeSystem/workflow-step`;
+const APPEAL_BUSINESS_STATUS = `${OVERTURN}/CodeSystem/appeal-business-status`;
+/** The statuses of a step still being worked on: the case board's "open". */
+export const OPEN_STATUSES = ['draft', 'requested', 'received', 'accepted', 'ready', 'in-progress', 'on-hold'];
 const DEADLINE = `${OVERTURN}/StructureDefinition/workflow-deadline`;
-const OPEN = new Set(['draft', 'requested', 'received', 'accepted', 'ready', 'in-progress', 'on-hold']);
+const OPEN = new Set(OPEN_STATUSES);
 
 export interface Step {
   id: string;
@@ -22,6 +25,7 @@ export interface Step {
   urgent: boolean;
   partOf?: string;
   focus?: string;
+  patient?: string; // Patient/... the step is for
   output: string[];
 }
 
@@ -66,6 +70,7 @@ export function readStep(task: Resource): Step {
     urgent: task.priority === 'urgent' || task.priority === 'stat' || task.priority === 'asap',
     partOf: localReference((task.partOf as Reference[] | undefined)?.[0]),
     focus: localReference(task.focus as Reference | undefined),
+    patient: localReference(task.for as Reference | undefined),
     output: ((task.output as { valueReference?: Reference }[] | undefined) ?? [])
       .map((o) => localReference(o.valueReference)).filter((r): r is string => !!r),
   };
@@ -75,20 +80,26 @@ export function readStep(task: Resource): Step {
 export function groupCases(tasks: Resource[], now: Date): Case[] {
   const steps = tasks.filter(isWorkflowTask).map(readStep);
   const byId = new Map(steps.map((s) => [s.id, s]));
-  const rootOf = (s: Step): Step => {
+  const parent = (s: Step) => (s.partOf ? byId.get(s.partOf.split('/')[1]) : undefined);
+  /** The first step of s's case and how many partOf links lead there (bounded: a cycle ends it). */
+  const rootOf = (s: Step): { root: Step; depth: number } => {
     let current = s;
-    for (let hops = 0; current.partOf && byId.has(current.partOf.split('/')[1]) && hops < 20; hops++) {
-      current = byId.get(current.partOf.split('/')[1]) as Step;
+    let depth = 0;
+    for (let next = parent(current); next && depth < 20; next = parent(current)) {
+      current = next;
+      depth++;
     }
-    return current;
+    return { root: current, depth };
   };
-  const groups = new Map<string, Step[]>();
+  const groups = new Map<string, { step: Step; depth: number }[]>();
   for (const s of steps) {
-    const root = rootOf(s).id;
-    groups.set(root, [...(groups.get(root) ?? []), s]);
+    const { root, depth } = rootOf(s);
+    groups.set(root.id, [...(groups.get(root.id) ?? []), { step: s, depth }]);
   }
+  const time = (s: Step) => (s.authoredOn ? Date.parse(s.authoredOn) : 0);
   const cases = [...groups.values()].map((group) => {
-    const ordered = group.sort((a, b) => (a.authoredOn ?? '').localeCompare(b.authoredOn ?? ''));
+    // The root first, then each step after the one it is part of; steps at the same depth by when they were made.
+    const ordered = group.sort((a, b) => a.depth - b.depth || time(a.step) - time(b.step)).map((g) => g.step);
     const next = ordered.filter((s) => s.open && s.deadline)
       .sort((a, b) => Date.parse(a.deadline as string) - Date.parse(b.deadline as string))[0];
     return { steps: ordered, next, overdue: !!next && Date.parse(next.deadline as string) < now.getTime() };
@@ -147,4 +158,25 @@ export function labelRows(xs: number[], width: number): number[] {
     lastInRow[row] = x;
     return row;
   });
+}
+
+export type AppealOutcome = 'upheld' | 'overturned' | 'partially-overturned';
+
+export function isOpenAppeal(s: Step): boolean {
+  return (s.code === 'internal-appeal' || s.code === 'second-level-appeal') && s.open;
+}
+
+/**
+ * The appeal Task with the payer's decision recorded, as the server expects it: completed, the decision as
+ * businessStatus, the decision date as executionPeriod.end (noon UTC of that day: a date alone names no instant).
+ */
+export function withAppealDecision(task: Resource, outcome: AppealOutcome, decided: string): Resource {
+  const { meta: _meta, ...rest } = task;
+  const period = (task.executionPeriod as { start?: string } | undefined) ?? {};
+  return {
+    ...rest,
+    status: 'completed',
+    businessStatus: { coding: [{ system: APPEAL_BUSINESS_STATUS, code: outcome }] },
+    executionPeriod: { ...period, end: `${decided}T12:00:00Z` },
+  };
 }

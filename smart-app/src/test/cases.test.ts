@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countdown, groupCases, labelRows, positions, timeline } from '../app/cases';
+import { countdown, groupCases, isOpenAppeal, labelRows, positions, readStep, timeline, withAppealDecision } from '../app/cases';
 import type { Resource } from '../app/fhir';
 
 const STEP = 'http://overturn.example.org/fhir/CodeSystem/workflow-step';
@@ -62,5 +62,29 @@ describe('timeline', () => {
 describe('labelRows', () => {
   it('moves a label that would overlap the previous one to the next row, and back when there is room', () => {
     expect(labelRows([20, 20, 60, 400, 410], 190)).toEqual([0, 1, 2, 0, 1]);
+  });
+});
+
+describe('withAppealDecision', () => {
+  it('completes the appeal with the decision and its date, keeping the rest', () => {
+    const t = task('ap', 'internal-appeal', 'ready', { meta: { versionId: '1' }, executionPeriod: { start: '2026-12-03T10:00:00Z' }, description: 'appeal' });
+    const done = withAppealDecision(t, 'upheld', '2026-12-20');
+    expect(done).toMatchObject({ status: 'completed', description: 'appeal',
+      businessStatus: { coding: [{ system: 'http://overturn.example.org/fhir/CodeSystem/appeal-business-status', code: 'upheld' }] },
+      executionPeriod: { start: '2026-12-03T10:00:00Z', end: '2026-12-20T12:00:00Z' } });
+    expect(done.meta).toBeUndefined();
+    expect(isOpenAppeal(readStep(t))).toBe(true);
+    expect(isOpenAppeal(readStep(done))).toBe(false);
+  });
+});
+
+describe('groupCases order', () => {
+  it('puts the root step first even when a later step was made in the same second or earlier by the clock', () => {
+    const [c] = groupCases([
+      task('ap', 'internal-appeal', 'ready', { partOf: [{ reference: 'Task/pa' }], authoredOn: '2026-12-06T06:00:00Z' }),
+      task('pa', 'prior-authorization', 'completed', { authoredOn: '2026-12-06T06:00:00+00:00' }),
+      task('er', 'external-review', 'ready', { partOf: [{ reference: 'Task/ap' }], authoredOn: '2026-12-06T05:59:59Z' }),
+    ], now);
+    expect(c.steps.map((s) => s.id)).toEqual(['pa', 'ap', 'er']);
   });
 });

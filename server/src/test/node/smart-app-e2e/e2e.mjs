@@ -118,6 +118,9 @@ await run('alecensa-approved', async (page) => {
   await page.setViewportSize({ width: 1366, height: 900 });
 
   const generated = await prepareLetter(page);
+  const [packet] = await Promise.all([browser.waitForEvent('page'), page.getByRole('button', { name: 'Fax packet (PDF)' }).click()]);
+  check(packet.url().startsWith('blob:'), `the fax packet should open as a PDF, opened ${packet.url()}`);
+  await packet.close();
   const letter = page.locator('#letter-text');
   await letter.fill(`${generated}\nThe patient's brain metastases were confirmed on MRI on 2025-11-20.`);
   await page.getByRole('button', { name: 'Show changes' }).click();
@@ -138,6 +141,9 @@ await run('alecensa-approved', async (page) => {
   await page.locator('article.case').first().waitFor();
   check(await page.locator('article.case', { hasText: 'completed · approved' }).count() >= 1, 'the case board should show the approved request');
   await shot(page, '07-cases-approved');
+  // Nothing of the chart in local storage: fhirclient keeps its session state in sessionStorage.
+  const stored = await page.evaluate(() => Object.keys(localStorage));
+  check(stored.length === 0, `local storage should be empty, holds ${stored}`);
 });
 
 await run('alecensa-denied-appealed', async (page) => {
@@ -166,6 +172,23 @@ await run('alecensa-denied-appealed', async (page) => {
   check((await next.textContent()).startsWith('Internal appeal:'), `the board should count down the appeal, said "${await next.textContent()}"`);
   check(await page.locator('svg.timeline circle').count() >= 3, 'the timeline should draw request, decision and deadline');
   await shot(page, '11-cases-appeal-deadline');
+
+  // The plan upholds the denial: recorded on the appeal, the external review becomes fileable.
+  await page.locator('form.decision-form select').first().selectOption('upheld');
+  await page.getByRole('button', { name: 'Record the payer\'s decision' }).first().click();
+  await page.getByRole('button', { name: 'Prepare the external review' }).first().click();
+  await page.locator('#status', { hasText: 'External review prepared' }).waitFor();
+  const reviewed = page.locator('article.case', { has: page.locator('li[data-step="external-review"]') }).first();
+  await reviewed.waitFor();
+  const review = await reviewed.getByTestId('next-deadline').textContent();
+  check(review.startsWith('External review:'), `the board should count down the external review, said "${review}"`);
+  await reviewed.getByRole('button', { name: 'Plain-language summary for the patient' }).click();
+  const summary = await page.getByTestId('patient-summary').textContent();
+  check(summary.length > 200, 'the patient summary should be written');
+  await shot(page, '15-external-review-and-summary');
+  await page.getByRole('button', { name: 'All open cases' }).click();
+  await page.locator('article.case h3', { hasText: 'Marwick' }).first().waitFor();
+  await shot(page, '16-practice-open-cases');
 });
 
 await run('cds-card-launch', async (page) => {

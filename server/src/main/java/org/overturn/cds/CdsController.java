@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.jspecify.annotations.Nullable;
 import org.overturn.platform.AuditAttributes;
@@ -47,9 +48,11 @@ class CdsController {
     }
 
     // The body is read only after the caller's JWT passed: an unknown caller costs no parsing.
-    @PostMapping(path = "/{id}", consumes = "application/json", produces = "application/json")
+    // No `consumes`: a mismatch there is refused before this controller is chosen, in Spring's error form, not CDS's.
+    @PostMapping(path = "/{id}", produces = "application/json")
     CdsJson.Response call(@PathVariable String id, HttpServletRequest http,
             @Nullable @RequestHeader(name = "Authorization", required = false) String authorization) {
+        requireJson(http);
         CdsRequests.hookOf(id);
         CdsTokenVerifier.Caller caller = tokens.verify(authorization, audiences(http, id, ""));
         CdsJson.Request request = body(http, CdsJson.Request.class);
@@ -62,14 +65,28 @@ class CdsController {
         return SystemWork.call("cds-hooks:" + caller.client(), () -> services.call(call, caller, smartLaunchUrl(http)));
     }
 
-    @PostMapping(path = "/{id}/feedback", consumes = "application/json")
+    @PostMapping(path = "/{id}/feedback")
     ResponseEntity<Void> feedback(@PathVariable String id, HttpServletRequest http,
             @Nullable @RequestHeader(name = "Authorization", required = false) String authorization) {
+        requireJson(http);
         CdsRequests.hookOf(id);
         CdsTokenVerifier.Caller caller = tokens.verify(authorization, audiences(http, id, "/feedback"));
         http.setAttribute(AuditAttributes.CALLER, caller.client());
         feedback.store(id, body(http, JsonNode.class), caller.client());
         return ResponseEntity.ok().build();
+    }
+
+    /** CDS Hooks sends JSON; {@code application/json} or a JSON media type ({@code application/*+json}). */
+    private static void requireJson(HttpServletRequest http) {
+        MediaType type;
+        try {
+            type = http.getContentType() == null ? null : MediaType.parseMediaType(http.getContentType());
+        } catch (org.springframework.util.InvalidMimeTypeException e) {
+            type = null;
+        }
+        if (type == null || !(MediaType.APPLICATION_JSON.includes(type) || type.getSubtype().endsWith("+json") && "application".equals(type.getType()))) {
+            throw new OverturnException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send the hook call as application/json");
+        }
     }
 
     private <T> T body(HttpServletRequest http, Class<T> type) {

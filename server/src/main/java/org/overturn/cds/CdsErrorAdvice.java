@@ -51,6 +51,7 @@ class CdsErrorAdvice {
             case 401 -> "unauthorized";
             case 404 -> "not-found";
             case 413 -> "payload-too-large";
+            case 415 -> "unsupported-media-type";
             case 412 -> "precondition-failed";
             case 409 -> "conflict";
             case 422 -> "unprocessable";

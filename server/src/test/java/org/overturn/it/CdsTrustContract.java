@@ -124,8 +124,12 @@ public interface CdsTrustContract extends CdsHooksContract {
     }
 
     @Test
-    default void hookWhenContentTypeIsNotJsonThen415() {
+    default void hookWhenContentTypeIsNotJsonThen415InTheCdsErrorForm() {
         FhirHttp.Response r = send("POST", serviceUrl(), "text/plain", "{}");
         assertThat(r.status()).isEqualTo(415);
+        assertThat(r.json().path("error").asText()).isEqualTo("unsupported-media-type");
+        assertThat(r.json().path("message").asText()).contains("application/json");
+        FhirHttp.Response none = send("POST", serviceUrl(), null, "{}");
+        assertThat(none.status()).isEqualTo(415);
     }
 }
