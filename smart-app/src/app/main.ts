@@ -61,11 +61,25 @@ async function start(): Promise<void> {
     h('strong', { 'data-testid': 'patient-name' }, b.name),
     b.born ? ` · born ${b.born}` : '', b.gender ? ` · ${b.gender}` : '', b.mrn ? ` · MRN ${b.mrn}` : '');
 
+  // The tabs are made once and only marked as they change, so keyboard focus stays where it is.
+  const buttons = TABS.map(([id, label]) => h('button', {
+    type: 'button', role: 'tab', id: `tab-${id}`, 'aria-controls': 'view', onclick: () => void show(id),
+  }, label));
+  replace(nav, buttons);
+  nav.addEventListener('keydown', (e: KeyboardEvent) => {
+    // Arrow keys move between tabs, as the ARIA tabs pattern has it.
+    const at = buttons.indexOf(document.activeElement as HTMLElement);
+    if (at < 0 || (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft')) return;
+    const next = buttons[(at + (e.key === 'ArrowRight' ? 1 : buttons.length - 1)) % buttons.length];
+    next.focus();
+    next.click();
+  });
+
   async function show(tab: Tab): Promise<void> {
-    replace(nav, TABS.map(([id, label]) => h('button', {
-      type: 'button', role: 'tab', id: `tab-${id}`, 'aria-selected': String(id === tab), 'aria-controls': 'view',
-      onclick: () => void show(id),
-    }, label)));
+    TABS.forEach(([id], i) => {
+      buttons[i].setAttribute('aria-selected', String(id === tab));
+      buttons[i].tabIndex = id === tab ? 0 : -1;
+    });
     view.setAttribute('aria-labelledby', `tab-${tab}`);
     replace(view, h('p', { class: 'loading' }, 'Loading…'));
     say('');

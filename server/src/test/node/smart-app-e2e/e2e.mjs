@@ -222,6 +222,11 @@ await run('standalone-launch', async (page) => {
   await reachApp(page, 'standalone launch');
   check((await page.getByTestId('patient-name').textContent()).length > 0, 'the picked patient should open');
   await shot(page, '14-standalone-launch');
+  // Keyboard: arrow keys move between the tabs and focus stays on the tab chosen.
+  await page.locator('#tab-coverage').focus();
+  await page.keyboard.press('ArrowRight');
+  await page.locator('#tab-letter[aria-selected="true"]').waitFor();
+  check(await page.evaluate(() => document.activeElement?.id) === 'tab-letter', 'focus should stay on the tab chosen by keyboard');
 });
 
 await browser.close();
