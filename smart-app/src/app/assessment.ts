@@ -13,6 +13,16 @@ export interface Criterion {
   source: string;
 }
 
+/** A legal clock that applies to the request: how long the payer has to decide, counted from receipt. */
+export interface Clock {
+  urgency: 'standard' | 'expedited';
+  from: string;
+  due: string;
+  regime: string;
+  citation: string;
+  unverified: boolean;
+}
+
 export interface Assessment {
   id: string;
   created: string;
@@ -25,6 +35,7 @@ export interface Assessment {
   authorizationRequired?: boolean;
   criteria: Criterion[];
   missing: string[];
+  clocks: Clock[];
   patient?: string;
   coverage?: string;
   insurer?: string;
@@ -33,6 +44,7 @@ export interface Assessment {
 const CRITERION = `${OVERTURN}/StructureDefinition/criterion-result`;
 const MISSING = `${OVERTURN}/StructureDefinition/missing-documentation`;
 const ASSESSMENT = `${OVERTURN}/StructureDefinition/coverage-assessment`;
+const DEADLINE = `${OVERTURN}/StructureDefinition/workflow-deadline`;
 
 interface ResponseItem { extension?: Extension[]; productOrService?: CodeableConcept; authorizationRequired?: boolean }
 interface ResponseInsurance { coverage?: Reference; item?: ResponseItem[] }
@@ -57,10 +69,28 @@ export function readAssessment(response: Resource): Assessment {
     authorizationRequired: item?.authorizationRequired,
     criteria: extensions(item, CRITERION).map(criterion),
     missing: extensions(item, MISSING).map((e) => e.valueString ?? '').filter((s) => s),
+    clocks: extensions(item, DEADLINE).map(clock).filter((c): c is Clock => !!c),
     patient: localReference(response.patient as Reference | undefined),
     coverage: localReference(insurance?.coverage),
     insurer: localReference(response.insurer as Reference | undefined),
   };
+}
+
+function clock(ext: Extension): Clock | undefined {
+  const v = (name: string) => { const p = part(ext, name); return p?.valueString ?? p?.valueCode ?? p?.valueDateTime ?? ''; };
+  if (!v('due') || !v('from')) return undefined;
+  return {
+    urgency: v('urgency') === 'expedited' ? 'expedited' : 'standard',
+    from: v('from'), due: v('due'), regime: v('regime'), citation: v('citation'),
+    unverified: v('verification').includes('UNVERIFIED'),
+  };
+}
+
+/** "72 hours", "15 days": a clock's length as the law states it. */
+export function clockLength(c: Clock): string {
+  const hours = Math.round((Date.parse(c.due) - Date.parse(c.from)) / 3_600_000);
+  if (hours % 24 === 0 && hours >= 72 && hours !== 72) return `${hours / 24} days`;
+  return `${hours} hours`;
 }
 
 function criterion(ext: Extension): Criterion {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { byUrgency, readAssessment, summary } from '../app/assessment';
+import { byUrgency, clockLength, readAssessment, summary } from '../app/assessment';
 import type { Extension, Resource } from '../app/fhir';
 
 const SD = 'http://overturn.example.org/fhir/StructureDefinition';
@@ -65,5 +65,19 @@ describe('byUrgency and summary', () => {
     expect(summary(a)).toBe('1 of 2 required criteria are not met: a request now is likely to be denied.');
     const met = readAssessment(response('criteria-met', [criterion('a', 'met'), criterion('b', 'met')]));
     expect(summary(met)).toBe('All 2 required criteria are met: ready to request prior authorization.');
+  });
+});
+
+describe('clocks', () => {
+  it('reads the PA decision clocks with their length and whether they are confirmed', () => {
+    const deadline = (urgency: string, due: string, verification: string): Extension => ({ url: `${SD}/workflow-deadline`, extension: [
+      { url: 'kind', valueCode: 'decision' }, { url: 'step', valueCode: 'initial-decision' }, { url: 'urgency', valueCode: urgency },
+      { url: 'due', valueDateTime: due }, { url: 'from', valueDateTime: '2026-12-06T06:00:00Z' },
+      { url: 'regime', valueString: 'CA-DMHC' }, { url: 'citation', valueString: 'H&S Code 1367.241' }, { url: 'verification', valueCode: verification }] });
+    const r = response('criteria-met', [deadline('standard', '2026-12-09T06:00:00Z', 'verified'), deadline('expedited', '2026-12-07T06:00:00Z', 'UNVERIFIED'),
+      deadline('standard', '2026-12-21T06:00:00Z', 'secondary')]);
+    const a = readAssessment(r);
+    expect(a.clocks.map((c) => [c.urgency, clockLength(c), c.unverified])).toEqual([
+      ['standard', '72 hours', false], ['expedited', '24 hours', true], ['standard', '15 days', false]]);
   });
 });
