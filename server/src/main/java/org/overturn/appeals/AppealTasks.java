@@ -1,23 +1,15 @@
 package org.overturn.appeals;
 
-import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.Date;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.TimeZone;
 import org.hl7.fhir.r4.model.BooleanType;
-import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
-import org.hl7.fhir.r4.model.DateTimeType;
-import org.hl7.fhir.r4.model.Extension;
-import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Reference;
-import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Task;
+import org.overturn.cases.DeadlineExtension;
 import org.overturn.cases.PaCase;
 import org.overturn.deadlines.Deadline;
 import org.overturn.deadlines.DeadlineSchedule;
@@ -61,11 +53,9 @@ final class AppealTasks {
      */
     static Optional<Deadline> deadlines(Task task, DeadlineSchedule schedule, Instant from, boolean restrict, String what) {
         Optional<Deadline> actOn = schedule.actOn();
-        for (Deadline d : schedule.deadlines()) {
-            task.addExtension(extension(d, from, actOn.isPresent() && actOn.get() == d));
-        }
+        DeadlineExtension.of(schedule, from).forEach(task::addExtension);
         if (restrict && actOn.isPresent()) {
-            task.getRestriction().getPeriod().setEndElement(dateTime(actOn.get().due(), actOn.get().zone()));
+            task.getRestriction().getPeriod().setEndElement(DeadlineExtension.dateTime(actOn.get().due(), actOn.get().zone()));
         }
         actOn.filter(d -> d.verification().doubtful()).ifPresent(d -> task.addNote().setText("The " + what + " ("
                 + d.ruleId() + " " + d.clock() + ") is " + d.verification().label() + " in the rules on file"
@@ -91,27 +81,6 @@ final class AppealTasks {
         task.addNote().setText("Late: the filing deadline " + filing.localDue() + " (" + filing.ruleId() + " " + filing.clock()
                 + ") had passed when this step was prepared on " + now + ". It is prepared anyway; the plan or reviewer may"
                 + " refuse a late filing.");
-    }
-
-    static Extension extension(Deadline d, Instant from, boolean actOn) {
-        Extension e = new Extension(AppealProfiles.DEADLINE);
-        e.addExtension("kind", new CodeType(d.kind().name().toLowerCase(Locale.ROOT)));
-        e.addExtension("step", new CodeType(d.step().name().toLowerCase(Locale.ROOT).replace('_', '-')));
-        e.addExtension("due", dateTime(d.due(), d.zone()));
-        e.addExtension("from", dateTime(from, d.zone()));
-        e.addExtension("regime", new StringType(d.regime().toString()));
-        e.addExtension("rule", new StringType(d.ruleId() + " " + d.clock()));
-        e.addExtension("citation", new StringType(d.citation()));
-        e.addExtension("rulesVersion", new IntegerType(d.rulesVersion()));
-        e.addExtension("verification", new CodeType(d.verification().label()));
-        e.addExtension("actOn", new BooleanType(actOn));
-        d.notes().forEach(n -> e.addExtension("note", new StringType(n)));
-        return e;
-    }
-
-    /** An instant written with the offset of the zone its days were counted in (23:59:59-07:00, not 06:59:59Z). */
-    static DateTimeType dateTime(Instant instant, ZoneId zone) {
-        return new DateTimeType(Date.from(instant), TemporalPrecisionEnum.SECOND, TimeZone.getTimeZone(zone));
     }
 
     /** The Task's inputs of one appeal-task type, as references. */

@@ -3,6 +3,8 @@ package org.overturn.eligibility;
 import ca.uhn.fhir.context.FhirContext;
 import java.time.Clock;
 import org.overturn.assessment.Assessor;
+import org.overturn.cases.RegimeResolver;
+import org.overturn.deadlines.DeadlineCalculator;
 import org.overturn.payers.PayerGateway;
 import org.overturn.payers.PayerRoutes;
 import org.overturn.store.ResourceStore;
@@ -19,8 +21,11 @@ class EligibilityConfig {
             org.overturn.profiles.FhirPackage fhirPackage,
             FhirContext ctx,
             PayerRoutes routes,
-            PayerGateway gateway, Clock clock) {
+            PayerGateway gateway,
+            RegimeResolver regimes,
+            DeadlineCalculator deadlines,
+            Clock clock) {
         return new EligibilityService(store, assessor,
-                new EligibilityResponseFactory(fhirPackage), routes, new PayerEligibility(ctx, gateway, store), clock);
+                new EligibilityResponseFactory(fhirPackage, new PaDecisionClocks(regimes, deadlines)), routes, new PayerEligibility(ctx, gateway, store), clock);
     }
 }

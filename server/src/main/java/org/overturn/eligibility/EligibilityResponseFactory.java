@@ -20,9 +20,11 @@ import org.overturn.criteria.Evaluation;
 /** Builds the CoverageEligibilityResponse that carries an assessment, with the extensions defined in fhir-profiles. */
 final class EligibilityResponseFactory {
     private final org.overturn.profiles.FhirPackage fhirPackage;
+    private final PaDecisionClocks clocks;
 
-    EligibilityResponseFactory(org.overturn.profiles.FhirPackage fhirPackage) {
+    EligibilityResponseFactory(org.overturn.profiles.FhirPackage fhirPackage, PaDecisionClocks clocks) {
         this.fhirPackage = fhirPackage;
+        this.clocks = clocks;
     }
 
     CoverageEligibilityResponse build(
@@ -47,6 +49,10 @@ final class EligibilityResponseFactory {
         insurance.setInforce(coverage.getStatus() == Coverage.CoverageStatus.ACTIVE);
         ItemsComponent item = insurance.addItem();
         item.setProductOrService(request.getItemFirstRep().getProductOrService().copy());
+        // How long the payer may take on a PA request sent now; none when the policy says no PA is needed.
+        if (assessment.evaluation().map(Evaluation::paRequired).orElse(true)) {
+            clocks.of(assessment, now.toInstant()).forEach(item::addExtension);
+        }
 
         Extension summary = response.addExtension().setUrl(EligibilityExtensions.ASSESSMENT);
         assessment.payer().ifPresent(p -> summary.addExtension("payer", new StringType(p.id())));

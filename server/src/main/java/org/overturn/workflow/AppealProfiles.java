@@ -1,14 +1,15 @@
 package org.overturn.workflow;
 
 import org.jspecify.annotations.Nullable;
+import org.overturn.cases.DeadlineExtension;
 import org.overturn.platform.Canonical;
 
 /** The extensions and code systems of Overturn's appeal and external-review Tasks, all defined in fhir-profiles. */
 public final class AppealProfiles {
     private AppealProfiles() {}
 
-    /** Complex extension on Task, one per deadline: kind, step, due, from, regime, rule, citation, rulesVersion, verification, actOn, note. */
-    public static final String DEADLINE = Canonical.BASE + "/StructureDefinition/workflow-deadline";
+    /** Complex extension on Task, one per deadline and candidate regime; written by {@link DeadlineExtension}. */
+    public static final String DEADLINE = DeadlineExtension.URL;
 
     /** The subscription topic of reminders of these deadlines (subscriptions/topics.yaml); filters patient and recipient. */
     public static final String REMINDER_TOPIC = Canonical.BASE + "/SubscriptionTopic/task-deadline-reminder";

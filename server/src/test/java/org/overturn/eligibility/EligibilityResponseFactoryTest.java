@@ -19,11 +19,14 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Type;
 import org.junit.jupiter.api.Test;
 import org.overturn.assessment.Assessment;
+import org.overturn.cases.DeadlineExtension;
+import org.overturn.cases.RegimeResolver;
 import org.overturn.criteria.Evaluation;
 import org.overturn.criteria.Evaluation.CriterionResult;
 import org.overturn.criteria.Evaluation.Status;
 import org.overturn.criteria.Knowledge;
 import org.overturn.criteria.KnowledgeLoader;
+import org.overturn.deadlines.DeadlineCalculator;
 import org.overturn.evidence.Chart;
 import org.overturn.profiles.FhirPackage;
 
@@ -34,7 +37,11 @@ class EligibilityResponseFactoryTest {
     private static final Date NOW = Date.from(java.time.Instant.parse("2026-03-02T10:00:00Z"));
     private static final String ALK_REPORT = "ALK test report from the performing lab";
 
-    private final EligibilityResponseFactory factory = new EligibilityResponseFactory(PACKAGE);
+    private static final org.overturn.law.Law LAW = org.overturn.law.LawLoader.load(KNOWLEDGE);
+    private static final String SOPT = "urn:oid:2.16.840.1.113883.3.221.5";
+
+    private final EligibilityResponseFactory factory = new EligibilityResponseFactory(PACKAGE,
+            new PaDecisionClocks(new RegimeResolver(KNOWLEDGE, LAW), new DeadlineCalculator(LAW)));
 
     private static CoverageEligibilityRequest request() {
         CoverageEligibilityRequest request = new CoverageEligibilityRequest().setPatient(new Reference("Patient/p1"))
@@ -58,6 +65,25 @@ class EligibilityResponseFactoryTest {
         return new Assessment(Optional.of(KNOWLEDGE.payers().get(0)), KNOWLEDGE.drug("alectinib"), evaluation, reason,
                 new Organization().setName("Cigna Healthcare"), new Chart(patient, List.of(), List.of(), List.of(), List.of(), List.of(),
                         List.of(), List.of()), coverage);
+    }
+
+    /** A Knox-Keene plan in California, as the coverage-regulator extension names it. */
+    private static Coverage dmhcCoverage() {
+        Coverage coverage = coverage(Coverage.CoverageStatus.ACTIVE);
+        Extension regulator = coverage.addExtension().setUrl(RegimeResolver.EXTENSION);
+        regulator.addExtension(RegimeResolver.REGULATOR, new org.hl7.fhir.r4.model.CodeType("ca-dmhc"));
+        regulator.addExtension(RegimeResolver.STATE, new org.hl7.fhir.r4.model.CodeType("CA"));
+        return coverage;
+    }
+
+    private static Evaluation paRequired() {
+        return new Evaluation("cigna-alectinib-nsclc", 3, "cigna", "alectinib", true, List.of(
+                new CriterionResult("diagnosis-nsclc", "NSCLC diagnosis", true, Status.MET, "C34.11 on file",
+                        List.of("Condition/c1"), null, "Cigna policy section 1")), List.of(), Evaluation.Outcome.CRITERIA_MET);
+    }
+
+    private static List<Extension> clocks(CoverageEligibilityResponse response) {
+        return response.getInsuranceFirstRep().getItemFirstRep().getExtensionsByUrl(DeadlineExtension.URL);
     }
 
     /** The one criterion-result extension whose id is {@code id}. */
@@ -175,5 +201,73 @@ class EligibilityResponseFactoryTest {
         assertThat(response.getInsuranceFirstRep().getItemFirstRep().getAuthorizationRequired()).isFalse();
         assertThat(response.getDisposition()).contains("does not require prior authorization").contains("1 of 1 required criteria met")
                 .doesNotContain("missing");
+    }
+
+    @Test
+    void buildWhenTheCoverageIsUnderDmhcThenThePaDecisionClocksStandardAndExpeditedCountFromCreation() {
+        Coverage coverage = dmhcCoverage();
+
+        CoverageEligibilityResponse response = factory.build(request(), coverage,
+                assessment(Optional.of(paRequired()), "", coverage), NOW);
+
+        List<Extension> clocks = clocks(response);
+        assertThat(clocks).extracting(e -> value(e, "urgency")).containsExactly("standard", "expedited");
+        Extension standard = clocks.get(0);
+        Extension expedited = clocks.get(1);
+        // Written exactly as on an appeal Task: the same sub-extensions, in the same order.
+        assertThat(standard.getExtension()).extracting(Extension::getUrl).containsExactly("kind", "step", "urgency", "due", "from",
+                "regime", "rule", "citation", "rulesVersion", "verification", "actOn");
+        for (Extension clock : clocks) {
+            assertThat(value(clock, "kind")).isEqualTo("decision");
+            assertThat(value(clock, "step")).isEqualTo("initial-decision");
+            assertThat(value(clock, "regime")).isEqualTo("ca-dmhc CA");
+            assertThat(value(clock, "verification")).isEqualTo("verified");
+            assertThat(value(clock, "actOn")).isEqualTo("true");
+            assertThat(((org.hl7.fhir.r4.model.DateTimeType) clock.getExtensionByUrl("from").getValue()).getValue()).isEqualTo(NOW);
+        }
+        // CA H&S 1367.241: 72 hours, 24 when exigent (jurisdictions.yaml CA-DMHC rxPriorAuth), in California's offset.
+        assertThat(value(standard, "rule")).isEqualTo("CA-DMHC rxPriorAuth.standard");
+        assertThat(value(expedited, "rule")).isEqualTo("CA-DMHC rxPriorAuth.exigent");
+        assertThat(value(standard, "citation")).contains("72 hours").contains("1367.241");
+        assertThat(due(standard)).isEqualTo(NOW.toInstant().plus(java.time.Duration.ofHours(72)));
+        assertThat(due(expedited)).isEqualTo(NOW.toInstant().plus(java.time.Duration.ofHours(24)));
+        assertThat(value(standard, "due")).isEqualTo("2026-03-05T02:00:00-08:00");
+    }
+
+    @Test
+    void buildWhenTheCoverageIsMedicareThenNoClockIsGuessed() {
+        Coverage medicare = coverage(Coverage.CoverageStatus.ACTIVE);
+        medicare.getType().addCoding(new Coding(SOPT, "1", "Medicare"));
+
+        CoverageEligibilityResponse response = factory.build(request(), medicare, assessment(Optional.of(paRequired()), "", medicare), NOW);
+
+        assertThat(clocks(response)).isEmpty();
+        assertThat(response.getInsuranceFirstRep().getItemFirstRep().getExtensionsByUrl(EligibilityExtensions.CRITERION)).hasSize(1);
+    }
+
+    @Test
+    void buildWhenThePolicyNeedsNoPaThenNoDecisionClock() {
+        Coverage coverage = dmhcCoverage();
+        Evaluation noPa = new Evaluation("cigna-alectinib-nsclc", 1, "cigna", "alectinib", false, List.of(), List.of(),
+                Evaluation.Outcome.CRITERIA_MET);
+
+        CoverageEligibilityResponse response = factory.build(request(), coverage, assessment(Optional.of(noPa), "", coverage), NOW);
+
+        assertThat(clocks(response)).isEmpty();
+    }
+
+    @Test
+    void buildWhenNoPolicyCouldBeEvaluatedThenTheLawsClocksStillApply() {
+        Coverage coverage = dmhcCoverage();
+
+        CoverageEligibilityResponse response = factory.build(request(), coverage,
+                assessment(Optional.empty(), "Cigna Healthcare has no policy on file for this drug", coverage), NOW);
+
+        assertThat(clocks(response)).extracting(e -> value(e, "rule"))
+                .containsExactly("CA-DMHC rxPriorAuth.standard", "CA-DMHC rxPriorAuth.exigent");
+    }
+
+    private static java.time.Instant due(Extension clock) {
+        return ((org.hl7.fhir.r4.model.DateTimeType) clock.getExtensionByUrl("due").getValue()).getValue().toInstant();
     }
 }

@@ -451,6 +451,9 @@ public interface AppealContract extends PasContract {
         JsonNode decision = deadline(task, "decision", true);
         assertThat(text(decision, "step")).isIn("internal-appeal-decision", "second-level-appeal-decision");
         assertThat(text(decision, "due")).isNotEqualTo(due);
+        // Both clocks say which urgency they are for: the plan's urgent clock differs from its standard one.
+        assertThat(text(filing, "urgency")).isEqualTo(story.urgency());
+        assertThat(text(decision, "urgency")).isEqualTo(story.urgency());
         assertThat(lateFlag(task)).as("late exactly when the deadline has passed").isEqualTo(
                 Instant.now().isAfter(OffsetDateTime.parse(story.appealDue()).toInstant()));
         assertThat(get("Task?_id=" + task.path("id").asText() + "&deadline=eq" + story.appealDue().replace("+", "%2B"))

@@ -13,10 +13,13 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.overturn.fixtures.Scenarios;
+import org.overturn.workflow.AppealProfiles;
 
 /**
  * Hook calls whose chart comes from the EHR's fhirServer (a WireMock stand-in): fetch-only, mixed with prefetch,
@@ -226,6 +229,15 @@ public interface CdsEhrContract extends CdsHooksContract {
         assertThat(stored.status()).isEqualTo(200);
         assertThat(stored.json().path("identifier").get(0).path("system").asText()).endsWith("/cds-hook-call");
         assertThat(stored.json().path("patient").path("reference").asText()).isEqualTo("Patient/" + patientId);
+        // It names the payer's PA decision clocks as $submit does: a California HMO, under DMHC.
+        List<String> clocks = new ArrayList<>();
+        for (JsonNode e : stored.json().path("insurance").get(0).path("item").get(0).path("extension")) {
+            if (e.path("url").asText().equals(AppealProfiles.DEADLINE)) {
+                clocks.add(EligibilityContract.sub(e, "urgency") + " " + EligibilityContract.sub(e, "rule"));
+            }
+        }
+        assertThat(clocks).as(stored.body()).containsExactly(
+                "standard CA-DMHC rxPriorAuth.standard", "expedited CA-DMHC rxPriorAuth.exigent");
         // The same hook call retried: the same assessment, not a second one.
         JsonNode retried = hook("overturn-order-sign", body).json().path("cards").get(0).path("links").get(0);
         assertThat(CdsHooksContract.tree(retried.path("appContext").asText()).path("assessment").asText()).isEqualTo(assessment);

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.overturn.eligibility.EligibilityExtensions;
+import org.overturn.workflow.AppealProfiles;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
@@ -196,5 +199,47 @@ public interface EligibilityContract extends FhirHttp {
                 submitBody(patient, coverage, JSON.createObjectNode().put("text", "alectinib")));
         assertThat(r.assertOutcome(422)).isEqualTo("OVT-422");
         assertThat(r.body()).contains("Coverage.payor");
+    }
+
+    @Test
+    default void submitWhenAlecensaUnderDmhcThenThePaDecisionClocksStandardAndExpeditedCountFromCreated() {
+        Response r = submit(load(org.overturn.fixtures.Scenarios.ALECTINIB_CA.bundleJson()));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonNode response = r.json();
+        Map<String, JsonNode> clocks = new LinkedHashMap<>();
+        for (JsonNode e : response.path("insurance").get(0).path("item").get(0).path("extension")) {
+            if (e.path("url").asText().equals(AppealProfiles.DEADLINE)) {
+                assertThat(clocks.put(sub(e, "urgency"), e)).as("one clock per urgency: %s", r.body()).isNull();
+            }
+        }
+        assertThat(clocks.keySet()).as(r.body()).containsExactly("standard", "expedited");
+        OffsetDateTime created = OffsetDateTime.parse(response.path("created").asText());
+        // A California HMO is under DMHC: 72 hours, 24 when exigent (CA H&S 1367.241), from receipt.
+        Map<String, Integer> hours = Map.of("standard", 72, "expedited", 24);
+        Map<String, String> rules = Map.of("standard", "CA-DMHC rxPriorAuth.standard", "expedited", "CA-DMHC rxPriorAuth.exigent");
+        clocks.forEach((urgency, clock) -> {
+            assertThat(sub(clock, "kind")).isEqualTo("decision");
+            assertThat(sub(clock, "step")).isEqualTo("initial-decision");
+            assertThat(sub(clock, "regime")).isEqualTo("ca-dmhc CA");
+            assertThat(sub(clock, "rule")).isEqualTo(rules.get(urgency));
+            assertThat(sub(clock, "verification")).isEqualTo("verified");
+            assertThat(sub(clock, "actOn")).isEqualTo("true");
+            assertThat(OffsetDateTime.parse(date(clock, "from")).toInstant()).isEqualTo(created.toInstant());
+            assertThat(Duration.between(created, OffsetDateTime.parse(date(clock, "due")))).as(urgency)
+                    .isEqualTo(Duration.ofHours(hours.get(urgency)));
+        });
+        // Stored as answered.
+        JsonNode stored = get("CoverageEligibilityResponse/" + response.path("id").asText()).json();
+        assertThat(stored.path("insurance").get(0).path("item").get(0).toString()).contains(AppealProfiles.DEADLINE)
+                .contains("rxPriorAuth.exigent");
+    }
+
+    private static String date(JsonNode extension, String name) {
+        for (JsonNode e : extension.path("extension")) {
+            if (e.path("url").asText().equals(name)) {
+                return e.path("valueDateTime").asText();
+            }
+        }
+        throw new AssertionError("no " + name + " in " + extension);
     }
 }
