@@ -3,16 +3,28 @@ package org.overturn.profiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.context.FhirContext;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CodeSystem;
+import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.StructureDefinition;
 import org.junit.jupiter.api.Test;
 import org.overturn.workflow.AppealProfiles;
 import org.overturn.criteria.KnowledgeLoader;
 import org.overturn.criteria.KnowledgeModel;
+import org.overturn.cases.DeadlineExtension;
+import org.overturn.deadlines.Deadline;
+import org.overturn.deadlines.DeadlineCalculator;
+import org.overturn.deadlines.Regime;
+import org.overturn.deadlines.Step;
+import org.overturn.deadlines.Urgency;
+import org.overturn.law.Law;
+import org.overturn.law.LawLoader;
+import org.overturn.law.RegulatorKind;
 import org.overturn.eligibility.EligibilityExtensions;
 import org.overturn.profiles.PasProfiles;
 
@@ -26,6 +38,25 @@ class FhirPackageTest {
         assertThat(defined).contains(
                 EligibilityExtensions.ASSESSMENT, EligibilityExtensions.CRITERION, EligibilityExtensions.MISSING_DOCUMENTATION,
                 AppealProfiles.DEADLINE, AppealProfiles.FILING_LATE);
+    }
+
+    @Test
+    void workflowDeadlineDefinesEverySubExtensionWrittenAndTheContextsItIsWrittenIn() {
+        StructureDefinition sd = fhirPackage.resources(StructureDefinition.class).stream()
+                .filter(d -> DeadlineExtension.URL.equals(d.getUrl())).findFirst().orElseThrow();
+        Law law = LawLoader.load(KnowledgeLoader.load());
+        Deadline deadline = new DeadlineCalculator(law).compute(Regime.of(RegulatorKind.CA_DMHC, "CA"),
+                Instant.parse("2026-03-02T10:00:00Z"), Step.INITIAL_DECISION, Urgency.EXPEDITED).deadlines().get(0);
+
+        Set<String> written = DeadlineExtension.of(deadline, Instant.parse("2026-03-02T10:00:00Z"), true).getExtension().stream()
+                .map(Extension::getUrl).collect(Collectors.toSet());
+        Set<String> defined = sd.getDifferential().getElement().stream().filter(e -> e.hasSliceName())
+                .map(e -> e.getSliceName()).collect(Collectors.toSet());
+
+        assertThat(written).contains("urgency");
+        assertThat(defined).containsAll(written);
+        assertThat(sd.getContext()).extracting(c -> c.getExpression())
+                .contains("Task", "CoverageEligibilityResponse.insurance.item");
     }
 
     @Test
