@@ -69,9 +69,13 @@ class EligibilityResponseFactoryTest {
 
     /** A Knox-Keene plan in California, as the coverage-regulator extension names it. */
     private static Coverage dmhcCoverage() {
+        return regulated("ca-dmhc");
+    }
+
+    private static Coverage regulated(String regulatorCode) {
         Coverage coverage = coverage(Coverage.CoverageStatus.ACTIVE);
         Extension regulator = coverage.addExtension().setUrl(RegimeResolver.EXTENSION);
-        regulator.addExtension(RegimeResolver.REGULATOR, new org.hl7.fhir.r4.model.CodeType("ca-dmhc"));
+        regulator.addExtension(RegimeResolver.REGULATOR, new org.hl7.fhir.r4.model.CodeType(regulatorCode));
         regulator.addExtension(RegimeResolver.STATE, new org.hl7.fhir.r4.model.CodeType("CA"));
         return coverage;
     }
@@ -232,6 +236,18 @@ class EligibilityResponseFactoryTest {
         assertThat(due(standard)).isEqualTo(NOW.toInstant().plus(java.time.Duration.ofHours(72)));
         assertThat(due(expedited)).isEqualTo(NOW.toInstant().plus(java.time.Duration.ofHours(24)));
         assertThat(value(standard, "due")).isEqualTo("2026-03-05T02:00:00-08:00");
+    }
+
+    @Test
+    void buildWhenTheRuleIsUnverifiedThenTheClocksSaySo() {
+        // CA-CDI rxPriorAuth: the Insurance Code section is UNVERIFIED in jurisdictions.yaml.
+        Coverage coverage = regulated("ca-cdi");
+
+        CoverageEligibilityResponse response = factory.build(request(), coverage, assessment(Optional.of(paRequired()), "", coverage), NOW);
+
+        assertThat(clocks(response)).extracting(e -> value(e, "rule"), e -> value(e, "verification")).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("CA-CDI rxPriorAuth.standard", "UNVERIFIED"),
+                org.assertj.core.groups.Tuple.tuple("CA-CDI rxPriorAuth.exigent", "UNVERIFIED"));
     }
 
     @Test
