@@ -106,6 +106,8 @@ await run('alecensa-approved', async (page) => {
   check((await unlabelled(page)).length === 0, `form fields without labels: ${await unlabelled(page)}`);
   await shot(page, '01-coverage-form');
   await checkCoverage(page, 'required criteria are met');
+  const clocks = await page.getByTestId('clocks').textContent();
+  check(clocks.includes('within 72 hours') && clocks.includes('within 24 hours'), `the PA decision clocks (DMHC: 72 h, 24 h urgent) should show, said "${clocks}"`);
   const met = await page.locator('li.criterion[data-status=met]').count();
   check(met >= 5, `5 criteria should be met, saw ${met}`);
   await page.locator('.evidence button').first().click();
