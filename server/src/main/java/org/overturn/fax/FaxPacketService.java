@@ -100,7 +100,7 @@ public final class FaxPacketService {
         String letterName = "DocumentReference/" + letter.getIdElement().getIdPart();
         CaseDocuments.Kind kind = kind(letter).orElseThrow();
         byte[] letterPdf = attachment(letter, "application/pdf").map(Attachment::getData).orElseThrow(() -> new OverturnException(
-                ErrorCode.BUSINESS_RULE, letterName + " has no PDF to fax; write the letter again with Claim/$generate-letter",
+                ErrorCode.BUSINESS_RULE, letterName + " has no PDF to fax; render it with " + letterName + "/$render-pdf",
                 "DocumentReference.content"));
         String markdown = attachment(letter, "text/markdown").map(a -> new String(a.getData(), StandardCharsets.UTF_8)).orElse("");
         QuestionnaireResponse questionnaire = questionnaire(letter, c.claimRef());

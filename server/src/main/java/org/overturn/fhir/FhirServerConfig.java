@@ -46,6 +46,7 @@ class FhirServerConfig {
             org.overturn.subscriptions.SubscriptionService subscriptions,
             org.overturn.fax.FaxPacketService faxPackets,
             org.overturn.summary.PatientSummaryService summaries,
+            org.overturn.letter.LetterPdfService letterPdfs,
             org.overturn.profiles.FhirPackage fhirPackage,
             org.overturn.profiles.QuestionnairePackages questionnairePackages,
             org.overturn.profiles.ProfileValidation profileValidation,
@@ -80,6 +81,7 @@ class FhirServerConfig {
         providers.add(new SubscriptionOperationProvider(subscriptions));
         providers.add(new FaxPacketOperationProvider(faxPackets));
         providers.add(new PatientSummaryOperationProvider(summaries));
+        providers.add(new RenderPdfOperationProvider(letterPdfs));
         providers.add(new QuestionnairePackageOperationProvider(questionnairePackages));
         server.registerProviders(providers);
         // First: the access check sees every request and every response before any other interceptor.

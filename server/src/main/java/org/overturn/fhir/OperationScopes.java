@@ -35,6 +35,9 @@ final class OperationScopes {
             Map.entry("Claim/$generate-letter", new Declaration(true, CASE, union(DOCUMENT, Set.of("QuestionnaireResponse")))),
             Map.entry("Claim/$patient-summary", new Declaration(true, CASE, DOCUMENT)),
             Map.entry("Claim/$fax-packet", new Declaration(true, CASE, DOCUMENT)),
+            // a write of the one DocumentReference it is called on (the access check holds a patient token to its compartment)
+            Map.entry("DocumentReference/$render-pdf",
+                    new Declaration(true, Set.of("DocumentReference"), Set.of("DocumentReference"))),
             Map.entry("ClaimResponse/$appeal", new Declaration(true, CASE, union(DOCUMENT, Set.of("Task")))),
             Map.entry("Task/$external-review", new Declaration(true, CASE, union(DOCUMENT, Set.of("Task")))),
             Map.entry("Questionnaire/$questionnaire-package",

@@ -20,4 +20,9 @@ class LetterConfig {
             org.overturn.profiles.FhirPackage fhirPackage, Clock clock) {
         return new LetterService(store, assessor, new LetterComposer(knowledge, facts), fhirPackage, facts, clock);
     }
+
+    @Bean
+    LetterPdfService letterPdfService(ResourceStore store, Clock clock) {
+        return new LetterPdfService(store, clock);
+    }
 }

@@ -47,8 +47,10 @@ public final class LetterDocuments {
         }
         doc.addContent().getAttachment().setContentType("text/markdown").setTitle(letter.title() + " (Markdown)")
                 .setData(markdown.getBytes(StandardCharsets.UTF_8)).setCreation(now);
-        doc.addContent().getAttachment().setContentType("application/pdf").setTitle(letter.title() + " (PDF)")
+        var pdfAttachment = doc.addContent().getAttachment().setContentType("application/pdf").setTitle(letter.title() + " (PDF)")
                 .setData(pdf).setCreation(now);
+        // drawn from the same letter as the Markdown: $render-pdf has nothing to do until the Markdown is edited
+        LetterPdfService.markRenderedFrom(pdfAttachment, markdown.getBytes(StandardCharsets.UTF_8));
         addChecklist(doc, letter, now);
         related.forEach(r -> doc.getContext().addRelated(new Reference(r)));
         addRecords(doc, letter);

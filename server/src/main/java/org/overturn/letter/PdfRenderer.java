@@ -52,7 +52,9 @@ public final class PdfRenderer {
         h.append("</div><p>").append(esc(letter.salutation())).append("</p>");
         java.util.List<String> notes = new java.util.ArrayList<>();
         for (Letter.Section section : letter.sections()) {
-            h.append("<h2>").append(esc(section.heading())).append("</h2>");
+            if (!section.heading().isEmpty()) { // an edited letter's text before any heading
+                h.append("<h2>").append(esc(section.heading())).append("</h2>");
+            }
             for (Letter.Statement s : section.statements()) {
                 h.append("<p>").append(esc(s.text()));
                 if (!s.citations().isEmpty()) {

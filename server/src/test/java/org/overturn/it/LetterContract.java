@@ -13,7 +13,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.overturn.fixtures.Scenario;
 import org.overturn.fixtures.Scenarios;
 
-/** Claim/$generate-letter over HTTP: a stored letter in Markdown and PDF, traceable to the chart through Provenance. */
+/**
+ * Claim/$generate-letter over HTTP: a stored letter in Markdown and PDF, traceable to the chart through Provenance; and
+ * DocumentReference/$render-pdf, the PDF of the letter once its Markdown is edited.
+ */
 public interface LetterContract extends EligibilityContract {
 
     default String claim(Map<String, String> ids, String use) {
@@ -39,6 +42,17 @@ public interface LetterContract extends EligibilityContract {
     default Response generate(String claimId, String kind) {
         return post("Claim/" + claimId + "/$generate-letter",
                 "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"kind\",\"valueCode\":\"" + kind + "\"}]}");
+    }
+
+    default Response renderPdf(String documentId) {
+        return post("DocumentReference/" + documentId + "/$render-pdf", "{\"resourceType\":\"Parameters\"}");
+    }
+
+    /** The text of a base64 PDF, whitespace collapsed (lines wrap where the layout breaks them). */
+    static String pdfText(String base64) throws java.io.IOException {
+        try (var pdf = org.apache.pdfbox.Loader.loadPDF(Base64.getDecoder().decode(base64))) {
+            return new org.apache.pdfbox.text.PDFTextStripper().getText(pdf).replaceAll("\\s+", " ");
+        }
     }
 
     @ParameterizedTest(name = "{0}")
@@ -151,5 +165,71 @@ public interface LetterContract extends EligibilityContract {
         assertThat(generate(paClaim, "love-letter").assertOutcome(400)).isEqualTo("OVT-400-REQUEST");
         assertThat(generate("no-such-claim", "medical-necessity").assertOutcome(404)).isEqualTo("OVT-404");
         assertThat(get("DocumentReference?subject=Patient/" + ids.get("Patient")).json().path("total").asInt()).isZero();
+    }
+
+    @Test
+    default void renderPdfWhenMarkdownEditedThenTheNextVersionHasThePdfOfTheEdit() throws Exception {
+        Map<String, String> ids = load(Scenarios.ALECTINIB_CA.bundleJson());
+        Response generated = generate(claim(ids, "preauthorization"), "medical-necessity");
+        assertThat(generated.status()).as(generated.body()).isEqualTo(200);
+        String id = generated.json().path("id").asText();
+        String originalPdf = generated.json().path("content").get(1).path("attachment").path("data").asText();
+        // As generated, the PDF already shows the Markdown: nothing new is stored.
+        Response unchanged = renderPdf(id);
+        assertThat(unchanged.status()).as(unchanged.body()).isEqualTo(200);
+        assertThat(unchanged.json().path("meta").path("versionId").asText()).isEqualTo("1");
+
+        // The clinician's edit, as the SMART app saves it: the Markdown changed, the PDF dropped.
+        String edit = "Her oncologist reviewed the synthetic chart again on the first of March.";
+        ObjectNode edited = generated.json().deepCopy();
+        var content = (com.fasterxml.jackson.databind.node.ArrayNode) edited.path("content");
+        ObjectNode markdownAttachment = (ObjectNode) content.get(0).path("attachment");
+        String markdown = new String(Base64.getDecoder().decode(markdownAttachment.path("data").asText()), StandardCharsets.UTF_8);
+        int section = markdown.indexOf("\n\n", markdown.indexOf("\n## ") + 1) + 2;
+        String changed = markdown.substring(0, section) + edit + "\n\n" + markdown.substring(section);
+        markdownAttachment.put("data", Base64.getEncoder().encodeToString(changed.getBytes(StandardCharsets.UTF_8)));
+        content.remove(1);
+        Response put = put("DocumentReference/" + id, edited.toString(), "If-Match", "W/\"1\"");
+        assertThat(put.status()).as(put.body()).isEqualTo(200);
+        assertThat(put.body()).doesNotContain("application/pdf");
+
+        Response rendered = renderPdf(id);
+        assertThat(rendered.status()).as(rendered.body()).isEqualTo(200);
+        JsonNode doc = rendered.json();
+        assertThat(doc.path("meta").path("versionId").asText()).isEqualTo("3");
+        assertThat(rendered.header("ETag")).isEqualTo("W/\"3\"");
+        JsonNode pdf = null;
+        for (JsonNode c : doc.path("content")) {
+            if (c.path("attachment").path("contentType").asText().equals("application/pdf")) {
+                assertThat(pdf).as("one PDF attachment").isNull();
+                pdf = c.path("attachment");
+            }
+        }
+        assertThat(pdf).as("the PDF attachment").isNotNull();
+        assertThat(pdf.path("title").asText()).isEqualTo(markdownAttachment.path("title").asText().replace("(Markdown)", "(PDF)"));
+        String text = pdfText(pdf.path("data").asText());
+        assertThat(text).contains(edit);
+        assertThat(pdfText(originalPdf)).doesNotContain(edit);
+        assertThat(get("DocumentReference/" + id).json().path("meta").path("versionId").asText()).isEqualTo("3");
+
+        // Called again on the same Markdown: nothing new.
+        assertThat(renderPdf(id).json().path("meta").path("versionId").asText()).isEqualTo("3");
+    }
+
+    @Test
+    default void renderPdfWhenNoMarkdownUnknownOrDeletedThenClearError() {
+        Map<String, String> ids = load(Scenarios.ALECTINIB_CA.bundleJson());
+        String plain = create("DocumentReference", "{\"resourceType\":\"DocumentReference\",\"status\":\"current\","
+                + "\"subject\":{\"reference\":\"Patient/" + ids.get("Patient") + "\"},"
+                + "\"content\":[{\"attachment\":{\"contentType\":\"text/plain\",\"data\":\"U3ludGhldGljIG5vdGU=\"}}]}");
+        Response noMarkdown = renderPdf(plain);
+        assertThat(noMarkdown.assertOutcome(422)).isEqualTo("OVT-422");
+        assertThat(noMarkdown.body()).contains("text/markdown");
+        assertThat(get("DocumentReference/" + plain).json().path("meta").path("versionId").asText()).isEqualTo("1");
+
+        assertThat(renderPdf("no-such-document").assertOutcome(404)).isEqualTo("OVT-404");
+
+        assertThat(delete("DocumentReference/" + plain).status()).isIn(200, 204);
+        assertThat(renderPdf(plain).assertOutcome(410)).isEqualTo("OVT-410");
     }
 }

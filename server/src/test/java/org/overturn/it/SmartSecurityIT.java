@@ -616,6 +616,14 @@ class SmartSecurityIT extends ServerTest {
         String readOnly = bearer(patientToken(patient, "patient/*.rs"));
         assertThat(post("Claim/" + claim + "/$generate-letter", KIND, "Authorization", readOnly).assertOutcome(403))
                 .isEqualTo("OVT-403-SCOPE");
+        // $render-pdf writes the letter it is called on: the patient's own, not another's, and not without a write scope.
+        String rendered = "DocumentReference/" + letter.json().path("id").asText() + "/$render-pdf";
+        Response ownRender = post(rendered, "{\"resourceType\":\"Parameters\"}", "Authorization", own);
+        assertThat(ownRender.status()).as(ownRender.body()).isEqualTo(200);
+        assertThat(post(rendered, "{\"resourceType\":\"Parameters\"}", "Authorization", other).assertOutcome(404))
+                .isEqualTo("OVT-404");
+        assertThat(post(rendered, "{\"resourceType\":\"Parameters\"}", "Authorization", readOnly).assertOutcome(403))
+                .isEqualTo("OVT-403-SCOPE");
         // $submit stores what it is sent: a user or system scope only.
         assertThat(post("Claim/$submit", EMPTY_BUNDLE, "Authorization", own).assertOutcome(403))
                 .isEqualTo("OVT-403-PATIENT");
