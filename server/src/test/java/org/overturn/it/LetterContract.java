@@ -48,13 +48,6 @@ public interface LetterContract extends EligibilityContract {
         return post("DocumentReference/" + documentId + "/$render-pdf", "{\"resourceType\":\"Parameters\"}");
     }
 
-    /** The text of a base64 PDF, whitespace collapsed (lines wrap where the layout breaks them). */
-    static String pdfText(String base64) throws java.io.IOException {
-        try (var pdf = org.apache.pdfbox.Loader.loadPDF(Base64.getDecoder().decode(base64))) {
-            return new org.apache.pdfbox.text.PDFTextStripper().getText(pdf).replaceAll("\\s+", " ");
-        }
-    }
-
     @ParameterizedTest(name = "{0}")
     @MethodSource("org.overturn.fixtures.Scenarios#all")
     default void generateLetterWhenCompleteChartThenStoredMarkdownAndPdfNameTheEvidence(Scenario scenario) throws Exception {
@@ -168,7 +161,7 @@ public interface LetterContract extends EligibilityContract {
     }
 
     @Test
-    default void renderPdfWhenMarkdownEditedThenTheNextVersionHasThePdfOfTheEdit() throws Exception {
+    default void renderPdfWhenMarkdownEditedThenTheNextVersionHasThePdfOfTheEdit() {
         Map<String, String> ids = load(Scenarios.ALECTINIB_CA.bundleJson());
         Response generated = generate(claim(ids, "preauthorization"), "medical-necessity");
         assertThat(generated.status()).as(generated.body()).isEqualTo(200);
@@ -207,9 +200,10 @@ public interface LetterContract extends EligibilityContract {
         }
         assertThat(pdf).as("the PDF attachment").isNotNull();
         assertThat(pdf.path("title").asText()).isEqualTo(markdownAttachment.path("title").asText().replace("(Markdown)", "(PDF)"));
-        String text = pdfText(pdf.path("data").asText());
+        String text = PayerFacingScan.pdfText(Base64.getDecoder().decode(pdf.path("data").asText()));
         assertThat(text).contains(edit);
-        assertThat(pdfText(originalPdf)).doesNotContain(edit);
+        assertThat(PayerFacingScan.pdfText(Base64.getDecoder().decode(originalPdf))).doesNotContain(edit);
+        PayerFacingScan.document(doc);
         assertThat(get("DocumentReference/" + id).json().path("meta").path("versionId").asText()).isEqualTo("3");
 
         // Called again on the same Markdown: nothing new.
@@ -225,6 +219,8 @@ public interface LetterContract extends EligibilityContract {
         Response noMarkdown = renderPdf(plain);
         assertThat(noMarkdown.assertOutcome(422)).isEqualTo("OVT-422");
         assertThat(noMarkdown.body()).contains("text/markdown");
+        // An empty body (no Content-Type) asks the same.
+        assertThat(send("POST", "DocumentReference/" + plain + "/$render-pdf", null, null).assertOutcome(422)).isEqualTo("OVT-422");
         assertThat(get("DocumentReference/" + plain).json().path("meta").path("versionId").asText()).isEqualTo("1");
 
         assertThat(renderPdf("no-such-document").assertOutcome(404)).isEqualTo("OVT-404");
