@@ -260,6 +260,9 @@ final class AccessInterceptor {
         if (id != null) {
             stored(caller, require(caller, type, Interaction.READ), type, id);
             matchesRestriction(caller, type, id);
+            if (declared.writesTarget() && caller.reach(type, Interaction.UPDATE) == Reach.PATIENT) {
+                store.requireInCompartmentAlone(type, id, java.util.Objects.requireNonNull(caller.patient()));
+            }
         }
     }
 

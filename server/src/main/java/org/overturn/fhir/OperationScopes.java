@@ -20,8 +20,14 @@ final class OperationScopes {
      * @param patientScopes whether a patient-scoped token may call it (its reads are then held to the compartment)
      * @param reads the types it reads (read and search)
      * @param writes the types it creates or updates
+     * @param writesTarget whether it updates the resource it is called on, which a patient-scoped token may then do
+     *     only as it may update that resource by PUT: in its compartment alone
      */
-    record Declaration(boolean patientScopes, Set<String> reads, Set<String> writes) {}
+    record Declaration(boolean patientScopes, Set<String> reads, Set<String> writes, boolean writesTarget) {
+        Declaration(boolean patientScopes, Set<String> reads, Set<String> writes) {
+            this(patientScopes, reads, writes, false);
+        }
+    }
 
     /** The chart and case a document is written from. */
     private static final Set<String> CASE = Set.of(
@@ -35,9 +41,8 @@ final class OperationScopes {
             Map.entry("Claim/$generate-letter", new Declaration(true, CASE, union(DOCUMENT, Set.of("QuestionnaireResponse")))),
             Map.entry("Claim/$patient-summary", new Declaration(true, CASE, DOCUMENT)),
             Map.entry("Claim/$fax-packet", new Declaration(true, CASE, DOCUMENT)),
-            // a write of the one DocumentReference it is called on (the access check holds a patient token to its compartment)
             Map.entry("DocumentReference/$render-pdf",
-                    new Declaration(true, Set.of("DocumentReference"), Set.of("DocumentReference"))),
+                    new Declaration(true, Set.of("DocumentReference"), Set.of("DocumentReference"), true)),
             Map.entry("ClaimResponse/$appeal", new Declaration(true, CASE, union(DOCUMENT, Set.of("Task")))),
             Map.entry("Task/$external-review", new Declaration(true, CASE, union(DOCUMENT, Set.of("Task")))),
             Map.entry("Questionnaire/$questionnaire-package",

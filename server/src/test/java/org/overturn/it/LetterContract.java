@@ -225,6 +225,16 @@ public interface LetterContract extends EligibilityContract {
 
         assertThat(renderPdf("no-such-document").assertOutcome(404)).isEqualTo("OVT-404");
 
+        // Named in the CapabilityStatement, on DocumentReference.
+        JsonNode documentReference = null;
+        for (JsonNode resource : get("metadata").json().path("rest").get(0).path("resource")) {
+            if (resource.path("type").asText().equals("DocumentReference")) {
+                documentReference = resource;
+            }
+        }
+        assertThat(documentReference).isNotNull();
+        assertThat(documentReference.path("operation").findValuesAsText("name")).contains("render-pdf");
+
         assertThat(delete("DocumentReference/" + plain).status()).isIn(200, 204);
         assertThat(renderPdf(plain).assertOutcome(410)).isEqualTo("OVT-410");
     }

@@ -624,6 +624,14 @@ class SmartSecurityIT extends ServerTest {
                 .isEqualTo("OVT-404");
         assertThat(post(rendered, "{\"resourceType\":\"Parameters\"}", "Authorization", readOnly).assertOutcome(403))
                 .isEqualTo("OVT-403-SCOPE");
+        // One also in another patient's compartment (its author) is not the patient's alone to rewrite, as by PUT.
+        String shared = createAs(admin, "DocumentReference", "{\"resourceType\":\"DocumentReference\",\"status\":\"current\","
+                + "\"subject\":{\"reference\":\"Patient/" + patient + "\"},\"author\":[{\"reference\":\"Patient/" + patientA + "\"}],"
+                + "\"content\":[{\"attachment\":{\"contentType\":\"text/markdown\",\"data\":\"IyBTeW50aGV0aWMgbm90ZQo=\"}}]}");
+        assertThat(post("DocumentReference/" + shared + "/$render-pdf", "{\"resourceType\":\"Parameters\"}", "Authorization", own)
+                .assertOutcome(403)).isEqualTo("OVT-403-SCOPE");
+        assertThat(get("DocumentReference/" + shared, "Authorization", admin).json().path("meta").path("versionId").asText())
+                .isEqualTo("1");
         // $submit stores what it is sent: a user or system scope only.
         assertThat(post("Claim/$submit", EMPTY_BUNDLE, "Authorization", own).assertOutcome(403))
                 .isEqualTo("OVT-403-PATIENT");
