@@ -61,7 +61,7 @@ public final class LetterPdfService {
         Letter letter = MarkdownLetter.read(new String(source, StandardCharsets.UTF_8), title(doc, markdown));
         byte[] rendered = PdfRenderer.render(letter);
         Date now = Date.from(clock.instant());
-        Attachment target = pdf.orElseGet(() -> doc.addContent().getAttachment());
+        Attachment target = pdf.orElseGet(() -> besideMarkdown(doc, markdown));
         target.setContentType("application/pdf").setTitle(pdfTitle(markdown, letter)).setData(rendered).setCreation(now)
                 .setSize(rendered.length).setHash(sha1(rendered));
         target.getExtension().removeIf(e -> RENDERED_FROM.equals(e.getUrl()));
@@ -75,6 +75,17 @@ public final class LetterPdfService {
             }
             throw e;
         }
+    }
+
+    /** A new attachment right after the Markdown's, where a generated letter has its PDF. */
+    private static Attachment besideMarkdown(DocumentReference doc, Attachment markdown) {
+        var content = new DocumentReference.DocumentReferenceContentComponent();
+        int at = 0;
+        while (at < doc.getContent().size() && doc.getContent().get(at).getAttachment() != markdown) {
+            at++;
+        }
+        doc.getContent().add(Math.min(at + 1, doc.getContent().size()), content);
+        return content.getAttachment();
     }
 
     /** Records on {@code pdf} the Markdown it was drawn from (see {@link #RENDERED_FROM}). */

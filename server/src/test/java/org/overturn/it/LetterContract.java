@@ -206,6 +206,11 @@ public interface LetterContract extends EligibilityContract {
         PayerFacingScan.document(doc);
         assertThat(get("DocumentReference/" + id).json().path("meta").path("versionId").asText()).isEqualTo("3");
 
+        // The rendered-from-markdown extension is the package's: the stored version validates without errors.
+        Response validated = post("DocumentReference/$validate", doc.toString());
+        assertThat(validated.status()).as(validated.body()).isEqualTo(200);
+        assertThat(validated.json().path("issue").findValuesAsText("severity")).as(validated.body()).doesNotContain("error", "fatal");
+
         // Called again on the same Markdown: nothing new.
         assertThat(renderPdf(id).json().path("meta").path("versionId").asText()).isEqualTo("3");
     }

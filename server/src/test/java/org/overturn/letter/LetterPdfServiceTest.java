@@ -74,6 +74,8 @@ class LetterPdfServiceTest {
         assertThat(pdf.get(0).getTitle()).isEqualTo("Appeal letter (PDF)");
         assertThat(new String(pdf.get(0).getData(), 0, 5, StandardCharsets.US_ASCII)).isEqualTo("%PDF-");
         assertThat(pdf.get(0).getExtensionByUrl(LetterPdfService.RENDERED_FROM)).isNotNull();
+        assertThat(stored.getContent()).extracting(c -> c.getAttachment().getTitle())
+                .containsExactly("Appeal letter (Markdown)", "Appeal letter (PDF)", LetterDocuments.CHECKLIST_TITLE);
     }
 
     @Test
