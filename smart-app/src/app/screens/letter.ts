@@ -1,5 +1,6 @@
 // Letter: the medical-necessity letter the server wrote from the chart, editable, with the changes shown against the
-// generated text; saved as a new version of its DocumentReference with a Provenance naming the editor.
+// generated text; saved as a new version of its DocumentReference with a Provenance naming the editor, and its PDF
+// drawn again by the server from the edited text.
 import { decodeBase64, encodeBase64 } from '../api';
 import type { Ctx } from '../context';
 import { changed, lineDiff } from '../diff';
@@ -51,15 +52,17 @@ function render(ctx: Ctx, view: HTMLElement): void {
     save.setAttribute('disabled', '');
     try {
       ctx.state.letter = await saveVersion(ctx, doc, text.value);
-      ctx.say(`Saved: version ${ctx.state.letter.meta?.versionId ?? ''} of the letter.`);
+      ctx.say(`Saved: version ${ctx.state.letter.meta?.versionId ?? ''} of the letter, with its PDF.`);
       render(ctx, view);
     } catch (error) {
       ctx.say(`Could not save the letter: ${(error as Error).message}`, 'error');
       save.removeAttribute('disabled');
     }
   });
-  const pdf = attachment(doc, 'application/pdf')?.data ?? ctx.state.generatedPdf;
-  const preview = pdf ? h('iframe', { title: 'PDF preview of the generated letter', class: 'pdf', src: URL.createObjectURL(pdfBlob(pdf)) }) : null;
+  const own = attachment(doc, 'application/pdf')?.data;
+  const pdf = own ?? ctx.state.generatedPdf;
+  const pdfTitle = own ? `PDF of version ${doc.meta?.versionId ?? '1'}` : 'PDF as generated';
+  const preview = pdf ? h('iframe', { title: pdfTitle, class: 'pdf', src: URL.createObjectURL(pdfBlob(pdf)) }) : null;
   const fax = h('button', { type: 'button' }, 'Fax packet (PDF)');
   fax.addEventListener('click', async () => {
     try {
@@ -79,14 +82,14 @@ function render(ctx: Ctx, view: HTMLElement): void {
       h('div', {}, h('label', { for: 'letter-text' }, 'Letter text (Markdown)'), text,
         h('div', { class: 'actions' }, h('button', { type: 'button', onclick: showChanges }, 'Show changes'), save, fax,
           h('button', { type: 'button', onclick: () => ctx.go('submit') }, 'Continue to submit'))),
-      preview ? h('div', {}, h('h3', {}, 'PDF as generated'), preview) : null),
+      preview ? h('div', {}, h('h3', {}, pdfTitle), preview) : null),
     changes);
 }
 
 /** The edited text as the next version of the DocumentReference, and a Provenance naming the editor, in one transaction. */
 async function saveVersion(ctx: Ctx, doc: Resource, text: string): Promise<Resource> {
   const content = ((doc.content as Content[] | undefined) ?? [])
-    // The generated PDF no longer says what the edited text says: the new version carries the text alone.
+    // The generated PDF no longer says what the edited text says: $render-pdf draws the new one.
     .filter((c) => !c.attachment.contentType?.startsWith('application/pdf'))
     .map((c) => c.attachment.contentType?.startsWith('text/markdown')
       ? { ...c, attachment: { ...c.attachment, data: encodeBase64(text) } } : c);
@@ -109,8 +112,9 @@ async function saveVersion(ctx: Ctx, doc: Resource, text: string): Promise<Resou
       { resource: provenance, request: { method: 'POST', url: 'Provenance' } },
     ],
   });
-  const location = (answer.entry?.[0] as { response?: { location?: string } } | undefined)?.response?.location;
-  return ctx.overturn.get(location ?? `DocumentReference/${doc.id}`);
+  if (!answer.entry?.length) throw new Error('The server did not confirm the save.');
+  // The server draws the PDF of the edited text (the next version), so the fax packet and the preview match it.
+  return ctx.overturn.post(`DocumentReference/${doc.id}/$render-pdf`, { resourceType: 'Parameters' });
 }
 
 function pdfBlob(data: string): Blob {

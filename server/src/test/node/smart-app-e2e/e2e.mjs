@@ -120,16 +120,18 @@ await run('alecensa-approved', async (page) => {
   await page.setViewportSize({ width: 1366, height: 900 });
 
   const generated = await prepareLetter(page);
-  const [packet] = await Promise.all([browser.waitForEvent('page'), page.getByRole('button', { name: 'Fax packet (PDF)' }).click()]);
-  check(packet.url().startsWith('blob:'), `the fax packet should open as a PDF, opened ${packet.url()}`);
-  await packet.close();
   const letter = page.locator('#letter-text');
   await letter.fill(`${generated}\nThe patient's brain metastases were confirmed on MRI on 2025-11-20.`);
   await page.getByRole('button', { name: 'Show changes' }).click();
   check((await page.locator('#changes').textContent()).includes('+ The patient\'s brain metastases'), 'the diff should show the added line');
   await page.getByRole('button', { name: 'Save as new version' }).click();
-  await page.locator('#status', { hasText: 'Saved: version 2' }).waitFor();
+  await page.locator('#status', { hasText: /Saved: version \d+ of the letter, with its PDF/ }).waitFor();
   check((await page.locator('#letter-text').inputValue()).includes('confirmed on MRI'), 'the saved version should hold the edit');
+  check(await page.locator('iframe[title^="PDF of version"]').count() === 1, 'the preview should be the edited version\'s PDF');
+  // The fax packet of the edited letter: its PDF exists now.
+  const [packet] = await Promise.all([browser.waitForEvent('page'), page.getByRole('button', { name: 'Fax packet (PDF)' }).click()]);
+  check(packet.url().startsWith('blob:'), `the fax packet should open as a PDF, opened ${packet.url()}`);
+  await packet.close();
   await shot(page, '05-letter-edited-saved');
 
   await page.getByRole('button', { name: 'Continue to submit' }).click();
