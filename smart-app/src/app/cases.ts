@@ -168,15 +168,15 @@ export function isOpenAppeal(s: Step): boolean {
 
 /**
  * The appeal Task with the payer's decision recorded, as the server expects it: completed, the decision as
- * businessStatus, the decision date as executionPeriod.end (noon UTC of that day: a date alone names no instant).
+ * businessStatus, {@code decidedAt} (an instant) as executionPeriod.end.
  */
-export function withAppealDecision(task: Resource, outcome: AppealOutcome, decided: string): Resource {
+export function withAppealDecision(task: Resource, outcome: AppealOutcome, decidedAt: string): Resource {
   const { meta: _meta, ...rest } = task;
   const period = (task.executionPeriod as { start?: string } | undefined) ?? {};
   return {
     ...rest,
     status: 'completed',
     businessStatus: { coding: [{ system: APPEAL_BUSINESS_STATUS, code: outcome }] },
-    executionPeriod: { ...period, end: `${decided}T12:00:00Z` },
+    executionPeriod: { ...period, end: decidedAt },
   };
 }

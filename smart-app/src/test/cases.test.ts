@@ -68,7 +68,7 @@ describe('labelRows', () => {
 describe('withAppealDecision', () => {
   it('completes the appeal with the decision and its date, keeping the rest', () => {
     const t = task('ap', 'internal-appeal', 'ready', { meta: { versionId: '1' }, executionPeriod: { start: '2026-12-03T10:00:00Z' }, description: 'appeal' });
-    const done = withAppealDecision(t, 'upheld', '2026-12-20');
+    const done = withAppealDecision(t, 'upheld', '2026-12-20T12:00:00Z');
     expect(done).toMatchObject({ status: 'completed', description: 'appeal',
       businessStatus: { coding: [{ system: 'http://overturn.example.org/fhir/CodeSystem/appeal-business-status', code: 'upheld' }] },
       executionPeriod: { start: '2026-12-03T10:00:00Z', end: '2026-12-20T12:00:00Z' } });

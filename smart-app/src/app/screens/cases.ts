@@ -82,7 +82,8 @@ function decisionForm(ctx: Ctx, s: Step): HTMLElement {
     h('option', { value: 'upheld' }, 'Upheld the denial'),
     h('option', { value: 'overturned' }, 'Overturned: approved'),
     h('option', { value: 'partially-overturned' }, 'Partially overturned')) as HTMLSelectElement;
-  const date = h('input', { id: `${id}-date`, type: 'date', value: new Date().toISOString().slice(0, 10), required: true }) as HTMLInputElement;
+  // Today in the user's own zone (en-CA writes dates as yyyy-MM-dd).
+  const date = h('input', { id: `${id}-date`, type: 'date', value: new Date().toLocaleDateString('en-CA'), required: true }) as HTMLInputElement;
   const save = h('button', { type: 'submit' }, 'Record the payer\'s decision');
   return h('form', {
     class: 'decision-form',
@@ -91,7 +92,9 @@ function decisionForm(ctx: Ctx, s: Step): HTMLElement {
       save.setAttribute('disabled', '');
       try {
         const task = await ctx.overturn.get(`Task/${s.id}`);
-        await ctx.overturn.put(`Task/${s.id}`, withAppealDecision(task, outcome.value as AppealOutcome, date.value), `W/"${task.meta?.versionId}"`);
+        await ctx.overturn.put(`Task/${s.id}`, withAppealDecision(task, outcome.value as AppealOutcome,
+          // A date names no instant: noon of that day where the user is.
+          new Date(`${date.value}T12:00:00`).toISOString()), `W/"${task.meta?.versionId}"`);
         ctx.go('cases');
         ctx.say('Decision recorded.');
       } catch (error) {
