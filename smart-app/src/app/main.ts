@@ -27,13 +27,16 @@ async function start(): Promise<void> {
     client = await FHIR.oauth2.ready();
   } catch (error) {
     say(`The launch did not complete: ${error instanceof Error ? error.message : String(error)}. Open the app again from the chart, or start at launch.html.`, 'error');
+    replace(document.getElementById('banner') as HTMLElement, 'No patient open');
     return;
   }
   const auth = () => client.getAuthorizationHeader();
   const chart = makeApi(client.state.serverUrl, auth);
   // Overturn as the EHR's FHIR server: one server for both. (Beside another EHR, Overturn's base is configured here.)
   const overturnBase = document.querySelector<HTMLMetaElement>('meta[name="overturn-fhir-base"]')?.content || client.state.serverUrl;
-  const overturn = makeApi(new URL(overturnBase, location.href).href, auth);
+  const overturnUrl = new URL(overturnBase, location.href).href;
+  // One server, one client: its limit on requests in flight is per token, so the two share one gate.
+  const overturn = overturnUrl.replace(/\/+$/, '') === chart.base ? chart : makeApi(overturnUrl, auth);
   const patientId = client.patient.id;
   if (!patientId) {
     say('The launch named no patient: open the app from a patient\'s chart, or pick a patient when you sign in.', 'error');
