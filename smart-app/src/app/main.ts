@@ -9,6 +9,7 @@ import { showCoverage } from './screens/coverage';
 import { showLetter } from './screens/letter';
 import { showSubmit } from './screens/submit';
 import { showCases } from './screens/cases';
+import { resume } from './resume';
 
 const TABS: [Tab, string][] = [['coverage', 'Coverage check'], ['letter', 'Letter'], ['submit', 'Submit'], ['cases', 'Cases']];
 const SCREENS: Record<Tab, (ctx: Ctx, view: HTMLElement) => Promise<void>> = {
@@ -59,6 +60,9 @@ async function start(): Promise<void> {
     go: (tab) => void show(tab),
     say,
   };
+  // Opened on the patient again: the case as it was left. A card's launch is about its own assessment instead.
+  const resumed = ctx.launched.assessment ? undefined
+    : await resume(ctx).then(() => undefined, (error: Error) => `The earlier case could not be read back: ${error.message}`);
   const b = banner(patient);
   replace(document.getElementById('banner') as HTMLElement,
     h('strong', { 'data-testid': 'patient-name' }, b.name),
@@ -93,6 +97,7 @@ async function start(): Promise<void> {
     }
   }
   await show('coverage');
+  if (resumed) say(resumed, 'error');
 }
 
 void start();

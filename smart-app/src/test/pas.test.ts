@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readAssessment } from '../app/assessment';
 import type { Bundle, Resource } from '../app/fhir';
+import { requestedOrder } from '../app/resume';
 import { DRAFT_ID_SYSTEM, MAX_ENTRIES, REQUEST_ID_SYSTEM, draftClaim, draftProblems, pasBundle, referencesIn } from '../app/pas';
 
 const SD = 'http://overturn.example.org/fhir/StructureDefinition';
@@ -68,5 +69,13 @@ describe('pasBundle', () => {
   it('collects relative references only', () => {
     expect(referencesIn({ resourceType: 'X', a: { reference: 'Patient/1' }, b: [{ reference: '#c1' }, { reference: 'urn:uuid:1' },
       { reference: 'https://other/fhir/Patient/2' }, { reference: 'Observation/o/_history/3' }] })).toEqual(['Patient/1', 'Observation/o']);
+  });
+});
+
+describe('requestedOrder', () => {
+  it('names the order a drafted Claim asks for', () => {
+    const claim = draftClaim({ assessment, order, requestId: 'r-2', today: '2026-12-06' });
+    expect(requestedOrder(claim)).toBe('MedicationRequest/mr1');
+    expect(requestedOrder({ resourceType: 'Claim' })).toBeUndefined();
   });
 });

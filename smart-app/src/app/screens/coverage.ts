@@ -51,6 +51,8 @@ function checkForm(ctx: Ctx, view: HTMLElement, orders: Resource[], coverages: R
       const coverage = coverages.find((c) => c.id === (coverageSelect as HTMLSelectElement).value) as Resource;
       button.setAttribute('disabled', '');
       ctx.say('Checking the payer\'s criteria against the chart…');
+      // The earlier result goes: nothing on screen may be mistaken for the answer to this check.
+      replace(view.querySelector('#result') as HTMLElement, h('p', { class: 'loading' }, 'Checking…'));
       try {
         const response = await ctx.overturn.post('CoverageEligibilityRequest/$submit', eligibilityRequest(ctx.patient, order, coverage));
         ctx.state = { assessment: await withPayerName(ctx, readAssessment(response)), order };

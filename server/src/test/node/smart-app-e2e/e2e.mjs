@@ -148,6 +148,18 @@ await run('alecensa-approved', async (page) => {
   // Nothing of the chart in local storage: fhirclient keeps its session state in sessionStorage.
   const stored = await page.evaluate(() => Object.keys(localStorage));
   check(stored.length === 0, `local storage should be empty, holds ${stored}`);
+
+  // Opened again: the case is read back from the server, where it was left.
+  await page.reload();
+  await page.getByTestId('assessment-summary').waitFor();
+  await page.getByRole('tab', { name: 'Letter' }).click();
+  await page.locator('#letter-text').waitFor();
+  check((await page.locator('#letter-text').inputValue()).includes('confirmed on MRI'), 'the reopened letter should be the edited version');
+  await page.getByRole('tab', { name: 'Submit' }).click();
+  const again = page.getByTestId('decision');
+  await again.waitFor();
+  check((await again.textContent()) === 'Approved', `the reopened case should show the payer's decision, said "${await again.textContent()}"`);
+  await shot(page, '17-reopened-case');
 });
 
 await run('alecensa-denied-appealed', async (page) => {

@@ -133,7 +133,7 @@ class SmartAppBrowserIT extends ServerTest {
         assertThat(run.exitCode()).as("node e2e.mjs:%n%s", run.output()).isZero();
         JsonNode results = lastJsonLine(run.output());
         List<String> shots = StreamSupport.stream(results.path("screenshots").spliterator(), false).map(JsonNode::asText).toList();
-        assertThat(shots).hasSize(16);
+        assertThat(shots).hasSize(17);
         for (String shot : shots) {
             assertThat(Path.of(shot)).isNotEmptyFile();
         }
