@@ -127,3 +127,11 @@ export function summary(a: Assessment): string {
   if (required.length === 0) return a.disposition || 'The payer\'s criteria could not be checked.';
   return `${met} of ${required.length} required criteria are met; the rest need documentation before a request.`;
 }
+
+/**
+ * A criterion's source as a clinic reads it: file names of the server's knowledge base (where a guide was filed)
+ * become "a published guide"; the rest, unverified marks included, is kept.
+ */
+export function sourceText(source: string): string {
+  return source.replace(/[\w./-]+\.(txt|ya?ml|json)\b/g, 'a published guide');
+}

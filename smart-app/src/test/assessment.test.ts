@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { byUrgency, clockLength, readAssessment, summary } from '../app/assessment';
+import { byUrgency, clockLength, readAssessment, sourceText, summary } from '../app/assessment';
 import type { Extension, Resource } from '../app/fhir';
 
 const SD = 'http://overturn.example.org/fhir/StructureDefinition';
@@ -79,5 +79,14 @@ describe('clocks', () => {
     const a = readAssessment(r);
     expect(a.clocks.map((c) => [c.urgency, clockLength(c), c.unverified])).toEqual([
       ['standard', '72 hours', false], ['expedited', '24 hours', true], ['standard', '15 days', false]]);
+  });
+});
+
+describe('sourceText', () => {
+  it('names a filed guide plainly and keeps the rest', () => {
+    expect(sourceText('seeds/004_7e44664f54a4bddd.txt (documentation checklist; UNVERIFIED)'))
+      .toBe('a published guide (documentation checklist; UNVERIFIED)');
+    expect(sourceText('FDA label (Alecensa); Cigna criteria (Policy Vault, secondary)'))
+      .toBe('FDA label (Alecensa); Cigna criteria (Policy Vault, secondary)');
   });
 });

@@ -1,6 +1,6 @@
 // Coverage check: for the drug ordered, the payer's criteria met, not met or unknown, with the chart evidence behind
 // each, and what documentation is still missing.
-import { type Assessment, byUrgency, clockLength, readAssessment, statusLabel, summary } from '../assessment';
+import { type Assessment, byUrgency, clockLength, readAssessment, sourceText, statusLabel, summary } from '../assessment';
 import { coverageLabel, describe, drugOf } from '../chart';
 import type { Ctx } from '../context';
 import { h, replace } from '../dom';
@@ -119,7 +119,7 @@ async function showResult(ctx: Ctx, section: HTMLElement): Promise<void> {
       c.evidence.length ? h('p', { class: 'evidence' }, 'Evidence: ', c.evidence.map((ref) => h('button', {
         type: 'button', class: 'link', onclick: () => open(ref),
       }, evidence.has(ref) ? describe(evidence.get(ref) as Resource).title : ref))) : null,
-      c.source ? h('p', { class: 'source' }, `Source: ${c.source}`) : null)));
+      c.source ? h('p', { class: 'source' }, `Source: ${sourceText(c.source)}`) : null)));
   const problems = draftProblems(a, ctx.state.order);
   const prepare = h('button', { type: 'button', class: 'primary', disabled: problems.length > 0 }, 'Prepare the request and letter');
   prepare.addEventListener('click', async () => {
