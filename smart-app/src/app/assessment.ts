@@ -135,3 +135,12 @@ export function summary(a: Assessment): string {
 export function sourceText(source: string): string {
   return source.replace(/[\w./-]+\.(txt|ya?ml|json)\b/g, 'a published guide');
 }
+
+/**
+ * The law behind a clock as a clinic reads it: the statute as the rule file cites it (the text after
+ * "<file>.yaml vN: "), without the rule's internal name; a citation of another shape is kept whole.
+ */
+export function lawText(citation: string): string {
+  const m = citation.match(/\.ya?ml v\d+:\s*(.+)$/);
+  return m ? m[1] : citation;
+}

@@ -1,5 +1,6 @@
 // Workflow Tasks (prior authorization, appeals, external review) as the case board shows them: grouped into cases
 // by partOf, the next deadline counted down, overdue first, and each case's events for its timeline.
+import { lawText } from './assessment';
 import { type CodeableConcept, type Extension, type Reference, type Resource, OVERTURN, extensions, localReference, part } from './fhir';
 
 const WORKFLOW_STEP = `${OVERTURN}/CodeSystem/workflow-step`;
@@ -51,7 +52,7 @@ export function readStep(task: Resource): Step {
   const deadline = (task.restriction as { period?: { end?: string } } | undefined)?.period?.end;
   const used = extensions(task, DEADLINE).find((e: Extension) => part(e, 'due')?.valueDateTime === deadline);
   // The law behind the deadline as its citation says it; the rule's internal name stays on the server.
-  const rule = used && (part(used, 'citation')?.valueString ?? part(used, 'rule')?.valueString);
+  const rule = used && lawText(part(used, 'citation')?.valueString ?? part(used, 'rule')?.valueString ?? '');
   const decidedOn = (task.executionPeriod as { end?: string } | undefined)?.end
     ?? (!OPEN.has(status) ? (task.lastModified as string | undefined) : undefined);
   return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { byUrgency, clockLength, readAssessment, sourceText, summary } from '../app/assessment';
+import { byUrgency, clockLength, lawText, readAssessment, sourceText, summary } from '../app/assessment';
 import type { Extension, Resource } from '../app/fhir';
 
 const SD = 'http://overturn.example.org/fhir/StructureDefinition';
@@ -88,5 +88,13 @@ describe('sourceText', () => {
       .toBe('a published guide (documentation checklist; UNVERIFIED)');
     expect(sourceText('FDA label (Alecensa); Cigna criteria (Policy Vault, secondary)'))
       .toBe('FDA label (Alecensa); Cigna criteria (Policy Vault, secondary)');
+  });
+});
+
+describe('lawText', () => {
+  it('keeps the statute a rule cites and drops the rule file', () => {
+    expect(lawText('CA-DMHC rxPriorAuth.standard (72 hours), jurisdictions.yaml v2: CA H&S §1367.241 (california.public.law)'))
+      .toBe('CA H&S §1367.241 (california.public.law)');
+    expect(lawText('45 CFR 147.136')).toBe('45 CFR 147.136');
   });
 });

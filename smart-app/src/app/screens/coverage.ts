@@ -1,6 +1,6 @@
 // Coverage check: for the drug ordered, the payer's criteria met, not met or unknown, with the chart evidence behind
 // each, and what documentation is still missing.
-import { type Assessment, byUrgency, clockLength, readAssessment, sourceText, statusLabel, summary } from '../assessment';
+import { type Assessment, byUrgency, clockLength, lawText, readAssessment, sourceText, statusLabel, summary } from '../assessment';
 import { coverageLabel, describe, drugOf } from '../chart';
 import type { Ctx } from '../context';
 import { h, replace } from '../dom';
@@ -147,7 +147,7 @@ async function showResult(ctx: Ctx, section: HTMLElement): Promise<void> {
       h('ul', { class: 'clocks', 'data-testid': 'clocks' }, a.clocks.map((c) => h('li', {},
         h('strong', {}, c.urgency === 'expedited' ? 'Urgent request: ' : 'Standard request: '),
         `the payer must decide within ${clockLength(c)} of receiving it (by ${c.due.slice(0, 16).replace('T', ' ')} if sent now)`,
-        h('span', { class: 'source' }, ` · ${[c.regime, c.citation].filter((x) => x).join(', ')}${c.unverified ? ' (unverified: confirm before relying on it)' : ''}`))))] : null,
+        h('span', { class: 'source' }, ` · ${lawText(c.citation)}${c.unverified ? ' (unverified: confirm before relying on it)' : ''}`))))] : null,
     a.missing.length ? [h('h3', {}, 'Documentation still missing'),
       h('ul', { class: 'missing' }, a.missing.map((m) => h('li', {}, m)))] : null,
     problems.length ? h('ul', { class: 'problems', role: 'alert' }, problems.map((p) => h('li', {}, p))) : null,
