@@ -38,15 +38,17 @@ final class BundleProcessor {
     private final ResourceStore store;
     private final RequiredElements validator;
     private final WriteValidation writes;
+    private final FhirInteractions interactions;
     private final int maxEntries;
     private final Clock clock;
 
-    BundleProcessor(FhirContext ctx, ResourceStore store, RequiredElements validator, WriteValidation writes, int maxEntries,
-            Clock clock) {
+    BundleProcessor(FhirContext ctx, ResourceStore store, RequiredElements validator, WriteValidation writes,
+            FhirInteractions interactions, int maxEntries, Clock clock) {
         this.ctx = ctx;
         this.store = store;
         this.validator = validator;
         this.writes = writes;
+        this.interactions = interactions;
         this.maxEntries = maxEntries;
         this.clock = clock;
     }
@@ -73,9 +75,12 @@ final class BundleProcessor {
                 "Bundle.type");
     }
 
-    /** One parsed request entry. */
-    private record Entry(
-            int index, HTTPVerb method, String type, @Nullable String id, @Nullable String query, BundleEntryComponent raw) {
+    /**
+     * One parsed request entry; {@code history} for a GET of a history ({@code [type]/[id]/_history},
+     * {@code [type]/_history} or {@code _history}, whose type is then empty).
+     */
+    private record Entry(int index, HTTPVerb method, String type, @Nullable String id, @Nullable String query,
+            BundleEntryComponent raw, boolean history) {
         String label() {
             return "Bundle.entry[" + index + "]";
         }
@@ -186,6 +191,10 @@ final class BundleProcessor {
         String path = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
         String query = url.contains("?") ? url.substring(url.indexOf('?') + 1) : null;
         String[] parts = path.split("/");
+        boolean read = req.getMethod() == HTTPVerb.GET || req.getMethod() == HTTPVerb.HEAD;
+        if (read && path.equals("_history")) {
+            return new Entry(index, req.getMethod(), "", null, query, raw, true);
+        }
         String type = parts[0];
         if (!store.supports(type)) {
             throw new OverturnException(ErrorCode.UNKNOWN_TYPE, label + ": resource type '" + type + "' is not supported", label + ".request.url");
@@ -213,7 +222,12 @@ final class BundleProcessor {
         if (req.getMethod() == HTTPVerb.DELETE && id == null && query == null) {
             throw new OverturnException(ErrorCode.INVALID_BUNDLE, label + ": DELETE needs Type/id or Type?search", label + ".request.url");
         }
-        return new Entry(index, req.getMethod(), type, id, query, raw);
+        boolean history = read && parts.length >= 2 && parts[parts.length - 1].equals("_history");
+        if (history && parts.length > 3) {
+            throw new OverturnException(ErrorCode.INVALID_BUNDLE, label + ": a history is [type]/[id]/_history, [type]/_history"
+                    + " or _history", label + ".request.url");
+        }
+        return new Entry(index, req.getMethod(), type, history && parts.length == 2 ? null : id, query, raw, history);
     }
 
     private BundleEntryComponent perform(
@@ -246,8 +260,19 @@ final class BundleProcessor {
                 return out;
             }
             case GET, HEAD -> {
+                if (e.history()) {
+                    // The same Bundle as GET [path] alone, with every entry's request and response.
+                    String path = e.raw().getRequest().getUrl().split("\\?", 2)[0];
+                    out.setResource(interactions.historyBundle(e.type().isEmpty() ? null : e.type(), e.id(), path,
+                            QueryString.parse(e.query() == null ? "" : e.query()), base));
+                    out.getResponse().setStatus("200 OK");
+                    return out;
+                }
                 if (e.id() != null) {
-                    StoredResource stored = store.read(e.type(), e.id());
+                    String[] parts = e.raw().getRequest().getUrl().split("\\?", 2)[0].split("/");
+                    StoredResource stored = parts.length == 4 && parts[2].equals("_history")
+                            ? store.vread(e.type(), e.id(), FhirInteractions.version(parts[3]))
+                            : store.read(e.type(), e.id());
                     out.setFullUrl(base + "/" + stored.type() + "/" + stored.id());
                     out.setResource((Resource) stored.resource());
                     out.getResponse().setStatus("200 OK").setEtag("W/\"" + stored.version() + "\"");

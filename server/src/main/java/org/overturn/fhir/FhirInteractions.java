@@ -7,6 +7,7 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.param.ParameterUtil;
 import ca.uhn.fhir.rest.server.SimpleBundleProvider;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Date;
@@ -73,19 +74,74 @@ final class FhirInteractions {
     /** History as HAPI's offset paging expects it: the provider answers the page that _offset/_count name. */
     IBundleProvider history(
             @Nullable String type, @Nullable String id, @Nullable Date since, @Nullable Integer count, RequestDetails request) {
-        int pageSize = count == null ? limits.defaultPageSize() : Math.min(Math.max(0, count), limits.maxPageSize());
-        String offsetParam = first(request.getParameters().get(Constants.PARAM_OFFSET));
-        int offset = offsetParam == null ? 0 : SearchRequestParser.checkOffset(parseOffset(offsetParam), limits.maxOffset());
+        int pageSize = pageSize(count);
+        int offset = offset(first(request.getParameters().get(Constants.PARAM_OFFSET)));
         Page<HistoryEntry> page = store.history(type, id, since == null ? null : since.toInstant(), pageSize, offset);
         List<IBaseResource> resources = new ArrayList<>();
+        Map<String, StoredResource> versions = new LinkedHashMap<>();
         for (HistoryEntry entry : page.items()) {
             resources.add(historyResource(entry, request.getFhirServerBase()));
+            versions.put(entry.stored().versionedReference(), entry.stored());
         }
+        request.getUserData().put(HistoryBundleInterceptor.VERSIONS, versions);
         SimpleBundleProvider provider = new SimpleBundleProvider(resources);
         provider.setSize(page.total());
         provider.setCurrentPageOffset(offset);
         provider.setCurrentPageSize(pageSize);
         return provider;
+    }
+
+    /**
+     * The same history as {@link #history} for {@code GET [path]} inside a batch or transaction Bundle, where no HAPI
+     * builds the Bundle: built here, entry by entry as {@link HistoryBundleInterceptor} completes HAPI's.
+     *
+     * @param path "Type/id/_history", "Type/_history" or "_history"
+     */
+    Bundle historyBundle(@Nullable String type, @Nullable String id, String path, Map<String, List<String>> query, String base) {
+        for (String name : query.keySet()) {
+            if (!HISTORY_PARAMS.contains(name)) {
+                throw new OverturnException(ErrorCode.INVALID_SEARCH, "A history takes " + String.join(", ", HISTORY_PARAMS)
+                        + ", not '" + name + "'");
+            }
+        }
+        String countParam = firstOf(query.get(Constants.PARAM_COUNT));
+        String sinceParam = firstOf(query.get(Constants.PARAM_SINCE));
+        int pageSize = pageSize(countParam == null ? null : parseWhole(Constants.PARAM_COUNT, countParam));
+        int offset = offset(firstOf(query.get(Constants.PARAM_OFFSET)));
+        Instant since = sinceParam == null ? null : parseInstant(sinceParam);
+        Page<HistoryEntry> page = store.history(type, id, since, pageSize, offset);
+        return HistoryEntries.bundle(base, path, query, page, pageSize, offset, clock.instant());
+    }
+
+    private static final List<String> HISTORY_PARAMS = List.of(Constants.PARAM_COUNT, Constants.PARAM_SINCE, Constants.PARAM_OFFSET);
+
+    private int pageSize(@Nullable Integer count) {
+        return count == null ? limits.defaultPageSize() : Math.min(Math.max(0, count), limits.maxPageSize());
+    }
+
+    private int offset(@Nullable String offsetParam) {
+        return offsetParam == null ? 0 : SearchRequestParser.checkOffset(parseOffset(offsetParam), limits.maxOffset());
+    }
+
+    private static Instant parseInstant(String value) {
+        try {
+            return new org.hl7.fhir.r4.model.InstantType(value).getValue().toInstant();
+        } catch (RuntimeException e) {
+            throw new OverturnException(ErrorCode.INVALID_SEARCH, "_since must be an instant such as 2025-01-31T09:00:00Z, not '"
+                    + value + "'");
+        }
+    }
+
+    private static int parseWhole(String name, String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new OverturnException(ErrorCode.INVALID_SEARCH, name + " must be a whole number, not '" + value + "'");
+        }
+    }
+
+    private static @Nullable String firstOf(@Nullable List<String> values) {
+        return values == null || values.isEmpty() ? null : values.get(0);
     }
 
     private static IBaseResource historyResource(HistoryEntry entry, String base) {
@@ -95,7 +151,8 @@ final class FhirInteractions {
         }
         // A deletion has no body: HAPI renders an entry with request DELETE, a response and no resource for a resource
         // flagged as deleted. Its id carries the base, so that HAPI takes the entry's fullUrl from it ([base]/[type]/[id])
-        // and not from the stand-in's own type; HistoryBundleInterceptor takes the version off the request URL.
+        // and not from the stand-in's own type; HistoryBundleInterceptor finds the version by the request URL HAPI
+        // writes from that id, and writes the entry's request and response.
         IBaseResource tombstone = new org.hl7.fhir.r4.model.Basic();
         tombstone.setId(new IdType(base, stored.type(), stored.id(), Long.toString(stored.version())));
         ca.uhn.fhir.model.api.ResourceMetadataKeyEnum.DELETED_AT.put(

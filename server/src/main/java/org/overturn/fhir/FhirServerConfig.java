@@ -73,7 +73,7 @@ class FhirServerConfig {
         }
         AccessInterceptor accessChecks = new AccessInterceptor(access, store);
         HookRefusalLogFilter.install(); // its refusals are answers: no ERROR line from HAPI for each
-        providers.add(new SystemProvider(new BundleProcessor(ctx, store, validator, writes, properties.maxBundleEntries(), clock), interactions, access, accessChecks));
+        providers.add(new SystemProvider(new BundleProcessor(ctx, store, validator, writes, interactions, properties.maxBundleEntries(), clock), interactions, access, accessChecks));
         providers.add(new CoverageEligibilityOperationProvider(eligibility));
         providers.add(new ClaimLetterOperationProvider(caseLetters));
         providers.add(new PasOperationProvider(ctx, pasRequests, pas));

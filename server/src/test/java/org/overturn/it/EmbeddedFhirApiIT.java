@@ -5,4 +5,5 @@ class EmbeddedFhirApiIT extends EmbeddedServerTest
         implements CrudContract, StoredJsonContract, SearchContract, TransactionContract, ErrorContract, LetterContract,
                 CdsHooksContract, CdsTrustContract, CdsEhrContract, HookFixturesContract, WorkflowContract, PasContract,
                 AppealContract, SubscriptionContract, CaseKitContract, WriteIntegrityContract, AbuseLimitsContract,
-                DevelopmentModeContract, QuestionnairePackageContract, ValidateContract, ServerOutputContract, ChartsContract {}
+                DevelopmentModeContract, QuestionnairePackageContract, ValidateContract, ServerOutputContract, ChartsContract,
+                HistoryContract {}

@@ -9,4 +9,4 @@ class ExternalFhirApiIT extends ExternalServerTest
         implements CrudContract, StoredJsonContract, SearchContract, TransactionContract, ErrorContract, LetterContract,
                 CdsHooksContract, CdsTrustContract, WorkflowContract, PasContract, AppealContract, SubscriptionContract,
                 CaseKitContract, WriteIntegrityContract, AbuseLimitsContract, QuestionnairePackageContract, ValidateContract,
-                ChartsContract {}
+                ChartsContract, HistoryContract {}
