@@ -145,7 +145,9 @@ final class StoredJsonFilter extends OncePerRequestFilter {
 
     /**
      * [type, id, "_history", version], [type, id] or [type] of a GET under /fhir/ that accepts JSON and is not
-     * conditional; null for anything else.
+     * conditional; null for anything else. A history ({@code [type]/_history}: no id has an underscore, or
+     * {@code [type]/[id]/_history}) is never taken: HAPI answers it and {@link HistoryBundleInterceptor} completes its
+     * entries.
      */
     private String @Nullable [] plainGet(HttpServletRequest request) {
         if (!"GET".equals(request.getMethod()) || request.getHeader("If-None-Match") != null
