@@ -5,6 +5,7 @@ import { readAssessment } from './assessment';
 import type { Ctx } from './context';
 import { OVERTURN, type Reference, type Resource, localReference } from './fhir';
 import { DRAFT_ID_SYSTEM, REQUEST_ID_SYSTEM } from './pas';
+import { withPayerName } from './screens/coverage';
 import { attachment } from './screens/letter';
 
 const CASE_DOCUMENT = `${OVERTURN}/CodeSystem/case-document`;
@@ -23,7 +24,7 @@ export async function resume(ctx: Ctx): Promise<void> {
 async function assessment(ctx: Ctx, patient: string): Promise<void> {
   const [latest] = await ctx.overturn.search(`CoverageEligibilityResponse?patient=${patient}&_sort=-_lastUpdated&_count=1`);
   if (!latest) return;
-  ctx.state.assessment = readAssessment(latest);
+  ctx.state.assessment = await withPayerName(ctx, readAssessment(latest));
   // The order it assessed: its request's item detail (unless the draft request names one).
   const request = localReference(latest.request as Reference | undefined);
   const checked = request ? await ctx.overturn.get(request).catch(() => undefined) : undefined;

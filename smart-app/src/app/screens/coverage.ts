@@ -71,7 +71,7 @@ function checkForm(ctx: Ctx, view: HTMLElement, orders: Resource[], coverages: R
 }
 
 /** The payer as the chart names it (the insurer Organization's name), else as the assessment does. */
-async function withPayerName(ctx: Ctx, a: Assessment): Promise<Assessment> {
+export async function withPayerName(ctx: Ctx, a: Assessment): Promise<Assessment> {
   if (!a.insurer) return a;
   try {
     const org = await ctx.chart.get(a.insurer);
