@@ -1,5 +1,6 @@
 package org.overturn.cds;
 
+import ca.uhn.fhir.parser.DataFormatException;
 import org.overturn.platform.OverturnException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +38,13 @@ class CdsErrorAdvice {
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
     ResponseEntity<CdsJson.Error> mediaType(HttpMediaTypeNotSupportedException e) {
         return ResponseEntity.status(415).body(new CdsJson.Error("unsupported-media-type", "Send the hook call as application/json"));
+    }
+
+    /** A resource of the call that HAPI cannot read or write back (a {@code #ref} to nothing contained): the caller's data. */
+    @ExceptionHandler(DataFormatException.class)
+    ResponseEntity<CdsJson.Error> unreadable(DataFormatException e) {
+        return ResponseEntity.badRequest().body(new CdsJson.Error("bad-request",
+                "A resource of the hook call is not valid FHIR: " + e.getMessage()));
     }
 
     @ExceptionHandler(Exception.class)

@@ -116,7 +116,8 @@ public final class FactExtractor {
                     s.getStatus() == null ? "unknown" : s.getStatus().toCode(), start, end, reasons(s.getStatusReason())));
         }
         for (MedicationRequest r : chart.medicationRequests()) {
-            if (ref(r).equals(excludeOrder) || r.getStatus() == MedicationRequest.MedicationRequestStatus.ENTEREDINERROR) {
+            // An order without an id (a CDS prefetch may send one) is never the order being assessed.
+            if ((excludeOrder != null && excludeOrder.equals(ref(r))) || r.getStatus() == MedicationRequest.MedicationRequestStatus.ENTEREDINERROR) {
                 continue;
             }
             CodeableConcept med = r.hasMedicationCodeableConcept() ? r.getMedicationCodeableConcept() : new CodeableConcept();

@@ -104,10 +104,25 @@ final class ErrorMapper {
         return state.startsWith("08") || state.startsWith("57P");
     }
 
-    /** Whether {@code t} was thrown inside HAPI's JSON or XML parser, which only ever reads the request body here. */
-    private static boolean thrownByParser(Throwable t) {
-        StackTraceElement[] frames = t.getStackTrace();
-        return t instanceof RuntimeException && frames.length > 0 && frames[0].getClassName().startsWith("ca.uhn.fhir.parser.");
+    /**
+     * Whether {@code t} was thrown inside HAPI's JSON or XML parser, which only ever reads the request body here: the
+     * parser itself, or what it called before control came back (HAPI's context and the commons-lang checks it runs,
+     * such as the blank {@code resourceType} of a contained resource).
+     */
+    static boolean thrownByParser(Throwable t) {
+        if (!(t instanceof RuntimeException)) {
+            return false;
+        }
+        for (StackTraceElement frame : t.getStackTrace()) {
+            String type = frame.getClassName();
+            if (type.startsWith("ca.uhn.fhir.parser.")) {
+                return true;
+            }
+            if (!type.startsWith("ca.uhn.fhir.") && !type.startsWith("org.apache.commons.lang3.")) {
+                return false;
+            }
+        }
+        return false;
     }
 
     private static Mapped mapped(ErrorCode code, String message, @Nullable String expression) {

@@ -207,6 +207,32 @@ public interface CdsHooksContract extends FhirHttp {
         assertThat(r.json().path("systemActions").get(0).path("resource").path("id").asText()).isEqualTo(draft.path("id").asText());
     }
 
+    /** Found by the long fuzz run: a prefetch order without an id (a 500 before) is read; the draft is still assessed. */
+    @Test
+    default void orderSignWhenPrefetchHoldsAnOrderWithoutIdThenTheDraftIsStillAssessed() {
+        ObjectNode request = (ObjectNode) tree(hookRequest(Scenarios.ALECTINIB_CA, "order-sign", "noid-" + unique() + "-"));
+        ObjectNode copy = ((ObjectNode) request.path("context").path("draftOrders").path("entry").get(0).path("resource")).deepCopy();
+        copy.remove("id");
+        ObjectNode bundle = ((ObjectNode) request.path("prefetch")).putObject("medicationRequests");
+        bundle.put("resourceType", "Bundle").put("type", "searchset");
+        bundle.putArray("entry").addObject().set("resource", copy);
+        Response r = hook("overturn-order-sign", request.toString());
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().path("cards").get(0).path("summary").asText()).contains("Alecensa");
+    }
+
+    /** Found by the long fuzz run: a reference to a contained resource that is not there is the caller's error (400). */
+    @Test
+    default void orderSignWhenTheDraftRefersToAMissingContainedResourceThen400() {
+        ObjectNode request = (ObjectNode) tree(hookRequest(Scenarios.ALECTINIB_CA, "order-sign", "cont-" + unique() + "-"));
+        ObjectNode draft = (ObjectNode) request.path("context").path("draftOrders").path("entry").get(0).path("resource");
+        draft.putArray("reasonReference").addObject().put("reference", "#missing");
+        Response r = hook("overturn-order-sign", request.toString());
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.json().path("error").asText()).isEqualTo("bad-request");
+        assertThat(r.json().path("message").asText()).contains("#missing");
+    }
+
     /** patient-view has no draft orders: it speaks of the patient's current specialty-drug orders. */
     @Test
     default void patientViewWhenTheChartHasAnActiveSpecialtyDrugOrderThenACardForIt() {

@@ -30,6 +30,14 @@ public interface ErrorContract extends FhirHttp {
         post("Patient", "{\"resourceType\":\"Patient\",\"birthDate\":\"yesterday\"}").assertOutcome(400);
     }
 
+    /** Found by the long fuzz run: HAPI's parser fails on a blank resourceType inside a body with a bare exception. */
+    @Test
+    default void containedResourceWithBlankTypeThen400NotA500() {
+        post("Patient", "{\"resourceType\":\"Patient\",\"contained\":[{\"resourceType\":\"\"}]}").assertOutcome(400);
+        post("", "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"resource\":{\"resourceType\":\"\"},"
+                + "\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}}]}").assertOutcome(400);
+    }
+
     @Test
     default void bodyTypeDiffersFromUrlThen400() {
         post("Observation", CrudContract.patient("Wrong", unique())).assertOutcome(400);
