@@ -91,6 +91,13 @@ public interface CdsHooksContract extends FhirHttp {
         }
     }
 
+    /** Puts {@code order} as the prefetch's only medicationRequests entry (a searchset Bundle). */
+    static void prefetchOrders(ObjectNode request, ObjectNode order) {
+        ObjectNode bundle = ((ObjectNode) request.path("prefetch")).putObject("medicationRequests");
+        bundle.put("resourceType", "Bundle").put("type", "searchset");
+        bundle.putArray("entry").addObject().set("resource", order);
+    }
+
     default Response hook(String service, String body) {
         return send("POST", cds() + "/" + service, "application/json", body);
     }
@@ -198,9 +205,7 @@ public interface CdsHooksContract extends FhirHttp {
         ObjectNode draft = (ObjectNode) request.path("context").path("draftOrders").path("entry").get(0).path("resource");
         ObjectNode copy = draft.deepCopy();
         copy.put("status", "active");
-        ObjectNode bundle = ((ObjectNode) request.path("prefetch")).putObject("medicationRequests");
-        bundle.put("resourceType", "Bundle").put("type", "searchset");
-        bundle.putArray("entry").addObject().set("resource", copy);
+        prefetchOrders(request, copy);
         Response r = hook("overturn-order-sign", request.toString());
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(r.json().path("cards").get(0).path("summary").asText()).contains("Alecensa");
@@ -213,9 +218,7 @@ public interface CdsHooksContract extends FhirHttp {
         ObjectNode request = (ObjectNode) tree(hookRequest(Scenarios.ALECTINIB_CA, "order-sign", "noid-" + unique() + "-"));
         ObjectNode copy = ((ObjectNode) request.path("context").path("draftOrders").path("entry").get(0).path("resource")).deepCopy();
         copy.remove("id");
-        ObjectNode bundle = ((ObjectNode) request.path("prefetch")).putObject("medicationRequests");
-        bundle.put("resourceType", "Bundle").put("type", "searchset");
-        bundle.putArray("entry").addObject().set("resource", copy);
+        prefetchOrders(request, copy);
         Response r = hook("overturn-order-sign", request.toString());
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(r.json().path("cards").get(0).path("summary").asText()).contains("Alecensa");
