@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.hl7.fhir.instance.model.api.IBaseCoding;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -136,9 +137,7 @@ final class AccessCheckedStore implements ResourceStore {
             return store.historyWithinCompartment(type, java.util.Objects.requireNonNull(caller.patient()), since,
                     count, offset);
         } else if (type == null && !caller.reachesAll("*", Interaction.READ)) {
-            throw new OverturnException(ErrorCode.NOT_SUPPORTED_FOR_PATIENT_SCOPE, "System history is not available"
-                    + " to patient-scoped or search-restricted tokens: ask for the history of each type"
-                    + " (GET [type]/_history), which is narrowed to the patient's compartment");
+            return systemHistoryWithinCompartment(caller, since, count, offset);
         }
         Page<HistoryEntry> page = store.history(type, id, since, count, offset);
         if (type != null || caller.unrestricted()) {
@@ -152,17 +151,41 @@ final class AccessCheckedStore implements ResourceStore {
         return mine.size() == page.items().size() ? page : new Page<>(mine, page.includes(), null, page.hasMore());
     }
 
-    /** Another patient's compartment only for callers who reach every resource of the type. */
+    /**
+     * System history for a caller who does not reach everything: the versions in its patient's compartment of the
+     * types its scopes read there, by the type history's rule (ADR 0007). Resources in no compartment (an
+     * Organization), Binary (its securityContext decides), client-owned types and search-restricted types are left
+     * out: their own type history or search answers for them.
+     */
+    private Page<HistoryEntry> systemHistoryWithinCompartment(
+            SmartAccess caller, @Nullable Instant since, int count, int offset) {
+        String patient = caller.patient();
+        List<String> types = patient == null ? List.of() : org.overturn.store.ResourceTypes.SUPPORTED.stream()
+                .filter(t -> caller.reach(t, Interaction.READ) != Reach.NONE
+                        && caller.restrictions(t, Interaction.READ).isEmpty()
+                        && !t.equals("Binary") && !t.equals("AuditEvent") && !clientOwned(caller, t))
+                .toList();
+        if (patient == null || types.isEmpty()) {
+            throw new OverturnException(ErrorCode.NOT_SUPPORTED_FOR_PATIENT_SCOPE, "System history is available to"
+                    + " tokens that reach every resource, or a patient's compartment without search restrictions; ask"
+                    + " for the history of each type instead (GET [type]/_history)");
+        }
+        return store.historyWithinCompartment(types, patient, since, count, offset);
+    }
+
+    /** Another patient's compartment only for callers who reach every resource of each type. */
     @Override
     public Page<HistoryEntry> historyWithinCompartment(
-            String type, String patient, @Nullable Instant since, int count, int offset) {
+            List<String> types, String patient, @Nullable Instant since, int count, int offset) {
         SmartAccess caller = access.current();
-        require(caller, type, Interaction.READ);
-        if (!caller.reachesAll(type, Interaction.READ) && !patient.equals(caller.patient())) {
-            throw new OverturnException(ErrorCode.INSUFFICIENT_SCOPE,
-                    "The token reaches only its own patient's compartment");
+        for (String type : types) {
+            require(caller, type, Interaction.READ);
+            if (!caller.reachesAll(type, Interaction.READ) && !patient.equals(caller.patient())) {
+                throw new OverturnException(ErrorCode.INSUFFICIENT_SCOPE,
+                        "The token reaches only its own patient's compartment");
+            }
         }
-        return store.historyWithinCompartment(type, patient, since, count, offset);
+        return store.historyWithinCompartment(types, patient, since, count, offset);
     }
 
     /** Another patient's compartment only for callers who reach every resource of the type. */
@@ -179,32 +202,32 @@ final class AccessCheckedStore implements ResourceStore {
     }
 
     @Override
-    public Page<StoredResource> search(SearchRequest request) {
+    public Page<StoredResource> search(SearchRequest request, Predicate<StoredResource> includable) {
         SmartAccess caller = access.current();
         String type = request.resourceType();
         Reach reach = require(caller, type, Interaction.SEARCH);
-        // A patient scope searches its patient's compartment, every member of it, in the query itself: pages and
-        // counts hold only what it may see. What is left out below is the rest (search restrictions, owners).
-        Page<StoredResource> page = store.search(reach == Reach.PATIENT
-                ? request.withinCompartment(java.util.Objects.requireNonNull(caller.patient()))
-                : request);
         if (caller.unrestricted()) {
-            return page;
+            return store.search(request, includable);
         }
+        // A patient scope searches its patient's compartment, every member of it, in the query itself: pages and
+        // counts hold only what it may see. Included resources are checked as reads as the store finds them, so an
+        // iterated include goes on only from what the caller may see. What is left out below is the rest of the
+        // matches' checks (search restrictions, owners).
+        Page<StoredResource> page = store.search(reach == Reach.PATIENT
+                        ? request.withinCompartment(java.util.Objects.requireNonNull(caller.patient()))
+                        : request,
+                included -> inReach(caller, included, Interaction.READ, false) && includable.test(included));
         // The query already held the matches to the compartment: computing each one's compartments again (indexing it
         // anew) would double the work of every patient-scoped search.
         boolean narrowed = reach == Reach.PATIENT;
         List<StoredResource> items = page.items().stream()
                 .filter(s -> inReach(caller, s, Interaction.SEARCH, narrowed))
                 .toList();
-        List<StoredResource> includes = page.includes().stream()
-                .filter(s -> inReach(caller, s, Interaction.READ, false))
-                .toList();
-        if (items.size() == page.items().size() && includes.size() == page.includes().size()) {
+        if (items.size() == page.items().size()) {
             return page;
         }
         // What was left out must not show in the count either.
-        return new Page<>(items, includes, null, page.hasMore());
+        return new Page<>(items, page.includes(), null, page.hasMore());
     }
 
     @Override

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
@@ -638,18 +639,29 @@ final class JdbcResourceStore implements ResourceStore {
 
     @Override
     public Page<HistoryEntry> historyWithinCompartment(
-            String type, String patient, @Nullable Instant since, int count, int offset) {
-        if (storage(type) != tables) {
-            throw new OverturnException(ErrorCode.NOT_SUPPORTED_FOR_PATIENT_SCOPE, "The history of " + type + " is not"
-                    + " narrowed to a compartment; search " + type + " instead (a patient's token finds its own events)");
+            List<String> types, String patient, @Nullable Instant since, int count, int offset) {
+        for (String type : types) {
+            if (storage(type) != tables) {
+                throw new OverturnException(ErrorCode.NOT_SUPPORTED_FOR_PATIENT_SCOPE, "The history of " + type + " is"
+                        + " not narrowed to a compartment; search " + type + " instead (a patient's token finds its own"
+                        + " events)");
+            }
         }
-        StringBuilder where = new StringBuilder(" where r.res_type = ?");
-        List<Object> args = new ArrayList<>(List.of(type));
+        // Candidates: versions filed under the patient, and every version of a resource that names the patient now by
+        // one of its types' compartment parameters (a performer). Each type's own parameters are checked again below.
+        String[] params = types.stream().flatMap(t -> registry.params(t).stream())
+                .filter(SearchParam::inPatientCompartment).map(SearchParam::name).distinct().toArray(String[]::new);
+        // One type keeps "res_type = ?", which its (res_type, last_updated) index reads in order.
+        StringBuilder where = new StringBuilder(types.size() == 1 ? " where r.res_type = ?" : " where r.res_type = any(?)");
+        List<Object> args = new ArrayList<>(List.of(types.size() == 1 ? types.get(0) : types.toArray(new String[0])));
         if (since != null) {
             where.append(" and r.last_updated >= ?");
             args.add(SqlSearch.utc(since));
         }
-        SqlSearch.compartment(where, args, "r", type, patient, registry);
+        where.append(" and (r.patient_id = ? or (r.res_type, r.res_id) in (select i.res_type, i.res_id"
+                + " from idx_reference i where i.target_type = 'Patient' and i.target_id = ? and i.res_type = any(?)"
+                + " and i.param = any(?)))");
+        args.addAll(List.of(patient, patient, types.toArray(new String[0]), params));
         args.add(count + 1);
         args.add(offset);
         Page<HistoryEntry> page = withinBudget(() -> {
@@ -716,13 +728,14 @@ final class JdbcResourceStore implements ResourceStore {
     }
 
     @Override
-    public Page<StoredResource> search(SearchRequest request) {
+    public Page<StoredResource> search(SearchRequest request, Predicate<StoredResource> includable) {
         for (SearchRequest.Include include : request.revIncludes()) {
             storage(include.sourceType()).refuseRevInclude(include.sourceType());
         }
         return withinBudget(() -> {
             Page<StoredResource> matches = matches(request, (rs, n) -> stored(rs, false));
-            return new Page<>(matches.items(), includes(request, matches.items()), matches.total(), matches.hasMore());
+            return new Page<>(matches.items(), includes(request, matches.items(), includable), matches.total(),
+                    matches.hasMore());
         });
     }
 
@@ -790,7 +803,8 @@ final class JdbcResourceStore implements ResourceStore {
 
     private static final int MAX_INCLUDE_DEPTH = 4;
 
-    private List<StoredResource> includes(SearchRequest request, List<StoredResource> matches) {
+    private List<StoredResource> includes(
+            SearchRequest request, List<StoredResource> matches, Predicate<StoredResource> includable) {
         if (request.includes().isEmpty() && request.revIncludes().isEmpty()) {
             return List.of();
         }
@@ -821,7 +835,7 @@ final class JdbcResourceStore implements ResourceStore {
                 }
                 List<String> ids = e.getValue().stream().filter(i -> seen.add(e.getKey() + "/" + i)).limit(left).toList();
                 if (!ids.isEmpty()) {
-                    found.addAll(fetch(e.getKey(), ids));
+                    fetch(e.getKey(), ids).stream().filter(includable).forEach(found::add);
                 }
             }
             result.addAll(found);

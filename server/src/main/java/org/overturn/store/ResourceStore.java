@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.overturn.platform.ErrorCode;
@@ -165,8 +166,17 @@ public interface ResourceStore {
      * Patient/{@code patient}'s compartment, found with the same narrowing as a search's, and deletions of resources
      * filed under the patient; no total, and a page may hold fewer than {@code count} entries.
      */
+    default Page<HistoryEntry> historyWithinCompartment(
+            String type, String patient, @Nullable Instant since, int count, int offset) {
+        return historyWithinCompartment(List.of(type), patient, since, count, offset);
+    }
+
+    /**
+     * The history of several types, newest first across them, by the same rule: a patient-scoped caller's system
+     * history is this over the types its scopes read.
+     */
     Page<HistoryEntry> historyWithinCompartment(
-            String type, String patient, @Nullable Instant since, int count, int offset);
+            List<String> types, String patient, @Nullable Instant since, int count, int offset);
 
     /**
      * The history of one resource as a patient-scoped caller may see it, by the same rule as
@@ -177,7 +187,16 @@ public interface ResourceStore {
     Page<HistoryEntry> historyWithinCompartment(
             String type, String id, String patient, @Nullable Instant since, int count, int offset);
 
-    Page<StoredResource> search(SearchRequest request);
+    default Page<StoredResource> search(SearchRequest request) {
+        return search(request, included -> true);
+    }
+
+    /**
+     * The search, with only the included resources {@code includable} accepts: an iterated include or revinclude goes
+     * on from those alone, so that what a caller may not see never leads it to what it may (a Practitioner named only
+     * by another patient's Observation).
+     */
+    Page<StoredResource> search(SearchRequest request, Predicate<StoredResource> includable);
 
     /** The matches as stored JSON, unparsed, for a search without _include or _revinclude. */
     Page<StoredJson> searchJson(SearchRequest request);

@@ -249,7 +249,7 @@ final class SqlSearch {
     /**
      * Appends " and (membership)" for rows aliased {@code alias} (of the resource, resource_version or index tables) of
      * {@code type}: the row's primary patient, or a current local reference to the Patient from any of the type's
-     * compartment parameters. Searches and patient-scoped type history share it.
+     * compartment parameters.
      */
     static void compartment(StringBuilder where, List<Object> args, String alias, String type, String patient,
             SearchParameterRegistry registry) {

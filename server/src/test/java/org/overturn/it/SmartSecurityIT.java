@@ -311,7 +311,15 @@ class SmartSecurityIT extends ServerTest {
             assertThat(r.body()).as(search).doesNotContain(vitals).doesNotContain("restricted-vitals");
         }
         assertThat(get("Observation?_count=1000", "Authorization", system).body()).contains(lab).contains(labOfB);
-        assertThat(get("Observation?_include=Observation:subject", "Authorization", system).status()).isEqualTo(403);
+        // Included resources are checked as reads: no Patient without a Patient scope, no Observation outside the
+        // restriction when it is included from elsewhere.
+        Response included = get("Observation?_id=" + lab + "&_include=Observation:subject", "Authorization", system);
+        assertThat(included.status()).isEqualTo(200);
+        assertThat(included.json().path("entry").findValuesAsText("resourceType")).containsExactly("Observation");
+        String withPatients = bearer(systemToken("system/Patient.rs system/Observation.rs?" + category));
+        Response revIncluded = get("Patient?_id=" + patientA + "&_revinclude=Observation:subject&_count=1000",
+                "Authorization", withPatients);
+        assertThat(revIncluded.json().path("entry").findValuesAsText("id")).contains(patientA, lab).doesNotContain(vitals);
         assertThat(get("Observation/_history", "Authorization", system).status()).isEqualTo(403);
         // A restriction narrows reading and searching; it grants no writes.
         assertThat(post("Observation", categorized(patientA, "laboratory", "restricted-write"), "Authorization",
@@ -387,10 +395,11 @@ class SmartSecurityIT extends ServerTest {
     /**
      * Type history with a patient scope holds the versions that were themselves in the token patient's compartment
      * (as a vread checks them), and deletions of resources filed under that patient: never a version about another
-     * patient, even of a resource that is the patient's now. System history stays refused, saying what to ask instead.
+     * patient, even of a resource that is the patient's now. System history follows the same rule over the types the
+     * token reads in the compartment.
      */
     @Test
-    void patientTokenWhenAskingForTypeHistoryThenOnlyVersionsOfItsCompartment() {
+    void patientTokenWhenAskingForTypeOrSystemHistoryThenOnlyVersionsOfItsCompartment() {
         String admin = bearer(systemToken("system/*.cruds"));
         String own = createAs(admin, "Observation", observation(patientA, "hist-A"));
         String since = get("Observation/" + own, "Authorization", admin).json().path("meta").path("lastUpdated").asText()
@@ -411,58 +420,68 @@ class SmartSecurityIT extends ServerTest {
         String deletedOthers = createAs(admin, "Observation", observation(patientB, "hist-B-deleted"));
         assertThat(delete("Observation/" + deletedOwn, "Authorization", admin).status()).isIn(200, 204);
         assertThat(delete("Observation/" + deletedOthers, "Authorization", admin).status()).isIn(200, 204);
+        String conditionOfB = createAs(admin, "Condition", "{\"resourceType\":\"Condition\",\"subject\":{\"reference\":"
+                + "\"Patient/" + patientB + "\"},\"note\":[{\"text\":\"" + marker + "-obs-hist-B condition\"}]}");
+        String conditionOfA = createAs(admin, "Condition", "{\"resourceType\":\"Condition\",\"subject\":{\"reference\":"
+                + "\"Patient/" + patientA + "\"}}");
 
         for (String scope : List.of("patient/*.read", "patient/Observation.rs", "patient/Observation.r")) {
             String auth = bearer(patientToken(patientA, scope));
-            for (String format : List.of("", "&_format=json", "&_pretty=true")) {
-                Response r = get("Observation/_history?_count=500&_since=" + since + format, "Authorization", auth);
-                assertThat(r.status()).as(scope + ": " + r.body()).isEqualTo(200);
-                List<String> versions = new ArrayList<>();
-                r.json().path("entry").forEach(e -> versions.add(e.path("fullUrl").asText()
-                        .replaceFirst(".*/fhir/[A-Za-z]+/", "").replaceFirst("/_history/.*", "") + " " + e.path("request").path("method").asText()
-                        + " " + e.path("resource").path("meta").path("versionId").asText()));
-                assertThat(versions).as(scope).anyMatch(v -> v.startsWith(own + " "))
-                        .anyMatch(v -> v.startsWith(shared + " "))
-                        .anyMatch(v -> v.startsWith(movedIn + " ") && v.endsWith(" 2"))
-                        .anyMatch(v -> v.startsWith(movedOut + " ") && v.endsWith(" 1"))
-                        .anyMatch(v -> v.startsWith(deletedOwn + " DELETE"))
-                        .noneMatch(v -> v.startsWith(others + " ") || v.startsWith(deletedOthers + " "))
-                        .noneMatch(v -> v.startsWith(movedIn + " ") && v.endsWith(" 1"))
-                        .noneMatch(v -> v.startsWith(movedOut + " ") && v.endsWith(" 2"));
-                assertThat(r.body()).as(scope).doesNotContain(marker + "-obs-hist-B").doesNotContain(others)
-                        .doesNotContain(deletedOthers);
-                assertThat(r.json().has("total")).as("a total would count what was left out").isFalse();
-            }
-            Response xml = get("Observation/_history?_count=500&_since=" + since, "Authorization", auth,
-                    "Accept", "application/fhir+xml");
-            assertThat(xml.status()).isEqualTo(200);
-            assertThat(xml.body()).contains(own).doesNotContain(others).doesNotContain(marker + "-obs-hist-B");
-            // Nothing through paging either: one entry a page, every page.
-            String next = "Observation/_history?_count=1&_since=" + since;
-            int pages = 0;
-            while (next != null && pages < 50) {
-                Response page = get(next, "Authorization", auth);
-                assertThat(page.status()).as(next).isEqualTo(200);
-                assertThat(page.body()).as(next).doesNotContain(marker + "-obs-hist-B").doesNotContain(others);
-                next = null;
-                for (JsonNode link : page.json().path("link")) {
-                    if (link.path("relation").asText().equals("next")) {
-                        next = link.path("url").asText().replaceFirst("^.*/fhir/?", "");
-                    }
+            for (String history : List.of("Observation/_history", "_history")) {
+                for (String format : List.of("", "&_format=json", "&_pretty=true")) {
+                    Response r = get(history + "?_count=500&_since=" + since + format, "Authorization", auth);
+                    assertThat(r.status()).as(scope + ": " + r.body()).isEqualTo(200);
+                    List<String> versions = new ArrayList<>();
+                    r.json().path("entry").forEach(e -> versions.add(e.path("fullUrl").asText()
+                            .replaceFirst(".*/fhir/[A-Za-z]+/", "").replaceFirst("/_history/.*", "") + " "
+                            + e.path("request").path("method").asText() + " "
+                            + e.path("resource").path("meta").path("versionId").asText()));
+                    assertThat(versions).as(scope).anyMatch(v -> v.startsWith(own + " "))
+                            .anyMatch(v -> v.startsWith(shared + " "))
+                            .anyMatch(v -> v.startsWith(movedIn + " ") && v.endsWith(" 2"))
+                            .anyMatch(v -> v.startsWith(movedOut + " ") && v.endsWith(" 1"))
+                            .anyMatch(v -> v.startsWith(deletedOwn + " DELETE"))
+                            .noneMatch(v -> v.startsWith(others + " ") || v.startsWith(deletedOthers + " "))
+                            .noneMatch(v -> v.startsWith(movedIn + " ") && v.endsWith(" 1"))
+                            .noneMatch(v -> v.startsWith(movedOut + " ") && v.endsWith(" 2"));
+                    assertThat(r.body()).as(scope).doesNotContain(marker + "-obs-hist-B").doesNotContain(others)
+                            .doesNotContain(deletedOthers).doesNotContain(conditionOfB);
+                    assertThat(r.json().has("total")).as("a total would count what was left out").isFalse();
+                    // The system history holds A's other types when the scopes read them, never another type's.
+                    boolean otherTypes = history.equals("_history") && scope.startsWith("patient/*");
+                    assertThat(r.body().contains(conditionOfA)).as(scope + " " + history).isEqualTo(otherTypes);
                 }
-                pages++;
+                Response xml = get(history + "?_count=500&_since=" + since, "Authorization", auth,
+                        "Accept", "application/fhir+xml");
+                assertThat(xml.status()).isEqualTo(200);
+                assertThat(xml.body()).contains(own).doesNotContain(others).doesNotContain(marker + "-obs-hist-B");
+                // Nothing through paging either: one entry a page, every page.
+                String next = history + "?_count=1&_since=" + since;
+                int pages = 0;
+                while (next != null && pages < 50) {
+                    Response page = get(next, "Authorization", auth);
+                    assertThat(page.status()).as(next).isEqualTo(200);
+                    assertThat(page.body()).as(next).doesNotContain(marker + "-obs-hist-B").doesNotContain(others);
+                    next = null;
+                    for (JsonNode link : page.json().path("link")) {
+                        if (link.path("relation").asText().equals("next")) {
+                            next = link.path("url").asText().replaceFirst("^.*/fhir/?", "");
+                        }
+                    }
+                    pages++;
+                }
+                assertThat(pages).as("pages of one entry").isGreaterThanOrEqualTo(5);
             }
-            assertThat(pages).as("pages of one entry").isGreaterThanOrEqualTo(5);
         }
         // A Binary is in no compartment: its type history shows a patient token nothing.
         assertThat(get("Binary/_history", "Authorization", bearer(patientToken(patientA, "patient/*.rs"))).json()
                 .path("entry")).isEmpty();
-        // System history, and type history under a search-restricted scope, stay refused, saying what to do instead.
-        Response system = get("_history", "Authorization", bearer(patientToken(patientA, "patient/*.rs")));
+        // Under a search-restricted scope, type and system history stay refused, saying what to do instead.
+        String restricted = bearer(patientToken(patientA, "patient/Observation.rs?category=laboratory"));
+        assertThat(get("Observation/_history", "Authorization", restricted).status()).isEqualTo(403);
+        Response system = get("_history", "Authorization", restricted);
         assertThat(system.assertOutcome(403)).isEqualTo("OVT-403-PATIENT");
         assertThat(system.body()).contains("[type]/_history");
-        assertThat(get("Observation/_history", "Authorization",
-                bearer(patientToken(patientA, "patient/Observation.rs?category=laboratory"))).status()).isEqualTo(403);
     }
 
     /**
@@ -542,7 +561,7 @@ class SmartSecurityIT extends ServerTest {
     }
 
     @Test
-    void patientTokenWhenIncludingThenOnlyWhatItMayReadIsIncludedAndIteratedJoinsAreRefused() {
+    void patientTokenWhenIncludingThenOnlyWhatItMayReadIsIncludedAndIteratedIncludesGoOnOnlyFromThat() {
         String admin = bearer(systemToken("system/*.cruds"));
         // An Observation about A performed by B: in both compartments, so A's token finds it, but B stays B's.
         String ofAByB = createAs(admin, "Observation", observation(patientA, "incl-A")
@@ -567,17 +586,39 @@ class SmartSecurityIT extends ServerTest {
                 bearer(patientToken(patientB, "patient/*.rs")));
         assertThat(ofB.json().path("entry").findValuesAsText("id")).contains(ofAByB).doesNotContain(patientA);
 
-        // Iterated includes and _has are refused, saying what to ask instead, at the top level and inside a batch.
-        for (String joined : List.of("Observation?_include:iterate=Observation:subject", "Observation?_revinclude:iterate=Provenance:target",
-                "Patient?_has:Observation:patient:code=http://loinc.org|8480-6", "Observation?_include:recurse=Observation:subject")) {
-            Response refused = get(joined, "Authorization", auth);
-            assertThat(refused.assertOutcome(403)).as(joined).isEqualTo("OVT-403-PATIENT");
-            assertThat(refused.body()).as(joined).containsAnyOf("without :iterate", "Search the other type first");
-            assertNothingOfB(refused, joined, List.of(patientB, observationB));
-            Response batch = post("", batchOf(joined), "Authorization", auth);
-            assertThat(batch.status()).as("batch " + joined).isEqualTo(403);
-            assertNothingOfB(batch, "batch " + joined, List.of(patientB, observationB));
+        // Iterated includes go on only from what A may read. From A through the Observation A shares with B, the walk
+        // reaches B (left out); from B it would reach B's Observation and its performer, a Practitioner in no
+        // compartment, which A's token could read by id: none of it is included, since the walk never leaves B.
+        String practitioner = createAs(admin, "Practitioner",
+                "{\"resourceType\":\"Practitioner\",\"name\":[{\"family\":\"" + marker + "Bperformer\"}]}");
+        String ofBByPractitioner = createAs(admin, "Observation", observation(patientB, "B-by-practitioner")
+                .replace("\"subject\"", "\"performer\":[{\"reference\":\"Practitioner/" + practitioner + "\"}],\"subject\""));
+        String walk = "Patient?_id=" + patientA + "&_revinclude=Observation:subject&_include:iterate=Observation:performer"
+                + "&_revinclude:iterate=Observation:subject";
+        List<String> reachedThroughB = List.of(patientB, observationB, ofBByPractitioner, practitioner);
+        for (String query : List.of(walk, walk + "&_format=xml", walk.replace(":iterate", ":recurse"),
+                "Observation?_id=" + ofAByB + "&_include:iterate=*&_include:iterate=Observation:performer"
+                        + "&_revinclude:iterate=Observation:subject&_revinclude:iterate=Provenance:target")) {
+            Response r = get(query, "Authorization", auth);
+            assertThat(r.status()).as(query + ": " + r.body()).isEqualTo(200);
+            assertThat(r.body()).as(query).contains(ofAByB);
+            assertNothingOfB(r, query, reachedThroughB);
+            Response batch = post("", batchOf(query), "Authorization", auth);
+            assertThat(batch.status()).as("batch " + query + ": " + batch.body()).isEqualTo(200);
+            assertThat(batch.body()).as("batch " + query).contains(ofAByB);
+            assertNothingOfB(batch, "batch " + query, reachedThroughB);
         }
+        // The walk itself reaches the Practitioner for a caller who reaches everything, and A's token may read the
+        // Practitioner by id: only the way through B was closed.
+        assertThat(get(walk, "Authorization", admin).json().path("entry").findValuesAsText("id"))
+                .contains(ofAByB, patientB, ofBByPractitioner, practitioner);
+        assertThat(get("Practitioner/" + practitioner, "Authorization", auth).status()).isEqualTo(200);
+        // _has filters by resources the token may not see: refused, saying what to ask instead, here and in a batch.
+        String has = "Patient?_has:Observation:patient:code=http://loinc.org|8480-6";
+        Response refused = get(has, "Authorization", auth);
+        assertThat(refused.assertOutcome(403)).isEqualTo("OVT-403-PATIENT");
+        assertThat(refused.body()).contains("Search the other type first");
+        assertThat(post("", batchOf(has), "Authorization", auth).status()).isEqualTo(403);
     }
 
     // ---- item 2 and 4: operations declare what they read and write; the store checks every read ----
@@ -744,7 +785,7 @@ class SmartSecurityIT extends ServerTest {
         assertThat(r.body()).doesNotContain(marker + "-obs-B");
         // What the top level refuses a patient scope is refused inside a Bundle too.
         for (String refused : List.of("Observation?_has:Provenance:target:agent=x", "Observation/_history",
-                "_search?_type=Observation", "Observation?_include:iterate=Observation:subject")) {
+                "_search?_type=Observation")) {
             assertThat(post("", batchOf(refused), "Authorization", auth).status()).as(refused).isEqualTo(403);
         }
     }
@@ -1081,7 +1122,7 @@ class SmartSecurityIT extends ServerTest {
                 patientA + "," + patientB, "Patient/" + patientA + ",Patient/" + patientB);
         List<String> tails = List.of("", "&_format=xml", "&_pretty=true", "&_summary=true", "&_elements=id",
                 "&_count=1000&_total=accurate", "&_sort=-_lastUpdated", "&_summary=count", "&_include=*",
-                "&_revinclude=Provenance:target");
+                "&_revinclude=Provenance:target", "&_include:iterate=*&_revinclude:iterate=Provenance:target");
         List<String> scopes = List.of("patient/*.read", "patient/*.rs", "patient/*.cruds",
                 "patient/Observation.rs patient/Patient.rs patient/Condition.rs patient/Coverage.rs");
         int probes = 0;
@@ -1293,7 +1334,8 @@ class SmartSecurityIT extends ServerTest {
         auditSince = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         String auth = bearer(patientToken(patientA, "patient/Patient.rs"));
         List<String> requestIds = new ArrayList<>();
-        for (String refused : List.of("Observation/" + observationA, "_history", "Patient?_has:Observation:patient:_id=x")) {
+        for (String refused : List.of("Observation/" + observationA, "Observation/_history",
+                "Patient?_has:Observation:patient:_id=x")) {
             Response r = get(refused, "Authorization", auth);
             assertThat(r.status()).as(refused).isEqualTo(403);
             assertThat(r.json().path("resourceType").asText()).as(refused).isEqualTo("OperationOutcome");
