@@ -32,9 +32,10 @@ import org.jspecify.annotations.Nullable;
  * wrote it, named in an owner tag the store sets on each write with a token: another client's is unknown to it on
  * every path, whatever its scopes, and conditional writes of such types are refused (a match would reveal it).
  *
- * <p>Other writes pass through: the FHIR edge checks each REST write (fhir.AccessInterceptor), and an operation's
- * writes are the ones it declares, allowed there before it runs. The compartment computations and transactions pass
- * through.
+ * <p>Writes are checked here too, whatever made them: the scopes must allow the type and interaction, and a
+ * patient-scoped caller writes nothing that names another patient (the FHIR edge checks REST writes before they get
+ * here, fhir.AccessInterceptor, and allows an operation only when the token allows what it declares it writes). The
+ * compartment computations and transactions pass through.
  */
 final class AccessCheckedStore implements ResourceStore {
     /** The tag naming the client ({@link SmartAccess#client()}) that owns a client-owned resource. */
@@ -247,13 +248,12 @@ final class AccessCheckedStore implements ResourceStore {
                 : new Page<>(page.items(), includes, null, page.hasMore());
     }
 
-    // ---- the rest: passed through ----
-
-    // ---- writes: passed through, client-owned types stamped and checked ----
+    // ---- writes: checked against the scopes and the compartment, client-owned types stamped and checked ----
 
     @Override
     public WriteResult create(IBaseResource resource, @Nullable String ifNoneExist) {
         SmartAccess caller = access.current();
+        writable(caller, resource.fhirType(), null, resource, Interaction.CREATE);
         if (clientOwned(caller, resource.fhirType())) {
             if (ifNoneExist != null && !ifNoneExist.isBlank()) {
                 throw conditionalRefused(resource.fhirType());
@@ -275,6 +275,7 @@ final class AccessCheckedStore implements ResourceStore {
     @Override
     public WriteResult update(String type, String id, IBaseResource resource, @Nullable Long ifMatch) {
         SmartAccess caller = access.current();
+        writable(caller, type, id, resource, Interaction.UPDATE);
         if (clientOwned(caller, type)) {
             requireOwnedOrNew(caller, type, id);
             stamp(resource, caller);
@@ -285,6 +286,7 @@ final class AccessCheckedStore implements ResourceStore {
     @Override
     public WriteResult conditionalUpdate(String type, String query, IBaseResource resource) {
         SmartAccess caller = access.current();
+        writable(caller, type, null, resource, Interaction.UPDATE); // its match is checked by the narrowed store
         if (clientOwned(caller, type)) {
             throw conditionalRefused(type);
         }
@@ -297,6 +299,7 @@ final class AccessCheckedStore implements ResourceStore {
     @Override
     public WriteResult delete(String type, String id, @Nullable Long ifMatch) {
         SmartAccess caller = access.current();
+        writable(caller, type, id, null, Interaction.DELETE);
         if (clientOwned(caller, type)) {
             requireOwnedOrNew(caller, type, id);
         }
@@ -409,6 +412,48 @@ final class AccessCheckedStore implements ResourceStore {
     }
 
     // ---- the checks ----
+
+    /**
+     * Every write on a token's behalf, whatever made it (a REST interaction, checked at the edge too, or an
+     * operation's own writes, which the edge knows only by declaration): the scopes must allow it, and a
+     * patient-scoped caller puts nothing into, and changes nothing of, another patient's compartment. The written
+     * content, and for an update or delete the stored version, may name no other patient; a resource in no compartment
+     * (the Provenance of a letter) may be written when the scopes allow its type.
+     */
+    private void writable(SmartAccess caller, String type, @Nullable String id, @Nullable IBaseResource content,
+            Interaction interaction) {
+        if (caller.unrestricted()) {
+            return;
+        }
+        Reach reach = require(caller, type, interaction);
+        String patient = caller.patient();
+        if (reach != Reach.PATIENT || patient == null) {
+            return;
+        }
+        if (content != null && !onlyOf(store.patientCompartments(content), patient)) {
+            throw new OverturnException(ErrorCode.INSUFFICIENT_SCOPE,
+                    "The token's patient scope allows writing only resources of its own patient's compartment");
+        }
+        if (id != null) {
+            java.util.Set<String> stored;
+            try {
+                stored = store.storedCompartments(type, id);
+            } catch (OverturnException e) {
+                if (e.code() == ErrorCode.NOT_FOUND || e.code() == ErrorCode.GONE) {
+                    return; // nothing stored (or nothing current) to take out of a compartment
+                }
+                throw e;
+            }
+            if (!onlyOf(stored, patient)) {
+                throw notKnown(type, id);
+            }
+        }
+    }
+
+    /** Whether {@code members} names no patient but {@code patient} (none at all is allowed). */
+    private static boolean onlyOf(java.util.Set<String> members, String patient) {
+        return members.isEmpty() || members.equals(java.util.Set.of(patient));
+    }
 
     /**
      * The token's patient when the caller reaches {@code type} only in that patient's compartment: its conditions are
