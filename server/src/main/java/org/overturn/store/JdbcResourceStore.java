@@ -188,7 +188,7 @@ final class JdbcResourceStore implements ResourceStore {
             Instant now = now();
             List<AuditTrail.Row> rows = new ArrayList<>(events.size());
             for (AuditEntry event : events) {
-                String id = UUID.randomUUID().toString();
+                String id = AuditTrail.newId(now);
                 rows.add(new AuditTrail.Row(id, now, event, event.json().encode(id, now)));
             }
             WriteStatement w = new WriteStatement();

@@ -67,6 +67,9 @@ class AuditEventsTest {
             assertThat(fromRecord.recorded()).as(what).isEqualTo(fromModel.recorded());
             assertThat(fromRecord.patients()).as(what).isEqualTo(fromModel.patients());
             assertThat(fromRecord.entities()).as(what).isEqualTo(fromModel.entities());
+            // The trail searches patients among the entities (V16): every patient the writer names is one.
+            assertThat(fromRecord.entities()).as(what)
+                    .containsAll(fromRecord.patients().stream().map(p -> "Patient/" + p).toList());
             assertThat(fromRecord.subtype()).as(what).isEqualTo(fromModel.subtype());
             assertThat(fromRecord.action()).as(what).isEqualTo(fromModel.action());
             assertThat(fromRecord.outcome()).as(what).isEqualTo(fromModel.outcome());

@@ -43,12 +43,11 @@ class AuditTrailMigrationIT {
                             new V13__Compartment_primary(ctx, registry, List.of()))
                     .load().migrate();
 
-            var row = jdbc.queryForMap("select recorded, patient_id, array_to_string(patient_ids, ',') as patients,"
+            var row = jdbc.queryForMap("select recorded, patient_id,"
                     + " array_to_string(entities, ',') as entities, subtype, action, outcome, client_id, address, content"
                     + " from audit_event where id = 'a1'");
             assertThat(row.get("recorded").toString()).startsWith("2026-03-04");
             assertThat(row.get("patient_id")).isEqualTo("p1");
-            assertThat(row.get("patients")).isEqualTo("p1");
             assertThat(row.get("entities")).isEqualTo("Observation/o1,Patient/p1");
             assertThat(row.get("subtype")).isEqualTo("read");
             assertThat(row.get("action")).isEqualTo("R");

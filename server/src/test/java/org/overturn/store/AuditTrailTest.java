@@ -79,4 +79,27 @@ class AuditTrailTest {
         e.addAgent().setRequestor(false).setWho(new Reference(patient));
         return e;
     }
+
+    /** Version 7 UUIDs: unique, of version 7 and the RFC variant, and sorting as text in the order of their time. */
+    @Test
+    void newIdWhenMintedThenUniqueVersion7AndSortedByTime() {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        String latestOfEarlierMilliseconds = "";
+        String latest = "";
+        Instant at = Instant.parse("2026-12-06T10:00:00Z");
+        for (int i = 0; i < 20_000; i++) {
+            if (i % 10 == 0) {
+                latestOfEarlierMilliseconds = latest;
+            }
+            Instant now = at.plusMillis(i / 10); // ten a millisecond, as a batch shares its time
+            String id = AuditTrail.newId(now);
+            java.util.UUID uuid = java.util.UUID.fromString(id);
+            assertThat(uuid.version()).isEqualTo(7);
+            assertThat(uuid.variant()).isEqualTo(2);
+            assertThat(uuid.getMostSignificantBits() >>> 16).isEqualTo(now.toEpochMilli());
+            assertThat(seen.add(id)).as("unique: %s", id).isTrue();
+            assertThat(id).as("sorts after every id of an earlier millisecond").isGreaterThan(latestOfEarlierMilliseconds);
+            latest = id.compareTo(latest) > 0 ? id : latest;
+        }
+    }
 }
