@@ -217,21 +217,49 @@ final class AccessInterceptor {
         throw notKnown(type, id);
     }
 
-    /** A search under one search-restricted scope gets its criteria added; several are not combined yet. */
+    /**
+     * A search under search-restricted scopes gets their criteria added (AND with the client's). Several restrictions
+     * on one type allow what any of them allows: when each is one value of the same parameter
+     * ({@code category=laboratory}, {@code category=vital-signs}) they become that parameter's OR list; other
+     * combinations are refused, since a search cannot say "these criteria or those" yet.
+     */
     private void restrict(RequestDetails request, SmartAccess caller, String type) {
         List<String> restrictions = caller.restrictions(type, Interaction.SEARCH);
         if (restrictions.isEmpty()) {
             return;
         }
-        if (restrictions.size() > 1) {
+        Map<String, List<String>> combined = combined(restrictions);
+        if (combined == null) {
             throw new OverturnException(ErrorCode.NOT_SUPPORTED_FOR_PATIENT_SCOPE, "The token has " + restrictions.size()
-                    + " search-restricted scopes for " + type + "; a search under more than one is not available yet");
+                    + " search-restricted scopes for " + type + " on different parameters; a search under them is"
+                    + " available when each restricts the same parameter to one value");
         }
         Map<String, String[]> params = new LinkedHashMap<>(request.getParameters());
         refuseHas(params.keySet(), "search-restricted"); // included resources are checked by the store as reads
-        QueryString.parse(restrictions.get(0)).forEach((name, values) ->
-                params.merge(name, values.toArray(new String[0]), AccessInterceptor::and));
+        combined.forEach((name, values) -> params.merge(name, values.toArray(new String[0]), AccessInterceptor::and));
         request.setParameters(params);
+    }
+
+    /** The restrictions as one set of criteria, or null when they cannot be one (see {@link #restrict}). */
+    static @Nullable Map<String, List<String>> combined(List<String> restrictions) {
+        if (restrictions.size() == 1) {
+            return QueryString.parse(restrictions.get(0));
+        }
+        String name = null;
+        List<String> values = new java.util.ArrayList<>();
+        for (String restriction : restrictions) {
+            Map<String, List<String>> one = QueryString.parse(restriction);
+            if (one.size() != 1) {
+                return null;
+            }
+            Map.Entry<String, List<String>> only = one.entrySet().iterator().next();
+            if (only.getValue().size() != 1 || (name != null && !name.equals(only.getKey()))) {
+                return null;
+            }
+            name = only.getKey();
+            values.add(only.getValue().get(0));
+        }
+        return name == null ? null : Map.of(name, List.of(String.join(",", values)));
     }
 
     /**

@@ -330,6 +330,22 @@ class SmartSecurityIT extends ServerTest {
         assertThat(own.body()).contains(lab).doesNotContain(vitals).doesNotContain(labOfB);
         assertThat(get("Observation/" + labOfB, "Authorization", patient).status()).isEqualTo(404);
         assertThat(get("Observation/" + vitals, "Authorization", patient).status()).isEqualTo(404);
+
+        // Two restrictions of the same parameter allow what either allows; the client's criteria still narrow it.
+        String both = bearer(patientToken(patientA, "patient/Observation.rs?" + category + " patient/Observation.rs?"
+                + category.replace("laboratory", "vital-signs")));
+        assertThat(get("Observation?_count=1000", "Authorization", both).json().path("entry").findValuesAsText("id"))
+                .contains(lab, vitals).doesNotContain(labOfB);
+        assertThat(get("Observation?category=vital-signs&_count=1000", "Authorization", both).json().path("entry")
+                .findValuesAsText("id")).contains(vitals).doesNotContain(lab, labOfB);
+        // Restrictions on different parameters cannot be one search yet: refused, saying so.
+        String mixed = bearer(patientToken(patientA, "patient/Observation.rs?" + category
+                + " patient/Observation.rs?code=http://loinc.org|8480-6"));
+        Response refused = get("Observation", "Authorization", mixed);
+        assertThat(refused.assertOutcome(403)).isEqualTo("OVT-403-PATIENT");
+        assertThat(refused.body()).contains("same parameter");
+        assertThat(get("Observation/" + vitals, "Authorization", mixed).status()).as("read by either restriction")
+                .isEqualTo(200);
     }
 
     private static String categorized(String patient, String category, String label) {
