@@ -1,9 +1,14 @@
 package org.overturn.cases;
 
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.hl7.fhir.r4.model.Claim;
 import org.hl7.fhir.r4.model.ClaimResponse;
 import org.hl7.fhir.r4.model.CodeableConcept;
@@ -96,6 +101,38 @@ public final class CaseReader {
                 "code", List.of(WorkflowSteps.SYSTEM + "|" + WorkflowSteps.PRIOR_AUTHORIZATION),
                 "_sort", List.of("-_lastUpdated")), false));
         return found.items().isEmpty() ? null : (Task) found.items().get(0).resource();
+    }
+
+    /** Every PA Task of Claim {@code claimRef} ("Claim/id"), newest first. */
+    public List<Task> paTasks(String claimRef) {
+        return store.search(store.parse("Task", Map.of(
+                "focus", List.of(claimRef),
+                "code", List.of(WorkflowSteps.SYSTEM + "|" + WorkflowSteps.PRIOR_AUTHORIZATION),
+                "_sort", List.of("-_lastUpdated"),
+                "_count", List.of("100")), false)).items().stream().map(s -> (Task) s.content()).toList();
+    }
+
+    /**
+     * The workflow Tasks below {@code taskRef} ("Task/id"): those partOf it, and those partOf them (an appeal of the PA
+     * step, the external review of the appeal), each once.
+     */
+    public List<Task> stepsBelow(String taskRef) {
+        List<Task> found = new ArrayList<>();
+        Set<String> seen = new HashSet<>(List.of(taskRef));
+        Deque<String> parents = new ArrayDeque<>(List.of(taskRef));
+        while (!parents.isEmpty()) {
+            for (StoredResource s : store.search(store.parse("Task", Map.of(
+                    "part-of", List.of(parents.removeFirst()),
+                    "_count", List.of("100")), false)).items()) {
+                Task task = (Task) s.content();
+                String ref = "Task/" + task.getIdElement().getIdPart();
+                if (WorkflowSteps.stepOf(task) != null && seen.add(ref)) {
+                    found.add(task);
+                    parents.add(ref);
+                }
+            }
+        }
+        return found;
     }
 
     /**

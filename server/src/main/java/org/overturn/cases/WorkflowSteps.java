@@ -19,6 +19,13 @@ public final class WorkflowSteps {
     public static final String PEER_TO_PEER = "peer-to-peer";
     public static final String EXTERNAL_REVIEW = "external-review";
 
+    /**
+     * Task.groupIdentifier system of the PA Tasks of one case: a claim update's PA Task carries the value of the request
+     * it replaces, so every request of the case (the first, its updates, a cancellation) is found by one identifier.
+     * The value is the id of the case's first Claim.
+     */
+    public static final String CASE_IDENTIFIER = Canonical.BASE + "/sid/pa-case";
+
     public static final List<String> ALL =
             List.of(PRIOR_AUTHORIZATION, INTERNAL_APPEAL, SECOND_LEVEL_APPEAL, PEER_TO_PEER, EXTERNAL_REVIEW);
 

@@ -77,10 +77,22 @@ final class PasOutbox {
                 ts(now), id);
     }
 
-    /** The payer pended the request: ask it again for its decision at {@code next}. */
+    /**
+     * The payer pended the request: ask it again for its decision at {@code next}. A row a claim update ended
+     * meanwhile ({@link #stopAsking}) stays ended.
+     */
     void awaiting(long id, Instant next, @Nullable String note) {
-        jdbc.update("update pas_outbox set status = 'awaiting', next_attempt_at = ?, last_error = ?, sent_at = null where id = ?",
-                ts(next), note, id);
+        jdbc.update("update pas_outbox set status = 'awaiting', next_attempt_at = ?, last_error = ?, sent_at = null"
+                + " where id = ? and status in ('pending', 'awaiting')", ts(next), note, id);
+    }
+
+    /**
+     * A claim update replaced (or cancelled) the request: the payer is no longer asked for its pended decision. A row
+     * not delivered yet still goes, once: the update names that request, so the payer must have it.
+     */
+    void stopAsking(String claimId, Instant now, String why) {
+        jdbc.update("update pas_outbox set status = 'expired', finished_at = ?, last_error = ?"
+                + " where claim_id = ? and status = 'awaiting'", ts(now), why, claimId);
     }
 
     /** @param inDoubt whether the payer may have the request (the next attempt asks it first) */

@@ -202,7 +202,11 @@ public final class PasOutboxWorker {
      */
     private void updateCase(PasOutbox.Row row, ClaimResponse response, Task task) {
         store.update("ClaimResponse", row.claimResponseId(), response, null);
-        store.update("Task", row.taskId(), task, null);
+        // A claim update replaced or cancelled this request and ended its PA Task: the payer's late answer is kept on the
+        // request's ClaimResponse, and the ended Task stays ended.
+        if (task(row).getStatus() != Task.TaskStatus.CANCELLED) {
+            store.update("Task", row.taskId(), task, null);
+        }
     }
 
     private Task task(PasOutbox.Row row) {

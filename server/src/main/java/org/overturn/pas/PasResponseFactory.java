@@ -90,6 +90,11 @@ final class PasResponseFactory {
                 response.addProcessNote().setNumber(note).setType(Enumerations.NoteType.DISPLAY)
                         .setText("Pended: send " + missing + " [" + item.policy() + "]");
             }
+            if (item.action() == PayerDecision.ReviewAction.CANCELLED) {
+                out.addNoteNumber(++note);
+                response.addProcessNote().setNumber(note).setType(Enumerations.NoteType.DISPLAY)
+                        .setText("Cancelled: the request withdraws this item; it was not decided");
+            }
             if (item.review() != null) {
                 out.addNoteNumber(++note);
                 response.addProcessNote().setNumber(note).setType(Enumerations.NoteType.DISPLAY)
@@ -100,6 +105,9 @@ final class PasResponseFactory {
     }
 
     private static String disposition(PayerDecision decision) {
+        if (PasProfiles.CANCELLED.equals(decision.businessStatus())) {
+            return "Request cancelled: every item was withdrawn by the provider; nothing was decided";
+        }
         List<String> parts = new ArrayList<>();
         for (PayerDecision.ItemDecision item : decision.items()) {
             String what = switch (item.action()) {
@@ -107,6 +115,7 @@ final class PasResponseFactory {
                 case DENIED -> "denied: " + item.denials().get(0).reason();
                 case PENDED -> item.review() != null ? "pended for review"
                         : "pended until the payer receives: " + String.join("; ", item.missing());
+                case CANCELLED -> "cancelled (withdrawn by the provider)";
             };
             parts.add(item.product() + " " + what);
         }
@@ -154,24 +163,33 @@ final class PasResponseFactory {
         return task;
     }
 
-    /** Task.status follows the business status: open while the payer has not decided, failed on a payer error. */
+    /**
+     * Task.status follows the business status: open while the payer has not decided, failed on a payer error,
+     * cancelled when the provider withdrew every item.
+     */
     static void setStatus(Task task, String businessStatus, String text, Date now) {
         task.setStatus(switch (businessStatus) {
             case PasProfiles.PENDED, PasProfiles.SUBMITTED -> Task.TaskStatus.INPROGRESS;
             case PasProfiles.ERROR -> Task.TaskStatus.FAILED;
+            case PasProfiles.CANCELLED -> Task.TaskStatus.CANCELLED;
             default -> Task.TaskStatus.COMPLETED;
         });
         task.setBusinessStatus(new CodeableConcept(new Coding(PasProfiles.BUSINESS_STATUS, businessStatus, null)).setText(text));
         task.setLastModified(now);
     }
 
-    /** The answer while a routed payer has not decided yet: received (queued), every item pended. */
+    /**
+     * The answer while a routed payer has not decided yet: received (queued), every item pended but those the request
+     * withdraws, which are cancelled.
+     */
     ClaimResponse queued(Claim claim, String payer, Date now) {
         ClaimResponse response = base(claim, now);
         response.setOutcome(ClaimResponse.RemittanceOutcome.QUEUED);
         response.setDisposition("Sent to " + payer + "; its decision follows (ask Claim/$inquire)");
         for (Claim.ItemComponent item : claim.getItem()) {
-            reviewAction(response.addItem().setItemSequence(item.getSequence()).addAdjudication(), PayerDecision.ReviewAction.PENDED, null);
+            reviewAction(response.addItem().setItemSequence(item.getSequence()).addAdjudication(),
+                    Cancellations.itemCancelled(claim, item) ? PayerDecision.ReviewAction.CANCELLED : PayerDecision.ReviewAction.PENDED,
+                    null);
         }
         return response;
     }

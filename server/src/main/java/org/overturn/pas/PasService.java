@@ -42,7 +42,8 @@ import org.jspecify.annotations.Nullable;
  * until the payer's decision arrives. {@code Claim/$inquire} finds earlier requests by example (member id, provider,
  * insurer) and answers their current responses. A request whose Claim identifier was already submitted gets the
  * stored answer again: the payer never sees it twice. Both answer a token's caller only about requests its own client
- * submitted ({@link PasSubmissions}).
+ * submitted ({@link PasSubmissions}). A request that updates an earlier one joins its case and ends what it leaves behind
+ * ({@link ClaimUpdates}); withdrawn items are answered cancelled, not decided ({@link Cancellations}).
  */
 public final class PasService {
     /** How many earlier requests of one member an inquiry looks at, newest first. */
@@ -55,6 +56,7 @@ public final class PasService {
     private final PasOutbox outbox;
     private final PasSubmissions submissions;
     private final CaseReader cases;
+    private final ClaimUpdates updates;
     private final Supplier<Optional<String>> client;
     private final Clock clock;
 
@@ -68,6 +70,7 @@ public final class PasService {
         this.outbox = outbox;
         this.submissions = submissions;
         this.cases = cases;
+        this.updates = new ClaimUpdates(store, cases, outbox);
         this.client = client;
         this.clock = clock;
     }
@@ -115,7 +118,11 @@ public final class PasService {
             Task task = decision.isPresent()
                     ? responses.task(claim, response, decision.get(), now)
                     : responses.task(claim, response, PasProfiles.SUBMITTED, "Prior authorization with " + payerName(insurer), now);
+            List<ClaimUpdates.Earlier> earlier = updates.earlier(claim, this::submittedByCaller);
+            Identifier caseId = ClaimUpdates.caseIdentifier(earlier, claim);
+            ClaimUpdates.link(task, earlier, caseId);
             store.create(task, null);
+            updates.replace(earlier, claim, caseId, Cancellations.requestCancelled(claim), now);
             if (route.isPresent()) {
                 // Same transaction as the Claim: the request is forwarded exactly when it was accepted.
                 outbox.enqueue(token(identifier), claim.getIdElement().getIdPart(), response.getIdElement().getIdPart(),
@@ -241,7 +248,7 @@ public final class PasService {
     }
 
     /** A token search value ({@code system|value}) with the search syntax's special characters escaped. */
-    private static String token(Identifier identifier) {
+    static String token(Identifier identifier) {
         return identifier.hasSystem() ? token(identifier.getSystem(), identifier.getValue()) : escape(identifier.getValue());
     }
 

@@ -7,8 +7,11 @@ import org.overturn.profiles.PasProfiles;
 
 /** Reading a routed payer's answer, and when to ask again after a failed delivery. Pure functions. */
 final class PayerAnswers {
-    /** X12 306 codes with a meaning here; A2 (certified partial) and A6 (modified) certify something. */
-    private static final Set<String> KNOWN = Set.of("A1", "A2", "A3", "A4", "A6");
+    /**
+     * X12 306 codes with a meaning here; A2 (certified partial) and A6 (modified) certify something, C confirms an
+     * item the provider withdrew.
+     */
+    private static final Set<String> KNOWN = Set.of("A1", "A2", "A3", "A4", "A6", "C");
 
     private PayerAnswers() {}
 
@@ -19,6 +22,10 @@ final class PayerAnswers {
     static Optional<String> businessStatus(List<String> reviewActions) {
         if (reviewActions.isEmpty() || !KNOWN.containsAll(reviewActions)) {
             return Optional.empty();
+        }
+        reviewActions = reviewActions.stream().filter(code -> !"C".equals(code)).toList();
+        if (reviewActions.isEmpty()) {
+            return Optional.of(PasProfiles.CANCELLED);
         }
         if (reviewActions.contains("A4")) {
             return Optional.of(PasProfiles.PENDED);

@@ -15,7 +15,9 @@ record PayerDecision(List<ItemDecision> items, @Nullable String preAuthRef, Stri
     enum ReviewAction {
         APPROVED("A1", "Certified in total"),
         DENIED("A3", "Not certified"),
-        PENDED("A4", "Pended");
+        PENDED("A4", "Pended"),
+        /** The provider withdrew the item (X12 278 HCR01 C): not decided. */
+        CANCELLED("C", "Cancelled");
 
         final String code;
         final String display;
@@ -49,12 +51,16 @@ record PayerDecision(List<ItemDecision> items, @Nullable String preAuthRef, Stri
         }
     }
 
-    /** The outcome of the whole request, as the PA Task's businessStatus code. */
+    /** The outcome of the whole request, as the PA Task's businessStatus code; withdrawn items do not count. */
     String businessStatus() {
-        if (items.stream().anyMatch(i -> i.action() == ReviewAction.PENDED)) {
+        List<ItemDecision> decided = items.stream().filter(i -> i.action() != ReviewAction.CANCELLED).toList();
+        if (decided.isEmpty()) {
+            return PasProfiles.CANCELLED;
+        }
+        if (decided.stream().anyMatch(i -> i.action() == ReviewAction.PENDED)) {
             return PasProfiles.PENDED;
         }
-        long approved = items.stream().filter(i -> i.action() == ReviewAction.APPROVED).count();
-        return approved == items.size() ? PasProfiles.APPROVED : approved == 0 ? PasProfiles.DENIED : PasProfiles.PARTIALLY_APPROVED;
+        long approved = decided.stream().filter(i -> i.action() == ReviewAction.APPROVED).count();
+        return approved == decided.size() ? PasProfiles.APPROVED : approved == 0 ? PasProfiles.DENIED : PasProfiles.PARTIALLY_APPROVED;
     }
 }

@@ -39,7 +39,8 @@ import org.overturn.profiles.PasProfiles;
  * CARC code the knowledge gives for the criterion's kind (an unapproved drug: experimental/investigational). Otherwise,
  * when something required cannot be decided from the Bundle: A4, listing the documentation that would decide it.
  * An item no policy covers: A4 for review, saying why (or A1, when set so for test suites).
- * A pended request stays pended until the provider sends a new request with that documentation.
+ * A pended request stays pended until the provider sends a new request with that documentation. An item the request
+ * withdraws ({@link Cancellations}) is answered C (cancelled) and not assessed.
  */
 final class SandboxPayer {
     private final Assessor assessor;
@@ -71,6 +72,11 @@ final class SandboxPayer {
         for (int i = 0; i < claim.getItem().size(); i++) {
             Claim.ItemComponent item = claim.getItem().get(i);
             CodeableConcept product = product(item, request);
+            if (Cancellations.itemCancelled(claim, item)) {
+                items.add(new PayerDecision.ItemDecision(item.getSequence(), name(product),
+                        PayerDecision.ReviewAction.CANCELLED, null, List.of(), List.of(), "withdrawn by the provider", null));
+                continue; // withdrawn: not decided again
+            }
             Assessment assessment = assessor.assess(chart, coverage, insurer, product);
             if (assessment.evaluation().isEmpty()) {
                 items.add(unmatched(item.getSequence(), product, assessment.reason(), authorization));
@@ -91,14 +97,18 @@ final class SandboxPayer {
      * end (overturn.pas.sandbox.unmatched).
      */
     private PayerDecision.ItemDecision unmatched(int sequence, CodeableConcept product, String reason, String authorization) {
-        String what = product.hasText() ? product.getText()
-                : product.getCoding().stream().map(c -> c.hasDisplay() ? c.getDisplay() : c.getCode()).findFirst().orElse("item");
+        String what = name(product);
         String policy = "no policy";
         return unmatched == PasProperties.Unmatched.APPROVE
                 ? new PayerDecision.ItemDecision(sequence, what, PayerDecision.ReviewAction.APPROVED,
                         authorization + "-" + sequence, List.of(), List.of(), policy, null)
                 : new PayerDecision.ItemDecision(sequence, what, PayerDecision.ReviewAction.PENDED, null, List.of(),
                         List.of(), policy, reason + "; the sandbox payer refers it to a person for review");
+    }
+
+    private static String name(CodeableConcept product) {
+        return product.hasText() ? product.getText()
+                : product.getCoding().stream().map(c -> c.hasDisplay() ? c.getDisplay() : c.getCode()).findFirst().orElse("item");
     }
 
     private PayerDecision.ItemDecision decide(int sequence, String drug, Evaluation evaluation, String authorization) {

@@ -22,6 +22,19 @@ public final class PasProfiles {
     /** On Claim.item: the order (MedicationRequest, ServiceRequest, DeviceRequest) the item asks authorization for. */
     public static final String REQUESTED_SERVICE = PAS + "extension-requestedService";
 
+    /**
+     * PAS modifier extension on Claim.item of a claim update: true when the item is no longer requested (PAS Claim
+     * Update profile: every item of the earlier request stays listed, a withdrawn one flagged with this).
+     */
+    public static final String INFO_CANCELLED = PAS + "modifierextension-infoCancelled";
+
+    /** PAS extension on Claim and Claim.item: the kind of certification asked for, a code of {@link #X12_1322} (UM02). */
+    public static final String CERTIFICATION_TYPE = PAS + "extension-certificationType";
+
+    /** X12 1322 Certification Type Code; {@link #CERTIFICATION_CANCEL} withdraws the request (on Claim) or the item. */
+    public static final String X12_1322 = "https://codesystem.x12.org/005010/1322";
+    public static final String CERTIFICATION_CANCEL = "3";
+
     public static final String OPERATION_SUBMIT = "http://hl7.org/fhir/us/davinci-pas/OperationDefinition/Claim-submit";
     public static final String OPERATION_INQUIRE = "http://hl7.org/fhir/us/davinci-pas/OperationDefinition/Claim-inquiry";
 
@@ -29,7 +42,7 @@ public final class PasProfiles {
     public static final String SUBSCRIPTION_TOPIC = "http://hl7.org/fhir/us/davinci-pas/SubscriptionTopic/PASSubscriptionTopic";
     public static final String TOPIC_FILTER_ORG = "org-identifier";
 
-    /** X12 306 Action Code: A1 certified in total, A3 not certified, A4 pended. */
+    /** X12 306 Action Code: A1 certified in total, A3 not certified, A4 pended, C cancelled. */
     public static final String X12_306 = "https://codesystem.x12.org/005010/306";
 
     /** X12 Claim Adjustment Reason Codes, as terminology.hl7.org names them. */
@@ -47,6 +60,8 @@ public final class PasProfiles {
     public static final String TASK_REQUEST = "request";
     public static final String TASK_RESPONSE = "response";
     public static final String TASK_PAYER_ERROR = "payer-error";
+    /** Task input of a claim update's PA Task: the earlier request (Claim) it replaces. */
+    public static final String TASK_EARLIER_REQUEST = "earlier-request";
 
     /** Overturn's PA Task businessStatus codes. */
     public static final String BUSINESS_STATUS = Canonical.BASE + "/CodeSystem/pa-business-status";
@@ -57,4 +72,6 @@ public final class PasProfiles {
     public static final String PENDED = "pended";
     public static final String SUBMITTED = "submitted";
     public static final String ERROR = "error";
+    /** Every item was withdrawn by the provider (a claim update cancelling them, or the whole request cancelled). */
+    public static final String CANCELLED = "cancelled";
 }

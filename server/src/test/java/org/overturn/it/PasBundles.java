@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import java.util.Date;
 import java.util.List;
 import java.util.UUID;
+import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Claim;
 import org.hl7.fhir.r4.model.ClaimResponse;
@@ -108,6 +109,46 @@ final class PasBundles {
             inquiry.addEntry().setFullUrl(url).setResource(resource);
         }
         return inquiry;
+    }
+
+    /**
+     * Makes {@code update} (a fresh request for the same chart) a PAS claim update of {@code earlier}: the same member,
+     * and Claim.related naming the earlier Claim by its identifier with relationship prior (not carried in the Bundle).
+     */
+    static Bundle updateOf(Bundle update, Bundle earlier) {
+        Claim claim = (Claim) update.getEntryFirstRep().getResource();
+        Claim before = (Claim) earlier.getEntryFirstRep().getResource();
+        Patient member = (Patient) find(update, claim.getPatient().getReference());
+        Patient earlierMember = (Patient) find(earlier, before.getPatient().getReference());
+        String memberId = earlierMember.getIdentifier().stream().filter(i -> MEMBER_SYSTEM.equals(i.getSystem()))
+                .findFirst().orElseThrow().getValue();
+        member.getIdentifier().stream().filter(i -> MEMBER_SYSTEM.equals(i.getSystem())).forEach(i -> i.setValue(memberId));
+        claim.addRelated().setClaim(new Reference().setType("Claim").setIdentifier(before.getIdentifierFirstRep().copy()))
+                .setRelationship(new CodeableConcept(new Coding(
+                        "http://terminology.hl7.org/CodeSystem/ex-relatedclaimrelationship", "prior", null)));
+        return update;
+    }
+
+    /** Adds a second item to the request, asking for the same order again (sequence 2). */
+    static Bundle withSecondItem(Bundle request) {
+        Claim claim = (Claim) request.getEntryFirstRep().getResource();
+        claim.addItem(claim.getItemFirstRep().copy().setSequence(2));
+        return request;
+    }
+
+    /** Withdraws item {@code sequence} the PAS way: the modifier extension infoCancelled = true. */
+    static Bundle withdrawItem(Bundle request, int sequence) {
+        Claim claim = (Claim) request.getEntryFirstRep().getResource();
+        claim.getItem().stream().filter(i -> i.getSequence() == sequence).findFirst().orElseThrow()
+                .addModifierExtension(PasProfiles.INFO_CANCELLED, new BooleanType(true));
+        return request;
+    }
+
+    /** Cancels the whole request: certificationType 3 (cancel, X12 1322) on the Claim. */
+    static Bundle cancelRequest(Bundle request) {
+        ((Claim) request.getEntryFirstRep().getResource()).addExtension(PasProfiles.CERTIFICATION_TYPE,
+                new CodeableConcept(new Coding(PasProfiles.X12_1322, PasProfiles.CERTIFICATION_CANCEL, "Cancel")));
+        return request;
     }
 
     static Resource find(Bundle bundle, String fullUrl) {

@@ -12,6 +12,7 @@ import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.Test;
+import org.overturn.cases.WorkflowSteps;
 import org.overturn.fixtures.Scenarios;
 import org.overturn.profiles.PasProfiles;
 
@@ -236,6 +237,110 @@ public interface PasContract extends PasHttp {
                 + claim.getIdentifierFirstRep().getValue()).json().path("entry").get(0).path("resource");
         assertThat(stored.path("related").get(0).path("claim").path("identifier").path("value").asText())
                 .as("the earlier Claim named by its business identifier").isEqualTo(earlier.getIdentifierFirstRep().getValue());
+    }
+
+    @Test
+    default void submitWhenAnUpdateFollowsAPendedRequestThenItsFollowUpTaskEndsAndTheUpdateJoinsTheCase() {
+        Bundle first = pasRequest(Scenarios.ALECTINIB_CA, "biomarker-missing");
+        Response pended = submit(first);
+        assertThat(pended.status()).as(pended.body()).isEqualTo(200);
+        JsonNode pendedTask = task(pended.json());
+        assertThat(pendedTask.path("status").asText()).isEqualTo("in-progress");
+        String earlierClaim = pended.json().path("entry").get(0).path("resource").path("request").path("reference").asText();
+
+        // The provider sends the missing ALK report in an update naming the pended request.
+        Bundle update = PasBundles.updateOf(pasRequest(Scenarios.ALECTINIB_CA, null), first);
+        String updateId = ((Claim) update.getEntryFirstRep().getResource()).getIdentifierFirstRep().getValue();
+        Response r = submit(update);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(reviewAction(adjudication(r.json()))).isEqualTo("A1");
+
+        JsonNode ended = get("Task/" + pendedTask.path("id").asText()).json();
+        assertThat(ended.path("status").asText()).as("the pended follow-up ends").isEqualTo("cancelled");
+        assertThat(ended.path("statusReason").path("text").asText()).contains("Replaced").contains(updateId);
+        JsonNode updateTask = task(r.json());
+        JsonNode caseId = updateTask.path("groupIdentifier");
+        assertThat(caseId.path("system").asText()).isEqualTo(WorkflowSteps.CASE_IDENTIFIER);
+        assertThat(ended.path("groupIdentifier")).as("one case").isEqualTo(caseId);
+        assertThat(updateTask.path("input").toString()).contains(PasProfiles.TASK_EARLIER_REQUEST).contains(earlierClaim);
+        JsonNode caseTasks = get("Task?group-identifier=" + caseId.path("system").asText() + "|"
+                + caseId.path("value").asText()).json();
+        assertThat(caseTasks.path("entry").size()).as("the case's PA Tasks").isEqualTo(2);
+    }
+
+    @Test
+    default void submitWhenAnUpdateWithdrawsAnItemThenItIsAnsweredCancelledAndNotDecidedAgain() {
+        Bundle first = PasBundles.withSecondItem(pasRequest(Scenarios.ALECTINIB_CA, null));
+        Response decided = submit(first);
+        assertThat(decided.status()).as(decided.body()).isEqualTo(200);
+        assertThat(reviewActions(decided.json())).containsExactly(Map.entry(1, "A1"), Map.entry(2, "A1"));
+
+        Bundle update = PasBundles.withdrawItem(
+                PasBundles.updateOf(PasBundles.withSecondItem(pasRequest(Scenarios.ALECTINIB_CA, null)), first), 2);
+        Response r = submit(update);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(reviewActions(r.json())).as("item 2 withdrawn: cancelled (X12 306 C), not certified again")
+                .containsExactly(Map.entry(1, "A1"), Map.entry(2, "C"));
+        JsonNode response = r.json().path("entry").get(0).path("resource");
+        JsonNode withdrawn = response.path("item").get(1);
+        assertThat(withdrawn.path("adjudication").get(0).has("reason")).isFalse();
+        assertThat(withdrawn.path("noteNumber").size()).isPositive();
+        assertThat(response.path("processNote").toString()).contains("Cancelled");
+        assertThat(response.path("preAuthRef").asText()).as("item 1 stays authorized").startsWith("SBX-");
+        JsonNode task = task(r.json());
+        assertThat(task.path("businessStatus").path("coding").get(0).path("code").asText())
+                .as("a withdrawn item does not count").isEqualTo("approved");
+        assertThat(get("Task/" + task(decided.json()).path("id").asText()).json().path("status").asText())
+                .as("a decided request's Task stays decided").isEqualTo("completed");
+    }
+
+    @Test
+    default void submitWhenAnUpdateCancelsTheWholeRequestThenACancelledAnswerAndTheCaseEnds() {
+        Bundle first = pasRequest(Scenarios.ALECTINIB_CA, "biomarker-missing");
+        Response pended = submit(first);
+        assertThat(pended.status()).as(pended.body()).isEqualTo(200);
+        String pendedTask = task(pended.json()).path("id").asText();
+
+        Bundle cancel = PasBundles.cancelRequest(PasBundles.updateOf(pasRequest(Scenarios.ALECTINIB_CA, null), first));
+        Response r = submit(cancel);
+        assertThat(r.status()).as("a PAS answer, not an error: " + r.body()).isEqualTo(200);
+        JsonNode response = r.json().path("entry").get(0).path("resource");
+        assertThat(response.path("resourceType").asText()).isEqualTo("ClaimResponse");
+        assertThat(response.path("outcome").asText()).isEqualTo("complete");
+        assertThat(response.path("disposition").asText()).containsIgnoringCase("cancelled");
+        assertThat(reviewActions(r.json())).containsExactly(Map.entry(1, "C"));
+        assertThat(response.has("preAuthRef")).as("nothing authorized").isFalse();
+        JsonNode task = task(r.json());
+        assertThat(task.path("status").asText()).isEqualTo("cancelled");
+        assertThat(task.path("businessStatus").path("coding").get(0).path("code").asText()).isEqualTo("cancelled");
+        JsonNode ended = get("Task/" + pendedTask).json();
+        assertThat(ended.path("status").asText()).isEqualTo("cancelled");
+        assertThat(ended.path("statusReason").path("text").asText()).contains("cancelled");
+    }
+
+    @Test
+    default void submitWhenAnUpdateWithdrawsEveryItemOfADeniedRequestThenItsOpenAppealEnds() {
+        Bundle first = pasRequest(Scenarios.ALECTINIB_CA, "biomarker-negative");
+        Response denied = submit(first);
+        assertThat(denied.status()).as(denied.body()).isEqualTo(200);
+        String deniedTask = task(denied.json()).path("id").asText();
+        Response appeal = post("ClaimResponse/" + denied.json().path("entry").get(0).path("resource").path("id").asText()
+                + "/$appeal", "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"urgency\",\"valueCode\":\"standard\"}]}");
+        assertThat(appeal.status()).as(appeal.body()).isBetween(200, 201);
+        JsonNode appeals = get("Task?part-of=Task/" + deniedTask).json().path("entry");
+        assertThat(appeals.size()).isEqualTo(1);
+        String appealTask = appeals.get(0).path("resource").path("id").asText();
+        assertThat(appeals.get(0).path("resource").path("status").asText()).isEqualTo("ready");
+
+        Bundle withdrawAll = PasBundles.withdrawItem(PasBundles.updateOf(pasRequest(Scenarios.ALECTINIB_CA, null), first), 1);
+        Response r = submit(withdrawAll);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(reviewActions(r.json())).containsExactly(Map.entry(1, "C"));
+        assertThat(task(r.json()).path("status").asText()).isEqualTo("cancelled");
+        JsonNode appealNow = get("Task/" + appealTask).json();
+        assertThat(appealNow.path("status").asText()).as("the case ends: its open appeal too").isEqualTo("cancelled");
+        assertThat(appealNow.path("statusReason").path("text").asText()).contains("cancelled");
+        assertThat(get("Task/" + deniedTask).json().path("status").asText()).as("the denial stays recorded").isEqualTo("completed");
     }
 
     @Test

@@ -44,6 +44,15 @@ public interface PasHttp extends FhirHttp {
         return "";
     }
 
+    /** Each item's sequence and review action code, in the order of the response's items. */
+    default Map<Integer, String> reviewActions(JsonNode responseBundle) {
+        Map<Integer, String> actions = new LinkedHashMap<>();
+        for (JsonNode item : responseBundle.path("entry").get(0).path("resource").path("item")) {
+            actions.put(item.path("itemSequence").asInt(), reviewAction(item.path("adjudication").get(0)));
+        }
+        return actions;
+    }
+
     /** The PA Task whose focus is the Claim of a PAS response Bundle. */
     default JsonNode task(JsonNode responseBundle) {
         String claim = responseBundle.path("entry").get(0).path("resource").path("request").path("reference").asText();

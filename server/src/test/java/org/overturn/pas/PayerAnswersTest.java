@@ -19,4 +19,11 @@ class PayerAnswersTest {
         assertThat(PayerAnswers.businessStatus(List.of("A1", "ZZ"))).isEmpty();
         assertThat(PayerAnswers.businessStatus(List.of())).isEmpty();
     }
+
+    @Test
+    void businessStatusWhenItemsCancelledThenTheyDoNotCountAndAllCancelledIsCancelled() {
+        assertThat(PayerAnswers.businessStatus(List.of("C", "A1"))).contains(PasProfiles.APPROVED);
+        assertThat(PayerAnswers.businessStatus(List.of("C", "A3"))).contains(PasProfiles.DENIED);
+        assertThat(PayerAnswers.businessStatus(List.of("C", "C"))).contains(PasProfiles.CANCELLED);
+    }
 }

@@ -64,11 +64,11 @@ class FhirPackageTest {
         Map<String, List<String>> codes = fhirPackage.resources(CodeSystem.class).stream().collect(Collectors.toMap(
                 CodeSystem::getUrl, cs -> cs.getConcept().stream().map(CodeSystem.ConceptDefinitionComponent::getCode).toList()));
         assertThat(codes.get(PasProfiles.TASK_CODES)).containsExactlyInAnyOrder(
-                PasProfiles.TASK_REQUEST, PasProfiles.TASK_RESPONSE, PasProfiles.TASK_PAYER_ERROR);
+                PasProfiles.TASK_REQUEST, PasProfiles.TASK_EARLIER_REQUEST, PasProfiles.TASK_RESPONSE, PasProfiles.TASK_PAYER_ERROR);
         assertThat(codes.get(org.overturn.cases.WorkflowSteps.SYSTEM)).containsAll(org.overturn.cases.WorkflowSteps.ALL);
         assertThat(codes.get(PasProfiles.BUSINESS_STATUS)).containsExactlyInAnyOrder(
                 PasProfiles.APPROVED, PasProfiles.DENIED, PasProfiles.PARTIALLY_APPROVED, PasProfiles.PENDED,
-                PasProfiles.SUBMITTED, PasProfiles.ERROR);
+                PasProfiles.SUBMITTED, PasProfiles.ERROR, PasProfiles.CANCELLED);
         assertThat(codes.get(AppealProfiles.BUSINESS_STATUS)).containsExactlyInAnyOrder(
                 AppealProfiles.UPHELD, AppealProfiles.OVERTURNED, AppealProfiles.PARTIALLY_OVERTURNED);
         assertThat(codes.get(AppealProfiles.TASK_CODES)).containsExactlyInAnyOrder(AppealProfiles.DENIAL,
