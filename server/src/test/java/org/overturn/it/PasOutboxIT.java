@@ -421,6 +421,33 @@ class PasOutboxIT extends ServerTest implements PasHttp {
     }
 
     @Test
+    void deliverWhenAnUpdateCancelsAPendedRequestThenTheCancelGoesOnceAndThePendedOneIsNoLongerAskedAbout() {
+        String first = "PA-" + unique();
+        PAYER.stubFor(submitOf(first).willReturn(answer("A4", "none")));
+        Bundle request = routedRequest(first);
+        Response pended = submit(request);
+        Instant now = Instant.now();
+        worker.deliverDue(now);
+        assertThat(row(first).get("status")).isEqualTo("awaiting");
+
+        String cancel = "PA-" + unique();
+        PAYER.stubFor(submitOf(cancel).willReturn(answer("C", "none"))); // added last: wins over the stub above
+        Response r = submit(PasBundles.cancelRequest(PasBundles.updateOf(routedRequest(cancel), request)));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(reviewAction(adjudication(r.json()))).as("the withdrawn item, while the payer has not answered").isEqualTo("C");
+        assertThat(task(pended.json()).path("status").asText()).as("the pended request's follow-up ends at once").isEqualTo("cancelled");
+        assertThat(row(first).get("status")).isEqualTo("expired");
+
+        worker.deliverDue(now.plus(11, ChronoUnit.MINUTES));
+        worker.deliverDue(now.plus(1, ChronoUnit.DAYS));
+        assertThat(payerCalls(cancel)).as("the cancellation reaches the payer once").isEqualTo(1);
+        assertThat(inquiries(first)).as("nobody asks about the cancelled request any more").isZero();
+        assertThat(row(cancel).get("status")).isEqualTo("delivered");
+        assertThat(businessStatus(r)).isEqualTo(PasProfiles.CANCELLED);
+        assertThat(task(r.json()).path("status").asText()).isEqualTo("cancelled");
+    }
+
+    @Test
     void deliverWhenPayerPendsThenDeniesThenTheTaskEndsDenied() {
         String id = "PA-" + unique();
         PAYER.stubFor(submitOf(id).willReturn(answer("A4", "none")));
