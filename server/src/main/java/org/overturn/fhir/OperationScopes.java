@@ -47,8 +47,9 @@ final class OperationScopes {
             Map.entry("Task/$external-review", new Declaration(true, CASE, union(DOCUMENT, Set.of("Task")))),
             Map.entry("Questionnaire/$questionnaire-package",
                     new Declaration(true, Set.of("Questionnaire", "Coverage"), Set.of())),
+            // Task: the PA Task it creates, and a claim update's end of the earlier request's open Tasks.
             Map.entry("Claim/$submit", new Declaration(false, CASE, Set.of("Claim", "ClaimResponse", "Bundle", "Patient",
-                    "Coverage", "Organization", "Practitioner", "PractitionerRole", "MedicationRequest", "Provenance"))),
+                    "Coverage", "Organization", "Practitioner", "PractitionerRole", "MedicationRequest", "Provenance", "Task"))),
             Map.entry("Claim/$inquire", new Declaration(false, Set.of("Claim", "ClaimResponse", "Patient", "Organization",
                     "Practitioner", "PractitionerRole", "Coverage", "Task"), Set.of())),
             Map.entry("CoverageEligibilityRequest/$submit", new Declaration(false, CASE,

@@ -1493,6 +1493,30 @@ class SmartSecurityIT extends ServerTest {
         assertThat(patientScoped.status()).isEqualTo(403);
     }
 
+    /** A claim update reaches only the caller's own requests: another client's is refused and its case left as it was. */
+    @Test
+    void pasUpdateWhenItNamesAnotherClientsRequestThen422AndThatRequestsTaskUntouched() {
+        String one = bearer(tokenA(c -> c.claim("scope", "user/*.cruds").claim("client_id", "ehr-one")));
+        String two = bearer(tokenA(c -> c.claim("scope", "user/*.cruds").claim("client_id", "ehr-two")));
+        org.hl7.fhir.r4.model.Bundle pended = PasBundles.request(
+                org.overturn.fixtures.Scenarios.ALECTINIB_CA.resource("variants/biomarker-missing/bundle.json"),
+                "MB-" + unique(), "PA-" + unique());
+        Response submitted = post("Claim/$submit", PasBundles.json(pended), "Authorization", one);
+        assertThat(submitted.status()).as(submitted.body()).isEqualTo(200);
+        String claim = submitted.json().path("entry").get(0).path("resource").path("request").path("reference").asText();
+        JsonNode task = get("Task?focus=" + claim, "Authorization", one).json().path("entry").get(0).path("resource");
+        assertThat(task.path("status").asText()).isEqualTo("in-progress");
+
+        org.hl7.fhir.r4.model.Bundle update = PasBundles.cancelRequest(PasBundles.updateOf(PasBundles.request(
+                org.overturn.fixtures.Scenarios.ALECTINIB_CA.bundleJson(), "MB-" + unique(), "PA-" + unique()), pended));
+        Response refused = post("Claim/$submit", PasBundles.json(update), "Authorization", two);
+        assertThat(refused.assertOutcome(422)).isEqualTo("OVT-422-RULE");
+        assertThat(refused.body()).contains("Claim.related");
+        JsonNode after = get("Task/" + task.path("id").asText(), "Authorization", one).json();
+        assertThat(after.path("status").asText()).isEqualTo("in-progress");
+        assertThat(after.path("meta").path("versionId").asText()).isEqualTo(task.path("meta").path("versionId").asText());
+    }
+
     /**
      * A PAS request answers again only to the client that submitted it: the same request resubmitted by another
      * client is refused without its answer, and another client's inquiry for the same member, provider and insurer
