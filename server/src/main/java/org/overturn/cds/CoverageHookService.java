@@ -53,6 +53,7 @@ final class CoverageHookService {
     private final EligibilityService eligibility;
     private final CardFactory cards;
     private final EhrClient ehr;
+    private final AnswerTypes types;
     private final Map<String, String> prefetch;
     /** Drugs some payer policy governs: only their orders get a card (an ordinary prescription gets none). */
     private final Set<String> governedDrugs;
@@ -65,6 +66,7 @@ final class CoverageHookService {
         this.eligibility = eligibility;
         this.cards = cards;
         this.ehr = ehr;
+        this.types = new AnswerTypes(ctx);
         this.prefetch = prefetchTemplates(knowledge);
         this.governedDrugs = knowledge.policies().stream().map(p -> p.drug()).collect(java.util.stream.Collectors.toSet());
     }
@@ -112,20 +114,24 @@ final class CoverageHookService {
         Map<String, JsonNode> given = call.prefetch();
         PrefetchChart resources = call.resources();
 
-        // What the prefetch lacks comes from the EHR, or is reported as not checked.
-        Map<String, String> problems = new LinkedHashMap<>();
+        // What the prefetch holds of other types than asked is left out and named; what it lacks, or held only of
+        // other types, comes from the EHR, or is reported as not checked.
+        Map<String, String> queries = new LinkedHashMap<>();
+        prefetch.forEach((key, template) -> queries.put(key, render(template, call.context())));
+        Set<String> unanswered = new java.util.HashSet<>();
+        Map<String, String> problems = new LinkedHashMap<>(resources.leaveOutUnexpected(queries, types, unanswered));
         Map<String, String> missing = new LinkedHashMap<>();
-        prefetch.forEach((key, template) -> {
+        queries.forEach((key, query) -> {
             JsonNode value = given.get(key);
-            if (value == null || value.isNull()) {
-                missing.put(key, render(template, call.context()));
+            if (value == null || value.isNull() || unanswered.contains(key)) {
+                missing.put(key, query);
             }
         });
         if (!missing.isEmpty()) {
             String refusal = fhirServer == null ? "not in the prefetch, and the call names no fhirServer"
                     : ehr.allowList().refusal(fhirServer);
             if (refusal != null) {
-                missing.keySet().forEach(k -> problems.put(k, refusal));
+                missing.keySet().forEach(k -> problems.merge(k, refusal, (held, why) -> held + "; " + why));
             } else {
                 String token = call.accessToken();
                 // Cached per EHR token, not per CDS client: one client's users may each see different charts.

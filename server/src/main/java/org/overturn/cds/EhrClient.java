@@ -1,7 +1,6 @@
 package org.overturn.cds;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.context.RuntimeSearchParam;
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.parser.LenientErrorHandler;
 import com.github.benmanes.caffeine.cache.Cache;
@@ -16,11 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.HashSet;
 import java.util.Set;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -31,7 +27,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.OperationOutcome;
 import org.overturn.platform.BoundedExchange;
 import org.overturn.platform.HostAllowList;
 import org.jspecify.annotations.Nullable;
@@ -47,6 +42,7 @@ final class EhrClient implements AutoCloseable {
     record Result(Map<String, List<IBaseResource>> resources, Map<String, String> problems) {}
 
     private final FhirContext ctx;
+    private final AnswerTypes types;
     private final CdsProperties.Ehr settings;
     private final HostAllowList allowList;
     private final HttpClient http;
@@ -55,6 +51,7 @@ final class EhrClient implements AutoCloseable {
 
     EhrClient(FhirContext ctx, CdsProperties properties) {
         this.ctx = ctx;
+        this.types = new AnswerTypes(ctx);
         this.settings = properties.ehr();
         this.allowList = new HostAllowList(settings.allowedHosts(), properties.developmentMode(), "fhirServer",
                 "overturn.cds.ehr.allowed-hosts");
@@ -84,14 +81,14 @@ final class EhrClient implements AutoCloseable {
      */
     Result fetch(URI fhirServer, @Nullable String bearer, Map<String, String> queries, String cacheScope) {
         long deadline = System.nanoTime() + settings.deadline().toNanos();
-        Map<String, Future<Answer>> running = new LinkedHashMap<>();
+        Map<String, Future<AnswerTypes.Sorted>> running = new LinkedHashMap<>();
         queries.forEach((key, query) -> running.put(key, pool.submit(() -> readAll(fhirServer, bearer, query, cacheScope))));
         Map<String, List<IBaseResource>> resources = new LinkedHashMap<>();
         Map<String, String> problems = new LinkedHashMap<>();
-        for (Map.Entry<String, Future<Answer>> e : running.entrySet()) {
+        for (Map.Entry<String, Future<AnswerTypes.Sorted>> e : running.entrySet()) {
             try {
-                Answer answer = e.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                resources.put(e.getKey(), answer.resources());
+                AnswerTypes.Sorted answer = e.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                resources.put(e.getKey(), answer.kept());
                 if (answer.unexpected() != null) {
                     problems.put(e.getKey(), answer.unexpected());
                 }
@@ -109,9 +106,7 @@ final class EhrClient implements AutoCloseable {
     }
 
     /** What one query's answer holds of the type it asked for, and a line on anything else it held (left out). */
-    private record Answer(List<IBaseResource> resources, @Nullable String unexpected) {}
-
-    private Answer readAll(URI fhirServer, @Nullable String bearer, String query, String cacheScope) {
+    private AnswerTypes.Sorted readAll(URI fhirServer, @Nullable String bearer, String query, String cacheScope) {
         String base = fhirServer.toString().replaceAll("/+$", "");
         URI uri = URI.create(base + "/" + escapeIllegal(query));
         String cacheKey = cacheScope + " " + uri;
@@ -126,91 +121,9 @@ final class EhrClient implements AutoCloseable {
             }
             cache.put(cacheKey, List.copyOf(pages));
         }
-        String asked = askedType(query);
-        Set<String> expected = expectedTypes(asked, query);
-        List<IBaseResource> out = new ArrayList<>();
-        Map<String, Integer> unexpected = new TreeMap<>();
-        for (byte[] page : pages) {
-            IBaseResource parsed = parse(page);
-            if (parsed instanceof Bundle bundle) {
-                for (Bundle.BundleEntryComponent en : bundle.getEntry()) {
-                    if (!en.hasResource() || en.getResource() instanceof OperationOutcome) {
-                        continue; // a search's outcome entry (warnings, search.mode outcome), not chart data
-                    }
-                    if (expected.contains(en.getResource().fhirType())) {
-                        out.add(en.getResource());
-                    } else {
-                        unexpected.merge(en.getResource().fhirType(), 1, Integer::sum);
-                    }
-                }
-            } else if (parsed.fhirType().equals(asked)) {
-                out.add(parsed);
-            } else {
-                unexpected.merge(describe(parsed), 1, Integer::sum);
-            }
-        }
-        return new Answer(out, unexpected.isEmpty() ? null : unexpected(unexpected, asked, out.size()));
-    }
-
-    /** The resource type a query asks for: its first path segment ({@code Patient/1}, {@code Coverage?patient=1}). */
-    static String askedType(String query) {
-        String path = query.replaceFirst("^/+", "");
-        int end = path.length();
-        for (char c : new char[] {'/', '?', '#'}) {
-            int i = path.indexOf(c);
-            if (i >= 0 && i < end) {
-                end = i;
-            }
-        }
-        return path.substring(0, end);
-    }
-
-    /**
-     * The types an answer to {@code query} may hold: the type asked for, and those its {@code _include}s reach (the
-     * target type named, or every target of the search parameter) and its {@code _revinclude}s come from.
-     */
-    private Set<String> expectedTypes(String asked, String query) {
-        Set<String> types = new HashSet<>(Set.of(asked));
-        int q = query.indexOf('?');
-        for (String pair : q < 0 ? new String[0] : query.substring(q + 1).split("&")) {
-            int eq = pair.indexOf('=');
-            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String[] value = URLDecoder.decode(eq < 0 ? "" : pair.substring(eq + 1), StandardCharsets.UTF_8).split(":");
-            if (name.startsWith("_revinclude")) {
-                types.add(value[0]);
-            } else if (name.startsWith("_include") && value.length >= 3) {
-                types.add(value[2]);
-            } else if (name.startsWith("_include") && value.length == 2) {
-                try {
-                    RuntimeSearchParam param = ctx.getResourceDefinition(value[0]).getSearchParam(value[1]);
-                    if (param != null) {
-                        types.addAll(param.getTargets());
-                    }
-                } catch (RuntimeException unknownType) {
-                    // an _include of a type R4 does not know reaches nothing
-                }
-            }
-        }
-        return types;
-    }
-
-    /**
-     * The EHR answered something else than it was asked for (an OperationOutcome with 200, a Bundle of another type):
-     * said in the card, so that a criterion left without evidence is not mistaken for one the chart was checked for.
-     */
-    private static String unexpected(Map<String, Integer> others, String asked, int kept) {
-        StringBuilder what = new StringBuilder();
-        others.forEach((type, n) -> what.append(what.length() == 0 ? "" : ", ").append(n == 1 ? type : n + " " + type));
-        return "the EHR answered something unexpected: " + what + " where " + asked + " was asked for"
-                + (kept == 0 ? "" : " (left out; the " + kept + " " + asked + " in its answer were read)");
-    }
-
-    /** A resource named for the card; an OperationOutcome also by its first issue's code, never its free text. */
-    private static String describe(IBaseResource resource) {
-        if (resource instanceof OperationOutcome outcome && outcome.hasIssue() && outcome.getIssueFirstRep().hasCode()) {
-            return "OperationOutcome (issue " + outcome.getIssueFirstRep().getCode().toCode() + ")";
-        }
-        return resource.fhirType();
+        List<IBaseResource> parsed = new ArrayList<>(pages.size());
+        pages.forEach(page -> parsed.add(parse(page)));
+        return types.sort(parsed, query, "the EHR answered");
     }
 
     /** Prefetch templates hold FHIR's unencoded '|' and the like; URIs need them percent-encoded. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.AllergyIntolerance;
 import org.hl7.fhir.r4.model.Bundle;
@@ -29,17 +30,61 @@ import org.jspecify.annotations.Nullable;
 final class PrefetchChart {
     final List<IBaseResource> resources = new ArrayList<>();
     private int drafts;
+    /** The client's prefetch as parsed, by key, for {@link #leaveOutUnexpected}. */
+    private final Map<String, List<IBaseResource>> prefetched = new java.util.LinkedHashMap<>();
 
     static PrefetchChart of(FhirContext ctx, Map<String, JsonNode> prefetch, JsonNode draftOrders) {
         PrefetchChart chart = new PrefetchChart();
         if (draftOrders != null && !draftOrders.isMissingNode() && !draftOrders.isNull()) {
-            chart.add(ctx, draftOrders);
+            chart.resources.addAll(flatten(parse(ctx, draftOrders)));
         }
         chart.drafts = chart.resources.size();
-        for (JsonNode value : prefetch.values()) {
-            chart.add(ctx, value);
-        }
+        prefetch.forEach((key, value) -> {
+            List<IBaseResource> parsed = parse(ctx, value);
+            chart.prefetched.put(key, parsed);
+            chart.resources.addAll(flatten(parsed));
+        });
         return chart;
+    }
+
+    /**
+     * Leaves out of the chart what the client's prefetch holds of other types than its templates ({@code queries},
+     * key to query) ask for, as for the EHR's answers; returns a line per key that held any, and fills
+     * {@code unanswered} with the keys that held nothing of what they asked (to be read from the EHR instead).
+     */
+    Map<String, String> leaveOutUnexpected(Map<String, String> queries, AnswerTypes types, Set<String> unanswered) {
+        Map<String, String> problems = new java.util.LinkedHashMap<>();
+        List<IBaseResource> kept = new ArrayList<>(resources.subList(0, drafts));
+        prefetched.forEach((key, parsed) -> {
+            String query = queries.get(key);
+            if (query == null) {
+                kept.addAll(flatten(parsed)); // a key this service did not ask for: read as sent
+                return;
+            }
+            AnswerTypes.Sorted sorted = types.sort(parsed, query, "the prefetch held");
+            kept.addAll(sorted.kept());
+            if (sorted.unexpected() != null) {
+                problems.put(key, sorted.unexpected());
+                if (sorted.kept().isEmpty()) {
+                    unanswered.add(key);
+                }
+            }
+        });
+        resources.subList(drafts, resources.size()).clear();
+        resources.addAll(kept.subList(drafts, kept.size()));
+        return problems;
+    }
+
+    private static List<IBaseResource> flatten(List<IBaseResource> parsed) {
+        List<IBaseResource> out = new ArrayList<>();
+        for (IBaseResource r : parsed) {
+            if (r instanceof Bundle bundle) {
+                bundle.getEntry().stream().filter(Bundle.BundleEntryComponent::hasResource).forEach(e -> out.add(e.getResource()));
+            } else {
+                out.add(r);
+            }
+        }
+        return out;
     }
 
     /** The orders in context.draftOrders: what order-select and order-sign are about. */
@@ -57,18 +102,15 @@ final class PrefetchChart {
                 .toList();
     }
 
-    private void add(FhirContext ctx, JsonNode value) {
+    /** A prefetch value or context.draftOrders as parsed: one resource (a Bundle stays whole), or none. */
+    private static List<IBaseResource> parse(FhirContext ctx, JsonNode value) {
         if (value == null || value.isNull() || !value.has("resourceType")) {
-            return;
+            return List.of();
         }
         IBaseResource parsed = ctx.newJsonParser()
                 .setParserErrorHandler(new ca.uhn.fhir.parser.LenientErrorHandler(false))
                 .parseResource(value.toString());
-        if (parsed instanceof Bundle bundle) {
-            bundle.getEntry().stream().filter(Bundle.BundleEntryComponent::hasResource).forEach(e -> resources.add(e.getResource()));
-        } else {
-            resources.add(parsed);
-        }
+        return List.of(parsed);
     }
 
     void addAll(List<IBaseResource> more) {

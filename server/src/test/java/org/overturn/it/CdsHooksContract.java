@@ -279,6 +279,34 @@ public interface CdsHooksContract extends FhirHttp {
         assertThat(r.json().path("cards").get(0).path("summary").asText()).contains("could not check");
     }
 
+    /**
+     * A client's prefetch holding other types than its template asks for: left out and named, as an EHR's answer of
+     * the wrong type is. An OperationOutcome in place of the Patient is not taken for "not found"; a Patient among the
+     * Conditions is not read as chart evidence, and the card says so.
+     */
+    @Test
+    default void orderSignWhenThePrefetchHoldsOtherTypesThanAskedThenLeftOutAndNamedInTheCard() {
+        ObjectNode request = (ObjectNode) tree(hookRequest(Scenarios.ALECTINIB_CA, "order-sign"));
+        ObjectNode prefetch = (ObjectNode) request.path("prefetch");
+        JsonNode patient = prefetch.path("patient").deepCopy();
+        ((com.fasterxml.jackson.databind.node.ArrayNode) prefetch.path("conditions").path("entry")).addObject()
+                .set("resource", patient);
+        Response stray = hook("overturn-order-sign", request.toString());
+        assertThat(stray.status()).as(stray.body()).isEqualTo(200);
+        assertThat(stray.json().path("cards").get(0).path("summary").asText()).contains("5 of 5 criteria met");
+        assertThat(stray.body()).contains("the prefetch held something unexpected: Patient where Condition was asked for");
+
+        prefetch.set("patient", tree("{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
+                + "\"code\":\"not-found\",\"diagnostics\":\"free text of the EHR\"}]}"));
+        Response outcome = hook("overturn-order-sign", request.toString());
+        assertThat(outcome.status()).as(outcome.body()).isEqualTo(200);
+        String summary = outcome.json().path("cards").get(0).path("summary").asText()
+                + outcome.json().path("cards").get(0).path("detail").asText();
+        assertThat(summary).contains("could not check")
+                .contains("OperationOutcome (issue not-found) where Patient was asked for")
+                .doesNotContain("free text of the EHR");
+    }
+
     @Test
     default void preflightWhenABrowserSandboxCallsThenCorsAllowsIt() {
         Response r = send("OPTIONS", cds() + "/overturn-order-sign", null, null,
