@@ -110,10 +110,19 @@ final class AccessInterceptor {
             HTTPVerb method = req.getMethod();
             if (method == HTTPVerb.GET || method == HTTPVerb.HEAD) {
                 Interaction i = id == null ? Interaction.SEARCH : Interaction.READ;
-                boolean plain = !type.isEmpty() && !type.startsWith("_") && !type.startsWith("$") && parts.length <= 2
-                        && (id == null || !(id.startsWith("_") || id.startsWith("$")));
-                if (!plain || !caller.restrictions(type, i).isEmpty()) {
-                    // system-wide searches, history and operations, and search restrictions, are not narrowed yet
+                boolean typed = !type.isEmpty() && !type.startsWith("_") && !type.startsWith("$");
+                boolean plain = typed && parts.length <= 2 && (id == null || !(id.startsWith("_") || id.startsWith("$")));
+                if (history(parts, typed)) {
+                    // narrowed by the store as at the top level: type and system history to the compartment, an
+                    // instance history and a vread version by version
+                    if (typed) {
+                        require(caller, type, Interaction.READ);
+                        if (parts.length == 2 && !caller.restrictions(type, Interaction.READ).isEmpty()) {
+                            requireAll(caller, type, Interaction.READ, "type history");
+                        }
+                    }
+                } else if (!plain || !caller.restrictions(type, i).isEmpty()) {
+                    // system-wide searches and operations, and search restrictions, are not narrowed yet
                     requireAll(caller, plain ? type : "*", i, "read of this kind inside a Bundle");
                 } else if (require(caller, type, i) == Reach.PATIENT && id == null) {
                     // the store narrows the search and its includes, as at the top level; _has is refused as there
@@ -134,6 +143,13 @@ final class AccessInterceptor {
                 requireEverything(caller);
             }
         }
+    }
+
+    /** {@code _history}, {@code [type]/_history}, {@code [type]/[id]/_history} or {@code [type]/[id]/_history/[vid]}. */
+    private static boolean history(String[] parts, boolean typed) {
+        return typed ? (parts.length == 2 && parts[1].equals("_history"))
+                        || ((parts.length == 3 || parts.length == 4) && parts[2].equals("_history"))
+                : parts.length == 1 && parts[0].equals("_history");
     }
 
     /**
@@ -171,6 +187,10 @@ final class AccessInterceptor {
             }
             if (answers && resource instanceof Bundle searchSet && searchSet.getType() == Bundle.BundleType.SEARCHSET) {
                 leaveOutOfReach(searchSet, caller, patient, Interaction.SEARCH);
+                return false;
+            }
+            if (answers && resource instanceof Bundle history && history.getType() == Bundle.BundleType.HISTORY) {
+                leaveOutOfReach(history, caller, patient, Interaction.READ); // the store narrowed it already
                 return false;
             }
             return !inReach(caller, resource, patient, needed);

@@ -799,9 +799,21 @@ class SmartSecurityIT extends ServerTest {
         assertThat(resourceIds(entries.get(3))).isEmpty();
         assertThat(resourceIds(entries.get(4))).contains(observationA).doesNotContain(observationB);
         assertThat(r.body()).doesNotContain(marker + "-obs-B");
+        // Histories are narrowed as at the top level: type and system history to A's compartment, B's instance
+        // history and vread unknown.
+        Response histories = post("", batchOf("Observation/_history?_count=1000", "_history?_count=1000",
+                "Observation/" + observationB + "/_history", "Observation/" + observationB + "/_history/1",
+                "Observation/" + observationA + "/_history"), "Authorization", auth);
+        assertThat(histories.status()).as(histories.body()).isEqualTo(200);
+        JsonNode answers = histories.json().path("entry");
+        assertThat(resourceIds(answers.get(0))).contains(observationA).doesNotContain(observationB);
+        assertThat(resourceIds(answers.get(1))).contains(observationA).doesNotContain(observationB, patientB);
+        assertThat(answers.get(2).path("response").path("status").asText()).startsWith("404");
+        assertThat(answers.get(3).path("response").path("status").asText()).startsWith("404");
+        assertThat(resourceIds(answers.get(4))).contains(observationA);
+        assertThat(histories.body()).doesNotContain(marker + "-obs-B").doesNotContain(marker + "B");
         // What the top level refuses a patient scope is refused inside a Bundle too.
-        for (String refused : List.of("Observation?_has:Provenance:target:agent=x", "Observation/_history",
-                "_search?_type=Observation")) {
+        for (String refused : List.of("Observation?_has:Provenance:target:agent=x", "_search?_type=Observation")) {
             assertThat(post("", batchOf(refused), "Authorization", auth).status()).as(refused).isEqualTo(403);
         }
     }
