@@ -54,7 +54,7 @@ final class PrefetchChart {
      */
     Map<String, String> leaveOutUnexpected(Map<String, String> queries, AnswerTypes types, Set<String> unanswered) {
         Map<String, String> problems = new java.util.LinkedHashMap<>();
-        List<IBaseResource> kept = new ArrayList<>(resources.subList(0, drafts));
+        List<IBaseResource> kept = new ArrayList<>();
         prefetched.forEach((key, parsed) -> {
             String query = queries.get(key);
             if (query == null) {
@@ -70,8 +70,8 @@ final class PrefetchChart {
                 }
             }
         });
-        resources.subList(drafts, resources.size()).clear();
-        resources.addAll(kept.subList(drafts, kept.size()));
+        resources.subList(drafts, resources.size()).clear(); // the draft orders stay first
+        resources.addAll(kept);
         return problems;
     }
 

@@ -63,12 +63,7 @@ final class AccessInterceptor {
             // a read or vread against the version it reads, an instance history against the current version.
             case READ, VREAD, HISTORY_INSTANCE -> require(caller, type, Interaction.READ);
             // Type history with a patient scope is narrowed to the compartment by the store, version by version.
-            case HISTORY_TYPE -> {
-                require(caller, type, Interaction.READ);
-                if (!caller.restrictions(type, Interaction.READ).isEmpty()) {
-                    requireAll(caller, type, Interaction.READ, "type history");
-                }
-            }
+            case HISTORY_TYPE -> typeHistory(caller, type);
             // For a patient scope the store narrows it to the compartment, over the types the scopes read there.
             case HISTORY_SYSTEM -> {}
             case SEARCH_TYPE -> {
@@ -115,11 +110,10 @@ final class AccessInterceptor {
                 if (history(parts, typed)) {
                     // narrowed by the store as at the top level: type and system history to the compartment, an
                     // instance history and a vread version by version
-                    if (typed) {
+                    if (typed && parts.length == 2) {
+                        typeHistory(caller, type);
+                    } else if (typed) {
                         require(caller, type, Interaction.READ);
-                        if (parts.length == 2 && !caller.restrictions(type, Interaction.READ).isEmpty()) {
-                            requireAll(caller, type, Interaction.READ, "type history");
-                        }
                     }
                 } else if (!plain || !caller.restrictions(type, i).isEmpty()) {
                     // system-wide searches and operations, and search restrictions, are not narrowed yet
@@ -142,6 +136,14 @@ final class AccessInterceptor {
             } else {
                 requireEverything(caller);
             }
+        }
+    }
+
+    /** Type history: read of the type; under a search restriction it is not narrowed, so it needs the whole type. */
+    private static void typeHistory(SmartAccess caller, String type) {
+        require(caller, type, Interaction.READ);
+        if (!caller.restrictions(type, Interaction.READ).isEmpty()) {
+            requireAll(caller, type, Interaction.READ, "type history");
         }
     }
 
@@ -185,12 +187,10 @@ final class AccessInterceptor {
             if (resource == null || resource instanceof OperationOutcome) {
                 return false;
             }
-            if (answers && resource instanceof Bundle searchSet && searchSet.getType() == Bundle.BundleType.SEARCHSET) {
-                leaveOutOfReach(searchSet, caller, patient, Interaction.SEARCH);
-                return false;
-            }
-            if (answers && resource instanceof Bundle history && history.getType() == Bundle.BundleType.HISTORY) {
-                leaveOutOfReach(history, caller, patient, Interaction.READ); // the store narrowed it already
+            if (answers && resource instanceof Bundle answer && (answer.getType() == Bundle.BundleType.SEARCHSET
+                    || answer.getType() == Bundle.BundleType.HISTORY)) {
+                leaveOutOfReach(answer, caller, patient,
+                        answer.getType() == Bundle.BundleType.SEARCHSET ? Interaction.SEARCH : Interaction.READ);
                 return false;
             }
             return !inReach(caller, resource, patient, needed);
