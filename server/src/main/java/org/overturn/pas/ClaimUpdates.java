@@ -29,7 +29,8 @@ import org.overturn.store.ResourceStore;
  * deadline keeps running (cancelled rather than completed: the earlier request got no final decision), and the outbox
  * stops asking the payer about it. A decided PA Task stays as it was. An update that withdraws every item
  * ({@link Cancellations}) ends the case: the open workflow Tasks below the earlier PA Tasks (an appeal, an external
- * review) are cancelled too. Writes join the caller's transaction.
+ * review) are cancelled too. What the earlier ClaimResponse still pended is answered cancelled, naming the update, so
+ * that $inquire about the earlier request tells where its answer went. Writes join the caller's transaction.
  */
 final class ClaimUpdates {
     private static final String RELATIONSHIP = "http://terminology.hl7.org/CodeSystem/ex-relatedclaimrelationship";
@@ -148,6 +149,8 @@ final class ClaimUpdates {
                     }
                 }
             }
+            cases.submittedResponse(e.ref()).filter(response -> PasResponseFactory.endUndecided(response, why))
+                    .ifPresent(response -> store.update("ClaimResponse", response.getIdElement().getIdPart(), response, null));
             outbox.stopAsking(e.claim().getIdElement().getIdPart(), now.toInstant(), why);
         }
     }

@@ -133,6 +133,36 @@ final class PasResponseFactory {
                         + " reference directly or through its other entries; list supporting information in Claim.supportingInfo");
     }
 
+    /**
+     * An earlier request that a claim update replaced or cancelled before its items were decided: what was pended (or
+     * queued at a payer) is answered cancelled, saying by what, so that an inquiry about the earlier request does not
+     * go on answering "pended". Decided items stay as they were.
+     */
+    static boolean endUndecided(ClaimResponse response, String why) {
+        boolean changed = false;
+        int note = response.getProcessNote().stream().mapToInt(n -> n.getNumber()).max().orElse(0);
+        for (ClaimResponse.ItemComponent item : response.getItem()) {
+            for (ClaimResponse.AdjudicationComponent adjudication : item.getAdjudication()) {
+                Extension action = adjudication.getExtensionByUrl(PasProfiles.REVIEW_ACTION);
+                Extension code = action == null ? null : action.getExtensionByUrl(PasProfiles.REVIEW_ACTION_CODE);
+                if (code != null && code.getValue() instanceof CodeableConcept concept
+                        && concept.hasCoding(PasProfiles.X12_306, PayerDecision.ReviewAction.PENDED.code)) {
+                    code.setValue(new CodeableConcept(new Coding(PasProfiles.X12_306,
+                            PayerDecision.ReviewAction.CANCELLED.code, PayerDecision.ReviewAction.CANCELLED.display)));
+                    item.addNoteNumber(++note);
+                    response.addProcessNote().setNumber(note).setType(Enumerations.NoteType.DISPLAY)
+                            .setText("Cancelled before a decision: " + why);
+                    changed = true;
+                }
+            }
+        }
+        if (changed) {
+            response.setOutcome(ClaimResponse.RemittanceOutcome.COMPLETE);
+            response.setDisposition(why + "; the answer to that request is the current one");
+        }
+        return changed;
+    }
+
     /** The PA step as a Task: done when the payer decided, in progress while the request is pended. */
     Task task(Claim claim, ClaimResponse response, PayerDecision decision, Date now) {
         return task(claim, response, decision.businessStatus(), "Prior authorization of " + String.join(", ",

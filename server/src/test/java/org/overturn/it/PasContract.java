@@ -266,6 +266,19 @@ public interface PasContract extends PasHttp {
         JsonNode caseTasks = get("Task?group-identifier=" + caseId.path("system").asText() + "|"
                 + caseId.path("value").asText()).json();
         assertThat(caseTasks.path("entry").size()).as("the case's PA Tasks").isEqualTo(2);
+
+        // An inquiry about the earlier request no longer answers "pended": it was cancelled by the update, which it names.
+        String earlierIdentifier = ((Claim) first.getEntryFirstRep().getResource()).getIdentifierFirstRep().getValue();
+        Response inquired = post("Claim/$inquire", PasBundles.json(PasBundles.inquiry(first, earlierIdentifier)));
+        assertThat(inquired.status()).as(inquired.body()).isEqualTo(200);
+        assertThat(inquired.json().path("parameter").size()).as(inquired.body()).isEqualTo(1);
+        JsonNode earlierAnswer = inquired.json().path("parameter").get(0).path("resource");
+        JsonNode earlierResponse = earlierAnswer.path("entry").get(0).path("resource");
+        assertThat(earlierResponse.path("request").path("reference").asText()).isEqualTo(earlierClaim);
+        assertThat(reviewAction(adjudication(earlierAnswer))).as("pended, then replaced: cancelled").isEqualTo("C");
+        assertThat(earlierResponse.path("outcome").asText()).isEqualTo("complete");
+        assertThat(earlierResponse.path("disposition").asText()).contains("Replaced").contains(updateId);
+        assertThat(earlierResponse.path("processNote").toString()).contains("Cancelled before a decision").contains(updateId);
     }
 
     @Test
