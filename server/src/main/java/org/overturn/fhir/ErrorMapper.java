@@ -53,9 +53,10 @@ final class ErrorMapper {
                     || t instanceof CannotAcquireLockException
                     || t instanceof PessimisticLockingFailureException
                     || (t instanceof java.sql.SQLException sql && CONFLICT_STATES.contains(state(sql)))) {
+                // lock_timeout bounds every lock wait, reads' too, which only a schema change makes wait.
                 return mapped(
                         ErrorCode.CONCURRENT_WRITE,
-                        "Another request is writing the same resource; retry the request",
+                        "Another request is writing the same resource (or the database is being maintained); retry the request",
                         null);
             }
             if (t instanceof java.sql.SQLException sql && "57014".equals(sql.getSQLState())) {

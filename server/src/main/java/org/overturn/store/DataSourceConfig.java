@@ -1,6 +1,5 @@
 package org.overturn.store;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -39,15 +38,17 @@ class DataSourceConfig {
             EmbeddedDatabase database,
             @Value("${spring.datasource.hikari.connection-init-sql:}") String initSql,
             @Value("${spring.datasource.hikari.connection-timeout:3000}") long connectionTimeoutMillis) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(database.jdbcUrl());
-        config.setUsername("postgres");
-        config.setMaximumPoolSize(10);
-        config.setPoolName("overturn-embedded");
-        config.setConnectionTimeout(connectionTimeoutMillis);
+        // Configured before its first connection, not through new HikariDataSource(config), which starts the pool at
+        // once: LockTimeoutOnConnections adds to the connection init SQL after this method.
+        HikariDataSource pool = new HikariDataSource();
+        pool.setJdbcUrl(database.jdbcUrl());
+        pool.setUsername("postgres");
+        pool.setMaximumPoolSize(10);
+        pool.setPoolName("overturn-embedded");
+        pool.setConnectionTimeout(connectionTimeoutMillis);
         if (!initSql.isBlank()) {
-            config.setConnectionInitSql(initSql);
+            pool.setConnectionInitSql(initSql);
         }
-        return new HikariDataSource(config);
+        return pool;
     }
 }

@@ -27,10 +27,7 @@ import org.overturn.platform.OverturnException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.jspecify.annotations.Nullable;
-import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.transaction.TransactionTimedOutException;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -172,9 +169,6 @@ final class JdbcResourceStore implements ResourceStore {
                 }
             }
             String given = resource.getIdElement().getIdPart();
-            if (given != null) {
-                setLockTimeout(); // an insert of a given id waits for a concurrent insert of the same id
-            }
             return write(type, given != null ? given : UUID.randomUUID().toString(), resource, null, "POST", true);
         });
     }
@@ -237,7 +231,6 @@ final class JdbcResourceStore implements ResourceStore {
     public WriteResult delete(String type, String id, @Nullable Long ifMatch) {
         storage(type).refuseClientWrite(type);
         return inTransaction(() -> {
-            setLockTimeout();
             Current current = lockCurrent(type, id);
             if (current == null) {
                 throw new OverturnException(ErrorCode.NOT_FOUND, type + "/" + id + " does not exist");
@@ -296,10 +289,6 @@ final class JdbcResourceStore implements ResourceStore {
 
     private WriteResult write(
             String type, String id, IBaseResource resource, @Nullable Long ifMatch, String method, boolean fresh) {
-        // A fresh id (a new UUID) has no row and no index entry anyone could hold a lock on: no lock wait to bound.
-        if (!fresh) {
-            setLockTimeout();
-        }
         Current current = fresh ? null : lockCurrent(type, id);
         if (ifMatch != null && (current == null || current.deleted || current.version != ifMatch)) {
             throw versionMismatch(type, id, ifMatch, current);
@@ -378,33 +367,6 @@ final class JdbcResourceStore implements ResourceStore {
         return rows.isEmpty() ? null : rows.get(0);
     }
 
-    /** Marks a transaction (by its connection) whose lock timeout is set already. */
-    private record LockTimeoutSet(java.sql.Connection connection) {}
-
-    /**
-     * Bounds lock waits for the rest of the transaction; once per transaction, not once per write, since a
-     * transaction Bundle of 1,000 entries would otherwise pay 1,000 extra round trips.
-     */
-    private void setLockTimeout() {
-        javax.sql.DataSource dataSource = java.util.Objects.requireNonNull(jdbc.getDataSource());
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            java.sql.Connection connection = DataSourceUtils.getConnection(dataSource);
-            LockTimeoutSet key = new LockTimeoutSet(connection);
-            DataSourceUtils.releaseConnection(connection, dataSource);
-            if (TransactionSynchronizationManager.hasResource(key)) {
-                return;
-            }
-            TransactionSynchronizationManager.bindResource(key, Boolean.TRUE);
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCompletion(int status) {
-                    TransactionSynchronizationManager.unbindResourceIfPossible(key);
-                }
-            });
-        }
-        jdbc.execute("set local lock_timeout = " + properties.lockTimeout().toMillis());
-    }
-
     @Override
     public @Nullable String matchOne(String type, String query) {
         return matchOne(type, query, null);
@@ -413,7 +375,6 @@ final class JdbcResourceStore implements ResourceStore {
     private @Nullable String matchOne(String type, String query, @Nullable String compartment) {
         storage(type).refuseClientWrite(type); // conditions serve conditional writes, and references to what is about to be written
         SearchRequest condition = condition(type, query, compartment);
-        setLockTimeout(); // the wait for the condition's lock is bounded like any other lock wait
         // Serializes conditional writes with the same criteria until this transaction ends, however the client spelled
         // them (encoded or not, in any order), so that two writers, on any instance, cannot both create.
         jdbc.query("select pg_advisory_xact_lock(hashtext(?))", rs -> {}, conditionKey(condition));

@@ -34,6 +34,11 @@ class StoreConfig {
                 listeners.orderedStream().toList(), clock);
     }
 
+    @Bean
+    static LockTimeoutOnConnections lockTimeoutOnConnections(ObjectProvider<StoreProperties> properties) {
+        return new LockTimeoutOnConnections(properties);
+    }
+
     /** Picked up by Spring Boot's Flyway set-up with the SQL migrations (db/migration), and run in version order. */
     @Bean
     JavaMigration localReferencesMigration(

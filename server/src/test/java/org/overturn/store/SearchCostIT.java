@@ -48,7 +48,9 @@ class SearchCostIT implements FhirHttp {
         registry.add("overturn.data-dir", java.nio.file.Files.createTempDirectory("overturn-search-cost-it-")::toString);
         registry.add("overturn.store.search-budget", () -> "1s");
         registry.add("overturn.store.max-total", () -> "5");
-        registry.add("overturn.store.lock-timeout", () -> "1s");
+        // Above the search budget: a search waiting on the blocker below is cut by the budget, not by the lock timeout,
+        // which bounds reads' lock waits too since it is set on the connection.
+        registry.add("overturn.store.lock-timeout", () -> "3s");
         registry.add("overturn.workflow.reminders-enabled", () -> "false");
         registry.add("logging.level.org.overturn.access", () -> "WARN");
     }
@@ -83,8 +85,21 @@ class SearchCostIT implements FhirHttp {
     }
 
     @Test
+    void connectionWhenTakenFromThePoolThenItsLockWaitsAreBoundedAndTheConfiguredSessionSettingsKept() throws Exception {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            for (String[] setting : new String[][] {{"lock_timeout", "3s"}, {"statement_timeout", "30s"},
+                    {"plan_cache_mode", "force_custom_plan"}, {"jit", "off"}}) {
+                try (var rs = s.executeQuery("show " + setting[0])) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).as(setting[0]).isEqualTo(setting[1]);
+                }
+            }
+        }
+    }
+
+    @Test
     void transactionWhenALaterEntryWaitsOnALockThenTheLockTimeoutStillBoundsIt() throws Exception {
-        // The lock timeout is set once per transaction (not per write): it must still bound the second entry's wait.
+        // The lock timeout is set on each pooled connection (not by each write): it bounds the second entry's wait too.
         String held = create("Patient", CrudContract.patient("Held", unique()));
         String first = "First" + unique().replace("-", "");
         String update = CrudContract.patient("Held", unique())
