@@ -120,8 +120,12 @@ async function main() {
         continue;
       }
       check(['covered', 'not-covered', 'conditional'].includes(info.covered), `call ${call}: covered '${info.covered}' is not a CRD code`);
-      check(['no-auth', 'auth-needed', 'satisfied', 'performpa', 'conditional'].includes(info['pa-needed']),
-        `call ${call}: pa-needed '${info['pa-needed']}' is not a CRD code`);
+      if (info.covered === 'not-covered') {
+        check(info['pa-needed'] === undefined, `call ${call}: pa-needed '${info['pa-needed']}' with not-covered (CRD crd-ci-q2)`);
+      } else {
+        check(['no-auth', 'auth-needed', 'satisfied', 'performpa', 'conditional'].includes(info['pa-needed']),
+          `call ${call}: pa-needed '${info['pa-needed']}' is not a CRD code`);
+      }
       check(typeof info['coverage-assertion-id'] === 'string' && info['coverage-assertion-id'].length > 0,
         `call ${call}: no coverage-assertion-id`);
       answers.push({ call, card: response.cards?.[0], info });

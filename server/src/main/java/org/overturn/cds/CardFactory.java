@@ -109,29 +109,30 @@ final class CardFactory {
         detail.append("\nPolicy ").append(e.policyId()).append(", version ").append(e.policyVersion()).append(".\n");
     }
 
-    /** An update of the draft order carrying the CRD coverage-information extension. */
+    /** An update of the draft order carrying the CRD coverage-information extension; for an assessed order only. */
     CdsJson.Action coverageInformation(MedicationRequest order, Assessment a, LocalDate today) {
         MedicationRequest updated = order.copy();
         Extension info = updated.addExtension().setUrl(COVERAGE_INFORMATION);
         String coverageRef = a.coverage().getIdElement().toUnqualifiedVersionless().getValue();
         info.addExtension("coverage", new Reference(coverageRef));
-        String covered = "conditional";
-        String paNeeded = "auth-needed";
-        boolean docNeeded = false;
-        if (a.evaluation().isPresent()) {
-            Evaluation e = a.evaluation().get();
-            boolean approved = a.drug().map(KnowledgeModel.Drug::approved).orElse(false);
-            covered = !approved ? "not-covered" : e.outcome() == Evaluation.Outcome.CRITERIA_MET ? "covered" : "conditional";
-            paNeeded = e.paRequired() ? "auth-needed" : "no-auth";
-            docNeeded = !e.missingDocumentation().isEmpty();
+        // CRD's invariants hold by construction: no pa-needed when not covered (crd-ci-q2); a questionnaire only with
+        // doc-needed (crd-ci-q1); no "conditional", which would need an info-needed code (crd-ci-q3) and none of
+        // them (performer, location, timeframe, contract window) is what a PA criterion waits for. Coverage here is
+        // the plan's: an approved drug is covered, subject to the PA its policy requires, with the clinical
+        // documentation of the payer's questionnaire; whether the chart meets the criteria is the card's to say.
+        Evaluation evaluation = a.evaluation().orElseThrow(); // the caller asks only for an assessed order
+        boolean approved = a.drug().map(KnowledgeModel.Drug::approved).orElse(false);
+        if (!approved) {
+            info.addExtension("covered", new CodeType("not-covered"));
+        } else {
+            info.addExtension("covered", new CodeType("covered"));
+            info.addExtension("pa-needed", new CodeType(evaluation.paRequired() ? "auth-needed" : "no-auth"));
+            if (evaluation.paRequired()) {
+                info.addExtension("doc-needed", new CodeType("clinical"));
+                a.drug().flatMap(d -> fhirPackage.paQuestionnaire(d.id()))
+                        .ifPresent(q -> info.addExtension("questionnaire", new CanonicalType(q.getUrl())));
+            }
         }
-        info.addExtension("covered", new CodeType(covered));
-        info.addExtension("pa-needed", new CodeType(paNeeded));
-        if (docNeeded) {
-            info.addExtension("doc-needed", new CodeType("clinical"));
-        }
-        a.drug().flatMap(d -> fhirPackage.paQuestionnaire(d.id()))
-                .ifPresent(q -> info.addExtension("questionnaire", new CanonicalType(q.getUrl())));
         info.addExtension("date", new DateType(today.toString()));
         // Same coverage, order and drug: same assertion id, on every call.
         info.addExtension("coverage-assertion-id", new StringType(assertionId(coverageRef,

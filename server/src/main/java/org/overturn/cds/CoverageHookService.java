@@ -170,7 +170,8 @@ final class CoverageHookService {
                 continue;
             }
             out.add(cards.assessment(assessment, recordAndLink(call, patientId, coverage, payor, order, assessment, smartLaunchUrl)));
-            if (!hook.equals("patient-view")) {
+            // Without the payer's rules (no evaluation) Overturn has nothing to assert on the payer's behalf.
+            if (!hook.equals("patient-view") && assessment.evaluation().isPresent()) {
                 actions.add(cards.coverageInformation(order, assessment, LocalDate.now(clock)));
             }
         }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Function;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Claim;
@@ -17,6 +18,7 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StringType;
@@ -209,12 +211,14 @@ final class PasResponseFactory {
     }
 
     /**
-     * The answer while a routed payer has not decided yet: received (queued), every item pended but those the request
+     * The answer while a routed payer has not decided yet: received, every item pended but those the request
      * withdraws, which are cancelled.
      */
     ClaimResponse queued(Claim claim, String payer, Date now) {
         ClaimResponse response = base(claim, now);
-        response.setOutcome(ClaimResponse.RemittanceOutcome.QUEUED);
+        // PAS binds outcome to complete, error or partial (its ClaimResponseOutcome value set; no "queued"): the
+        // request is received, and its pended items say the decision is still to come.
+        response.setOutcome(ClaimResponse.RemittanceOutcome.COMPLETE);
         response.setDisposition("Sent to " + payer + "; its decision follows (ask Claim/$inquire)");
         for (Claim.ItemComponent item : claim.getItem()) {
             reviewAction(response.addItem().setItemSequence(item.getSequence()).addAdjudication(),
@@ -245,7 +249,9 @@ final class PasResponseFactory {
         if (status.isEmpty()) {
             return status;
         }
-        ours.setOutcome(payer.hasOutcome() ? payer.getOutcome() : ClaimResponse.RemittanceOutcome.COMPLETE);
+        ours.setOutcome(payer.getOutcome() == ClaimResponse.RemittanceOutcome.ERROR
+                || payer.getOutcome() == ClaimResponse.RemittanceOutcome.PARTIAL
+                ? payer.getOutcome() : ClaimResponse.RemittanceOutcome.COMPLETE); // PAS allows no other outcome
         ours.setDisposition(payer.getDisposition());
         ours.setPreAuthRefElement(payer.getPreAuthRefElement().copy());
         ours.setPreAuthPeriod(payer.getPreAuthPeriod().copy());
@@ -260,7 +266,8 @@ final class PasResponseFactory {
 
     /**
      * A PAS Bundle: {@code first} (the ClaimResponse of a response, the Claim of a request), then every resource it
-     * references, directly or through others, each once, named by its URL on this server.
+     * references, directly or through others, each once, named by its URL on this server; with a new identifier and
+     * the time it was built.
      */
     Bundle bundle(String serverBase, Resource first, Function<String, Optional<Resource>> read, Date now) {
         Map<String, Resource> found = new LinkedHashMap<>();
@@ -279,6 +286,8 @@ final class PasResponseFactory {
             }
         }
         Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION).setTimestamp(now);
+        // PAS Bundles carry an identifier (must-support, the X12 transaction's trace): each Bundle built is a new one.
+        bundle.setIdentifier(new Identifier().setSystem("urn:ietf:rfc:3986").setValue("urn:uuid:" + UUID.randomUUID()));
         String base = serverBase.endsWith("/") ? serverBase.substring(0, serverBase.length() - 1) : serverBase;
         found.forEach((ref, resource) -> bundle.addEntry().setFullUrl(base + "/" + ref).setResource(resource));
         // Every caller passes resources as the store wrote or read them: the edge may answer with their stored JSON.

@@ -66,11 +66,8 @@ final class PasSubscriptionTopic implements WriteListener, TopicContent {
         events.publish(PasProfiles.SUBSCRIPTION_TOPIC, current, Map.of(PasProfiles.TOPIC_FILTER_ORG, providers), context);
     }
 
-    /** Waiting for the payer: queued, or an item pended (A4). */
+    /** Waiting for the payer: an item pended (A4), as every item of a request still queued at a routed payer is. */
     static boolean pended(ClaimResponse response) {
-        if (response.getOutcome() == ClaimResponse.RemittanceOutcome.QUEUED) {
-            return true;
-        }
         for (ClaimResponse.ItemComponent item : response.getItem()) {
             for (ClaimResponse.AdjudicationComponent adjudication : item.getAdjudication()) {
                 Extension action = adjudication.getExtensionByUrl(PasProfiles.REVIEW_ACTION);

@@ -151,12 +151,66 @@ public interface CdsHooksContract extends FhirHttp {
         assertThat(info.path("url").asText()).isEqualTo("http://hl7.org/fhir/us/davinci-crd/StructureDefinition/ext-coverage-information");
         assertThat(ext(info, "covered")).isEqualTo("covered");
         assertThat(ext(info, "pa-needed")).isEqualTo("auth-needed");
+        assertThat(ext(info, "doc-needed")).as("the PA questionnaire is the documentation PA needs").isEqualTo("clinical");
         assertThat(ext(info, "questionnaire")).endsWith("/Questionnaire/pa-alectinib");
         String assertion = ext(info, "coverage-assertion-id");
         assertThat(assertion).isNotBlank();
 
         JsonNode again = hook("overturn-order-sign", body).json().path("systemActions").get(0).path("resource").path("extension").get(0);
         assertThat(ext(again, "coverage-assertion-id")).isEqualTo(assertion);
+    }
+
+    /**
+     * Da Vinci CRD 2.x, the coverage-information extension's invariants: a questionnaire only with doc-needed
+     * (crd-ci-q1), no pa-needed when not covered (crd-ci-q2), info-needed exactly when something is conditional
+     * (crd-ci-q3), satisfied-pa-id exactly when pa-needed is satisfied (crd-ci-q5); coverage, covered, date and
+     * coverage-assertion-id always. Checked on every extension order-select and order-sign answer for every scenario,
+     * with its chart whole and with its biomarker results left out.
+     */
+    @Test
+    default void orderHooksWhenAnyScenarioThenEveryCoverageInformationKeepsCrdsInvariants() {
+        int checked = 0;
+        for (Scenario scenario : Scenarios.all()) {
+            for (String hook : java.util.List.of("order-select", "order-sign")) {
+                for (boolean withBiomarkers : new boolean[] {true, false}) {
+                    ObjectNode request = (ObjectNode) tree(hookRequest(scenario, hook));
+                    if (!withBiomarkers) {
+                        ((ObjectNode) request.path("prefetch")).remove("biomarkers");
+                    }
+                    Response r = hook("overturn-" + hook, request.toString());
+                    String where = scenario + " " + hook + (withBiomarkers ? "" : " without biomarkers");
+                    assertThat(r.status()).as(where + ": " + r.body()).isEqualTo(200);
+                    for (JsonNode action : r.json().path("systemActions")) {
+                        for (JsonNode info : action.path("resource").path("extension")) {
+                            if (info.path("url").asText().equals(CRD_COVERAGE_INFORMATION)) {
+                                assertKeepsCrdInvariants(where + ": " + info, info);
+                                checked++;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(checked).as("coverage-information extensions checked").isGreaterThanOrEqualTo(2 * Scenarios.all().size());
+    }
+
+    String CRD_COVERAGE_INFORMATION = "http://hl7.org/fhir/us/davinci-crd/StructureDefinition/ext-coverage-information";
+
+    private static void assertKeepsCrdInvariants(String where, JsonNode info) {
+        java.util.Set<String> present = new java.util.HashSet<>();
+        info.path("extension").forEach(e -> present.add(e.path("url").asText()));
+        assertThat(present).as(where).contains("coverage", "covered", "date", "coverage-assertion-id");
+        if (present.contains("questionnaire")) {
+            assertThat(ext(info, "doc-needed")).as("crd-ci-q1 " + where).isNotNull().isNotEqualTo("no-doc");
+        }
+        if ("not-covered".equals(ext(info, "covered"))) {
+            assertThat(present).as("crd-ci-q2 " + where).doesNotContain("pa-needed");
+        }
+        boolean conditional = java.util.stream.Stream.of("covered", "pa-needed", "doc-needed")
+                .anyMatch(name -> "conditional".equals(ext(info, name)));
+        assertThat(present.contains("info-needed")).as("crd-ci-q3 " + where).isEqualTo(conditional);
+        assertThat(present.contains("satisfied-pa-id")).as("crd-ci-q5 " + where)
+                .isEqualTo("satisfied".equals(ext(info, "pa-needed")));
     }
 
     @Test
@@ -169,6 +223,7 @@ public interface CdsHooksContract extends FhirHttp {
         assertThat(card.path("detail").asText()).contains("Form FDA 3926");
         JsonNode info = r.json().path("systemActions").get(0).path("resource").path("extension").get(0);
         assertThat(ext(info, "covered")).isEqualTo("not-covered");
+        assertThat(ext(info, "pa-needed")).as("crd-ci-q2").isNull();
     }
 
     @Test

@@ -30,6 +30,10 @@ public interface PasContract extends PasHttp {
         JsonNode bundle = r.json();
         assertThat(bundle.path("resourceType").asText()).isEqualTo("Bundle");
         assertThat(bundle.path("type").asText()).isEqualTo("collection");
+        // PAS Response Bundle: identifier and timestamp are must-support; every Bundle its own identifier.
+        assertThat(bundle.path("identifier").path("system").asText()).isEqualTo("urn:ietf:rfc:3986");
+        assertThat(bundle.path("identifier").path("value").asText()).startsWith("urn:uuid:");
+        assertThat(bundle.path("timestamp").asText()).isNotBlank();
         JsonNode response = bundle.path("entry").get(0).path("resource");
         assertThat(response.path("resourceType").asText()).isEqualTo("ClaimResponse");
         assertThat(response.path("outcome").asText()).isEqualTo("complete");
@@ -384,6 +388,10 @@ public interface PasContract extends PasHttp {
         assertThat(found.path("resource").path("resourceType").asText()).isEqualTo("Bundle");
         assertThat(found.path("resource").path("entry").get(0).path("resource").path("id").asText()).isEqualTo(responseId);
         assertThat(reviewAction(adjudication(found.path("resource")))).isEqualTo("A4");
+        assertThat(found.path("resource").path("identifier").path("value").asText()).startsWith("urn:uuid:")
+                .isNotEqualTo(submitted.json().path("identifier").path("value").asText());
+        assertThat(found.path("resource").path("entry").get(0).path("resource").path("outcome").asText())
+                .as("PAS ClaimResponseOutcome: complete, error or partial; pended items say the rest").isEqualTo("complete");
 
         // Another member: nothing matches, and the answer is still Parameters.
         Bundle other = PasBundles.inquiry(request, "INQ-" + unique());
