@@ -30,8 +30,9 @@ final class CardFactory {
     /** Da Vinci CRD coverage information on the order. */
     static final String COVERAGE_INFORMATION = "http://hl7.org/fhir/us/davinci-crd/StructureDefinition/ext-coverage-information";
 
+    /** Every card is about coverage: CRD 2.2's card type (source.topic, extensible binding) coverage-info. */
     private static final CdsJson.Source SOURCE = new CdsJson.Source("Overturn", null,
-            new CdsJson.Coding(Canonical.BASE + "/CodeSystem/card-topic", "prior-authorization", "Prior authorization"));
+            new CdsJson.Coding("http://terminology.hl7.org/CodeSystem/cdshooks-card-type", "coverage-info", "Coverage Information"));
 
     private final FhirContext ctx;
     private final ObjectMapper json;

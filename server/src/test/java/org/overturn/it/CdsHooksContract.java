@@ -161,14 +161,16 @@ public interface CdsHooksContract extends FhirHttp {
     }
 
     /**
-     * Da Vinci CRD 2.x, the coverage-information extension's invariants: a questionnaire only with doc-needed
-     * (crd-ci-q1), no pa-needed when not covered (crd-ci-q2), info-needed exactly when something is conditional
-     * (crd-ci-q3), satisfied-pa-id exactly when pa-needed is satisfied (crd-ci-q5); coverage, covered, date and
-     * coverage-assertion-id always. Checked on every extension order-select and order-sign answer for every scenario,
-     * with its chart whole and with its biomarker results left out.
+     * Da Vinci CRD 2.x on every answer order-select and order-sign give for every scenario, with its chart whole and
+     * with its biomarker results left out. Cards (CDS Hooks 2.0, CRD card rules): a summary under 140 characters, an
+     * indicator of info, warning or critical, a source with a label and CRD's card type as topic; links with a label,
+     * a URL and type absolute or smart, appContext on smart links only. System actions with a type and a description.
+     * The coverage-information extension's invariants: a questionnaire only with doc-needed (crd-ci-q1), no pa-needed
+     * when not covered (crd-ci-q2), info-needed exactly when something is conditional (crd-ci-q3), satisfied-pa-id
+     * exactly when pa-needed is satisfied (crd-ci-q5); coverage, covered, date and coverage-assertion-id always.
      */
     @Test
-    default void orderHooksWhenAnyScenarioThenEveryCoverageInformationKeepsCrdsInvariants() {
+    default void orderHooksWhenAnyScenarioThenEveryCardAndCoverageInformationHasCrdsShape() {
         int checked = 0;
         for (Scenario scenario : Scenarios.all()) {
             for (String hook : java.util.List.of("order-select", "order-sign")) {
@@ -180,7 +182,14 @@ public interface CdsHooksContract extends FhirHttp {
                     Response r = hook("overturn-" + hook, request.toString());
                     String where = scenario + " " + hook + (withBiomarkers ? "" : " without biomarkers");
                     assertThat(r.status()).as(where + ": " + r.body()).isEqualTo(200);
+                    assertThat(r.json().path("cards").isArray()).as(where).isTrue();
+                    assertThat(r.json().path("systemActions").isArray()).as(where).isTrue();
+                    for (JsonNode card : r.json().path("cards")) {
+                        assertHasCrdCardShape(where + ": " + card, card);
+                    }
                     for (JsonNode action : r.json().path("systemActions")) {
+                        assertThat(action.path("type").asText()).as(where).isIn("create", "update", "delete");
+                        assertThat(action.path("description").asText()).as(where).isNotBlank();
                         for (JsonNode info : action.path("resource").path("extension")) {
                             if (info.path("url").asText().equals(CRD_COVERAGE_INFORMATION)) {
                                 assertKeepsCrdInvariants(where + ": " + info, info);
@@ -195,6 +204,23 @@ public interface CdsHooksContract extends FhirHttp {
     }
 
     String CRD_COVERAGE_INFORMATION = "http://hl7.org/fhir/us/davinci-crd/StructureDefinition/ext-coverage-information";
+
+    private static void assertHasCrdCardShape(String where, JsonNode card) {
+        assertThat(card.path("summary").asText()).as(where).isNotBlank().hasSizeLessThan(140);
+        assertThat(card.path("indicator").asText()).as(where).isIn("info", "warning", "critical");
+        assertThat(card.path("source").path("label").asText()).as(where).isNotBlank();
+        assertThat(card.path("source").path("topic").path("system").asText()).as(where)
+                .isEqualTo("http://terminology.hl7.org/CodeSystem/cdshooks-card-type");
+        assertThat(card.path("source").path("topic").path("code").asText()).as(where).isEqualTo("coverage-info");
+        for (JsonNode link : card.path("links")) {
+            assertThat(link.path("label").asText()).as(where).isNotBlank();
+            assertThat(java.net.URI.create(link.path("url").asText()).isAbsolute()).as(where).isTrue();
+            assertThat(link.path("type").asText()).as(where).isIn("absolute", "smart");
+            if (link.has("appContext")) {
+                assertThat(link.path("type").asText()).as("appContext only on smart links: " + where).isEqualTo("smart");
+            }
+        }
+    }
 
     private static void assertKeepsCrdInvariants(String where, JsonNode info) {
         java.util.Set<String> present = new java.util.HashSet<>();

@@ -158,6 +158,13 @@ public interface PasContract extends PasHttp {
         assertThat(r.status()).isBetween(400, 499);
         r.assertOutcome(r.status());
 
+        // The Inferno PAS kit's error tests: an empty collection Bundle to either operation is a 4xx OperationOutcome.
+        for (String operation : List.of("Claim/$submit", "Claim/$inquire")) {
+            r = post(operation, "{\"resourceType\":\"Bundle\",\"type\":\"collection\"}");
+            assertThat(r.assertOutcome(400)).as(operation).isEqualTo("OVT-400-BUNDLE");
+            assertThat(r.body()).as(operation).contains("Claim");
+        }
+
         Bundle noIdentifier = pasRequest(Scenarios.ALECTINIB_CA, null);
         ((Claim) noIdentifier.getEntryFirstRep().getResource()).getIdentifier().clear();
         r = submit(noIdentifier);
