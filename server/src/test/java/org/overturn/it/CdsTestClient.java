@@ -12,6 +12,12 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
@@ -26,7 +32,38 @@ final class CdsTestClient {
     /** A key with a known kid that the server was never given. */
     static final ECKey STRANGER = TestKeys.ec("test-es384");
 
+    /** A second trusted client that publishes its keys at a URL (jwks_uri), as the Inferno CRD kit's client does. */
+    static final String PUBLISHING_ISSUER = "https://ehr-publishing-keys.test.example";
+    static final ECKey PUBLISHED = TestKeys.ec("published-es384");
+
     private CdsTestClient() {}
+
+    /** Where {@link #PUBLISHED}'s public key set is served, on loopback, started once per test JVM. */
+    static String jwksUri() {
+        return KeySetServer.URL;
+    }
+
+    private static final class KeySetServer {
+        static final String URL = start();
+
+        private static String start() {
+            try {
+                HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+                byte[] body = new JWKSet(PUBLISHED.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
+                server.createContext("/jwks.json", exchange -> {
+                    exchange.getResponseHeaders().set("Content-Type", "application/json");
+                    exchange.sendResponseHeaders(200, body.length);
+                    try (var out = exchange.getResponseBody()) {
+                        out.write(body);
+                    }
+                });
+                server.start();
+                return "http://127.0.0.1:" + server.getAddress().getPort() + "/jwks.json";
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
 
     /** The public JWKS the server is configured with. */
     static String jwks() {

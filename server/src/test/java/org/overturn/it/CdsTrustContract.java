@@ -37,6 +37,20 @@ public interface CdsTrustContract extends CdsHooksContract {
         assertThat(signedHook(body, rs384).status()).isEqualTo(200);
     }
 
+    /** CDS Hooks 2.0: a client may publish its keys at a URL (jwks_uri), which the service fetches. */
+    @Test
+    default void hookWhenSignedByAClientThatPublishesItsKeysAtAUrlThenAnsweredAndAnotherIssuersKeyIsNot() {
+        String body = hookRequest(Scenarios.ALECTINIB_CA, "order-sign", "jwks-" + unique() + "-");
+        String published = CdsTestClient.sign(CdsTestClient.PUBLISHED, JWSAlgorithm.ES384, serviceUrl(),
+                c -> c.issuer(CdsTestClient.PUBLISHING_ISSUER));
+        FhirHttp.Response r = signedHook(body, published);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().path("cards").size()).isPositive();
+        // The published key speaks for its own issuer only.
+        String misattributed = CdsTestClient.sign(CdsTestClient.PUBLISHED, JWSAlgorithm.ES384, serviceUrl(), c -> {});
+        assertThat(signedHook(body, misattributed).status()).isEqualTo(401);
+    }
+
     @Test
     default void hookWhenTokenIsBadThen401AndNothingStored() {
         String body = hookRequest(Scenarios.ALECTINIB_CA, "order-sign", "trust-" + unique() + "-");

@@ -32,6 +32,8 @@ public abstract class ServerTest implements FhirHttp {
         registry.add("overturn.cds.development-mode", () -> "true");
         registry.add("overturn.cds.clients[0].issuer", () -> CdsTestClient.ISSUER);
         registry.add("overturn.cds.clients[0].jwks", CdsTestClient::jwks);
+        registry.add("overturn.cds.clients[1].issuer", () -> CdsTestClient.PUBLISHING_ISSUER);
+        registry.add("overturn.cds.clients[1].jwks-uri", CdsTestClient::jwksUri);
         registry.add("overturn.cds.max-body-size", () -> "1MB");
         registry.add("overturn.cds.ehr.request-timeout", () -> "2s");
         registry.add("overturn.cds.ehr.deadline", () -> "3s");
