@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.jspecify.annotations.Nullable;
@@ -31,9 +32,16 @@ class CdsController {
     private final CdsProperties properties;
     private final com.fasterxml.jackson.databind.ObjectMapper json;
     private final FhirContext ctx;
+    /** The server's public root (scheme, host, port) when {@code overturn.fhir.base-url} names it, else null. */
+    private final @Nullable String publicRoot;
 
     CdsController(CoverageHookService services, CdsTokenVerifier tokens, FeedbackStore feedback, CdsProperties properties,
-            com.fasterxml.jackson.databind.ObjectMapper json, FhirContext ctx) {
+            com.fasterxml.jackson.databind.ObjectMapper json, FhirContext ctx,
+            @Value("${overturn.fhir.base-url:}") String fhirBaseUrl) {
+        String fhirBase = fhirBaseUrl.strip().replaceAll("/+$", "");
+        // Behind a load balancer the request's own URL names the instance, not what clients call: the public FHIR
+        // base, when configured, names the CDS services and the app too (unless they are configured themselves).
+        this.publicRoot = fhirBase.endsWith("/fhir") ? fhirBase.substring(0, fhirBase.length() - "/fhir".length()) : null;
         this.services = services;
         this.ctx = ctx;
         this.tokens = tokens;
@@ -126,8 +134,10 @@ class CdsController {
      */
     private List<String> audiences(HttpServletRequest http, String id, String suffix) {
         List<String> out = new ArrayList<>();
-        if (properties.serviceBaseUrl() != null) {
-            String base = properties.serviceBaseUrl().replaceAll("/+$", "") + "/" + id;
+        String configured = properties.serviceBaseUrl() != null ? properties.serviceBaseUrl()
+                : publicRoot != null ? publicRoot + "/cds-services" : null;
+        if (configured != null) {
+            String base = configured.replaceAll("/+$", "") + "/" + id;
             out.add(base + suffix);
             out.add(base);
             return out;
@@ -143,6 +153,9 @@ class CdsController {
     private String smartLaunchUrl(HttpServletRequest http) {
         if (properties.smartLaunchUrl() != null) {
             return properties.smartLaunchUrl();
+        }
+        if (publicRoot != null) {
+            return publicRoot + "/app/launch.html";
         }
         String url = http.getRequestURL().toString();
         return url.substring(0, url.indexOf("/cds-services")) + "/app/launch.html";

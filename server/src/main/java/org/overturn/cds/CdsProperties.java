@@ -15,9 +15,10 @@ import org.springframework.validation.annotation.Validated;
  * CDS Hooks settings ({@code overturn.cds.*}); README "CDS Hooks" documents each.
  *
  * @param developmentMode accept unsigned hook calls and fetch from loopback EHRs; never in production
- * @param serviceBaseUrl the public URL of {@code /cds-services} that clients put in {@code aud}; unset = taken from
- *     the request
- * @param smartLaunchUrl the SMART app launch URL put on cards; unset = {@code /app/launch.html} on the request's host
+ * @param serviceBaseUrl the public URL of {@code /cds-services} that clients put in {@code aud}; unset = beside
+ *     {@code overturn.fhir.base-url} when that ends in {@code /fhir}, else taken from the request
+ * @param smartLaunchUrl the SMART app launch URL put on cards; unset = {@code /app/launch.html} beside
+ *     {@code overturn.fhir.base-url} when that ends in {@code /fhir}, else on the request's host
  * @param clients the CDS clients (EHRs) whose signed calls are accepted
  * @param clockSkew how far {@code exp} and {@code iat} may be off
  * @param maxTokenLifetime tokens that claim to live longer than this are refused

@@ -1,5 +1,8 @@
 package org.overturn.it;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -19,35 +22,44 @@ public abstract class ServerTest implements FhirHttp {
 
     @DynamicPropertySource
     static void testSettings(DynamicPropertyRegistry registry) {
-        registry.add("overturn.store.lock-timeout", () -> "1s");
-        registry.add("overturn.fhir.max-body-size", () -> "1MB");
+        SETTINGS.forEach(registry::add);
+    }
+
+    /** The settings every server under test shares (also those a test starts itself, as TwoInstancesFhirApiIT does). */
+    static final Map<String, Supplier<Object>> SETTINGS = settings();
+
+    private static Map<String, Supplier<Object>> settings() {
+        Map<String, Supplier<Object>> settings = new LinkedHashMap<>();
+        settings.put("overturn.store.lock-timeout", () -> "1s");
+        settings.put("overturn.fhir.max-body-size", () -> "1MB");
         // Spring's test support turns metric export off; the operations tests scrape it.
-        registry.add("management.prometheus.metrics.export.enabled", () -> "true");
+        settings.put("management.prometheus.metrics.export.enabled", () -> "true");
         // One access line per request is for operators; in test output it buries the failures.
-        registry.add("logging.level.org.overturn.access", () -> "WARN");
-        registry.add("logging.level.io.zonky.test.db.postgres", () -> "WARN");
+        settings.put("logging.level.org.overturn.access", () -> "WARN");
+        settings.put("logging.level.io.zonky.test.db.postgres", () -> "WARN");
         // CDS Hooks: unsigned calls allowed (development mode), but signed ones are checked against this client.
         // Deadline reminders run when a test says so (DeadlineRemindersIT), at the instant it chooses.
-        registry.add("overturn.workflow.reminders-enabled", () -> "false");
-        registry.add("overturn.cds.development-mode", () -> "true");
-        registry.add("overturn.cds.clients[0].issuer", () -> CdsTestClient.ISSUER);
-        registry.add("overturn.cds.clients[0].jwks", CdsTestClient::jwks);
-        registry.add("overturn.cds.clients[1].issuer", () -> CdsTestClient.PUBLISHING_ISSUER);
-        registry.add("overturn.cds.clients[1].jwks-uri", CdsTestClient::jwksUri);
-        registry.add("overturn.cds.max-body-size", () -> "1MB");
-        registry.add("overturn.cds.ehr.request-timeout", () -> "2s");
-        registry.add("overturn.cds.ehr.deadline", () -> "3s");
+        settings.put("overturn.workflow.reminders-enabled", () -> "false");
+        settings.put("overturn.cds.development-mode", () -> "true");
+        settings.put("overturn.cds.clients[0].issuer", () -> CdsTestClient.ISSUER);
+        settings.put("overturn.cds.clients[0].jwks", CdsTestClient::jwks);
+        settings.put("overturn.cds.clients[1].issuer", () -> CdsTestClient.PUBLISHING_ISSUER);
+        settings.put("overturn.cds.clients[1].jwks-uri", CdsTestClient::jwksUri);
+        settings.put("overturn.cds.max-body-size", () -> "1MB");
+        settings.put("overturn.cds.ehr.request-timeout", () -> "2s");
+        settings.put("overturn.cds.ehr.deadline", () -> "3s");
         // Subscriptions: the subscriber (WireMock) is on loopback; short intervals keep the tests quick.
-        registry.add("overturn.subscriptions.allow-loopback", () -> "true");
-        registry.add("overturn.subscriptions.poll-interval", () -> "200ms");
-        registry.add("overturn.subscriptions.initial-backoff", () -> "200ms");
-        registry.add("overturn.subscriptions.max-backoff", () -> "1s");
-        registry.add("overturn.subscriptions.max-attempts", () -> "3");
-        registry.add("overturn.subscriptions.min-heartbeat-period", () -> "1s");
-        registry.add("overturn.subscriptions.delivery-timeout", () -> "5s");
+        settings.put("overturn.subscriptions.allow-loopback", () -> "true");
+        settings.put("overturn.subscriptions.poll-interval", () -> "200ms");
+        settings.put("overturn.subscriptions.initial-backoff", () -> "200ms");
+        settings.put("overturn.subscriptions.max-backoff", () -> "1s");
+        settings.put("overturn.subscriptions.max-attempts", () -> "3");
+        settings.put("overturn.subscriptions.min-heartbeat-period", () -> "1s");
+        settings.put("overturn.subscriptions.delivery-timeout", () -> "5s");
         // ClinicalTrials.gov is never called from tests: its stand-in answers what each test stubs.
-        registry.add("overturn.trials.base-url", TrialRegistryStub::apiBase);
-        registry.add("overturn.trials.timeout", () -> "2s");
+        settings.put("overturn.trials.base-url", TrialRegistryStub::apiBase);
+        settings.put("overturn.trials.timeout", () -> "2s");
+        return settings;
     }
 
     @Override

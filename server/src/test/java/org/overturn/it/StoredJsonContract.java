@@ -196,10 +196,13 @@ public interface StoredJsonContract extends PasHttp {
     }
 
     /** A PAS answer without its time, which differs between two answers. */
+    /** The Bundle without what is new in each one built: its timestamp and its identifier. */
     private static JsonNode withoutTimestamp(Response r) throws Exception {
         ObjectNode bundle = (ObjectNode) new ObjectMapper().readTree(r.body());
         assertThat(bundle.path("timestamp").asText()).isNotEmpty();
+        assertThat(bundle.path("identifier").path("value").asText()).isNotEmpty();
         bundle.remove("timestamp");
+        bundle.remove("identifier");
         return bundle;
     }
 
