@@ -114,9 +114,21 @@ class DevAuthorizationServerIT extends ServerTest {
 
     @Test
     void discoveryWhenDevAuthThenNamesItsEndpointsAndS256() throws Exception {
-        JsonNode smart = JSON.readTree(fetch(FHIR + "/.well-known/smart-configuration").body());
+        HttpResponse<String> r = fetch(FHIR + "/.well-known/smart-configuration");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/json"));
+        JsonNode smart = JSON.readTree(r.body());
         assertThat(smart.path("authorization_endpoint").asText()).isEqualTo(ORIGIN + "/oauth2/authorize");
         assertThat(smart.path("token_endpoint").asText()).isEqualTo(ORIGIN + "/oauth2/token");
+        assertThat(texts(smart.path("grant_types_supported"))).contains("authorization_code", "client_credentials");
+        assertThat(smart.path("capabilities").isArray()).isTrue();
+        assertThat(smart.path("capabilities")).isNotEmpty().allSatisfy(c -> assertThat(c.isTextual()).isTrue());
+        // OpenID Connect is offered, so the issuer and the key set its id tokens are signed with are named.
+        assertThat(texts(smart.path("capabilities"))).contains("sso-openid-connect", "launch-ehr", "launch-standalone");
+        assertThat(smart.path("issuer").asText()).isEqualTo(ORIGIN);
+        assertThat(smart.path("jwks_uri").asText()).isEqualTo(ORIGIN + "/oauth2/jwks");
+        assertThat(JWKSet.parse(fetch(smart.path("jwks_uri").asText()).body()).getKeys()).isNotEmpty();
         JsonNode metadata = JSON.readTree(fetch(ORIGIN + "/.well-known/oauth-authorization-server").body());
         assertThat(metadata.path("issuer").asText()).isEqualTo(ORIGIN);
         assertThat(metadata.path("code_challenge_methods_supported").toString()).contains("S256").doesNotContain("plain");
@@ -377,6 +389,12 @@ class DevAuthorizationServerIT extends ServerTest {
         HttpResponse<String> r = postForm(ORIGIN + "/oauth2/token", backendRequest(BACKEND_KEY, scope));
         assertThat(r.statusCode()).as("token: %s", r.body()).isEqualTo(200);
         return JSON.readTree(r.body());
+    }
+
+    static java.util.List<String> texts(JsonNode array) {
+        java.util.List<String> values = new java.util.ArrayList<>();
+        array.forEach(v -> values.add(v.asText()));
+        return values;
     }
 
     /** SMART Backend Services: a client assertion signed RS384, {@code aud} the token endpoint. */
