@@ -170,8 +170,8 @@ class AuthServerConfig {
     @Bean
     @Order(1)
     SecurityFilterChain authorizationServerChain(HttpSecurity http, JWKSource<SecurityContext> keys, SmartTokens tokens,
-            LaunchContexts launches, @Value("${overturn.security.audience:${overturn.fhir.base-url:}}") String audience)
-            throws Exception {
+            LaunchContexts launches, AuthorizationServerSettings settings,
+            @Value("${overturn.security.audience:${overturn.fhir.base-url:}}") String audience) throws Exception {
         OAuth2AuthorizationServerConfigurer server = OAuth2AuthorizationServerConfigurer.authorizationServer();
         JwtGenerator jwt = new JwtGenerator(new NimbusJwtEncoder(keys));
         jwt.setJwtCustomizer(tokens.claims());
@@ -194,7 +194,9 @@ class AuthServerConfig {
                                 }))))
                 .authorizeHttpRequests(a -> a.anyRequest().authenticated())
                 .cors(AbstractHttpConfigurer::disable) // one CORS layer: platform.CorsConfig, before every chain
-                .headers(AbstractHttpConfigurer::disable) // one place sets them: platform.SecurityHeadersFilter
+                // One place sets the common headers, platform.SecurityHeadersFilter; the token endpoint adds Pragma.
+                .headers(AbstractHttpConfigurer::disable)
+                .addFilterBefore(new TokenAnswersUncached(settings.getTokenEndpoint()), SecurityContextHolderFilter.class)
                 .addFilterBefore(new PatientPickerRedirect(), SecurityContextHolderFilter.class)
                 .exceptionHandling(e -> e.defaultAuthenticationEntryPointFor(
                         new LoginUrlAuthenticationEntryPoint(AuthPages.LOGIN),
@@ -295,6 +297,31 @@ class AuthServerConfig {
                             .build())
                     .build());
         };
+    }
+
+    /**
+     * The token endpoint's answers, tokens and errors alike, carry {@code Pragma: no-cache} beside the
+     * {@code Cache-Control: no-store} of every API answer (platform.SecurityHeadersFilter), as RFC 6749 section 5.1
+     * and SMART ask of an authorization server. Set before the chain runs, so a refused client's answer has it too.
+     */
+    static final class TokenAnswersUncached extends OncePerRequestFilter {
+        private final String tokenEndpoint;
+
+        TokenAnswersUncached(String tokenEndpoint) {
+            this.tokenEndpoint = tokenEndpoint;
+        }
+
+        @Override
+        protected boolean shouldNotFilter(HttpServletRequest request) {
+            return !tokenEndpoint.equals(request.getRequestURI());
+        }
+
+        @Override
+        protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                throws ServletException, IOException {
+            response.setHeader("Pragma", "no-cache");
+            chain.doFilter(request, response);
+        }
     }
 
     /**

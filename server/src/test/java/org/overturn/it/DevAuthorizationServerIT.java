@@ -289,6 +289,7 @@ class DevAuthorizationServerIT extends ServerTest {
                 "code_verifier", verifier()));
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(r.body()).path("error").asText()).isEqualTo("invalid_grant");
+        assertNotCached(r);
     }
 
     @Test
@@ -312,6 +313,8 @@ class DevAuthorizationServerIT extends ServerTest {
         HttpResponse<String> tooMuch = postForm(ORIGIN + "/oauth2/token", backendRequest(BACKEND_KEY, "system/*.cruds"));
         assertThat(tooMuch.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(tooMuch.body()).path("error").asText()).isEqualTo("invalid_scope");
+        assertNotCached(forged);
+        assertNotCached(tooMuch);
     }
 
     // ---- the flows ----
@@ -382,13 +385,21 @@ class DevAuthorizationServerIT extends ServerTest {
                 "grant_type", "authorization_code", "code", code, "redirect_uri", REDIRECT, "client_id", APP,
                 "code_verifier", verifier));
         assertThat(r.statusCode()).as("token: %s", r.body()).isEqualTo(200);
+        assertNotCached(r);
         return JSON.readTree(r.body());
     }
 
     JsonNode backendToken(String scope) throws Exception {
         HttpResponse<String> r = postForm(ORIGIN + "/oauth2/token", backendRequest(BACKEND_KEY, scope));
         assertThat(r.statusCode()).as("token: %s", r.body()).isEqualTo(200);
+        assertNotCached(r);
         return JSON.readTree(r.body());
+    }
+
+    /** RFC 6749 section 5.1, SMART App Launch: a token answer, granted or refused, is stored by no cache. */
+    static void assertNotCached(HttpResponse<String> tokenAnswer) {
+        assertThat(tokenAnswer.headers().allValues("Cache-Control")).as("Cache-Control").containsExactly("no-store");
+        assertThat(tokenAnswer.headers().allValues("Pragma")).as("Pragma").containsExactly("no-cache");
     }
 
     static java.util.List<String> texts(JsonNode array) {
