@@ -18,9 +18,12 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
+import org.overturn.platform.SystemWork;
+import org.overturn.store.ResourceStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -157,13 +160,24 @@ class AuthServerConfig {
     }
 
     @Bean
-    SmartTokens smartTokens(AuthServerProperties properties, LaunchContexts launches,
+    DevelopmentUsers developmentUsers(AuthServerProperties properties, @Value("${overturn.fhir.base-url:}") String fhirBase) {
+        return new DevelopmentUsers(properties.users(), fhirBase);
+    }
+
+    /** Each development user's resource, stored at start so that the {@code fhirUser} of their tokens can be read. */
+    @Bean
+    ApplicationRunner storeDevelopmentUsers(DevelopmentUsers users, ResourceStore store) {
+        return args -> SystemWork.run("auth-server", () -> users.store(store));
+    }
+
+    @Bean
+    SmartTokens smartTokens(DevelopmentUsers users, LaunchContexts launches,
             OAuth2AuthorizationService authorizations, @Value("${overturn.security.audience:${overturn.fhir.base-url:}}") String audience) {
         if (audience.isBlank()) {
             throw new IllegalStateException("overturn.auth-server.enabled is set but not the audience of its tokens:"
                     + " set overturn.fhir.base-url (or overturn.security.audience) to this server's FHIR base URL");
         }
-        return new SmartTokens(audience, launches, properties.users(), authorizations);
+        return new SmartTokens(audience, launches, users, authorizations);
     }
 
     /** The protocol endpoints: authorize, token, JWKS, metadata, OpenID Connect. */

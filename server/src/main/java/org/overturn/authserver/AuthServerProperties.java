@@ -32,7 +32,10 @@ record AuthServerProperties(
         @NotNull @DefaultValue List<@Valid User> users,
         @NotNull @DefaultValue List<@Valid Client> clients) {
 
-    /** A development user: a name to sign in with and, when set, the Practitioner (or other) resource they are. */
+    /**
+     * A development user: a name to sign in with and, when set, the resource they are: {@code Practitioner/<id>} or
+     * {@code Patient/<id>} of this server (stored at start), or the absolute URL of a resource elsewhere.
+     */
     public record User(@NotBlank String username, @Nullable String fhirUser) {}
 
     /**

@@ -37,24 +37,22 @@ final class SmartTokens {
 
     private final String audience;
     private final LaunchContexts launches;
-    private final Map<String, String> fhirUsers;
+    private final DevelopmentUsers users;
     private final OAuth2AuthorizationService authorizations;
 
-    SmartTokens(String audience, LaunchContexts launches, List<AuthServerProperties.User> users,
+    SmartTokens(String audience, LaunchContexts launches, DevelopmentUsers users,
             OAuth2AuthorizationService authorizations) {
         this.audience = audience;
         this.launches = launches;
         this.authorizations = authorizations;
-        Map<String, String> byName = new HashMap<>();
-        users.stream().filter(u -> u.fhirUser() != null).forEach(u -> byName.put(u.username(), u.fhirUser()));
-        this.fhirUsers = Map.copyOf(byName);
+        this.users = users;
     }
 
     OAuth2TokenCustomizer<JwtEncodingContext> claims() {
         return context -> {
             boolean userGrant = AuthorizationGrantType.AUTHORIZATION_CODE.equals(context.getAuthorizationGrantType())
                     || AuthorizationGrantType.REFRESH_TOKEN.equals(context.getAuthorizationGrantType());
-            String user = userGrant ? fhirUsers.get(context.getPrincipal().getName()) : null;
+            String user = userGrant ? users.fhirUser(context.getPrincipal().getName()).orElse(null) : null;
             if (OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
                 context.getClaims()
                         .audience(List.of(audience))

@@ -12,6 +12,7 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -160,11 +161,13 @@ class DevAuthorizationServerIT extends ServerTest {
         JWTClaimsSet claims = SignedJWT.parse(token.path("access_token").asText()).getJWTClaimsSet();
         assertThat(claims.getAudience()).containsExactly(FHIR);
         assertThat(claims.getStringClaim("scope")).contains("patient/*.rs");
-        assertThat(claims.getStringClaim("fhirUser")).isEqualTo("Practitioner/dev-clinician");
-        assertThat(SignedJWT.parse(token.path("id_token").asText()).getJWTClaimsSet().getStringClaim("fhirUser"))
-                .isEqualTo("Practitioner/dev-clinician");
+        assertThat(claims.getStringClaim("fhirUser")).isEqualTo(FHIR + "/Practitioner/dev-clinician");
+        String fhirUser = SignedJWT.parse(token.path("id_token").asText()).getJWTClaimsSet().getStringClaim("fhirUser");
+        assertThat(fhirUser).isEqualTo(FHIR + "/Practitioner/dev-clinician");
 
         String bearer = "Bearer " + token.path("access_token").asText();
+        // A patient scope reads the shared Practitioners: the signed-in user's own resource among them.
+        assertThat(get(fhirUser, "Authorization", bearer).status()).isEqualTo(200);
         assertThat(get(FHIR + "/Patient/" + patientA, "Authorization", bearer).status()).isEqualTo(200);
         assertThat(get(FHIR + "/Patient/" + patientB, "Authorization", bearer).status()).isEqualTo(404);
         assertThat(get(FHIR + "/Patient/" + patientA, "Authorization", bearer + "x").status()).isEqualTo(401);
@@ -190,6 +193,33 @@ class DevAuthorizationServerIT extends ServerTest {
         // The scope granted is what was asked: no write.
         assertThat(put(FHIR + "/Patient/" + patientB, "{\"resourceType\":\"Patient\",\"id\":\"" + patientB + "\"}",
                         "Authorization", bearer).status()).isEqualTo(403);
+    }
+
+    /**
+     * OpenID Connect as a SMART client checks it: the id token, signed with a key of the advertised key set, is from
+     * the advertised issuer, for this app, and its {@code fhirUser} is the URL of a resource the access token reads.
+     */
+    @Test
+    void openIdWhenFhirUserAskedThenTheIdTokenNamesTheUsersResourceWhichTheAccessTokenReads() throws Exception {
+        JsonNode smart = JSON.readTree(fetch(FHIR + "/.well-known/smart-configuration").body());
+        String verifier = verifier();
+        JsonNode token = exchange(code(signedInAuthorize(authorize(
+                "launch openid fhirUser user/*.rs", challenge(verifier), launchFor(patientA)))), verifier);
+
+        SignedJWT idToken = SignedJWT.parse(token.path("id_token").asText());
+        RSAKey key = JWKSet.parse(fetch(smart.path("jwks_uri").asText()).body())
+                .getKeyByKeyId(idToken.getHeader().getKeyID()).toRSAKey();
+        assertThat(idToken.verify(new RSASSAVerifier(key))).isTrue();
+        JWTClaimsSet claims = idToken.getJWTClaimsSet();
+        assertThat(claims.getIssuer()).isEqualTo(smart.path("issuer").asText());
+        assertThat(claims.getAudience()).contains(APP);
+        String fhirUser = claims.getStringClaim("fhirUser");
+        assertThat(fhirUser).isEqualTo(FHIR + "/Practitioner/dev-clinician");
+
+        Response user = get(fhirUser, "Authorization", "Bearer " + token.path("access_token").asText());
+        assertThat(user.status()).as("GET %s: %s", fhirUser, user.body()).isEqualTo(200);
+        assertThat(user.json().path("resourceType").asText()).isEqualTo("Practitioner");
+        assertThat(user.json().path("id").asText()).isEqualTo("dev-clinician");
     }
 
     @Test
