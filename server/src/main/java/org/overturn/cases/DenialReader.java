@@ -119,11 +119,7 @@ public final class DenialReader {
     /** The item's X12 306 review action code (A1, A3, A4, ...), or null when the response carries none. */
     static @Nullable String reviewAction(ClaimResponse.ItemComponent item) {
         for (ClaimResponse.AdjudicationComponent a : item.getAdjudication()) {
-            Extension review = a.getExtensionByUrl(PasProfiles.REVIEW_ACTION);
-            if (review == null) {
-                continue;
-            }
-            Extension code = review.getExtensionByUrl(PasProfiles.REVIEW_ACTION_CODE);
+            Extension code = PasProfiles.reviewActionCode(a);
             if (code != null && code.getValue() instanceof CodeableConcept cc) {
                 for (Coding c : cc.getCoding()) {
                     if (c.hasCode()) {

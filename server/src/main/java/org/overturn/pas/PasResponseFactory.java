@@ -145,8 +145,7 @@ final class PasResponseFactory {
         int note = response.getProcessNote().stream().mapToInt(n -> n.getNumber()).max().orElse(0);
         for (ClaimResponse.ItemComponent item : response.getItem()) {
             for (ClaimResponse.AdjudicationComponent adjudication : item.getAdjudication()) {
-                Extension action = adjudication.getExtensionByUrl(PasProfiles.REVIEW_ACTION);
-                Extension code = action == null ? null : action.getExtensionByUrl(PasProfiles.REVIEW_ACTION_CODE);
+                Extension code = PasProfiles.reviewActionCode(adjudication);
                 if (code != null && code.getValue() instanceof CodeableConcept concept
                         && concept.hasCoding(PasProfiles.X12_306, PayerDecision.ReviewAction.PENDED.code)) {
                     code.setValue(new CodeableConcept(new Coding(PasProfiles.X12_306,
@@ -237,8 +236,7 @@ final class PasResponseFactory {
         List<String> codes = new ArrayList<>();
         for (ClaimResponse.ItemComponent item : payer.getItem()) {
             for (ClaimResponse.AdjudicationComponent adjudication : item.getAdjudication()) {
-                Extension action = adjudication.getExtensionByUrl(PasProfiles.REVIEW_ACTION);
-                Extension code = action == null ? null : action.getExtensionByUrl(PasProfiles.REVIEW_ACTION_CODE);
+                Extension code = PasProfiles.reviewActionCode(adjudication);
                 if (code != null && code.getValue() instanceof CodeableConcept concept) {
                     concept.getCoding().stream().filter(c -> PasProfiles.X12_306.equals(c.getSystem()))
                             .forEach(c -> codes.add(c.getCode()));

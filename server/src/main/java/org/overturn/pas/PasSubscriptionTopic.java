@@ -70,8 +70,7 @@ final class PasSubscriptionTopic implements WriteListener, TopicContent {
     static boolean pended(ClaimResponse response) {
         for (ClaimResponse.ItemComponent item : response.getItem()) {
             for (ClaimResponse.AdjudicationComponent adjudication : item.getAdjudication()) {
-                Extension action = adjudication.getExtensionByUrl(PasProfiles.REVIEW_ACTION);
-                Extension code = action == null ? null : action.getExtensionByUrl(PasProfiles.REVIEW_ACTION_CODE);
+                Extension code = PasProfiles.reviewActionCode(adjudication);
                 if (code != null && code.getValue() instanceof CodeableConcept concept
                         && concept.hasCoding(PasProfiles.X12_306, "A4")) {
                     return true;

@@ -1,5 +1,8 @@
 package org.overturn.profiles;
 
+import org.hl7.fhir.r4.model.ClaimResponse;
+import org.hl7.fhir.r4.model.Extension;
+import org.jspecify.annotations.Nullable;
 import org.overturn.platform.Canonical;
 
 /**
@@ -18,6 +21,12 @@ public final class PasProfiles {
 
     /** The review outcome inside {@link #REVIEW_ACTION}, a CodeableConcept from {@link #X12_306}. */
     public static final String REVIEW_ACTION_CODE = PAS + "extension-reviewActionCode";
+
+    /** The review action code sub-extension of an adjudication ({@link #REVIEW_ACTION_CODE}), or null when it has none. */
+    public static @Nullable Extension reviewActionCode(ClaimResponse.AdjudicationComponent adjudication) {
+        Extension action = adjudication.getExtensionByUrl(REVIEW_ACTION);
+        return action == null ? null : action.getExtensionByUrl(REVIEW_ACTION_CODE);
+    }
 
     /** On Claim.item: the order (MedicationRequest, ServiceRequest, DeviceRequest) the item asks authorization for. */
     public static final String REQUESTED_SERVICE = PAS + "extension-requestedService";
