@@ -22,7 +22,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * Scale-out: two Overturn instances on one PostgreSQL behind a loopback round-robin, each request going to the next
  * instance, pass the contracts one instance passes; among them conditional writes raced from both (one winner), PAS
  * resubmissions answered once, and subscription notifications delivered once whichever instance polls. Runs where
- * ExternalFhirApiIT does (OVERTURN_TEST_JDBC_URL set), in a schema of its own.
+ * ExternalFhirApiIT does (OVERTURN_TEST_JDBC_URL set), in a database of its own on that server.
  */
 @EnabledIfEnvironmentVariable(named = ExternalServerTest.ENV, matches = "jdbc:.+")
 class TwoInstancesFhirApiIT
@@ -30,22 +30,25 @@ class TwoInstancesFhirApiIT
                 CdsHooksContract, CdsTrustContract, WorkflowContract, PasContract, AppealContract, SubscriptionContract,
                 CaseKitContract, WriteIntegrityContract, AbuseLimitsContract, QuestionnairePackageContract, ValidateContract,
                 ChartsContract, HistoryContract {
-    private static final String SCHEMA = "overturn_it_two";
+    private static final String DATABASE = "overturn_it_two_instances";
     private static final List<ConfigurableApplicationContext> INSTANCES = new ArrayList<>();
     private static RoundRobinProxy balancer;
 
     @BeforeAll
     static void startTwoInstancesBehindTheBalancer() throws Exception {
-        String url = System.getenv(ExternalServerTest.ENV);
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
-            s.execute("drop schema if exists " + SCHEMA + " cascade");
+        // A database of its own, not a schema beside ExternalFhirApiIT's: the pg_trgm extension lives in the schema
+        // that created it, and a second schema in the same database would not find its operator classes.
+        String server = System.getenv(ExternalServerTest.ENV);
+        try (Connection c = DriverManager.getConnection(server); Statement s = c.createStatement()) {
+            s.execute("drop database if exists " + DATABASE + " with (force)");
+            s.execute("create database " + DATABASE);
         }
+        String url = server.replaceFirst("^(jdbc:postgresql://[^/]+/)[^?]*", "$1" + DATABASE);
         balancer = new RoundRobinProxy();
         List<String> args = new ArrayList<>();
         ServerTest.SETTINGS.forEach((key, value) -> args.add("--" + key + "=" + value.get()));
         args.addAll(List.of("--server.port=0",
-                "--spring.datasource.url=" + url + (url.contains("?") ? "&" : "?") + "currentSchema=" + SCHEMA,
-                "--spring.flyway.schemas=" + SCHEMA,
+                "--spring.datasource.url=" + url,
                 // Behind a balancer every instance names itself by the balancer's URL, as in production.
                 "--overturn.fhir.base-url=" + balancer.url() + "/fhir"));
         for (int i = 0; i < 2; i++) { // one after the other: the first migrates the schema
