@@ -26,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  * The Da Vinci PAS subscription topic. Whenever the ClaimResponse of a pended request (an item with review action A4,
  * or queued for a routed payer) gets a new version, however it is written (the outbox worker with the payer's
  * answer or failure, a REST update, a transaction), an event for the requesting provider's identifiers is queued in
- * the same transaction. A full-resource notification carries the PAS response Bundle.
+ * the same transaction. A full-resource notification's focus is the PAS response Bundle (as PAS's notification example
+ * and topic's notification shape have it): the ClaimResponse first, then what it references, the Claim included.
  */
 final class PasSubscriptionTopic implements WriteListener, TopicContent {
     private final Supplier<ResourceStore> store;

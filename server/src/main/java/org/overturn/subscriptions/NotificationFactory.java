@@ -17,21 +17,26 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Builds the R4 notification Bundle of the Subscriptions Backport IG: a {@code history} Bundle whose first entry is
- * the SubscriptionStatus (a Parameters), followed, for id-only and full-resource content, by one entry per event
- * focus. Pure: everything it needs is passed in.
+ * the SubscriptionStatus (a Parameters), followed, for id-only and full-resource content, by one entry per resource an
+ * event names (its focus, then its additional context). Every focus and additional-context reference of the status is
+ * the fullUrl of one of those entries, so a subscriber (and a conformance checker) resolves it inside the Bundle. Pure:
+ * everything it needs is passed in.
  */
 final class NotificationFactory {
     private NotificationFactory() {}
 
     /**
-     * One event of a notification.
+     * A resource an event names, as its notification entry.
      *
-     * @param focus the focus as {@code Type/id}
-     * @param created whether the focus version is the resource's first (the entry says POST rather than PUT)
-     * @param resource what a full-resource notification carries for the focus; null for the other contents
+     * @param fullUrl what the status's focus or additional-context reference says
+     * @param resource the content (full-resource); null for id-only, or when it can no longer be read
+     * @param method with {@code url}: the entry's request, which a history Bundle needs
+     * @param status the entry's response status
      */
-    record Event(long number, Instant timestamp, String focus, boolean created, List<String> additionalContext,
-            @Nullable Resource resource) {
+    record Entry(String fullUrl, @Nullable Resource resource, Bundle.HTTPVerb method, String url, String status) {}
+
+    /** One event of a notification: its focus and the resources that explain it. */
+    record Event(long number, Instant timestamp, Entry focus, List<Entry> additionalContext) {
         Event {
             additionalContext = List.copyOf(additionalContext);
         }
@@ -57,9 +62,9 @@ final class NotificationFactory {
             n.addPart().setName("event-number").setValue(new StringType(Long.toString(event.number())));
             n.addPart().setName("timestamp").setValue(new InstantType(Date.from(event.timestamp())));
             if (!content.equals(BackportProfiles.EMPTY)) {
-                n.addPart().setName("focus").setValue(new Reference(base + "/" + event.focus()));
-                for (String context : event.additionalContext()) {
-                    n.addPart().setName("additional-context").setValue(new Reference(base + "/" + context));
+                n.addPart().setName("focus").setValue(new Reference(event.focus().fullUrl()));
+                for (Entry context : event.additionalContext()) {
+                    n.addPart().setName("additional-context").setValue(new Reference(context.fullUrl()));
                 }
             }
         }
@@ -87,24 +92,24 @@ final class NotificationFactory {
         if (content.equals(BackportProfiles.EMPTY)) {
             return bundle;
         }
+        boolean full = content.equals(BackportProfiles.FULL_RESOURCE);
         for (Event event : events) {
-            Bundle.BundleEntryComponent entry = bundle.addEntry();
-            boolean isFocus = event.resource() == null
-                    || (event.resource().fhirType() + "/" + event.resource().getIdElement().getIdPart()).equals(event.focus());
-            // A focus carried inside something else (PAS: the response Bundle) is not itself at a URL of this server.
-            entry.setFullUrl(isFocus ? base + "/" + event.focus() : "urn:uuid:" + UUID.randomUUID());
-            if (content.equals(BackportProfiles.FULL_RESOURCE) && event.resource() != null) {
-                entry.setResource(event.resource());
-            }
-            String focusType = event.focus().substring(0, event.focus().indexOf('/'));
-            entry.getRequest().setMethod(event.created() ? Bundle.HTTPVerb.POST : Bundle.HTTPVerb.PUT)
-                    .setUrl(event.created() ? focusType : event.focus());
-            entry.getResponse().setStatus(event.created() ? "201" : "200");
+            add(bundle, event.focus(), full);
+            event.additionalContext().forEach(context -> add(bundle, context, full));
         }
         return bundle;
     }
 
-    private static String trim(String base) {
+    private static void add(Bundle bundle, Entry entry, boolean full) {
+        Bundle.BundleEntryComponent e = bundle.addEntry().setFullUrl(entry.fullUrl());
+        if (full && entry.resource() != null) {
+            e.setResource(entry.resource());
+        }
+        e.getRequest().setMethod(entry.method()).setUrl(entry.url());
+        e.getResponse().setStatus(entry.status());
+    }
+
+    static String trim(String base) {
         return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     }
 }

@@ -1488,11 +1488,17 @@ class SmartSecurityIT extends ServerTest {
                 "Authorization", subscribesOnly);
         assertThat(outOfReach.assertOutcome(403)).isEqualTo("OVT-403-SCOPE");
         assertThat(outOfReach.body()).contains("must read all of Communication");
-        String narrow = bearer(tokenA(c -> c.claim("scope", "user/Subscription.cruds user/Communication.rs")
+        String narrow = bearer(tokenA(c -> c.claim("scope", "user/Subscription.cruds user/Communication.rs user/Task.rs")
                 .claim("client_id", "app-4")));
         Response narrowOwn = post("Subscription", reminderSubscription(path, "patient=Patient/" + patientA, "x",
                 "full-resource"), "Authorization", narrow);
         assertThat(narrowOwn.status()).isEqualTo(201);
+        // A full-resource reminder carries the Task it is about as well.
+        Response withoutTasks = post("Subscription", reminderSubscription(path, "patient=Patient/" + patientA, "x",
+                "full-resource"), "Authorization", bearer(tokenA(c -> c.claim("scope",
+                "user/Subscription.cruds user/Communication.rs").claim("client_id", "app-5"))));
+        assertThat(withoutTasks.assertOutcome(403)).isEqualTo("OVT-403-SCOPE");
+        assertThat(withoutTasks.body()).contains("must read all of Task");
         // Its owner asks for its events with the scopes of what it subscribed to, no more.
         Response events = get("Subscription/" + narrowOwn.json().path("id").asText() + "/$events", "Authorization", narrow);
         assertThat(events.status()).as(events.body()).isEqualTo(200);

@@ -16,6 +16,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.hl7.fhir.r4.model.Bundle;
@@ -118,6 +119,51 @@ public interface SubscriptionContract extends PasHttp {
             }
         }
         return JSON.missingNode();
+    }
+
+    /** Every {@code name} part of the first {@code parameter} of that name. */
+    private static JsonNode parts(JsonNode parameters, String parameter, String name) {
+        ArrayNode found = JSON.createArrayNode();
+        for (JsonNode p : parameters.path("parameter")) {
+            if (p.path("name").asText().equals(parameter)) {
+                for (JsonNode q : p.path("part")) {
+                    if (q.path("name").asText().equals(name)) {
+                        found.add(q);
+                    }
+                }
+                break;
+            }
+        }
+        return found;
+    }
+
+    /** The one entry of {@code bundle} whose fullUrl is {@code reference}: how a subscriber resolves the status's references. */
+    private static JsonNode entryNamed(JsonNode bundle, String reference) {
+        List<JsonNode> named = new ArrayList<>();
+        bundle.path("entry").forEach(e -> {
+            if (e.path("fullUrl").asText().equals(reference)) {
+                named.add(e);
+            }
+        });
+        assertThat(named).as("entries with fullUrl " + reference).hasSize(1);
+        return named.get(0);
+    }
+
+    /**
+     * No errors from this server's R4 validator (Bundle invariants, fullUrl and id agreement, the content) but that
+     * it does not hold the Backport IG's profiles the notification declares.
+     */
+    private void assertValidR4(JsonNode notification) {
+        Response validated = post("Bundle/$validate", notification.toString());
+        assertThat(validated.status()).as(validated.body()).isEqualTo(200);
+        List<String> errors = new ArrayList<>();
+        for (JsonNode issue : validated.json().path("issue")) {
+            if (issue.path("severity").asText().matches("error|fatal")
+                    && !issue.path("diagnostics").asText().contains("hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/")) {
+                errors.add(issue.path("expression").path(0).asText() + ": " + issue.path("diagnostics").asText());
+            }
+        }
+        assertThat(errors).isEmpty();
     }
 
     private void awaitStatus(String id, String status) {
@@ -225,15 +271,53 @@ public interface SubscriptionContract extends PasHttp {
         JsonNode last = events.get(1);
         assertThat(last.path("type").asText()).isEqualTo("history");
         assertThat(param(status(last), "events-since-subscription-start")).isEqualTo("2");
-        String focus = part(status(last), "notification-event", "focus").path("valueReference").path("reference").asText();
-        assertThat(focus).isEqualTo(base() + "/ClaimResponse/" + claimResponse);
-        JsonNode pas = last.path("entry").get(1).path("resource");
-        assertThat(pas.path("resourceType").asText()).isEqualTo("Bundle");
-        assertThat(pas.path("type").asText()).isEqualTo("collection");
-        assertThat(pas.path("entry").get(0).path("fullUrl").asText()).isEqualTo(focus);
+        String claim = get("ClaimResponse/" + claimResponse).json().path("request").path("reference").asText();
+        assertThat(claim).startsWith("Claim/");
+        for (JsonNode event : events) {
+            assertThat(event.path("type").asText()).isEqualTo("history");
+            // A history Bundle: every entry has its request and response; the status's is the $status call.
+            for (JsonNode entry : event.path("entry")) {
+                assertThat(entry.path("request").path("method").asText()).as(entry.path("fullUrl").asText()).isNotEmpty();
+                assertThat(entry.path("request").path("url").asText()).as(entry.path("fullUrl").asText()).isNotEmpty();
+                assertThat(entry.path("response").path("status").asText()).as(entry.path("fullUrl").asText()).isNotEmpty();
+            }
+            assertThat(event.path("entry").get(0).path("request").path("url").asText()).endsWith("Subscription/" + id + "/$status");
+            // PAS: the focus is the PAS response Bundle (a collection, the ClaimResponse first), an entry named by the
+            // focus reference; built for the notification, it is a urn:uuid whose uuid is its id.
+            String focus = part(status(event), "notification-event", "focus").path("valueReference").path("reference").asText();
+            assertThat(focus).startsWith("urn:uuid:");
+            JsonNode focusEntry = entryNamed(event, focus);
+            JsonNode pas = focusEntry.path("resource");
+            assertThat(pas.path("resourceType").asText()).isEqualTo("Bundle");
+            assertThat(pas.path("type").asText()).isEqualTo("collection");
+            assertThat("urn:uuid:" + pas.path("id").asText()).isEqualTo(focus);
+            assertThat(pas.path("entry").get(0).path("fullUrl").asText()).isEqualTo(base() + "/ClaimResponse/" + claimResponse);
+            assertThat(pas.path("entry").get(0).path("resource").path("resourceType").asText()).isEqualTo("ClaimResponse");
+            assertThat(pas.path("entry").get(0).path("resource").path("id").asText()).isEqualTo(claimResponse);
+            assertThat(focusEntry.path("request").path("method").asText()).isEqualTo("PUT");
+            assertThat(focusEntry.path("request").path("url").asText()).isEqualTo("ClaimResponse/" + claimResponse);
+            assertThat(focusEntry.path("response").path("status").asText()).isEqualTo("200");
+            // The additional context, the request's Claim, is an entry of its own.
+            JsonNode contexts = parts(status(event), "notification-event", "additional-context");
+            assertThat(contexts).hasSize(1);
+            String context = contexts.get(0).path("valueReference").path("reference").asText();
+            assertThat(context).isEqualTo(base() + "/" + claim);
+            JsonNode contextEntry = entryNamed(event, context);
+            assertThat(contextEntry.path("resource").path("resourceType").asText() + "/" + contextEntry.path("resource").path("id").asText())
+                    .isEqualTo(claim);
+            assertThat(contextEntry.path("request").path("method").asText()).isEqualTo("GET");
+            assertThat(contextEntry.path("request").path("url").asText()).isEqualTo(claim);
+            assertThat(event.path("entry").size()).isEqualTo(3);
+            assertValidR4(event);
+        }
+        JsonNode pas = entryNamed(last, part(status(last), "notification-event", "focus").path("valueReference").path("reference").asText())
+                .path("resource");
         assertThat(pas.path("entry").get(0).path("resource").path("disposition").asText()).isEqualTo("Approved after review");
         assertThat(reviewAction(adjudication(pas))).isEqualTo("A1");
-        assertThat(reviewAction(adjudication(events.get(0).path("entry").get(1).path("resource")))).isEqualTo("A4");
+        JsonNode first = events.get(0);
+        assertThat(reviewAction(adjudication(entryNamed(first,
+                part(status(first), "notification-event", "focus").path("valueReference").path("reference").asText()).path("resource"))))
+                .isEqualTo("A4");
 
         // Counted in the transaction of each change: the other provider's Subscription has none, this one two.
         JsonNode status = get("Subscription/" + id + "/$status").json();
@@ -248,10 +332,16 @@ public interface SubscriptionContract extends PasHttp {
         // $events answers what was queued, from the number asked.
         JsonNode replay = get("Subscription/" + id + "/$events?eventsSinceNumber=2&content=id-only").json();
         assertThat(param(status(replay), "type")).isEqualTo("query-event");
-        assertThat(replay.path("entry").size()).isEqualTo(2);
+        assertThat(replay.path("entry").size()).isEqualTo(3);
         assertThat(part(status(replay), "notification-event", "event-number").path("valueString").asText()).isEqualTo("2");
-        assertThat(replay.path("entry").get(1).path("fullUrl").asText()).isEqualTo(focus);
-        assertThat(replay.path("entry").get(1).has("resource")).isFalse();
+        // id-only: the focus is the ClaimResponse on this server; its entry and the Claim's carry no resource. An answer
+        // of this server writes references to its own resources relative to its base, as clients resolve them.
+        String idOnlyFocus = base() + "/" + part(status(replay), "notification-event", "focus").path("valueReference").path("reference").asText();
+        assertThat(idOnlyFocus).isEqualTo(base() + "/ClaimResponse/" + claimResponse);
+        assertThat(entryNamed(replay, idOnlyFocus).has("resource")).isFalse();
+        String idOnlyContext = base() + "/" + part(status(replay), "notification-event", "additional-context").path("valueReference").path("reference").asText();
+        assertThat(idOnlyContext).isEqualTo(base() + "/" + claim);
+        assertThat(entryNamed(replay, idOnlyContext).has("resource")).isFalse();
     }
 
     @Test

@@ -145,6 +145,16 @@ class DeadlineRemindersIT extends EmbeddedServerTest {
         assertThat(communication.path("priority").asText()).isEqualTo("urgent");
         assertThat(notification.path("entry").get(0).path("resource").toString())
                 .contains("\"additional-context\"").contains("/Task/" + taskId);
+        // Full-resource: the Task named as additional context is an entry of its own, with its content.
+        List<JsonNode> tasks = new ArrayList<>();
+        notification.path("entry").forEach(e -> {
+            if (e.path("fullUrl").asText().endsWith("/Task/" + taskId)) {
+                tasks.add(e);
+            }
+        });
+        assertThat(tasks).hasSize(1);
+        assertThat(tasks.get(0).path("resource").path("id").asText()).isEqualTo(taskId);
+        assertThat(tasks.get(0).path("request").path("method").asText()).isEqualTo("GET");
     }
 
     @Test
