@@ -260,9 +260,12 @@ class PasOutboxIT extends ServerTest implements PasHttp {
         LoggedRequest event = SubscriptionContract.Subscriber.SERVER.findAll(postRequestedFor(urlEqualTo(hook))).get(1);
         assertThat(event.getHeader("Authorization")).isEqualTo("Bearer pas-subscriber");
         JsonNode notification = JSON.readTree(event.getBodyAsString());
+        // The event's focus is the PAS response Bundle the notification carries, this ClaimResponse first.
+        JsonNode carried = notification.path("entry").get(1);
         assertThat(notification.path("entry").get(0).path("resource").toString()).contains("event-notification")
-                .contains(base() + "/ClaimResponse/" + claimResponse);
-        JsonNode pas = notification.path("entry").get(1).path("resource");
+                .contains("\"focus\",\"valueReference\":{\"reference\":\"" + carried.path("fullUrl").asText() + "\"");
+        JsonNode pas = carried.path("resource");
+        assertThat(pas.path("entry").get(0).path("resource").path("id").asText()).isEqualTo(claimResponse);
         assertThat(pas.path("entry").get(0).path("resource").path("preAuthRef").asText()).isEqualTo("PAYER-" + id);
         assertThat(reviewAction(adjudication(pas))).isEqualTo("A1");
         assertThat(get("Subscription/" + subscription).json().path("status").asText()).isEqualTo("active");
