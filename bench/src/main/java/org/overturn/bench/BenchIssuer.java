@@ -56,7 +56,30 @@ public final class BenchIssuer {
         if (audience == null || out == null) {
             throw new IllegalArgumentException("--audience and --out are required");
         }
-        String issuer = "http://127.0.0.1:" + port;
+        Running issuer = start(port);
+        Files.writeString(out, issuer.token(audience, scope, patient));
+        System.err.println("bench issuer " + issuer.url() + " (JWKS at /jwks); token for '" + scope + "' written to " + out);
+        Thread.sleep(LIFETIME.toMillis());
+        issuer.close();
+    }
+
+    /** An issuer serving its key set on loopback until closed; {@link #url()} is its {@code iss}. */
+    record Running(String url, RSAKey key, HttpServer server) implements AutoCloseable {
+        String jwksUri() {
+            return url + "/jwks";
+        }
+
+        String token(String audience, String scope, @Nullable String patient) throws JOSEException {
+            return BenchIssuer.token(key, url, audience, scope, patient);
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
+    static Running start(int port) throws JOSEException, java.io.IOException {
         RSAKey key = new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString()).generate();
         byte[] jwks = new JWKSet(key.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
@@ -68,10 +91,7 @@ public final class BenchIssuer {
             }
         });
         server.start();
-        Files.writeString(out, token(key, issuer, audience, scope, patient));
-        System.err.println("bench issuer " + issuer + " (JWKS at /jwks); token for '" + scope + "' written to " + out);
-        Thread.sleep(LIFETIME.toMillis());
-        server.stop(0);
+        return new Running("http://127.0.0.1:" + port, key, server);
     }
 
     static String token(RSAKey key, String issuer, String audience, String scope, @Nullable String patient) throws JOSEException {

@@ -66,6 +66,16 @@ public final class BenchRunner {
             "--overturn.cds.development-mode=true", "--overturn.cds.ehr.cache-ttl=0s",
             "--overturn.pas.payers[0].identifier=http://overturn.example.org/payer-id|" + LoadDriver.STUB_PAYER_ID,
             "--overturn.pas.payers[0].endpoint=http://127.0.0.1:" + LoadDriver.STUB_PAYER_PORT + "/fhir");
+    /**
+     * Overturn as deployed: it trusts a token issuer (the bench's, on {@link #ISSUER_PORT}), so every request carries
+     * a signed token with {@link #SCOPE} that the server checks, with the access checks and the audit trail that come
+     * with it. Off ({@code --security off}, and in the quick run): development mode, no tokens. The HAPI JPA baseline
+     * has no authorization either way.
+     */
+    static boolean security = true;
+    static final int ISSUER_PORT = 18092;
+    static final String SCOPE = "system/*.cruds";
+    static BenchIssuer.@org.jspecify.annotations.Nullable Running issuer;
     static final int[] SWEEP = {1, 8, 32, 128};
     /** The due-date search again, from one client (results key; the scenario is task-due). */
     static final String TASK_DUE_ONE_CLIENT = "task-due-1-client";
@@ -97,9 +107,14 @@ public final class BenchRunner {
                 case "--tasks" -> tasks = Integer.parseInt(args[++i]);
                 case "--systems" -> onlySystems = List.of(args[++i].split(","));
                 case "--scenarios" -> onlyScenarios = List.of(args[++i].split(","));
+                case "--security" -> security = switch (args[++i]) {
+                    case "on" -> true;
+                    case "off" -> false;
+                    default -> throw new IllegalArgumentException("--security takes on or off, not " + args[i]);
+                };
                 default -> throw new IllegalArgumentException("options: --requests N, --quick, --root DIR (the repository), --tasks N,"
                         + " --systems a,b (of " + String.join(", ", FLOOR, HAPI, HAPI_LAUNCHER, EMBEDDED, EXTERNAL, EXTERNAL_JAR) + "),"
-                        + " --scenarios a,b (names as in the results, plus concurrency)");
+                        + " --scenarios a,b (names as in the results, plus concurrency), --security on|off (default on)");
             }
         }
         List<SystemResult> results = run(root, requests, quick);
@@ -132,12 +147,12 @@ public final class BenchRunner {
         }
         Path data = Files.createTempDirectory("overturn-bench-");
         systems.add(new SystemDef(EMBEDDED, "Overturn, embedded PostgreSQL",
-                concat(List.of(launcher, "--server.port=18102", "--overturn.data-dir=" + data), OVERTURN_FLAGS),
+                concat(List.of(launcher, "--server.port=18102", "--overturn.data-dir=" + data), overturnFlags(18102)),
                 18102, data.toString(), ""));
         if (!quick && postgres) {
             List<String> external = concat(List.of("--server.port=18103",
                     "--spring.datasource.url=" + pgUrl + "&currentSchema=overturn_bench",
-                    "--spring.flyway.schemas=overturn_bench", "--overturn.data-dir=" + data.resolve("external")), OVERTURN_FLAGS);
+                    "--spring.flyway.schemas=overturn_bench", "--overturn.data-dir=" + data.resolve("external")), overturnFlags(18103));
             systems.add(new SystemDef(EXTERNAL, "Overturn, PostgreSQL 127.0.0.1", concat(List.of(launcher), external),
                     18103, "", "overturn_bench"));
             systems.add(new SystemDef(EXTERNAL_JAR, "Overturn, PostgreSQL 127.0.0.1, plain java -jar",
@@ -146,7 +161,31 @@ public final class BenchRunner {
         return systems;
     }
 
+    /** {@link #OVERTURN_FLAGS}, and with {@link #security} the issuer to trust and the audience its tokens name. */
+    private static List<String> overturnFlags(int port) {
+        if (issuer == null) {
+            return OVERTURN_FLAGS;
+        }
+        return concat(OVERTURN_FLAGS, List.of("--overturn.security.issuers[0].issuer=" + issuer.url(),
+                "--overturn.security.issuers[0].jwks-uri=" + issuer.jwksUri(), "--overturn.security.audience=" + base(port)));
+    }
+
+    private static String base(int port) {
+        return "http://127.0.0.1:" + port + "/fhir";
+    }
+
     static List<SystemResult> run(Path root, int requests, boolean quick) throws Exception {
+        issuer = security && !quick ? BenchIssuer.start(ISSUER_PORT) : null;
+        try {
+            return runWithIssuer(root, requests, quick);
+        } finally {
+            if (issuer != null) {
+                issuer.close();
+            }
+        }
+    }
+
+    private static List<SystemResult> runWithIssuer(Path root, int requests, boolean quick) throws Exception {
         // The quick run (CI's smoke guard) measures the floor and the embedded database only: no cluster needed.
         BenchPostgres postgres = quick ? null : BenchPostgres.start(root.resolve("bench/target/postgres"));
         if (postgres != null) {
@@ -186,6 +225,9 @@ public final class BenchRunner {
                 }
             }
             String label = def.label() + launcherNote(def, root);
+            // Only Overturn checks tokens; the baseline and the floor get none (they would ignore it).
+            LoadDriver.useToken(issuer != null && def.name().startsWith("overturn")
+                    ? issuer.token(base(def.port()), SCOPE, null) : null);
             System.err.printf(Locale.ROOT, "%s: warm start%n", def.name());
             try (ServerProcess p = ServerProcess.start(def.command(), def.env(), def.port(), logs.resolve(def.name() + ".log"), def.dataMarker())) {
                 long jvmRss = p.jvmRssMib();

@@ -53,9 +53,15 @@ public final class LoadDriver {
     static final Duration PAYER_DELAY = Duration.ofMillis(200);
     /**
      * A bearer token sent with every request when the server checks tokens (bench/foundation.sh with TOKENS=on takes
-     * it from {@link BenchIssuer}); unset: no Authorization header, as for a server in development mode.
+     * it from {@link BenchIssuer}, the BenchRunner sets it per system); unset: no Authorization header, as for a server
+     * in development mode.
      */
-    private static final String TOKEN = System.getenv("OVERTURN_BENCH_TOKEN");
+    private static volatile @Nullable String token = System.getenv("OVERTURN_BENCH_TOKEN");
+
+    /** The token for the requests that follow, or null for none. */
+    static void useToken(@Nullable String bearer) {
+        token = bearer;
+    }
 
     /** In a target's path and body, the id of the resource of the sending client (see {@link Target#own}). */
     private static final String OWN = "{own}";
@@ -182,8 +188,9 @@ public final class LoadDriver {
                 Math.round(options.requests() / seconds * 10) / 10.0, from, to, GcPauses.NONE);
     }
 
-    private static HttpRequest.Builder authorized(HttpRequest.Builder request) {
-        return TOKEN == null || TOKEN.isBlank() ? request : request.header("Authorization", "Bearer " + TOKEN.trim());
+    static HttpRequest.Builder authorized(HttpRequest.Builder request) {
+        String bearer = token;
+        return bearer == null || bearer.isBlank() ? request : request.header("Authorization", "Bearer " + bearer.trim());
     }
 
     /** Load only ever goes to this machine. */

@@ -98,8 +98,13 @@ final class Report {
             md.append("A selection, reproduced (after `bench/run.sh` has built everything once) with `java -Dloader.main=org.overturn.bench.BenchRunner"
                     + " -jar bench/target/overturn-bench.jar --root . --requests " + requests
                     + (BenchRunner.onlySystems.isEmpty() ? "" : " --systems " + String.join(",", BenchRunner.onlySystems))
-                    + (BenchRunner.onlyScenarios.isEmpty() ? "" : " --scenarios " + String.join(",", BenchRunner.onlyScenarios)) + "`.\n\n");
+                    + (BenchRunner.onlyScenarios.isEmpty() ? "" : " --scenarios " + String.join(",", BenchRunner.onlyScenarios))
+                    + (BenchRunner.security ? "" : " --security off") + "`.\n\n");
         }
+        md.append(BenchRunner.issuer != null
+                ? "Overturn runs as deployed: it trusts a token issuer, and every request carries a signed token (scope `"
+                        + BenchRunner.SCOPE + "`) that it checks, with its access checks and audit trail on. The HAPI JPA baseline has no authorization.\n\n"
+                : "Overturn runs in development mode: no tokens, no access checks, no audit trail.\n\n");
         md.append(String.format(Locale.ROOT, "Run of %s on %d cores, %s, no heap, GC or JIT flags for any system (Overturn's launcher adds only its class-data-sharing archive, `-XX:SharedArchiveFile`). "
                 + "Load: %d requests per scenario from 8 clients after a warm-up, by the bench module's HdrHistogram client on the "
                 + "same machine (so the client shares the cores, equally for every system). The HAPI JPA server and Overturn on PostgreSQL use the bench's own PostgreSQL cluster (initdb under `bench/target/postgres`, "

@@ -53,7 +53,7 @@ final class TaskSeeder {
                 System.err.printf(Locale.ROOT, "  task-due: %d benchmark Tasks already stored%n", have);
                 return;
             }
-            HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(base + "/Task/" + TEMPLATE))
+            HttpResponse<String> put = http.send(LoadDriver.authorized(HttpRequest.newBuilder(URI.create(base + "/Task/" + TEMPLATE)))
                     .header("Content-Type", "application/fhir+json").PUT(HttpRequest.BodyPublishers.ofString(TEMPLATE_JSON)).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (put.statusCode() / 100 != 2) {

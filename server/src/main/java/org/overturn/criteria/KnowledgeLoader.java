@@ -283,6 +283,10 @@ public final class KnowledgeLoader {
                 problems.add(at + ": effective must be a date (YYYY-MM-DD), not " + p.effective());
             }
             require(!p.criteria().isEmpty(), at + ": has no criteria");
+            if (p.approval() != null) {
+                sourced(at + " approval", p.approval().source(), p.approval().verification());
+                require(p.approval().months() >= 1 && p.approval().months() <= 60, at + ": approval months must be 1 to 60");
+            }
             unique(at + " criterion", p.criteria().stream().map(KnowledgeModel.Criterion::id).toList());
             for (KnowledgeModel.Criterion c : p.criteria()) {
                 checkCriterion(at + " criterion " + c.id(), c, drugIds, biomarkerIds);

@@ -475,6 +475,12 @@ public final class KnowledgeModel {
     /** Why a payer denies when a criterion of {@code kind} is not met, with its X12 CARC code. */
     public record DenialReason(Kind kind, String carc, String display, String reason, String source, String verification) {}
 
+    /**
+     * How long the payer's approval under a policy lasts, where a source says so; the built-in sandbox payer grants
+     * that period (PAS {@code preAuthPeriod}).
+     */
+    public record Approval(int months, String source, String verification) {}
+
     public record Policy(
             String id,
             int version,
@@ -485,7 +491,8 @@ public final class KnowledgeModel {
             String source,
             String verification,
             List<Criterion> criteria,
-            List<String> documentation) {
+            List<String> documentation,
+            @Nullable Approval approval) {
         public Policy {
             criteria = criteria == null ? List.of() : List.copyOf(criteria);
             documentation = documentation == null ? List.of() : List.copyOf(documentation);

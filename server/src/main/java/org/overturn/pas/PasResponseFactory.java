@@ -1,6 +1,8 @@
 package org.overturn.pas;
 
 import ca.uhn.fhir.context.FhirContext;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Date;
@@ -16,9 +18,12 @@ import org.hl7.fhir.r4.model.Claim;
 import org.hl7.fhir.r4.model.ClaimResponse;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StringType;
@@ -72,10 +77,15 @@ final class PasResponseFactory {
             response.setPreAuthRef(decision.preAuthRef());
         }
         int note = 0;
+        LocalDate issued = LocalDate.ofInstant(now.toInstant(), ZoneOffset.UTC);
         for (PayerDecision.ItemDecision item : decision.items()) {
             ClaimResponse.ItemComponent out = response.addItem().setItemSequence(item.sequence());
+            echoTraceNumbers(claim, out);
             ClaimResponse.AdjudicationComponent adjudication = out.addAdjudication();
             reviewAction(adjudication, item.action(), item.number());
+            if (item.action() == PayerDecision.ReviewAction.APPROVED) {
+                authorizationDates(response, out, issued, item.approvalMonths());
+            }
             if (!item.denials().isEmpty()) {
                 PayerDecision.Denial first = item.denials().get(0);
                 adjudication.setReason(new CodeableConcept(new Coding(PasProfiles.CARC, first.carc(), first.carcDisplay()))
@@ -104,6 +114,37 @@ final class PasResponseFactory {
             }
         }
         return response;
+    }
+
+    /** PAS: the response item carries the trace numbers the submitter gave the item, so it can match the two. */
+    private static void echoTraceNumbers(Claim claim, ClaimResponse.ItemComponent out) {
+        claim.getItem().stream().filter(i -> i.getSequence() == out.getItemSequence()).findFirst()
+                .ifPresent(i -> i.getExtensionsByUrl(PasProfiles.ITEM_TRACE_NUMBER).forEach(e -> out.addExtension(e.copy())));
+    }
+
+    /**
+     * An approved item's issue date and, where the policy says how long approvals last, the period it is valid (the
+     * last day included); the response's {@code preAuthPeriod} spans its items' periods.
+     */
+    private static void authorizationDates(ClaimResponse response, ClaimResponse.ItemComponent out, LocalDate issued,
+            @Nullable Integer months) {
+        out.addExtension(PasProfiles.ITEM_PRE_AUTH_ISSUE_DATE, new DateType(issued.toString()));
+        if (months == null) {
+            return;
+        }
+        LocalDate end = issued.plusMonths(months).minusDays(1);
+        out.addExtension(PasProfiles.ITEM_PRE_AUTH_PERIOD, period(issued, end));
+        Period whole = response.getPreAuthPeriod();
+        if (!whole.hasStart() || whole.getStartElement().getValueAsString().compareTo(issued.toString()) > 0) {
+            whole.setStartElement(new DateTimeType(issued.toString()));
+        }
+        if (!whole.hasEnd() || whole.getEndElement().getValueAsString().compareTo(end.toString()) < 0) {
+            whole.setEndElement(new DateTimeType(end.toString()));
+        }
+    }
+
+    private static Period period(LocalDate start, LocalDate end) {
+        return new Period().setStartElement(new DateTimeType(start.toString())).setEndElement(new DateTimeType(end.toString()));
     }
 
     private static String disposition(PayerDecision decision) {

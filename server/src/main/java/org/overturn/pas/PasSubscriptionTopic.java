@@ -63,7 +63,10 @@ final class PasSubscriptionTopic implements WriteListener, TopicContent {
                 .map(p -> PasService.providerKeys(p, this::read)).orElse(Set.of()).stream()
                 .map(k -> k.startsWith("null|") ? k.substring("null|".length()) : k)
                 .collect(Collectors.toSet());
-        List<String> context = after.getRequest().hasReference() ? List.of(after.getRequest().getReference()) : List.of();
+        // The Claim as it stands at the event (a later update of the request is a Claim of its own).
+        List<String> context = read(after.getRequest().getReference()).filter(claim -> claim.getMeta().hasVersionId())
+                .map(claim -> claim.fhirType() + "/" + claim.getIdElement().getIdPart() + "/_history/" + claim.getMeta().getVersionId())
+                .or(() -> Optional.ofNullable(after.getRequest().getReference())).stream().toList();
         events.publish(PasProfiles.SUBSCRIPTION_TOPIC, current, Map.of(PasProfiles.TOPIC_FILTER_ORG, providers), context);
     }
 

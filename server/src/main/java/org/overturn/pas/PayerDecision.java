@@ -35,6 +35,7 @@ record PayerDecision(List<ItemDecision> items, @Nullable String preAuthRef, Stri
      * @param number the item-level review number (the authorization number of an approved item)
      * @param missing documentation the payer needs before it can decide (pended items)
      * @param review why the item went to a person instead of rules (pended items), when that is the reason
+     * @param approvalMonths how long an approval lasts, where the policy's sources say (approved items)
      */
     record ItemDecision(
             int sequence,
@@ -44,7 +45,8 @@ record PayerDecision(List<ItemDecision> items, @Nullable String preAuthRef, Stri
             List<Denial> denials,
             List<String> missing,
             String policy,
-            @Nullable String review) {
+            @Nullable String review,
+            @Nullable Integer approvalMonths) {
         ItemDecision {
             denials = List.copyOf(denials);
             missing = List.copyOf(missing);

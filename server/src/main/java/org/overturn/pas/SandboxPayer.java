@@ -74,7 +74,7 @@ final class SandboxPayer {
             CodeableConcept product = product(item, request);
             if (Cancellations.itemCancelled(claim, item)) {
                 items.add(new PayerDecision.ItemDecision(item.getSequence(), name(product),
-                        PayerDecision.ReviewAction.CANCELLED, null, List.of(), List.of(), "withdrawn by the provider", null));
+                        PayerDecision.ReviewAction.CANCELLED, null, List.of(), List.of(), "withdrawn by the provider", null, null));
                 continue; // withdrawn: not decided again
             }
             Assessment assessment = assessor.assess(chart, coverage, insurer, product);
@@ -101,9 +101,9 @@ final class SandboxPayer {
         String policy = "no policy";
         return unmatched == PasProperties.Unmatched.APPROVE
                 ? new PayerDecision.ItemDecision(sequence, what, PayerDecision.ReviewAction.APPROVED,
-                        authorization + "-" + sequence, List.of(), List.of(), policy, null)
+                        authorization + "-" + sequence, List.of(), List.of(), policy, null, null)
                 : new PayerDecision.ItemDecision(sequence, what, PayerDecision.ReviewAction.PENDED, null, List.of(),
-                        List.of(), policy, reason + "; the sandbox payer refers it to a person for review");
+                        List.of(), policy, reason + "; the sandbox payer refers it to a person for review", null);
     }
 
     private static String name(CodeableConcept product) {
@@ -115,18 +115,22 @@ final class SandboxPayer {
         String policy = evaluation.policyId() + " v" + evaluation.policyVersion();
         return switch (evaluation.outcome()) {
             case CRITERIA_MET -> new PayerDecision.ItemDecision(sequence, drug, PayerDecision.ReviewAction.APPROVED,
-                    authorization + "-" + sequence, List.of(), List.of(), policy, null);
+                    authorization + "-" + sequence, List.of(), List.of(), policy, null,
+                    Optional.ofNullable(policy(evaluation).approval()).map(KnowledgeModel.Approval::months).orElse(null));
             case CRITERIA_NOT_MET -> new PayerDecision.ItemDecision(sequence, drug, PayerDecision.ReviewAction.DENIED,
-                    null, denials(evaluation), List.of(), policy, null);
+                    null, denials(evaluation), List.of(), policy, null, null);
             case INCOMPLETE -> new PayerDecision.ItemDecision(sequence, drug, PayerDecision.ReviewAction.PENDED,
-                    null, List.of(), evaluation.missingDocumentation(), policy, null);
+                    null, List.of(), evaluation.missingDocumentation(), policy, null, null);
         };
+    }
+
+    private KnowledgeModel.Policy policy(Evaluation evaluation) {
+        return knowledge.policies().stream().filter(p -> p.id().equals(evaluation.policyId())).findFirst().orElseThrow();
     }
 
     /** One denial per required criterion not met, with the reason and CARC code of the criterion's kind. */
     private List<PayerDecision.Denial> denials(Evaluation evaluation) {
-        KnowledgeModel.Policy policy = knowledge.policies().stream()
-                .filter(p -> p.id().equals(evaluation.policyId())).findFirst().orElseThrow();
+        KnowledgeModel.Policy policy = policy(evaluation);
         List<PayerDecision.Denial> out = new ArrayList<>();
         for (Evaluation.CriterionResult result : evaluation.results()) {
             if (!result.required() || result.status() != Evaluation.Status.NOT_MET) {

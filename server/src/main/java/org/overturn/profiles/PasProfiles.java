@@ -37,6 +37,15 @@ public final class PasProfiles {
      */
     public static final String INFO_CANCELLED = PAS + "modifierextension-infoCancelled";
 
+    /** On Claim.item, echoed on ClaimResponse.item: the submitter's trace number of the item (X12 2000F TRN), an Identifier. */
+    public static final String ITEM_TRACE_NUMBER = PAS + "extension-itemTraceNumber";
+
+    /** On an approved ClaimResponse.item: the date its authorization was issued. */
+    public static final String ITEM_PRE_AUTH_ISSUE_DATE = PAS + "extension-itemPreAuthIssueDate";
+
+    /** On an approved ClaimResponse.item: the Period its authorization is valid. */
+    public static final String ITEM_PRE_AUTH_PERIOD = PAS + "extension-itemPreAuthPeriod";
+
     /** PAS extension on Claim and Claim.item: the kind of certification asked for, a code of {@link #X12_1322} (UM02). */
     public static final String CERTIFICATION_TYPE = PAS + "extension-certificationType";
 

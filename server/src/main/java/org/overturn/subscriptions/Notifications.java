@@ -17,8 +17,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Turns queued rows into notification events: the focus entry (for full-resource content the focus version, or what
- * its topic carries instead) and one entry per additional-context resource (for full-resource content its current
- * version), each named by the fullUrl the status refers to.
+ * its topic carries instead) and one entry per additional-context resource (for full-resource content the version
+ * the event named, or the current one where it named none), each named by the fullUrl the status refers to.
  */
 final class Notifications {
     private final ResourceStore store;
@@ -58,9 +58,14 @@ final class Notifications {
                 continue; // not a resource of this server: nothing an entry could name
             }
             String local = target.getResourceType() + "/" + target.getIdPart();
-            Optional<Resource> current = full ? store.find(local).map(s -> (Resource) s.resource()) : Optional.empty();
-            String status = !full || current.isPresent() ? "200" : "404";
-            context.add(new NotificationFactory.Entry(base + "/" + local, current.orElse(null), Bundle.HTTPVerb.GET, local, status));
+            // A versioned reference names the version as of the event; an unversioned one reads the current version.
+            boolean versioned = target.hasVersionIdPart() && target.isVersionIdPartValidLong();
+            String url = versioned ? local + "/_history/" + target.getVersionIdPartAsLong() : local;
+            Optional<Resource> carried = !full ? Optional.empty()
+                    : versioned ? Optional.ofNullable(focusVersion(target.getResourceType(), target.getIdPart(), target.getVersionIdPartAsLong()))
+                    : store.find(local).map(s -> (Resource) s.resource());
+            String status = !full || carried.isPresent() ? "200" : "404";
+            context.add(new NotificationFactory.Entry(base + "/" + local, carried.orElse(null), Bundle.HTTPVerb.GET, url, status));
         }
         return new NotificationFactory.Event(row.eventNumber() == null ? 0 : row.eventNumber(), row.eventAt(), focus, context);
     }

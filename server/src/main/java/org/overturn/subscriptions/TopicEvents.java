@@ -18,7 +18,8 @@ public interface TopicEvents {
      * @param focus the version of the resource the event is about (the topic's resource type)
      * @param filterValues per filter name of the topic, the values this event has (identifiers as {@code system|value},
      *     references as {@code Type/id}); a Subscription filter matches when one of its values is among them
-     * @param additionalContext references ({@code Type/id}) to other resources that explain the event
+     * @param additionalContext references to other resources that explain the event: {@code Type/id/_history/n}, the
+     *     version as of the event, which full-resource notifications carry; or {@code Type/id}, its version at delivery
      */
     void publish(String topic, StoredResource focus, Map<String, ? extends Collection<String>> filterValues,
             List<String> additionalContext);

@@ -176,7 +176,9 @@ final class DeadlineReminders {
             Map<String, List<String>> filters = new HashMap<>();
             filters.put("recipient", reminder.getRecipient().stream().map(Reference::getReference).filter(r -> r != null).toList());
             filters.put("patient", patientRef == null ? List.of() : List.of(patientRef));
-            events.publish(AppealProfiles.REMINDER_TOPIC, sent, filters, List.of(taskRef));
+            // The Task as it stood when the reminder went out, not as it is when the notification is delivered.
+            String version = task.getMeta().getVersionId();
+            events.publish(AppealProfiles.REMINDER_TOPIC, sent, filters, List.of(version == null ? taskRef : taskRef + "/_history/" + version));
             log.info("Sent the {} reminder of {} (deadline {})", lead, taskRef, deadline);
             return true;
         });

@@ -241,7 +241,7 @@ class CriteriaEvaluatorTest {
         KnowledgeModel.Criterion accepting = new KnowledgeModel.Criterion("ntrk-fusion", KnowledgeModel.Kind.BIOMARKER_POSITIVE,
                 "NTRK fusion or a positive pan-TRK screen", null, null, "NTRK-fusion", null, null, null, null, null, true, "test", null, null, null, null, null, null);
         KnowledgeModel.Policy policy = new KnowledgeModel.Policy("test-screens", 1, "cigna", "larotrectinib", "2026-01-01", true,
-                "test", "UNVERIFIED", List.of(accepting), List.of());
+                "test", "UNVERIFIED", List.of(accepting), List.of(), null);
         Evaluation e = evaluator.evaluate(policy, new ChartFacts(null, List.of(), List.of(ihc), List.of(), List.of()), TODAY);
         assertThat(statuses(e)).containsEntry("ntrk-fusion", "met");
     }

@@ -127,6 +127,19 @@ public interface CrudContract extends FhirHttp {
         assertThat(fresh.status()).isEqualTo(201);
     }
 
+    /** FHIR R4 RESTful API 3.1.0.8.1 (conditional create): several matches, 412 Precondition Failed, nothing created. */
+    @Test
+    default void conditionalCreateWhenSeveralMatchThen412OutcomeAndNothingCreated() {
+        String family = "Several" + unique().replace("-", "");
+        create("Patient", patient(family, unique()));
+        create("Patient", patient(family, unique()));
+        Response again = post("Patient", patient(family, unique()), "If-None-Exist", "family=" + family);
+        assertThat(again.status()).as(again.body()).isEqualTo(412);
+        assertThat(again.json().path("resourceType").asText()).isEqualTo("OperationOutcome");
+        assertThat(again.json().path("issue").get(0).path("diagnostics").asText()).isNotBlank();
+        assertThat(get("Patient?family:exact=" + family).json().path("total").asInt()).isEqualTo(2);
+    }
+
     @Test
     default void preferHeaderWhenMinimalThenNoBodyAndWhenOperationOutcomeThenOutcome() {
         Response minimal = post("Patient", patient("Pref", unique()), "Prefer", "return=minimal");

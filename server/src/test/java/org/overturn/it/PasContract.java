@@ -63,6 +63,51 @@ public interface PasContract extends PasHttp {
                 .isEqualTo(response.path("request").path("reference").asText());
     }
 
+    /**
+     * PAS ClaimResponse profile, must-support item extensions: an approved item says when its authorization was
+     * issued and how long it is valid ({@code preAuthPeriod}, also on the ClaimResponse), and every item echoes the
+     * submitter's {@code itemTraceNumber}. The period comes from the policy's sources (Vitrakvi: one year); where
+     * they give none (Alecensa), no period is invented.
+     */
+    @Test
+    default void submitWhenApprovedThenItemsEchoTheirTraceNumbersAndCarryTheIssueDateAndThePolicysPeriod() {
+        Bundle request = pasRequest(Scenarios.LAROTRECTINIB_CA, null);
+        Claim claim = (Claim) request.getEntryFirstRep().getResource();
+        String trace = "TRN-" + unique();
+        claim.getItemFirstRep().addExtension(PasProfiles.ITEM_TRACE_NUMBER,
+                new org.hl7.fhir.r4.model.Identifier().setSystem("urn:oid:2.16.840.1.113883.3.9999.1").setValue(trace));
+        Response r = submit(request);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonNode response = r.json().path("entry").get(0).path("resource");
+        JsonNode item = response.path("item").get(0);
+        assertThat(reviewAction(item.path("adjudication").get(0))).isEqualTo("A1");
+        assertThat(extension(item, PasProfiles.ITEM_TRACE_NUMBER).path("valueIdentifier").path("value").asText()).isEqualTo(trace);
+        java.time.LocalDate issued = java.time.LocalDate.parse(extension(item, PasProfiles.ITEM_PRE_AUTH_ISSUE_DATE).path("valueDate").asText());
+        assertThat(issued.toString()).isEqualTo(response.path("created").asText().substring(0, 10));
+        JsonNode period = extension(item, PasProfiles.ITEM_PRE_AUTH_PERIOD).path("valuePeriod");
+        assertThat(period.path("start").asText()).isEqualTo(issued.toString());
+        assertThat(period.path("end").asText()).isEqualTo(issued.plusYears(1).minusDays(1).toString());
+        assertThat(response.path("preAuthPeriod")).isEqualTo(period);
+
+        Response alecensa = submit(pasRequest(Scenarios.ALECTINIB_CA, null));
+        JsonNode approved = alecensa.json().path("entry").get(0).path("resource");
+        JsonNode alecensaItem = approved.path("item").get(0);
+        assertThat(reviewAction(alecensaItem.path("adjudication").get(0))).isEqualTo("A1");
+        assertThat(extension(alecensaItem, PasProfiles.ITEM_PRE_AUTH_ISSUE_DATE).path("valueDate").asText()).isNotBlank();
+        assertThat(extension(alecensaItem, PasProfiles.ITEM_PRE_AUTH_PERIOD).isMissingNode()).isTrue();
+        assertThat(extension(alecensaItem, PasProfiles.ITEM_TRACE_NUMBER).isMissingNode()).isTrue();
+        assertThat(approved.has("preAuthPeriod")).isFalse();
+    }
+
+    private static JsonNode extension(JsonNode element, String url) {
+        for (JsonNode e : element.path("extension")) {
+            if (url.equals(e.path("url").asText())) {
+                return e;
+            }
+        }
+        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
+
     @Test
     default void submitWhenBiomarkerNegativeThenDeniedWithTheCarcOfTheKnowledge() {
         Response r = submit(pasRequest(Scenarios.ALECTINIB_CA, "biomarker-negative"));

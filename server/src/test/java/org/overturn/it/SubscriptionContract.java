@@ -306,7 +306,10 @@ public interface SubscriptionContract extends PasHttp {
             assertThat(contextEntry.path("resource").path("resourceType").asText() + "/" + contextEntry.path("resource").path("id").asText())
                     .isEqualTo(claim);
             assertThat(contextEntry.path("request").path("method").asText()).isEqualTo("GET");
-            assertThat(contextEntry.path("request").path("url").asText()).isEqualTo(claim);
+            // The Claim's version as of the event.
+            String claimVersion = contextEntry.path("resource").path("meta").path("versionId").asText();
+            assertThat(claimVersion).isNotBlank();
+            assertThat(contextEntry.path("request").path("url").asText()).isEqualTo(claim + "/_history/" + claimVersion);
             assertThat(event.path("entry").size()).isEqualTo(3);
             assertValidR4(event);
         }

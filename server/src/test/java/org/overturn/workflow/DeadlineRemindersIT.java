@@ -155,6 +155,24 @@ class DeadlineRemindersIT extends EmbeddedServerTest {
         assertThat(tasks).hasSize(1);
         assertThat(tasks.get(0).path("resource").path("id").asText()).isEqualTo(taskId);
         assertThat(tasks.get(0).path("request").path("method").asText()).isEqualTo("GET");
+
+        // The Task as it stood at the reminder, even when the notification is read after the Task changed.
+        String edited = task(patient, "in-progress").replace("{\"resourceType\":\"Task\",", "{\"resourceType\":\"Task\",\"id\":\"" + taskId + "\",");
+        assertThat(put("Task/" + taskId, edited).status()).isEqualTo(200);
+        JsonNode replay = get("Subscription/" + byPatient + "/$events?eventsSinceNumber=1&content=full-resource").json();
+        List<JsonNode> asOfEvent = new ArrayList<>();
+        replay.path("entry").forEach(e -> {
+            if (e.path("fullUrl").asText().endsWith("/Task/" + taskId)) {
+                asOfEvent.add(e);
+            }
+        });
+        assertThat(asOfEvent).hasSize(2);
+        for (JsonNode entry : asOfEvent) {
+            assertThat(entry.path("resource").path("status").asText()).isEqualTo("requested");
+            assertThat(entry.path("resource").path("meta").path("versionId").asText()).isEqualTo("1");
+            assertThat(entry.path("request").path("url").asText()).isEqualTo("Task/" + taskId + "/_history/1");
+        }
+        assertThat(get("Task/" + taskId).json().path("status").asText()).isEqualTo("in-progress");
     }
 
     @Test
