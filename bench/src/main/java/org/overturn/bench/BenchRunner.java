@@ -166,7 +166,9 @@ public final class BenchRunner {
         if (issuer == null) {
             return OVERTURN_FLAGS;
         }
-        return concat(OVERTURN_FLAGS, List.of("--overturn.security.issuers[0].issuer=" + issuer.url(),
+        // One token stands for all the load clients, so the per-client cap on requests in progress must let 8 through.
+        return concat(OVERTURN_FLAGS, List.of("--overturn.fhir.max-concurrent-requests-per-client=16",
+                "--overturn.security.issuers[0].issuer=" + issuer.url(),
                 "--overturn.security.issuers[0].jwks-uri=" + issuer.jwksUri(), "--overturn.security.audience=" + base(port)));
     }
 
