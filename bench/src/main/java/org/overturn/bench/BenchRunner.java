@@ -76,6 +76,8 @@ public final class BenchRunner {
     static final int ISSUER_PORT = 18092;
     static final String SCOPE = "system/*.cruds";
     static BenchIssuer.@org.jspecify.annotations.Nullable Running issuer;
+    /** Interleaved rounds of the side-by-side rows ({@code --rounds N}, see {@link Interleaved}); 1: the usual single pass. */
+    static int rounds = 1;
     static final int[] SWEEP = {1, 8, 32, 128};
     /** The due-date search again, from one client (results key; the scenario is task-due). */
     static final String TASK_DUE_ONE_CLIENT = "task-due-1-client";
@@ -107,6 +109,7 @@ public final class BenchRunner {
                 case "--tasks" -> tasks = Integer.parseInt(args[++i]);
                 case "--systems" -> onlySystems = List.of(args[++i].split(","));
                 case "--scenarios" -> onlyScenarios = List.of(args[++i].split(","));
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--security" -> security = switch (args[++i]) {
                     case "on" -> true;
                     case "off" -> false;
@@ -114,8 +117,13 @@ public final class BenchRunner {
                 };
                 default -> throw new IllegalArgumentException("options: --requests N, --quick, --root DIR (the repository), --tasks N,"
                         + " --systems a,b (of " + String.join(", ", FLOOR, HAPI, HAPI_LAUNCHER, EMBEDDED, EXTERNAL, EXTERNAL_JAR) + "),"
-                        + " --scenarios a,b (names as in the results, plus concurrency), --security on|off (default on)");
+                        + " --scenarios a,b (names as in the results, plus concurrency), --security on|off (default on),"
+                        + " --rounds N (the side-by-side rows only, HAPI JPA and Overturn interleaved, N rounds each)");
             }
+        }
+        if (rounds > 1) {
+            runInterleaved(root, requests);
+            return;
         }
         List<SystemResult> results = run(root, requests, quick);
         Report.write(root, results, requests, quick);
@@ -176,6 +184,44 @@ public final class BenchRunner {
         return "http://127.0.0.1:" + port + "/fhir";
     }
 
+    /** The side-by-side rows in the order they are measured and reported: each scenario at 8 clients and at 1, then mixed. */
+    static List<String> sideBySideRows() {
+        List<String> rows = new ArrayList<>();
+        for (String scenario : SIDE_BY_SIDE) {
+            rows.add(scenario);
+            rows.add(scenario + ONE_CLIENT);
+        }
+        rows.add("mixed");
+        rows.add(MIXED_ONE_CLIENT);
+        return rows;
+    }
+
+    /** The token Overturn's load carries ({@link #security}), or null: none for the other systems or in development mode. */
+    static @org.jspecify.annotations.Nullable String tokenFor(SystemDef def) throws com.nimbusds.jose.JOSEException {
+        return issuer != null && def.name().startsWith("overturn") ? issuer.token(base(def.port()), SCOPE, null) : null;
+    }
+
+    private static void runInterleaved(Path root, int requests) throws Exception {
+        BenchPostgres postgres = BenchPostgres.start(root.resolve("bench/target/postgres"));
+        if (postgres != null) {
+            pgUrl = postgres.url();
+            pgPort = BenchPostgres.PORT;
+        }
+        issuer = security ? BenchIssuer.start(ISSUER_PORT) : null;
+        try {
+            List<SystemDef> systems = systems(root, false);
+            dropSchemas(systems.stream().filter(s -> s.name().equals(HAPI) || s.name().equals(EXTERNAL)).toList());
+            Interleaved.run(root, systems, rounds, requests);
+        } finally {
+            if (issuer != null) {
+                issuer.close();
+            }
+            if (postgres != null) {
+                postgres.close();
+            }
+        }
+    }
+
     static List<SystemResult> run(Path root, int requests, boolean quick) throws Exception {
         issuer = security && !quick ? BenchIssuer.start(ISSUER_PORT) : null;
         try {
@@ -228,8 +274,7 @@ public final class BenchRunner {
             }
             String label = def.label() + launcherNote(def, root);
             // Only Overturn checks tokens; the baseline and the floor get none (they would ignore it).
-            LoadDriver.useToken(issuer != null && def.name().startsWith("overturn")
-                    ? issuer.token(base(def.port()), SCOPE, null) : null);
+            LoadDriver.useToken(tokenFor(def));
             System.err.printf(Locale.ROOT, "%s: warm start%n", def.name());
             try (ServerProcess p = ServerProcess.start(def.command(), def.env(), def.port(), logs.resolve(def.name() + ".log"), def.dataMarker())) {
                 long jvmRss = p.jvmRssMib();
@@ -321,7 +366,7 @@ public final class BenchRunner {
         return r.withGc(server.gcPauses(java.time.Instant.ofEpochMilli(r.fromEpochMs()), java.time.Instant.ofEpochMilli(r.toEpochMs())));
     }
 
-    private static boolean selected(String scenario) {
+    static boolean selected(String scenario) {
         return onlyScenarios.isEmpty() || onlyScenarios.contains(scenario);
     }
 

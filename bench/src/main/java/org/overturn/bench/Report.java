@@ -241,13 +241,7 @@ final class Report {
         md.append("## Side by side with HAPI JPA (same PostgreSQL, autovacuum on, no ANALYZE by hand)\n\n");
         md.append("| scenario | clients | HAPI JPA req/s | Overturn req/s | ratio | HAPI JPA p50 / p99 / max ms | Overturn p50 / p99 / max ms "
                 + "| p99 ratio | 2x and p99 no worse | GC pauses HAPI JPA / Overturn (n, longest ms) |\n|---|---:|---:|---:|---:|---:|---:|---:|---|---:|\n");
-        List<String> rows = new ArrayList<>();
-        for (String scenario : BenchRunner.SIDE_BY_SIDE) {
-            rows.add(scenario);
-            rows.add(scenario + BenchRunner.ONE_CLIENT);
-        }
-        rows.add("mixed");
-        rows.add(BenchRunner.MIXED_ONE_CLIENT);
+        List<String> rows = new ArrayList<>(BenchRunner.sideBySideRows());
         rows.add("fresh-load");
         for (String row : rows) {
             LoadDriver.Result h = hapi.get().scenarios().get(row);

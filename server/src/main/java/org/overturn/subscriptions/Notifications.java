@@ -38,7 +38,7 @@ final class Notifications {
         boolean full = content.equals(BackportProfiles.FULL_RESOURCE);
         NotificationFactory.Entry focus = focus(base, type, id, version, null);
         if (full) {
-            Resource stored = focusVersion(type, id, version);
+            Resource stored = storedVersion(type, id, version);
             TopicContent special = contents.get(row.topic());
             if (stored != null && special != null) {
                 Resource carried = special.fullResource(stored, serverBase);
@@ -62,7 +62,7 @@ final class Notifications {
             boolean versioned = target.hasVersionIdPart() && target.isVersionIdPartValidLong();
             String url = versioned ? local + "/_history/" + target.getVersionIdPartAsLong() : local;
             Optional<Resource> carried = !full ? Optional.empty()
-                    : versioned ? Optional.ofNullable(focusVersion(target.getResourceType(), target.getIdPart(), target.getVersionIdPartAsLong()))
+                    : versioned ? Optional.ofNullable(storedVersion(target.getResourceType(), target.getIdPart(), target.getVersionIdPartAsLong()))
                     : store.find(local).map(s -> (Resource) s.resource());
             String status = !full || carried.isPresent() ? "200" : "404";
             context.add(new NotificationFactory.Entry(base + "/" + local, carried.orElse(null), Bundle.HTTPVerb.GET, url, status));
@@ -77,7 +77,7 @@ final class Notifications {
                 created ? Bundle.HTTPVerb.POST : Bundle.HTTPVerb.PUT, created ? type : type + "/" + id, created ? "201" : "200");
     }
 
-    private @Nullable Resource focusVersion(String type, String id, long version) {
+    private @Nullable Resource storedVersion(String type, String id, long version) {
         try {
             StoredResource stored = store.vread(type, id, version);
             return (Resource) stored.resource();
