@@ -415,7 +415,10 @@ public final class LoadDriver {
             body = body.replace(target.unique(), target.unique().equals(HOOK_INSTANCE)
                     ? "\"hookInstance\":\"" + java.util.UUID.randomUUID() + "\"" : java.util.UUID.randomUUID().toString());
         }
-        return authorized(HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : base + path)))
+        // The token is the FHIR API's; a CDS Hooks call (an absolute URL outside the base) carries the hook's own JWT.
+        HttpRequest.Builder builder = path.startsWith("http") ? HttpRequest.newBuilder(URI.create(path))
+                : authorized(HttpRequest.newBuilder(URI.create(base + path)));
+        return builder
                 .timeout(TIMEOUT)
                 .header("Accept", target.contentType())
                 .header("Content-Type", target.contentType())
