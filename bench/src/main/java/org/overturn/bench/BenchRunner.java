@@ -174,8 +174,9 @@ public final class BenchRunner {
         if (issuer == null) {
             return OVERTURN_FLAGS;
         }
-        // One token stands for all the load clients, so the per-client cap on requests in progress must let 8 through.
-        return concat(OVERTURN_FLAGS, List.of("--overturn.fhir.max-concurrent-requests-per-client=16",
+        // One token stands for every load client (up to 128 in the read sweep), where a deployment has one per client,
+        // so the per-client cap on requests in progress must let them all through.
+        return concat(OVERTURN_FLAGS, List.of("--overturn.fhir.max-concurrent-requests-per-client=" + 2 * SWEEP[SWEEP.length - 1],
                 "--overturn.security.issuers[0].issuer=" + issuer.url(),
                 "--overturn.security.issuers[0].jwks-uri=" + issuer.jwksUri(), "--overturn.security.audience=" + base(port)));
     }
