@@ -64,6 +64,44 @@ class SecurityConfig {
         return org.springframework.security.config.observation.SecurityObservationSettings.noObservations();
     }
 
+    /**
+     * Spring Security wraps its filter chain in one that first looks up, for every request, the Spring MVC handler
+     * that would serve it ({@code HandlerMappingIntrospector}'s cache, kept for MVC request matchers and MVC CORS).
+     * Overturn uses neither: its matchers are path patterns, CORS is {@code platform.CorsConfig}, and the FHIR API is
+     * a servlet of its own that Spring MVC never serves, so the lookup is waste on every FHIR request (about a tenth
+     * of a point read's CPU, docs/benchmarks.md). This takes that wrapper off again (what it wrapped, the chain and
+     * the request-path parse its path matchers use, stays). Should a Spring Security version wrap it differently, the
+     * wrapper stays (slower, not wrong) and the start log says so.
+     */
+    @Bean
+    static org.springframework.beans.factory.config.BeanFactoryPostProcessor chainWithoutMvcLookup() {
+        return beanFactory -> {
+            if (!(beanFactory instanceof org.springframework.beans.factory.support.BeanDefinitionRegistry registry)
+                    || !registry.containsBeanDefinition(CHAIN)) {
+                return;
+            }
+            org.springframework.beans.factory.config.BeanDefinition chain = registry.getBeanDefinition(CHAIN);
+            String type = chain.getBeanClassName();
+            if (type == null || !type.endsWith("WebMvcSecurityConfiguration$CompositeFilterChainProxy")) {
+                return;
+            }
+            var arguments = chain.getConstructorArgumentValues();
+            var first = arguments.getArgumentCount() == 1 ? arguments.getIndexedArgumentValue(0, null) : null;
+            if (first != null && first.getValue() instanceof java.util.List<?> filters
+                    && filters.size() == 2
+                    && filters.get(1) instanceof org.springframework.beans.factory.config.BeanDefinition plain) {
+                registry.removeBeanDefinition(CHAIN);
+                registry.registerBeanDefinition(CHAIN, plain);
+            } else {
+                log.warn("Spring Security's filter chain is wrapped in a way this version does not know; every request"
+                        + " keeps its Spring MVC handler lookup");
+            }
+        };
+    }
+
+    /** The bean Spring Boot registers as the security filter. */
+    static final String CHAIN = "springSecurityFilterChain";
+
     /** Spring Security's firewall with header checks that do not cost a regular expression per read ({@link HeaderCharacters}). */
     @Bean
     org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer firewall() {

@@ -97,6 +97,15 @@ class SmartSecurityIT extends ServerTest {
         observationB = createAs(admin, "Observation", observation(patientB, "B"));
     }
 
+    /** The checks below pass through a chain without the per-request Spring MVC handler lookup wrapped around it. */
+    @Test
+    void securityChainWhenIssuersTrustedThenNoSpringMvcHandlerLookupWrapsIt() {
+        Object chain = context.getBean("springSecurityFilterChain");
+        assertThat(chain.getClass().getName()).doesNotContain("WebMvcSecurityConfiguration");
+        assertThat(chain).isInstanceOf(org.springframework.security.web.FilterChainProxy.class);
+        assertThat(((org.springframework.security.web.FilterChainProxy) chain).getFilterChains()).hasSize(1);
+    }
+
     // ---- item 1: every attack on the token is a 401 with an OperationOutcome, on every path ----
 
     @Test
