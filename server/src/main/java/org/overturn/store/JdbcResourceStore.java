@@ -501,8 +501,18 @@ final class JdbcResourceStore implements ResourceStore {
 
         /** One step per table with rows: its inserts come from one array per column. */
         void insert(WriteStatement w) {
-            byTable.forEach((table, rows) ->
-                    w.manyRows(table, "res_type text, res_id text, patient_id text, " + INDEX_COLUMNS.get(table), rows));
+            byTable.forEach((table, rows) -> w.manyRows(table, columns(table), rows));
+        }
+
+        /** The rows of one resource replace its rows in every index table, only those that differ being written. */
+        void replace(WriteStatement w, String type, String id) {
+            for (String table : INDEX_TABLES) {
+                w.replaceRows(table, columns(table), type, id, byTable.getOrDefault(table, List.of()));
+            }
+        }
+
+        private static String columns(String table) {
+            return "res_type text, res_id text, patient_id text, " + INDEX_COLUMNS.get(table);
         }
     }
 
@@ -515,7 +525,7 @@ final class JdbcResourceStore implements ResourceStore {
 
     /**
      * The whole write of a version as one statement (one round trip): the current row, the version row and, as
-     * data-modifying CTEs, the old index rows deleted and the new ones inserted from arrays.
+     * data-modifying CTEs, the index rows from arrays (on an update, only those that changed deleted and inserted).
      */
     private static WriteStatement versionWrite(String type, String id, long version, Instant now, String method,
             String content, IndexRows rows, boolean exists) {
@@ -524,14 +534,20 @@ final class JdbcResourceStore implements ResourceStore {
         if (exists) {
             w.step("update resource set version = ?, last_updated = ?, deleted = false, patient_id = ?, content = ?"
                     + " where res_type = ? and res_id = ?", version, SqlSearch.utc(now), p, content, type, id);
-            deleteIndexes(w, type, id);
         } else {
             w.step("insert into resource (res_type, res_id, version, last_updated, deleted, patient_id, content)"
                     + " values (?, ?, ?, ?, false, ?, ?)", type, id, version, SqlSearch.utc(now), p, content);
         }
         w.step("insert into resource_version (res_type, res_id, version, last_updated, deleted, method, patient_id, content)"
                 + " values (?, ?, ?, ?, false, ?, ?, ?)", type, id, version, SqlSearch.utc(now), method, p, content);
-        indexRows(w, type, id, rows);
+        IndexBatch batch = new IndexBatch();
+        batch.add(type, id, rows);
+        if (exists) {
+            // most updates change a few values: the index rows that stay equal are not rewritten (nor left dead)
+            batch.replace(w, type, id);
+        } else {
+            batch.insert(w);
+        }
         return w;
     }
 

@@ -30,31 +30,76 @@ final class WriteStatement {
      * with its SQL type ("res_type text, res_id text, ..."), in the order each row gives its values. A {@code text[]}
      * column takes a {@code List<String>} per row (sent joined by the unit separator, which no value holds).
      */
-    @SuppressWarnings("unchecked")
     void manyRows(String table, String columns, List<Object[]> rows) {
         if (rows.isEmpty()) {
             return;
         }
-        String[] defs = columns.split(",\\s*");
-        StringBuilder names = new StringBuilder();
-        StringBuilder selects = new StringBuilder();
-        StringBuilder arrays = new StringBuilder();
-        List<Object> cells = new ArrayList<>();
-        for (int c = 0; c < defs.length; c++) {
-            String[] nameType = defs[c].trim().split(" ");
-            boolean list = nameType[1].endsWith("[]");
-            names.append(c > 0 ? ", " : "").append(nameType[0]);
-            selects.append(c > 0 ? ", " : "").append(list ? "string_to_array(u." + nameType[0] + ", chr(31))" : "u." + nameType[0]);
-            arrays.append(c > 0 ? ", " : "").append("?::").append(list ? "text" : nameType[1]).append("[]");
-            String[] column = new String[rows.size()];
-            for (int r = 0; r < rows.size(); r++) {
-                Object value = rows.get(r)[c];
-                column[r] = list ? String.join(UNIT_SEPARATOR, (List<String>) value) : text(value);
-            }
-            cells.add(column);
+        Rows given = new Rows(columns, rows);
+        step("insert into " + table + " (" + given.names + ") select " + given.selects + " from unnest(" + given.arrays
+                + ") as u(" + given.names + ")", given.cells.toArray());
+    }
+
+    /**
+     * Makes one resource's rows in a table those given, touching only the rows that differ: rows the table holds and
+     * {@code rows} lacks are deleted, rows {@code rows} has and the table lacks are inserted, equal rows stay. An update
+     * that changes one value rewrites one index row, not all of them, and leaves that few dead rows for vacuum.
+     * {@code columns} as for {@link #manyRows}, starting with "res_type text, res_id text"; the caller holds the
+     * resource's row lock, so nobody else writes these rows meanwhile.
+     */
+    void replaceRows(String table, String columns, String type, String id, List<Object[]> rows) {
+        if (rows.isEmpty()) {
+            step("delete from " + table + " where res_type = ? and res_id = ?", type, id);
+            return;
         }
-        step("insert into " + table + " (" + names + ") select " + selects + " from unnest(" + arrays + ") as u(" + names + ")",
-                cells.toArray());
+        Rows given = new Rows(columns, rows);
+        String wanted = "s" + steps;
+        step("select " + given.selects + " from unnest(" + given.arrays + ") as u(" + given.names + ")",
+                given.cells.toArray());
+        StringBuilder same = new StringBuilder();
+        for (int c = 0; c < given.defs.length; c++) {
+            String name = given.defs[c][0];
+            if (name.equals("res_type") || name.equals("res_id")) {
+                continue;
+            }
+            // numeric as text: 1.0 and 1.00 are equal numbers but not the same stored precision
+            String cast = given.defs[c][1].equals("numeric") ? "::text" : "";
+            same.append(" and n.").append(name).append(cast).append(" is not distinct from i.").append(name).append(cast);
+        }
+        step("delete from " + table + " i where i.res_type = ? and i.res_id = ? and not exists (select 1 from " + wanted
+                + " n where true" + same + ")", type, id);
+        step("insert into " + table + " (" + given.names + ") select " + given.names + " from " + wanted + " n"
+                + " where not exists (select 1 from " + table + " i where i.res_type = ? and i.res_id = ?" + same + ")",
+                type, id);
+    }
+
+    /** Rows as one array per column, with the SQL that turns the arrays back into rows. */
+    private static final class Rows {
+        final String[][] defs;
+        final StringBuilder names = new StringBuilder();
+        final StringBuilder selects = new StringBuilder();
+        final StringBuilder arrays = new StringBuilder();
+        final List<Object> cells = new ArrayList<>();
+
+        @SuppressWarnings("unchecked")
+        Rows(String columns, List<Object[]> rows) {
+            String[] parts = columns.split(",\\s*");
+            defs = new String[parts.length][];
+            for (int c = 0; c < parts.length; c++) {
+                String[] nameType = parts[c].trim().split(" ");
+                defs[c] = nameType;
+                boolean list = nameType[1].endsWith("[]");
+                names.append(c > 0 ? ", " : "").append(nameType[0]);
+                selects.append(c > 0 ? ", " : "")
+                        .append(list ? "string_to_array(u." + nameType[0] + ", chr(31)) as " + nameType[0] : "u." + nameType[0]);
+                arrays.append(c > 0 ? ", " : "").append("?::").append(list ? "text" : nameType[1]).append("[]");
+                String[] column = new String[rows.size()];
+                for (int r = 0; r < rows.size(); r++) {
+                    Object value = rows.get(r)[c];
+                    column[r] = list ? String.join(UNIT_SEPARATOR, (List<String>) value) : text(value);
+                }
+                cells.add(column);
+            }
+        }
     }
 
     private static final String UNIT_SEPARATOR = "\u001f";

@@ -258,6 +258,32 @@ public interface SearchContract extends FhirHttp {
         assertThat(ids(get(scope + "&value-quantity=ap85"))).containsExactly(high);
     }
 
+    /** An update rewrites only the index rows that changed: what changed is found by its new value alone. */
+    @Test
+    default void searchAfterUpdateWhenSomeValuesChangeThenNewValuesMatchOldOnesNotAndUnchangedStill() {
+        String u = unique();
+        String p = patientNamed("Upd" + u, "U", "1970-02-02", "Dayton");
+        String other = patientNamed("Upd" + u + "b", "V", "1970-02-02", "Dayton");
+        String id = observation(p, "14017-8", "2025-01-01", "1.0");
+        String updated = """
+                {"resourceType":"Observation","id":"%s","status":"final",
+                 "code":{"coding":[{"system":"http://loinc.org","code":"14017-8","display":"Test 14017-8"}],"text":"Lab 14017-8"},
+                 "subject":{"reference":"Patient/%s"},"effectiveDateTime":"2025-06-01",
+                 "valueQuantity":{"value":1.00,"unit":"%%","system":"http://unitsofmeasure.org","code":"%%"}}
+                """;
+        assertThat(put("Observation/" + id, updated.formatted(id, p)).status()).isEqualTo(200);
+        String scope = "Observation?subject=Patient/" + p;
+        assertThat(ids(get(scope + "&code=http://loinc.org|14017-8"))).containsExactly(id);
+        assertThat(ids(get(scope + "&date=2025-06-01"))).containsExactly(id);
+        assertThat(ids(get(scope + "&date=2025-01-01"))).isEmpty();
+        assertThat(ids(get(scope + "&value-quantity=1.00"))).containsExactly(id);
+        // moved to another patient: found there alone, with every value
+        assertThat(put("Observation/" + id, updated.formatted(id, other)).status()).isEqualTo(200);
+        assertThat(ids(get(scope))).isEmpty();
+        assertThat(ids(get("Observation?subject=Patient/" + other + "&code=14017-8&date=2025-06-01"))).containsExactly(id);
+        assertThat(ids(get("Observation?patient=" + other + "&value-quantity=1"))).containsExactly(id);
+    }
+
     @Test
     default void pagingWhenMoreThanCountThenNextLinksWalkAllResultsOnce() {
         String u = unique();
