@@ -23,6 +23,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Claim;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.overturn.platform.ErrorCode;
@@ -145,7 +146,9 @@ public final class PasBundleReader {
         }
         checkPasElements(claim, inquiry);
         nameEarlierClaims(claim, entries, keys);
-        return assignIds(entries, targets, reached, ignored);
+        PasRequest read = assignIds(entries, targets, reached, ignored);
+        Identifier transaction = bundle.hasIdentifier() && bundle.getIdentifier().hasValue() ? bundle.getIdentifier().copy() : null;
+        return new PasRequest(read.claim(), read.resources(), read.byReference(), read.ignored(), transaction);
     }
 
     /** Entries that the first Claim's related.claim points at: the earlier requests a claim update replaces. */
@@ -313,7 +316,7 @@ public final class PasBundleReader {
             resources.add(resource);
             byReference.put(ids.get(i), resource);
         }
-        return new PasRequest((Claim) resources.get(0), resources, byReference, ignored);
+        return new PasRequest((Claim) resources.get(0), resources, byReference, ignored, null);
     }
 
     /** Every populated Reference with a literal reference, with its FHIRPath-like path below the resource. */

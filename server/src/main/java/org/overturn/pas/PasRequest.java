@@ -4,16 +4,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.Claim;
+import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A checked PAS request (or inquiry) Bundle: the Claim first, then every resource it references, each with a new
  * server id and every reference rewritten to {@code Type/id}, so the resources can be stored as they are.
  *
  * @param ignored the entries the Claim does not reach ("Bundle.entry[3] (PractitionerRole)"), left out
+ * @param transaction the Bundle's identifier, the submitter's transaction identifier (X12 BHT03) that the response
+ *     Bundle carries back, if it had one
  */
-public record PasRequest(Claim claim, List<Resource> resources, Map<String, Resource> byReference, List<String> ignored) {
+public record PasRequest(Claim claim, List<Resource> resources, Map<String, Resource> byReference, List<String> ignored,
+        @Nullable Identifier transaction) {
 
     public PasRequest {
         resources = List.copyOf(resources);

@@ -309,6 +309,16 @@ final class PasResponseFactory {
      * the time it was built.
      */
     Bundle bundle(String serverBase, Resource first, Function<String, Optional<Resource>> read, Date now) {
+        return bundle(serverBase, first, read, now, null);
+    }
+
+    /**
+     * The same, identified by {@code transaction} when the request Bundle that this one answers or forwards had an
+     * identifier: PAS calls it the submitter's transaction identifier (X12 BHT03), and its examples answer a request
+     * with a response Bundle of the same identifier.
+     */
+    Bundle bundle(String serverBase, Resource first, Function<String, Optional<Resource>> read, Date now,
+            @Nullable Identifier transaction) {
         Map<String, Resource> found = new LinkedHashMap<>();
         found.put(reference(first), first);
         Deque<Resource> queue = new ArrayDeque<>(List.of(first));
@@ -325,8 +335,9 @@ final class PasResponseFactory {
             }
         }
         Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION).setTimestamp(now);
-        // PAS Bundles carry an identifier (must-support, the X12 transaction's trace): each Bundle built is a new one.
-        bundle.setIdentifier(new Identifier().setSystem("urn:ietf:rfc:3986").setValue("urn:uuid:" + UUID.randomUUID()));
+        // PAS Bundles carry an identifier (must-support, the X12 transaction's trace): the request's, else a new one.
+        bundle.setIdentifier(transaction != null ? transaction.copy()
+                : new Identifier().setSystem("urn:ietf:rfc:3986").setValue("urn:uuid:" + UUID.randomUUID()));
         String base = serverBase.endsWith("/") ? serverBase.substring(0, serverBase.length() - 1) : serverBase;
         found.forEach((ref, resource) -> bundle.addEntry().setFullUrl(base + "/" + ref).setResource(resource));
         // Every caller passes resources as the store wrote or read them: the edge may answer with their stored JSON.

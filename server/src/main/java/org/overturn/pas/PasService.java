@@ -96,7 +96,7 @@ public final class PasService {
                             + "|" + identifier.getValue() + " belongs to a request another client submitted; give the"
                             + " request a new identifier", "Claim.identifier");
                 }
-                return answered(written.stored(), identifier, serverBase, now);
+                return answered(written.stored(), identifier, serverBase, now, request.transaction());
             }
             String caller = client.get().orElse(null);
             if (caller != null) {
@@ -127,18 +127,20 @@ public final class PasService {
                 // Same transaction as the Claim: the request is forwarded exactly when it was accepted.
                 outbox.enqueue(token(identifier), claim.getIdElement().getIdPart(), response.getIdElement().getIdPart(),
                         task.getIdElement().getIdPart(), route.get().endpoint().toString(),
-                        responses.json(responses.bundle(serverBase, claim, lookup, now)), now.toInstant());
+                        responses.json(responses.bundle(serverBase, claim, lookup, now, request.transaction())),
+                        now.toInstant());
             }
-            return responses.bundle(serverBase, response, lookup, now);
+            return responses.bundle(serverBase, response, lookup, now, request.transaction());
         });
     }
 
-    private Bundle answered(StoredResource claim, Identifier identifier, String serverBase, Date now) {
+    private Bundle answered(StoredResource claim, Identifier identifier, String serverBase, Date now,
+            @Nullable Identifier transaction) {
         ClaimResponse response = currentResponse(claim.id()).orElseThrow(() -> new OverturnException(ErrorCode.BUSINESS_RULE,
                 "Claim/" + claim.id() + " already has the identifier " + identifier.getSystem() + "|" + identifier.getValue()
                         + " but was not submitted through Claim/$submit; give the request a new identifier",
                 "Claim.identifier"));
-        return responses.bundle(serverBase, response, this::read, now);
+        return responses.bundle(serverBase, response, this::read, now, transaction);
     }
 
     /** The ClaimResponse the PA Task of a submitted Claim points at, if the Claim came through $submit. */
@@ -206,7 +208,7 @@ public final class PasService {
                 continue; // another provider's request: not this caller's to know of
             }
             currentResponse(match.getIdElement().getIdPart()).ifPresent(response -> result.addParameter()
-                    .setName("return").setResource(responses.bundle(serverBase, response, this::read, now)));
+                    .setName("return").setResource(responses.bundle(serverBase, response, this::read, now, inquiry.transaction())));
         }
         return result;
     }

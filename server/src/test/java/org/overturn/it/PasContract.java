@@ -30,7 +30,7 @@ public interface PasContract extends PasHttp {
         JsonNode bundle = r.json();
         assertThat(bundle.path("resourceType").asText()).isEqualTo("Bundle");
         assertThat(bundle.path("type").asText()).isEqualTo("collection");
-        // PAS Response Bundle: identifier and timestamp are must-support; every Bundle its own identifier.
+        // PAS Response Bundle: identifier and timestamp are must-support; a request without one gets a new one.
         assertThat(bundle.path("identifier").path("system").asText()).isEqualTo("urn:ietf:rfc:3986");
         assertThat(bundle.path("identifier").path("value").asText()).startsWith("urn:uuid:");
         assertThat(bundle.path("timestamp").asText()).isNotBlank();
@@ -161,6 +161,36 @@ public interface PasContract extends PasHttp {
         Response r = submit(pasRequest(Scenarios.ALECTINIB_CA, "biomarker-pending"));
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(reviewAction(adjudication(r.json()))).isEqualTo("A4");
+    }
+
+    /**
+     * PAS Request and Response Bundle.identifier, the submitter's transaction identifier (X12 BHT03): the answer to a
+     * request or an inquiry carries the identifier its Bundle came with (as the IG's request and response examples do).
+     */
+    @Test
+    default void submitAndInquireWhenTheBundleHasAnIdentifierThenTheAnswerCarriesTheSame() {
+        String system = "http://overturn.example.org/submitter-transaction";
+        Bundle request = pasRequest(Scenarios.ALECTINIB_CA, null);
+        request.setIdentifier(new org.hl7.fhir.r4.model.Identifier().setSystem(system).setValue("TX-" + unique()));
+        Response r = submit(request);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().path("identifier").path("system").asText()).isEqualTo(system);
+        assertThat(r.json().path("identifier").path("value").asText()).isEqualTo(request.getIdentifier().getValue());
+        String responseId = r.json().path("entry").get(0).path("resource").path("id").asText();
+
+        // A resubmission is a transaction of its own: the same answer, under its identifier.
+        request.getIdentifier().setValue("TX-" + unique());
+        Response again = submit(request);
+        assertThat(again.json().path("entry").get(0).path("resource").path("id").asText()).isEqualTo(responseId);
+        assertThat(again.json().path("identifier").path("value").asText()).isEqualTo(request.getIdentifier().getValue());
+
+        Bundle inquiry = PasBundles.inquiry(request, "INQ-" + unique());
+        inquiry.setIdentifier(new org.hl7.fhir.r4.model.Identifier().setSystem(system).setValue("TX-" + unique()));
+        Response found = post("Claim/$inquire", PasBundles.json(inquiry));
+        assertThat(found.status()).as(found.body()).isEqualTo(200);
+        JsonNode answer = found.json().path("parameter").get(0).path("resource");
+        assertThat(answer.path("entry").get(0).path("resource").path("id").asText()).isEqualTo(responseId);
+        assertThat(answer.path("identifier").path("value").asText()).isEqualTo(inquiry.getIdentifier().getValue());
     }
 
     @Test
