@@ -146,9 +146,8 @@ public final class PasBundleReader {
         }
         checkPasElements(claim, inquiry);
         nameEarlierClaims(claim, entries, keys);
-        PasRequest read = assignIds(entries, targets, reached, ignored);
         Identifier transaction = bundle.hasIdentifier() && bundle.getIdentifier().hasValue() ? bundle.getIdentifier().copy() : null;
-        return new PasRequest(read.claim(), read.resources(), read.byReference(), read.ignored(), transaction);
+        return assignIds(entries, targets, reached, ignored, transaction);
     }
 
     /** Entries that the first Claim's related.claim points at: the earlier requests a claim update replaces. */
@@ -296,7 +295,8 @@ public final class PasBundleReader {
 
     /** New server ids for every entry the Claim reaches, and every reference rewritten to the target's Type/id. */
     private static PasRequest assignIds(
-            List<Bundle.BundleEntryComponent> entries, Map<Reference, Integer> targets, boolean[] reached, List<String> ignored) {
+            List<Bundle.BundleEntryComponent> entries, Map<Reference, Integer> targets, boolean[] reached, List<String> ignored,
+            @Nullable Identifier transaction) {
         List<String> ids = new ArrayList<>();
         for (Bundle.BundleEntryComponent entry : entries) {
             ids.add(entry.getResource().fhirType() + "/" + UUID.randomUUID());
@@ -316,7 +316,7 @@ public final class PasBundleReader {
             resources.add(resource);
             byReference.put(ids.get(i), resource);
         }
-        return new PasRequest((Claim) resources.get(0), resources, byReference, ignored, null);
+        return new PasRequest((Claim) resources.get(0), resources, byReference, ignored, transaction);
     }
 
     /** Every populated Reference with a literal reference, with its FHIRPath-like path below the resource. */
