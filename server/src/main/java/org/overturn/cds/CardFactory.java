@@ -7,9 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.CanonicalType;
 import org.hl7.fhir.r4.model.CodeType;
@@ -66,6 +68,26 @@ final class CardFactory {
         return new CdsJson.Card(UUID.randomUUID().toString(),
                 shorten("Overturn could not read part of the chart: " + String.join(", ", problems.keySet())),
                 detail.toString(), "warning", SOURCE, List.of());
+    }
+
+    /**
+     * CRD's External Reference card: the published pages of the ordered drugs (label, trial record or search), each
+     * link of type absolute; none when the knowledge names no shown page for them. One card for the whole call, so
+     * that each order still gets one card of its own and the sources come once.
+     */
+    Optional<CdsJson.Card> references(Collection<KnowledgeModel.Drug> drugs) {
+        List<KnowledgeModel.Drug> named = drugs.stream().filter(d -> d.references().stream().anyMatch(KnowledgeModel.PublishedLink::shown)).toList();
+        if (named.isEmpty()) {
+            return Optional.empty();
+        }
+        List<CdsJson.Link> links = named.stream().flatMap(d -> d.references().stream())
+                .filter(KnowledgeModel.PublishedLink::shown)
+                .map(r -> new CdsJson.Link(r.label(), r.url(), "absolute", null))
+                .toList();
+        String names = String.join(" and ", named.stream().map(KnowledgeModel.Drug::displayName).toList());
+        return Optional.of(new CdsJson.Card(UUID.randomUUID().toString(), shorten("Published sources for " + names),
+                "Published pages on " + names + ", to check what the coverage criteria cite.",
+                "info", SOURCE, links));
     }
 
     CdsJson.Card assessment(Assessment a, CdsJson.@Nullable Link launch) {

@@ -26,6 +26,7 @@ import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.overturn.assessment.Assessment;
 import org.overturn.criteria.Knowledge;
+import org.overturn.criteria.KnowledgeModel;
 import org.overturn.assessment.Assessor;
 import org.overturn.eligibility.EligibilityService;
 import org.overturn.platform.Canonical;
@@ -159,6 +160,7 @@ final class CoverageHookService {
         Organization payor = payor(coverage, resources);
         List<CdsJson.Card> out = new ArrayList<>();
         List<CdsJson.Action> actions = new ArrayList<>();
+        Map<String, KnowledgeModel.Drug> assessedDrugs = new LinkedHashMap<>();
         for (MedicationRequest order : orders) {
             if (!order.hasMedicationCodeableConcept()) {
                 continue;
@@ -169,6 +171,7 @@ final class CoverageHookService {
                 // not a drug any payer policy governs (a prior therapy, an ordinary prescription): a card would be alert fatigue
                 continue;
             }
+            assessedDrugs.putIfAbsent(assessment.drug().get().id(), assessment.drug().get());
             out.add(cards.assessment(assessment, recordAndLink(call, patientId, coverage, payor, order, assessment, smartLaunchUrl)));
             // Without the payer's rules (no evaluation) Overturn has nothing to assert on the payer's behalf.
             if (!hook.equals("patient-view") && assessment.evaluation().isPresent()) {
@@ -178,6 +181,7 @@ final class CoverageHookService {
         if (!problems.isEmpty() && !out.isEmpty()) { // what could not be read matters only to an assessed order
             out.add(cards.partial(problems));
         }
+        cards.references(assessedDrugs.values()).ifPresent(out::add);
         return new CdsJson.Response(out, actions);
     }
 

@@ -30,6 +30,7 @@ public final class KnowledgeLoader {
             Set.of(KnowledgeModel.VERIFIED, KnowledgeModel.SECONDARY, KnowledgeModel.UNVERIFIED);
     private static final Set<String> BENEFITS = Set.of("pharmacy", "medical", "investigational");
     private static final Set<String> FDA_STATUSES = Set.of("approved", "investigational");
+    private static final Pattern HTTPS_URL = Pattern.compile("https://[A-Za-z0-9.-]+\\.[a-z]{2,}(/\\S*)?");
     private static final Pattern LOINC = Pattern.compile("\\d{1,7}-\\d");
     private static final Pattern HGNC = Pattern.compile("HGNC:\\d+");
     private static final Pattern CARC = Pattern.compile("[A-Z]?\\d{1,3}");
@@ -174,6 +175,14 @@ public final class KnowledgeLoader {
             for (KnowledgeModel.Code c : d.codes()) {
                 require(k.codeSystems().containsKey(c.system()), at + ": code " + c.code() + " has unknown system '" + c.system() + "'");
                 require(c.verification() != null && VERIFICATIONS.contains(c.verification()), at + ": code " + c.code() + " needs a verification");
+            }
+            for (KnowledgeModel.PublishedLink link : d.references()) {
+                String where = at + " reference '" + link.label() + "'";
+                sourced(where, link.source(), link.verification());
+                require(link.url() != null && HTTPS_URL.matcher(link.url()).matches(), where + ": url must be an https address, not " + link.url());
+                // The label is what a clinician reads on the card: no file names or verification marks.
+                org.overturn.platform.InternalMarks.find(link.label())
+                        .ifPresent(mark -> problems.add(where + ": label must carry no internal mark (" + mark + ")"));
             }
             for (KnowledgeModel.Indication ind : d.indications()) {
                 require(ind.biomarker() == null || biomarkerIds.contains(ind.biomarker()), at + ": indication names unknown biomarker " + ind.biomarker());

@@ -48,6 +48,16 @@ public final class KnowledgeModel {
     }
 
     /**
+     * A published page a prescriber can open (the label, a trial record, a trial search), shown as a link on the
+     * CDS cards of the drug's orders. Only links whose {@code verification} is not UNVERIFIED are shown.
+     */
+    public record PublishedLink(String label, String url, String source, String verification) {
+        public boolean shown() {
+            return !UNVERIFIED.equals(verification);
+        }
+    }
+
+    /**
      * How a drug is dosed, for the letter to state only the dose that fits the patient.
      *
      * @param text the whole labeled dosing, as written
@@ -101,10 +111,12 @@ public final class KnowledgeModel {
             List<Sourced> evidence,
             List<Sourced> guidelines,
             List<String> accessRoutes,
+            List<PublishedLink> references,
             String source,
             @Nullable String citation,
             String verification) {
         public Drug {
+            references = references == null ? List.of() : List.copyOf(references);
             names = names == null ? List.of() : List.copyOf(names);
             codes = codes == null ? List.of() : List.copyOf(codes);
             indications = indications == null ? List.of() : List.copyOf(indications);

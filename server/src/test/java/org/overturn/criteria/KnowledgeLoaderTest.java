@@ -21,6 +21,9 @@ class KnowledgeLoaderTest {
         assertThat(alectinibRxNorm.code()).isEqualTo("1727455");
         assertThat(alectinibRxNorm.verification()).isEqualTo("UNVERIFIED");
         assertThat(k.drug("zanzalintinib").orElseThrow().approved()).isFalse();
+        assertThat(k.drugs()).filteredOn(d -> k.policies().stream().anyMatch(p -> p.drug().equals(d.id())))
+                .as("every drug a policy governs has a published page for its cards")
+                .allMatch(d -> d.references().stream().anyMatch(KnowledgeModel.PublishedLink::shown));
         assertThat(k.biomarker("CD22-expression").orElseThrow().threshold().minimum()).isEqualByComparingTo("5");
         assertThat(k.fileVersions()).containsKeys("drugs.yaml", "biomarkers.yaml", "payers.yaml", "policies/cigna-alectinib.yaml");
         assertThat(k.fileVersions()).as("the law files are the law's to load").doesNotContainKeys(
@@ -111,6 +114,10 @@ class KnowledgeLoaderTest {
         assertThat(e.problems()).anyMatch(p -> p.contains("needs icd10 prefixes"));
         assertThat(e.problems()).anyMatch(p -> p.contains("'fifty' is not a CARC code"));
         assertThat(e.problems()).anyMatch(p -> p.contains("kind FDA_APPROVED needs exactly one denial reason"));
+        // published pages: https only, and a label a clinician reads carries no internal mark
+        assertThat(e.problems()).anyMatch(p -> p.equals("drugs.yaml alectinib reference 'Label on a plain-HTTP page': url must be"
+                + " an https address, not http://example.org/label"));
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("drugs.yaml alectinib reference 'Label (drugs.yaml)': label must carry no internal mark"));
         // payer contacts and cost assistance
         assertThat(e.problems()).anyMatch(p -> p.equals("payers.yaml cigna contact PA fax (pharmacy): '1-866-873-827' is not a phone"
                 + " or fax number like 1-800-555-0100"));

@@ -29,7 +29,7 @@ class FaxPacketServiceTest {
 
     private static KnowledgeModel.Drug drug(String benefit) {
         return new KnowledgeModel.Drug("examplinib", List.of("examplinib"), "Exampla", null, null, benefit, "approved", List.of(), null,
-                null, null, null, null, "synthetic source", null, "verified");
+                null, null, null, null, null, "synthetic source", null, "verified");
     }
 
     @Test

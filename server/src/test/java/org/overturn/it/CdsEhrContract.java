@@ -91,7 +91,7 @@ public interface CdsEhrContract extends CdsHooksContract {
         String patientId = request.path("context").path("patientId").asText();
         FhirHttp.Response r = hook("overturn-order-sign", request.toString());
         assertThat(r.status()).as(r.body()).isEqualTo(200);
-        assertThat(r.json().path("cards")).as("no card about unread data").hasSize(1);
+        assertThat(r.json().path("cards")).as("the order's card and its published sources, no card about unread data").hasSize(2);
         assertThat(r.json().path("cards").get(0).path("summary").asText()).contains("5 of 5 criteria met");
         JsonNode info = r.json().path("systemActions").get(0).path("resource").path("extension").get(0);
         assertThat(CdsHooksContract.ext(info, "covered")).isEqualTo("covered");
@@ -103,7 +103,7 @@ public interface CdsEhrContract extends CdsHooksContract {
         Ehr.SERVER.resetAll();
         request.put("hookInstance", java.util.UUID.randomUUID().toString());
         FhirHttp.Response again = hook("overturn-order-sign", request.toString());
-        assertThat(again.json().path("cards")).as(again.body()).hasSize(1);
+        assertThat(again.json().path("cards")).as(again.body()).hasSize(2);
         assertThat(again.json().path("cards").get(0).path("summary").asText()).contains("5 of 5 criteria met");
     }
 
@@ -131,7 +131,7 @@ public interface CdsEhrContract extends CdsHooksContract {
         FhirHttp.Response r = hook("overturn-order-sign", viaEhr(prefix, failures).toString());
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         JsonNode cards = r.json().path("cards");
-        assertThat(cards).hasSize(2);
+        assertThat(cards).as("the order's card, what could not be read, the published sources").hasSize(3);
         assertThat(cards.get(0).path("indicator").asText()).as("criteria without evidence are not met").isEqualTo("warning");
         JsonNode partial = cards.get(1);
         assertThat(partial.path("summary").asText()).contains("could not read part of the chart");
@@ -182,7 +182,7 @@ public interface CdsEhrContract extends CdsHooksContract {
         r = hook("overturn-order-sign", viaEhr(prefix + "m-", Map.of("medicationStatements", fhirOk(observations(prefix + "m-")))).toString());
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         JsonNode cards = r.json().path("cards");
-        assertThat(cards).as(r.body()).hasSize(2);
+        assertThat(cards).as(r.body()).hasSize(3);
         assertThat(cards.get(1).path("summary").asText()).contains("could not read part of the chart: medicationStatements");
         assertThat(cards.get(1).path("detail").asText()).contains(
                 "medicationStatements: the EHR answered something unexpected: 2 Observation where MedicationStatement was asked for");

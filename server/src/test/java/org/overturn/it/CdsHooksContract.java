@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.MedicationRequest;
@@ -265,6 +267,40 @@ public interface CdsHooksContract extends FhirHttp {
         assertThat(ext(r.json().path("systemActions").get(0).path("resource").path("extension").get(0), "doc-needed")).isEqualTo("clinical");
     }
 
+    /**
+     * Da Vinci CRD 2.0.1, cards.html, External Reference: a CRD service SHALL support the response type, a card whose
+     * links are all of type absolute (the check of the Inferno CRD server suite). Each specialty drug's published pages
+     * (drugs.yaml references) come once per call, after the cards about the orders; an ordinary order brings none.
+     */
+    @Test
+    default void orderHooksWhenASpecialtyDrugIsOrderedThenAnExternalReferenceCardLinksItsPublishedPages() {
+        for (String hook : java.util.List.of("order-select", "order-sign")) {
+            Response r = hook("overturn-" + hook, hookRequest(Scenarios.ALECTINIB_CA, hook, "ext-" + unique() + "-"));
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            JsonNode cards = r.json().path("cards");
+            assertThat(cards.get(0).path("summary").asText()).contains("Alecensa").contains("criteria met");
+            JsonNode sources = cards.get(cards.size() - 1);
+            assertHasCrdCardShape(hook + ": " + sources, sources);
+            assertThat(sources.path("summary").asText()).isEqualTo("Published sources for Alecensa (alectinib)");
+            assertThat(sources.path("suggestions")).as("an External Reference card suggests nothing").isEmpty();
+            List<String> urls = new ArrayList<>();
+            for (JsonNode link : sources.path("links")) {
+                assertThat(link.path("type").asText()).as(link.toString()).isEqualTo("absolute");
+                assertThat(link.path("label").asText()).as(link.toString()).isNotBlank().doesNotContain(".yaml").doesNotContain("UNVERIFIED");
+                assertThat(link.has("appContext")).as(link.toString()).isFalse();
+                urls.add(link.path("url").asText());
+            }
+            assertThat(urls).as(sources.toString()).contains(
+                    "https://dailymed.nlm.nih.gov/dailymed/search.cfm?labeltype=all&query=alecensa",
+                    "https://clinicaltrials.gov/study/NCT02075840");
+        }
+        // The investigational drug: its trials, where the access route starts.
+        JsonNode cards = hook("overturn-order-sign", hookRequest(Scenarios.ZANZALINTINIB_GA, "order-sign", "ext-" + unique() + "-"))
+                .json().path("cards");
+        assertThat(cards.get(cards.size() - 1).path("links").get(0).path("url").asText())
+                .isEqualTo("https://clinicaltrials.gov/search?intr=zanzalintinib");
+    }
+
     /** CDS Hooks 2.0: a response always carries cards, an empty array when there is nothing to say. */
     @Test
     default void orderSignWhenTheOrderIsNoSpecialtyDrugThenNoCardButAnEmptyCardsArray() {
@@ -330,8 +366,9 @@ public interface CdsHooksContract extends FhirHttp {
         context.remove("draftOrders");
         Response r = hook("overturn-patient-view", request.toString());
         assertThat(r.status()).as(r.body()).isEqualTo(200);
-        assertThat(r.json().path("cards")).isNotEmpty();
-        assertThat(r.json().path("cards").get(0).path("summary").asText()).contains("Alecensa");
+        JsonNode cards = r.json().path("cards");
+        assertThat(cards.get(0).path("summary").asText()).contains("Alecensa");
+        assertThat(cards.get(cards.size() - 1).path("summary").asText()).as(r.body()).isEqualTo("Published sources for Alecensa (alectinib)");
     }
 
     @Test

@@ -65,7 +65,9 @@ public interface HookFixturesContract extends FhirHttp {
         Response r = call(service, fixture);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         JsonNode cards = r.json().path("cards");
-        assertThat(cards).as(r.body()).hasSize(1);
+        assertThat(cards).as("the order's card and the drug's published sources: " + r.body()).hasSize(2);
+        assertThat(cards.get(1).path("links")).as(r.body()).isNotEmpty()
+                .allSatisfy(link -> assertThat(link.path("type").asText()).isEqualTo("absolute"));
         JsonNode card = cards.get(0);
         String summary = card.path("summary").asText();
         assertThat(card.path("indicator").asText()).as(summary).isEqualTo(expected.path("indicator").asText());
