@@ -349,6 +349,12 @@ final class SearchIndexer {
                 // Search by the human unit ("mg") must also work when the code differs.
                 rows.quantities.add(new IndexRows.QuantityRow(param, q.getValue(), null, q.getUnit()));
             }
+            if (UcumCanonical.SYSTEM.equals(q.getSystem()) && q.hasCode()) {
+                // Also in canonical units, for a search stated in another unit of the same dimension.
+                UcumCanonical.of(q.getValue(), q.getCode())
+                        .filter(c -> !c.code().equals(q.getCode()))
+                        .ifPresent(c -> rows.quantities.add(new IndexRows.QuantityRow(param, c.value(), UcumCanonical.INDEX_SYSTEM, c.code())));
+            }
         } else if (value instanceof Money m && m.hasValue()) {
             rows.quantities.add(new IndexRows.QuantityRow(param, m.getValue(), "urn:iso:std:iso:4217", m.getCurrency()));
         } else if (value instanceof Range r) {

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.overturn.platform.ErrorCode;
 import org.overturn.platform.OverturnException;
 import org.overturn.store.SearchRequest.Criterion;
@@ -616,38 +618,57 @@ final class SqlSearch {
                     sp.name() + ": '" + raw + "' is not a number (expected [prefix]number[|system|code])",
                     sp.name());
         }
-        where.append("(");
-        // Implicit precision: "100" matches [99.5, 100.5), "100.0" matches [99.95, 100.05).
-        BigDecimal half = BigDecimal.ONE.movePointLeft(Math.max(number.scale(), 0)).divide(BigDecimal.valueOf(2));
-        switch (p.prefix()) {
-            case "eq" -> bind("(i.value >= ? and i.value < ?)", number.subtract(half), number.add(half));
-            case "ne" -> bind("not (i.value >= ? and i.value < ?)", number.subtract(half), number.add(half));
-            case "gt", "sa" -> bind("i.value > ?", number);
-            case "lt", "eb" -> bind("i.value < ?", number);
-            case "ge" -> bind("i.value >= ?", number);
-            case "le" -> bind("i.value <= ?", number);
-            case "ap" -> {
-                BigDecimal slack = number.abs().divide(BigDecimal.TEN);
-                bind("(i.value >= ? and i.value <= ?)", number.subtract(slack), number.add(slack));
-            }
-            default -> throw new IllegalStateException(p.prefix());
+        if (parts.length == 2 && !parts[1].isEmpty()) {
+            throw new OverturnException(
+                    ErrorCode.INVALID_SEARCH,
+                    sp.name() + ": '" + raw + "' must be number, number|system|code or number||code",
+                    sp.name());
         }
-        if (parts.length >= 3) {
-            String system = parts[1];
-            String code = parts[2];
+        String system = parts.length >= 3 ? parts[1] : "";
+        String code = parts.length >= 3 ? parts[2] : "";
+        where.append("(");
+        Optional<UcumCanonical.Value> canonical = UcumCanonical.SYSTEM.equals(system) && !code.isEmpty()
+                ? UcumCanonical.of(BigDecimal.ONE, code).filter(c -> !c.code().equals(code)) : Optional.empty();
+        if (canonical.isPresent()) {
+            // In the unit asked, or in canonical units, as written or converted at indexing (each bound converted, so
+            // the implicit precision carries over).
+            where.append("((");
+            valueRange(p.prefix(), number, v -> v);
+            bind(" and i.system = ? and i.code = ?) or (", system, code);
+            valueRange(p.prefix(), number, v -> UcumCanonical.of(v, code).orElseThrow().value());
+            bind(" and i.system in (?, ?) and i.code = ?))", system, UcumCanonical.INDEX_SYSTEM, canonical.get().code());
+        } else {
+            valueRange(p.prefix(), number, v -> v);
+            if (system.isEmpty() && code.isEmpty()) {
+                bind(" and i.system is distinct from ?", UcumCanonical.INDEX_SYSTEM); // the values as written only
+            }
             if (!system.isEmpty()) {
                 bind(" and i.system = ?", system);
             }
             if (!code.isEmpty()) {
                 bind(" and i.code = ?", code);
             }
-        } else if (parts.length == 2 && !parts[1].isEmpty()) {
-            throw new OverturnException(
-                    ErrorCode.INVALID_SEARCH,
-                    sp.name() + ": '" + raw + "' must be number, number|system|code or number||code",
-                    sp.name());
         }
         where.append(")");
+    }
+
+    /** The value test of a prefix; {@code unit} states a bound of the range asked in the unit compared. */
+    private void valueRange(String prefix, BigDecimal number, UnaryOperator<BigDecimal> unit) {
+        // Implicit precision: "100" matches [99.5, 100.5), "100.0" matches [99.95, 100.05).
+        BigDecimal half = BigDecimal.ONE.movePointLeft(Math.max(number.scale(), 0)).divide(BigDecimal.valueOf(2));
+        switch (prefix) {
+            case "eq" -> bind("(i.value >= ? and i.value < ?)", unit.apply(number.subtract(half)), unit.apply(number.add(half)));
+            case "ne" -> bind("not (i.value >= ? and i.value < ?)", unit.apply(number.subtract(half)), unit.apply(number.add(half)));
+            case "gt", "sa" -> bind("i.value > ?", unit.apply(number));
+            case "lt", "eb" -> bind("i.value < ?", unit.apply(number));
+            case "ge" -> bind("i.value >= ?", unit.apply(number));
+            case "le" -> bind("i.value <= ?", unit.apply(number));
+            case "ap" -> {
+                BigDecimal slack = number.abs().divide(BigDecimal.TEN);
+                bind("(i.value >= ? and i.value <= ?)", unit.apply(number.subtract(slack)), unit.apply(number.add(slack)));
+            }
+            default -> throw new IllegalStateException(prefix);
+        }
     }
 
     private void bind(String sql, Object... values) {
@@ -674,8 +695,10 @@ final class SqlSearch {
                     ErrorCode.UNSUPPORTED_SEARCH, "_sort: cannot sort by '" + sp.name() + "'", "_sort");
         };
         args.add(sp.name());
+        // A quantity sorts by its values as written, not by their canonical copies (1600 for 1.6 g/L).
+        String written = table(sp).equals("idx_quantity") ? " and s.system is distinct from '" + UcumCanonical.INDEX_SYSTEM + "'" : "";
         return "(select " + agg + "(s." + column + ") from " + table(sp)
-                + " s where s.res_type = r.res_type and s.res_id = r.res_id and s.param = ?)";
+                + " s where s.res_type = r.res_type and s.res_id = r.res_id and s.param = ?" + written + ")";
     }
 
     static OffsetDateTime utc(Instant instant) {

@@ -51,4 +51,10 @@ class StoreConfig {
             FhirContext ctx, SearchParameterRegistry registry, @Value("${overturn.fhir.base-url:}") String baseUrl) {
         return new V13__Compartment_primary(ctx, registry, localBases(baseUrl));
     }
+
+    @Bean
+    JavaMigration ucumCanonicalQuantitiesMigration(
+            FhirContext ctx, SearchParameterRegistry registry, @Value("${overturn.fhir.base-url:}") String baseUrl) {
+        return new V17__Ucum_canonical_quantities(ctx, registry, localBases(baseUrl));
+    }
 }

@@ -258,6 +258,43 @@ public interface SearchContract extends FhirHttp {
         assertThat(ids(get(scope + "&value-quantity=ap85"))).containsExactly(high);
     }
 
+    /**
+     * FHIR R4 search.html#quantity: a search in UCUM units matches quantities stated in other units of the same
+     * dimension (1.6 g/L is above 150 mg/dL), each bound of the implicit range converted; a search by number alone, a
+     * search in the unit as written and a sort still see the values as written, never their canonical copies.
+     */
+    @Test
+    default void quantitySearchWhenStatedInAnotherUcumUnitThenComparedInCanonicalUnits() {
+        String u = unique();
+        String p = patientNamed("Ucum" + u, "U", "1968-03-03", "Macon");
+        String grams = labValue(p, "1.6", "g/L");
+        String milligrams = labValue(p, "140", "mg/dL");
+        String millimoles = labValue(p, "7", "mmol/L");
+        String celsius = labValue(p, "37", "Cel");
+        String scope = "Observation?subject=Patient/" + p + "&value-quantity=";
+        String ucum = "|http://unitsofmeasure.org|";
+        assertThat(ids(get(scope + "gt150" + ucum + "mg/dL"))).containsExactly(grams);
+        assertThat(ids(get(scope + "lt150" + ucum + "mg/dL"))).containsExactly(milligrams);
+        assertThat(ids(get(scope + "160" + ucum + "mg/dL"))).as("[159.5, 160.5) mg/dL holds 1.6 g/L").containsExactly(grams);
+        assertThat(ids(get(scope + "1.4" + ucum + "g/L"))).containsExactly(milligrams);
+        assertThat(ids(get(scope + "ne1.4" + ucum + "g/L"))).containsExactly(grams);
+        assertThat(ids(get(scope + "7000" + ucum + "umol/L"))).containsExactly(millimoles);
+        assertThat(ids(get(scope + "gt0" + ucum + "kg"))).as("another dimension").isEmpty();
+        assertThat(ids(get(scope + "37" + ucum + "Cel"))).as("a unit with an offset, in its own code").containsExactly(celsius);
+        assertThat(ids(get(scope + "1600"))).as("a number alone: the values as written").isEmpty();
+        assertThat(ids(get(scope + "1.6"))).containsExactly(grams);
+        assertThat(ids(get("Observation?subject=Patient/" + p + "&_sort=value-quantity"))).as("sorted as written")
+                .containsExactly(grams, millimoles, celsius, milligrams);
+    }
+
+    private String labValue(String patientId, String value, String unit) {
+        return create("Observation", """
+                {"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"2345-7"}]},
+                 "subject":{"reference":"Patient/%s"},"effectiveDateTime":"2025-03-01",
+                 "valueQuantity":{"value":%s,"unit":"%s","system":"http://unitsofmeasure.org","code":"%s"}}
+                """.formatted(patientId, value, unit, unit));
+    }
+
     /** An update rewrites only the index rows that changed: what changed is found by its new value alone. */
     @Test
     default void searchAfterUpdateWhenSomeValuesChangeThenNewValuesMatchOldOnesNotAndUnchangedStill() {
