@@ -628,7 +628,7 @@ final class SqlSearch {
         String code = parts.length >= 3 ? parts[2] : "";
         where.append("(");
         Optional<UcumCanonical.Value> canonical = UcumCanonical.SYSTEM.equals(system) && !code.isEmpty()
-                ? UcumCanonical.of(BigDecimal.ONE, code).filter(c -> !c.code().equals(code)) : Optional.empty();
+                ? UcumCanonical.of(BigDecimal.ONE, code) : Optional.empty();
         if (canonical.isPresent()) {
             // In the unit asked, or in canonical units, as written or converted at indexing (each bound converted, so
             // the implicit precision carries over).

@@ -279,6 +279,7 @@ public interface SearchContract extends FhirHttp {
         assertThat(ids(get(scope + "1.4" + ucum + "g/L"))).containsExactly(milligrams);
         assertThat(ids(get(scope + "ne1.4" + ucum + "g/L"))).containsExactly(grams);
         assertThat(ids(get(scope + "7000" + ucum + "umol/L"))).containsExactly(millimoles);
+        assertThat(ids(get(scope + "1600" + ucum + "g.m-3"))).as("asked in the canonical unit itself").containsExactly(grams);
         assertThat(ids(get(scope + "gt0" + ucum + "kg"))).as("another dimension").isEmpty();
         assertThat(ids(get(scope + "37" + ucum + "Cel"))).as("a unit with an offset, in its own code").containsExactly(celsius);
         assertThat(ids(get(scope + "1600"))).as("a number alone: the values as written").isEmpty();
