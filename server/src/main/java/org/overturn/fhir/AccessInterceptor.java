@@ -360,8 +360,9 @@ final class AccessInterceptor {
     }
 
     /**
-     * {@code _has} filters by resources the caller may not see, which no narrowing of the searched type checks.
-     * (The store does not offer it to anyone yet; this keeps it closed to narrowed callers if it ever does.)
+     * {@code _has} filters by resources the caller may not see, which no narrowing of the searched type checks. Refused
+     * here with advice for narrowed callers; the store (security.AccessCheckedStore) also refuses it to any caller that
+     * does not search every resource of the referring type.
      */
     private static void refuseHas(java.util.Collection<String> parameters, String caller) {
         for (String name : parameters) {

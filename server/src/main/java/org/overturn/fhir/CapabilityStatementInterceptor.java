@@ -183,5 +183,12 @@ final class CapabilityStatementInterceptor {
                 }
             }
         }
+        if (resource.hasSearchRevInclude()) {
+            // Whatever another type can point to, it can be found by: the same pairs as _revinclude.
+            resource.addSearchParam().setName("_has").setType(Enumerations.SearchParamType.SPECIAL)
+                    .setDefinition("http://hl7.org/fhir/R4/search.html#has")
+                    .setDocumentation("Reverse chaining, _has:[type]:[its reference parameter]:[its search parameter], over"
+                            + " the pairs listed in searchRevInclude; needs a token that searches every resource of that type");
+        }
     }
 }

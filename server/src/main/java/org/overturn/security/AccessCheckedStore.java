@@ -202,11 +202,27 @@ final class AccessCheckedStore implements ResourceStore {
         return store.historyWithinCompartment(type, id, patient, since, count, offset);
     }
 
+    /**
+     * {@code _has} chooses matches by reading resources of another type, which no compartment or search restriction
+     * narrows: only for callers who search every resource of that type.
+     */
+    private static void requireReverseChainsInReach(SmartAccess caller, SearchRequest request) {
+        for (SearchRequest.Criterion c : request.criteria()) {
+            for (String source : c.reverseChainTypes()) {
+                if (!caller.reachesAll(source, Interaction.SEARCH)) {
+                    throw new OverturnException(ErrorCode.INSUFFICIENT_SCOPE, "_has:" + source + " reads " + source
+                            + " resources to choose the matches; it needs a token that searches every " + source);
+                }
+            }
+        }
+    }
+
     @Override
     public Page<StoredResource> search(SearchRequest request, Predicate<StoredResource> includable) {
         SmartAccess caller = access.current();
         String type = request.resourceType();
         Reach reach = require(caller, type, Interaction.SEARCH);
+        requireReverseChainsInReach(caller, request);
         if (caller.unrestricted()) {
             return store.search(request, includable);
         }
@@ -235,6 +251,7 @@ final class AccessCheckedStore implements ResourceStore {
     public Page<StoredJson> searchJson(SearchRequest request) {
         SmartAccess caller = access.current();
         require(caller, request.resourceType(), Interaction.SEARCH);
+        requireReverseChainsInReach(caller, request);
         if (!caller.reachesAll(request.resourceType(), Interaction.SEARCH)) {
             throw new OverturnException(ErrorCode.NOT_SUPPORTED_FOR_PATIENT_SCOPE,
                     "Stored-JSON searches are only for callers who reach every " + request.resourceType());

@@ -419,6 +419,10 @@ final class JdbcResourceStore implements ResourceStore {
      */
     private SearchRequest condition(String type, String query, @Nullable String compartment) {
         SearchRequest parsed = parseQuery(type, query);
+        if (parsed.criteria().stream().anyMatch(c -> !c.reverseChainTypes().isEmpty())) {
+            throw new OverturnException(ErrorCode.INVALID_REQUEST, "The condition '" + query + "' uses _has: a conditional"
+                    + " write names the resource by its own search parameters, such as identifier");
+        }
         SearchRequest request = compartment == null ? parsed : parsed.withinCompartment(compartment);
         if (request.criteria().isEmpty()) {
             throw new OverturnException(
@@ -440,6 +444,9 @@ final class JdbcResourceStore implements ResourceStore {
 
     private static String criterionKey(SearchRequest.Criterion c) {
         String name = c.param().name() + (c.modifier() == null ? "" : ":" + c.modifier());
+        if (c.reverse()) {
+            return "_has:" + c.chainTypes().get(0) + ":" + name + ":" + criterionKey(java.util.Objects.requireNonNull(c.chain()));
+        }
         if (c.chain() != null) {
             return name + "." + String.join(",", c.chainTypes()) + "." + criterionKey(c.chain());
         }

@@ -46,17 +46,37 @@ public record SearchRequest(
 
     /**
      * One search parameter occurrence. {@code chain}, when set, is the criterion on the referenced resources (of one
-     * of {@code chainTypes}) for a chained reference parameter such as {@code subject.name}.
+     * of {@code chainTypes}) for a chained reference parameter such as {@code subject.name}. A {@code reverse} chain
+     * ({@code _has:Observation:patient:code}) turns it around: {@code param} is the reference parameter of the one type
+     * in {@code chainTypes} (Observation's {@code patient}), and a match is a resource that some resource of that type
+     * matching {@code chain} points to through it.
      */
     public record Criterion(
             SearchParam param,
             @Nullable String modifier,
             List<String> values,
             @Nullable Criterion chain,
-            List<String> chainTypes) {
+            List<String> chainTypes,
+            boolean reverse) {
         public Criterion {
             values = List.copyOf(values);
             chainTypes = List.copyOf(chainTypes);
+        }
+
+        public Criterion(SearchParam param, @Nullable String modifier, List<String> values, @Nullable Criterion chain,
+                List<String> chainTypes) {
+            this(param, modifier, values, chain, chainTypes, false);
+        }
+
+        /** The types whose resources this criterion reads through reverse chains ({@code _has}), at any depth. */
+        public java.util.Set<String> reverseChainTypes() {
+            java.util.Set<String> types = new java.util.LinkedHashSet<>();
+            for (Criterion c = this; c != null; c = c.chain()) {
+                if (c.reverse()) {
+                    types.addAll(c.chainTypes());
+                }
+            }
+            return types;
         }
     }
 

@@ -137,7 +137,7 @@ public final class SearchRequestParser {
     private static SearchRequest.Criterion withValues(SearchRequest.Criterion c, List<String> values) {
         if (c.chain() != null) {
             return new SearchRequest.Criterion(
-                    c.param(), c.modifier(), List.of(), withValues(c.chain(), values), c.chainTypes());
+                    c.param(), c.modifier(), List.of(), withValues(c.chain(), values), c.chainTypes(), c.reverse());
         }
         return new SearchRequest.Criterion(c.param(), c.modifier(), values, null, List.of());
     }
@@ -145,6 +145,9 @@ public final class SearchRequestParser {
     /** Parses a parameter name such as {@code subject:Patient.name:exact}; values are filled in later. */
     private SearchRequest.@Nullable Criterion criterion(
             String type, String key, String prefix, boolean lenient, Set<String> unknown) {
+        if (key.startsWith(HAS)) {
+            return reverseChained(type, key, prefix, lenient, unknown);
+        }
         String head = key;
         String rest = null;
         int dot = key.indexOf('.');
@@ -213,6 +216,43 @@ public final class SearchRequestParser {
             return null;
         }
         return new SearchRequest.Criterion(sp, null, List.of(), inner, types);
+    }
+
+    private static final String HAS = "_has:";
+
+    /**
+     * Parses {@code _has:Observation:patient:code} (search.html#has): the resources of {@code type} that an Observation
+     * matching {@code code} points to through its {@code patient} parameter. What follows the reference parameter is
+     * a parameter of the referring type, which may itself be a chain or another {@code _has}.
+     */
+    private SearchRequest.@Nullable Criterion reverseChained(
+            String type, String key, String prefix, boolean lenient, Set<String> unknown) {
+        String[] parts = key.substring(HAS.length()).split(":", 3);
+        if (parts.length < 3 || parts[0].isEmpty() || parts[1].isEmpty() || parts[2].isEmpty()) {
+            throw new OverturnException(ErrorCode.INVALID_SEARCH, "'" + prefix + key + "': write _has as"
+                    + " _has:[type]:[reference parameter of that type]:[its search parameter], for example"
+                    + " _has:Observation:patient:code", prefix + key);
+        }
+        String source = parts[0];
+        if (!registry.supports(source)) {
+            throw new OverturnException(ErrorCode.INVALID_SEARCH, "'" + prefix + key + "': " + source
+                    + " is not a resource type this server stores", prefix + key);
+        }
+        SearchParam reference = registry.find(source, parts[1]);
+        if (reference == null || reference.type() != RestSearchParameterTypeEnum.REFERENCE) {
+            throw new OverturnException(ErrorCode.INVALID_SEARCH, "'" + prefix + key + "': " + source + " has no reference"
+                    + " search parameter '" + parts[1] + "'", prefix + key);
+        }
+        if (!reference.targets().isEmpty() && !reference.targets().contains(type)) {
+            throw new OverturnException(ErrorCode.INVALID_SEARCH, "'" + prefix + key + "': " + source + "." + parts[1]
+                    + " never points to a " + type + " (it points to " + String.join(", ", reference.targets()) + ")",
+                    prefix + key);
+        }
+        SearchRequest.Criterion inner = criterion(source, parts[2], prefix + HAS + source + ":" + parts[1] + ":", lenient, unknown);
+        if (inner == null) {
+            return null;
+        }
+        return new SearchRequest.Criterion(reference, null, List.of(), inner, List.of(source), true);
     }
 
     private static void checkModifier(SearchParam sp, @Nullable String modifier, String key) {

@@ -305,6 +305,10 @@ final class SqlSearch {
 
     private void criterion(String r, String type, Criterion c) {
         SearchParam sp = c.param();
+        if (c.reverse()) {
+            reverseChain(r, c);
+            return;
+        }
         if (c.chain() != null) {
             chain(r, c);
             return;
@@ -425,6 +429,22 @@ final class SqlSearch {
             filter(alias, targetType, List.of(inner), null);
             where.append("))");
         }
+        where.append(")").append(existsEnd);
+    }
+
+    /**
+     * {@code _has}: a resource of the referring type points here through the reference parameter and matches the inner
+     * criterion. Found from the reference index by this resource's id (idx_reference_target), then tested.
+     */
+    private void reverseChain(String r, Criterion c) {
+        String source = c.chainTypes().get(0);
+        String alias = r + "h";
+        where.append("exists (select 1 from idx_reference i where i.res_type = ? and i.param = ? and i.target_id = ")
+                .append(r).append(".res_id and i.target_type = ").append(r).append(".res_type and exists (select 1 from resource ")
+                .append(alias).append(" where ").append(alias).append(".res_id = i.res_id and ");
+        args.add(source);
+        args.add(c.param().name());
+        filter(alias, source, List.of(Objects.requireNonNull(c.chain(), "a reverse chain has its criterion")), null);
         where.append(")").append(existsEnd);
     }
 

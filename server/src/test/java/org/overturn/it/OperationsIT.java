@@ -26,7 +26,7 @@ class OperationsIT extends EmbeddedServerTest {
             if (resource.path("type").asText().equals("Observation")) {
                 Set<String> params = new HashSet<>();
                 resource.path("searchParam").forEach(p -> params.add(p.path("name").asText()));
-                assertThat(params).contains("patient", "code", "date", "value-quantity", "subject", "_id", "_lastUpdated");
+                assertThat(params).contains("patient", "code", "date", "value-quantity", "subject", "_id", "_lastUpdated", "_has");
                 assertThat(params).doesNotContain("code-value-quantity"); // composite: not indexed yet
                 Set<String> interactions = new HashSet<>();
                 resource.path("interaction").forEach(i -> interactions.add(i.path("code").asText()));

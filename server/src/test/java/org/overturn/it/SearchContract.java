@@ -296,6 +296,50 @@ public interface SearchContract extends FhirHttp {
                 """.formatted(patientId, value, unit, unit));
     }
 
+    /**
+     * FHIR R4 search.html#has: {@code _has:[type]:[reference parameter]:[parameter]} selects the resources that a
+     * resource of that type matching the parameter points to; a reference parameter that never points to the searched
+     * type, an unknown type or parameter, or a malformed key is a 400; a condition cannot use it.
+     */
+    @Test
+    default void hasWhenAReferringResourceMatchesThenTheResourceItPointsToMatches() {
+        String u = unique();
+        String family = "Has" + u;
+        String blast = patientNamed(family, "B", "1961-01-01", "Athens");
+        String glucose = patientNamed(family, "G", "1962-02-02", "Athens");
+        String none = patientNamed(family, "N", "1963-03-03", "Athens");
+        String high = observation(blast, "14017-8", "2025-01-01", "87");
+        observation(glucose, "2345-7", "2025-01-02", "5");
+        observation(glucose, "14017-8", "2025-01-03", "12");
+        String patients = "Patient?family=" + family + "&";
+        assertThat(ids(get(patients + "_has:Observation:patient:code=14017-8"))).containsExactlyInAnyOrder(blast, glucose);
+        assertThat(ids(get(patients + "_has:Observation:subject:code=http://loinc.org|2345-7"))).containsExactly(glucose);
+        assertThat(ids(get(patients + "_has:Observation:patient:value-quantity=gt50"))).containsExactly(blast);
+        assertThat(ids(get(patients + "_has:Observation:patient:code=2345-7,99999-9"))).as("OR within one").containsExactly(glucose);
+        assertThat(ids(get(patients + "_has:Observation:patient:code=14017-8&_has:Observation:patient:code=2345-7")))
+                .as("AND across two, each by its own Observation").containsExactly(glucose);
+        assertThat(ids(get(patients + "_has:Observation:patient:code=99999-9"))).isEmpty();
+        assertThat(ids(get(patients + "_has:Observation:patient:subject.birthdate=1961-01-01"))).as("a chain inside").containsExactly(blast);
+        // nested: the patients of an Observation that a final DiagnosticReport lists as a result
+        create("DiagnosticReport", """
+                {"resourceType":"DiagnosticReport","status":"final","code":{"text":"Flow cytometry"},
+                 "subject":{"reference":"Patient/%s"},"result":[{"reference":"Observation/%s"}]}""".formatted(blast, high));
+        assertThat(ids(get(patients + "_has:Observation:patient:_has:DiagnosticReport:result:status=final"))).containsExactly(blast);
+        assertThat(ids(get(patients + "_has:Observation:patient:code:not=14017-8"))).as("a modifier inside").containsExactly(glucose);
+        assertThat(ids(get(patients + "_id=" + none + "&_has:Observation:patient:code=14017-8"))).isEmpty();
+
+        assertThat(get(patients + "_has:Observation:code:code=1").assertOutcome(400)).isEqualTo("OVT-400-SEARCH");
+        assertThat(get(patients + "_has:Nothing:patient:code=1").assertOutcome(400)).isEqualTo("OVT-400-SEARCH");
+        assertThat(get(patients + "_has:Observation:patient=1").assertOutcome(400)).isEqualTo("OVT-400-SEARCH");
+        assertThat(get(patients + "_has:Observation:patient:nonsense=1").assertOutcome(400)).isEqualTo("OVT-400-SEARCH");
+        assertThat(get("Practitioner?_has:Condition:subject:code=1").assertOutcome(400)).isEqualTo("OVT-400-SEARCH");
+        Response conditional = post("Patient", """
+                {"resourceType":"Patient","name":[{"family":"%s"}]}""".formatted(family),
+                "If-None-Exist", "_has:Observation:patient:code=14017-8");
+        assertThat(conditional.status()).as(conditional.body()).isEqualTo(400);
+        assertThat(conditional.body()).contains("_has");
+    }
+
     /** An update rewrites only the index rows that changed: what changed is found by its new value alone. */
     @Test
     default void searchAfterUpdateWhenSomeValuesChangeThenNewValuesMatchOldOnesNotAndUnchangedStill() {

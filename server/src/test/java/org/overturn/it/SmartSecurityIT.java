@@ -418,6 +418,27 @@ class SmartSecurityIT extends ServerTest {
     }
 
     /**
+     * _has reads resources of another type that no compartment narrows (an Observation of patient B pointing to a
+     * Practitioner): a patient token is refused it (403 with an OperationOutcome), a token that searches every
+     * Observation gets the answer.
+     */
+    @Test
+    void hasWhenTheTokenDoesNotSearchEveryResourceOfTheReferringTypeThenForbidden() {
+        String query = "Patient?_has:Observation:patient:code=http://loinc.org|8480-6&family=" + marker + "B";
+        Response refused = get(query, "Authorization", bearer(patientToken(patientA, "patient/*.rs")));
+        assertThat(refused.status()).as(refused.body()).isEqualTo(403);
+        assertThat(refused.json().path("resourceType").asText()).isEqualTo("OperationOutcome");
+        assertThat(refused.body()).contains("_has:Observation").doesNotContain(patientB);
+        Response answered = get(query, "Authorization", bearer(systemToken("system/Patient.rs system/Observation.rs")));
+        assertThat(answered.status()).as(answered.body()).isEqualTo(200);
+        List<String> ids = new ArrayList<>();
+        answered.json().path("entry").forEach(e -> ids.add(e.path("resource").path("id").asText()));
+        assertThat(ids).containsExactly(patientB);
+        Response onlyPatients = get(query, "Authorization", bearer(systemToken("system/Patient.rs")));
+        assertThat(onlyPatients.status()).as("no Observation scope: " + onlyPatients.body()).isEqualTo(403);
+    }
+
+    /**
      * Type history with a patient scope holds the versions that were themselves in the token patient's compartment
      * (as a vread checks them), and deletions of resources filed under that patient: never a version about another
      * patient, even of a resource that is the patient's now. System history follows the same rule over the types the
