@@ -23,6 +23,11 @@ final class IndexRows {
     /** One pair of a token and a date value of a composite parameter. */
     record TokenDateRow(String param, @Nullable String system, @Nullable String code, Instant low, Instant high) {}
 
+    /** One pair of values of an R4 composite parameter from the same element: a token and a second value of one kind. */
+    record CompositeRow(String param, @Nullable String system, String code, @Nullable String valueSystem,
+            @Nullable String valueCode, @Nullable BigDecimal value, @Nullable Instant low, @Nullable Instant high,
+            @Nullable String valueNorm, @Nullable String valueExact) {}
+
     final List<StringRow> strings = new ArrayList<>();
     final List<TokenRow> tokens = new ArrayList<>();
     final List<ReferenceRow> references = new ArrayList<>();
@@ -30,6 +35,7 @@ final class IndexRows {
     final List<QuantityRow> quantities = new ArrayList<>();
     final List<UriRow> uris = new ArrayList<>();
     final List<TokenDateRow> tokenDates = new ArrayList<>();
+    final List<CompositeRow> composites = new ArrayList<>();
     /** The primary compartment: the row key a distributed database would place the resource by. */
     @Nullable String patientId;
     /**

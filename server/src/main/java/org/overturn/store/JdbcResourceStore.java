@@ -41,6 +41,8 @@ final class JdbcResourceStore implements ResourceStore {
     private final FhirContext ctx;
     private final SearchParameterRegistry registry;
     private final SearchIndexer indexer;
+    /** The index tables each type's parameters write to: an update rewrites only those. */
+    private final Map<String, java.util.Set<String>> indexTables;
     /** The generic tables, for every type not kept elsewhere. */
     private final ResourceTables tables;
     /** The types kept in a table of their own, appended by the server alone. */
@@ -70,6 +72,12 @@ final class JdbcResourceStore implements ResourceStore {
         this.ctx = ctx;
         this.registry = registry;
         this.indexer = new SearchIndexer(ctx, registry, localBases);
+        Map<String, java.util.Set<String>> byType = new java.util.HashMap<>();
+        for (String type : registry.resourceTypes()) {
+            byType.put(type, registry.params(type).stream().filter(p -> !p.isColumn()).map(SqlSearch::table)
+                    .collect(java.util.stream.Collectors.toUnmodifiableSet()));
+        }
+        this.indexTables = Map.copyOf(byType);
         this.tables = new ResourceTables(jdbc, registry, clock);
         this.appendOnly = Map.of(AuditTrail.TYPE, new AuditTrail(jdbc, localBases, clock));
         this.clock = clock;
@@ -324,7 +332,8 @@ final class JdbcResourceStore implements ResourceStore {
         }
         r.setUserData(StoredJson.USER_DATA, content);
         IndexRows rows = indexer.index(r);
-        WriteStatement statement = versionWrite(type, id, version, now, method, content, rows, current != null);
+        WriteStatement statement = versionWrite(type, id, version, now, method, content, rows, current != null,
+                indexTables.getOrDefault(type, INDEX_TABLES));
         jdbc.execute(statement::prepare, PreparedStatement::execute);
         boolean created = current == null || current.deleted;
         StoredResource written = new StoredResource(type, id, version, now, false, r);
@@ -476,7 +485,9 @@ final class JdbcResourceStore implements ResourceStore {
             "idx_date", "param text, low timestamptz, high timestamptz",
             "idx_quantity", "param text, value numeric, system text, code text",
             "idx_uri", "param text, uri text",
-            "idx_token_date", "param text, system text, code text, low timestamptz, high timestamptz");
+            "idx_token_date", "param text, system text, code text, low timestamptz, high timestamptz",
+            "idx_composite", "param text, system text, code text, value_system text, value_code text, value numeric,"
+                    + " low timestamptz, high timestamptz, value_norm text, value_exact text");
     private static final java.util.Set<String> INDEX_TABLES = INDEX_COLUMNS.keySet();
 
     private static Map<String, String> orderedMap(String... pairs) {
@@ -500,6 +511,8 @@ final class JdbcResourceStore implements ResourceStore {
             rows.quantities.forEach(x -> row("idx_quantity", type, id, p, x.param(), x.value(), x.system(), x.code()));
             rows.uris.forEach(x -> row("idx_uri", type, id, p, x.param(), x.uri()));
             rows.tokenDates.forEach(x -> row("idx_token_date", type, id, p, x.param(), x.system(), x.code(), x.low(), x.high()));
+            rows.composites.forEach(x -> row("idx_composite", type, id, p, x.param(), x.system(), x.code(), x.valueSystem(),
+                    x.valueCode(), x.value(), x.low(), x.high(), x.valueNorm(), x.valueExact()));
         }
 
         private void row(String table, @Nullable Object... values) {
@@ -511,9 +524,15 @@ final class JdbcResourceStore implements ResourceStore {
             byTable.forEach((table, rows) -> w.manyRows(table, columns(table), rows));
         }
 
-        /** The rows of one resource replace its rows in every index table, only those that differ being written. */
-        void replace(WriteStatement w, String type, String id) {
+        /**
+         * The rows of one resource replace its rows in each index table its type's parameters write to (no other
+         * table can hold any), only those that differ being written.
+         */
+        void replace(WriteStatement w, String type, String id, java.util.Set<String> typeTables) {
             for (String table : INDEX_TABLES) {
+                if (!typeTables.contains(table)) {
+                    continue;
+                }
                 w.replaceRows(table, columns(table), type, id, byTable.getOrDefault(table, List.of()));
             }
         }
@@ -525,9 +544,21 @@ final class JdbcResourceStore implements ResourceStore {
 
     /** The resource's index rows go, as steps of the statement that writes its new version (or its deletion). */
     static void deleteIndexes(WriteStatement w, String type, String id) {
+        deleteIndexes(w, type, id, INDEX_TABLES);
+    }
+
+    /** As {@link #deleteIndexes(WriteStatement, String, String)}, in {@code tables} only (those a migration has made). */
+    static void deleteIndexes(WriteStatement w, String type, String id, java.util.Set<String> tables) {
         for (String table : INDEX_TABLES) {
-            w.step("delete from " + table + " where res_type = ? and res_id = ?", type, id);
+            if (tables.contains(table)) {
+                w.step("delete from " + table + " where res_type = ? and res_id = ?", type, id);
+            }
         }
+    }
+
+    /** Every index table, by name. */
+    static java.util.Set<String> indexTables() {
+        return INDEX_TABLES;
     }
 
     /**
@@ -535,7 +566,7 @@ final class JdbcResourceStore implements ResourceStore {
      * data-modifying CTEs, the index rows from arrays (on an update, only those that changed deleted and inserted).
      */
     private static WriteStatement versionWrite(String type, String id, long version, Instant now, String method,
-            String content, IndexRows rows, boolean exists) {
+            String content, IndexRows rows, boolean exists, java.util.Set<String> typeTables) {
         WriteStatement w = new WriteStatement();
         String p = rows.patientId;
         if (exists) {
@@ -551,17 +582,21 @@ final class JdbcResourceStore implements ResourceStore {
         batch.add(type, id, rows);
         if (exists) {
             // most updates change a few values: the index rows that stay equal are not rewritten (nor left dead)
-            batch.replace(w, type, id);
+            batch.replace(w, type, id, typeTables);
         } else {
             batch.insert(w);
         }
         return w;
     }
 
-    /** Inserts a resource's index rows, each carrying its patient compartment. */
-    static void indexRows(WriteStatement w, String type, String id, IndexRows rows) {
+    /**
+     * Inserts a resource's index rows, each carrying its patient compartment, into {@code tables} only: a Java
+     * migration runs before later migrations have made the tables today's indexer also writes to.
+     */
+    static void indexRows(WriteStatement w, String type, String id, IndexRows rows, java.util.Set<String> tables) {
         IndexBatch batch = new IndexBatch();
         batch.add(type, id, rows);
+        batch.byTable.keySet().retainAll(tables);
         batch.insert(w);
     }
 

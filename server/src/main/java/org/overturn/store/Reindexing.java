@@ -38,15 +38,31 @@ final class Reindexing {
         org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Reindexing.class);
         log.info("Re-indexing {} resources that {}", candidates.size(), what);
         int done = 0;
+        java.util.Set<String> tables = existingIndexTables(c);
         for (String[] key : candidates) {
-            reindex(c, key[0], key[1]);
+            reindex(c, key[0], key[1], tables);
             if (++done % 1000 == 0) {
                 log.info("Re-indexed {} of {} resources", done, candidates.size());
             }
         }
     }
 
-    void reindex(Connection c, String type, String id) throws SQLException {
+    /** The index tables the migrations so far have made: a migration re-indexes into those alone. */
+    static java.util.Set<String> existingIndexTables(Connection c) throws SQLException {
+        java.util.Set<String> tables = new java.util.HashSet<>();
+        try (PreparedStatement s = c.prepareStatement("select table_name from information_schema.tables"
+                + " where table_schema = current_schema() and table_name = any(?)")) {
+            s.setArray(1, c.createArrayOf("text", JdbcResourceStore.indexTables().toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                }
+            }
+        }
+        return tables;
+    }
+
+    private void reindex(Connection c, String type, String id, java.util.Set<String> tables) throws SQLException {
         try (PreparedStatement versions = c.prepareStatement(
                 "select version, content from resource_version where res_type = ? and res_id = ? and content is not null");
                 PreparedStatement update = c.prepareStatement(
@@ -81,8 +97,8 @@ final class Reindexing {
         IndexRows rows = indexer.index(parse(current));
         WriteStatement w = new WriteStatement();
         w.step("update resource set patient_id = ? where res_type = ? and res_id = ?", rows.patientId, type, id);
-        JdbcResourceStore.deleteIndexes(w, type, id);
-        JdbcResourceStore.indexRows(w, type, id, rows);
+        JdbcResourceStore.deleteIndexes(w, type, id, tables);
+        JdbcResourceStore.indexRows(w, type, id, rows, tables);
         try (PreparedStatement s = w.prepare(c)) {
             s.execute();
         }

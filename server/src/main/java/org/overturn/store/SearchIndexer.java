@@ -79,7 +79,7 @@ final class SearchIndexer {
         IndexRows rows = new IndexRows();
         IFhirPath engine = fhirPath.get();
         for (SearchParam sp : registry.params(type)) {
-            if (sp.isColumn() || sp.composite() != null) {
+            if (sp.isColumn() || sp.composite() != null || sp.components() != null) {
                 continue;
             }
             for (IFhirPath.IParsedExpression path : registry.parsedPaths(sp)) {
@@ -99,6 +99,8 @@ final class SearchIndexer {
         for (SearchParam sp : registry.params(type)) {
             if (sp.composite() != null) {
                 pairs(rows, sp.name(), sp.composite());
+            } else if (sp.components() != null) {
+                componentPairs(rows, engine, resource, sp, sp.components());
             }
         }
         rows.patientId = patientCompartment(type, resource, rows);
@@ -117,6 +119,58 @@ final class SearchIndexer {
                     rows.tokenDates.add(new IndexRows.TokenDateRow(name, token.system(), token.code(), date.low(), date.high()));
                 }
             }
+        }
+    }
+
+    /**
+     * An R4 composite: on each element its paths name (the Observation, each component), every token of the first
+     * component paired with every value of the second, as their own parameters would index them (a UCUM quantity with
+     * its canonical copy too). Values of different elements are never paired.
+     */
+    private void componentPairs(IndexRows rows, IFhirPath engine, IBaseResource resource, SearchParam sp,
+            SearchParam.Components components) {
+        List<IFhirPath.IParsedExpression> parsed = registry.parsedPaths(sp);
+        int n = parsed.size();
+        for (IFhirPath.IParsedExpression path : parsed.subList(0, n - 2)) {
+            for (IBase element : evaluate(engine, resource, path)) {
+                IndexRows first = new IndexRows();
+                IndexRows second = new IndexRows();
+                evaluate(engine, element, parsed.get(n - 2)).forEach(v -> add(first, components.first(), v));
+                evaluate(engine, element, parsed.get(n - 1)).forEach(v -> add(second, components.second(), v));
+                for (IndexRows.TokenRow t : first.tokens) {
+                    if (t.code() == null) {
+                        continue;
+                    }
+                    String name = sp.name();
+                    for (IndexRows.TokenRow v : second.tokens) {
+                        if (v.code() != null) {
+                            rows.composites.add(new IndexRows.CompositeRow(name, t.system(), t.code(), v.system(), v.code(),
+                                    null, null, null, null, null));
+                        }
+                    }
+                    for (IndexRows.QuantityRow q : second.quantities) {
+                        rows.composites.add(new IndexRows.CompositeRow(name, t.system(), t.code(), q.system(), q.code(),
+                                q.value(), null, null, null, null));
+                    }
+                    for (IndexRows.DateRow d : second.dates) {
+                        rows.composites.add(new IndexRows.CompositeRow(name, t.system(), t.code(), null, null, null,
+                                d.low(), d.high(), null, null));
+                    }
+                    for (IndexRows.StringRow v : second.strings) {
+                        rows.composites.add(new IndexRows.CompositeRow(name, t.system(), t.code(), null, null, null, null,
+                                null, v.norm(), v.exact()));
+                    }
+                }
+            }
+        }
+    }
+
+    /** What a path yields on {@code input}; nothing when the engine cannot evaluate it on this instance. */
+    private static List<IBase> evaluate(IFhirPath engine, IBase input, IFhirPath.IParsedExpression path) {
+        try {
+            return engine.evaluate(input, path, IBase.class);
+        } catch (RuntimeException e) {
+            return List.of();
         }
     }
 

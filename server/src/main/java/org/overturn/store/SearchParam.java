@@ -7,8 +7,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One search parameter of one resource type, as HAPI's definitions (or a SearchParameter resource of ours) give it:
- * its FHIRPath expressions, parsed once, decide what gets indexed. A composite parameter has no paths of its own: it
- * pairs two parameters of the same type ({@link TokenDate}).
+ * its FHIRPath expressions, parsed once, decide what gets indexed. A composite parameter pairs two parameters of the
+ * same type: Overturn's own over the whole resource ({@link TokenDate}), R4's on the elements its paths name
+ * ({@link Components}).
  */
 public record SearchParam(
         String resourceType,
@@ -19,7 +20,8 @@ public record SearchParam(
         List<String> paths,
         Set<String> targets,
         boolean inPatientCompartment,
-        @Nullable TokenDate composite) {
+        @Nullable TokenDate composite,
+        @Nullable Components components) {
 
     public SearchParam {
         paths = List.copyOf(paths);
@@ -28,7 +30,12 @@ public record SearchParam(
 
     public SearchParam(String resourceType, String name, RestSearchParameterTypeEnum type, String uri, String description,
             List<String> paths, Set<String> targets, boolean inPatientCompartment) {
-        this(resourceType, name, type, uri, description, paths, targets, inPatientCompartment, null);
+        this(resourceType, name, type, uri, description, paths, targets, inPatientCompartment, null, null);
+    }
+
+    public SearchParam(String resourceType, String name, RestSearchParameterTypeEnum type, String uri, String description,
+            List<String> paths, Set<String> targets, boolean inPatientCompartment, @Nullable TokenDate composite) {
+        this(resourceType, name, type, uri, description, paths, targets, inPatientCompartment, composite, null);
     }
 
     /**
@@ -39,6 +46,13 @@ public record SearchParam(
      *     resource has at most one pair and the pairs can drive a search sorted by the date
      */
     public record TokenDate(SearchParam token, SearchParam date, boolean singleValued) {}
+
+    /**
+     * One of R4's own composites (its SearchParameter definition): {@code paths} name the elements (the Observation,
+     * its components), and on each element {@code firstExpression} gives the token and {@code secondExpression} the
+     * value of the second parameter's kind; a pair matches only where both stand on the same element.
+     */
+    public record Components(SearchParam first, String firstExpression, SearchParam second, String secondExpression) {}
 
     /**
      * From the type and name alone (equal parameters share both, so this agrees with equals): the generated hash reads

@@ -8,6 +8,11 @@ import ca.uhn.fhir.context.RuntimeResourceDefinition;
 import ca.uhn.fhir.context.RuntimeSearchParam;
 import ca.uhn.fhir.fhirpath.IFhirPath;
 import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -22,9 +27,11 @@ import org.hl7.fhir.r4.model.SearchParameter;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The search parameters Overturn indexes and answers, per resource type, taken from HAPI's R4 definitions. Kinds
- * with no index yet (R4's own composites, special) are left out, so the CapabilityStatement never claims them;
- * Overturn's own composites of a token and a date parameter are indexed ({@link SearchParam.TokenDate}).
+ * The search parameters Overturn indexes and answers, per resource type, taken from HAPI's R4 definitions. R4's own
+ * composites whose first component is a token and whose second is a token, quantity, date or string are indexed as
+ * pairs ({@link SearchParam.Components}, from the R4 SearchParameter definitions that carry their component
+ * expressions); other kinds with no index (special, other composites) are left out, so the CapabilityStatement never
+ * claims them. Overturn's own composites of a token and a date parameter are indexed too ({@link SearchParam.TokenDate}).
  */
 public final class SearchParameterRegistry {
     private static final Set<RestSearchParameterTypeEnum> INDEXED = EnumSet.of(
@@ -74,6 +81,7 @@ public final class SearchParameterRegistry {
             }
             byType.put(type, params);
         }
+        addR4Composites();
         for (SearchParameter sp : custom) {
             if (sp.getType() != Enumerations.SearchParamType.COMPOSITE) {
                 addCustom(sp);
@@ -166,6 +174,66 @@ public final class SearchParameterRegistry {
                 new SearchParam.TokenDate(token, date, single)));
     }
 
+    /** R4's SearchParameter definitions, as HAPI's validation resources ship them (with component expressions). */
+    private static final String R4_DEFINITIONS = "/org/hl7/fhir/r4/model/sp/search-parameters.json";
+    private static final Set<RestSearchParameterTypeEnum> SECOND_COMPONENTS = EnumSet.of(RestSearchParameterTypeEnum.TOKEN,
+            RestSearchParameterTypeEnum.QUANTITY, RestSearchParameterTypeEnum.DATE, RestSearchParameterTypeEnum.STRING);
+
+    /**
+     * R4's composite parameters of the served types whose components are a token and then a token, quantity, date
+     * or string parameter of the same type (Observation code-value-quantity, component-code-value-concept, ...).
+     */
+    private void addR4Composites() {
+        JsonNode bundle;
+        try (InputStream in = SearchParameterRegistry.class.getResourceAsStream(R4_DEFINITIONS)) {
+            if (in == null) {
+                throw new IllegalStateException(R4_DEFINITIONS + " is missing (hapi-fhir-validation-resources-r4)");
+            }
+            bundle = new ObjectMapper().readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        // A component names its parameter by the definition's URL, which may be a shared one (clinical-code): its code
+        // is the parameter's name on the composite's type.
+        Map<String, String> codeOfUrl = new java.util.HashMap<>();
+        for (JsonNode entry : bundle.path("entry")) {
+            codeOfUrl.put(entry.path("resource").path("url").asText(), entry.path("resource").path("code").asText());
+        }
+        for (JsonNode entry : bundle.path("entry")) {
+            JsonNode sp = entry.path("resource");
+            if (!sp.path("type").asText().equals("composite") || sp.path("component").size() != 2) {
+                continue;
+            }
+            for (JsonNode base : sp.path("base")) {
+                Map<String, SearchParam> params = byType.get(base.asText());
+                if (params != null && !params.containsKey(sp.path("code").asText())) {
+                    composite(base.asText(), sp, params, codeOfUrl);
+                }
+            }
+        }
+    }
+
+    private static void composite(String type, JsonNode sp, Map<String, SearchParam> params,
+            Map<String, String> codeOfUrl) {
+        SearchParam[] parts = new SearchParam[2];
+        String[] expressions = new String[2];
+        for (int i = 0; i < 2; i++) {
+            JsonNode component = sp.path("component").get(i);
+            String code = codeOfUrl.get(component.path("definition").asText());
+            parts[i] = code == null ? null : params.get(code);
+            expressions[i] = component.path("expression").asText();
+        }
+        if (parts[0] == null || parts[1] == null || parts[0].type() != RestSearchParameterTypeEnum.TOKEN
+                || !SECOND_COMPONENTS.contains(parts[1].type()) || expressions[0].isEmpty() || expressions[1].isEmpty()) {
+            return; // a kind with no index here: not offered
+        }
+        List<String> paths = java.util.Arrays.stream(sp.path("expression").asText().split("\\|")).map(String::trim).toList();
+        String code = sp.path("code").asText();
+        params.put(code, new SearchParam(type, code, RestSearchParameterTypeEnum.COMPOSITE, sp.path("url").asText(),
+                sp.path("description").asText(""), paths, Set.of(), false, null,
+                new SearchParam.Components(parts[0], expressions[0], parts[1], expressions[1])));
+    }
+
     /**
      * Whether the parameter indexes at most one value per resource: one plain path (Type.a.b, no functions), every
      * element on it at most once, and not a CodeableConcept (whose codings are each a value).
@@ -198,7 +266,13 @@ public final class SearchParameterRegistry {
         for (Map<String, SearchParam> params : byType.values()) {
             for (SearchParam sp : params.values()) {
                 List<IFhirPath.IParsedExpression> expressions = new ArrayList<>();
-                for (String path : sp.paths()) {
+                List<String> paths = new ArrayList<>(sp.paths());
+                if (sp.components() != null) {
+                    // after the element paths: the first and the second component's expressions, on each element
+                    paths.add(sp.components().firstExpression());
+                    paths.add(sp.components().secondExpression());
+                }
+                for (String path : paths) {
                     try {
                         expressions.add(fhirPath.parse(path));
                     } catch (Exception e) {
@@ -212,7 +286,10 @@ public final class SearchParameterRegistry {
         return all;
     }
 
-    /** The parsed FHIRPath expressions of {@code sp}; waits for the start-up parse if it is still running. */
+    /**
+     * The parsed FHIRPath expressions of {@code sp} (for R4's composites, its element paths, then its two component
+     * expressions); waits for the start-up parse if it is still running.
+     */
     public List<IFhirPath.IParsedExpression> parsedPaths(SearchParam sp) {
         List<IFhirPath.IParsedExpression> expressions = parsed.join().get(sp);
         return expressions == null ? List.of() : expressions;

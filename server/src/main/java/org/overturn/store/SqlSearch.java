@@ -448,7 +448,8 @@ final class SqlSearch {
         where.append(")").append(existsEnd);
     }
 
-    private static String table(SearchParam sp) {
+    /** The index table that holds the parameter's rows. */
+    static String table(SearchParam sp) {
         return switch (sp.type()) {
             case STRING -> "idx_string";
             case TOKEN -> "idx_token";
@@ -456,7 +457,7 @@ final class SqlSearch {
             case DATE -> "idx_date";
             case NUMBER, QUANTITY -> "idx_quantity";
             case URI -> "idx_uri";
-            case COMPOSITE -> "idx_token_date";
+            case COMPOSITE -> sp.components() != null ? "idx_composite" : "idx_token_date";
             default -> throw new OverturnException(
                     ErrorCode.UNSUPPORTED_SEARCH, "Search parameter '" + sp.name() + "' cannot be searched yet");
         };
@@ -478,6 +479,10 @@ final class SqlSearch {
 
     /** {@code token$date}, such as {@code requested$le2026-03-01}: both on the same composite index row. */
     private void compositeValue(SearchParam sp, String value) {
+        if (sp.components() != null) {
+            componentsValue(sp, sp.components(), value);
+            return;
+        }
         int dollar = value.indexOf('$');
         if (sp.composite() == null || dollar < 0) {
             throw new OverturnException(ErrorCode.INVALID_SEARCH, sp.name() + ": '" + value
@@ -487,6 +492,40 @@ final class SqlSearch {
         tokenValue(null, value.substring(0, dollar));
         where.append(" and ");
         datePredicate("i.low", "i.high", value.substring(dollar + 1), sp.name());
+        where.append(")");
+    }
+
+    /**
+     * An R4 composite, {@code token$value} such as {@code http://loinc.org|2345-7$gt150|http://unitsofmeasure.org|mg/dL}:
+     * both parts on one pair row. The second part is tested with its own kind's predicate, on the row's second columns
+     * renamed to what that predicate reads.
+     */
+    private void componentsValue(SearchParam sp, SearchParam.Components components, String value) {
+        int dollar = value.indexOf('$');
+        if (dollar <= 0 || dollar == value.length() - 1) {
+            throw new OverturnException(ErrorCode.INVALID_SEARCH, sp.name() + ": '" + value + "' is not a composite value"
+                    + " (expected " + components.first().name() + "$" + components.second().name() + ", such as"
+                    + " http://loinc.org|2345-7$gt150)", sp.name());
+        }
+        String second = value.substring(dollar + 1);
+        where.append("(");
+        tokenValue(null, value.substring(0, dollar));
+        where.append(" and ");
+        switch (components.second().type()) {
+            case TOKEN -> {
+                where.append("exists (select 1 from (select i.value_system as system, i.value_code as code, null::text as text_norm) i where ");
+                tokenValue(null, second);
+                where.append(")");
+            }
+            case QUANTITY -> {
+                where.append("exists (select 1 from (select i.value as value, i.value_system as system, i.value_code as code) i where ");
+                quantityValue(sp, second);
+                where.append(")");
+            }
+            case DATE -> datePredicate("i.low", "i.high", second, sp.name());
+            case STRING -> stringValue(null, second);
+            default -> throw new IllegalStateException("the registry offers no composite of " + components.second().type());
+        }
         where.append(")");
     }
 

@@ -57,4 +57,10 @@ class StoreConfig {
             FhirContext ctx, SearchParameterRegistry registry, @Value("${overturn.fhir.base-url:}") String baseUrl) {
         return new V17__Ucum_canonical_quantities(ctx, registry, localBases(baseUrl));
     }
+
+    @Bean
+    JavaMigration compositePairsMigration(
+            FhirContext ctx, SearchParameterRegistry registry, @Value("${overturn.fhir.base-url:}") String baseUrl) {
+        return new V19__Composite_pairs(ctx, registry, localBases(baseUrl));
+    }
 }

@@ -27,7 +27,7 @@ class OperationsIT extends EmbeddedServerTest {
                 Set<String> params = new HashSet<>();
                 resource.path("searchParam").forEach(p -> params.add(p.path("name").asText()));
                 assertThat(params).contains("patient", "code", "date", "value-quantity", "subject", "_id", "_lastUpdated", "_has");
-                assertThat(params).doesNotContain("code-value-quantity"); // composite: not indexed yet
+                assertThat(params).contains("code-value-quantity", "component-code-value-quantity", "combo-code-value-concept");
                 Set<String> interactions = new HashSet<>();
                 resource.path("interaction").forEach(i -> interactions.add(i.path("code").asText()));
                 assertThat(interactions).contains("read", "vread", "create", "update", "delete", "search-type",

@@ -340,6 +340,57 @@ public interface SearchContract extends FhirHttp {
         assertThat(conditional.body()).contains("_has");
     }
 
+    /**
+     * FHIR R4 search.html#composite with R4's own Observation composites: {@code token$value}, both parts from the same
+     * element, the Observation itself (code-value-*), one of its components (component-code-value-*) or either
+     * (combo-code-value-*); a component's code is never paired with another component's value.
+     */
+    @Test
+    default void compositeSearchWhenCodeAndValueStandTogetherThenMatchesAndNeverAcrossComponents() {
+        String u = unique();
+        String p = patientNamed("Comp" + u, "C", "1959-09-09", "Canton");
+        String glucose = labValue(p, "1.6", "g/L");
+        String high = bloodPressure(p, "150", "85");
+        String low = bloodPressure(p, "120", "95");
+        String alk = create("Observation", """
+                {"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"78205-2"}]},
+                 "subject":{"reference":"Patient/%s"},"effectiveDateTime":"2025-03-01",
+                 "valueCodeableConcept":{"coding":[{"system":"http://loinc.org","code":"LA6576-8","display":"Positive"}]}}
+                """.formatted(p));
+        String fish = create("Observation", """
+                {"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"78205-2"}]},
+                 "subject":{"reference":"Patient/%s"},"effectiveDateTime":"2025-03-02","valueString":"Rearranged by FISH"}
+                """.formatted(p));
+        String scope = "Observation?subject=Patient/" + p + "&";
+        assertThat(ids(get(scope + "code-value-quantity=http://loinc.org|2345-7$gt150|http://unitsofmeasure.org|mg/dL")))
+                .containsExactly(glucose);
+        assertThat(ids(get(scope + "code-value-quantity=2345-7$1.6"))).containsExactly(glucose);
+        assertThat(ids(get(scope + "code-value-quantity=2345-7$lt1"))).isEmpty();
+        assertThat(ids(get(scope + "code-value-quantity=8480-6$gt140"))).as("a component is not the Observation's value").isEmpty();
+        assertThat(ids(get(scope + "component-code-value-quantity=http://loinc.org|8480-6$gt140"))).containsExactly(high);
+        assertThat(ids(get(scope + "component-code-value-quantity=8462-4$gt90")))
+                .as("diastolic above 90: not the Observation whose systolic is").containsExactly(low);
+        assertThat(ids(get(scope + "component-code-value-quantity=8480-6$gt140,8462-4$gt90"))).containsExactlyInAnyOrder(high, low);
+        assertThat(ids(get(scope + "combo-code-value-quantity=8480-6$gt140"))).containsExactly(high);
+        assertThat(ids(get(scope + "combo-code-value-quantity=2345-7$1.6"))).containsExactly(glucose);
+        assertThat(ids(get(scope + "code-value-concept=http://loinc.org|78205-2$http://loinc.org|LA6576-8"))).containsExactly(alk);
+        assertThat(ids(get(scope + "code-value-concept=78205-2$LA6577-6"))).isEmpty();
+        assertThat(ids(get(scope + "code-value-string=78205-2$rearranged"))).containsExactly(fish);
+        assertThat(ids(get(scope + "code-value-quantity:missing=false&code=2345-7"))).containsExactly(glucose);
+        assertThat(get(scope + "code-value-quantity=2345-7").assertOutcome(400)).isEqualTo("OVT-400-SEARCH");
+        assertThat(get(scope + "code-value-quantity=$5").assertOutcome(400)).isEqualTo("OVT-400-SEARCH");
+    }
+
+    private String bloodPressure(String patientId, String systolic, String diastolic) {
+        String component = """
+                {"code":{"coding":[{"system":"http://loinc.org","code":"%s"}]},
+                 "valueQuantity":{"value":%s,"unit":"mmHg","system":"http://unitsofmeasure.org","code":"mm[Hg]"}}""";
+        return create("Observation", """
+                {"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"85354-9"}]},
+                 "subject":{"reference":"Patient/%s"},"effectiveDateTime":"2025-03-01","component":[%s,%s]}
+                """.formatted(patientId, component.formatted("8480-6", systolic), component.formatted("8462-4", diastolic)));
+    }
+
     /** An update rewrites only the index rows that changed: what changed is found by its new value alone. */
     @Test
     default void searchAfterUpdateWhenSomeValuesChangeThenNewValuesMatchOldOnesNotAndUnchangedStill() {
