@@ -6,7 +6,10 @@ import ca.uhn.fhir.fhirpath.IFhirPathEvaluationContext;
 import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import org.hl7.fhir.instance.model.api.IBase;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
@@ -96,11 +99,12 @@ final class SearchIndexer {
                 }
             }
         }
+        ComponentValues shared = new ComponentValues(engine, resource);
         for (SearchParam sp : registry.params(type)) {
             if (sp.composite() != null) {
                 pairs(rows, sp.name(), sp.composite());
             } else if (sp.components() != null) {
-                componentPairs(rows, engine, resource, sp, sp.components());
+                componentPairs(rows, shared, sp, sp.components());
             }
         }
         rows.patientId = patientCompartment(type, resource, rows);
@@ -123,25 +127,51 @@ final class SearchIndexer {
     }
 
     /**
+     * The elements and component values of R4's composites on one resource, each path evaluated once: Observation's
+     * eight composites share three element paths and five component expressions.
+     */
+    private final class ComponentValues {
+        private final IFhirPath engine;
+        private final IBaseResource resource;
+        private final Map<String, List<IBase>> elements = new HashMap<>();
+        private final Map<IBase, Map<String, IndexRows>> values = new IdentityHashMap<>();
+
+        ComponentValues(IFhirPath engine, IBaseResource resource) {
+            this.engine = engine;
+            this.resource = resource;
+        }
+
+        List<IBase> elements(String text, IFhirPath.IParsedExpression path) {
+            return elements.computeIfAbsent(text, t -> evaluate(engine, resource, path));
+        }
+
+        /** The rows the component's parameter would index for the values the expression yields on the element. */
+        IndexRows values(IBase element, SearchParam component, String text, IFhirPath.IParsedExpression expression) {
+            return values.computeIfAbsent(element, e -> new HashMap<>()).computeIfAbsent(component.type() + " " + text, k -> {
+                IndexRows rows = new IndexRows();
+                evaluate(engine, element, expression).forEach(v -> add(rows, component, v));
+                return rows;
+            });
+        }
+    }
+
+    /**
      * An R4 composite: on each element its paths name (the Observation, each component), every token of the first
      * component paired with every value of the second, as their own parameters would index them (a UCUM quantity with
      * its canonical copy too). Values of different elements are never paired.
      */
-    private void componentPairs(IndexRows rows, IFhirPath engine, IBaseResource resource, SearchParam sp,
-            SearchParam.Components components) {
+    private void componentPairs(IndexRows rows, ComponentValues shared, SearchParam sp, SearchParam.Components components) {
         List<IFhirPath.IParsedExpression> parsed = registry.parsedPaths(sp);
         int n = parsed.size();
-        for (IFhirPath.IParsedExpression path : parsed.subList(0, n - 2)) {
-            for (IBase element : evaluate(engine, resource, path)) {
-                IndexRows first = new IndexRows();
-                IndexRows second = new IndexRows();
-                evaluate(engine, element, parsed.get(n - 2)).forEach(v -> add(first, components.first(), v));
-                evaluate(engine, element, parsed.get(n - 1)).forEach(v -> add(second, components.second(), v));
+        String name = sp.name();
+        for (int i = 0; i < n - 2; i++) {
+            for (IBase element : shared.elements(sp.paths().get(i), parsed.get(i))) {
+                IndexRows first = shared.values(element, components.first(), components.firstExpression(), parsed.get(n - 2));
+                IndexRows second = shared.values(element, components.second(), components.secondExpression(), parsed.get(n - 1));
                 for (IndexRows.TokenRow t : first.tokens) {
                     if (t.code() == null) {
                         continue;
                     }
-                    String name = sp.name();
                     for (IndexRows.TokenRow v : second.tokens) {
                         if (v.code() != null) {
                             rows.composites.add(new IndexRows.CompositeRow(name, t.system(), t.code(), v.system(), v.code(),
