@@ -76,9 +76,9 @@ final class AuditTrail implements TypeStorage {
     }
 
     @Override
-    public void refuseRevInclude(String type) {
+    public void refuseReverseReach(String type, String parameter) {
         throw new OverturnException(ErrorCode.UNSUPPORTED_SEARCH,
-                "AuditEvents are not offered by _revinclude: search AuditEvent?entity=... instead", "_revinclude");
+                "AuditEvents are not reached by " + parameter + ": search AuditEvent?entity=... instead", parameter);
     }
 
     /** The one AuditEvent {@code id} names, if any, in the columns of {@link #COLUMNS}. */

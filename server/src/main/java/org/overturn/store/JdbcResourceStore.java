@@ -422,6 +422,13 @@ final class JdbcResourceStore implements ResourceStore {
         return new OverturnException(ErrorCode.NOT_FOUND, type + "/" + id + " is not known");
     }
 
+    /** {@code _has} over a type whose references are not in the reference index would silently match nothing. */
+    private void refuseUnindexedReverseChains(SearchRequest request) {
+        for (SearchRequest.Criterion c : request.criteria()) {
+            c.reverseChainTypes().forEach(source -> storage(source).refuseReverseReach(source, "_has:" + source));
+        }
+    }
+
     /**
      * A condition parsed for a conditional write. One with no criterion left after parsing (only result parameters such
      * as _summary or _count, or empty values) would match every resource of the type, so it is refused.
@@ -749,8 +756,9 @@ final class JdbcResourceStore implements ResourceStore {
     @Override
     public Page<StoredResource> search(SearchRequest request, Predicate<StoredResource> includable) {
         for (SearchRequest.Include include : request.revIncludes()) {
-            storage(include.sourceType()).refuseRevInclude(include.sourceType());
+            storage(include.sourceType()).refuseReverseReach(include.sourceType(), "_revinclude");
         }
+        refuseUnindexedReverseChains(request);
         return withinBudget(() -> {
             Page<StoredResource> matches = matches(request, (rs, n) -> stored(rs, false));
             return new Page<>(matches.items(), includes(request, matches.items(), includable), matches.total(),
@@ -763,6 +771,7 @@ final class JdbcResourceStore implements ResourceStore {
         if (!request.includes().isEmpty() || !request.revIncludes().isEmpty()) {
             throw new IllegalArgumentException("searchJson answers searches without _include or _revinclude");
         }
+        refuseUnindexedReverseChains(request);
         return withinBudget(() -> matches(request, (rs, n) -> new StoredJson(rs.getString(1), rs.getString(2),
                 rs.getLong(3), rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getString(5))));
     }

@@ -33,8 +33,8 @@ final class ResourceTables implements TypeStorage {
     }
 
     @Override
-    public void refuseRevInclude(String type) {
-        // every type kept here is indexed for _revinclude
+    public void refuseReverseReach(String type, String parameter) {
+        // every type kept here has its references indexed
     }
 
     @Override

@@ -16,8 +16,11 @@ interface TypeStorage {
     /** Throws when clients may not create, change or delete resources of {@code type}. */
     void refuseClientWrite(String type);
 
-    /** Throws when resources of {@code type} may not be brought in by {@code _revinclude}. */
-    void refuseRevInclude(String type);
+    /**
+     * Throws when resources of {@code type} may not be reached through their references to another resource, by
+     * {@code parameter} ({@code _revinclude} or {@code _has}): only the generic tables index those references.
+     */
+    void refuseReverseReach(String type, String parameter);
 
     /** The primary patient compartment of the stored resource; NOT_FOUND or GONE when there is none to read. */
     @Nullable String storedCompartment(String type, String id);

@@ -333,6 +333,11 @@ public interface SearchContract extends FhirHttp {
         assertThat(get(patients + "_has:Observation:patient=1").assertOutcome(400)).isEqualTo("OVT-400-SEARCH");
         assertThat(get(patients + "_has:Observation:patient:nonsense=1").assertOutcome(400)).isEqualTo("OVT-400-SEARCH");
         assertThat(get("Practitioner?_has:Condition:subject:code=1").assertOutcome(400)).isEqualTo("OVT-400-SEARCH");
+        // AuditEvents keep their references in a table of their own: refused, never a silent empty answer
+        Response audit = get(patients + "_has:AuditEvent:patient:action=R");
+        assertThat(audit.assertOutcome(400)).isEqualTo("OVT-400-SEARCH-UNSUPPORTED");
+        assertThat(audit.body()).contains("AuditEvent?entity=");
+        assertThat(get(patients + "_revinclude=AuditEvent:patient").assertOutcome(400)).isEqualTo("OVT-400-SEARCH-UNSUPPORTED");
         Response conditional = post("Patient", """
                 {"resourceType":"Patient","name":[{"family":"%s"}]}""".formatted(family),
                 "If-None-Exist", "_has:Observation:patient:code=14017-8");
