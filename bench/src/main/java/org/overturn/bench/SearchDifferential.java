@@ -162,9 +162,20 @@ public final class SearchDifferential {
         return r;
     }
 
-    private Outcome compare(String query, Map<String, String> known) throws IOException, InterruptedException {
+    /**
+     * {@code query}, or {@code query == reference | reference ...}: Overturn answers the query, the baseline the union
+     * of the references. The form compares what HAPI JPA does not serve itself (a compartment search,
+     * {@code Patient/p1/Observation}) with the searches the spec defines it by (one per compartment parameter).
+     */
+    private Outcome compare(String line, Map<String, String> known) throws IOException, InterruptedException {
+        String[] sides = line.split(" == ", 2);
+        String query = sides[0].strip();
         Answer ours = ask(overturn, query);
-        Answer theirs = ask(hapi, query);
+        String[] references = sides.length == 1 ? new String[] {query} : sides[1].split(" \\| ");
+        Answer theirs = ask(hapi, references[0].strip());
+        for (int i = 1; i < references.length; i++) {
+            theirs = union(theirs, ask(hapi, references[i].strip()));
+        }
         String verdict;
         if (ours.refused()) {
             verdict = "overturn-refused";
@@ -173,11 +184,27 @@ public final class SearchDifferential {
         } else if (same(query, ours, theirs)) {
             verdict = "agree";
         } else {
-            verdict = known.containsKey(query) ? "known-difference" : "differ";
+            verdict = known.containsKey(line) ? "known-difference" : "differ";
         }
         boolean detailed = !verdict.equals("agree");
-        return new Outcome(query, verdict, Shown.of(ours, theirs, detailed), Shown.of(theirs, ours, detailed),
-                known.getOrDefault(query, null));
+        return new Outcome(line, verdict, Shown.of(ours, theirs, detailed), Shown.of(theirs, ours, detailed),
+                known.getOrDefault(line, null));
+    }
+
+    /** Both answers' matches once each, as one answer; the first refusal or error stands for the whole. */
+    static Answer union(Answer a, Answer b) {
+        if (a.status() != 200) {
+            return a;
+        }
+        if (b.status() != 200) {
+            return b;
+        }
+        Set<String> matches = new TreeSet<>(a.matches());
+        matches.addAll(b.matches());
+        Set<String> included = new TreeSet<>(a.included());
+        included.addAll(b.included());
+        Integer total = a.total() == null || b.total() == null ? null : matches.size();
+        return new Answer(200, List.copyOf(matches), included, total, null, a.duplicates() || b.duplicates());
     }
 
     static boolean same(String query, Answer a, Answer b) {
@@ -197,7 +224,8 @@ public final class SearchDifferential {
         List<String> matches = new ArrayList<>();
         Set<String> included = new TreeSet<>();
         Integer total = null;
-        String type = query.substring(0, query.indexOf('?'));
+        String path = query.substring(0, query.indexOf('?'));
+        String type = path.substring(path.lastIndexOf('/') + 1); // Observation, also of Patient/p1/Observation
         for (int page = 0; next != null && page < MAX_PAGES; page++) {
             LoadDriver.requireLoopback(next);
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(next).timeout(TIMEOUT)

@@ -40,6 +40,17 @@ class SearchDifferentialTest {
     }
 
     @Test
+    void unionWhenTheReferencesOverlapThenEachMatchOnceAndTheTotalIsTheirCount() {
+        SearchDifferential.Answer union = SearchDifferential.union(
+                answer(2, "Observation/a", "Observation/b"), answer(2, "Observation/b", "Observation/c"));
+        assertThat(union.matches()).containsExactly("Observation/a", "Observation/b", "Observation/c");
+        assertThat(union.total()).isEqualTo(3);
+        assertThat(SearchDifferential.union(answer(null, "Observation/a"), answer(1, "Observation/a")).total()).isNull();
+        SearchDifferential.Answer refused = new SearchDifferential.Answer(400, List.of(), Set.of(), null, "no", false);
+        assertThat(SearchDifferential.union(answer(1, "Observation/a"), refused).status()).isEqualTo(400);
+    }
+
+    @Test
     void knownDifferencesWhenListedThenEachIsOneOfTheQueries() {
         assertThat(SearchDifferential.queries()).containsAll(SearchDifferential.knownDifferences().keySet());
         assertThat(new HashSet<>(SearchDifferential.queries())).hasSameSizeAs(SearchDifferential.queries());

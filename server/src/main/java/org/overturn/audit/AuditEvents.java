@@ -294,6 +294,11 @@ final class AuditEvents {
                 String code = s.length == 4 ? "vread" : s.length == 3 ? "history-instance" : typed ? "history-type" : "history-system";
                 return new Interaction(code, AuditEvent.AuditEventAction.R, target);
             }
+            // A compartment search (Patient/7/Observation, .../_search) names the compartment's resource.
+            boolean compartment = typed && (s.length == 3 || s.length == 4 && last.equals("_search"));
+            if (compartment) {
+                return new Interaction("search-type", AuditEvent.AuditEventAction.R, s[0] + "/" + s[1]);
+            }
             String target = typed && s.length == 2 && !s[1].equals("_search") ? s[0] + "/" + s[1] : null;
             return switch (method) {
                 case "POST" -> s.length == 0 ? new Interaction("transaction", AuditEvent.AuditEventAction.E, null)

@@ -23,6 +23,7 @@ import org.overturn.platform.OverturnException;
 import org.overturn.store.Page;
 import org.overturn.store.QueryString;
 import org.overturn.store.ResourceStore;
+import org.overturn.store.SearchParameterRegistry;
 import org.overturn.store.SearchRequest;
 import org.overturn.store.StoredResource;
 import org.overturn.store.WriteResult;
@@ -41,11 +42,13 @@ final class BundleProcessor {
     private final FhirInteractions interactions;
     private final int maxEntries;
     private final Clock clock;
+    private final SearchParameterRegistry registry;
 
     BundleProcessor(FhirContext ctx, ResourceStore store, RequiredElements validator, WriteValidation writes,
-            FhirInteractions interactions, int maxEntries, Clock clock) {
+            FhirInteractions interactions, int maxEntries, Clock clock, SearchParameterRegistry registry) {
         this.ctx = ctx;
         this.store = store;
+        this.registry = registry;
         this.validator = validator;
         this.writes = writes;
         this.interactions = interactions;
@@ -80,7 +83,7 @@ final class BundleProcessor {
      * {@code [type]/_history} or {@code _history}, whose type is then empty).
      */
     private record Entry(int index, HTTPVerb method, String type, @Nullable String id, @Nullable String query,
-            BundleEntryComponent raw, boolean history) {
+            BundleEntryComponent raw, boolean history, @Nullable CompartmentPath compartment) {
         String label() {
             return "Bundle.entry[" + index + "]";
         }
@@ -193,11 +196,20 @@ final class BundleProcessor {
         String[] parts = path.split("/");
         boolean read = req.getMethod() == HTTPVerb.GET || req.getMethod() == HTTPVerb.HEAD;
         if (read && path.equals("_history")) {
-            return new Entry(index, req.getMethod(), "", null, query, raw, true);
+            return new Entry(index, req.getMethod(), "", null, query, raw, true, null);
         }
         String type = parts[0];
         if (!store.supports(type)) {
             throw new OverturnException(ErrorCode.UNKNOWN_TYPE, label + ": resource type '" + type + "' is not supported", label + ".request.url");
+        }
+        CompartmentPath compartment = read && parts.length == 3 ? CompartmentPath.of(parts) : null;
+        if (compartment != null) {
+            try {
+                compartment.check(registry);
+            } catch (OverturnException refused) {
+                throw new OverturnException(refused.code(), label + ": " + refused.getMessage(), label + ".request.url");
+            }
+            return new Entry(index, req.getMethod(), compartment.type(), null, query, raw, false, compartment);
         }
         String id = parts.length >= 2 ? parts[1] : null;
         boolean needsResource = req.getMethod() == HTTPVerb.POST || req.getMethod() == HTTPVerb.PUT;
@@ -227,7 +239,7 @@ final class BundleProcessor {
             throw new OverturnException(ErrorCode.INVALID_BUNDLE, label + ": a history is [type]/[id]/_history, [type]/_history"
                     + " or _history", label + ".request.url");
         }
-        return new Entry(index, req.getMethod(), type, history && parts.length == 2 ? null : id, query, raw, history);
+        return new Entry(index, req.getMethod(), type, history && parts.length == 2 ? null : id, query, raw, history, null);
     }
 
     private BundleEntryComponent perform(
@@ -279,11 +291,13 @@ final class BundleProcessor {
                     return out;
                 }
                 Map<String, List<String>> params = QueryString.parse(e.query() == null ? "" : e.query());
-                SearchRequest request = store.parse(e.type(), params, false);
+                SearchRequest parsed = store.parse(e.type(), params, false);
+                SearchRequest request = e.compartment() == null ? parsed : parsed.withinCompartment(e.compartment().id());
                 Page<StoredResource> page = store.search(request);
                 Map<String, String[]> raw = new LinkedHashMap<>();
                 params.forEach((k, v) -> raw.put(k, v.toArray(new String[0])));
-                out.setResource(SearchBundles.searchSet(base, e.type(), raw, request, page, clock.instant()));
+                String path = e.compartment() == null ? e.type() : e.compartment().path();
+                out.setResource(SearchBundles.searchSet(base, path, raw, request, page, clock.instant()));
                 out.getResponse().setStatus("200 OK");
                 return out;
             }

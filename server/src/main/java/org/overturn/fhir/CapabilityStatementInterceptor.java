@@ -39,6 +39,8 @@ final class CapabilityStatementInterceptor {
         this.discovery = discovery;
     }
 
+    static final String PATIENT_COMPARTMENT = "http://hl7.org/fhir/CompartmentDefinition/patient";
+
     @Hook(Pointcut.SERVER_CAPABILITY_STATEMENT_GENERATED)
     public void complete(IBaseConformance generated) {
         CapabilityStatement cs = (CapabilityStatement) generated;
@@ -53,6 +55,9 @@ final class CapabilityStatementInterceptor {
         cs.setFormat(List.of(new org.hl7.fhir.r4.model.CodeType("application/fhir+json"), new org.hl7.fhir.r4.model.CodeType("application/fhir+xml")));
         for (var rest : cs.getRest()) {
             security(rest);
+            // Patient/[id]/[type] searches (CompartmentSearchFilter); the other compartments are not indexed.
+            rest.getCompartment().clear();
+            rest.addCompartment(PATIENT_COMPARTMENT);
             if (rest.getInteraction().stream().noneMatch(i -> i.getCode() == CapabilityStatement.SystemRestfulInteraction.BATCH)) {
                 rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.BATCH);
             }

@@ -58,8 +58,13 @@ final class FhirInteractions {
             parsed = new SearchRequest(
                     type, parsed.criteria(), List.of(), 0, 0, List.of(), List.of(), SearchRequest.Total.ACCURATE);
         }
+        String compartment = CompartmentSearchFilter.patientOf(request);
+        if (compartment != null) {
+            parsed = parsed.withinCompartment(compartment);
+        }
         Page<StoredResource> page = store.search(parsed);
-        return SearchBundles.searchSet(request.getFhirServerBase(), type, request.getParameters(), parsed, page, clock.instant());
+        return SearchBundles.searchSet(request.getFhirServerBase(), CompartmentSearchFilter.pathOf(request, type),
+                request.getParameters(), parsed, page, clock.instant());
     }
 
     /** The search parameters as the store reads them: a reference to this server by absolute URL means the relative one. */

@@ -73,7 +73,7 @@ class FhirServerConfig {
         }
         AccessInterceptor accessChecks = new AccessInterceptor(access, store);
         HookRefusalLogFilter.install(); // its refusals are answers: no ERROR line from HAPI for each
-        providers.add(new SystemProvider(new BundleProcessor(ctx, store, validator, writes, interactions, properties.maxBundleEntries(), clock), interactions, access, accessChecks));
+        providers.add(new SystemProvider(new BundleProcessor(ctx, store, validator, writes, interactions, properties.maxBundleEntries(), clock, registry), interactions, access, accessChecks));
         providers.add(new CoverageEligibilityOperationProvider(eligibility));
         providers.add(new ClaimLetterOperationProvider(caseLetters));
         providers.add(new PasOperationProvider(ctx, pasRequests, pas));
@@ -140,6 +140,17 @@ class FhirServerConfig {
         // After the request filter (requests answered here are counted, logged and carry a request id too) and after
         // Spring Security's chain: a request without a valid token never gets here.
         registration.setOrder(SecurityProperties.DEFAULT_FILTER_ORDER + 10);
+        return registration;
+    }
+
+    @Bean
+    FilterRegistrationBean<CompartmentSearchFilter> compartmentSearchFilter(
+            FhirContext ctx, SearchParameterRegistry registry) {
+        FilterRegistrationBean<CompartmentSearchFilter> registration =
+                new FilterRegistrationBean<>(new CompartmentSearchFilter(ctx, registry));
+        registration.addUrlPatterns("/fhir/*");
+        // Last before HAPI's servlet: the filters before it (request log, audit, security) see the path as sent.
+        registration.setOrder(SecurityProperties.DEFAULT_FILTER_ORDER + 11);
         return registration;
     }
 }

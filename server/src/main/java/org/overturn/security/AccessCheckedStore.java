@@ -226,6 +226,12 @@ final class AccessCheckedStore implements ResourceStore {
         if (caller.unrestricted()) {
             return store.search(request, includable);
         }
+        // A compartment search (Patient/[id]/[type]) of another patient than the token's, which a patient scope would
+        // otherwise narrow to its own patient and answer as if asked.
+        if (reach == Reach.PATIENT && request.compartment() != null && !request.compartment().equals(caller.patient())) {
+            throw new OverturnException(ErrorCode.INSUFFICIENT_SCOPE,
+                    "The token reaches only its own patient's compartment");
+        }
         // A patient scope searches its patient's compartment, every member of it, in the query itself: pages and
         // counts hold only what it may see. Included resources are checked as reads as the store finds them, so an
         // iterated include goes on only from what the caller may see. What is left out below is the rest of the

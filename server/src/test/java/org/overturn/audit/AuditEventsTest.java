@@ -38,7 +38,26 @@ class AuditEventsTest {
                 // The token's patient is not the one read: both are named, the one read first.
                 new AuditRecord(AT, "GET", "Patient/p6", "_elements=id", 200, "https://auth.test", "u", "a", "p1", null, null, null),
                 new AuditRecord(Instant.parse("2026-12-05T18:30:19Z"), "POST", "Observation/_search",
-                        "subject=Patient%2Fp5&note=\"quoted\" \\ back", 200, "https://auth.test", "u", null, null, null, null, null));
+                        "subject=Patient%2Fp5&note=\"quoted\" \\ back", 200, "https://auth.test", "u", null, null, null, null, null),
+                new AuditRecord(AT, "GET", "Patient/p7/Observation", "code=2345-7", 200, "https://auth.test", "u", null, null,
+                        null, null, null),
+                new AuditRecord(AT, "POST", "Patient/p7/Condition/_search", null, 200, "https://auth.test", "u", null, "p7",
+                        null, null, null));
+    }
+
+    /** A compartment search reads the compartment's patient: a search, never a create, with the patient as entity. */
+    @Test
+    void interactionWhenACompartmentSearchThenASearchOfThatPatientsRecords() {
+        for (String method : List.of("GET", "POST")) {
+            String path = method.equals("GET") ? "Patient/p7/Observation" : "Patient/p7/Observation/_search";
+            AuditEvents.Interaction i = AuditEvents.Interaction.of(method, path, null);
+            assertThat(i.code()).as(path).isEqualTo("search-type");
+            assertThat(i.action()).as(path).isEqualTo(AuditEvent.AuditEventAction.R);
+            assertThat(i.resource()).as(path).isEqualTo("Patient/p7");
+        }
+        assertThat(AuditEvents.Interaction.of("POST", "Observation/_search", null).resource()).isNull();
+        assertThat(AuditEvents.Interaction.of("GET", "Patient/p7/_history", null).code()).isEqualTo("history-instance");
+        assertThat(AuditEvents.Interaction.of("POST", "Patient/p7/$summary", null).code()).isEqualTo("operation");
     }
 
     @Test

@@ -346,6 +346,68 @@ public interface SearchContract extends FhirHttp {
     }
 
     /**
+     * FHIR R4 search.html#compartments and http.html#vsearch: {@code GET Patient/[id]/[type]} finds every member of the
+     * patient's compartment by any of R4's compartment parameters (an Observation's subject or performer), with the
+     * type's other parameters and paging; the same as {@code POST .../_search} and inside a batch. What cannot be
+     * narrowed to a Patient compartment is refused with an OperationOutcome.
+     */
+    @Test
+    default void compartmentSearchWhenPatientIdAndTypeThenEveryMemberOfThatPatientsCompartment() {
+        String u = unique();
+        String ann = patientNamed("Comp" + u, "Ann", "1950-05-05", "Dayton");
+        String bob = patientNamed("Comp" + u, "Bob", "1951-06-06", "Dayton");
+        String annGlucose = observation(ann, "2345-7", "2025-01-01", "5");
+        String annBlasts = observation(ann, "14017-8", "2025-01-02", "12");
+        observation(bob, "2345-7", "2025-01-03", "6");
+        // Bob's weight, taken by Ann: in both compartments (subject and performer)
+        String weight = create("Observation", """
+                {"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"29463-7"}]},
+                 "subject":{"reference":"Patient/%s"},"performer":[{"reference":"Patient/%s"}],"effectiveDateTime":"2025-01-04",
+                 "valueQuantity":{"value":70,"unit":"kg","system":"http://unitsofmeasure.org","code":"kg"}}""".formatted(bob, ann));
+        String annCondition = create("Condition", """
+                {"resourceType":"Condition","subject":{"reference":"Patient/%s"},"code":{"text":"NSCLC"}}""".formatted(ann));
+
+        assertThat(ids(get("Patient/" + ann + "/Observation"))).containsExactlyInAnyOrder(annGlucose, annBlasts, weight);
+        assertThat(ids(get("Patient/" + bob + "/Observation?code=29463-7"))).containsExactly(weight);
+        assertThat(ids(get("Patient/" + ann + "/Observation?code=2345-7"))).containsExactly(annGlucose);
+        assertThat(ids(get("Patient/" + ann + "/Condition"))).containsExactly(annCondition);
+        assertThat(ids(get("Patient/" + ann + "/Patient"))).containsExactly(ann);
+        assertThat(ids(get("Patient/nobody" + u + "/Observation"))).isEmpty();
+        Response counted = get("Patient/" + ann + "/Observation?_summary=count");
+        assertThat(counted.json().path("total").asInt()).isEqualTo(3);
+        // paging repeats the compartment path
+        Response first = get("Patient/" + ann + "/Observation?_sort=date&_count=2");
+        assertThat(ids(first)).containsExactly(annGlucose, annBlasts);
+        String next = null;
+        for (JsonNode link : first.json().path("link")) {
+            if (link.path("relation").asText().equals("next")) {
+                next = link.path("url").asText();
+            }
+        }
+        assertThat(next).contains("/Patient/" + ann + "/Observation?");
+        assertThat(ids(get(next))).containsExactly(weight);
+        Response posted = send("POST", "Patient/" + ann + "/Observation/_search", "application/x-www-form-urlencoded",
+                "code=14017-8");
+        assertThat(ids(posted)).containsExactly(annBlasts);
+        Response batch = post("", """
+                {"resourceType":"Bundle","type":"batch","entry":[
+                 {"request":{"method":"GET","url":"Patient/%s/Observation?code=29463-7"}},
+                 {"request":{"method":"GET","url":"Patient/%s/Organization"}}]}""".formatted(ann, ann));
+        assertThat(batch.status()).isEqualTo(200);
+        JsonNode entries = batch.json().path("entry");
+        assertThat(entries.get(0).path("response").path("status").asText()).startsWith("200");
+        assertThat(entries.get(0).path("resource").path("entry")).hasSize(1);
+        assertThat(entries.get(0).path("resource").path("entry").get(0).path("resource").path("id").asText()).isEqualTo(weight);
+        assertThat(entries.get(1).path("response").path("status").asText()).startsWith("400");
+
+        assertThat(get("Patient/" + ann + "/Organization").assertOutcome(400)).isEqualTo("OVT-400-SEARCH-UNSUPPORTED");
+        assertThat(get("Patient/" + ann + "/*").assertOutcome(400)).isEqualTo("OVT-400-SEARCH-UNSUPPORTED");
+        assertThat(get("Practitioner/x/Observation").assertOutcome(400)).isEqualTo("OVT-400-SEARCH-UNSUPPORTED");
+        assertThat(get("Patient/" + ann + "/Nothing").assertOutcome(404)).isEqualTo("OVT-404-TYPE");
+        assertThat(get("Patient/" + ann + "/Observation?nonsense=1").assertOutcome(400)).isEqualTo("OVT-400-SEARCH");
+    }
+
+    /**
      * FHIR R4 search.html#composite with R4's own Observation composites: {@code token$value}, both parts from the same
      * element, the Observation itself (code-value-*), one of its components (component-code-value-*) or either
      * (combo-code-value-*); a component's code is never paired with another component's value.

@@ -418,6 +418,24 @@ class SmartSecurityIT extends ServerTest {
     }
 
     /**
+     * A compartment search (Patient/[id]/[type]) names the patient: a patient token gets its own patient's, and a 403
+     * with an OperationOutcome for another's rather than its own answered under the other's path.
+     */
+    @Test
+    void patientTokenWhenSearchingACompartmentThenOnlyItsOwn() {
+        String auth = bearer(patientToken(patientA, "patient/*.rs"));
+        Response own = get("Patient/" + patientA + "/Observation", "Authorization", auth);
+        assertThat(own.status()).as(own.body()).isEqualTo(200);
+        assertThat(own.json().path("entry").findValuesAsText("id")).contains(observationA).doesNotContain(observationB);
+        Response other = get("Patient/" + patientB + "/Observation", "Authorization", auth);
+        assertThat(other.assertOutcome(403)).isEqualTo("OVT-403-SCOPE");
+        assertThat(other.body()).doesNotContain(observationA).doesNotContain(observationB);
+        Response system = get("Patient/" + patientB + "/Observation", "Authorization",
+                bearer(systemToken("system/Observation.rs")));
+        assertThat(system.json().path("entry").findValuesAsText("id")).contains(observationB).doesNotContain(observationA);
+    }
+
+    /**
      * _has reads resources of another type that no compartment narrows (an Observation of patient B pointing to a
      * Practitioner): a patient token is refused it (403 with an OperationOutcome), a token that searches every
      * Observation gets the answer.
