@@ -19,6 +19,7 @@ import org.overturn.platform.ErrorCode;
 import org.overturn.platform.OverturnException;
 import org.overturn.profiles.PasProfiles;
 import org.overturn.store.ResourceStore;
+import org.overturn.store.StoredResource;
 
 /**
  * PAS claim updates (the Claim Update profile): a request whose {@code Claim.related} names, with relationship
@@ -41,11 +42,15 @@ final class ClaimUpdates {
     private final ResourceStore store;
     private final CaseReader cases;
     private final PasOutbox outbox;
+    /** The digest a stored request was submitted with ({@link PasSubmissions#digest}). */
+    private final java.util.function.Function<String, Optional<String>> digests;
 
-    ClaimUpdates(ResourceStore store, CaseReader cases, PasOutbox outbox) {
+    ClaimUpdates(ResourceStore store, CaseReader cases, PasOutbox outbox,
+            java.util.function.Function<String, Optional<String>> digests) {
         this.store = store;
         this.cases = cases;
         this.outbox = outbox;
+        this.digests = digests;
     }
 
     /** An earlier request an update replaces: its stored Claim and PA Tasks. */
@@ -61,13 +66,15 @@ final class ClaimUpdates {
      * Claim with another relationship (associated) is not replaced; one not found here is only named. Another
      * client's request is refused: an update cannot reach into it.
      */
-    List<Earlier> earlier(Claim update, Predicate<String> submittedByCaller) {
+    List<Earlier> earlier(Claim update, List<String> relatedDigests, Predicate<String> submittedByCaller) {
         List<Earlier> out = new ArrayList<>();
         String self = update.getIdElement().getIdPart();
-        for (Claim.RelatedClaimComponent related : update.getRelated()) {
+        for (int i = 0; i < update.getRelated().size(); i++) {
+            Claim.RelatedClaimComponent related = update.getRelated().get(i);
             boolean replaces = !related.getRelationship().hasCoding()
                     || related.getRelationship().hasCoding(RELATIONSHIP, "prior");
-            Optional<Claim> found = replaces ? find(related.getClaim()) : Optional.empty();
+            String digest = i < relatedDigests.size() ? relatedDigests.get(i) : "";
+            Optional<Claim> found = replaces ? find(related.getClaim(), digest, self) : Optional.empty();
             if (found.isEmpty() || found.get().getIdElement().getIdPart().equals(self)
                     || out.stream().anyMatch(e -> e.claim().getIdElement().getIdPart().equals(found.get().getIdElement().getIdPart()))) {
                 continue;
@@ -86,13 +93,21 @@ final class ClaimUpdates {
         return out;
     }
 
-    private Optional<Claim> find(Reference ref) {
+    /**
+     * The earlier request a reference names: by identifier, the one submitted with {@code digest} (the Claim the
+     * Bundle carries, as sent then) when several were sent under that identifier, else the latest; never the update.
+     */
+    private Optional<Claim> find(Reference ref, String digest, String self) {
         if (ref.hasIdentifier() && ref.getIdentifier().hasValue()) {
-            var found = store.search(store.parse("Claim", Map.of(
+            List<StoredResource> found = store.search(store.parse("Claim", Map.of(
                     "use", List.of("preauthorization"),
                     "identifier", List.of(PasService.token(ref.getIdentifier())),
-                    "_count", List.of("1")), false)).items();
-            return found.isEmpty() ? Optional.empty() : Optional.of((Claim) found.get(0).content());
+                    "_sort", List.of("-_lastUpdated"),
+                    "_count", List.of("100")), false)).items().stream()
+                    .filter(s -> !s.id().equals(self)).toList();
+            return found.stream().filter(s -> !digest.isEmpty() && digests.apply(s.id()).map(digest::equals).orElse(false))
+                    .findFirst().or(() -> found.stream().findFirst())
+                    .map(s -> (Claim) s.content());
         }
         return cases.find(ref, Claim.class);
     }

@@ -88,6 +88,14 @@ public final class PasBundleReader {
 
         Map<String, Integer> keys = keys(entries);
         Set<Integer> earlier = earlierClaims(claim, entries, keys);
+        // As sent, before anything here rewrites a reference: a carried earlier Claim is then the same request as
+        // when it was submitted first.
+        String digest = digest(claim);
+        List<String> relatedDigests = new ArrayList<>();
+        for (Claim.RelatedClaimComponent related : claim.getRelated()) {
+            Integer target = related.getClaim().hasReference() ? lookup(keys, related.getClaim().getReference()) : null;
+            relatedDigests.add(target != null && earlier.contains(target) ? digest((Claim) entries.get(target).getResource()) : "");
+        }
         for (int i = 1; i < entries.size(); i++) {
             if (entries.get(i).getResource() instanceof Claim && !earlier.contains(i)) {
                 throw invalid("Bundle.entry[" + i + "] is a second Claim that Claim.related does not name; a " + what
@@ -104,8 +112,10 @@ public final class PasBundleReader {
             for (Found found : references(resource)) {
                 Integer target = lookup(keys, found.reference().getReference());
                 if (target == null) {
-                    if (i == 0 && RELATED_CLAIM.matcher(found.path()).matches()) {
-                        continue; // an earlier Claim the payer already has: named, not carried
+                    if ((i == 0 && RELATED_CLAIM.matcher(found.path()).matches()) || earlier.contains(i)) {
+                        // An earlier Claim the payer already has: named, not carried. An earlier Claim carried is not
+                        // stored again, so what it names (the request before it) need not be carried either.
+                        continue;
                     }
                     dangling.computeIfAbsent(i, k -> new ArrayList<>()).add(found);
                 } else {
@@ -128,7 +138,9 @@ public final class PasBundleReader {
                 }
             }
         }
-        if (!problems.isEmpty()) {
+        // An inquiry stores nothing and matches on the Claim's patient, insurer, provider and identifiers (checked
+        // below): what else it names (supporting documents of the request asked about) need not be carried.
+        if (!problems.isEmpty() && !inquiry) {
             throw invalid(String.join("; ", problems) + ". A " + what + " must hold every resource it references;"
                     + " add them as entries (fullUrl = the reference)", firstPath);
         }
@@ -147,7 +159,7 @@ public final class PasBundleReader {
         checkPasElements(claim, inquiry);
         nameEarlierClaims(claim, entries, keys);
         Identifier transaction = bundle.hasIdentifier() && bundle.getIdentifier().hasValue() ? bundle.getIdentifier().copy() : null;
-        return assignIds(entries, targets, reached, ignored, transaction);
+        return assignIds(entries, targets, reached, ignored, transaction, digest, relatedDigests);
     }
 
     /** Entries that the first Claim's related.claim points at: the earlier requests a claim update replaces. */
@@ -249,7 +261,12 @@ public final class PasBundleReader {
             return; // absent: reported with the required elements
         }
         Integer target = targets.get(ref);
-        String type = target == null ? "" : entries.get(target).getResource().fhirType();
+        if (target == null) {
+            problems.add("Claim." + field + " refers to '" + ref.getReference() + "', which is not in the Bundle; add it as an"
+                    + " entry (fullUrl = the reference)");
+            return;
+        }
+        String type = entries.get(target).getResource().fhirType();
         if (!types.contains(type)) {
             problems.add("Claim." + field + " must reference a " + String.join(" or ", types.stream().sorted().toList())
                     + " entry, not a " + type);
@@ -296,7 +313,7 @@ public final class PasBundleReader {
     /** New server ids for every entry the Claim reaches, and every reference rewritten to the target's Type/id. */
     private static PasRequest assignIds(
             List<Bundle.BundleEntryComponent> entries, Map<Reference, Integer> targets, boolean[] reached, List<String> ignored,
-            @Nullable Identifier transaction) {
+            @Nullable Identifier transaction, String digest, List<String> relatedDigests) {
         List<String> ids = new ArrayList<>();
         for (Bundle.BundleEntryComponent entry : entries) {
             ids.add(entry.getResource().fhirType() + "/" + UUID.randomUUID());
@@ -316,7 +333,23 @@ public final class PasBundleReader {
             resources.add(resource);
             byReference.put(ids.get(i), resource);
         }
-        return new PasRequest((Claim) resources.get(0), resources, byReference, ignored, transaction);
+        return new PasRequest((Claim) resources.get(0), resources, byReference, ignored, transaction, digest, relatedDigests);
+    }
+
+    /** SHA-256 of the Claim as sent, less what a retry of the same request may change (id, meta, text, created). */
+    private String digest(Claim claim) {
+        Claim asked = claim.copy();
+        asked.setIdElement(null);
+        asked.setMeta(null);
+        asked.setText(null);
+        asked.setCreatedElement(null);
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(ctx.newJsonParser().encodeResourceToString(asked).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(hash);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
     }
 
     /** Every populated Reference with a literal reference, with its FHIRPath-like path below the resource. */

@@ -16,11 +16,17 @@ import org.jspecify.annotations.Nullable;
  * @param ignored the entries the Claim does not reach ("Bundle.entry[3] (PractitionerRole)"), left out
  * @param transaction the Bundle's identifier, the submitter's transaction identifier (X12 BHT03) that the response
  *     Bundle carries back, if it had one
+ * @param digest what the request asks, as a digest of its Claim as sent (without id, meta, narrative and creation
+ *     time, which a client's retry may change): a request under an identifier already used is the same request
+ *     exactly when its digest is the same
+ * @param relatedDigests for each {@code Claim.related}, the digest of the earlier Claim it names when the Bundle
+ *     carries it (which earlier request it is, when several were sent under one identifier), else ""
  */
 public record PasRequest(Claim claim, List<Resource> resources, Map<String, Resource> byReference, List<String> ignored,
-        @Nullable Identifier transaction) {
+        @Nullable Identifier transaction, String digest, List<String> relatedDigests) {
 
     public PasRequest {
+        relatedDigests = List.copyOf(relatedDigests);
         resources = List.copyOf(resources);
         byReference = Map.copyOf(byReference);
         ignored = List.copyOf(ignored);

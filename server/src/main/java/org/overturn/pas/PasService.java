@@ -40,14 +40,16 @@ import org.jspecify.annotations.Nullable;
  * it references, the ClaimResponse and the PA Task in one transaction. The sandbox payer decides at once; a payer
  * with a configured route gets the request through the outbox (same transaction) and the client a queued answer
  * until the payer's decision arrives. {@code Claim/$inquire} finds earlier requests by example (member id, provider,
- * insurer) and answers their current responses. A request whose Claim identifier was already submitted gets the
- * stored answer again: the payer never sees it twice. Both answer a token's caller only about requests its own client
+ * insurer) and answers their current responses. A request sent again (the same Claim under the same identifier)
+ * gets the stored answer again: the payer never sees it twice. Both answer a token's caller only about requests its own client
  * submitted ({@link PasSubmissions}). A request that updates an earlier one joins its case and ends what it leaves behind
  * ({@link ClaimUpdates}); withdrawn items are answered cancelled, not decided ({@link Cancellations}).
  */
 public final class PasService {
     /** How many earlier requests of one member an inquiry looks at, newest first. */
     private static final int INQUIRY_LIMIT = 100;
+    /** How many earlier requests under one identifier a submission compares itself with, newest first. */
+    private static final int SAME_IDENTIFIER_LIMIT = 100;
 
     private final ResourceStore store;
     private final SandboxPayer payer;
@@ -70,7 +72,7 @@ public final class PasService {
         this.outbox = outbox;
         this.submissions = submissions;
         this.cases = cases;
-        this.updates = new ClaimUpdates(store, cases, outbox);
+        this.updates = new ClaimUpdates(store, cases, outbox, submissions::digest);
         this.client = client;
         this.clock = clock;
     }
@@ -87,21 +89,18 @@ public final class PasService {
         Optional<PayerDecision> decision = route.isPresent() ? Optional.empty() : Optional.of(payer.adjudicate(request));
         Date now = Date.from(clock.instant());
         return store.inTransaction(() -> {
-            // Conditional on the identifier under a lock, so a resubmission (even a concurrent one) is answered once.
-            WriteResult written = store.create(claim, "use=preauthorization&identifier="
-                    + URLEncoder.encode(token(identifier), StandardCharsets.UTF_8).replace("+", "%20"));
-            if (written.kind() == WriteResult.Kind.MATCHED) {
-                if (!submittedByCaller(written.stored().id())) {
+            // Under a lock on the identifier, so a resubmission (even a concurrent one) is answered once.
+            Optional<StoredResource> same = sameRequest(identifier, request.digest());
+            if (same.isPresent()) {
+                if (!submittedByCaller(same.get().id())) {
                     throw new OverturnException(ErrorCode.BUSINESS_RULE, "The Claim identifier " + identifier.getSystem()
                             + "|" + identifier.getValue() + " belongs to a request another client submitted; give the"
                             + " request a new identifier", "Claim.identifier");
                 }
-                return answered(written.stored(), identifier, serverBase, now, request.transaction());
+                return answered(same.get(), identifier, serverBase, now, request.transaction());
             }
-            String caller = client.get().orElse(null);
-            if (caller != null) {
-                submissions.record(claim.getIdElement().getIdPart(), caller, now.toInstant());
-            }
+            store.create(claim, null);
+            submissions.record(claim.getIdElement().getIdPart(), client.get().orElse(null), request.digest(), now.toInstant());
             Map<String, Resource> stored = new HashMap<>();
             stored.put(PasResponseFactory.reference(claim), claim);
             for (Resource resource : request.resources().subList(1, request.resources().size())) {
@@ -118,7 +117,7 @@ public final class PasService {
             Task task = decision.isPresent()
                     ? responses.task(claim, response, decision.get(), now)
                     : responses.task(claim, response, PasProfiles.SUBMITTED, "Prior authorization with " + payerName(insurer), now);
-            List<ClaimUpdates.Earlier> earlier = updates.earlier(claim, this::submittedByCaller);
+            List<ClaimUpdates.Earlier> earlier = updates.earlier(claim, request.relatedDigests(), this::submittedByCaller);
             Identifier caseId = ClaimUpdates.caseIdentifier(earlier, claim);
             ClaimUpdates.link(task, earlier, caseId);
             store.create(task, null);
@@ -132,6 +131,22 @@ public final class PasService {
             }
             return responses.bundle(serverBase, response, lookup, now, request.transaction());
         });
+    }
+
+    /**
+     * The stored request this one repeats: a Claim with its identifier that was submitted with the same digest, or
+     * stored before digests were kept, or written otherwise than through $submit (which {@link #answered} refuses).
+     * Another request under the same identifier is a request of its own: PAS names each request by its identifier,
+     * and some clients (the Inferno PAS kit among them) send every request and each update under one identifier.
+     */
+    private Optional<StoredResource> sameRequest(Identifier identifier, String digest) {
+        submissions.lock(token(identifier));
+        List<StoredResource> stored = store.search(store.parse("Claim", Map.of(
+                "use", List.of("preauthorization"),
+                "identifier", List.of(token(identifier)),
+                "_sort", List.of("-_lastUpdated"),
+                "_count", List.of(Integer.toString(SAME_IDENTIFIER_LIMIT))), false)).items();
+        return stored.stream().filter(s -> submissions.digest(s.id()).map(digest::equals).orElse(true)).findFirst();
     }
 
     private Bundle answered(StoredResource claim, Identifier identifier, String serverBase, Date now,

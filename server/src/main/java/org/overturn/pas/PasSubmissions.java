@@ -3,6 +3,7 @@ package org.overturn.pas;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -17,13 +18,25 @@ final class PasSubmissions {
         this.jdbc = jdbc;
     }
 
-    void record(String claimId, String submitter, Instant now) {
-        jdbc.update("insert into pas_submission (claim_id, submitter, submitted_at) values (?, ?, ?)",
-                claimId, submitter, now.atOffset(ZoneOffset.UTC));
+    /** @param submitter the client, or null for the server's own work and development mode */
+    void record(String claimId, @Nullable String submitter, String digest, Instant now) {
+        jdbc.update("insert into pas_submission (claim_id, submitter, request_digest, submitted_at) values (?, ?, ?, ?)",
+                claimId, submitter, digest, now.atOffset(ZoneOffset.UTC));
     }
 
     Optional<String> submitter(String claimId) {
         return jdbc.query("select submitter from pas_submission where claim_id = ?",
-                (rs, n) -> rs.getString(1), claimId).stream().findFirst();
+                (rs, n) -> Optional.ofNullable(rs.getString(1)), claimId).stream().findFirst().flatMap(s -> s);
+    }
+
+    /** Holds back, until the caller's transaction ends, every other submission under this identifier (any instance). */
+    void lock(String identifier) {
+        jdbc.query("select pg_advisory_xact_lock(hashtext(?))", rs -> {}, "pas-request|" + identifier);
+    }
+
+    /** The digest of the request first submitted as this Claim; empty for requests stored before digests were kept. */
+    Optional<String> digest(String claimId) {
+        return jdbc.query("select request_digest from pas_submission where claim_id = ?",
+                (rs, n) -> Optional.ofNullable(rs.getString(1)), claimId).stream().findFirst().flatMap(s -> s);
     }
 }

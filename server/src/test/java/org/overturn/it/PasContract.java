@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Claim;
+import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
@@ -365,6 +366,65 @@ public interface PasContract extends PasHttp {
         assertThat(earlierResponse.path("outcome").asText()).isEqualTo("complete");
         assertThat(earlierResponse.path("disposition").asText()).contains("Replaced").contains(updateId);
         assertThat(earlierResponse.path("processNote").toString()).contains("Cancelled before a decision").contains(updateId);
+    }
+
+    /**
+     * PAS names a request by its Claim identifier, but clients (the Inferno PAS kit's payloads among them) send
+     * different requests, and updates, under one identifier. A request sent again exactly is answered again; another
+     * request under the same identifier is a request of its own, never answered with the first one's response; an
+     * update finds the earlier request it carries among those sharing the identifier. What a carried earlier Claim
+     * names (the request before it) and what an inquiry's supporting information names need not be in the Bundle.
+     */
+    @Test
+    default void submitWhenRequestsShareOneIdentifierThenEachIsItsOwnAndAnUpdateFindsTheOneItCarries() {
+        Bundle first = pasRequest(Scenarios.ALECTINIB_CA, "biomarker-missing");
+        Identifier shared = ((Claim) first.getEntryFirstRep().getResource()).getIdentifierFirstRep();
+        Response pended = submit(first);
+        assertThat(pended.status()).as(pended.body()).isEqualTo(200);
+        assertThat(reviewAction(adjudication(pended.json()))).isEqualTo("A4");
+        JsonNode pendedTask = task(pended.json());
+
+        Bundle second = pasRequest(Scenarios.ALECTINIB_CA, null);
+        ((Claim) second.getEntryFirstRep().getResource()).getIdentifierFirstRep().setValue(shared.getValue());
+        int claimsBefore = counts().get("Claim");
+        Response approved = submit(second);
+        assertThat(approved.status()).as(approved.body()).isEqualTo(200);
+        assertThat(reviewAction(adjudication(approved.json()))).as("decided on its own chart, not the first one's answer")
+                .isEqualTo("A1");
+        assertThat(counts().get("Claim")).isEqualTo(claimsBefore + 1);
+        String firstResponse = pended.json().path("entry").get(0).path("resource").path("id").asText();
+        String secondResponse = approved.json().path("entry").get(0).path("resource").path("id").asText();
+        assertThat(secondResponse).isNotEqualTo(firstResponse);
+        assertThat(submit(first).json().path("entry").get(0).path("resource").path("id").asText()).isEqualTo(firstResponse);
+        assertThat(submit(second).json().path("entry").get(0).path("resource").path("id").asText()).isEqualTo(secondResponse);
+        assertThat(counts().get("Claim")).as("sent again, nothing new").isEqualTo(claimsBefore + 1);
+
+        // An update under the same identifier carries the first request as it was sent; that Claim names a request
+        // before it, which this Bundle does not carry.
+        Bundle update = pasRequest(Scenarios.ALECTINIB_CA, null);
+        Claim claim = (Claim) update.getEntryFirstRep().getResource();
+        claim.getIdentifierFirstRep().setValue(shared.getValue());
+        String carriedUrl = "urn:uuid:" + java.util.UUID.randomUUID();
+        claim.addRelated().setClaim(new Reference(carriedUrl)).setRelationship(new org.hl7.fhir.r4.model.CodeableConcept(
+                new org.hl7.fhir.r4.model.Coding("http://terminology.hl7.org/CodeSystem/ex-relatedclaimrelationship", "prior", null)));
+        Claim carried = ((Claim) first.getEntryFirstRep().getResource()).copy();
+        update.addEntry().setFullUrl(carriedUrl).setResource(carried);
+        Response updated = submit(update);
+        assertThat(updated.status()).as(updated.body()).isEqualTo(200);
+        assertThat(get("Task/" + pendedTask.path("id").asText()).json().path("status").asText())
+                .as("the first request's pended follow-up ends: the update replaced that one").isEqualTo("cancelled");
+        assertThat(task(updated.json()).path("groupIdentifier")).as("the update joins the first request's case")
+                .isEqualTo(pendedTask.path("groupIdentifier"));
+        assertThat(task(approved.json()).path("status").asText()).as("the second request is left alone").isEqualTo("completed");
+
+        Bundle inquiry = PasBundles.inquiry(first, shared.getValue());
+        ((Claim) inquiry.getEntryFirstRep().getResource()).addSupportingInfo().setSequence(1)
+                .setCategory(new org.hl7.fhir.r4.model.CodeableConcept(new org.hl7.fhir.r4.model.Coding(
+                        "http://hl7.org/fhir/us/davinci-pas/CodeSystem/PASTempCodes", "additionalInformation", null)))
+                .setValue(new Reference("DocumentReference/not-carried"));
+        Response inquired = post("Claim/$inquire", PasBundles.json(inquiry));
+        assertThat(inquired.status()).as(inquired.body()).isEqualTo(200);
+        assertThat(inquired.json().path("parameter").size()).as(inquired.body()).isPositive();
     }
 
     @Test
