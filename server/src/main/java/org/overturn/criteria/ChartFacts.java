@@ -104,6 +104,19 @@ public record ChartFacts(
         }
 
         /**
+         * Whether this result is of the kind of change a biomarker is defined by ({@code alteration}, such as
+         * "fusion"): a point mutation is no ALK rearrangement result. A result that does not say is taken at its
+         * code's word, and so is a biomarker that names no kind.
+         */
+        public boolean ofKind(@Nullable String alteration) {
+            return switch (this.alteration) {
+                case FUSION -> alteration == null || KnowledgeModel.FUSION.equals(alteration);
+                case SEQUENCE_CHANGE -> alteration == null || KnowledgeModel.SEQUENCE_CHANGE.equals(alteration);
+                case UNSPECIFIED -> true;
+            };
+        }
+
+        /**
          * Whether {@code other} is the same test: same code, method and performing lab, each of them known. A lab the
          * chart does not name is never assumed to be the same lab.
          */

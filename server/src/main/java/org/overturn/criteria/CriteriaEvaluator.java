@@ -208,14 +208,7 @@ public final class CriteriaEvaluator {
 
     /** Whether a result is of the biomarker's kind of change; results that do not say are taken at their code's word. */
     private static boolean ofKind(BiomarkerFact r, KnowledgeModel.Biomarker b) {
-        if (b.alteration() == null || r.alteration() == ChartFacts.Alteration.UNSPECIFIED) {
-            return true;
-        }
-        return switch (r.alteration()) {
-            case FUSION -> KnowledgeModel.FUSION.equals(b.alteration());
-            case SEQUENCE_CHANGE -> KnowledgeModel.SEQUENCE_CHANGE.equals(b.alteration());
-            case UNSPECIFIED -> true;
-        };
+        return r.ofKind(b.alteration());
     }
 
     /** Drops each final result a later one of the same test replaces; results of tests not known to be the same stay. */

@@ -18,7 +18,7 @@ class LetterConfig {
             Knowledge knowledge,
             FactExtractor facts,
             org.overturn.profiles.FhirPackage fhirPackage, Clock clock) {
-        return new LetterService(store, assessor, new LetterComposer(knowledge, facts), fhirPackage, facts, clock);
+        return new LetterService(store, assessor, new LetterComposer(knowledge, facts), fhirPackage, facts, knowledge, clock);
     }
 
     @Bean

@@ -38,6 +38,7 @@ public final class LetterService {
     private final LetterComposer composer;
     private final org.overturn.profiles.FhirPackage fhirPackage;
     private final org.overturn.evidence.FactExtractor facts;
+    private final org.overturn.criteria.Knowledge knowledge;
     private final QuestionnaireFiller filler = new QuestionnaireFiller();
     private final Clock clock;
 
@@ -47,7 +48,9 @@ public final class LetterService {
             LetterComposer composer,
             org.overturn.profiles.FhirPackage fhirPackage,
             org.overturn.evidence.FactExtractor facts,
+            org.overturn.criteria.Knowledge knowledge,
             Clock clock) {
+        this.knowledge = knowledge;
         this.store = store;
         this.assessor = assessor;
         this.composer = composer;
@@ -120,7 +123,8 @@ public final class LetterService {
                 .map(q -> filler.fill(q, new QuestionnaireFiller.Sources(
                         assessment.chart().patient(), assessment.coverage(),
                         facts.facts(assessment.chart(), theOrder == null ? null : theOrder.getIdElement().toUnqualifiedVersionless().getValue()),
-                        assessment.drug().get().indications().stream().map(i -> i.biomarker()).filter(b -> b != null).toList(),
+                        assessment.drug().get().indications().stream().map(i -> i.biomarker()).filter(b -> b != null)
+                                .flatMap(b -> knowledge.biomarker(b).stream()).distinct().toList(),
                         theOrder, prescriber), now))
                 .orElse(null);
 

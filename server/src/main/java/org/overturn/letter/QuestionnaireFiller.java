@@ -16,6 +16,7 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Type;
 import org.overturn.criteria.ChartFacts;
+import org.overturn.criteria.KnowledgeModel;
 import org.overturn.evidence.FactExtractor;
 import org.jspecify.annotations.Nullable;
 
@@ -29,7 +30,7 @@ final class QuestionnaireFiller {
             Patient patient,
             Coverage coverage,
             ChartFacts facts,
-            List<String> biomarkerIds,
+            List<KnowledgeModel.Biomarker> biomarkers,
             @Nullable MedicationRequest order,
             @Nullable Practitioner prescriber) {}
 
@@ -109,9 +110,16 @@ final class QuestionnaireFiller {
         };
     }
 
+    /**
+     * The result that answers the biomarker items: a final one of the drug's biomarker and of its kind of change (a
+     * point mutation does not answer "ALK rearrangement"), not a screen (a pan-TRK stain does not answer "NTRK
+     * fusion"); a positive one first. As the criteria read them: what they set aside is no answer here either.
+     */
     private static java.util.Optional<ChartFacts.BiomarkerFact> biomarker(Sources s) {
         List<ChartFacts.BiomarkerFact> relevant = s.facts().biomarkers().stream()
-                .filter(b -> s.biomarkerIds().contains(b.biomarkerId()) && b.isFinal()).toList();
+                .filter(b -> b.isFinal() && !b.screen() && s.biomarkers().stream()
+                        .anyMatch(k -> k.id().equals(b.biomarkerId()) && b.ofKind(k.alteration())))
+                .toList();
         return relevant.stream().filter(b -> b.polarity() == ChartFacts.Polarity.POSITIVE).findFirst()
                 .or(() -> relevant.stream().findFirst());
     }

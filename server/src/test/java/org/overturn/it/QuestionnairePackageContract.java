@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.junit.jupiter.api.Test;
+import org.overturn.fixtures.Charts;
 import org.overturn.fixtures.Scenario;
 import org.overturn.fixtures.Scenarios;
 
@@ -152,28 +153,34 @@ public interface QuestionnairePackageContract extends LetterContract {
 
     /**
      * What a DTR app pre-fills with the package's CQL is what Overturn pre-fills itself (the QuestionnaireResponse
-     * stored with each letter), item by item, on every scenario's chart. The biomarker items and the diagnosis text
-     * are read more closely by the server (report conclusions, gene panels, which condition is the cancer) than a CQL
-     * definition does: for them the CQL must answer whenever the server does, not necessarily in the same words.
+     * stored with each letter), item by item, on every scenario's chart and every synthetic chart of test-fixtures
+     * (charts written the way other labs and EHRs write them). The biomarker items and the diagnosis text are read
+     * more closely by the server (negation and polarity in free text, which of several results decides, which
+     * condition is the cancer) than a CQL definition does: for them the CQL must answer whenever the server does, not
+     * necessarily in the same words.
      */
     @Test
     default void questionnairePackageWhenItsCqlRunsOnTheChartThenTheAnswersAreTheServersOwnPrefill() {
         List<String> same = List.of("patient-name", "birth-date", "member-id", "ecog", "requested-drug", "dosing", "urgent",
                 "prescriber-name", "prescriber-npi");
         List<String> answeredAlike = List.of("diagnosis-text", "biomarker-result", "biomarker-method", "biomarker-date");
-        int compared = 0;
+        Map<String, String> charts = new LinkedHashMap<>();
+        Scenarios.all().forEach(scenario -> charts.put(scenario.toString(), scenario.bundleJson()));
+        Charts.all().forEach(chart -> charts.put(chart.toString(), chart.bundleJson()));
+        List<String> differences = new ArrayList<>();
         List<Map<String, String>> therapies = new ArrayList<>();
-        for (Scenario scenario : Scenarios.all()) {
-            Map<String, String> ids = load(scenario.bundleJson());
+        int compared = 0;
+        for (Map.Entry<String, String> chart : charts.entrySet()) {
+            Map<String, String> ids = load(chart.getValue());
             Response letter = generate(claim(ids, "preauthorization"), "medical-necessity");
-            assertThat(letter.status()).as(letter.body()).isEqualTo(200);
+            assertThat(letter.status()).as(chart.getKey() + ": " + letter.body()).isEqualTo(200);
             String responseRef = null;
             for (JsonNode related : letter.json().path("context").path("related")) {
                 if (related.path("reference").asText().startsWith("QuestionnaireResponse/")) {
                     responseRef = related.path("reference").asText();
                 }
             }
-            assertThat(responseRef).as(scenario + ": the server's pre-filled response").isNotNull();
+            assertThat(responseRef).as(chart.getKey() + ": the server's pre-filled response").isNotNull();
             Map<String, String> server = new LinkedHashMap<>();
             List<Map<String, String>> serverTherapies = new ArrayList<>();
             answers(get(responseRef).json().path("item"), server, serverTherapies);
@@ -181,21 +188,33 @@ public interface QuestionnairePackageContract extends LetterContract {
             DtrPrefill.Answers cql = DtrPrefill.fill(packageFor(ids), chart(ids));
 
             for (String linkId : same) {
-                assertThat(cql.items().get(linkId)).as(scenario + " " + linkId + " (the CQL answered " + cql.items() + ")")
-                        .isEqualTo(server.get(linkId));
+                if (!java.util.Objects.equals(cql.items().get(linkId), server.get(linkId))) {
+                    differences.add(chart.getKey() + " " + linkId + ": CQL " + cql.items().get(linkId) + ", server " + server.get(linkId));
+                }
                 compared++;
             }
-            assertThat(codes(cql.items().get("diagnosis-icd10"))).as(scenario + " diagnosis-icd10")
-                    .isEqualTo(codes(server.get("diagnosis-icd10")));
+            if (!codes(cql.items().get("diagnosis-icd10")).equals(codes(server.get("diagnosis-icd10")))) {
+                differences.add(chart.getKey() + " diagnosis-icd10: CQL " + cql.items().get("diagnosis-icd10") + ", server "
+                        + server.get("diagnosis-icd10"));
+            }
             for (String linkId : answeredAlike) {
-                if (server.containsKey(linkId)) {
-                    assertThat(cql.items()).as(scenario + ": the CQL answers " + linkId + " too").containsKey(linkId);
+                if (server.containsKey(linkId) && !cql.items().containsKey(linkId)) {
+                    differences.add(chart.getKey() + " " + linkId + ": CQL none, server " + server.get(linkId));
                 }
             }
-            assertThat(new HashSet<>(cql.therapies())).as(scenario + " prior therapies").isEqualTo(new HashSet<>(serverTherapies));
+            if (!new HashSet<>(cql.therapies()).equals(new HashSet<>(serverTherapies))) {
+                differences.add(chart.getKey() + " prior therapies: CQL " + cql.therapies() + ", server " + serverTherapies);
+            }
             therapies.addAll(cql.therapies());
         }
-        assertThat(compared).isEqualTo(9 * Scenarios.all().size());
+        // A report whose text is only in its attached document (presentedForm): CQL has no way to decode an
+        // attachment, so the practice types that result in; the server reads the attachment.
+        List<String> known = List.of("ntrk-presented-form-only biomarker-result", "ntrk-presented-form-only biomarker-date");
+        assertThat(differences).as("where a DTR app's pre-filling and the server's differ")
+                .allMatch(d -> known.stream().anyMatch(d::startsWith), "is a known difference");
+        assertThat(known).as("each known difference still happens (remove it once it does not)")
+                .allMatch(k -> differences.stream().anyMatch(d -> d.startsWith(k)), "still happens");
+        assertThat(compared).isEqualTo(same.size() * charts.size());
         assertThat(therapies).as("prior therapies with their dates and why each stopped, compared above")
                 .anyMatch(t -> t.containsKey("therapy-start") && t.containsKey("therapy-end") && t.containsKey("therapy-stop-reason"));
     }

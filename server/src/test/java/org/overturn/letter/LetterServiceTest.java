@@ -39,7 +39,7 @@ class LetterServiceTest {
 
     // Every refusal here comes before the assessment: assessor, composer, package and facts are never reached.
     private static LetterService service(ResourceStore store) {
-        return new LetterService(store, null, null, null, null, CLOCK);
+        return new LetterService(store, null, null, null, null, null, CLOCK);
     }
 
     private static <T extends Resource> T withId(T resource, String id) {
