@@ -90,11 +90,12 @@ public final class PasBundleReader {
         Set<Integer> earlier = earlierClaims(claim, entries, keys);
         // As sent, before anything here rewrites a reference: a carried earlier Claim is then the same request as
         // when it was submitted first.
-        String digest = digest(claim);
+        String digest = digest(claim, entries, keys);
         List<String> relatedDigests = new ArrayList<>();
         for (Claim.RelatedClaimComponent related : claim.getRelated()) {
             Integer target = related.getClaim().hasReference() ? lookup(keys, related.getClaim().getReference()) : null;
-            relatedDigests.add(target != null && earlier.contains(target) ? digest((Claim) entries.get(target).getResource()) : "");
+            relatedDigests.add(target != null && earlier.contains(target)
+                    ? digest((Claim) entries.get(target).getResource(), entries, keys) : "");
         }
         for (int i = 1; i < entries.size(); i++) {
             if (entries.get(i).getResource() instanceof Claim && !earlier.contains(i)) {
@@ -336,13 +337,33 @@ public final class PasBundleReader {
         return new PasRequest((Claim) resources.get(0), resources, byReference, ignored, transaction, digest, relatedDigests);
     }
 
-    /** SHA-256 of the Claim as sent, less what a retry of the same request may change (id, meta, text, created). */
-    private String digest(Claim claim) {
+    /**
+     * SHA-256 of what the Claim asks, as sent, less what a retry of the same request may change: id, meta, narrative,
+     * creation time, and the Bundle's own names for its entries (a client may give them new urn:uuids each time). A
+     * reference to an entry counts as that entry's type and business identifiers (the member id, the NPI). Which
+     * earlier request it updates ({@code related}) is not part of what it asks.
+     */
+    private String digest(Claim claim, List<Bundle.BundleEntryComponent> entries, Map<String, Integer> keys) {
         Claim asked = claim.copy();
         asked.setIdElement(null);
         asked.setMeta(null);
         asked.setText(null);
         asked.setCreatedElement(null);
+        asked.getRelated().clear();
+        for (Found found : references(asked)) {
+            found.reference().setResource(null); // else the parser writes the id of the entry it linked, its urn:uuid
+            Integer target = lookup(keys, found.reference().getReference());
+            if (target != null) {
+                Resource resource = entries.get(target).getResource();
+                List<String> identifiers = new ArrayList<>();
+                if (ctx.getResourceDefinition(resource).getChildByName("identifier") != null) {
+                    ctx.newTerser().getValues(resource, "identifier", Identifier.class)
+                            .forEach(i -> identifiers.add(i.getSystem() + "|" + i.getValue()));
+                }
+                java.util.Collections.sort(identifiers);
+                found.reference().setReference(resource.fhirType() + identifiers);
+            }
+        }
         try {
             byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
                     .digest(ctx.newJsonParser().encodeResourceToString(asked).getBytes(java.nio.charset.StandardCharsets.UTF_8));

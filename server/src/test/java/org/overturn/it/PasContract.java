@@ -397,17 +397,30 @@ public interface PasContract extends PasHttp {
         assertThat(secondResponse).isNotEqualTo(firstResponse);
         assertThat(submit(first).json().path("entry").get(0).path("resource").path("id").asText()).isEqualTo(firstResponse);
         assertThat(submit(second).json().path("entry").get(0).path("resource").path("id").asText()).isEqualTo(secondResponse);
+        // Sent again with new names for its entries, as a client that builds the Bundle anew each time sends it.
+        String renamed = PasBundles.json(first);
+        for (String urn : new java.util.TreeSet<>(java.util.regex.Pattern.compile("urn:uuid:[0-9a-f-]{36}").matcher(renamed)
+                .results().map(java.util.regex.MatchResult::group).toList())) {
+            renamed = renamed.replace(urn, "urn:uuid:" + java.util.UUID.randomUUID());
+        }
+        assertThat(renamed).isNotEqualTo(PasBundles.json(first));
+        assertThat(post("Claim/$submit", renamed).json().path("entry").get(0).path("resource").path("id").asText())
+                .as("the same request, its entries named anew").isEqualTo(firstResponse);
         assertThat(counts().get("Claim")).as("sent again, nothing new").isEqualTo(claimsBefore + 1);
 
-        // An update under the same identifier carries the first request as it was sent; that Claim names a request
-        // before it, which this Bundle does not carry.
-        Bundle update = pasRequest(Scenarios.ALECTINIB_CA, null);
-        Claim claim = (Claim) update.getEntryFirstRep().getResource();
-        claim.getIdentifierFirstRep().setValue(shared.getValue());
+        // An update under the same identifier: the first request's Bundle again, its Claim now asking for a second
+        // item and naming the first Claim, which it carries as it was sent. That carried Claim names a request before
+        // it, which the Bundle does not carry.
+        Bundle update = first.copy();
+        Claim carried = ((Claim) update.getEntryFirstRep().getResource()).copy();
+        carried.addRelated().setClaim(new Reference("http://elsewhere.example.org/fhir/Claim/before"));
+        Claim claim = carried.copy();
+        claim.getRelated().clear();
+        claim.addItem(claim.getItemFirstRep().copy().setSequence(2));
         String carriedUrl = "urn:uuid:" + java.util.UUID.randomUUID();
         claim.addRelated().setClaim(new Reference(carriedUrl)).setRelationship(new org.hl7.fhir.r4.model.CodeableConcept(
                 new org.hl7.fhir.r4.model.Coding("http://terminology.hl7.org/CodeSystem/ex-relatedclaimrelationship", "prior", null)));
-        Claim carried = ((Claim) first.getEntryFirstRep().getResource()).copy();
+        update.getEntryFirstRep().setResource(claim);
         update.addEntry().setFullUrl(carriedUrl).setResource(carried);
         Response updated = submit(update);
         assertThat(updated.status()).as(updated.body()).isEqualTo(200);

@@ -43,6 +43,30 @@ class PasBundleReaderTest {
         return bundle;
     }
 
+    /**
+     * What a request asks, as a digest: the same when a client sends it again with new names for its entries, another
+     * when the Claim asks for something else or for another member.
+     */
+    @Test
+    void digestWhenEntriesAreNamedAnewThenTheSameAndWhenTheRequestDiffersThenAnother() {
+        String digest = reader.read(request(), false).digest();
+        Bundle renamed = request();
+        String urn = "urn:uuid:7d2d0a55-0000-4000-8000-0000000000ff";
+        renamed.getEntry().get(4).setFullUrl(urn);
+        ((Claim) renamed.getEntryFirstRep().getResource()).getInsuranceFirstRep().setCoverage(new Reference(urn));
+        renamed.getEntry().get(1).setFullUrl("urn:uuid:7d2d0a55-0000-4000-8000-0000000000aa");
+        ((Claim) renamed.getEntryFirstRep().getResource()).setPatient(new Reference("urn:uuid:7d2d0a55-0000-4000-8000-0000000000aa"));
+        ((Coverage) renamed.getEntry().get(4).getResource()).setBeneficiary(new Reference("urn:uuid:7d2d0a55-0000-4000-8000-0000000000aa"));
+        assertThat(reader.read(renamed, false).digest()).isEqualTo(digest);
+
+        Bundle moreItems = request();
+        ((Claim) moreItems.getEntryFirstRep().getResource()).addItem().setSequence(2);
+        assertThat(reader.read(moreItems, false).digest()).isNotEqualTo(digest);
+        Bundle otherMember = request();
+        ((Patient) otherMember.getEntry().get(1).getResource()).addIdentifier().setSystem("urn:member").setValue("M-2");
+        assertThat(reader.read(otherMember, false).digest()).isNotEqualTo(digest);
+    }
+
     @Test
     void readWhenReferencesUseFullUrlsRelativeIdsAndVersionsThenAllResolveToNewServerIds() {
         PasRequest request = reader.read(request(), false);
