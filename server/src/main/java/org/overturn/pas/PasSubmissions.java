@@ -31,7 +31,15 @@ final class PasSubmissions {
 
     /** Holds back, until the caller's transaction ends, every other submission under this identifier (any instance). */
     void lock(String identifier) {
-        jdbc.query("select pg_advisory_xact_lock(hashtext(?))", rs -> {}, "pas-request|" + identifier);
+        // The key is hashed here: an identifier may hold characters PostgreSQL text cannot (U+0000).
+        byte[] hash;
+        try {
+            hash = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(("pas-request|" + identifier).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+        jdbc.query("select pg_advisory_xact_lock(?)", rs -> {}, java.nio.ByteBuffer.wrap(hash).getLong());
     }
 
     /** The digest of the request first submitted as this Claim; empty for requests stored before digests were kept. */

@@ -440,6 +440,18 @@ public interface PasContract extends PasHttp {
         assertThat(inquired.json().path("parameter").size()).as(inquired.body()).isPositive();
     }
 
+    /** Found by the long fuzz run: a Claim identifier holding U+0000 reached PostgreSQL as text and answered 500. */
+    @Test
+    default void submitWhenTheClaimIdentifierHoldsANulCharacterThen4xxAndNothingStored() {
+        Bundle request = pasRequest(Scenarios.ALECTINIB_CA, null);
+        ((Claim) request.getEntryFirstRep().getResource()).getIdentifierFirstRep().setValue("PA-\u0000-1");
+        Map<String, Integer> before = counts();
+        Response r = submit(request);
+        assertThat(r.status()).as(r.body()).isBetween(400, 499);
+        assertThat(r.json().path("resourceType").asText()).isEqualTo("OperationOutcome");
+        assertThat(counts()).isEqualTo(before);
+    }
+
     @Test
     default void submitWhenAnUpdateWithdrawsAnItemThenItIsAnsweredCancelledAndNotDecidedAgain() {
         Bundle first = PasBundles.withSecondItem(pasRequest(Scenarios.ALECTINIB_CA, null));
