@@ -78,6 +78,10 @@ public final class BenchRunner {
     static BenchIssuer.@org.jspecify.annotations.Nullable Running issuer;
     /** Interleaved rounds of the side-by-side rows ({@code --rounds N}, see {@link Interleaved}); 1: the usual single pass. */
     static int rounds = 1;
+    /** What sends the timed requests ({@code --client wrk|jdk}); null: chosen by {@link #useClient}. */
+    static @org.jspecify.annotations.Nullable String client;
+    /** How long wrk measures each scenario ({@code --seconds N}); the JDK client sends a number of requests instead. */
+    static int seconds = 10;
     static final int[] SWEEP = {1, 8, 32, 128};
     /** The due-date search again, from one client (results key; the scenario is task-due). */
     static final String TASK_DUE_ONE_CLIENT = "task-due-1-client";
@@ -110,6 +114,11 @@ public final class BenchRunner {
                 case "--systems" -> onlySystems = List.of(args[++i].split(","));
                 case "--scenarios" -> onlyScenarios = List.of(args[++i].split(","));
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--seconds" -> seconds = Integer.parseInt(args[++i]);
+                case "--client" -> client = switch (args[++i]) {
+                    case "wrk", "jdk" -> args[i];
+                    default -> throw new IllegalArgumentException("--client takes wrk or jdk, not " + args[i]);
+                };
                 case "--security" -> security = switch (args[++i]) {
                     case "on" -> true;
                     case "off" -> false;
@@ -118,15 +127,35 @@ public final class BenchRunner {
                 default -> throw new IllegalArgumentException("options: --requests N, --quick, --root DIR (the repository), --tasks N,"
                         + " --systems a,b (of " + String.join(", ", FLOOR, HAPI, HAPI_LAUNCHER, EMBEDDED, EXTERNAL, EXTERNAL_JAR) + "),"
                         + " --scenarios a,b (names as in the results, plus concurrency), --security on|off (default on),"
+                        + " --client wrk|jdk (what sends the timed requests; default wrk when installed, the JDK's client in --quick),"
+                        + " --seconds N (how long wrk measures each scenario, default 10),"
                         + " --rounds N (the side-by-side rows only, HAPI JPA and Overturn interleaved, N rounds each)");
             }
         }
+        useClient(quick);
         if (rounds > 1) {
             runInterleaved(root, requests);
             return;
         }
         List<SystemResult> results = run(root, requests, quick);
         Report.write(root, results, requests, quick);
+    }
+
+    /**
+     * wrk sends the timed requests when it is installed ({@link WrkLoad}: a lighter client leaves the cores to the
+     * servers); the quick smoke run keeps the JDK's client so that it measures alike on every machine.
+     */
+    private static void useClient(boolean quick) {
+        if (client == null) {
+            client = !quick && WrkLoad.available() ? "wrk" : "jdk";
+            if (!quick && client.equals("jdk")) {
+                System.err.println("wrk is not installed (Debian: apt-get install wrk): the JDK's HTTP client sends the timed "
+                        + "requests, and its own CPU on the shared cores pulls every ratio towards 1");
+            }
+        } else if (client.equals("wrk") && !WrkLoad.available()) {
+            throw new IllegalStateException("--client wrk: wrk is not installed (Debian: apt-get install wrk)");
+        }
+        LoadDriver.useWrk(client.equals("wrk"), seconds);
     }
 
     static List<SystemDef> systems(Path root, boolean quick) throws IOException {

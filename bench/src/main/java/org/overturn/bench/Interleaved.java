@@ -74,13 +74,15 @@ final class Interleaved {
         StringBuilder md = new StringBuilder("# Side by side in interleaved rounds\n\n");
         md.append(String.format(Locale.ROOT, "Run of %s on %d cores: the HAPI JPA server 8.8.0 and Overturn (PostgreSQL on loopback, the bench's "
                 + "own cluster, autovacuum on, no ANALYZE by hand) running at the same time, %d rounds per row, each round one "
-                + "measurement of each system (%d requests at 8 clients, %d at 1, after a warm-up), the order alternating. %s "
+                + "measurement of each system (%s, after a warm-up), the order alternating. %s "
                 + "Reproduce with `java -Dloader.main=org.overturn.bench.BenchRunner -jar bench/target/overturn-bench.jar --root . "
-                + "--requests %d --rounds %d%s%s`.\n\n",
-                LocalDate.now(), Runtime.getRuntime().availableProcessors(), rounds, requests, requests / 2,
+                + "--rounds %d%s%s%s`.\n\n",
+                LocalDate.now(), Runtime.getRuntime().availableProcessors(), rounds,
+                "wrk".equals(BenchRunner.client) ? BenchRunner.seconds + " s of requests sent by wrk"
+                        : requests + " requests at 8 clients, " + requests / 2 + " at 1, sent by the JDK's HTTP client",
                 BenchRunner.issuer != null ? "Overturn checks a signed token on every request, with its access checks and audit trail on."
                         : "Overturn in development mode (no tokens).",
-                requests, rounds,
+                rounds, "wrk".equals(BenchRunner.client) ? " --seconds " + BenchRunner.seconds : " --client jdk --requests " + requests,
                 BenchRunner.onlyScenarios.isEmpty() ? "" : " --scenarios " + String.join(",", BenchRunner.onlyScenarios),
                 BenchRunner.security ? "" : " --security off"));
         md.append("| scenario | clients | HAPI JPA req/s (median, min-max) | Overturn req/s (median, min-max) | ratio of medians | "

@@ -63,8 +63,24 @@ public final class LoadDriver {
         token = bearer;
     }
 
+    /** Whether wrk sends the timed requests of the scenarios it can ({@link WrkLoad}); else the JDK's HTTP client. */
+    private static volatile boolean wrk;
+    /** How long wrk measures each scenario, after {@link #WRK_WARMUP_SECONDS} of the same requests. */
+    private static volatile int wrkSeconds = 10;
+    private static final int WRK_WARMUP_SECONDS = 3;
+
+    static void useWrk(boolean on, int seconds) {
+        wrk = on;
+        wrkSeconds = seconds;
+    }
+
+    /** Which client sends the timed requests of {@code scenario}'s targets. */
+    static String client(List<Target> targets) {
+        return wrk && WrkLoad.handles(targets) ? "wrk" : "jdk";
+    }
+
     /** In a target's path and body, the id of the resource of the sending client (see {@link Target#own}). */
-    private static final String OWN = "{own}";
+    static final String OWN = "{own}";
 
     /**
      * One request to repeat: method, path below the base (or an absolute URL), body for POSTs and its type, a token in
@@ -122,7 +138,13 @@ public final class LoadDriver {
     }
 
     public static void main(String[] args) throws Exception {
-        Result r = measure(Options.parse(args));
+        List<String> rest = new ArrayList<>(List.of(args));
+        int client = rest.indexOf("--client");
+        if (client >= 0 && client + 1 < rest.size()) {
+            useWrk(rest.get(client + 1).equals("wrk"), wrkSeconds);
+            rest.subList(client, client + 2).clear();
+        }
+        Result r = measure(Options.parse(rest.toArray(String[]::new)));
         ObjectNode out = JSON.createObjectNode();
         out.put("scenario", r.scenario());
         out.put("clients", r.clients());
@@ -173,6 +195,14 @@ public final class LoadDriver {
     }
 
     private static Result measure(HttpClient http, Options options, List<Target> target) throws Exception {
+        if (client(target).equals("wrk")) {
+            // A scenario that asks for a mere handful of warm-up requests (fresh-load: the query right after the load)
+            // gets no warm-up.
+            int warmup = options.warmup() < 50 ? 0 : WRK_WARMUP_SECONDS;
+            System.err.printf(Locale.ROOT, "  %s: wrk from %d clients for %d s after %d s to warm up%n",
+                    options.scenario(), options.clients(), wrkSeconds, warmup);
+            return WrkLoad.measure(options.base(), options.scenario(), target, options.clients(), wrkSeconds, warmup, token);
+        }
         System.err.printf(Locale.ROOT, "  %s: warming up with %d requests to %s %s%s%n",
                 options.scenario(), options.warmup(), target.get(0).method(), target.get(0).path().isEmpty() ? "/" : target.get(0).path(),
                 target.size() > 1 ? " and " + (target.size() - 1) + " other weighted requests" : "");

@@ -1,0 +1,94 @@
+package org.overturn.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** wrk against a loopback server that records what arrives (CI installs wrk; without it these tests are skipped). */
+class WrkLoadTest {
+    private HttpServer server;
+    private final Map<Integer, Set<String>> pathsByConnection = new ConcurrentHashMap<>();
+    private final Set<String> bodies = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger puts = new AtomicInteger();
+    private final Set<String> authorizations = ConcurrentHashMap.newKeySet();
+    private volatile int status = 200;
+
+    @BeforeEach
+    void start() throws Exception {
+        assumeThat(WrkLoad.available()).as("wrk installed (Debian: apt-get install wrk)").isTrue();
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.createContext("/fhir", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            if (exchange.getRequestMethod().equals("PUT")) {
+                puts.incrementAndGet();
+                bodies.add(new String(body, StandardCharsets.UTF_8));
+                pathsByConnection.computeIfAbsent(exchange.getRemoteAddress().getPort(), p -> ConcurrentHashMap.newKeySet())
+                        .add(exchange.getRequestURI().getPath());
+            }
+            String auth = exchange.getRequestHeaders().getFirst("Authorization");
+            authorizations.add(auth == null ? "none" : auth);
+            byte[] answer = status == 200 ? "{}".getBytes(StandardCharsets.UTF_8)
+                    : "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"diagnostics\":\"broken\"}]}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.stop(0);
+        }
+    }
+
+    private URI base() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/fhir");
+    }
+
+    @Test
+    void measureWhenAnUpdateTargetThenEachClientWritesItsOwnResourceWithANewValueEveryTime() throws Exception {
+        LoadDriver.Target put = new LoadDriver.Target("PUT", "/Observation/" + LoadDriver.OWN,
+                "{\"resourceType\":\"Observation\",\"id\":\"" + LoadDriver.OWN + "\",\"valueString\":\"MARK\"}",
+                "application/fhir+json", "MARK", List.of("a", "b"));
+
+        LoadDriver.Result r = WrkLoad.measure(base(), "update", List.of(put), 2, 1, 0, "t0ken");
+
+        assertThat(r.requests()).isPositive();
+        assertThat(r.throughput()).isPositive();
+        assertThat(r.p99()).isGreaterThanOrEqualTo(r.p50());
+        assertThat(pathsByConnection).hasSize(2);
+        assertThat(pathsByConnection.values()).allSatisfy(paths -> assertThat(paths).hasSize(1));
+        assertThat(pathsByConnection.values().stream().flatMap(Set::stream))
+                .containsExactlyInAnyOrder("/fhir/Observation/a", "/fhir/Observation/b");
+        assertThat(bodies).hasSize(puts.get()).allSatisfy(b -> assertThat(b).doesNotContain("MARK").doesNotContain(LoadDriver.OWN));
+        assertThat(authorizations).containsExactly("Bearer t0ken");
+    }
+
+    @Test
+    void measureWhenTheServerAnswersAnErrorThenTheRunFailsWithTheFirstAnswer() {
+        status = 500;
+        LoadDriver.Target read = new LoadDriver.Target("GET", "/Observation/x", "");
+
+        assertThatThrownBy(() -> WrkLoad.measure(base(), "read", List.of(read), 1, 1, 0, null))
+                .hasMessageContaining("did not answer 200 or 201").hasMessageContaining("500").hasMessageContaining("broken");
+        assertThat(authorizations).containsExactly("none");
+    }
+}
