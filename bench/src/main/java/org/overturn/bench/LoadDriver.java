@@ -74,9 +74,12 @@ public final class LoadDriver {
         wrkSeconds = seconds;
     }
 
-    /** Which client sends the timed requests of {@code scenario}'s targets. */
-    static String client(List<Target> targets) {
-        return wrk && WrkLoad.handles(targets) ? "wrk" : "jdk";
+    /**
+     * Which client sends the timed requests of a scenario: wrk when it is on and can (not a CDS Hooks call, nor
+     * pas-submit-payer, whose stand-in payer then waits for a known number of deliveries).
+     */
+    static String client(String scenario, List<Target> targets) {
+        return wrk && WrkLoad.handles(targets) && !scenario.equals("pas-submit-payer") ? "wrk" : "jdk";
     }
 
     /** In a target's path and body, the id of the resource of the sending client (see {@link Target#own}). */
@@ -195,7 +198,7 @@ public final class LoadDriver {
     }
 
     private static Result measure(HttpClient http, Options options, List<Target> target) throws Exception {
-        if (client(target).equals("wrk")) {
+        if (client(options.scenario(), target).equals("wrk")) {
             // A scenario that asks for a mere handful of warm-up requests (fresh-load: the query right after the load)
             // gets no warm-up.
             int warmup = options.warmup() < 50 ? 0 : WRK_WARMUP_SECONDS;

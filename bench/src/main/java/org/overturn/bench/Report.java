@@ -106,11 +106,14 @@ final class Report {
                         + BenchRunner.SCOPE + "`) that it checks, with its access checks and audit trail on. The HAPI JPA baseline has no authorization.\n\n"
                 : "Overturn runs in development mode: no tokens, no access checks, no audit trail.\n\n");
         md.append(String.format(Locale.ROOT, "Run of %s on %d cores, %s, no heap, GC or JIT flags for any system (Overturn's launcher adds only its class-data-sharing archive, `-XX:SharedArchiveFile`). "
-                + "Load: %d requests per scenario from 8 clients after a warm-up, by the bench module's HdrHistogram client on the "
-                + "same machine (so the client shares the cores, equally for every system). The HAPI JPA server and Overturn on PostgreSQL use the bench's own PostgreSQL cluster (initdb under `bench/target/postgres`, "
+                + "Load: %s, on the same machine (so the client shares the cores, equally for every system). The HAPI JPA server and Overturn on PostgreSQL use the bench's own PostgreSQL cluster (initdb under `bench/target/postgres`, "
                 + "default settings, autovacuum on, as in production); nothing runs ANALYZE by hand, so tables that grow during a scenario run ahead of their statistics. Results: `bench/results/%s-*.json`.\n\n",
                 date, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
-                requests, date));
+                "wrk".equals(BenchRunner.client)
+                        ? BenchRunner.seconds + " s per scenario after 3 s of warm-up, sent by wrk (the CDS Hooks scenarios and pas-submit-payer: " + requests
+                                + " requests by the bench module's HdrHistogram client)"
+                        : requests + " requests per scenario from 8 clients after a warm-up, by the bench module's HdrHistogram client",
+                date));
         md.append("## Start and memory\n\n");
         md.append("| system | first start (ms) | start (ms) | vs HAPI JPA | JVM RSS after start (MiB) | vs HAPI JPA | with embedded database (MiB) |\n|---|---:|---:|---:|---:|---:|---:|\n");
         for (BenchRunner.SystemResult r : results) {
