@@ -364,13 +364,7 @@ public final class PasBundleReader {
                 found.reference().setReference(resource.fhirType() + identifiers);
             }
         }
-        try {
-            byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(ctx.newJsonParser().encodeResourceToString(asked).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(hash);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
+        return java.util.HexFormat.of().formatHex(org.overturn.platform.Sha256.of(ctx.newJsonParser().encodeResourceToString(asked)));
     }
 
     /** Every populated Reference with a literal reference, with its FHIRPath-like path below the resource. */

@@ -32,14 +32,8 @@ final class PasSubmissions {
     /** Holds back, until the caller's transaction ends, every other submission under this identifier (any instance). */
     void lock(String identifier) {
         // The key is hashed here: an identifier may hold characters PostgreSQL text cannot (U+0000).
-        byte[] hash;
-        try {
-            hash = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(("pas-request|" + identifier).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
-        jdbc.query("select pg_advisory_xact_lock(?)", rs -> {}, java.nio.ByteBuffer.wrap(hash).getLong());
+        long key = java.nio.ByteBuffer.wrap(org.overturn.platform.Sha256.of("pas-request|" + identifier)).getLong();
+        jdbc.query("select pg_advisory_xact_lock(?)", rs -> {}, key);
     }
 
     /** The digest of the request first submitted as this Claim; empty for requests stored before digests were kept. */

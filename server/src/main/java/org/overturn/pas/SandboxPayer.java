@@ -1,8 +1,5 @@
 package org.overturn.pas;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -30,6 +27,7 @@ import org.overturn.criteria.Evaluation;
 import org.overturn.criteria.Knowledge;
 import org.overturn.criteria.KnowledgeModel;
 import org.overturn.evidence.Chart;
+import org.overturn.platform.Sha256;
 import org.overturn.profiles.PasProfiles;
 
 /**
@@ -169,13 +167,8 @@ final class SandboxPayer {
     /** Deterministic: the same Claim identifier always gets the same number. */
     static String authorizationNumber(Claim claim) {
         Identifier id = claim.getIdentifierFirstRep();
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest((id.getSystem() + "|" + id.getValue()).getBytes(StandardCharsets.UTF_8));
-            return "SBX-" + HexFormat.of().formatHex(digest, 0, 6).toUpperCase(Locale.ROOT);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
+        byte[] digest = Sha256.of(id.getSystem() + "|" + id.getValue());
+        return "SBX-" + HexFormat.of().formatHex(digest, 0, 6).toUpperCase(Locale.ROOT);
     }
 
     /** The Bundle reader checks these references; one it let through that does not resolve is still the client's to fix. */
