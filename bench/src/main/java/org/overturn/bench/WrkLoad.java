@@ -126,7 +126,7 @@ final class WrkLoad {
                   next_client = next_client + 1
                   table.insert(threads, thread)
                 end
-                local fixed, failure = {}, nil
+                local fixed, failure, unexpected = {}, nil, 0
                 function init(args)
                   math.randomseed(os.time() + client * 7919)
                   for i, t in ipairs(targets) do
@@ -150,25 +150,30 @@ final class WrkLoad {
                   return wrk.format(t.method, t.own_path, t.headers, table.concat(t.own_parts, unique()))
                 end
                 function response(status, headers, body)
-                  if status ~= 200 and status ~= 201 and failure == nil then
-                    failure = status .. " " .. string.sub(body or "", 1, 300)
-                    wrk.thread:set("first_failure", failure)
+                  if status ~= 200 and status ~= 201 then
+                    unexpected = unexpected + 1
+                    wrk.thread:set("unexpected", unexpected)
+                    if failure == nil then
+                      failure = status .. " " .. string.sub(body or "", 1, 300)
+                      wrk.thread:set("first_failure", failure)
+                    end
                   end
                 end
                 local function quote(s)
                   return '"' .. s:gsub('[%%c"\\\\]', function(c) return string.format("\\\\u%%04x", c:byte()) end) .. '"'
                 end
                 function done(summary, latency, requests)
-                  local first = ""
+                  local first, unexpected = "", 0
                   for _, thread in ipairs(threads) do
                     local f = thread:get("first_failure")
                     if f and first == "" then first = f end
+                    unexpected = unexpected + (thread:get("unexpected") or 0)
                   end
                   local e = summary.errors
                   io.write(string.format('\\n{"requests":%%d,"duration_us":%%d,"p50_us":%%d,"p90_us":%%d,"p99_us":%%d,"max_us":%%d,'
-                    .. '"errors":{"connect":%%d,"read":%%d,"write":%%d,"status":%%d,"timeout":%%d},"first_failure":%%s}\\n',
+                    .. '"errors":{"connect":%%d,"read":%%d,"write":%%d,"timeout":%%d,"not_200_or_201":%%d},"first_failure":%%s}\\n',
                     summary.requests, summary.duration, latency:percentile(50), latency:percentile(90), latency:percentile(99),
-                    latency.max, e.connect, e.read, e.write, e.status, e.timeout, quote(first)))
+                    latency.max, e.connect, e.read, e.write, e.timeout, unexpected, quote(first)))
                 end
                 """));
         return lua.toString();

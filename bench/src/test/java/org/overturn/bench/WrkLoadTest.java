@@ -91,4 +91,13 @@ class WrkLoadTest {
                 .hasMessageContaining("did not answer 200 or 201").hasMessageContaining("500").hasMessageContaining("broken");
         assertThat(authorizations).containsExactly("none");
     }
+
+    @Test
+    void measureWhenTheServerAnswersASuccessOtherThan200Or201ThenTheRunFailsToo() {
+        status = 202; // wrk itself counts only 4xx and 5xx as errors
+        LoadDriver.Target read = new LoadDriver.Target("GET", "/Observation/x", "");
+
+        assertThatThrownBy(() -> WrkLoad.measure(base(), "read", List.of(read), 1, 1, 0, null))
+                .hasMessageContaining("did not answer 200 or 201").hasMessageContaining("202");
+    }
 }
