@@ -24,10 +24,12 @@ import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Resource;
 import org.overturn.platform.ErrorCode;
 import org.overturn.platform.OverturnException;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.jspecify.annotations.Nullable;
 import org.springframework.transaction.TransactionTimedOutException;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -169,6 +171,10 @@ final class JdbcResourceStore implements ResourceStore {
     private WriteResult create(IBaseResource resource, @Nullable String ifNoneExist, @Nullable String compartment) {
         String type = typeOf(resource);
         storage(type).refuseClientWrite(type);
+        if ((ifNoneExist == null || ifNoneExist.isBlank()) && standalone(type)) {
+            // nothing to match first: one round trip, which commits it, instead of the statement and a COMMIT
+            return write(type, newId(resource), resource, null, "POST", true);
+        }
         return inTransaction(() -> {
             if (ifNoneExist != null && !ifNoneExist.isBlank()) {
                 String match = matchOne(type, ifNoneExist, compartment);
@@ -176,9 +182,22 @@ final class JdbcResourceStore implements ResourceStore {
                     return new WriteResult(read(type, match), WriteResult.Kind.MATCHED);
                 }
             }
-            String given = resource.getIdElement().getIdPart();
-            return write(type, given != null ? given : UUID.randomUUID().toString(), resource, null, "POST", true);
+            return write(type, newId(resource), resource, null, "POST", true);
         });
+    }
+
+    private static String newId(IBaseResource resource) {
+        String given = resource.getIdElement().getIdPart();
+        return given != null ? given : UUID.randomUUID().toString();
+    }
+
+    /**
+     * Whether a write of {@code type} may be one statement committed on its own: there is no caller's transaction to
+     * join, and no rule or listener of the type that reads the stored version first or acts in the write's transaction.
+     */
+    private boolean standalone(String type) {
+        return !TransactionSynchronizationManager.isActualTransactionActive()
+                && !rules.containsKey(type) && !listeners.containsKey(type);
     }
 
     @Override
@@ -203,8 +222,72 @@ final class JdbcResourceStore implements ResourceStore {
     @Override
     public WriteResult update(String type, String id, IBaseResource resource, @Nullable Long ifMatch) {
         storage(type).refuseClientWrite(type);
+        if (ifMatch == null && standalone(type)) {
+            WriteResult written = updateInOneStatement(type, id, resource);
+            if (written != null) {
+                return written;
+            }
+        }
         return inTransaction(() -> write(type, id, resource, ifMatch, "PUT", false));
     }
+
+    /**
+     * An update as one statement committed on its own, one round trip instead of three (row lock, write, commit): the
+     * statement takes the row lock itself and numbers the version from the row it locked, writing that number into the
+     * stored JSON's meta.versionId. Its other steps (the version row, the index rows) read the snapshot the statement
+     * began with; when another writer committed this resource between that snapshot and the lock, the two disagree
+     * and the statement fails as a whole ({@code overturn_concurrent_write}), and null sends the caller to the locked
+     * path. Null too in the unexpected case that the encoded JSON does not open with the resource's versionId.
+     */
+    private @Nullable WriteResult updateInOneStatement(String type, String id, IBaseResource resource) {
+        Instant now = now();
+        Resource r = (Resource) resource;
+        String content = stampAndEncode(type, id, r, 1, now);
+        String head = "{\"resourceType\":\"" + type + "\",\"id\":\"" + id + "\",\"meta\":{\"versionId\":\"";
+        if (!content.startsWith(head + "1\"")) {
+            return null;
+        }
+        IndexRows rows = indexer.index(r);
+        String p = rows.patientId;
+        WriteStatement w = new WriteStatement();
+        w.step("select version, deleted from resource where res_type = ? and res_id = ?", type, id); // s0: as in the snapshot
+        w.step("insert into resource as r (res_type, res_id, version, last_updated, deleted, patient_id, content)"
+                + " values (?, ?, 1, ?, false, ?, ?) on conflict (res_type, res_id) do update set version = r.version + 1,"
+                + " last_updated = excluded.last_updated, deleted = false, patient_id = excluded.patient_id,"
+                + " content = overlay(excluded.content placing (r.version + 1)::text from ? for 1)"
+                + " returning r.version, r.content", type, id, SqlSearch.utc(now), p, content, head.length() + 1);
+        w.step("insert into resource_version (res_type, res_id, version, last_updated, deleted, method, patient_id, content)"
+                + " select ?, ?, s1.version, ?, false, 'PUT', ?, s1.content from s1", type, id, SqlSearch.utc(now), p);
+        IndexBatch batch = new IndexBatch();
+        batch.add(type, id, rows);
+        batch.replace(w, type, id, indexTables.getOrDefault(type, INDEX_TABLES));
+        w.result("select case when s1.version = coalesce(s0.version, 0) + 1 then s1.version"
+                + " else overturn_concurrent_write(s1.version) end, s0.deleted from s1 left join s0 on true");
+        Object[] written;
+        try {
+            written = jdbc.execute(w::prepare, (PreparedStatement ps) -> WriteStatement.query(ps, rs -> {
+                if (!rs.next()) {
+                    throw new IllegalStateException("an upsert returned no row");
+                }
+                return new Object[] {rs.getLong(1), rs.getObject(2)};
+            }));
+        } catch (DataAccessException e) {
+            if (e.getMostSpecificCause() instanceof SQLException sql && CONCURRENT_WRITE.equals(sql.getSQLState())) {
+                return null;
+            }
+            throw e;
+        }
+        long version = (Long) java.util.Objects.requireNonNull(written)[0];
+        String stored = head + version + content.substring(head.length() + 1);
+        stampAndEncode(type, id, r, version, now);
+        r.setUserData(StoredJson.USER_DATA, stored);
+        boolean created = written[1] == null || (Boolean) written[1];
+        return new WriteResult(new StoredResource(type, id, version, now, false, r),
+                created ? WriteResult.Kind.CREATED : WriteResult.Kind.UPDATED);
+    }
+
+    /** The SQLSTATE of {@code overturn_concurrent_write} (migration V21). */
+    private static final String CONCURRENT_WRITE = "OV409";
 
     @Override
     public WriteResult conditionalUpdate(String type, String query, IBaseResource resource) {
@@ -321,15 +404,7 @@ final class JdbcResourceStore implements ResourceStore {
         long version = current == null ? 1 : current.version + 1;
         Instant now = now();
         Resource r = (Resource) resource;
-        r.setId(new IdType(type, id, Long.toString(version)));
-        r.getMeta().setVersionId(Long.toString(version));
-        r.getMeta().setLastUpdated(Date.from(now));
-        String content = ctx.newJsonParser().encodeResourceToString(r);
-        if (holdsNul(content)) {
-            // FHIR strings never hold U+0000 (string: [ \r\n\t\S]+), and the database's text cannot: a clear 400.
-            throw new OverturnException(ErrorCode.MALFORMED_BODY,
-                    type + ": a value holds the character U+0000, which no FHIR string may contain", type);
-        }
+        String content = stampAndEncode(type, id, r, version, now);
         r.setUserData(StoredJson.USER_DATA, content);
         IndexRows rows = indexer.index(r);
         WriteStatement statement = versionWrite(type, id, version, now, method, content, rows, current != null,
@@ -341,6 +416,20 @@ final class JdbcResourceStore implements ResourceStore {
             listener.written(previous, written);
         }
         return new WriteResult(written, created ? WriteResult.Kind.CREATED : WriteResult.Kind.UPDATED);
+    }
+
+    /** Gives the resource its id, version and time of writing, and returns it encoded as it is stored. */
+    private String stampAndEncode(String type, String id, Resource r, long version, Instant now) {
+        r.setId(new IdType(type, id, Long.toString(version)));
+        r.getMeta().setVersionId(Long.toString(version));
+        r.getMeta().setLastUpdated(Date.from(now));
+        String content = ctx.newJsonParser().encodeResourceToString(r);
+        if (holdsNul(content)) {
+            // FHIR strings never hold U+0000 (string: [ \r\n\t\S]+), and the database's text cannot: a clear 400.
+            throw new OverturnException(ErrorCode.MALFORMED_BODY,
+                    type + ": a value holds the character U+0000, which no FHIR string may contain", type);
+        }
+        return content;
     }
 
     /** Whether encoded JSON holds an escaped U+0000 (a backslash-escaped backslash before "u0000" is text, not one). */

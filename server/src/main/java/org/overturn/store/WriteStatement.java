@@ -3,11 +3,13 @@ package org.overturn.store;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.ResultSetExtractor;
 
 /**
  * Several writes as one SQL statement: each step is a data-modifying CTE, and rows are inserted from one array per
@@ -19,6 +21,9 @@ final class WriteStatement {
     private final StringBuilder sql = new StringBuilder("with ");
     private final List<Object> args = new ArrayList<>();
     private int steps;
+    /** The statement's own query, over its steps; by default it reads none of them. */
+    private String result = "select 1";
+    private List<Object> resultArgs = List.of();
 
     void step(String statement, @Nullable Object... values) {
         sql.append(steps > 0 ? ", " : "").append("s").append(steps++).append(" as (").append(statement).append(")");
@@ -72,6 +77,21 @@ final class WriteStatement {
                 type, id);
     }
 
+    /** What the statement answers: a query over the steps (each {@code s<n>}), taking {@code values} after theirs. */
+    void result(String query, @Nullable Object... values) {
+        result = query;
+        resultArgs = Arrays.asList(values);
+    }
+
+    /** Runs a statement made by {@link #prepare} and reads what its {@link #result} query answers. */
+    static <T> T query(PreparedStatement prepared, ResultSetExtractor<T> reader) throws SQLException {
+        prepared.execute(); // the plan setting's result
+        prepared.getMoreResults();
+        try (ResultSet rows = prepared.getResultSet()) {
+            return java.util.Objects.requireNonNull(reader.extractData(rows), "the reader answers");
+        }
+    }
+
     /** Rows as one array per column, with the SQL that turns the arrays back into rows. */
     private static final class Rows {
         final String[][] defs;
@@ -115,13 +135,19 @@ final class WriteStatement {
     /**
      * The statement, planned once per connection: a write's plan hardly depends on its values, and planning a
      * statement of some twenty steps anew for each update (PostgreSQL keeps choosing custom plans for it) cost more
-     * than executing it. The plan mode is set for this statement alone, in the same round trip, and then given back.
+     * than executing it. The plan mode is set for this statement alone, in the same round trip: inside a transaction it
+     * is given back after the statement; a statement committed on its own (autocommit) ends the setting with it, and
+     * sets it with set_config, as SET LOCAL outside a transaction block logs a warning each time.
      */
     PreparedStatement prepare(Connection connection) throws SQLException {
-        PreparedStatement ps = connection.prepareStatement("set local plan_cache_mode = force_generic_plan; "
-                + sql + " select 1; set local plan_cache_mode to default");
-        for (int i = 0; i < args.size(); i++) {
-            Object arg = args.get(i);
+        PreparedStatement ps = connection.prepareStatement(connection.getAutoCommit()
+                ? "select set_config('plan_cache_mode', 'force_generic_plan', true); " + sql + " " + result
+                : "set local plan_cache_mode = force_generic_plan; " + sql + " " + result
+                        + "; set local plan_cache_mode to default");
+        List<Object> all = new ArrayList<>(args);
+        all.addAll(resultArgs);
+        for (int i = 0; i < all.size(); i++) {
+            Object arg = all.get(i);
             if (arg instanceof String[] array) {
                 ps.setArray(i + 1, connection.createArrayOf("text", array));
             } else {

@@ -2,6 +2,7 @@ package org.overturn.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -155,6 +156,65 @@ public interface WriteIntegrityContract extends FhirHttp {
             List<Integer> statuses = concurrently(() -> post("", plain).status(), () -> post("", encoded).status());
             assertThat(statuses).as("round %d", round).containsOnly(200);
             assertThat(countPatients(mrn)).as("round %d: one Patient for %s", round, mrn).isEqualTo(1);
+        }
+    }
+
+    @Test
+    default void updateWhenEightWritersPutOneObservationAtOnceThenEveryVersionKeptAndOnlyTheLastCodeFound() throws Exception {
+        String system = "http://overturn.example.org/test-code";
+        String id = create("Observation", observation("w-start-" + unique()));
+        String run = unique();
+        int writers = 8;
+        int each = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<List<String>>> futures = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                int writer = w;
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    List<String> answers = new ArrayList<>();
+                    for (int i = 0; i < each; i++) {
+                        String code = "w" + writer + "-" + i + "-" + run;
+                        Response r = put("Observation/" + id, observation(code).replaceFirst("\\{", "{\"id\":\"" + id + "\","));
+                        // each answer is the version it wrote: its body's versionId is its ETag's
+                        assertThat(r.status()).as(r.body()).isEqualTo(200);
+                        assertThat(r.raw().headers().firstValue("ETag")).as(code)
+                                .contains("W/\"" + r.json().path("meta").path("versionId").asText() + "\"");
+                        assertThat(r.json().path("code").path("coding").path(0).path("code").asText()).isEqualTo(code);
+                        answers.add(r.json().path("meta").path("versionId").asText());
+                    }
+                    return answers;
+                }));
+            }
+            start.countDown();
+            java.util.Set<String> versions = new java.util.HashSet<>();
+            for (Future<List<String>> f : futures) {
+                versions.addAll(f.get(120, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            assertThat(versions).as("every update a version of its own").hasSize(writers * each);
+        } finally {
+            pool.shutdownNow();
+        }
+        JsonNode current = get("Observation/" + id).json();
+        assertThat(current.path("meta").path("versionId").asText()).isEqualTo(Integer.toString(1 + writers * each));
+        String last = current.path("code").path("coding").path(0).path("code").asText();
+        JsonNode history = get("Observation/" + id + "/_history?_count=100").json();
+        List<Integer> kept = new ArrayList<>();
+        for (JsonNode entry : history.path("entry")) {
+            kept.add(entry.path("resource").path("meta").path("versionId").asInt());
+        }
+        assertThat(kept).as("versions 1 to %d, each once", 1 + writers * each)
+                .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.rangeClosed(1, 1 + writers * each).boxed().toList());
+        // the index holds the last version's code alone: no writer left the code of a version it did not see
+        for (int w = 0; w < writers; w++) {
+            for (int i = 0; i < each; i++) {
+                String code = "w" + w + "-" + i + "-" + run;
+                int expected = code.equals(last) ? 1 : 0;
+                assertThat(get("Observation?code=" + system + "|" + code + "&_total=accurate").json().path("total").asInt())
+                        .as("Observation?code=%s (the last version's code is %s)", code, last).isEqualTo(expected);
+            }
         }
     }
 
