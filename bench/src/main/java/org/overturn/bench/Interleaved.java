@@ -50,7 +50,9 @@ final class Interleaved {
                         boolean measureHapi = hapiFirst == (i == 0);
                         ServerProcess server = measureHapi ? hapi : ours;
                         LoadDriver.useToken(measureHapi ? null : token);
-                        LoadDriver.Result r = LoadDriver.measure(new LoadDriver.Options(server.base(), scenario, clients, n, warmup));
+                        LoadDriver.Result measured = LoadDriver.measure(new LoadDriver.Options(server.base(), scenario, clients, n, warmup));
+                        LoadDriver.Result r = measured.withGc(server.gcPauses(java.time.Instant.ofEpochMilli(measured.fromEpochMs()),
+                                java.time.Instant.ofEpochMilli(measured.toEpochMs())));
                         (measureHapi ? row.hapi() : row.overturn()).add(r);
                         System.err.printf(Locale.ROOT, "  %s round %d/%d %s: %.1f req/s, p99 %.2f ms%n", name, round + 1, rounds,
                                 measureHapi ? "hapi-jpa" : "overturn", r.throughput(), r.p99());
@@ -86,8 +88,9 @@ final class Interleaved {
                 BenchRunner.onlyScenarios.isEmpty() ? "" : " --scenarios " + String.join(",", BenchRunner.onlyScenarios),
                 BenchRunner.security ? "" : " --security off"));
         md.append("| scenario | clients | HAPI JPA req/s (median, min-max) | Overturn req/s (median, min-max) | ratio of medians | "
-                + "per-round ratios (min-max) | p99 ms HAPI JPA / Overturn (medians) | p99 ratio | 2x and p99 no worse |\n"
-                + "|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
+                + "per-round ratios (min-max) | p99 ms HAPI JPA / Overturn (medians) | p99 ratio | 2x and p99 no worse | "
+                + "GC pauses HAPI JPA / Overturn (all rounds: count, longest ms) |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|\n");
         rows.forEach(row -> md.append(line(row)));
         Path dir = root.resolve("bench/results/selected");
         Files.createDirectories(dir);
@@ -115,11 +118,18 @@ final class Interleaved {
         }
         double hapiP99 = median(row.hapi(), LoadDriver.Result::p99);
         double ourP99 = median(row.overturn(), LoadDriver.Result::p99);
-        return String.format(Locale.ROOT, "| %s | %d | %.1f (%.1f-%.1f) | %.1f (%.1f-%.1f) | %.2fx | %.2f-%.2f | %.2f / %.2f | %.2fx | %s |\n",
+        return String.format(Locale.ROOT, "| %s | %d | %.1f (%.1f-%.1f) | %.1f (%.1f-%.1f) | %.2fx | %.2f-%.2f | %.2f / %.2f | %.2fx | %s | %s / %s |\n",
                 row.scenario(), row.clients(), hapi, min(row.hapi()), max(row.hapi()), ours, min(row.overturn()), max(row.overturn()),
                 ours / hapi, ratios.stream().min(Comparator.naturalOrder()).orElse(0.0),
                 ratios.stream().max(Comparator.naturalOrder()).orElse(0.0), hapiP99, ourP99, ourP99 / hapiP99,
-                ours >= 2 * hapi && ourP99 <= hapiP99 ? "yes" : "no");
+                ours >= 2 * hapi && ourP99 <= hapiP99 ? "yes" : "no", pauses(row.hapi()), pauses(row.overturn()));
+    }
+
+    /** The collection pauses of one system's measured windows in a row: how many, and the longest. */
+    private static String pauses(List<LoadDriver.Result> results) {
+        int count = results.stream().mapToInt(r -> r.gc().count()).sum();
+        double longest = results.stream().mapToDouble(r -> r.gc().maxMs()).max().orElse(0);
+        return String.format(Locale.ROOT, "%d, %.1f", count, longest);
     }
 
     static double median(List<LoadDriver.Result> results, java.util.function.ToDoubleFunction<LoadDriver.Result> figure) {
