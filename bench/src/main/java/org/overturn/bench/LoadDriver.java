@@ -44,7 +44,7 @@ public final class LoadDriver {
     /** How long the stand-in EHR of order-sign-ehr takes to answer each query. */
     static final Duration EHR_DELAY = Duration.ofMillis(50);
     /** A hook body's hookInstance is made unique per request, as an EHR's is. */
-    private static final String HOOK_INSTANCE = "\"hookInstance\":\"bench\"";
+    static final String HOOK_INSTANCE = "\"hookInstance\":\"bench\"";
     /** The PAS request's Claim identifier, made unique per request: a resubmitted identifier gets the stored answer. */
     private static final String PAS_REQUEST_ID = "PA-ALK-0001";
     /** The routed payer of pas-submit-payer: the server is started with a route for it to {@link #STUB_PAYER_PORT}. */
@@ -75,11 +75,12 @@ public final class LoadDriver {
     }
 
     /**
-     * Which client sends the timed requests of a scenario: wrk when it is on and can (not a CDS Hooks call, nor
-     * pas-submit-payer, whose stand-in payer then waits for a known number of deliveries).
+     * Which client sends the timed requests of a scenario: wrk when it is on and can (every request to the server under
+     * test, unsigned CDS Hooks calls included; not pas-submit-payer, whose stand-in payer then waits for a known number
+     * of deliveries).
      */
-    static String client(String scenario, List<Target> targets) {
-        return wrk && WrkLoad.handles(targets) && !scenario.equals("pas-submit-payer") ? "wrk" : "jdk";
+    static String client(URI base, String scenario, List<Target> targets) {
+        return wrk && WrkLoad.handles(base, targets) && !scenario.equals("pas-submit-payer") ? "wrk" : "jdk";
     }
 
     /** In a target's path and body, the id of the resource of the sending client (see {@link Target#own}). */
@@ -198,7 +199,7 @@ public final class LoadDriver {
     }
 
     private static Result measure(HttpClient http, Options options, List<Target> target) throws Exception {
-        if (client(options.scenario(), target).equals("wrk")) {
+        if (client(options.base(), options.scenario(), target).equals("wrk")) {
             // A scenario that asks for a mere handful of warm-up requests (fresh-load: the query right after the load)
             // gets no warm-up.
             int warmup = options.warmup() < 50 ? 0 : WRK_WARMUP_SECONDS;

@@ -110,7 +110,7 @@ final class Report {
                 + "default settings, autovacuum on, as in production); nothing runs ANALYZE by hand, so tables that grow during a scenario run ahead of their statistics. Results: `bench/results/%s-*.json`.\n\n",
                 date, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
                 "wrk".equals(BenchRunner.client)
-                        ? BenchRunner.seconds + " s per scenario after 3 s of warm-up, sent by wrk (the CDS Hooks scenarios and pas-submit-payer: " + requests
+                        ? BenchRunner.seconds + " s per scenario after 3 s of warm-up, sent by wrk (pas-submit-payer: " + requests
                                 + " requests by the bench module's HdrHistogram client)"
                         : requests + " requests per scenario from 8 clients after a warm-up, by the bench module's HdrHistogram client",
                 date));

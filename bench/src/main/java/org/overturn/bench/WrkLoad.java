@@ -40,9 +40,16 @@ final class WrkLoad {
         }
     }
 
-    /** Whether wrk can send these targets: paths below the base (a CDS Hooks call goes elsewhere, with its own JWT). */
-    static boolean handles(List<LoadDriver.Target> targets) {
-        return targets.stream().noneMatch(t -> t.path().startsWith("http"));
+    /**
+     * Whether wrk can send these targets: paths below the base, or absolute URLs of the same server (a CDS Hooks call
+     * in development mode, which carries no token: the base's token is not sent there).
+     */
+    static boolean handles(URI base, List<LoadDriver.Target> targets) {
+        return targets.stream().allMatch(t -> !t.path().startsWith("http") || sameServer(base, URI.create(t.path())));
+    }
+
+    private static boolean sameServer(URI base, URI url) {
+        return base.getScheme().equals(url.getScheme()) && base.getHost().equals(url.getHost()) && base.getPort() == url.getPort();
     }
 
     /**
@@ -117,7 +124,12 @@ final class WrkLoad {
         lua.append("local targets = {\n");
         for (LoadDriver.Target t : targets) {
             List<String> parts = t.unique() == null ? List.of(t.body()) : split(t.body(), t.unique());
-            lua.append("  {method = ").append(str(t.method())).append(", path = ").append(str(t.path()))
+            if (LoadDriver.HOOK_INSTANCE.equals(t.unique())) {
+                parts = hookInstance(parts);
+            }
+            boolean absolute = t.path().startsWith("http");
+            lua.append("  {method = ").append(str(t.method())).append(", path = ")
+                    .append(str(absolute ? URI.create(t.path()).getRawPath() : t.path())).append(", absolute = ").append(absolute)
                     .append(", type = ").append(str(t.contentType())).append(", parts = {");
             for (int i = 0; i < parts.size(); i++) {
                 lua.append(i > 0 ? ", " : "").append(str(parts.get(i)));
@@ -142,11 +154,12 @@ final class WrkLoad {
                   math.randomseed(os.time() + client * 7919)
                   for i, t in ipairs(targets) do
                     local own = (#t.own > 0) and t.own[client %% #t.own + 1] or ""
-                    t.own_path = base .. t.path:gsub(OWN, own, 1)
+                    t.own_path = (t.absolute and "" or base) .. t.path:gsub(OWN, own, 1)
                     local parts = {}
                     for j, p in ipairs(t.parts) do parts[j] = p:gsub(OWN, own) end
                     t.own_parts = parts
-                    t.headers = {["Accept"] = t.type, ["Content-Type"] = t.type, ["Authorization"] = token}
+                    t.headers = {["Accept"] = t.type, ["Content-Type"] = t.type}
+                    if not t.absolute then t.headers["Authorization"] = token end
                     if #parts == 1 then fixed[i] = wrk.format(t.method, t.own_path, t.headers, parts[1] ~= "" and parts[1] or nil) end
                   end
                 end
@@ -188,6 +201,15 @@ final class WrkLoad {
                 end
                 """));
         return lua.toString();
+    }
+
+    /** A hook body split at its hookInstance: the unique value goes between the quotes of a new hookInstance member. */
+    private static List<String> hookInstance(List<String> parts) {
+        List<String> quoted = new ArrayList<>();
+        for (int i = 0; i < parts.size(); i++) {
+            quoted.add((i > 0 ? "\"" : "") + parts.get(i) + (i < parts.size() - 1 ? "\"hookInstance\":\"" : ""));
+        }
+        return quoted;
     }
 
     private static List<String> split(String body, String token) {

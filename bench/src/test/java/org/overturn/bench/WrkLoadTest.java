@@ -27,6 +27,9 @@ class WrkLoadTest {
     private final AtomicInteger puts = new AtomicInteger();
     private final Set<String> authorizations = ConcurrentHashMap.newKeySet();
     private volatile int status = 200;
+    private final List<String> hookBodies = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    private final Set<String> hookAuthorizations = ConcurrentHashMap.newKeySet();
+    private final Set<String> hookPaths = ConcurrentHashMap.newKeySet();
 
     @BeforeEach
     void start() throws Exception {
@@ -46,6 +49,16 @@ class WrkLoadTest {
             byte[] answer = status == 200 ? "{}".getBytes(StandardCharsets.UTF_8)
                     : "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"diagnostics\":\"broken\"}]}".getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(status, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        server.createContext("/cds-services", exchange -> {
+            hookBodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            String auth = exchange.getRequestHeaders().getFirst("Authorization");
+            hookAuthorizations.add(auth == null ? "none" : auth);
+            hookPaths.add(exchange.getRequestURI().getPath());
+            byte[] answer = "{\"cards\":[]}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, answer.length);
             exchange.getResponseBody().write(answer);
             exchange.close();
         });
@@ -99,5 +112,31 @@ class WrkLoadTest {
 
         assertThatThrownBy(() -> WrkLoad.measure(base(), "read", List.of(read), 1, 1, 0, null))
                 .hasMessageContaining("did not answer 200 or 201").hasMessageContaining("202");
+    }
+
+    @Test
+    void measureWhenAHookCallToTheSameServerThenEachBodyHasAHookInstanceOfItsOwnAndNoFhirToken() throws Exception {
+        String hooks = base().toString().replaceFirst("/fhir$", "/cds-services/order-sign");
+        LoadDriver.Target hook = new LoadDriver.Target("POST", hooks,
+                "{\"hook\":\"order-sign\"," + LoadDriver.HOOK_INSTANCE + ",\"context\":{}}", "application/json",
+                LoadDriver.HOOK_INSTANCE);
+        assertThat(WrkLoad.handles(base(), List.of(hook))).isTrue();
+        assertThat(WrkLoad.handles(URI.create("http://127.0.0.1:1/fhir"), List.of(hook))).as("another server").isFalse();
+
+        LoadDriver.Result r = WrkLoad.measure(base(), "order-sign", List.of(hook), 2, 1, 0, "t0ken");
+
+        assertThat(r.requests()).isPositive();
+        assertThat(hookPaths).containsExactly("/cds-services/order-sign");
+        assertThat(hookAuthorizations).as("the FHIR API's token stays on the FHIR API").containsExactly("none");
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        Set<String> instances = new java.util.HashSet<>();
+        synchronized (hookBodies) {
+            for (String body : hookBodies) {
+                com.fasterxml.jackson.databind.JsonNode tree = json.readTree(body);
+                assertThat(tree.path("hook").asText()).isEqualTo("order-sign");
+                instances.add(tree.path("hookInstance").asText());
+            }
+        }
+        assertThat(instances).hasSize(hookBodies.size()).noneMatch(i -> i.isEmpty() || i.equals("bench"));
     }
 }
