@@ -97,6 +97,7 @@ final class Report {
         } else {
             md.append("A selection, reproduced (after `bench/run.sh` has built everything once) with `java -Dloader.main=org.overturn.bench.BenchRunner"
                     + " -jar bench/target/overturn-bench.jar --root . --requests " + requests
+                    + ("wrk".equals(BenchRunner.client) ? " --seconds " + BenchRunner.seconds : " --client jdk")
                     + (BenchRunner.onlySystems.isEmpty() ? "" : " --systems " + String.join(",", BenchRunner.onlySystems))
                     + (BenchRunner.onlyScenarios.isEmpty() ? "" : " --scenarios " + String.join(",", BenchRunner.onlyScenarios))
                     + (BenchRunner.security ? "" : " --security off") + "`.\n\n");
