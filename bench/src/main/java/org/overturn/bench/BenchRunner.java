@@ -391,7 +391,7 @@ public final class BenchRunner {
     }
 
     /** One scenario measured, with the server's collection pauses during it. */
-    private static LoadDriver.Result measured(ServerProcess server, LoadDriver.Options options) throws Exception {
+    static LoadDriver.Result measured(ServerProcess server, LoadDriver.Options options) throws Exception {
         LoadDriver.Result r = LoadDriver.measure(options);
         return r.withGc(server.gcPauses(java.time.Instant.ofEpochMilli(r.fromEpochMs()), java.time.Instant.ofEpochMilli(r.toEpochMs())));
     }

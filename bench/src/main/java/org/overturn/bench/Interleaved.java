@@ -50,9 +50,7 @@ final class Interleaved {
                         boolean measureHapi = hapiFirst == (i == 0);
                         ServerProcess server = measureHapi ? hapi : ours;
                         LoadDriver.useToken(measureHapi ? null : token);
-                        LoadDriver.Result measured = LoadDriver.measure(new LoadDriver.Options(server.base(), scenario, clients, n, warmup));
-                        LoadDriver.Result r = measured.withGc(server.gcPauses(java.time.Instant.ofEpochMilli(measured.fromEpochMs()),
-                                java.time.Instant.ofEpochMilli(measured.toEpochMs())));
+                        LoadDriver.Result r = BenchRunner.measured(server, new LoadDriver.Options(server.base(), scenario, clients, n, warmup));
                         (measureHapi ? row.hapi() : row.overturn()).add(r);
                         System.err.printf(Locale.ROOT, "  %s round %d/%d %s: %.1f req/s, p99 %.2f ms%n", name, round + 1, rounds,
                                 measureHapi ? "hapi-jpa" : "overturn", r.throughput(), r.p99());

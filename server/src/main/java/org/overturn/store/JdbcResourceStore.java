@@ -279,7 +279,7 @@ final class JdbcResourceStore implements ResourceStore {
         }
         long version = (Long) java.util.Objects.requireNonNull(written)[0];
         String stored = head + version + content.substring(head.length() + 1);
-        stampAndEncode(type, id, r, version, now);
+        stamp(type, id, r, version, now); // its JSON is the one encoded above, with the statement's version
         r.setUserData(StoredJson.USER_DATA, stored);
         boolean created = written[1] == null || (Boolean) written[1];
         return new WriteResult(new StoredResource(type, id, version, now, false, r),
@@ -420,9 +420,7 @@ final class JdbcResourceStore implements ResourceStore {
 
     /** Gives the resource its id, version and time of writing, and returns it encoded as it is stored. */
     private String stampAndEncode(String type, String id, Resource r, long version, Instant now) {
-        r.setId(new IdType(type, id, Long.toString(version)));
-        r.getMeta().setVersionId(Long.toString(version));
-        r.getMeta().setLastUpdated(Date.from(now));
+        stamp(type, id, r, version, now);
         String content = ctx.newJsonParser().encodeResourceToString(r);
         if (holdsNul(content)) {
             // FHIR strings never hold U+0000 (string: [ \r\n\t\S]+), and the database's text cannot: a clear 400.
@@ -430,6 +428,12 @@ final class JdbcResourceStore implements ResourceStore {
                     type + ": a value holds the character U+0000, which no FHIR string may contain", type);
         }
         return content;
+    }
+
+    private static void stamp(String type, String id, Resource r, long version, Instant now) {
+        r.setId(new IdType(type, id, Long.toString(version)));
+        r.getMeta().setVersionId(Long.toString(version));
+        r.getMeta().setLastUpdated(Date.from(now));
     }
 
     /** Whether encoded JSON holds an escaped U+0000 (a backslash-escaped backslash before "u0000" is text, not one). */
