@@ -8,7 +8,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.CorsConfigurationSource;
-import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 import org.springframework.web.filter.CorsFilter;
 
 /**
@@ -30,9 +29,9 @@ class CorsConfig {
                 "if-modified-since", "x-request-id"));
         cors.setExposedHeaders(List.of("location", "content-location", "etag", "last-modified", "x-request-id"));
         cors.setMaxAge(3600L);
-        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
-        source.registerCorsConfiguration("/**", cors);
-        return source;
+        // The same configuration for every path: no per-request path matching (a URL-based source resolved and
+        // matched each request's path, about 5% of a point read's CPU).
+        return request -> cors;
     }
 
     @Bean
