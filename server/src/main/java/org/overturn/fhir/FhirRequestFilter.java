@@ -78,7 +78,7 @@ final class FhirRequestFilter extends OncePerRequestFilter {
                 return;
             }
             try {
-                chain.doFilter(new LimitedBodyRequest(request, maxBodyBytes, this::tooLarge), response);
+                chain.doFilter(new LimitedBodyRequest(request, maxBodyBytes, this::tooLarge), new FlushAtEndResponse(response));
             } finally {
                 if (client != null) {
                     clients.leave(client);
