@@ -1,6 +1,7 @@
 package org.overturn.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.server.ServletRequestTracing;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -58,6 +59,9 @@ final class FhirRequestFilter extends OncePerRequestFilter {
         String requestId = RequestIds.accept(request.getHeader(RequestIds.HEADER));
         MDC.put(RequestIds.MDC_KEY, requestId);
         response.setHeader(RequestIds.HEADER, requestId);
+        // HAPI answers with the request id it finds here; without it, it made one of its own and set that in the
+        // header, so a caller quoted an id that no log line or AuditEvent carried.
+        request.setAttribute(ServletRequestTracing.ATTRIBUTE_REQUEST_ID, requestId);
         long start = System.nanoTime();
         try {
             OverturnException refused = refusal(request);

@@ -79,6 +79,22 @@ class FhirRequestFilterTest {
     }
 
     @Test
+    void requestIdWhenHapiAsksForItThenTheOneInTheHeaderAndTheLog() throws Exception {
+        String[] seenByHapi = new String[1];
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        filter.doFilter(new MockHttpServletRequest("GET", "/fhir/Patient/1"), response, new MockFilterChain(
+                new jakarta.servlet.http.HttpServlet() {
+                    @Override
+                    protected void doGet(jakarta.servlet.http.HttpServletRequest request,
+                            jakarta.servlet.http.HttpServletResponse answer) {
+                        seenByHapi[0] = ca.uhn.fhir.rest.server.ServletRequestTracing.getOrGenerateRequestId(request);
+                    }
+                }));
+
+        assertThat(seenByHapi[0]).isEqualTo(response.getHeader(RequestIds.HEADER));
+    }
+
+    @Test
     void requestIdWhenSaneThenKeptElseReplaced() {
         assertThat(RequestIds.accept("abc-123.x:y_z")).isEqualTo("abc-123.x:y_z");
         assertThat(RequestIds.accept("bad value")).isNotEqualTo("bad value").hasSize(36);
