@@ -97,4 +97,17 @@ class AuditEventsTest {
             assertThat(fromRecord.json().encode("a-1", AT)).as(what).isEqualTo(AuditEvents.json(r, "a-1", AT));
         }
     }
+
+    @Test
+    void instantsAreWrittenAsTheFormatterWritesThem() {
+        var pattern = java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSxxx");
+        for (String zone : List.of("UTC", "America/New_York", "Asia/Kolkata", "Pacific/Chatham", "America/St_Johns")) {
+            java.time.ZoneId id = java.time.ZoneId.of(zone);
+            for (Instant at : List.of(AT, Instant.parse("2026-03-08T06:59:59.999Z"), Instant.parse("2026-03-08T07:00:00Z"),
+                    Instant.parse("2026-11-01T05:30:00.005Z"), Instant.parse("0999-01-02T03:04:05.060Z"),
+                    Instant.parse("1969-12-31T23:59:59.999Z"))) {
+                assertThat(AuditEvents.instant(at, id)).as(zone + " " + at).isEqualTo(pattern.withZone(id).format(at));
+            }
+        }
+    }
 }
