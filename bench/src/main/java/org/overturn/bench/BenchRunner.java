@@ -390,10 +390,14 @@ public final class BenchRunner {
                 : "";
     }
 
-    /** One scenario measured, with the server's collection pauses during it. */
+    /** One scenario measured, with the server's collection pauses and connection-pool waits during it. */
     static LoadDriver.Result measured(ServerProcess server, LoadDriver.Options options) throws Exception {
-        LoadDriver.Result r = LoadDriver.measure(options);
-        return r.withGc(server.gcPauses(java.time.Instant.ofEpochMilli(r.fromEpochMs()), java.time.Instant.ofEpochMilli(r.toEpochMs())));
+        List<PoolWaits.Totals> start = new ArrayList<>(1);
+        LoadDriver.Result r = LoadDriver.measure(options, () -> server.poolTotals().ifPresent(start::add));
+        PoolWaits waits = start.isEmpty() ? PoolWaits.UNKNOWN
+                : server.poolTotals().map(end -> end.since(start.get(0))).orElse(PoolWaits.UNKNOWN);
+        return r.withServerSide(server.gcPauses(java.time.Instant.ofEpochMilli(r.fromEpochMs()),
+                java.time.Instant.ofEpochMilli(r.toEpochMs())), waits);
     }
 
     static boolean selected(String scenario) {

@@ -87,8 +87,9 @@ final class Interleaved {
                 BenchRunner.security ? "" : " --security off"));
         md.append("| scenario | clients | HAPI JPA req/s (median, min-max) | Overturn req/s (median, min-max) | ratio of medians | "
                 + "per-round ratios (min-max) | p99 ms HAPI JPA / Overturn (medians) | p99 ratio | 2x and p99 no worse | "
-                + "GC pauses HAPI JPA / Overturn (all rounds: count, longest ms) |\n"
-                + "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|\n");
+                + "GC pauses HAPI JPA / Overturn (all rounds: count, longest ms) | "
+                + "Overturn's pool waits (all rounds: connections taken, mean µs, total ms) |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|\n");
         rows.forEach(row -> md.append(line(row)));
         Path dir = root.resolve("bench/results/selected");
         Files.createDirectories(dir);
@@ -116,11 +117,12 @@ final class Interleaved {
         }
         double hapiP99 = median(row.hapi(), LoadDriver.Result::p99);
         double ourP99 = median(row.overturn(), LoadDriver.Result::p99);
-        return String.format(Locale.ROOT, "| %s | %d | %.1f (%.1f-%.1f) | %.1f (%.1f-%.1f) | %.2fx | %.2f-%.2f | %.2f / %.2f | %.2fx | %s | %s / %s |\n",
+        return String.format(Locale.ROOT, "| %s | %d | %.1f (%.1f-%.1f) | %.1f (%.1f-%.1f) | %.2fx | %.2f-%.2f | %.2f / %.2f | %.2fx | %s | %s / %s | %s |\n",
                 row.scenario(), row.clients(), hapi, min(row.hapi()), max(row.hapi()), ours, min(row.overturn()), max(row.overturn()),
                 ours / hapi, ratios.stream().min(Comparator.naturalOrder()).orElse(0.0),
                 ratios.stream().max(Comparator.naturalOrder()).orElse(0.0), hapiP99, ourP99, ourP99 / hapiP99,
-                ours >= 2 * hapi && ourP99 <= hapiP99 ? "yes" : "no", pauses(row.hapi()), pauses(row.overturn()));
+                ours >= 2 * hapi && ourP99 <= hapiP99 ? "yes" : "no", pauses(row.hapi()), pauses(row.overturn()),
+                PoolWaits.sum(row.overturn().stream().map(LoadDriver.Result::pool).toList()).describe());
     }
 
     /** The collection pauses of one system's measured windows in a row: how many, and the longest. */

@@ -132,12 +132,19 @@ public final class LoadDriver {
 
     /**
      * Latency percentiles (milliseconds) and throughput of one measured run, the wall-clock window it was measured in
-     * (epoch milliseconds) and the server's collection pauses inside that window when the bench knows them.
+     * (epoch milliseconds), and the server's collection pauses and connection-pool waits inside that window when the
+     * bench knows them.
      */
     public record Result(String scenario, int clients, int requests, double p50, double p90, double p99, double max,
-            double throughput, long fromEpochMs, long toEpochMs, GcPauses gc) {
-        Result withGc(GcPauses pauses) {
-            return new Result(scenario, clients, requests, p50, p90, p99, max, throughput, fromEpochMs, toEpochMs, pauses);
+            double throughput, long fromEpochMs, long toEpochMs, GcPauses gc, PoolWaits pool) {
+        Result(String scenario, int clients, int requests, double p50, double p90, double p99, double max,
+                double throughput, long fromEpochMs, long toEpochMs) {
+            this(scenario, clients, requests, p50, p90, p99, max, throughput, fromEpochMs, toEpochMs, GcPauses.NONE,
+                    PoolWaits.UNKNOWN);
+        }
+
+        Result withServerSide(GcPauses pauses, PoolWaits waits) {
+            return new Result(scenario, clients, requests, p50, p90, p99, max, throughput, fromEpochMs, toEpochMs, pauses, waits);
         }
     }
 
@@ -164,6 +171,11 @@ public final class LoadDriver {
 
     /** Seeds a chart, warms up, then times {@code options.requests()} requests from {@code options.clients()} clients. */
     public static Result measure(Options options) throws Exception {
+        return measure(options, () -> {});
+    }
+
+    /** As {@link #measure(Options)}, running {@code atStart} after the warm-up, as the timed requests begin. */
+    static Result measure(Options options, Runnable atStart) throws Exception {
         requireLoopback(options.base());
         HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
         StubFhirServer ehr = null;
@@ -186,7 +198,7 @@ public final class LoadDriver {
             target = target(http, options);
         }
         try {
-            Result result = measure(http, options, target);
+            Result result = measure(http, options, target, atStart);
             if (ehr != null && options.scenario().equals("pas-submit-payer")) {
                 ehr.awaitCalls(options.warmup() + options.requests(), Duration.ofMinutes(5));
             }
@@ -198,19 +210,20 @@ public final class LoadDriver {
         }
     }
 
-    private static Result measure(HttpClient http, Options options, List<Target> target) throws Exception {
+    private static Result measure(HttpClient http, Options options, List<Target> target, Runnable atStart) throws Exception {
         if (client(options.base(), options.scenario(), target).equals("wrk")) {
             // A scenario that asks for a mere handful of warm-up requests (fresh-load: the query right after the load)
             // gets no warm-up.
             int warmup = options.warmup() < 50 ? 0 : WRK_WARMUP_SECONDS;
             System.err.printf(Locale.ROOT, "  %s: wrk from %d clients for %d s after %d s to warm up%n",
                     options.scenario(), options.clients(), wrkSeconds, warmup);
-            return WrkLoad.measure(options.base(), options.scenario(), target, options.clients(), wrkSeconds, warmup, token);
+            return WrkLoad.measure(options.base(), options.scenario(), target, options.clients(), wrkSeconds, warmup, token, atStart);
         }
         System.err.printf(Locale.ROOT, "  %s: warming up with %d requests to %s %s%s%n",
                 options.scenario(), options.warmup(), target.get(0).method(), target.get(0).path().isEmpty() ? "/" : target.get(0).path(),
                 target.size() > 1 ? " and " + (target.size() - 1) + " other weighted requests" : "");
         run(http, options.base(), target, options.clients(), options.warmup());
+        atStart.run();
         long start = System.nanoTime();
         long from = System.currentTimeMillis();
         Histogram histogram = run(http, options.base(), target, options.clients(), options.requests());
@@ -219,7 +232,7 @@ public final class LoadDriver {
         return new Result(options.scenario(), options.clients(), options.requests(),
                 ms(histogram.getValueAtPercentile(50)), ms(histogram.getValueAtPercentile(90)),
                 ms(histogram.getValueAtPercentile(99)), ms(histogram.getMaxValue()),
-                Math.round(options.requests() / seconds * 10) / 10.0, from, to, GcPauses.NONE);
+                Math.round(options.requests() / seconds * 10) / 10.0, from, to);
     }
 
     static HttpRequest.Builder authorized(HttpRequest.Builder request) {

@@ -131,17 +131,18 @@ final class Report {
                 + "JVM RSS leaves out the database, as the HAPI JPA server's does; the last column adds the embedded PostgreSQL's processes "
                 + "(their shared memory is counted once per process, so it overstates).\n\n");
         md.append("## Throughput and latency (8 clients, but `" + BenchRunner.MIXED_ONE_CLIENT + "` and `" + BenchRunner.TASK_DUE_ONE_CLIENT + "`: 1)\n\n");
-        md.append("| scenario | system | req/s | vs HAPI JPA | p50 ms | p90 ms | p99 ms | p99 vs floor | max ms | GC pauses (n / longest ms) |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append("| scenario | system | req/s | vs HAPI JPA | p50 ms | p90 ms | p99 ms | p99 vs floor | max ms | GC pauses (n / longest ms) | pool waits (connections taken, mean µs, total ms) |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (String scenario : scenarios()) {
             for (BenchRunner.SystemResult r : results) {
                 LoadDriver.Result x = r.scenarios().get(scenario);
                 if (x == null) {
                     continue;
                 }
-                md.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %s | %.2f | %.2f | %.2f | %s | %.2f | %s |\n", scenario, r.name(), x.throughput(),
+                md.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %s | %.2f | %.2f | %.2f | %s | %.2f | %s | %s |\n", scenario, r.name(), x.throughput(),
                         hapi.map(h -> h.scenarios().get(scenario)).map(h -> fmt(ratio(x.throughput(), h.throughput()))).orElse("-"),
                         x.p50(), x.p90(), x.p99(),
-                        floor.map(f -> f.scenarios().get(scenario)).map(f -> fmt(ratio(x.p99(), f.p99()))).orElse("-"), x.max(), gc(x)));
+                        floor.map(f -> f.scenarios().get(scenario)).map(f -> fmt(ratio(x.p99(), f.p99()))).orElse("-"), x.max(), gc(x),
+                        x.pool().describe()));
             }
         }
         md.append("\nScenarios: `read` = GET Observation/{id}; `search` = GET Observation?patient=&code=; `ingest` = POST of a 12-resource chart as a "
@@ -244,7 +245,8 @@ final class Report {
         }
         md.append("## Side by side with HAPI JPA (same PostgreSQL, autovacuum on, no ANALYZE by hand)\n\n");
         md.append("| scenario | clients | HAPI JPA req/s | Overturn req/s | ratio | HAPI JPA p50 / p99 / max ms | Overturn p50 / p99 / max ms "
-                + "| p99 ratio | 2x and p99 no worse | GC pauses HAPI JPA / Overturn (n, longest ms) |\n|---|---:|---:|---:|---:|---:|---:|---:|---|---:|\n");
+                + "| p99 ratio | 2x and p99 no worse | GC pauses HAPI JPA / Overturn (n, longest ms) "
+                + "| Overturn's pool waits (connections taken, mean µs, total ms) |\n|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|\n");
         List<String> rows = new ArrayList<>(BenchRunner.sideBySideRows());
         rows.add("fresh-load");
         for (String row : rows) {
@@ -255,9 +257,10 @@ final class Report {
             }
             double t = ratio(o.throughput(), h.throughput());
             double p = ratio(o.p99(), h.p99());
-            md.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.1f | %s | %.2f / %.2f / %.2f | %.2f / %.2f / %.2f | %s | %s | %s / %s |\n",
+            md.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.1f | %s | %.2f / %.2f / %.2f | %.2f / %.2f / %.2f | %s | %s | %s / %s | %s |\n",
                     row.replace(BenchRunner.ONE_CLIENT, ""), o.clients(), h.throughput(), o.throughput(), fmt(t),
-                    h.p50(), h.p99(), h.max(), o.p50(), o.p99(), o.max(), fmt(p), t >= 2 && p <= 1 ? "yes" : "no", gc(h), gc(o)));
+                    h.p50(), h.p99(), h.max(), o.p50(), o.p99(), o.max(), fmt(p), t >= 2 && p <= 1 ? "yes" : "no", gc(h), gc(o),
+                    o.pool().describe()));
         }
         md.append("\n");
         for (BenchRunner.SystemResult r : List.of(hapi.get(), ours.get())) {

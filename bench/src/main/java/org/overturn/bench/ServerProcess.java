@@ -85,6 +85,24 @@ final class ServerProcess implements AutoCloseable {
         return GcPauses.parse(Files.exists(gcLog) ? Files.readAllLines(gcLog) : List.of(), from, to);
     }
 
+    /**
+     * The server's connection-pool acquire totals from its Prometheus endpoint, or empty when it has none (the HAPI
+     * JPA baseline) or does not answer.
+     */
+    java.util.Optional<PoolWaits.Totals> poolTotals() {
+        URI prometheus = URI.create("http://127.0.0.1:" + port + "/actuator/prometheus");
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(prometheus).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? PoolWaits.Totals.parse(r.body()) : java.util.Optional.empty();
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return java.util.Optional.empty();
+        }
+    }
+
     /** Resident memory of the server's JVM alone, in MiB. */
     long jvmRssMib() throws IOException {
         return rssKb(process.pid()) / 1024;

@@ -54,10 +54,10 @@ final class WrkLoad {
 
     /**
      * The latency percentiles and throughput of {@code seconds} of requests from {@code clients} connections, after
-     * {@code warmupSeconds} of the same (0: none).
+     * {@code warmupSeconds} of the same (0: none); {@code atStart} runs as the timed requests begin.
      */
     static LoadDriver.Result measure(URI base, String scenario, List<LoadDriver.Target> targets, int clients, int seconds,
-            int warmupSeconds, @Nullable String token) throws IOException, InterruptedException {
+            int warmupSeconds, @Nullable String token, Runnable atStart) throws IOException, InterruptedException {
         Path script = Files.createTempFile("overturn-bench-", ".lua");
         try {
             Files.writeString(script, script(base, targets, token));
@@ -66,13 +66,14 @@ final class WrkLoad {
                 run(base, script, clients, warmupSeconds);
             }
             settle();
+            atStart.run();
             long from = System.currentTimeMillis();
             JsonNode done = run(base, script, clients, seconds);
             long to = System.currentTimeMillis();
             double duration = done.path("duration_us").asDouble() / 1e6;
             long answered = done.path("requests").asLong();
             return new LoadDriver.Result(scenario, clients, (int) answered, ms(done, "p50_us"), ms(done, "p90_us"),
-                    ms(done, "p99_us"), ms(done, "max_us"), Math.round(answered / duration * 10) / 10.0, from, to, GcPauses.NONE);
+                    ms(done, "p99_us"), ms(done, "max_us"), Math.round(answered / duration * 10) / 10.0, from, to);
         } finally {
             Files.deleteIfExists(script);
         }

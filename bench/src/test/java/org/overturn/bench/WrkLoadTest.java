@@ -82,7 +82,11 @@ class WrkLoadTest {
                 "{\"resourceType\":\"Observation\",\"id\":\"" + LoadDriver.OWN + "\",\"valueString\":\"MARK\"}",
                 "application/fhir+json", "MARK", List.of("a", "b"));
 
-        LoadDriver.Result r = WrkLoad.measure(base(), "update", List.of(put), 2, 1, 0, "t0ken");
+        java.util.concurrent.atomic.AtomicInteger answeredAtStart = new java.util.concurrent.atomic.AtomicInteger(-1);
+        LoadDriver.Result r = WrkLoad.measure(base(), "update", List.of(put), 2, 1, 0, "t0ken",
+                () -> answeredAtStart.set(puts.get()));
+
+        assertThat(answeredAtStart).as("the start hook runs before the timed requests").hasValue(0);
 
         assertThat(r.requests()).isPositive();
         assertThat(r.throughput()).isPositive();
@@ -100,7 +104,7 @@ class WrkLoadTest {
         status = 500;
         LoadDriver.Target read = new LoadDriver.Target("GET", "/Observation/x", "");
 
-        assertThatThrownBy(() -> WrkLoad.measure(base(), "read", List.of(read), 1, 1, 0, null))
+        assertThatThrownBy(() -> WrkLoad.measure(base(), "read", List.of(read), 1, 1, 0, null, () -> {}))
                 .hasMessageContaining("did not answer 200 or 201").hasMessageContaining("500").hasMessageContaining("broken");
         assertThat(authorizations).containsExactly("none");
     }
@@ -110,7 +114,7 @@ class WrkLoadTest {
         status = 202; // wrk itself counts only 4xx and 5xx as errors
         LoadDriver.Target read = new LoadDriver.Target("GET", "/Observation/x", "");
 
-        assertThatThrownBy(() -> WrkLoad.measure(base(), "read", List.of(read), 1, 1, 0, null))
+        assertThatThrownBy(() -> WrkLoad.measure(base(), "read", List.of(read), 1, 1, 0, null, () -> {}))
                 .hasMessageContaining("did not answer 200 or 201").hasMessageContaining("202");
     }
 
@@ -123,7 +127,7 @@ class WrkLoadTest {
         assertThat(WrkLoad.handles(base(), List.of(hook))).isTrue();
         assertThat(WrkLoad.handles(URI.create("http://127.0.0.1:1/fhir"), List.of(hook))).as("another server").isFalse();
 
-        LoadDriver.Result r = WrkLoad.measure(base(), "order-sign", List.of(hook), 2, 1, 0, "t0ken");
+        LoadDriver.Result r = WrkLoad.measure(base(), "order-sign", List.of(hook), 2, 1, 0, "t0ken", () -> {});
 
         assertThat(r.requests()).isPositive();
         assertThat(hookPaths).containsExactly("/cds-services/order-sign");
