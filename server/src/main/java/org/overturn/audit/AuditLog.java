@@ -109,12 +109,20 @@ final class AuditLog implements SmartLifecycle {
         }
     }
 
-    /** Stores everything recorded so far, a batch per transaction. */
+    /**
+     * Stores what was recorded before the flush began, a batch per transaction. What arrives meanwhile waits for the
+     * next flush. Chasing it made each flush end in a string of statements of a dozen rows or so, each with its own
+     * commit: at 2,000 requests a second, some sixteen statements per flush instead of one or two.
+     */
     synchronized void flush() {
+        int waiting = queue.size();
         while (true) {
-            List<AuditRecord> batch = pending.isEmpty() ? drain() : pending;
+            List<AuditRecord> batch = pending.isEmpty() ? drain(waiting) : pending;
             if (batch.isEmpty()) {
                 return;
+            }
+            if (batch != pending) {
+                waiting -= batch.size();
             }
             try {
                 store.appendAudit(batch.stream().map(AuditEvents::entry).toList());
@@ -126,9 +134,14 @@ final class AuditLog implements SmartLifecycle {
         }
     }
 
-    private List<AuditRecord> drain() {
-        List<AuditRecord> batch = new ArrayList<>(Math.min(properties.batchSize(), queue.size()));
-        queue.drainTo(batch, properties.batchSize());
+    /** At most {@code limit} of the oldest records, and no more than a batch. */
+    private List<AuditRecord> drain(int limit) {
+        int most = Math.min(properties.batchSize(), limit);
+        if (most <= 0) {
+            return List.of();
+        }
+        List<AuditRecord> batch = new ArrayList<>(most);
+        queue.drainTo(batch, most);
         return batch;
     }
 }
