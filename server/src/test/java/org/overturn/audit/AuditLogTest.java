@@ -14,7 +14,10 @@ import org.overturn.store.ResourceStore;
 class AuditLogTest {
     private final List<List<String>> stored = new ArrayList<>();
 
-    /** A store that keeps the paths of each appended batch and runs {@code during} inside the first append. */
+    /**
+     * A store that keeps, per appended batch, the resource each event names, and runs {@code during} with the call's
+     * number inside each append.
+     */
     private ResourceStore store(Consumer<Integer> during) {
         return (ResourceStore) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {ResourceStore.class},
                 (proxy, method, args) -> {
