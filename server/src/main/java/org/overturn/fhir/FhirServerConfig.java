@@ -92,6 +92,7 @@ class FhirServerConfig {
         server.registerInterceptor(new WrittenResourceInterceptor(ctx));
         server.registerInterceptor(new CapabilityStatementInterceptor(
                 registry, fhirPackage.resources(CapabilityStatement.class).get(0), subscriptions.topicUrls(), discovery));
+        server.registerInterceptor(new EncodedCapabilityStatement(ctx));
         return server;
     }
 

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.overturn.fixtures.Scenarios;
 
 /**
- * Plain JSON reads and searches are answered from the stored JSON, and so are the entries of PAS response Bundles; a
- * parameter such as {@code _format} sends them through HAPI. Both must give the same answer: status, body (but for a
+ * Plain JSON reads and searches are answered from the stored JSON, and so are the entries of PAS response Bundles and
+ * the CapabilityStatement (encoded once); a parameter such as {@code _format} sends them through HAPI. Both must give the same answer: status, body (but for a
  * Bundle's own id and time), headers. Unknown, deleted, XML and conditional reads, and refused searches, are HAPI's.
  */
 public interface StoredJsonContract extends PasHttp {
@@ -48,6 +48,32 @@ public interface StoredJsonContract extends PasHttp {
         Response unknown = get("Patient/never-" + unique());
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.body()).contains("OperationOutcome");
+    }
+
+    @Test
+    default void metadataWhenPlainJsonThenTheSameAnswerAsHapisEncoding() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        for (String accept : new String[] {null, "application/fhir+json", "*/*", "application/json"}) {
+            Response plain = accept == null ? get("metadata") : get("metadata", "Accept", accept);
+            Response hapi = accept == null ? get("metadata?_format=json") : get("metadata?_format=json", "Accept", accept);
+            assertThat(plain.status()).as(accept).isEqualTo(200);
+            assertThat(hapi.status()).as(accept).isEqualTo(200);
+            // HAPI generates the statement anew each minute, with a new id and date; the rest is the same.
+            ObjectNode mine = (ObjectNode) json.readTree(plain.body());
+            ObjectNode theirs = (ObjectNode) json.readTree(hapi.body());
+            assertThat(plain.header("Content-Location")).as(accept)
+                    .isEqualTo(base() + "/CapabilityStatement/" + mine.path("id").asText());
+            assertThat(hapi.header("Content-Location")).as(accept)
+                    .isEqualTo(base() + "/CapabilityStatement/" + theirs.path("id").asText());
+            mine.remove(java.util.List.of("id", "date"));
+            theirs.remove(java.util.List.of("id", "date"));
+            assertThat(mine).as(accept).isEqualTo(theirs);
+            assertThat(mine.path("rest").path(0).path("resource").size()).isGreaterThan(10);
+            assertThat(plain.header("Content-Type").toLowerCase()).isEqualTo(hapi.header("Content-Type").toLowerCase());
+        }
+        Response xml = get("metadata", "Accept", "application/fhir+xml");
+        assertThat(xml.header("Content-Type")).contains("xml");
+        assertThat(xml.body()).startsWith("<CapabilityStatement");
     }
 
     @Test
