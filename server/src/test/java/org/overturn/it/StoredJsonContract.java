@@ -69,6 +69,9 @@ public interface StoredJsonContract extends PasHttp {
             theirs.remove(java.util.List.of("id", "date"));
             assertThat(mine).as(accept).isEqualTo(theirs);
             assertThat(mine.path("rest").path(0).path("resource").size()).isGreaterThan(10);
+            // the JSON encoded once is sent whole, with its length (HAPI's own answer is chunked)
+            assertThat(plain.header("Content-Length")).as(accept)
+                    .isEqualTo(Integer.toString(plain.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
             assertThat(plain.header("Content-Type").toLowerCase()).isEqualTo(hapi.header("Content-Type").toLowerCase());
         }
         Response xml = get("metadata", "Accept", "application/fhir+xml");
