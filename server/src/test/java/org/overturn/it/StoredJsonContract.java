@@ -11,8 +11,9 @@ import org.overturn.fixtures.Scenarios;
 
 /**
  * Plain JSON reads and searches are answered from the stored JSON, and so are the entries of PAS response Bundles and
- * the CapabilityStatement (encoded once); a parameter such as {@code _format} sends them through HAPI. Both must give the same answer: status, body (but for a
- * Bundle's own id and time), headers. Unknown, deleted, XML and conditional reads, and refused searches, are HAPI's.
+ * the CapabilityStatement (encoded once); a parameter such as {@code _format} sends them through HAPI. Both must give
+ * the same answer: status, body (but for a Bundle's own id and time), headers. Unknown, deleted, XML and conditional
+ * reads, and refused searches, are HAPI's.
  */
 public interface StoredJsonContract extends PasHttp {
 
