@@ -48,10 +48,7 @@ final class EncodedCapabilityStatement {
         }
         response.setHeader("Content-Location", request.getFhirServerBase() + "/CapabilityStatement/"
                 + statement.getIdElement().getIdPart());
-        response.setStatus(200);
-        response.setContentType(StoredJsonFilter.CONTENT_TYPE);
-        response.setContentLength(encoded.json().length);
-        response.getOutputStream().write(encoded.json());
+        StoredJsonFilter.write(response, 200, encoded.json());
         return false;
     }
 }

@@ -43,11 +43,7 @@ final class StoredBundleInterceptor {
         if (body == null) {
             return true;
         }
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        response.setStatus(200);
-        response.setContentType(StoredJsonFilter.CONTENT_TYPE);
-        response.setContentLength(bytes.length);
-        response.getOutputStream().write(bytes);
+        StoredJsonFilter.write(response, 200, body.getBytes(StandardCharsets.UTF_8));
         return false;
     }
 

@@ -116,7 +116,7 @@ final class StoredJsonFilter extends OncePerRequestFilter {
         }
         response.setHeader("ETag", "W/\"" + stored.version() + "\"");
         response.setDateHeader("Last-Modified", stored.lastUpdated().toEpochMilli());
-        write(response, stored.content().getBytes(StandardCharsets.UTF_8));
+        write(response, 200, stored.content().getBytes(StandardCharsets.UTF_8));
         return true;
     }
 
@@ -132,12 +132,13 @@ final class StoredJsonFilter extends OncePerRequestFilter {
         try (JsonGenerator json = JSON.createGenerator(body)) {
             SearchBundles.writeJson(json, base, type, raw, parsed, page, clock.instant());
         }
-        write(response, body.toByteArray());
+        write(response, 200, body.toByteArray());
         return true;
     }
 
-    private static void write(HttpServletResponse response, byte[] body) throws IOException {
-        response.setStatus(200);
+    /** Writes a JSON answer the server encoded itself, whole and with its length, in FHIR's JSON media type. */
+    static void write(HttpServletResponse response, int status, byte[] body) throws IOException {
+        response.setStatus(status);
         response.setContentType(CONTENT_TYPE);
         response.setContentLength(body.length);
         response.getOutputStream().write(body);

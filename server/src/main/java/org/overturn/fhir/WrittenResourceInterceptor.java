@@ -59,11 +59,7 @@ final class WrittenResourceInterceptor {
         if (created) {
             response.setHeader("Location", version);
         }
-        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        response.setStatus(status);
-        response.setContentType(StoredJsonFilter.CONTENT_TYPE);
-        response.setContentLength(bytes.length);
-        response.getOutputStream().write(bytes);
+        StoredJsonFilter.write(response, status, json.getBytes(StandardCharsets.UTF_8));
         return false;
     }
 }
