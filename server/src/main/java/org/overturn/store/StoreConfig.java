@@ -63,4 +63,10 @@ class StoreConfig {
             FhirContext ctx, SearchParameterRegistry registry, @Value("${overturn.fhir.base-url:}") String baseUrl) {
         return new V19__Composite_pairs(ctx, registry, localBases(baseUrl));
     }
+
+    @Bean
+    JavaMigration compositeDateValuesMigration(
+            FhirContext ctx, SearchParameterRegistry registry, @Value("${overturn.fhir.base-url:}") String baseUrl) {
+        return new V23__Composite_date_values(ctx, registry, localBases(baseUrl));
+    }
 }

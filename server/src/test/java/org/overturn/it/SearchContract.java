@@ -428,6 +428,10 @@ public interface SearchContract extends FhirHttp {
                 {"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"78205-2"}]},
                  "subject":{"reference":"Patient/%s"},"effectiveDateTime":"2025-03-02","valueString":"Rearranged by FISH"}
                 """.formatted(p));
+        String reported = create("Observation", """
+                {"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"21907-1"}]},
+                 "subject":{"reference":"Patient/%s"},"effectiveDateTime":"2025-03-03","valueDateTime":"2024-11-20"}
+                """.formatted(p));
         String scope = "Observation?subject=Patient/" + p + "&";
         assertThat(ids(get(scope + "code-value-quantity=http://loinc.org|2345-7$gt150|http://unitsofmeasure.org|mg/dL")))
                 .containsExactly(glucose);
@@ -443,6 +447,9 @@ public interface SearchContract extends FhirHttp {
         assertThat(ids(get(scope + "code-value-concept=http://loinc.org|78205-2$http://loinc.org|LA6576-8"))).containsExactly(alk);
         assertThat(ids(get(scope + "code-value-concept=78205-2$LA6577-6"))).isEmpty();
         assertThat(ids(get(scope + "code-value-string=78205-2$rearranged"))).containsExactly(fish);
+        assertThat(ids(get(scope + "code-value-date=http://loinc.org|21907-1$2024-11"))).containsExactly(reported);
+        assertThat(ids(get(scope + "code-value-date=21907-1$gt2025-01-01"))).isEmpty();
+        assertThat(ids(get(scope + "code-value-date=78205-2$2025-03-02"))).as("a date not of the value").isEmpty();
         assertThat(ids(get(scope + "code-value-quantity:missing=false&code=2345-7"))).containsExactly(glucose);
         assertThat(get(scope + "code-value-quantity=2345-7").assertOutcome(400)).isEqualTo("OVT-400-SEARCH");
         assertThat(get(scope + "code-value-quantity=$5").assertOutcome(400)).isEqualTo("OVT-400-SEARCH");

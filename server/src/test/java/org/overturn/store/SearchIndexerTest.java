@@ -56,6 +56,30 @@ class SearchIndexerTest {
         assertThat(rows.patientId).isEqualTo("p1");
     }
 
+    /**
+     * R4 writes code-value-date's cast as as(DateTime), a type the server's FHIRPath types (as FHIRPath itself) do not
+     * know by that name.
+     */
+    @Test
+    void observationWhenItsValueIsADateTimeThenCodeValueDatePairsTheCodeWithIt() {
+        FhirContext skeletal = FhirContext.forR4();
+        skeletal.setValidationSupport(new FhirPathTypes(skeletal));
+        SearchIndexer asTheServerRuns = new SearchIndexer(skeletal, new SearchParameterRegistry(skeletal, ResourceTypes.SUPPORTED));
+        Observation obs = new Observation();
+        obs.setId("o2");
+        obs.getCode().addCoding().setSystem("http://loinc.org").setCode("21907-1");
+        obs.setValue(new DateTimeType("2024-11-20"));
+
+        IndexRows rows = asTheServerRuns.index(obs);
+
+        assertThat(rows.composites).filteredOn(c -> c.param().equals("code-value-date")).singleElement()
+                .satisfies(c -> {
+                    assertThat(c.code()).isEqualTo("21907-1");
+                    assertThat(c.low()).isNotNull();
+                    assertThat(c.high()).isNotNull();
+                });
+    }
+
     @Test
     void observationWhenItsDateIsBlankThenAClientErrorNotA500() {
         Observation obs = ctx.newJsonParser().parseResource(Observation.class, "{\"resourceType\":\"Observation\",\"status\":"
@@ -198,6 +222,7 @@ class SearchIndexerTest {
                     assertThat(b.quantities).as(what).isEqualTo(a.quantities);
                     assertThat(b.uris).as(what).isEqualTo(a.uris);
                     assertThat(b.tokenDates).as(what).isEqualTo(a.tokenDates);
+                    assertThat(b.composites).as(what).isEqualTo(a.composites);
                     assertThat(b.patientId).as(what).isEqualTo(a.patientId);
                     indexed++;
                 }
