@@ -67,6 +67,6 @@ class StoreConfig {
     @Bean
     JavaMigration compositeDateValuesMigration(
             FhirContext ctx, SearchParameterRegistry registry, @Value("${overturn.fhir.base-url:}") String baseUrl) {
-        return new V23__Composite_date_values(ctx, registry, localBases(baseUrl));
+        return new V22__Composite_date_values(ctx, registry, localBases(baseUrl));
     }
 }

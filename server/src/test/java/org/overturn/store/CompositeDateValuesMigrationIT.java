@@ -12,14 +12,14 @@ import org.postgresql.ds.PGSimpleDataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Observations stored while code-value-date indexed nothing get their pairs from V23; an Observation without a date
+ * Observations stored while code-value-date indexed nothing get their pairs from V22; an Observation without a date
  * value is not read again. The FHIRPath types are the server's own, as in production.
  */
 class CompositeDateValuesMigrationIT {
 
     @Test
     void migrateWhenAnObservationWithADateValueWasStoredBeforeThenItsCodeValueDatePairIsIndexed() throws Exception {
-        try (EmbeddedDatabase db = EmbeddedDatabase.start(Files.createTempDirectory("overturn-v23-it-"))) {
+        try (EmbeddedDatabase db = EmbeddedDatabase.start(Files.createTempDirectory("overturn-v22-it-"))) {
             PGSimpleDataSource ds = new PGSimpleDataSource();
             ds.setUrl(db.jdbcUrl());
             FhirContext ctx = FhirContext.forR4();
@@ -28,7 +28,7 @@ class CompositeDateValuesMigrationIT {
             List<org.flywaydb.core.api.migration.JavaMigration> before = List.of(
                     new V12__Local_references(ctx, registry, List.of()), new V13__Compartment_primary(ctx, registry, List.of()),
                     new V17__Ucum_canonical_quantities(ctx, registry, List.of()), new V19__Composite_pairs(ctx, registry, List.of()));
-            Flyway.configure().dataSource(ds).locations("classpath:db/migration").target("22")
+            Flyway.configure().dataSource(ds).locations("classpath:db/migration").target("21")
                     .javaMigrations(before.toArray(org.flywaydb.core.api.migration.JavaMigration[]::new)).load().migrate();
             JdbcTemplate jdbc = new JdbcTemplate(ds);
             store(jdbc, "dated", "{\"resourceType\":\"Observation\",\"id\":\"dated\",\"meta\":{\"versionId\":\"1\"},"
@@ -39,7 +39,7 @@ class CompositeDateValuesMigrationIT {
                     + "\"subject\":{\"reference\":\"Patient/p1\"},\"valueString\":\"high\"}");
 
             List<org.flywaydb.core.api.migration.JavaMigration> all = new java.util.ArrayList<>(before);
-            all.add(new V23__Composite_date_values(ctx, registry, List.of()));
+            all.add(new V22__Composite_date_values(ctx, registry, List.of()));
             Flyway.configure().dataSource(ds).locations("classpath:db/migration")
                     .javaMigrations(all.toArray(org.flywaydb.core.api.migration.JavaMigration[]::new)).load().migrate();
 

@@ -154,20 +154,6 @@ class SearchCostIT implements FhirHttp {
     }
 
     /**
-     * A GIN index with a pending list makes the write that fills it merge the whole list: the trigram indexes keep a
-     * small one (256 kB, V22), so that no single write pays for merging megabytes.
-     */
-    @Test
-    void trigramIndexesWhenMigratedThenTheirPendingListIsSmall() {
-        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
-        for (String index : List.of("idx_string_trigram", "idx_token_text_trigram")) {
-            List<String> options = jdbc.queryForList("select unnest(c.reloptions) from pg_class c"
-                    + " where c.oid = to_regclass(?)", String.class, index);
-            assertThat(options).as(index).contains("gin_pending_list_limit=256");
-        }
-    }
-
-    /**
      * The plan of a search's page query over 100,000 Patients with fresh, never analysed rows (as after a bulk load),
      * all rolled back afterwards.
      */

@@ -12,10 +12,10 @@ import org.flywaydb.core.api.migration.Context;
  * {@link SearchParameterRegistry#typeNamedAsFhirDoes}) and wrote no pair. Only Observations with a date or period
  * value somewhere are read again; their other index rows are written again too, by the indexer writes use.
  */
-final class V23__Composite_date_values extends BaseJavaMigration {
+final class V22__Composite_date_values extends BaseJavaMigration {
     private final Reindexing reindexing;
 
-    V23__Composite_date_values(FhirContext ctx, SearchParameterRegistry registry, List<String> localBases) {
+    V22__Composite_date_values(FhirContext ctx, SearchParameterRegistry registry, List<String> localBases) {
         this.reindexing = new Reindexing(ctx, new SearchIndexer(ctx, registry, localBases));
     }
 
