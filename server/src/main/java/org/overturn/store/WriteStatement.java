@@ -39,9 +39,9 @@ final class WriteStatement {
         if (rows.isEmpty()) {
             return;
         }
-        Rows given = new Rows(columns, rows);
-        step("insert into " + table + " (" + given.names + ") select " + given.selects + " from unnest(" + given.arrays
-                + ") as u(" + given.names + ")", given.cells.toArray());
+        Shape shape = Shape.of(columns);
+        step("insert into " + table + " (" + shape.names + ") select " + shape.selects + " from unnest(" + shape.arrays
+                + ") as u(" + shape.names + ")", shape.cells(rows));
     }
 
     /**
@@ -56,24 +56,13 @@ final class WriteStatement {
             step("delete from " + table + " where res_type = ? and res_id = ?", type, id);
             return;
         }
-        Rows given = new Rows(columns, rows);
+        Shape shape = Shape.of(columns);
         String wanted = "s" + steps;
-        step("select " + given.selects + " from unnest(" + given.arrays + ") as u(" + given.names + ")",
-                given.cells.toArray());
-        StringBuilder same = new StringBuilder();
-        for (int c = 0; c < given.defs.length; c++) {
-            String name = given.defs[c][0];
-            if (name.equals("res_type") || name.equals("res_id")) {
-                continue;
-            }
-            // numeric as text: 1.0 and 1.00 are equal numbers but not the same stored precision
-            String cast = given.defs[c][1].equals("numeric") ? "::text" : "";
-            same.append(" and n.").append(name).append(cast).append(" is not distinct from i.").append(name).append(cast);
-        }
+        step("select " + shape.selects + " from unnest(" + shape.arrays + ") as u(" + shape.names + ")", shape.cells(rows));
         step("delete from " + table + " i where i.res_type = ? and i.res_id = ? and not exists (select 1 from " + wanted
-                + " n where true" + same + ")", type, id);
-        step("insert into " + table + " (" + given.names + ") select " + given.names + " from " + wanted + " n"
-                + " where not exists (select 1 from " + table + " i where i.res_type = ? and i.res_id = ?" + same + ")",
+                + " n where true" + shape.same + ")", type, id);
+        step("insert into " + table + " (" + shape.names + ") select " + shape.names + " from " + wanted + " n"
+                + " where not exists (select 1 from " + table + " i where i.res_type = ? and i.res_id = ?" + shape.same + ")",
                 type, id);
     }
 
@@ -92,33 +81,55 @@ final class WriteStatement {
         }
     }
 
-    /** Rows as one array per column, with the SQL that turns the arrays back into rows. */
-    private static final class Rows {
-        final String[][] defs;
-        final StringBuilder names = new StringBuilder();
-        final StringBuilder selects = new StringBuilder();
-        final StringBuilder arrays = new StringBuilder();
-        final List<Object> cells = new ArrayList<>();
+    /**
+     * A column list ("res_type text, res_id text, ...") as the SQL that turns one array per column back into rows, and
+     * the condition that a new row ({@code n}) equals a stored one ({@code i}); worked out once per list, since the
+     * writes name the same few lists over and over.
+     */
+    private record Shape(boolean[] lists, String names, String selects, String arrays, String same) {
+        private static final java.util.Map<String, Shape> BY_COLUMNS = new java.util.concurrent.ConcurrentHashMap<>();
 
-        @SuppressWarnings("unchecked")
-        Rows(String columns, List<Object[]> rows) {
+        static Shape of(String columns) {
+            return BY_COLUMNS.computeIfAbsent(columns, Shape::parse);
+        }
+
+        private static Shape parse(String columns) {
             String[] parts = columns.split(",\\s*");
-            defs = new String[parts.length][];
+            boolean[] lists = new boolean[parts.length];
+            StringBuilder names = new StringBuilder();
+            StringBuilder selects = new StringBuilder();
+            StringBuilder arrays = new StringBuilder();
+            StringBuilder same = new StringBuilder();
             for (int c = 0; c < parts.length; c++) {
                 String[] nameType = parts[c].trim().split(" ");
-                defs[c] = nameType;
-                boolean list = nameType[1].endsWith("[]");
-                names.append(c > 0 ? ", " : "").append(nameType[0]);
+                String name = nameType[0];
+                lists[c] = nameType[1].endsWith("[]");
+                names.append(c > 0 ? ", " : "").append(name);
                 selects.append(c > 0 ? ", " : "")
-                        .append(list ? "string_to_array(u." + nameType[0] + ", chr(31)) as " + nameType[0] : "u." + nameType[0]);
-                arrays.append(c > 0 ? ", " : "").append("?::").append(list ? "text" : nameType[1]).append("[]");
+                        .append(lists[c] ? "string_to_array(u." + name + ", chr(31)) as " + name : "u." + name);
+                arrays.append(c > 0 ? ", " : "").append("?::").append(lists[c] ? "text" : nameType[1]).append("[]");
+                if (!name.equals("res_type") && !name.equals("res_id")) {
+                    // numeric as text: 1.0 and 1.00 are equal numbers but not the same stored precision
+                    String cast = nameType[1].equals("numeric") ? "::text" : "";
+                    same.append(" and n.").append(name).append(cast).append(" is not distinct from i.").append(name).append(cast);
+                }
+            }
+            return new Shape(lists, names.toString(), selects.toString(), arrays.toString(), same.toString());
+        }
+
+        /** The rows' values, one text array per column. */
+        @SuppressWarnings("unchecked")
+        Object[] cells(List<Object[]> rows) {
+            Object[] cells = new Object[lists.length];
+            for (int c = 0; c < lists.length; c++) {
                 String[] column = new String[rows.size()];
                 for (int r = 0; r < rows.size(); r++) {
                     Object value = rows.get(r)[c];
-                    column[r] = list ? String.join(UNIT_SEPARATOR, (List<String>) value) : text(value);
+                    column[r] = lists[c] ? String.join(UNIT_SEPARATOR, (List<String>) value) : text(value);
                 }
-                cells.add(column);
+                cells[c] = column;
             }
+            return cells;
         }
     }
 
