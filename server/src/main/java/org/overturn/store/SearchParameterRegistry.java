@@ -236,8 +236,8 @@ public final class SearchParameterRegistry {
 
     /**
      * R4's code-value-date casts its value with {@code as(DateTime)}; FHIRPath type names are case-sensitive, the
-     * engine refuses that one on every Observation, and the composite indexed nothing. It is spelled as FHIR spells
-     * the type ({@code dateTime}).
+     * server's FHIRPath types ({@code FhirPathTypes}) know the type only as {@code dateTime}, and the engine refused
+     * the cast on every Observation, so the composite indexed nothing. It is spelled as FHIR spells the type.
      */
     static String typeNamedAsFhirDoes(String expression) {
         return expression.replace("as(DateTime)", "as(dateTime)");

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.context.FhirContext;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.List;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.migration.JavaMigration;
 import org.junit.jupiter.api.Test;
 import org.overturn.platform.FhirPathTypes;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -25,11 +27,11 @@ class CompositeDateValuesMigrationIT {
             FhirContext ctx = FhirContext.forR4();
             ctx.setValidationSupport(new FhirPathTypes(ctx));
             SearchParameterRegistry registry = new SearchParameterRegistry(ctx, ResourceTypes.SUPPORTED);
-            List<org.flywaydb.core.api.migration.JavaMigration> before = List.of(
+            List<JavaMigration> before = List.of(
                     new V12__Local_references(ctx, registry, List.of()), new V13__Compartment_primary(ctx, registry, List.of()),
                     new V17__Ucum_canonical_quantities(ctx, registry, List.of()), new V19__Composite_pairs(ctx, registry, List.of()));
             Flyway.configure().dataSource(ds).locations("classpath:db/migration").target("21")
-                    .javaMigrations(before.toArray(org.flywaydb.core.api.migration.JavaMigration[]::new)).load().migrate();
+                    .javaMigrations(before.toArray(JavaMigration[]::new)).load().migrate();
             JdbcTemplate jdbc = new JdbcTemplate(ds);
             store(jdbc, "dated", "{\"resourceType\":\"Observation\",\"id\":\"dated\",\"meta\":{\"versionId\":\"1\"},"
                     + "\"status\":\"final\",\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"21907-1\"}]},"
@@ -38,10 +40,10 @@ class CompositeDateValuesMigrationIT {
                     + "\"status\":\"final\",\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"2345-7\"}]},"
                     + "\"subject\":{\"reference\":\"Patient/p1\"},\"valueString\":\"high\"}");
 
-            List<org.flywaydb.core.api.migration.JavaMigration> all = new java.util.ArrayList<>(before);
+            List<JavaMigration> all = new ArrayList<>(before);
             all.add(new V22__Composite_date_values(ctx, registry, List.of()));
             Flyway.configure().dataSource(ds).locations("classpath:db/migration")
-                    .javaMigrations(all.toArray(org.flywaydb.core.api.migration.JavaMigration[]::new)).load().migrate();
+                    .javaMigrations(all.toArray(JavaMigration[]::new)).load().migrate();
 
             List<String> pairs = jdbc.queryForList("select code || '$' || to_char(low at time zone 'UTC', 'YYYY-MM-DD')"
                     + " from idx_composite where res_id = 'dated' and param = 'code-value-date'", String.class);
