@@ -56,9 +56,19 @@ public final class FhirPathTypes implements IValidationSupport {
         return (List<T>) new ArrayList<>(definitions().values());
     }
 
+    /**
+     * As HAPI's full definitions answer: a primitive type named with a capital is found too (R4's own code-value-date
+     * casts its value with {@code as(DateTime)}; without this the engine refused the cast on every Observation).
+     */
     @Override
     public @Nullable IBaseResource fetchStructureDefinition(String url) {
-        return definitions().get(url);
+        Map<String, StructureDefinition> all = definitions();
+        StructureDefinition found = all.get(url);
+        if (found == null && url.startsWith(BASE) && url.length() > BASE.length()
+                && Character.isUpperCase(url.charAt(BASE.length()))) {
+            found = all.get(BASE + Character.toLowerCase(url.charAt(BASE.length())) + url.substring(BASE.length() + 1));
+        }
+        return found;
     }
 
     private Map<String, StructureDefinition> definitions() {

@@ -221,7 +221,7 @@ public final class SearchParameterRegistry {
             JsonNode component = sp.path("component").get(i);
             String code = codeOfUrl.get(component.path("definition").asText());
             parts[i] = code == null ? null : params.get(code);
-            expressions[i] = typeNamedAsFhirDoes(component.path("expression").asText());
+            expressions[i] = component.path("expression").asText();
         }
         if (parts[0] == null || parts[1] == null || parts[0].type() != RestSearchParameterTypeEnum.TOKEN
                 || !SECOND_COMPONENTS.contains(parts[1].type()) || expressions[0].isEmpty() || expressions[1].isEmpty()) {
@@ -232,15 +232,6 @@ public final class SearchParameterRegistry {
         params.put(code, new SearchParam(type, code, RestSearchParameterTypeEnum.COMPOSITE, sp.path("url").asText(),
                 sp.path("description").asText(""), paths, Set.of(), false, null,
                 new SearchParam.Components(parts[0], expressions[0], parts[1], expressions[1])));
-    }
-
-    /**
-     * R4's code-value-date casts its value with {@code as(DateTime)}; FHIRPath type names are case-sensitive, the
-     * server's FHIRPath types ({@code FhirPathTypes}) know the type only as {@code dateTime}, and the engine refused
-     * the cast on every Observation, so the composite indexed nothing. It is spelled as FHIR spells the type.
-     */
-    static String typeNamedAsFhirDoes(String expression) {
-        return expression.replace("as(DateTime)", "as(dateTime)");
     }
 
     /**

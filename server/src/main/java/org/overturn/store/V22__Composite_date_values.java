@@ -8,8 +8,8 @@ import org.flywaydb.core.api.migration.Context;
 
 /**
  * Indexes R4's code-value-date pairs for the Observations stored before: the indexer could not evaluate that
- * composite's value expression as R4 spells it ({@code as(DateTime)}, see
- * {@link SearchParameterRegistry#typeNamedAsFhirDoes}) and wrote no pair. Only Observations with a date or period
+ * composite's value expression as R4 spells it ({@code as(DateTime)}, which the server's FHIRPath types did not
+ * know; see {@code FhirPathTypes#fetchStructureDefinition}) and wrote no pair. Only Observations with a date or period
  * value somewhere are read again; their other index rows are written again too, by the indexer writes use.
  */
 final class V22__Composite_date_values extends BaseJavaMigration {

@@ -48,6 +48,27 @@ class FhirPathTypesTest {
         assertThat(compared).isGreaterThan(190);
     }
 
+    /** R4's own code-value-date casts to DateTime: a capitalised primitive type is found as HAPI's full set finds it. */
+    @Test
+    void everyTypeWhenNamedWithACapitalThenFoundAsHapisFullDefinitionsFindIt() {
+        DefaultProfileValidationSupport hapi = new DefaultProfileValidationSupport(FhirContext.forR4Cached());
+        int capitalised = 0;
+        for (StructureDefinition reference : full.stream().filter(FhirPathTypesTest::isType).toList()) {
+            String name = reference.getName();
+            String url = "http://hl7.org/fhir/StructureDefinition/" + Character.toUpperCase(name.charAt(0)) + name.substring(1);
+            IBaseResource theirs = hapi.fetchStructureDefinition(url);
+            IBaseResource ours = types.fetchStructureDefinition(url);
+            assertThat(ours == null ? null : ((StructureDefinition) ours).getUrl()).as(url)
+                    .isEqualTo(theirs == null ? null : ((StructureDefinition) theirs).getUrl());
+            if (Character.isLowerCase(name.charAt(0)) && ours != null) {
+                capitalised++;
+            }
+        }
+        assertThat(capitalised).as("primitive types found by a capitalised name").isGreaterThan(15);
+        assertThat(((StructureDefinition) types.fetchStructureDefinition("http://hl7.org/fhir/StructureDefinition/DateTime"))
+                .getName()).isEqualTo("dateTime");
+    }
+
     @Test
     void allStructureDefinitionsWhenListedThenEachIsAlsoFoundByItsUrl() {
         List<IBaseResource> all = types.fetchAllStructureDefinitions();

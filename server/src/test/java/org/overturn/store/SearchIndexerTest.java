@@ -57,8 +57,8 @@ class SearchIndexerTest {
     }
 
     /**
-     * R4 writes code-value-date's cast as as(DateTime), a type the server's FHIRPath types (as FHIRPath itself) do not
-     * know by that name.
+     * R4 writes code-value-date's cast as as(DateTime): the server's FHIRPath types must find the type by that name
+     * too, as HAPI's full definitions do.
      */
     @Test
     void observationWhenItsValueIsADateTimeThenCodeValueDatePairsTheCodeWithIt() {
